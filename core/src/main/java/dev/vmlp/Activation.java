@@ -1,0 +1,63 @@
+package dev.vmlp;
+
+import java.util.Locale;
+
+/**
+ * Element-wise activation functions of a dense layer, with the names used on the command line and in
+ * model files.
+ *
+ * <p>Sigmoid and tanh are evaluated with the library's own FMA polynomial for {@code exp} (see
+ * {@code dev.vmlp.internal.kernel.ExpMath}), not {@link Math#exp}, so that every kernel width gives
+ * the same bits.
+ */
+public enum Activation {
+  /** {@code σ(z) = z}. */
+  IDENTITY("identity"),
+  /** {@code σ(z) = 1 / (1 + e^-z)}. */
+  SIGMOID("sigmoid"),
+  /** {@code σ(z) = tanh z}. */
+  TANH("tanh"),
+  /** {@code σ(z) = max(z, 0)}. */
+  RELU("relu"),
+  /** {@code σ(z) = z > 0 ? z : 0.01 z}. */
+  LEAKY_RELU("leaky_relu");
+
+  /** Slope of {@link #LEAKY_RELU} for negative inputs. */
+  public static final float LEAKY_SLOPE = 0.01f;
+
+  private final String id;
+
+  Activation(String id) {
+    this.id = id;
+  }
+
+  /** The name used on the command line and in model files, e.g. {@code "leaky_relu"}. */
+  public String id() {
+    return id;
+  }
+
+  /** Whether He initialisation suits this activation (the ReLU family); otherwise Glorot is used. */
+  public boolean reluFamily() {
+    return this == RELU || this == LEAKY_RELU;
+  }
+
+  /**
+   * Parses an activation name, case-insensitively; {@code leaky-relu} and {@code leakyrelu} are accepted
+   * for {@code leaky_relu}.
+   *
+   * @throws IllegalArgumentException naming the value and the accepted names
+   */
+  public static Activation parse(String name) {
+    String key = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+    if (key.equals("leakyrelu")) {
+      key = "leaky_relu";
+    }
+    for (Activation a : values()) {
+      if (a.id.equals(key)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown activation '" + name + "'; expected one of identity, sigmoid, tanh, relu, leaky_relu");
+  }
+}

@@ -1,0 +1,77 @@
+package dev.vmlp;
+
+import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.internal.kernel.Layout;
+
+/**
+ * The forward pass {@code z^l = W^l o^{l-1} + b^l}, {@code o^l = σ^l(z^l)}, shared by prediction and
+ * training. Results land in a {@link Buffers}.
+ */
+final class Forward {
+  /** Largest fraction of non-zero inputs for which the sparse first-layer kernels are used. */
+  static final double SPARSE_MAX_DENSITY = 0.5;
+
+  private Forward() {}
+
+  /**
+   * Runs all layers on {@code x[xOff..)}: dense when {@code nzLen < 0}, else over the non-zero input
+   * list {@code nz[nzOff .. nzOff+nzLen)}.
+   */
+  static void run(Kernels k, Params p, Buffers buf, float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
+    Layer first = p.layers[0];
+    if (nzLen < 0) {
+      k.forwardInputMajor(first.w, first.stride, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
+    } else {
+      k.forwardInputMajorSparse(first.w, first.stride, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0, first.outPad);
+    }
+    finishFirstLayer(k, p, buf);
+    forwardFrom(k, p, buf, 1);
+  }
+
+  /** Applies layer 0's activation once {@code z[0]} is known. */
+  static void finishFirstLayer(Kernels k, Params p, Buffers buf) {
+    Layer first = p.layers[0];
+    if (p.layers.length > 1) {
+      k.activate(first.activation, buf.z[0], buf.o[0], 0, first.out);
+    }
+  }
+
+  /** Runs the output-major layers {@code from..} on the activations already in {@code buf}. */
+  static void forwardFrom(Kernels k, Params p, Buffers buf, int from) {
+    for (int l = from; l < p.layers.length; l++) {
+      Layer layer = p.layers[l];
+      k.chunkDots(layer.w, layer.stride, layer.out, buf.o[l - 1], layer.inPad, 0, Layout.chunkCount(layer.inPad),
+          buf.partials[l]);
+      sumPartials(buf.partials[l], Layout.chunkCount(layer.inPad), layer.b, buf.z[l], 0, layer.out);
+      if (l < p.layers.length - 1) {
+        k.activate(layer.activation, buf.z[l], buf.o[l], 0, layer.out);
+      }
+    }
+  }
+
+  /**
+   * {@code z[r] = ((p_0 + p_1) + ... + p_{c-1}) + b[r]} for rows {@code [r0, r1)}: chunk partials in
+   * chunk order, then the bias.
+   */
+  static void sumPartials(float[] partials, int chunks, float[] b, float[] z, int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      int base = r * chunks;
+      float acc = partials[base];
+      for (int c = 1; c < chunks; c++) {
+        acc = acc + partials[base + c];
+      }
+      z[r] = acc + b[r];
+    }
+  }
+
+  /** Index of the largest of {@code v[0..n)}; the first one on ties. */
+  static int argmax(float[] v, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,217 @@
+package dev.vmlp;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The affine map from raw features to network inputs, {@code x' = (x - shift_i) * scale_i}, which a
+ * {@link Model} carries and applies before every prediction, so that callers pass raw values (pixel
+ * bytes, CSV numbers) both when training and when predicting.
+ *
+ * <p>Three kinds: {@link #none()}; {@link #divideBy} (e.g. bytes to [0, 1], one factor for every
+ * feature, zeros stay zero so sparse inputs stay sparse); {@link #standardize} (per-feature mean and
+ * standard deviation of a training set). Immutable.
+ */
+public final class InputScaling {
+  /** What kind of map this is; the name goes into model files. */
+  public enum Kind {
+    NONE("none"),
+    SCALE("scale"),
+    STANDARDIZE("standardize");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** Parses a kind name. @throws IllegalArgumentException for an unknown name */
+    public static Kind parse(String id) {
+      for (Kind k : values()) {
+        if (k.id.equals(id)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown input scaling '" + id + "'; expected none, scale or standardize");
+    }
+  }
+
+  private static final InputScaling NONE = new InputScaling(Kind.NONE, 1f, null, null);
+
+  private final Kind kind;
+  private final float factor;
+  private final float[] shift;
+  private final float[] scale;
+
+  private InputScaling(Kind kind, float factor, float[] shift, float[] scale) {
+    this.kind = kind;
+    this.factor = factor;
+    this.shift = shift;
+    this.scale = scale;
+  }
+
+  /** The identity. */
+  public static InputScaling none() {
+    return NONE;
+  }
+
+  /**
+   * {@code x' = x * (1 / divisor)} for every feature, e.g. {@code divideBy(255)} for pixel bytes.
+   *
+   * @throws IllegalArgumentException when {@code divisor} is not finite and positive
+   */
+  public static InputScaling divideBy(float divisor) {
+    if (!(divisor > 0f) || !Float.isFinite(divisor)) {
+      throw new IllegalArgumentException("scaling divisor must be finite and positive, got " + divisor);
+    }
+    return new InputScaling(Kind.SCALE, 1f / divisor, null, null);
+  }
+
+  /** A uniform factor: {@code x' = x * factor}. @throws IllegalArgumentException unless finite and positive */
+  public static InputScaling multiplyBy(float factor) {
+    if (!(factor > 0f) || !Float.isFinite(factor)) {
+      throw new IllegalArgumentException("scaling factor must be finite and positive, got " + factor);
+    }
+    return new InputScaling(Kind.SCALE, factor, null, null);
+  }
+
+  /**
+   * Standardisation with the per-feature mean and (population) standard deviation of {@code data},
+   * computed in double precision. A feature with zero deviation gets scale 1.
+   */
+  public static InputScaling standardize(Dataset data) {
+    int d = data.featureCount();
+    int n = data.size();
+    double[] mean = new double[d];
+    double[] m2 = new double[d];
+    float[] row = new float[d];
+    for (int r = 0; r < n; r++) {
+      data.copyRow(r, row, 0);
+      for (int i = 0; i < d; i++) {
+        // Welford: stable for large n
+        double delta = row[i] - mean[i];
+        mean[i] += delta / (r + 1);
+        m2[i] += delta * (row[i] - mean[i]);
+      }
+    }
+    float[] shift = new float[d];
+    float[] scale = new float[d];
+    for (int i = 0; i < d; i++) {
+      double sd = n > 0 ? Math.sqrt(m2[i] / n) : 0;
+      shift[i] = (float) mean[i];
+      scale[i] = sd > 1e-12 ? (float) (1.0 / sd) : 1f;
+    }
+    return new InputScaling(Kind.STANDARDIZE, 1f, shift, scale);
+  }
+
+  /**
+   * A per-feature map from explicit values (as read from a model file).
+   *
+   * @throws IllegalArgumentException when the lengths differ or a value is not finite or a scale is zero
+   */
+  public static InputScaling perFeature(float[] shift, float[] scale) {
+    Objects.requireNonNull(shift, "shift");
+    Objects.requireNonNull(scale, "scale");
+    if (shift.length != scale.length) {
+      throw new IllegalArgumentException(
+          "scaling shift has " + shift.length + " values but scale has " + scale.length);
+    }
+    for (int i = 0; i < shift.length; i++) {
+      if (!Float.isFinite(shift[i]) || !Float.isFinite(scale[i]) || scale[i] == 0f) {
+        throw new IllegalArgumentException(
+            "scaling feature " + i + " has shift " + shift[i] + " and scale " + scale[i] + "; both must be finite, scale non-zero");
+      }
+    }
+    return new InputScaling(Kind.STANDARDIZE, 1f, shift.clone(), scale.clone());
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The uniform factor of a {@link Kind#SCALE} map (1 for the others). */
+  public float factor() {
+    return factor;
+  }
+
+  /** Per-feature shifts of a {@link Kind#STANDARDIZE} map (a copy), or null. */
+  public float[] shift() {
+    return shift == null ? null : shift.clone();
+  }
+
+  /** Per-feature scales of a {@link Kind#STANDARDIZE} map (a copy), or null. */
+  public float[] scale() {
+    return scale == null ? null : scale.clone();
+  }
+
+  /** Number of features a per-feature map is for; 0 when it applies to any width. */
+  public int featureCount() {
+    return shift == null ? 0 : shift.length;
+  }
+
+  /** Whether zero inputs stay zero (so sparse inputs stay sparse). */
+  public boolean preservesZeros() {
+    return kind != Kind.STANDARDIZE;
+  }
+
+  /**
+   * Writes {@code dst[dstOff + i] = (src[srcOff + i] - shift_i) * scale_i} for {@code i < n}.
+   *
+   * @param dst modified at {@code [dstOff, dstOff + n)}; may be {@code src} at the same offset
+   */
+  public void apply(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+    switch (kind) {
+      case NONE -> System.arraycopy(src, srcOff, dst, dstOff, n);
+      case SCALE -> {
+        for (int i = 0; i < n; i++) {
+          dst[dstOff + i] = src[srcOff + i] * factor;
+        }
+      }
+      case STANDARDIZE -> {
+        for (int i = 0; i < n; i++) {
+          dst[dstOff + i] = (src[srcOff + i] - shift[i]) * scale[i];
+        }
+      }
+    }
+  }
+
+  /** A new dataset with every row mapped. @throws IllegalArgumentException when the widths differ */
+  public Dataset apply(Dataset data) {
+    checkWidth(data.featureCount());
+    return data.mapFeatures(this);
+  }
+
+  void checkWidth(int features) {
+    if (shift != null && shift.length != features) {
+      throw new IllegalArgumentException(
+          "input scaling is for " + shift.length + " features, the data has " + features);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InputScaling s
+        && s.kind == kind
+        && Float.compare(s.factor, factor) == 0
+        && Arrays.equals(s.shift, shift)
+        && Arrays.equals(s.scale, scale);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, factor, Arrays.hashCode(shift), Arrays.hashCode(scale));
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case NONE -> "none";
+      case SCALE -> "scale(x" + factor + ")";
+      case STANDARDIZE -> "standardize(" + shift.length + " features)";
+    };
+  }
+}

@@ -1,0 +1,76 @@
+package dev.vmlp;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import dev.vmlp.internal.kernel.Layout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One dense layer's parameters in the kernels' layout: weights in a 64-byte-aligned native segment
+ * with padded rows, and the bias. The first layer is stored input-major ({@code Wt[in][outPad]}), the
+ * others output-major ({@code W[out][inPad]}); see {@link dev.vmlp.internal.kernel.Kernels}. Padding
+ * holds zeros.
+ */
+final class Layer {
+  final int index;
+  final int in;
+  final int out;
+  final int inPad;
+  final int outPad;
+  final boolean inputMajor;
+  final Activation activation;
+  /** Rows of storage: {@code in} when input-major, {@code out} otherwise. */
+  final int rows;
+  /** Floats per storage row: {@code outPad} when input-major, {@code inPad} otherwise. */
+  final int stride;
+  final MemorySegment w;
+  /** Bias, length {@code outPad}. */
+  final float[] b;
+
+  Layer(int index, int in, int out, Activation activation) {
+    this.index = index;
+    this.in = in;
+    this.out = out;
+    this.inPad = Layout.pad(in);
+    this.outPad = Layout.pad(out);
+    this.inputMajor = index == 0;
+    this.activation = activation;
+    this.rows = inputMajor ? in : out;
+    this.stride = inputMajor ? outPad : inPad;
+    this.w = Arena.ofAuto().allocate((long) rows * stride * Float.BYTES, Layout.ALIGN_BYTES);
+    this.b = new float[outPad];
+  }
+
+  /** Storage index of the weight from input {@code i} to unit {@code o}. */
+  long at(int o, int i) {
+    return inputMajor ? (long) i * stride + o : (long) o * stride + i;
+  }
+
+  float weight(int o, int i) {
+    return w.getAtIndex(JAVA_FLOAT, at(o, i));
+  }
+
+  /** Sets a weight; -0 is stored as +0 (weights are never -0, see {@code Kernels.updateInputMajor}). */
+  void setWeight(int o, int i, float v) {
+    w.setAtIndex(JAVA_FLOAT, at(o, i), v + 0f);
+  }
+
+  /** A copy with its own storage. */
+  Layer copy() {
+    Layer c = new Layer(index, in, out, activation);
+    c.w.copyFrom(w);
+    System.arraycopy(b, 0, c.b, 0, b.length);
+    return c;
+  }
+
+  /** Copies all parameters from {@code src}, a layer of the same shape. */
+  void copyFrom(Layer src) {
+    w.copyFrom(src.w);
+    System.arraycopy(src.b, 0, b, 0, b.length);
+  }
+
+  long weightCount() {
+    return (long) in * out;
+  }
+}

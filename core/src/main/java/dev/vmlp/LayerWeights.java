@@ -1,0 +1,82 @@
+package dev.vmlp;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One layer's parameters in the portable layout: {@code weights} row-major {@code [outputs][inputs]}
+ * (the weight from input {@code i} to unit {@code o} at {@code o * inputs + i}) and {@code bias[outputs]},
+ * independent of how the library stores them internally. This is the layout of PyTorch's
+ * {@code nn.Linear.weight}.
+ *
+ * <p>The record holds the arrays it is given; {@link #of} and {@link #toMatrix} copy.
+ */
+public record LayerWeights(int outputs, int inputs, float[] weights, float[] bias) {
+
+  /**
+   * @throws IllegalArgumentException when the array lengths do not match {@code outputs} and {@code inputs}
+   */
+  public LayerWeights {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(bias, "bias");
+    if (outputs < 1 || inputs < 1) {
+      throw new IllegalArgumentException("layer shape must be positive, got [" + outputs + ", " + inputs + "]");
+    }
+    if ((long) outputs * inputs != weights.length) {
+      throw new IllegalArgumentException("weights has " + weights.length + " values, expected outputs x inputs = "
+          + outputs + " x " + inputs + " = " + (long) outputs * inputs);
+    }
+    if (bias.length != outputs) {
+      throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + outputs);
+    }
+  }
+
+  /** Copies a {@code [outputs][inputs]} matrix and a bias vector. */
+  public static LayerWeights of(float[][] weights, float[] bias) {
+    if (weights.length == 0) {
+      throw new IllegalArgumentException("weights has no rows");
+    }
+    int in = weights[0].length;
+    float[] flat = new float[Math.multiplyExact(weights.length, in)];
+    for (int o = 0; o < weights.length; o++) {
+      if (weights[o].length != in) {
+        throw new IllegalArgumentException("weights row " + o + " has " + weights[o].length + " values, row 0 has " + in);
+      }
+      System.arraycopy(weights[o], 0, flat, o * in, in);
+    }
+    return new LayerWeights(weights.length, in, flat, bias.clone());
+  }
+
+  /** The weight from input {@code i} to unit {@code o}. */
+  public float weight(int o, int i) {
+    return weights[Math.multiplyExact(o, inputs) + i];
+  }
+
+  /** A copy as {@code [outputs][inputs]}. */
+  public float[][] toMatrix() {
+    float[][] m = new float[outputs][];
+    for (int o = 0; o < outputs; o++) {
+      m[o] = Arrays.copyOfRange(weights, o * inputs, (o + 1) * inputs);
+    }
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LayerWeights l
+        && l.outputs == outputs
+        && l.inputs == inputs
+        && Arrays.equals(l.weights, weights)
+        && Arrays.equals(l.bias, bias);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(weights) + Arrays.hashCode(bias);
+  }
+
+  @Override
+  public String toString() {
+    return "LayerWeights[" + outputs + " x " + inputs + "]";
+  }
+}

@@ -1,0 +1,295 @@
+package dev.vmlp;
+
+import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.metrics.Evaluation;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A trained network, immutable and safe to share between any number of threads: the architecture,
+ * the parameters, the {@link InputScaling} applied to raw inputs, and free-form provenance metadata.
+ * Obtain one from {@link Trainer#snapshot()}, {@link #initialize}, {@link #of}, or a model file.
+ *
+ * <p>Every prediction of a row gives the same bits, alone or inside a batch, on any kernel
+ * implementation and width. Methods that take a {@link Workspace} allocate nothing; the others use a
+ * workspace kept per thread.
+ */
+public final class Model {
+  private final Architecture arch;
+  private final Params params;
+  private final InputScaling scaling;
+  private final Map<String, String> metadata;
+  private final Kernels kernels;
+  private final ThreadLocal<Workspace> local;
+
+  Model(Params params, InputScaling scaling, Map<String, String> metadata, Kernels kernels) {
+    this.arch = params.arch;
+    this.params = params;
+    this.scaling = Objects.requireNonNull(scaling, "scaling");
+    scaling.checkWidth(arch.inputs());
+    this.metadata = Map.copyOf(metadata);
+    this.kernels = kernels;
+    this.local = ThreadLocal.withInitial(this::newWorkspace);
+  }
+
+  /** A network with random weights from {@code seed} (see {@link Trainer} for the initialisation). */
+  public static Model initialize(Architecture arch, long seed) {
+    return new Model(Params.initialize(arch, seed), InputScaling.none(), Map.of(), KernelProvider.get());
+  }
+
+  /**
+   * A network from portable weights, one {@link LayerWeights} per layer.
+   *
+   * @throws IllegalArgumentException when a shape does not match, or a weight or bias is not finite
+   *     (naming the layer and position)
+   */
+  public static Model of(Architecture arch, List<LayerWeights> weights, InputScaling scaling) {
+    Params p = Params.fromWeights(arch, weights);
+    String bad = p.firstNonFinite();
+    if (bad != null) {
+      throw new IllegalArgumentException("non-finite parameter: " + bad);
+    }
+    return new Model(p, scaling, Map.of(), KernelProvider.get());
+  }
+
+  /** This model with other metadata (replacing all of it). */
+  public Model withMetadata(Map<String, String> newMetadata) {
+    return new Model(params, scaling, newMetadata, kernels);
+  }
+
+  /** This model with another input scaling. */
+  public Model withScaling(InputScaling newScaling) {
+    return new Model(params, newScaling, metadata, kernels);
+  }
+
+  public Architecture architecture() {
+    return arch;
+  }
+
+  public InputScaling scaling() {
+    return scaling;
+  }
+
+  /** Provenance and other metadata: free-form keys and values. */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Copies of every layer's weights, row-major {@code [out][in]}, and biases. */
+  public List<LayerWeights> weights() {
+    return params.toWeights();
+  }
+
+  /** A copy of layer {@code layer}'s weights and bias. */
+  public LayerWeights layer(int layer) {
+    Objects.checkIndex(layer, params.layers.length);
+    return Params.toWeights(params.layers[layer]);
+  }
+
+  /**
+   * SHA-256 over every parameter as little-endian float32, layer by layer, {@code W} row-major
+   * {@code [out][in]} then {@code b}: equal hashes mean bit-identical networks.
+   */
+  public String weightsSha256() {
+    return params.sha256();
+  }
+
+  /** Name of the kernels this model predicts with, e.g. {@code vector-512}. */
+  public String kernelsName() {
+    return kernels.name();
+  }
+
+  /** New scratch memory for the allocation-free methods. */
+  public Workspace newWorkspace() {
+    return new Workspace(arch);
+  }
+
+  // ------------------------------------------------------------------ single rows
+
+  /** The predicted class of one raw input row. @see #predict(float[], int, Workspace) */
+  public int predict(float[] x) {
+    return predict(x, 0, local.get());
+  }
+
+  /**
+   * The predicted class (arg max of the logits, first on ties) of the raw row {@code x[off..off+inputs)}.
+   *
+   * @throws IllegalArgumentException when the row is out of the array's bounds, or, when the workspace
+   *     checks inputs, when a value is not finite
+   * @throws IllegalStateException when the head is not a classifier
+   */
+  public int predict(float[] x, int off, Workspace ws) {
+    requireClassifier();
+    forward(x, off, ws);
+    return Forward.argmax(ws.buf.z[arch.layerCount() - 1], arch.outputs());
+  }
+
+  /** Writes class probabilities (or regression outputs) of one raw row into {@code out[0..outputs)}. */
+  public void predictProbabilities(float[] x, float[] out) {
+    predictProbabilities(x, 0, out, 0, local.get());
+  }
+
+  /**
+   * Writes {@code softmax(z)} for a classifier, or {@code z} for a regressor, of the raw row at
+   * {@code x[off..)} into {@code out[outOff .. outOff+outputs)}.
+   *
+   * @param out modified
+   */
+  public void predictProbabilities(float[] x, int off, float[] out, int outOff, Workspace ws) {
+    checkOutput(out, outOff, 1);
+    forward(x, off, ws);
+    float[] logits = ws.buf.z[arch.layerCount() - 1];
+    if (arch.head().classifies()) {
+      kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null);
+      System.arraycopy(ws.buf.p, 0, out, outOff, arch.outputs());
+    } else {
+      System.arraycopy(logits, 0, out, outOff, arch.outputs());
+    }
+  }
+
+  /** Writes the output layer's values {@code z} (logits) of the raw row at {@code x[off..)} into {@code out}. */
+  public void predictLogits(float[] x, int off, float[] out, int outOff, Workspace ws) {
+    checkOutput(out, outOff, 1);
+    forward(x, off, ws);
+    System.arraycopy(ws.buf.z[arch.layerCount() - 1], 0, out, outOff, arch.outputs());
+  }
+
+  // ------------------------------------------------------------------ batches
+
+  /**
+   * Predicted classes of {@code rows} raw rows stored row-major in {@code x}; identical to predicting
+   * each row alone.
+   *
+   * @param classes modified at {@code [0, rows)}
+   */
+  public void predictBatch(float[] x, int rows, int[] classes, Workspace ws) {
+    requireClassifier();
+    checkBatch(x, rows);
+    Objects.checkFromIndexSize(0, rows, classes.length);
+    for (int r = 0; r < rows; r++) {
+      classes[r] = predict(x, r * arch.inputs(), ws);
+    }
+  }
+
+  /**
+   * Probabilities (or regression outputs) of {@code rows} raw rows, row-major into
+   * {@code out[rows * outputs]}; identical to predicting each row alone.
+   */
+  public void predictBatchProbabilities(float[] x, int rows, float[] out, Workspace ws) {
+    checkBatch(x, rows);
+    checkOutput(out, 0, rows);
+    for (int r = 0; r < rows; r++) {
+      predictProbabilities(x, r * arch.inputs(), out, r * arch.outputs(), ws);
+    }
+  }
+
+  /** Accuracy, mean loss and confusion matrix (classifiers), or mean squared error (regressors). */
+  public Evaluation evaluate(Dataset data) {
+    return evaluate(data, newWorkspace());
+  }
+
+  Evaluation evaluate(Dataset data, Workspace ws) {
+    checkData(data);
+    Evaluation.Accumulator eb = Evaluation.accumulator(arch.head().classifies(), arch.outputs());
+    float[] row = new float[arch.inputs()];
+    float[] logits = ws.buf.z[arch.layerCount() - 1];
+    for (int i = 0; i < data.size(); i++) {
+      data.copyRow(i, row, 0);
+      forward(row, 0, ws);
+      if (arch.head().classifies()) {
+        int y = data.label(i);
+        double loss = kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null);
+        eb.addClassified(y, Forward.argmax(logits, arch.outputs()), loss);
+      } else {
+        double se = 0;
+        for (int t = 0; t < arch.outputs(); t++) {
+          double d = logits[t] - data.target(i, t);
+          se += d * d;
+        }
+        eb.addRegressed(0.5 * se);
+      }
+    }
+    return eb.build();
+  }
+
+  void checkData(Dataset data) {
+    if (data.featureCount() != arch.inputs()) {
+      throw new IllegalArgumentException("dataset '" + data.name() + "' has " + data.featureCount()
+          + " features, the model expects " + arch.inputs());
+    }
+    if (data.hasLabels() != arch.head().classifies()) {
+      throw new IllegalArgumentException("dataset '" + data.name() + "' has "
+          + (data.hasLabels() ? "class labels" : "real targets") + ", the model's head is " + arch.head().id());
+    }
+    if (data.outputCount() > arch.outputs() || (!data.hasLabels() && data.outputCount() != arch.outputs())) {
+      throw new IllegalArgumentException("dataset '" + data.name() + "' has " + data.outputCount()
+          + (data.hasLabels() ? " classes" : " targets") + ", the model has " + arch.outputs() + " outputs");
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  Params params() {
+    return params;
+  }
+
+  Kernels kernels() {
+    return kernels;
+  }
+
+  private void forward(float[] x, int off, Workspace ws) {
+    if (ws.arch != arch && !ws.arch.equals(arch)) {
+      throw new IllegalArgumentException("workspace is for " + ws.arch + ", the model is " + arch);
+    }
+    int n = arch.inputs();
+    if (off < 0 || off > x.length - n) {
+      throw new IllegalArgumentException("input row at offset " + off + " needs " + n + " values, the array has "
+          + x.length);
+    }
+    Buffers buf = ws.buf;
+    if (ws.checksFinite()) {
+      for (int i = 0; i < n; i++) {
+        if (!Float.isFinite(x[off + i])) {
+          throw new IllegalArgumentException("input [" + i + "] is " + x[off + i] + ", not finite");
+        }
+      }
+    }
+    scaling.apply(x, off, buf.x, 0, n);
+    int nnz = SparseRows.nonZeros(buf.x, 0, n, buf.nz);
+    boolean sparse = nnz <= Forward.SPARSE_MAX_DENSITY * n;
+    Forward.run(kernels, params, buf, buf.x, 0, buf.nz, 0, sparse ? nnz : -1);
+  }
+
+  private void requireClassifier() {
+    if (!arch.head().classifies()) {
+      throw new IllegalStateException("the model's head is " + arch.head().id() + "; use predictProbabilities for values");
+    }
+  }
+
+  private void checkBatch(float[] x, int rows) {
+    if (rows < 0 || (long) rows * arch.inputs() > x.length) {
+      throw new IllegalArgumentException(rows + " rows of " + arch.inputs() + " inputs need "
+          + (long) rows * arch.inputs() + " values, the array has " + x.length);
+    }
+  }
+
+  private void checkOutput(float[] out, int outOff, int rows) {
+    long need = (long) rows * arch.outputs();
+    if (outOff < 0 || outOff + need > out.length) {
+      throw new IllegalArgumentException("output needs " + need + " values at offset " + outOff
+          + ", the array has " + out.length);
+    }
+  }
+
+  static Map<String, String> mutableCopy(Map<String, String> m) {
+    return new LinkedHashMap<>(m);
+  }
+
+  @Override
+  public String toString() {
+    return "Model[" + arch + ", scaling " + scaling + "]";
+  }
+}

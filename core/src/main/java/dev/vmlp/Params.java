@@ -1,0 +1,176 @@
+package dev.vmlp;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** All layers of a network in the kernels' layout. Mutable; {@link Model} keeps a private copy. */
+final class Params {
+  final Architecture arch;
+  final Layer[] layers;
+
+  private Params(Architecture arch, Layer[] layers) {
+    this.arch = arch;
+    this.layers = layers;
+  }
+
+  /** Zero parameters for {@code arch}. */
+  static Params zeros(Architecture arch) {
+    Layer[] layers = new Layer[arch.layerCount()];
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new Layer(l, arch.layerInputs(l), arch.layerUnits(l), arch.activation(l));
+    }
+    return new Params(arch, layers);
+  }
+
+  /**
+   * Random weights from {@code seed}: He uniform {@code U(±√(6/fan_in))} before ReLU-family
+   * activations, Glorot uniform {@code U(±√(6/(fan_in+fan_out)))} otherwise; zero biases. Weights are
+   * drawn layer by layer in row-major {@code [out][in]} order from {@link SplitMix64}, so a seed gives
+   * the same bits on every machine.
+   */
+  static Params initialize(Architecture arch, long seed) {
+    Params p = zeros(arch);
+    SplitMix64 rng = SplitMix64.forStream(seed, 0);
+    for (Layer layer : p.layers) {
+      double limit = layer.activation.reluFamily()
+          ? Math.sqrt(6.0 / layer.in)
+          : Math.sqrt(6.0 / (layer.in + layer.out));
+      for (int o = 0; o < layer.out; o++) {
+        for (int i = 0; i < layer.in; i++) {
+          layer.setWeight(o, i, (float) ((2 * rng.nextDouble() - 1) * limit));
+        }
+      }
+    }
+    return p;
+  }
+
+  /**
+   * Parameters from portable weights; -0 is stored as +0.
+   *
+   * @throws IllegalArgumentException when the count or a shape does not match {@code arch}
+   */
+  static Params fromWeights(Architecture arch, List<LayerWeights> weights) {
+    if (weights.size() != arch.layerCount()) {
+      throw new IllegalArgumentException(
+          "got weights for " + weights.size() + " layers, the architecture " + arch + " has " + arch.layerCount());
+    }
+    Params p = zeros(arch);
+    for (Layer layer : p.layers) {
+      LayerWeights lw = weights.get(layer.index);
+      if (lw.outputs() != layer.out || lw.inputs() != layer.in) {
+        throw new IllegalArgumentException("layer " + layer.index + " weights have shape [" + lw.outputs() + ", "
+            + lw.inputs() + "], the architecture needs [" + layer.out + ", " + layer.in + "]");
+      }
+      for (int o = 0; o < layer.out; o++) {
+        for (int i = 0; i < layer.in; i++) {
+          layer.setWeight(o, i, lw.weights()[o * layer.in + i]);
+        }
+        layer.b[o] = lw.bias()[o] + 0f;
+      }
+    }
+    return p;
+  }
+
+  /** Portable copies of all layers. */
+  List<LayerWeights> toWeights() {
+    List<LayerWeights> list = new ArrayList<>(layers.length);
+    for (Layer layer : layers) {
+      list.add(toWeights(layer));
+    }
+    return List.copyOf(list);
+  }
+
+  static LayerWeights toWeights(Layer layer) {
+    float[] w = new float[Math.toIntExact(layer.weightCount())];
+    for (int o = 0; o < layer.out; o++) {
+      for (int i = 0; i < layer.in; i++) {
+        w[o * layer.in + i] = layer.weight(o, i);
+      }
+    }
+    float[] b = new float[layer.out];
+    System.arraycopy(layer.b, 0, b, 0, layer.out);
+    return new LayerWeights(layer.out, layer.in, w, b);
+  }
+
+  Params copy() {
+    Layer[] c = new Layer[layers.length];
+    for (int l = 0; l < c.length; l++) {
+      c[l] = layers[l].copy();
+    }
+    return new Params(arch, c);
+  }
+
+  /** Copies every parameter of {@code src} (same architecture) into this. */
+  void copyFrom(Params src) {
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].copyFrom(src.layers[l]);
+    }
+  }
+
+  /**
+   * The first non-finite parameter as a message such as {@code "layer 1 weight [3, 17] = NaN"}, or
+   * null when all are finite.
+   */
+  String firstNonFinite() {
+    for (Layer layer : layers) {
+      for (int o = 0; o < layer.out; o++) {
+        if (!Float.isFinite(layer.b[o])) {
+          return "layer " + layer.index + " bias [" + o + "] = " + layer.b[o];
+        }
+      }
+      for (int r = 0; r < layer.rows; r++) {
+        int cols = layer.inputMajor ? layer.out : layer.in;
+        for (int c = 0; c < cols; c++) {
+          float v = layer.w.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) r * layer.stride + c);
+          if (!Float.isFinite(v)) {
+            int o = layer.inputMajor ? c : r;
+            int i = layer.inputMajor ? r : c;
+            return "layer " + layer.index + " weight [" + o + ", " + i + "] = " + v;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * SHA-256 of all parameters as little-endian float32, layer by layer, the weights row-major
+   * {@code [out][in]} and then the bias, as lower-case hex.
+   */
+  String sha256() {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+    ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    for (Layer layer : layers) {
+      for (int o = 0; o < layer.out; o++) {
+        for (int i = 0; i < layer.in; i++) {
+          put(md, buf, layer.weight(o, i));
+        }
+      }
+      for (int o = 0; o < layer.out; o++) {
+        put(md, buf, layer.b[o]);
+      }
+    }
+    buf.flip();
+    md.update(buf);
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static void put(MessageDigest md, ByteBuffer buf, float v) {
+    if (!buf.hasRemaining()) {
+      buf.flip();
+      md.update(buf);
+      buf.clear();
+    }
+    buf.putFloat(v);
+  }
+}

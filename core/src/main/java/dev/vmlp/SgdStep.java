@@ -1,0 +1,154 @@
+package dev.vmlp;
+
+import dev.vmlp.internal.kernel.Kernels;
+
+/**
+ * One thread's per-sample SGD on a network, in the brief's four formulas:
+ * <ol>
+ *   <li>output gradient {@code s^L = p - onehot(y)} ({@link Kernels#softmax}) or {@code z - t};
+ *   <li>backpropagation {@code δ^{l-1} = (W^l)ᵀ s^l} and {@code s^{l-1} = δ^{l-1} ⊙ σ'(z^{l-1})}
+ *       ({@link Kernels#backwardUpdateOutputMajor}, {@link Kernels#activationGradient}), never for the
+ *       first layer, whose δ nobody needs;
+ *   <li>gradients {@code ∇W = s oᵀ}, {@code ∇b = s}, never formed: they go straight into
+ *   <li>the update {@code W -= η s oᵀ}, {@code b -= η s} after every sample.
+ * </ol>
+ * The first layer's update is deferred and fused with the next sample's forward product
+ * ({@link Kernels#updateForwardInputMajor}), which reads the largest matrix once per sample instead of
+ * twice; {@link #flush()} applies a pending update. The bits are those of the unfused order.
+ */
+final class SgdStep {
+  private final Kernels k;
+  private final Params p;
+  final Buffers buf;
+  private final boolean classifies;
+  private final int outputs;
+  private float negLr;
+
+  private boolean pending;
+  private float[] prevX;
+  private int prevOff;
+  private int[] prevNz;
+  private int prevNzOff;
+  private int prevNzLen;
+
+  SgdStep(Kernels k, Params p, float learningRate) {
+    this.k = k;
+    this.p = p;
+    this.buf = new Buffers(p.arch, true);
+    this.classifies = p.arch.head().classifies();
+    this.outputs = p.arch.outputs();
+    this.negLr = -learningRate;
+  }
+
+  void learningRate(float lr) {
+    this.negLr = -lr;
+  }
+
+  /**
+   * One step on the scaled input {@code x[xOff .. xOff+inputs)}, dense when {@code nzLen < 0}, else
+   * over the listed non-zero inputs. The arrays must stay unchanged until the next step or
+   * {@link #flush()}, which use them for the deferred first-layer update.
+   *
+   * @return the sample's loss before the update; when it is not finite, no weight was changed by this
+   *     sample (the previous sample's deferred update was applied)
+   */
+  double step(float[] x, int xOff, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
+    Layer first = p.layers[0];
+    if (pending) {
+      addBias(first.b, buf.g[0], first.out);
+      if (nzLen < 0 && prevNzLen < 0) {
+        k.updateForwardInputMajor(first.w, first.stride, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
+            buf.z[0], 0, first.outPad);
+      } else {
+        updateFirst();
+        forwardFirst(x, xOff, nz, nzOff, nzLen);
+      }
+      pending = false;
+    } else {
+      forwardFirst(x, xOff, nz, nzOff, nzLen);
+    }
+    Forward.finishFirstLayer(k, p, buf);
+    Forward.forwardFrom(k, p, buf, 1);
+
+    int last = p.layers.length - 1;
+    double loss = classifies
+        ? k.softmax(buf.z[last], outputs, label, buf.p, buf.s[last])
+        : squaredError(buf.z[last], target, tOff, buf.s[last]);
+    if (!Double.isFinite(loss)) {
+      return loss;
+    }
+    for (int l = last; l >= 1; l--) {
+      Layer layer = p.layers[l];
+      scale(buf.s[l], buf.g[l], layer.out);
+      float[] delta = buf.delta[l - 1];
+      k.backwardUpdateOutputMajor(layer.w, layer.stride, layer.out, buf.s[l], buf.g[l], buf.o[l - 1], delta, 0,
+          layer.inPad);
+      addBias(layer.b, buf.g[l], layer.out);
+      Layer below = p.layers[l - 1];
+      k.activationGradient(below.activation, buf.z[l - 1], buf.o[l - 1], delta, buf.s[l - 1], 0, below.out);
+    }
+    scale(buf.s[0], buf.g[0], first.out);
+    pending = true;
+    prevX = x;
+    prevOff = xOff;
+    prevNz = nz;
+    prevNzOff = nzOff;
+    prevNzLen = nzLen;
+    return loss;
+  }
+
+  /** Applies a deferred first-layer update, if any. */
+  void flush() {
+    if (pending) {
+      addBias(p.layers[0].b, buf.g[0], p.layers[0].out);
+      updateFirst();
+      pending = false;
+    }
+  }
+
+  private void forwardFirst(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
+    Layer first = p.layers[0];
+    if (nzLen < 0) {
+      k.forwardInputMajor(first.w, first.stride, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
+    } else {
+      k.forwardInputMajorSparse(first.w, first.stride, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0,
+          first.outPad);
+    }
+  }
+
+  private void updateFirst() {
+    Layer first = p.layers[0];
+    if (prevNzLen < 0) {
+      k.updateInputMajor(first.w, first.stride, prevX, prevOff, first.in, buf.g[0], 0, first.outPad);
+    } else {
+      k.updateInputMajorSparse(first.w, first.stride, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], 0,
+          first.outPad);
+    }
+  }
+
+  /** {@code g = -η s} over {@code [0, n)}. */
+  private void scale(float[] s, float[] g, int n) {
+    float m = negLr;
+    for (int i = 0; i < n; i++) {
+      g[i] = m * s[i];
+    }
+  }
+
+  /** {@code b += g} over {@code [0, n)}. */
+  static void addBias(float[] b, float[] g, int n) {
+    for (int i = 0; i < n; i++) {
+      b[i] = b[i] + g[i];
+    }
+  }
+
+  /** {@code s = z - t} and the loss {@code ½ Σ (z - t)²} in double. */
+  private double squaredError(float[] z, float[] t, int tOff, float[] s) {
+    double sum = 0;
+    for (int i = 0; i < outputs; i++) {
+      float d = z[i] - t[tOff + i];
+      s[i] = d;
+      sum += (double) d * d;
+    }
+    return 0.5 * sum;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.vmlp;
+
+/**
+ * The non-zero feature indices of every row, ascending, in one array: row {@code r}'s are
+ * {@code index[start[r] .. start[r+1])}. The sparse first-layer kernels loop over these instead of
+ * branching on each input.
+ */
+record SparseRows(int[] start, int[] index) {
+
+  static SparseRows of(float[] features, int rows, int width) {
+    int[] start = new int[rows + 1];
+    long total = 0;
+    for (int i = 0; i < features.length; i++) {
+      if (features[i] != 0f) {
+        total++;
+      }
+    }
+    int[] index = new int[Math.toIntExact(total)];
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      start[r] = k;
+      int base = r * width;
+      for (int j = 0; j < width; j++) {
+        if (features[base + j] != 0f) {
+          index[k++] = j;
+        }
+      }
+    }
+    start[rows] = k;
+    return new SparseRows(start, index);
+  }
+
+  long nonZeros() {
+    return start[start.length - 1];
+  }
+
+  /**
+   * Writes the non-zero indices of {@code x[off..off+n)} into {@code dst} and returns their count.
+   *
+   * @param dst modified at {@code [0, count)}
+   */
+  static int nonZeros(float[] x, int off, int n, int[] dst) {
+    int k = 0;
+    for (int j = 0; j < n; j++) {
+      // branch-free append: write always, advance when non-zero
+      dst[k] = j;
+      k += x[off + j] != 0f ? 1 : 0;
+    }
+    return k;
+  }
+}

@@ -1,0 +1,350 @@
+package dev.vmlp;
+
+import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.metrics.Evaluation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Trains a network by per-sample SGD (batch size 1): after every sample,
+ * {@code W^l -= η s^l (o^{l-1})ᵀ} and {@code b^l -= η s^l}. Mutable and owned by one thread; publish
+ * its current state to other threads with {@link #snapshot()}.
+ *
+ * <p>Training is deterministic: the same seed, data and options give bit-identical weights on every
+ * kernel implementation and vector width (compare {@link Model#weightsSha256()}).
+ *
+ * <pre>{@code
+ * try (Trainer t = Trainer.builder(arch).learningRate(0.01f).seed(7).build()) {
+ *   TrainingReport r = t.fit(train, test, 10);
+ *   Model m = r.model();
+ * }
+ * }</pre>
+ */
+public final class Trainer implements AutoCloseable {
+  /** Which first-layer kernels training uses. */
+  public enum InputPath {
+    /** Sparse when at most half of the (scaled) training inputs are non-zero, else dense. */
+    AUTO,
+    DENSE,
+    SPARSE
+  }
+
+  private final Architecture arch;
+  private final Params params;
+  private final InputScaling scaling;
+  private final float learningRate;
+  private final long seed;
+  private final boolean shuffle;
+  private final int threads;
+  private final EpochListener listener;
+  private final InputPath inputPath;
+  private final Kernels kernels;
+  private final SgdStep step;
+  private final float[] onlineX;
+  private int epochsDone;
+  private long onlineSamples;
+  private boolean closed;
+
+  private Trainer(Builder b, Params params, InputScaling scaling) {
+    this.arch = params.arch;
+    this.params = params;
+    this.scaling = scaling;
+    this.learningRate = b.learningRate;
+    this.seed = b.seed;
+    this.shuffle = b.shuffle;
+    this.threads = b.threads;
+    this.listener = b.listener;
+    this.inputPath = b.inputPath;
+    this.kernels = b.kernels != null ? b.kernels : KernelProvider.get();
+    this.step = new SgdStep(kernels, params, learningRate);
+    this.onlineX = new float[arch.inputs()];
+  }
+
+  /** Training from random weights drawn from the builder's seed. */
+  public static Builder builder(Architecture arch) {
+    return new Builder(Objects.requireNonNull(arch, "arch"), null);
+  }
+
+  /** Training that continues from {@code start}'s weights and input scaling (the model is not changed). */
+  public static Builder builder(Model start) {
+    return new Builder(start.architecture(), Objects.requireNonNull(start, "start"));
+  }
+
+  /** Options of a {@link Trainer}. */
+  public static final class Builder {
+    private final Architecture arch;
+    private final Model start;
+    private float learningRate = 0.01f;
+    private long seed = 42;
+    private boolean shuffle = true;
+    private int threads = 1;
+    private EpochListener listener;
+    private InputPath inputPath = InputPath.AUTO;
+    private InputScaling scaling;
+    private Kernels kernels;
+
+    private Builder(Architecture arch, Model start) {
+      this.arch = arch;
+      this.start = start;
+    }
+
+    /** SGD step size η (default 0.01). @throws IllegalArgumentException unless finite and positive */
+    public Builder learningRate(float eta) {
+      if (!(eta > 0f) || !Float.isFinite(eta)) {
+        throw new IllegalArgumentException("learning rate must be finite and positive, got " + eta);
+      }
+      this.learningRate = eta;
+      return this;
+    }
+
+    /** Seed of the weight initialisation and of the per-epoch shuffles (default 42). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Whether each epoch visits the samples in a fresh seeded random order (default true). */
+    public Builder shuffle(boolean shuffle) {
+      this.shuffle = shuffle;
+      return this;
+    }
+
+    /** Worker threads (default 1). @throws IllegalArgumentException for values below 1 */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+      }
+      if (threads > 1) {
+        throw new IllegalArgumentException("this version trains on 1 thread; got threads = " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Receives per-epoch statistics and progress. */
+    public Builder listener(EpochListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /** Forces the dense or sparse first-layer kernels (default {@link InputPath#AUTO}). */
+    public Builder inputPath(InputPath path) {
+      this.inputPath = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * The map from raw features to network inputs (default none), which travels with the model. Not
+     * allowed when continuing from a model, which brings its own.
+     */
+    public Builder scaling(InputScaling scaling) {
+      if (start != null) {
+        throw new IllegalStateException("the trainer continues from a model and uses its input scaling");
+      }
+      this.scaling = Objects.requireNonNull(scaling, "scaling");
+      return this;
+    }
+
+    /** For tests and benchmarks: the kernels to use instead of {@link KernelProvider#get()}. */
+    Builder kernels(Kernels k) {
+      this.kernels = k;
+      return this;
+    }
+
+    public Trainer build() {
+      if (start != null) {
+        return new Trainer(this, start.params().copy(), start.scaling());
+      }
+      return new Trainer(this, Params.initialize(arch, seed), scaling != null ? scaling : InputScaling.none());
+    }
+  }
+
+  public Architecture architecture() {
+    return arch;
+  }
+
+  /** Name of the kernels in use, e.g. {@code scalar} or {@code vector-512}. */
+  public String kernelsName() {
+    return kernels.name();
+  }
+
+  /** Epochs completed by {@link #fit} so far. */
+  public int epochsDone() {
+    return epochsDone;
+  }
+
+  /**
+   * Trains for {@code epochs} epochs over {@code train} (raw features; the trainer applies its input
+   * scaling), evaluating on {@code test} after each epoch when it is not null.
+   *
+   * @throws IllegalArgumentException when the data does not fit the architecture
+   * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
+   */
+  public TrainingReport fit(Dataset train, Dataset test, int epochs) {
+    checkOpen();
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+    }
+    Model live = new Model(params, scaling, Map.of(), kernels);
+    live.checkData(train);
+    if (test != null) {
+      live.checkData(test);
+    }
+    Dataset tr = scaling.kind() == InputScaling.Kind.NONE ? train : scaling.apply(train);
+    boolean sparse = useSparse(tr);
+    SparseRows rows = sparse ? tr.sparseRows() : null;
+    float[] x = tr.featureArray();
+    int[] labels = tr.labelArray();
+    float[] targets = tr.targetArray();
+    int d = tr.featureCount();
+    int tc = tr.targetCount();
+    int n = tr.size();
+    boolean classifies = arch.head().classifies();
+    float[] logits = step.buf.z[arch.layerCount() - 1];
+    int[] order = new int[n];
+    Workspace evalWs = live.newWorkspace();
+    List<EpochStats> stats = new ArrayList<>();
+    Evaluation lastTest = null;
+    for (int e = 0; e < epochs; e++) {
+      int epoch = epochsDone + 1;
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      if (shuffle) {
+        SplitMix64.forStream(seed, epoch).shuffle(order);
+      }
+      double lossSum = 0;
+      long correct = 0;
+      long t0 = System.nanoTime();
+      for (int pos = 0; pos < n; pos++) {
+        int r = order[pos];
+        int label = classifies ? labels[r] : -1;
+        double loss = sparse
+            ? step.step(x, r * d, rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r], label,
+                targets, r * tc)
+            : step.step(x, r * d, null, 0, -1, label, targets, r * tc);
+        if (!Double.isFinite(loss)) {
+          step.flush();
+          throw new TrainingDivergedException(epoch, pos, r, "the loss is " + loss);
+        }
+        lossSum += loss;
+        if (classifies && Forward.argmax(logits, arch.outputs()) == label) {
+          correct++;
+        }
+        if (listener != null && (pos & 1023) == 1023) {
+          listener.progress(epoch, pos + 1, n);
+        }
+      }
+      step.flush();
+      double seconds = (System.nanoTime() - t0) * 1e-9;
+      String bad = params.firstNonFinite();
+      if (bad != null) {
+        throw new TrainingDivergedException(epoch, -1, -1, bad);
+      }
+      if (listener != null) {
+        listener.progress(epoch, n, n);
+      }
+      double testLoss = Double.NaN;
+      double testAcc = Double.NaN;
+      if (test != null) {
+        lastTest = live.evaluate(test, evalWs);
+        testLoss = lastTest.meanLoss();
+        testAcc = lastTest.accuracy();
+      }
+      epochsDone++;
+      EpochStats es = new EpochStats(epoch, n, lossSum / n, classifies ? (double) correct / n : Double.NaN,
+          testLoss, testAcc, seconds);
+      stats.add(es);
+      if (listener != null) {
+        listener.epochEnd(es);
+      }
+    }
+    return new TrainingReport(stats, snapshot(), lastTest, kernels.name(), sparse, threads);
+  }
+
+  private boolean useSparse(Dataset scaled) {
+    return switch (inputPath) {
+      case DENSE -> false;
+      case SPARSE -> true;
+      case AUTO -> scaled.density() <= Forward.SPARSE_MAX_DENSITY;
+    };
+  }
+
+  /**
+   * One SGD step on one raw sample of a classifier (online learning).
+   *
+   * @return the sample's loss before the update
+   * @throws IllegalArgumentException when the row length or label is wrong
+   * @throws TrainingDivergedException when the loss is not finite
+   */
+  public double trainSample(float[] x, int label) {
+    checkOpen();
+    if (!arch.head().classifies()) {
+      throw new IllegalStateException("the head is " + arch.head().id() + "; pass targets");
+    }
+    if (label < 0 || label >= arch.outputs()) {
+      throw new IllegalArgumentException("label " + label + " is outside [0, " + arch.outputs() + ")");
+    }
+    return online(x, label, null);
+  }
+
+  /** One SGD step on one raw sample of a regressor. @see #trainSample(float[], int) */
+  public double trainSample(float[] x, float[] target) {
+    checkOpen();
+    if (arch.head().classifies()) {
+      throw new IllegalStateException("the head is " + arch.head().id() + "; pass a label");
+    }
+    if (target.length != arch.outputs()) {
+      throw new IllegalArgumentException("target has " + target.length + " values, the model has " + arch.outputs());
+    }
+    return online(x, -1, target);
+  }
+
+  private double online(float[] x, int label, float[] target) {
+    if (x.length != arch.inputs()) {
+      throw new IllegalArgumentException("input has " + x.length + " values, the model expects " + arch.inputs());
+    }
+    scaling.apply(x, 0, onlineX, 0, x.length);
+    double loss = step.step(onlineX, 0, null, 0, -1, label, target, 0);
+    step.flush();
+    onlineSamples++;
+    if (!Double.isFinite(loss)) {
+      throw new TrainingDivergedException(epochsDone + 1, onlineSamples - 1, -1, "the loss is " + loss);
+    }
+    return loss;
+  }
+
+  /**
+   * An immutable copy of the current network, safe to share with other threads while training goes
+   * on. Its metadata records the provenance: seed, learning rate, epochs, threads, kernels and the
+   * weights' SHA-256.
+   */
+  public Model snapshot() {
+    checkOpen();
+    Params copy = params.copy();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("seed", Long.toString(seed));
+    meta.put("learning_rate", Float.toString(learningRate));
+    meta.put("epochs", Integer.toString(epochsDone));
+    meta.put("threads", Integer.toString(threads));
+    meta.put("kernels", kernels.name());
+    meta.put("weights_sha256", copy.sha256());
+    return new Model(copy, scaling, meta, kernels);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the trainer is closed");
+    }
+  }
+
+  /** Releases the trainer; later calls throw {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.vmlp;
+
+/**
+ * Training produced a loss or parameter that is NaN or infinite. The message names the epoch, the
+ * sample (its position in the epoch and its row in the dataset) and what was not finite; a typical
+ * cause is a learning rate that is too high.
+ */
+public final class TrainingDivergedException extends ArithmeticException {
+  private static final long serialVersionUID = 1L;
+  private final int epoch;
+  private final long position;
+  private final long row;
+
+  TrainingDivergedException(int epoch, long position, long row, String what) {
+    super("training diverged in epoch " + epoch
+        + (position >= 0 ? " at sample " + position + " (dataset row " + row + ")" : " (found after the epoch)")
+        + ": " + what + "; try a lower learning rate");
+    this.epoch = epoch;
+    this.position = position;
+    this.row = row;
+  }
+
+  /** 1-based epoch. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** 0-based position of the sample within its epoch, or -1 when found by the check after an epoch. */
+  public long position() {
+    return position;
+  }
+
+  /** Row of the sample in the dataset, or -1. */
+  public long row() {
+    return row;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.vmlp;
+
+import dev.vmlp.metrics.Evaluation;
+import java.util.List;
+
+/**
+ * The outcome of {@link Trainer#fit}.
+ *
+ * @param epochs per-epoch statistics in order
+ * @param model the network after the last epoch
+ * @param test evaluation on the test set after the last epoch, or null without one
+ * @param kernels the kernels that ran, e.g. {@code vector-512}
+ * @param sparseInputs whether the first layer used the sparse-input kernels
+ * @param threads worker threads used
+ */
+public record TrainingReport(
+    List<EpochStats> epochs, Model model, Evaluation test, String kernels, boolean sparseInputs, int threads) {
+
+  public TrainingReport {
+    epochs = List.copyOf(epochs);
+  }
+
+  /**
+   * Training throughput over the epochs after the first (which includes JIT warm-up), or over the only
+   * epoch when there was one: samples divided by training-loop seconds.
+   */
+  public double samplesPerSecond() {
+    List<EpochStats> counted = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
+    long samples = 0;
+    double seconds = 0;
+    for (EpochStats e : counted) {
+      samples += e.samples();
+      seconds += e.trainSeconds();
+    }
+    return seconds > 0 ? samples / seconds : Double.NaN;
+  }
+}

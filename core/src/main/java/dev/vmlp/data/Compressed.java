@@ -1,0 +1,35 @@
+package dev.vmlp.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Opens plain or gzip-compressed files, recognised by their first two bytes rather than their name. */
+final class Compressed {
+  private Compressed() {}
+
+  static InputStream open(Path file) throws IOException {
+    return wrap(Files.newInputStream(file), file);
+  }
+
+  /** Wraps a stream, decompressing when it starts with the gzip magic; {@code file} names it in errors. */
+  static InputStream wrap(InputStream raw, Path file) throws IOException {
+    InputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    if (b0 == 0x1f && b1 == 0x8b) {
+      try {
+        return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+      } catch (IOException e) {
+        in.close();
+        throw new DataFormatException(file, "corrupt gzip header: " + e.getMessage(), e);
+      }
+    }
+    return in;
+  }
+}

@@ -1,0 +1,188 @@
+package dev.vmlp.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.vmlp.Dataset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads numeric CSV files (plain or gzip): one sample per line, a label (or regression target) column
+ * and feature columns. A first line that does not parse as numbers is taken as a header. Every problem
+ * is a {@link DataFormatException} naming the file, the line, the column and the value.
+ *
+ * <p>Parsing is done by Jackson's CSV module (quotes, separators and line endings per RFC 4180).
+ */
+public final class Csv {
+  private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+
+  private Csv() {}
+
+  /**
+   * How to read a file.
+   *
+   * @param labelColumn 0-based column of the label or target; negative counts from the end (-1 = last)
+   * @param classes number of classes, or 0 to use the largest label + 1 (at least 2)
+   * @param regression whether the label column is a real target (a regression dataset) instead of a class
+   * @param separator the field separator
+   */
+  public record Options(int labelColumn, int classes, boolean regression, char separator) {
+    /** Label in the first column, classes from the data, comma-separated. */
+    public static Options defaults() {
+      return new Options(0, 0, false, ',');
+    }
+
+    public Options withLabelColumn(int column) {
+      return new Options(column, classes, regression, separator);
+    }
+
+    public Options withClasses(int n) {
+      return new Options(labelColumn, n, regression, separator);
+    }
+
+    public Options asRegression() {
+      return new Options(labelColumn, 0, true, separator);
+    }
+  }
+
+  /** Reads {@code file} with the label in the first column. */
+  public static Dataset read(Path file) throws IOException {
+    return read(file, Options.defaults());
+  }
+
+  /**
+   * Reads {@code file}.
+   *
+   * @throws DataFormatException for an empty file, a line with another number of columns, a value that
+   *     is not a finite number, or a label that is not a class index
+   */
+  public static Dataset read(Path file, Options options) throws IOException {
+    return read(Compressed.open(file), file, options);
+  }
+
+  /**
+   * Reads CSV from a stream (plain or gzip), closing it; {@code name} names the source in errors.
+   *
+   * @see #read(Path, Options)
+   */
+  public static Dataset read(InputStream stream, Path name, Options options) throws IOException {
+    Path file = name;
+    CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(options.separator());
+    FloatList features = new FloatList();
+    FloatList labels = new FloatList();
+    int width = -1;
+    int labelCol = -1;
+    long line = 0;
+    try (InputStream in = Compressed.wrap(stream, file);
+        MappingIterator<String[]> rows = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
+      while (rows.hasNextValue()) {
+        String[] row = rows.nextValue();
+        line = rows.getCurrentLocation().getLineNr();
+        if (row.length == 1 && row[0].isBlank()) {
+          continue;
+        }
+        if (width < 0) {
+          if (row.length < 2) {
+            throw new DataFormatException(file, "line " + line + " has " + row.length
+                + " column; a label and at least one feature are needed");
+          }
+          width = row.length;
+          labelCol = options.labelColumn() >= 0 ? options.labelColumn() : width + options.labelColumn();
+          if (labelCol < 0 || labelCol >= width) {
+            throw new DataFormatException(file, "label column " + options.labelColumn() + " does not exist: lines have "
+                + width + " columns");
+          }
+          if (!allNumeric(row)) {
+            continue; // header
+          }
+        }
+        if (row.length != width) {
+          throw new DataFormatException(file, "line " + line + " has " + row.length + " columns, expected " + width);
+        }
+        for (int c = 0; c < width; c++) {
+          float v = parse(file, line, c, row[c]);
+          if (c == labelCol) {
+            labels.add(v);
+          } else {
+            features.add(v);
+          }
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    if (labels.size == 0) {
+      throw new DataFormatException(file, "holds no data rows");
+    }
+    String datasetName = file.getFileName().toString();
+    float[] f = features.toArray();
+    if (options.regression()) {
+      return Dataset.ofTargets(datasetName, f, width - 1, labels.toArray(), 1);
+    }
+    int[] classIdx = new int[labels.size];
+    int maxLabel = 1;
+    for (int i = 0; i < labels.size; i++) {
+      float v = labels.data[i];
+      if (v < 0 || v != Math.rint(v) || v > 65535) {
+        throw new DataFormatException(file, "row " + i + " has label " + v + "; labels must be class indices 0, 1, 2, ...");
+      }
+      classIdx[i] = (int) v;
+      maxLabel = Math.max(maxLabel, classIdx[i]);
+    }
+    int classes = options.classes() > 0 ? options.classes() : maxLabel + 1;
+    if (maxLabel >= classes) {
+      throw new DataFormatException(file, "has label " + maxLabel + " but only " + classes + " classes were given");
+    }
+    return Dataset.ofClasses(datasetName, f, width - 1, classIdx, classes);
+  }
+
+  private static boolean allNumeric(String[] row) {
+    for (String s : row) {
+      try {
+        Float.parseFloat(s.trim());
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static float parse(Path file, long line, int column, String s) throws DataFormatException {
+    float v;
+    try {
+      v = Float.parseFloat(s.trim());
+    } catch (NumberFormatException e) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": '" + s
+          + "' is not a number");
+    }
+    if (!Float.isFinite(v)) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": " + s + " is not finite");
+    }
+    return v;
+  }
+
+  /** A growable float array (no boxing). */
+  private static final class FloatList {
+    float[] data = new float[1024];
+    int size;
+
+    void add(float v) {
+      if (size == data.length) {
+        data = Arrays.copyOf(data, Math.multiplyExact(data.length, 2));
+      }
+      data[size++] = v;
+    }
+
+    float[] toArray() {
+      return Arrays.copyOf(data, size);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.vmlp.data;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.zip.ZipException;
+
+/**
+ * Reader of the IDX format of the MNIST files (plain or gzip): a magic number {@code 00 00 08 D}
+ * (unsigned bytes, {@code D} dimensions), {@code D} big-endian 32-bit sizes, then the bytes. Every
+ * header field, the data length and the absence of trailing bytes are checked; each problem is a
+ * {@link DataFormatException} naming the file and the field.
+ */
+public final class Idx {
+  /** Largest accepted element count (bytes of data) of one file. */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8L;
+
+  private Idx() {}
+
+  /** An IDX file's contents: its dimension sizes and its unsigned bytes. */
+  public record Contents(int[] dims, byte[] data) {
+    /** Element {@code i} as an unsigned value 0..255. */
+    public int unsigned(int i) {
+      return data[i] & 0xff;
+    }
+  }
+
+  /**
+   * Reads a labels file: one dimension ({@code idx1}).
+   *
+   * @return the labels as values 0..255
+   */
+  public static int[] readLabels(Path file) throws IOException {
+    Contents c = read(file, 1);
+    int[] labels = new int[c.dims[0]];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = c.unsigned(i);
+    }
+    return labels;
+  }
+
+  /**
+   * Reads an images file: three dimensions ({@code idx3}) count x rows x columns.
+   *
+   * @return the contents; {@code dims = [count, rows, columns]}
+   */
+  public static Contents readImages(Path file) throws IOException {
+    return read(file, 3);
+  }
+
+  /**
+   * Reads an IDX file of unsigned bytes with exactly {@code expectedDims} dimensions.
+   *
+   * @throws DataFormatException on a wrong magic number, type, dimension count or size, truncated
+   *     data, trailing bytes, or corrupt compression
+   */
+  public static Contents read(Path file, int expectedDims) throws IOException {
+    try (InputStream in = Compressed.open(file)) {
+      byte[] magic = readFully(in, file, 4, "the magic number");
+      if (magic[0] != 0 || magic[1] != 0) {
+        throw new DataFormatException(file, String.format(
+            "bad magic number %02x %02x %02x %02x: an IDX file starts with 00 00", magic[0], magic[1], magic[2],
+            magic[3]));
+      }
+      if ((magic[2] & 0xff) != 0x08) {
+        throw new DataFormatException(file, String.format(
+            "unsupported IDX element type 0x%02x: only unsigned bytes (0x08) are read", magic[2] & 0xff));
+      }
+      int dimsCount = magic[3] & 0xff;
+      if (dimsCount != expectedDims) {
+        throw new DataFormatException(file,
+            "has " + dimsCount + " dimensions, expected " + expectedDims + (expectedDims == 1 ? " (labels)" : " (images)"));
+      }
+      byte[] header = readFully(in, file, 4 * dimsCount, "the dimension sizes");
+      int[] dims = new int[dimsCount];
+      long total = 1;
+      for (int d = 0; d < dimsCount; d++) {
+        int size = ((header[4 * d] & 0xff) << 24) | ((header[4 * d + 1] & 0xff) << 16)
+            | ((header[4 * d + 2] & 0xff) << 8) | (header[4 * d + 3] & 0xff);
+        if (size <= 0) {
+          throw new DataFormatException(file, "dimension " + d + " has size " + Integer.toUnsignedString(size)
+              + "; sizes must be positive");
+        }
+        dims[d] = size;
+        total *= size;
+        if (total > MAX_ELEMENTS) {
+          throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
+        }
+      }
+      byte[] data = new byte[(int) total];
+      int got = in.readNBytes(data, 0, data.length);
+      if (got < data.length) {
+        throw new DataFormatException(file, "truncated: the header promises " + total + " data bytes, the file has "
+            + got);
+      }
+      if (in.read() != -1) {
+        throw new DataFormatException(file, "has bytes after the " + total + " data bytes the header promises");
+      }
+      return new Contents(dims, data);
+    } catch (ZipException | EOFException e) {
+      throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readFully(InputStream in, Path file, int n, String what) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw new DataFormatException(file, "truncated in " + what + " (" + b.length + " of " + n + " bytes)");
+    }
+    return b;
+  }
+}

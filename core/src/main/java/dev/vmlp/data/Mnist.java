@@ -1,0 +1,94 @@
+package dev.vmlp.data;
+
+import dev.vmlp.Dataset;
+import dev.vmlp.InputScaling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Loads an MNIST-format folder: {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
+ * {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, each optionally gzip-compressed
+ * with a {@code .gz} suffix. Pixels become floats 0..255 and the scaling divides by 255.
+ */
+public final class Mnist {
+  public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+  public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+  public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+  public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+  private Mnist() {}
+
+  /**
+   * Reads the four files of {@code dir}.
+   *
+   * @throws NoSuchFileException naming the file (with and without {@code .gz}) that is missing
+   * @throws DataFormatException when a file is malformed, counts disagree or the image sizes differ
+   */
+  public static TrainTest load(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");
+    }
+    Path trainImages = find(dir, TRAIN_IMAGES);
+    Path trainLabels = find(dir, TRAIN_LABELS);
+    Path testImages = find(dir, TEST_IMAGES);
+    Path testLabels = find(dir, TEST_LABELS);
+    Idx.Contents trI = Idx.readImages(trainImages);
+    int[] trL = Idx.readLabels(trainLabels);
+    Idx.Contents teI = Idx.readImages(testImages);
+    int[] teL = Idx.readLabels(testLabels);
+    checkCount(trainImages, trI, trainLabels, trL);
+    checkCount(testImages, teI, testLabels, teL);
+    if (trI.dims()[1] != teI.dims()[1] || trI.dims()[2] != teI.dims()[2]) {
+      throw new DataFormatException(testImages, "images are " + teI.dims()[1] + "x" + teI.dims()[2]
+          + " but the training images are " + trI.dims()[1] + "x" + trI.dims()[2]);
+    }
+    int classes = 2;
+    for (int l : trL) {
+      classes = Math.max(classes, l + 1);
+    }
+    for (int l : teL) {
+      classes = Math.max(classes, l + 1);
+    }
+    int features = Math.multiplyExact(trI.dims()[1], trI.dims()[2]);
+    return new TrainTest(
+        Dataset.ofUnsignedBytes(dir.getFileName() + "/train", trI.data(), features, trL, classes),
+        Dataset.ofUnsignedBytes(dir.getFileName() + "/t10k", teI.data(), features, teL, classes),
+        InputScaling.divideBy(255f));
+  }
+
+  /** Reads one images file (plain or gzip) as a dataset with the labels of {@code labelsFile}. */
+  public static Dataset loadPair(Path imagesFile, Path labelsFile, int classes) throws IOException {
+    Idx.Contents images = Idx.readImages(imagesFile);
+    int[] labels = Idx.readLabels(labelsFile);
+    checkCount(imagesFile, images, labelsFile, labels);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] >= classes) {
+        throw new DataFormatException(labelsFile, "label " + i + " is " + labels[i] + ", the model has " + classes
+            + " classes");
+      }
+    }
+    return Dataset.ofUnsignedBytes(imagesFile.getFileName().toString(), images.data(),
+        Math.multiplyExact(images.dims()[1], images.dims()[2]), labels, classes);
+  }
+
+  private static void checkCount(Path images, Idx.Contents c, Path labels, int[] l) throws DataFormatException {
+    if (c.dims()[0] != l.length) {
+      throw new DataFormatException(labels, "has " + l.length + " labels but " + images.getFileName() + " has "
+          + c.dims()[0] + " images");
+    }
+  }
+
+  private static Path find(Path dir, String name) throws NoSuchFileException {
+    Path plain = dir.resolve(name);
+    if (Files.isRegularFile(plain)) {
+      return plain;
+    }
+    Path gz = dir.resolve(name + ".gz");
+    if (Files.isRegularFile(gz)) {
+      return gz;
+    }
+    throw new NoSuchFileException(plain.toString(), null, "missing MNIST file (also looked for " + name + ".gz)");
+  }
+}

@@ -1,0 +1,165 @@
+package dev.vmlp.internal.kernel;
+
+import dev.vmlp.Activation;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The numeric kernels of the network: products, rank-1 updates, activations and the softmax head. Not
+ * an API: users never call kernels; {@link KernelProvider} picks the implementation.
+ *
+ * <h2>Storage</h2>
+ * Weights live in 64-byte-aligned native {@link MemorySegment}s of floats, row by row, with a row
+ * stride (in floats) that is a multiple of {@link Layout#LANES}. Two layouts are used:
+ * <ul>
+ *   <li><b>input-major</b> (the first layer): row {@code j} holds the weights from input {@code j} to
+ *       every unit, {@code Wt[j][o] = W[o][j]}. The forward product is then an axpy sweep with the
+ *       outputs held in registers, and both passes can skip the rows of zero inputs.
+ *   <li><b>output-major</b> (every later layer): row {@code o} holds unit {@code o}'s weights, as in
+ *       {@code W[o][j]}. The transposed product {@code Wᵀ s} is then an axpy sweep.
+ * </ul>
+ * Vectors ({@code x}, {@code z}, {@code s}, ...) are {@code float[]}; padded tails hold zeros.
+ *
+ * <h2>Accumulation order</h2>
+ * Every method states the exact sequence of IEEE operations it performs per output element. All
+ * implementations must perform exactly that sequence ({@code fma} is {@link Math#fma}); only the
+ * order in which independent outputs are visited may differ. This is what makes training and
+ * inference bit-identical across the scalar and vector kernels, vector widths and thread counts.
+ * Sums never use an unordered reduction.
+ *
+ * <p>Arguments named as modified are the only ones written.
+ */
+public interface Kernels {
+
+  /** Short name reported to users: {@code scalar}, {@code vector-512}, ... */
+  String name();
+
+  /** Vector width in bits, 0 for the scalar kernels. */
+  int vectorBits();
+
+  // ---------------------------------------------------------------- input-major (first layer)
+
+  /**
+   * Forward product of an input-major layer: for each {@code o} in {@code [o0, o1)},
+   * {@code acc = +0; for j = 0..n-1: acc = fma(x[xOff+j], Wt[j][o], acc); z[o] = acc + b[o]}.
+   *
+   * @param wt weights, {@code n} rows of {@code stride} floats. Not modified.
+   * @param x input, read at {@code [xOff, xOff+n)}. Not modified.
+   * @param b bias. Not modified.
+   * @param z output. Modified at {@code [o0, o1)}.
+   * @param o0 first output; a multiple of {@link Layout#LANES}
+   * @param o1 end of outputs; a multiple of {@link Layout#LANES}, at most {@code stride}
+   */
+  void forwardInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1);
+
+  /**
+   * {@link #forwardInputMajor} visiting only the rows {@code j = nz[nzOff..nzOff+nzLen)} (ascending),
+   * which must include every {@code j} with {@code x[xOff+j] != 0}. The result has the same bits as
+   * the dense product: a skipped term {@code fma(±0, w, acc)} can only change the sign of a zero
+   * accumulator, and adding {@code b[o]} (never -0) erases that.
+   *
+   * @param nz indices of the non-zero inputs, relative to {@code xOff}. Not modified.
+   */
+  void forwardInputMajorSparse(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z, int o0, int o1);
+
+  /**
+   * Rank-1 update of an input-major layer, {@code W -= η s xᵀ} with {@code g = -η s} precomputed: for
+   * each {@code j} in {@code [0, n)} and {@code o} in {@code [o0, o1)},
+   * {@code Wt[j][o] = fma(g[o], x[xOff+j], Wt[j][o]) + 0f}. The {@code + 0f} turns a -0 into +0, so
+   * that weights are never -0 and skipping zero inputs ({@link #updateInputMajorSparse}) gives the
+   * same bits.
+   *
+   * @param wt modified at columns {@code [o0, o1)} of every row
+   * @param g scaled gradient {@code -η s}. Not modified.
+   */
+  void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1);
+
+  /** {@link #updateInputMajor} visiting only the rows listed in {@code nz} (see the sparse forward). */
+  void updateInputMajorSparse(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0, int o1);
+
+  /**
+   * The rank-1 update of one sample fused with the forward product of the next, in one sweep over the
+   * rows: per row {@code j}, first {@code Wt[j][o] = fma(g[o], xPrev[prevOff+j], Wt[j][o]) + 0f}, then
+   * {@code acc[o] = fma(xNext[nextOff+j], Wt[j][o], acc[o])} with the updated weight; finally
+   * {@code z[o] = acc[o] + b[o]}. The bits equal {@link #updateInputMajor} followed by
+   * {@link #forwardInputMajor}; the weights are read from memory once instead of twice.
+   *
+   * @param wt modified at columns {@code [o0, o1)}
+   * @param b bias, already updated. Not modified.
+   * @param z modified at {@code [o0, o1)}
+   */
+  void updateForwardInputMajor(
+      MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
+      float[] b, float[] z, int o0, int o1);
+
+  // ---------------------------------------------------------------- output-major (later layers)
+
+  /**
+   * Chunked dot products of an output-major layer. The input of padded length {@code n} is cut into
+   * chunks of {@link Layout#chunkLength}{@code (n)}. For each row {@code r < rows} and chunk
+   * {@code c} in {@code [c0, c1)}: two sets of 16 slots {@code A} and {@code B} start at +0; the
+   * chunk's groups of 16 inputs are visited in order, even-numbered groups (counted within the chunk)
+   * into {@code A}, odd ones into {@code B}: {@code A[k] = fma(W[r][j+k], x[j+k], A[k])}. Then
+   * {@code t[k] = A[k] + B[k]} and the 16 slots are folded pairwise: {@code t[k] += t[k+8]} (k&lt;8),
+   * {@code t[k] += t[k+4]} (k&lt;4), {@code t[k] += t[k+2]} (k&lt;2), {@code t[0] + t[1]}. The result
+   * goes to {@code partials[r * chunkCount(n) + c]}.
+   *
+   * <p>The layer's {@code z[r]} is then {@code ((p_0 + p_1) + p_2 ...) + b[r]}, formed by the caller.
+   *
+   * @param w weights, {@code rows} rows of {@code stride >= n} floats. Not modified.
+   * @param x input, padded length {@code n} (a multiple of 16). Not modified.
+   * @param partials modified at the chunks {@code [c0, c1)} of every row
+   */
+  void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials);
+
+  /**
+   * Transposed product and rank-1 update of an output-major layer in one sweep, over the columns
+   * {@code j} in {@code [j0, j1)}: for {@code r = 0..rows-1} in order, with {@code w = W[r][j]} the
+   * weight before the update, {@code delta[j] = fma(s[r], w, delta[j])} (from +0) and then
+   * {@code W[r][j] = fma(g[r], x[j], w)}. So {@code delta = Wᵀ s} with the weights the forward pass
+   * used, and {@code W -= η s xᵀ} with {@code g = -η s}.
+   *
+   * @param w modified at columns {@code [j0, j1)}; both multiples of 16
+   * @param s the layer's gradient at its pre-activations. Not modified.
+   * @param g scaled gradient {@code -η s}. Not modified.
+   * @param x the layer's input. Not modified.
+   * @param delta gradient with respect to the input; modified at {@code [j0, j1)}; {@code null} skips
+   *     the transposed product
+   */
+  void backwardUpdateOutputMajor(
+      MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1);
+
+  // ---------------------------------------------------------------- element-wise
+
+  /**
+   * {@code o[i] = σ(z[i])} for {@code i} in {@code [from, to)}, with sigmoid and tanh as in
+   * {@link ExpMath}, ReLU as {@code z > 0 ? z : +0} and leaky ReLU as {@code z > 0 ? z : 0.01f * z}.
+   *
+   * @param o modified at {@code [from, to)}; may be {@code z} itself
+   */
+  void activate(Activation a, float[] z, float[] o, int from, int to);
+
+  /**
+   * {@code s[i] = delta[i] * σ'} for {@code i} in {@code [from, to)}, where σ' is {@code o * (1 - o)}
+   * (sigmoid), {@code fma(-o, o, 1)} (tanh), 1 (identity). ReLU gives {@code z > 0 ? delta : +0},
+   * leaky ReLU {@code z > 0 ? delta : delta * 0.01f}.
+   *
+   * @param s modified at {@code [from, to)}; may be {@code delta} itself
+   */
+  void activationGradient(Activation a, float[] z, float[] o, float[] delta, float[] s, int from, int to);
+
+  /**
+   * Softmax and, when {@code label >= 0}, the cross-entropy loss and its gradient, over
+   * {@code z[0..n)}: {@code m = max z} ({@link Math#max}), {@code e[i] = expNonPositive(z[i] - m)},
+   * {@code S} the sum of {@code e} in 16 slots (slot {@code i mod 16}, in order of {@code i}, from +0)
+   * folded as in {@link #chunkDots}, {@code p[i] = e[i] / S}, {@code s[i] = p[i] - (i == label ? 1 : 0)}.
+   *
+   * @param p probabilities; modified at {@code [0, n)}
+   * @param s gradient {@code p - onehot(label)}; modified at {@code [0, n)} when non-null
+   * @return the loss {@code (m - z[label]) + log S} in double precision ({@link StrictMath#log}), or
+   *     {@code log S + m} (the log-sum-exp) when {@code label < 0}; NaN when any logit is NaN or when the
+   *     logits hold both infinities
+   */
+  double softmax(float[] z, int n, int label, float[] p, float[] s);
+}

@@ -1,0 +1,250 @@
+package dev.vmlp.internal.kernel;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import dev.vmlp.Activation;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The scalar reference kernels: plain loops that perform exactly the operation sequence each
+ * {@link Kernels} method specifies. The vector kernels are tested bit for bit against these.
+ */
+public final class ScalarKernels implements Kernels {
+  /** The one instance. */
+  public static final ScalarKernels INSTANCE = new ScalarKernels();
+
+  /** Per-thread slots for the fixed-order sums, so that no call allocates. */
+  private static final ThreadLocal<float[]> SLOTS = ThreadLocal.withInitial(() -> new float[2 * Layout.LANES]);
+
+  private ScalarKernels() {}
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public int vectorBits() {
+    return 0;
+  }
+
+  private static float get(MemorySegment w, long index) {
+    return w.getAtIndex(JAVA_FLOAT, index);
+  }
+
+  private static void set(MemorySegment w, long index, float v) {
+    w.setAtIndex(JAVA_FLOAT, index, v);
+  }
+
+  @Override
+  public void forwardInputMajor(
+      MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
+    java.util.Arrays.fill(z, o0, o1, 0f);
+    for (int j = 0; j < n; j++) {
+      axpyRow(wt, (long) j * stride, x[xOff + j], z, o0, o1);
+    }
+    addBias(b, z, o0, o1);
+  }
+
+  @Override
+  public void forwardInputMajorSparse(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
+      int o0, int o1) {
+    java.util.Arrays.fill(z, o0, o1, 0f);
+    for (int k = nzOff; k < nzOff + nzLen; k++) {
+      int j = nz[k];
+      axpyRow(wt, (long) j * stride, x[xOff + j], z, o0, o1);
+    }
+    addBias(b, z, o0, o1);
+  }
+
+  private static void axpyRow(MemorySegment wt, long row, float xj, float[] acc, int o0, int o1) {
+    for (int o = o0; o < o1; o++) {
+      acc[o] = Math.fma(xj, get(wt, row + o), acc[o]);
+    }
+  }
+
+  private static void addBias(float[] b, float[] z, int o0, int o1) {
+    for (int o = o0; o < o1; o++) {
+      z[o] = z[o] + b[o];
+    }
+  }
+
+  @Override
+  public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1) {
+    for (int j = 0; j < n; j++) {
+      updateRow(wt, (long) j * stride, x[xOff + j], g, o0, o1);
+    }
+  }
+
+  @Override
+  public void updateInputMajorSparse(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0, int o1) {
+    for (int k = nzOff; k < nzOff + nzLen; k++) {
+      int j = nz[k];
+      updateRow(wt, (long) j * stride, x[xOff + j], g, o0, o1);
+    }
+  }
+
+  private static void updateRow(MemorySegment wt, long row, float xj, float[] g, int o0, int o1) {
+    for (int o = o0; o < o1; o++) {
+      set(wt, row + o, Math.fma(g[o], xj, get(wt, row + o)) + 0f);
+    }
+  }
+
+  @Override
+  public void updateForwardInputMajor(
+      MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
+      float[] b, float[] z, int o0, int o1) {
+    java.util.Arrays.fill(z, o0, o1, 0f);
+    for (int j = 0; j < n; j++) {
+      long row = (long) j * stride;
+      float xp = xPrev[prevOff + j];
+      float xn = xNext[nextOff + j];
+      for (int o = o0; o < o1; o++) {
+        float w = Math.fma(g[o], xp, get(wt, row + o)) + 0f;
+        set(wt, row + o, w);
+        z[o] = Math.fma(xn, w, z[o]);
+      }
+    }
+    addBias(b, z, o0, o1);
+  }
+
+  @Override
+  public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials) {
+    int len = Layout.chunkLength(n);
+    int chunks = Layout.chunkCount(n);
+    float[] slots = SLOTS.get(); // [0, 16): A (even groups), [16, 32): B (odd groups)
+    for (int r = 0; r < rows; r++) {
+      long row = (long) r * stride;
+      for (int c = c0; c < c1; c++) {
+        java.util.Arrays.fill(slots, 0f);
+        int start = c * len;
+        int end = Math.min(start + len, n);
+        for (int j = start, group = 0; j < end; j += Layout.LANES, group++) {
+          int base = (group & 1) * Layout.LANES;
+          for (int k = 0; k < Layout.LANES; k++) {
+            slots[base + k] = Math.fma(get(w, row + j + k), x[j + k], slots[base + k]);
+          }
+        }
+        for (int k = 0; k < Layout.LANES; k++) {
+          slots[k] = slots[k] + slots[Layout.LANES + k];
+        }
+        partials[r * chunks + c] = fold16(slots);
+      }
+    }
+  }
+
+  /**
+   * The fixed reduction tree of 16 slots: {@code t[k] += t[k+8]}, then {@code +4}, {@code +2},
+   * {@code +1}. Modifies {@code t}.
+   */
+  public static float fold16(float[] t) {
+    for (int half = Layout.LANES / 2; half >= 1; half >>= 1) {
+      for (int k = 0; k < half; k++) {
+        t[k] = t[k] + t[k + half];
+      }
+    }
+    return t[0];
+  }
+
+  @Override
+  public void backwardUpdateOutputMajor(
+      MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1) {
+    if (delta != null) {
+      java.util.Arrays.fill(delta, j0, j1, 0f);
+    }
+    for (int r = 0; r < rows; r++) {
+      long row = (long) r * stride;
+      float sr = s[r];
+      float gr = g[r];
+      for (int j = j0; j < j1; j++) {
+        float old = get(w, row + j);
+        if (delta != null) {
+          delta[j] = Math.fma(sr, old, delta[j]);
+        }
+        set(w, row + j, Math.fma(gr, x[j], old));
+      }
+    }
+  }
+
+  @Override
+  public void activate(Activation a, float[] z, float[] o, int from, int to) {
+    switch (a) {
+      case IDENTITY -> System.arraycopy(z, from, o, from, to - from);
+      case RELU -> {
+        for (int i = from; i < to; i++) {
+          o[i] = z[i] > 0f ? z[i] : 0f;
+        }
+      }
+      case LEAKY_RELU -> {
+        for (int i = from; i < to; i++) {
+          o[i] = z[i] > 0f ? z[i] : Activation.LEAKY_SLOPE * z[i];
+        }
+      }
+      case SIGMOID -> {
+        for (int i = from; i < to; i++) {
+          o[i] = ExpMath.sigmoid(z[i]);
+        }
+      }
+      case TANH -> {
+        for (int i = from; i < to; i++) {
+          o[i] = ExpMath.tanh(z[i]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void activationGradient(Activation a, float[] z, float[] o, float[] delta, float[] s, int from, int to) {
+    switch (a) {
+      case IDENTITY -> System.arraycopy(delta, from, s, from, to - from);
+      case RELU -> {
+        for (int i = from; i < to; i++) {
+          s[i] = z[i] > 0f ? delta[i] : 0f;
+        }
+      }
+      case LEAKY_RELU -> {
+        for (int i = from; i < to; i++) {
+          s[i] = z[i] > 0f ? delta[i] : delta[i] * Activation.LEAKY_SLOPE;
+        }
+      }
+      case SIGMOID -> {
+        for (int i = from; i < to; i++) {
+          s[i] = delta[i] * (o[i] * (1f - o[i]));
+        }
+      }
+      case TANH -> {
+        for (int i = from; i < to; i++) {
+          s[i] = delta[i] * Math.fma(-o[i], o[i], 1f);
+        }
+      }
+    }
+  }
+
+  @Override
+  public double softmax(float[] z, int n, int label, float[] p, float[] s) {
+    float m = z[0];
+    for (int i = 1; i < n; i++) {
+      m = Math.max(m, z[i]);
+    }
+    float[] slots = SLOTS.get();
+    java.util.Arrays.fill(slots, 0, Layout.LANES, 0f);
+    for (int i = 0; i < n; i++) {
+      float e = ExpMath.expNonPositive(z[i] - m);
+      p[i] = e;
+      slots[i & (Layout.LANES - 1)] = slots[i & (Layout.LANES - 1)] + e;
+    }
+    float sum = fold16(slots);
+    for (int i = 0; i < n; i++) {
+      p[i] = p[i] / sum;
+    }
+    if (s != null) {
+      for (int i = 0; i < n; i++) {
+        s[i] = i == label ? p[i] - 1f : p[i];
+      }
+    }
+    double logSum = StrictMath.log(sum);
+    return label >= 0 ? ((double) m - (double) z[label]) + logSum : (double) m + logSum;
+  }
+}

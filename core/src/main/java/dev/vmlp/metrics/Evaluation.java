@@ -1,0 +1,79 @@
+package dev.vmlp.metrics;
+
+/**
+ * Quality of a model on a dataset. For classifiers: accuracy, mean log loss ({@code -log p_y} from the
+ * stable log-sum-exp) and the confusion matrix. For regressors: the mean of {@code ½ Σ (z - t)²} as
+ * {@link #meanLoss()}; accuracy is NaN and the matrix null.
+ *
+ * @param samples number of samples evaluated
+ * @param accuracy fraction predicted correctly (arg max of the logits equals the label)
+ * @param meanLoss mean per-sample loss
+ * @param confusion counts of (true, predicted) classes; null for regressors
+ */
+public record Evaluation(long samples, double accuracy, double meanLoss, ConfusionMatrix confusion) {
+
+  /** Starts accumulating per-sample results. */
+  public static Accumulator accumulator(boolean classifies, int classes) {
+    return new Accumulator(classifies, classes);
+  }
+
+  /** Collects per-sample results; not thread-safe. */
+  public static final class Accumulator {
+    private final boolean classifies;
+    private final int classes;
+    private final long[] counts;
+    private long samples;
+    private long correct;
+    private double lossSum;
+
+    private Accumulator(boolean classifies, int classes) {
+      if (classes < 1) {
+        throw new IllegalArgumentException("classes must be positive, got " + classes);
+      }
+      this.classifies = classifies;
+      this.classes = classes;
+      this.counts = classifies ? new long[Math.multiplyExact(classes, classes)] : null;
+    }
+
+    /**
+     * Adds one classified sample.
+     *
+     * @throws IllegalArgumentException when a class is out of range
+     */
+    public Accumulator addClassified(int truth, int predicted, double loss) {
+      if (!classifies) {
+        throw new IllegalStateException("this accumulator is for regression");
+      }
+      if (truth < 0 || truth >= classes || predicted < 0 || predicted >= classes) {
+        throw new IllegalArgumentException(
+            "class out of range [0, " + classes + "): truth " + truth + ", predicted " + predicted);
+      }
+      counts[truth * classes + predicted]++;
+      samples++;
+      if (truth == predicted) {
+        correct++;
+      }
+      lossSum += loss;
+      return this;
+    }
+
+    /** Adds one regressed sample's loss. */
+    public Accumulator addRegressed(double loss) {
+      if (classifies) {
+        throw new IllegalStateException("this accumulator is for classification");
+      }
+      samples++;
+      lossSum += loss;
+      return this;
+    }
+
+    public Evaluation build() {
+      double mean = samples == 0 ? Double.NaN : lossSum / samples;
+      if (!classifies) {
+        return new Evaluation(samples, Double.NaN, mean, null);
+      }
+      double acc = samples == 0 ? Double.NaN : (double) correct / samples;
+      return new Evaluation(samples, acc, mean, new ConfusionMatrix(classes, counts.clone()));
+    }
+  }
+}
