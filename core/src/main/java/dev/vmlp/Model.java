@@ -120,11 +120,14 @@ public final class Model {
    * @throws IllegalArgumentException when the row is out of the array's bounds, or, when the workspace
    *     checks inputs, when a value is not finite
    * @throws IllegalStateException when the head is not a classifier
+   * @throws NonFiniteException when an output value is NaN or infinite
    */
   public int predict(float[] x, int off, Workspace ws) {
     requireClassifier();
     forward(x, off, ws);
-    return Forward.argmax(ws.buf.z[arch.layerCount() - 1], arch.outputs());
+    float[] logits = ws.buf.z[arch.layerCount() - 1];
+    checkLogits(logits);
+    return Forward.argmax(logits, arch.outputs());
   }
 
   /** Writes class probabilities (or regression outputs) of one raw row into {@code out[0..outputs)}. */
@@ -143,9 +146,12 @@ public final class Model {
     forward(x, off, ws);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
     if (arch.head().classifies()) {
-      kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null);
+      if (Double.isNaN(kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null))) {
+        checkLogits(logits);
+      }
       System.arraycopy(ws.buf.p, 0, out, outOff, arch.outputs());
     } else {
+      checkLogits(logits);
       System.arraycopy(logits, 0, out, outOff, arch.outputs());
     }
   }
@@ -154,7 +160,9 @@ public final class Model {
   public void predictLogits(float[] x, int off, float[] out, int outOff, Workspace ws) {
     checkOutput(out, outOff, 1);
     forward(x, off, ws);
-    System.arraycopy(ws.buf.z[arch.layerCount() - 1], 0, out, outOff, arch.outputs());
+    float[] logits = ws.buf.z[arch.layerCount() - 1];
+    checkLogits(logits);
+    System.arraycopy(logits, 0, out, outOff, arch.outputs());
   }
 
   // ------------------------------------------------------------------ batches
@@ -202,6 +210,9 @@ public final class Model {
       if (arch.head().classifies()) {
         int y = data.label(i);
         double loss = kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null);
+        if (Double.isNaN(loss)) {
+          checkLogits(logits);
+        }
         eb.addClassified(y, Forward.argmax(logits, arch.outputs()), loss);
       } else {
         double se = 0;
@@ -261,6 +272,15 @@ public final class Model {
     int nnz = SparseRows.nonZeros(buf.x, 0, n, buf.nz);
     boolean sparse = nnz <= Forward.SPARSE_MAX_DENSITY * n;
     Forward.run(kernels, params, buf, buf.x, 0, buf.nz, 0, sparse ? nnz : -1);
+  }
+
+  /** Throws when an output value is NaN or infinite (e.g. from inputs far outside the training range). */
+  private void checkLogits(float[] z) {
+    for (int i = 0; i < arch.outputs(); i++) {
+      if (!Float.isFinite(z[i])) {
+        throw new NonFiniteException("output z[" + i + "] is " + z[i] + " (inputs far outside the trained range?)");
+      }
+    }
   }
 
   private void requireClassifier() {

@@ -5,7 +5,7 @@ package dev.vmlp;
  * sample (its position in the epoch and its row in the dataset) and what was not finite; a typical
  * cause is a learning rate that is too high.
  */
-public final class TrainingDivergedException extends ArithmeticException {
+public final class TrainingDivergedException extends NonFiniteException {
   private static final long serialVersionUID = 1L;
   private final int epoch;
   private final long position;

@@ -134,7 +134,8 @@ public interface Kernels {
 
   /**
    * {@code o[i] = σ(z[i])} for {@code i} in {@code [from, to)}, with sigmoid and tanh as in
-   * {@link ExpMath}, ReLU as {@code z > 0 ? z : +0} and leaky ReLU as {@code z > 0 ? z : 0.01f * z}.
+   * {@link ExpMath}, ReLU as {@link Math#max}{@code (z, +0)} (so NaN stays NaN and -0 becomes +0) and
+   * leaky ReLU as {@code z > 0 ? z : 0.01f * z}.
    *
    * @param o modified at {@code [from, to)}; may be {@code z} itself
    */

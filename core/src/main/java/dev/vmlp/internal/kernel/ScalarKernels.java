@@ -174,7 +174,7 @@ public final class ScalarKernels implements Kernels {
       case IDENTITY -> System.arraycopy(z, from, o, from, to - from);
       case RELU -> {
         for (int i = from; i < to; i++) {
-          o[i] = z[i] > 0f ? z[i] : 0f;
+          o[i] = Math.max(z[i], 0f);
         }
       }
       case LEAKY_RELU -> {

@@ -1,0 +1,214 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Checks the math: the double-precision reference's analytic gradients against central finite
+ * differences, then one float SGD step of the library against the reference's gradients, over random
+ * small networks (depth 1-4, widths 1-20, every activation, both heads).
+ */
+class GradientCheckTest {
+  /** Finite-difference step of the five-point central difference. */
+  static final double EPS = 1e-4;
+  /** Largest relative error |a - n| / (|a| + |n|) between analytic and numeric gradients. */
+  static final double MAX_RELATIVE_ERROR = 1e-6;
+  /**
+   * Differences below this times {@code 1 + |loss|} are round-off of the finite difference itself
+   * (about 1e-14 |loss| / h), not errors.
+   */
+  static final double MIN_ABSOLUTE_ERROR = 1e-9;
+  /**
+   * The float step's weight update must equal {@code -η ∇} of the double reference within this
+   * fraction of the layer's largest update (plus 4 ulps of the weight).
+   */
+  static final double FLOAT_TOLERANCE = 2e-4;
+
+  record Case(Architecture arch, long seed) {}
+
+  @Provide
+  Arbitrary<Case> networks() {
+    Arbitrary<Integer> depth = Arbitraries.integers().between(1, 4);
+    Arbitrary<List<Integer>> widths = Arbitraries.integers().between(1, 20).list().ofSize(5);
+    Arbitrary<List<Activation>> acts = Arbitraries.of(Activation.class).list().ofSize(4);
+    Arbitrary<Head> head = Arbitraries.of(Head.class);
+    Arbitrary<Long> seed = Arbitraries.longs();
+    return Combinators.combine(depth, widths, acts, head, seed).as((d, w, a, h, s) -> {
+      Architecture.Builder b = Architecture.builder(w.get(0));
+      for (int l = 0; l < d - 1; l++) {
+        b.hidden(w.get(l + 1), a.get(l));
+      }
+      int out = h == Head.SOFTMAX_CROSS_ENTROPY ? Math.max(2, w.get(d) % 11) : Math.max(1, w.get(d) % 5);
+      return new Case(b.output(out, h), s);
+    });
+  }
+
+  private static double[] input(Architecture arch, Random rnd) {
+    double[] x = new double[arch.inputs()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    return x;
+  }
+
+  private static double[] target(Architecture arch, Random rnd) {
+    double[] t = new double[arch.outputs()];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = (float) rnd.nextGaussian();
+    }
+    return t;
+  }
+
+  /** Skips cases where a ReLU-family pre-activation sits so near its kink that differences cross it. */
+  private static void assumeAwayFromKinks(DoubleReference ref, double[] x) {
+    double[][] z = ref.forward(x);
+    for (int l = 0; l < ref.arch.layerCount() - 1; l++) {
+      if (ref.arch.activation(l).reluFamily()) {
+        for (double v : z[l]) {
+          Assume.that(Math.abs(v) > 1e-3);
+        }
+      }
+    }
+  }
+
+  @Property(tries = 80)
+  void referenceGradientsMatchCentralDifferences(@ForAll("networks") Case c) {
+    Random rnd = new Random(c.seed);
+    Model m = Model.initialize(c.arch, c.seed);
+    DoubleReference ref = new DoubleReference(c.arch, m.weights());
+    double[] x = input(c.arch, rnd);
+    int label = rnd.nextInt(c.arch.outputs());
+    double[] t = target(c.arch, rnd);
+    assumeAwayFromKinks(ref, x);
+    double[][][][] g = ref.gradients(x, label, t);
+    double floor = MIN_ABSOLUTE_ERROR * (1 + Math.abs(ref.loss(x, label, t)));
+    String kinks = kinkSignature(ref, x);
+    int checked = 0;
+    int skipped = 0;
+    for (int l = 0; l < c.arch.layerCount(); l++) {
+      for (int o = 0; o < ref.w[l].length; o++) {
+        for (int i = 0; i <= ref.w[l][o].length; i++) {
+          double[] holder = i < ref.w[l][o].length ? ref.w[l][o] : ref.b[l];
+          int at = i < ref.w[l][o].length ? i : o;
+          String name = (i < ref.w[l][o].length ? "W" + l + "[" + o + "][" + i + "]" : "b" + l + "[" + o + "]");
+          double analytic = i < ref.w[l][o].length ? g[0][l][o][i] : g[1][l][0][o];
+          double keep = holder[at];
+          double[] f = new double[4];
+          boolean crossed = false;
+          double[] steps = {2 * EPS, EPS, -EPS, -2 * EPS};
+          for (int k = 0; k < 4; k++) {
+            holder[at] = keep + steps[k];
+            f[k] = ref.loss(x, label, t);
+            crossed |= !kinks.equals(kinkSignature(ref, x));
+          }
+          holder[at] = keep;
+          if (crossed) {
+            skipped++;
+            continue;
+          }
+          // five-point central difference: error O(h^4)
+          double numeric = (-f[0] + 8 * f[1] - 8 * f[2] + f[3]) / (12 * EPS);
+          check(name, analytic, numeric, floor);
+          checked++;
+        }
+      }
+    }
+    assertTrue(skipped <= checked / 10 + 2, "too many parameters sit at a ReLU kink: " + skipped + " of " + checked);
+  }
+
+  /** Which ReLU-family pre-activations are positive: finite differences must not change this. */
+  private static String kinkSignature(DoubleReference ref, double[] x) {
+    double[][] z = ref.forward(x);
+    StringBuilder sb = new StringBuilder();
+    for (int l = 0; l < ref.arch.layerCount() - 1; l++) {
+      if (ref.arch.activation(l).reluFamily()) {
+        for (double v : z[l]) {
+          sb.append(v > 0 ? '+' : '-');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void check(String what, double analytic, double numeric, double floor) {
+    double abs = Math.abs(analytic - numeric);
+    if (abs < floor) {
+      return;
+    }
+    double rel = abs / (Math.abs(analytic) + Math.abs(numeric));
+    assertTrue(rel < MAX_RELATIVE_ERROR,
+        () -> what + ": analytic " + analytic + ", numeric " + numeric + ", relative error " + rel);
+  }
+
+  @Property(tries = 80)
+  void floatStepFollowsTheReferenceGradient(@ForAll("networks") Case c) {
+    Random rnd = new Random(c.seed ^ 0x5DEECE66DL);
+    Model start = Model.initialize(c.arch, c.seed);
+    DoubleReference ref = new DoubleReference(c.arch, start.weights());
+    double[] x = input(c.arch, rnd);
+    int label = rnd.nextInt(c.arch.outputs());
+    double[] t = target(c.arch, rnd);
+    assumeAwayFromKinks(ref, x);
+    float eta = 0.05f;
+    float[] xf = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      xf[i] = (float) x[i];
+    }
+    float[] tf = new float[t.length];
+    for (int i = 0; i < t.length; i++) {
+      tf[i] = (float) t[i];
+    }
+    List<LayerWeights> after;
+    double floatLoss;
+    try (Trainer tr = Trainer.builder(start).learningRate(eta).build()) {
+      floatLoss = c.arch.head().classifies() ? tr.trainSample(xf, label) : tr.trainSample(xf, tf);
+      after = tr.snapshot().weights();
+    }
+    double refLoss = ref.loss(x, label, t);
+    assertEquals(refLoss, floatLoss, 1e-5 * (1 + Math.abs(refLoss)), "loss");
+    double[][][][] g = ref.gradients(x, label, t);
+    List<LayerWeights> before = start.weights();
+    for (int l = 0; l < c.arch.layerCount(); l++) {
+      double largest = 0;
+      for (double[] row : g[0][l]) {
+        for (double v : row) {
+          largest = Math.max(largest, Math.abs(eta * v));
+        }
+      }
+      for (double v : g[1][l][0]) {
+        largest = Math.max(largest, Math.abs(eta * v));
+      }
+      LayerWeights b0 = before.get(l);
+      LayerWeights b1 = after.get(l);
+      List<String> bad = new ArrayList<>();
+      for (int o = 0; o < b0.outputs(); o++) {
+        for (int i = 0; i < b0.inputs(); i++) {
+          double expected = -eta * g[0][l][o][i];
+          double actual = (double) b1.weight(o, i) - b0.weight(o, i);
+          double tol = FLOAT_TOLERANCE * largest + 4 * Math.ulp(b0.weight(o, i));
+          if (Math.abs(expected - actual) > tol) {
+            bad.add("W" + l + "[" + o + "][" + i + "]: expected update " + expected + ", got " + actual);
+          }
+        }
+        double expected = -eta * g[1][l][0][o];
+        double actual = (double) b1.bias()[o] - b0.bias()[o];
+        if (Math.abs(expected - actual) > FLOAT_TOLERANCE * largest + 4 * Math.ulp(b0.bias()[o] + 1e-30f)) {
+          bad.add("b" + l + "[" + o + "]: expected update " + expected + ", got " + actual);
+        }
+      }
+      int layer = l;
+      assertTrue(bad.isEmpty(), () -> c.arch + " layer " + layer + ": " + bad.subList(0, Math.min(5, bad.size())));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.data.Digits;
+import dev.vmlp.data.TrainTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ModelTest {
+  static TrainTest digits;
+  static Model trained;
+
+  @BeforeAll
+  static void train() {
+    digits = Digits.load();
+    Architecture arch = Architecture.builder(64).hidden(48, Activation.RELU).hidden(20, Activation.SIGMOID)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).scaling(digits.scaling()).learningRate(0.02f).build()) {
+      trained = t.fit(digits.train(), null, 3).model();
+    }
+  }
+
+  @Test
+  void portableWeightsRoundTripBitForBit() {
+    List<LayerWeights> w = trained.weights();
+    Model copy = Model.of(trained.architecture(), w, trained.scaling());
+    assertEquals(trained.weightsSha256(), copy.weightsSha256());
+    assertEquals(w, copy.weights());
+    float[] p1 = new float[10];
+    float[] p2 = new float[10];
+    for (int i = 0; i < 50; i++) {
+      trained.predictProbabilities(digits.test().row(i), p1);
+      copy.predictProbabilities(digits.test().row(i), p2);
+      assertArrayEquals(p1, p2, 0f);
+    }
+    LayerWeights l0 = trained.layer(0);
+    assertEquals(48, l0.outputs());
+    assertEquals(64, l0.inputs());
+    assertEquals(l0.weight(5, 7), l0.toMatrix()[5][7], 0f);
+  }
+
+  @Test
+  void aBatchGivesTheBitsOfSingleRows() {
+    int rows = 37;
+    int d = 64;
+    float[] x = new float[rows * d];
+    for (int r = 0; r < rows; r++) {
+      digits.test().copyRow(r, x, r * d);
+    }
+    Workspace ws = trained.newWorkspace();
+    float[] batch = new float[rows * 10];
+    trained.predictBatchProbabilities(x, rows, batch, ws);
+    int[] classes = new int[rows];
+    trained.predictBatch(x, rows, classes, ws);
+    for (int r = 0; r < rows; r++) {
+      float[] single = new float[10];
+      trained.predictProbabilities(digits.test().row(r), single);
+      assertArrayEquals(single, java.util.Arrays.copyOfRange(batch, r * 10, r * 10 + 10), 0f, "row " + r);
+      assertEquals(trained.predict(digits.test().row(r)), classes[r]);
+    }
+  }
+
+  @Test
+  void evaluationCountsWhatPredictionsSay() {
+    var e = trained.evaluate(digits.test());
+    long correct = 0;
+    for (int i = 0; i < digits.test().size(); i++) {
+      if (trained.predict(digits.test().row(i)) == digits.test().label(i)) {
+        correct++;
+      }
+    }
+    assertEquals(correct, e.confusion().correct());
+    assertEquals((double) correct / digits.test().size(), e.accuracy(), 1e-12);
+    assertTrue(e.meanLoss() > 0 && e.meanLoss() < 1, "mean log loss " + e.meanLoss());
+  }
+
+  @Test
+  void badInputsGetMessagesThatNameThem() {
+    IllegalArgumentException len = assertThrows(IllegalArgumentException.class, () -> trained.predict(new float[63]));
+    assertTrue(len.getMessage().contains("64") && len.getMessage().contains("63"), len.getMessage());
+    float[] x = digits.test().row(0);
+    x[17] = Float.NaN;
+    Workspace checking = trained.newWorkspace().checkFinite(true);
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> trained.predict(x, 0, checking));
+    assertTrue(nan.getMessage().contains("[17]") && nan.getMessage().contains("NaN"), nan.getMessage());
+    NonFiniteException out = assertThrows(NonFiniteException.class, () -> trained.predict(x, 0, trained.newWorkspace()));
+    assertTrue(out.getMessage().contains("NaN"), out.getMessage());
+    Workspace other = Model.initialize(Architecture.of(64, new int[] {5}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1).newWorkspace();
+    assertThrows(IllegalArgumentException.class, () -> trained.predict(digits.test().row(0), 0, other));
+  }
+
+  @Test
+  void badWeightsAreRejectedNamingTheLayerAndPosition() {
+    List<LayerWeights> w = new ArrayList<>(trained.weights());
+    LayerWeights l1 = w.get(1);
+    float[] vals = l1.weights().clone();
+    vals[3 * l1.inputs() + 4] = Float.POSITIVE_INFINITY;
+    w.set(1, new LayerWeights(l1.outputs(), l1.inputs(), vals, l1.bias()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Model.of(trained.architecture(), w, InputScaling.none()));
+    assertTrue(e.getMessage().contains("layer 1 weight [3, 4] = Infinity"), e.getMessage());
+    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+        () -> Model.of(trained.architecture(), w.subList(0, 2), InputScaling.none()));
+    assertTrue(shape.getMessage().contains("2 layers"), shape.getMessage());
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        () -> new LayerWeights(3, 4, new float[11], new float[3]));
+    assertTrue(size.getMessage().contains("11") && size.getMessage().contains("12"), size.getMessage());
+  }
+
+  @Test
+  void negativeZeroWeightsAreStoredAsPositiveZero() {
+    Architecture arch = Architecture.of(2, new int[] {}, Activation.IDENTITY, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 2, new float[] {-0f, 1, 2, -0f}, new float[] {-0f, 0})),
+        InputScaling.none());
+    assertEquals(0, Float.floatToRawIntBits(m.layer(0).weight(0, 0)));
+    assertEquals(0, Float.floatToRawIntBits(m.layer(0).bias()[0]));
+  }
+}

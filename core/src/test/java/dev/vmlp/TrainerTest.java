@@ -1,0 +1,177 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.data.Digits;
+import dev.vmlp.data.TrainTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+  static TrainTest digits;
+  static final Architecture DIGITS_256 =
+      Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+
+  @BeforeAll
+  static void load() {
+    digits = Digits.load();
+  }
+
+  private static TrainingReport train(Architecture arch, long seed, int epochs, Trainer.InputPath path) {
+    try (Trainer t = Trainer.builder(arch).seed(seed).learningRate(0.01f).scaling(digits.scaling())
+        .inputPath(path).build()) {
+      return t.fit(digits.train(), digits.test(), epochs);
+    }
+  }
+
+  @Test
+  void defaultSettingsReachNinetySixPercentOnTheBundledDigits() {
+    List<EpochStats> seen = new ArrayList<>();
+    TrainingReport r;
+    try (Trainer t = Trainer.builder(DIGITS_256).scaling(digits.scaling()).listener(seen::add).build()) {
+      r = t.fit(digits.train(), digits.test(), 10);
+    }
+    assertTrue(r.test().accuracy() >= 0.96, "test accuracy " + r.test().accuracy());
+    assertEquals(10, seen.size());
+    assertEquals(r.epochs(), seen);
+    assertEquals(359, r.test().samples());
+    assertTrue(seen.get(9).trainLoss() < seen.get(0).trainLoss(), "the training loss falls");
+    assertTrue(r.samplesPerSecond() > 0);
+    assertEquals(r.test().confusion().correct(), Math.round(r.test().accuracy() * 359));
+  }
+
+  @Test
+  void theSameSeedGivesTheSameBitsAndAnotherSeedOthers() {
+    String a = train(DIGITS_256, 5, 2, Trainer.InputPath.AUTO).model().weightsSha256();
+    String b = train(DIGITS_256, 5, 2, Trainer.InputPath.AUTO).model().weightsSha256();
+    String c = train(DIGITS_256, 6, 2, Trainer.InputPath.AUTO).model().weightsSha256();
+    assertEquals(a, b);
+    assertNotEquals(a, c);
+  }
+
+  @Test
+  void sparseAndDenseInputPathsGiveTheSameBits() {
+    Architecture deep = Architecture.builder(64).hidden(40, Activation.TANH).hidden(17, Activation.LEAKY_RELU)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    for (Architecture arch : List.of(DIGITS_256, deep)) {
+      TrainingReport dense = train(arch, 9, 2, Trainer.InputPath.DENSE);
+      TrainingReport sparse = train(arch, 9, 2, Trainer.InputPath.SPARSE);
+      assertTrue(sparse.sparseInputs());
+      assertTrue(!dense.sparseInputs());
+      assertEquals(dense.model().weightsSha256(), sparse.model().weightsSha256(), arch.toString());
+    }
+  }
+
+  @Test
+  void fusedEpochsEqualOnlineStepsInTheSameOrder() {
+    Architecture arch = Architecture.builder(64).hidden(33, Activation.SIGMOID).output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    Model start = Model.initialize(arch, 3).withScaling(digits.scaling());
+    String fused;
+    try (Trainer t = Trainer.builder(start).shuffle(false).inputPath(Trainer.InputPath.DENSE).build()) {
+      fused = t.fit(digits.train(), null, 1).model().weightsSha256();
+    }
+    try (Trainer t = Trainer.builder(start).build()) {
+      for (int i = 0; i < digits.train().size(); i++) {
+        t.trainSample(digits.train().row(i), digits.train().label(i));
+      }
+      assertEquals(fused, t.snapshot().weightsSha256());
+    }
+  }
+
+  @Test
+  void aDivergingRunStopsWithTheEpochAndSample() {
+    try (Trainer t = Trainer.builder(DIGITS_256).learningRate(1e30f).scaling(digits.scaling()).build()) {
+      TrainingDivergedException e =
+          assertThrows(TrainingDivergedException.class, () -> t.fit(digits.train(), digits.test(), 3));
+      assertEquals(1, e.epoch());
+      assertTrue(e.position() >= 1, "the first sample cannot diverge yet: " + e.position());
+      assertTrue(e.getMessage().contains("epoch 1 at sample " + e.position()), e.getMessage());
+      assertTrue(e.getMessage().contains("dataset row " + e.row()), e.getMessage());
+      assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
+    }
+  }
+
+  @Test
+  void snapshotsDoNotChangeWhileTrainingGoesOn() {
+    try (Trainer t = Trainer.builder(DIGITS_256).scaling(digits.scaling()).build()) {
+      t.fit(digits.train(), null, 1);
+      Model m = t.snapshot();
+      String before = m.weightsSha256();
+      assertEquals(before, m.metadata().get("weights_sha256"));
+      assertEquals("1", m.metadata().get("epochs"));
+      t.fit(digits.train(), null, 1);
+      assertEquals(before, m.weightsSha256());
+      assertNotEquals(before, t.snapshot().weightsSha256());
+      assertEquals(2, t.epochsDone());
+    }
+  }
+
+  @Test
+  void regressionLearnsALinearFunction() {
+    Random rnd = new Random(1);
+    int n = 2000;
+    float[] x = new float[n * 3];
+    float[] y = new float[n * 2];
+    for (int i = 0; i < n; i++) {
+      for (int f = 0; f < 3; f++) {
+        x[i * 3 + f] = (float) rnd.nextGaussian();
+      }
+      y[i * 2] = 2 * x[i * 3] - x[i * 3 + 1] + 0.5f;
+      y[i * 2 + 1] = x[i * 3 + 2] * 3;
+    }
+    Dataset data = Dataset.ofTargets("linear", x, 3, y, 2);
+    Architecture arch = Architecture.builder(3).hidden(16, Activation.TANH).output(2, Head.SQUARED_ERROR);
+    try (Trainer t = Trainer.builder(arch).learningRate(0.01f).seed(2).build()) {
+      TrainingReport r = t.fit(data, data, 20);
+      assertTrue(r.test().meanLoss() < 0.01, "mean squared error " + r.test().meanLoss());
+      assertTrue(Double.isNaN(r.test().accuracy()));
+    }
+  }
+
+  @Test
+  void badOptionsAndDataAreRejectedWithClearMessages() {
+    IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder(DIGITS_256).learningRate(Float.NaN));
+    assertTrue(lr.getMessage().contains("learning rate"), lr.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Trainer.builder(DIGITS_256).threads(0));
+    try (Trainer t = Trainer.builder(Architecture.of(63, new int[] {8}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY)).build()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> t.fit(digits.train(), null, 1));
+      assertTrue(e.getMessage().contains("64 features") && e.getMessage().contains("expects 63"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> t.fit(digits.train(), null, 0));
+      assertThrows(IllegalArgumentException.class, () -> t.trainSample(new float[62], 1));
+      assertThrows(IllegalArgumentException.class, () -> t.trainSample(new float[63], 10));
+    }
+    Trainer closed = Trainer.builder(DIGITS_256).build();
+    closed.close();
+    assertThrows(IllegalStateException.class, () -> closed.fit(digits.train(), null, 1));
+  }
+
+  @Test
+  void initialisationIsSeededHeOrGlorotUniform() {
+    Architecture arch = Architecture.builder(100).hidden(50, Activation.RELU).hidden(30, Activation.TANH)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    Model a = Model.initialize(arch, 11);
+    assertEquals(a.weightsSha256(), Model.initialize(arch, 11).weightsSha256());
+    double[] limits = {Math.sqrt(6.0 / 100), Math.sqrt(6.0 / (50 + 30)), Math.sqrt(6.0 / (30 + 10))};
+    for (int l = 0; l < 3; l++) {
+      LayerWeights w = a.layer(l);
+      double max = 0;
+      for (float v : w.weights()) {
+        max = Math.max(max, Math.abs(v));
+        assertTrue(Math.abs(v) <= limits[l], "layer " + l + " weight " + v + " beyond " + limits[l]);
+      }
+      assertTrue(max > 0.9 * limits[l], "layer " + l + " uses its range: " + max);
+      for (float v : w.bias()) {
+        assertEquals(0f, v, 0f);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.vmlp.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Accuracy of the library's own exp, sigmoid and tanh against StrictMath, over dense sweeps: exp within
+ * 2 ulps, sigmoid and tanh (an exp, an add and a divide) within 3.
+ */
+class ExpMathTest {
+  static final int EXP_ULPS = 2;
+  static final int ACTIVATION_ULPS = 3;
+
+  private static void assertUlps(double expected, float actual, int ulps, String what) {
+    float e = (float) expected;
+    double tol = ulps * Math.max(Math.ulp(e), Float.MIN_VALUE);
+    assertEquals(expected, actual, tol, what);
+  }
+
+  @Test
+  void expNonPositiveIsWithinTwoUlps() {
+    for (float x = ExpMath.EXP_MIN; x <= 0f; x += 0.000731f) {
+      assertUlps(StrictMath.exp(x), ExpMath.expNonPositive(x), EXP_ULPS, "exp(" + x + ")");
+    }
+    assertEquals(1f, ExpMath.expNonPositive(0f), 0f);
+    assertEquals(1f, ExpMath.expNonPositive(-0f), 0f);
+    assertEquals(0f, ExpMath.expNonPositive(-88f), 0f);
+    assertEquals(0f, ExpMath.expNonPositive(Float.NEGATIVE_INFINITY), 0f);
+    assertEquals(Float.NaN, ExpMath.expNonPositive(Float.NaN), 0f);
+  }
+
+  @Test
+  void sigmoidAndTanhAreWithinTwoUlps() {
+    for (float z = -40f; z <= 40f; z += 0.000913f) {
+      assertUlps(1 / (1 + StrictMath.exp(-(double) z)), ExpMath.sigmoid(z), ACTIVATION_ULPS, "sigmoid(" + z + ")");
+      assertUlps(StrictMath.tanh(z), ExpMath.tanh(z), ACTIVATION_ULPS, "tanh(" + z + ")");
+    }
+    assertEquals(0.5f, ExpMath.sigmoid(0f), 0f);
+    assertEquals(1f, ExpMath.sigmoid(200f), 0f);
+    assertEquals(0f, ExpMath.sigmoid(-200f), 0f);
+    assertEquals(1f, ExpMath.tanh(100f), 0f);
+    assertEquals(-1f, ExpMath.tanh(-100f), 0f);
+    assertEquals(1e-30f, ExpMath.tanh(1e-30f), 0f);
+  }
+}

@@ -1,0 +1,224 @@
+package dev.vmlp.internal.kernel;
+
+import static dev.vmlp.internal.kernel.KernelFixtures.copy;
+import static dev.vmlp.internal.kernel.KernelFixtures.nonZeros;
+import static dev.vmlp.internal.kernel.KernelFixtures.toArray;
+import static dev.vmlp.internal.kernel.KernelFixtures.vector;
+import static dev.vmlp.internal.kernel.KernelFixtures.weights;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.Activation;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
+
+/**
+ * Properties every {@link Kernels} implementation must have, checked on the kernels this JVM uses
+ * (the vector kernels when the suite runs with them) and on the scalar reference: the sparse and
+ * fused variants give exactly the bits of the dense, unfused ones, and the results are within a
+ * stated tolerance of double-precision math.
+ *
+ * <p>Tolerance for a sum of {@code n} products: {@code 1e-6 * (n + 1) * Σ|terms|} (float rounding of
+ * each of at most {@code n + 1} steps, and far below any formula error).
+ */
+class KernelContractTest {
+  static final List<Kernels> KERNELS = List.of(KernelProvider.get(), KernelProvider.scalar());
+
+  @Provide
+  Arbitrary<Integer> sizes() {
+    return Arbitraries.of(1, 15, 16, 17, 100, 784, 1023);
+  }
+
+  @Provide
+  Arbitrary<Integer> outputs() {
+    return Arbitraries.of(1, 10, 15, 16, 17, 100, 256);
+  }
+
+  private static double tolerance(int n, double absSum) {
+    return 1e-6 * (n + 1) * absSum + 1e-30;
+  }
+
+  @Property(tries = 40)
+  void inputMajorForwardMatchesDoubleAndSparseMatchesDenseBitForBit(
+      @ForAll("sizes") int n, @ForAll("outputs") int out, @ForAll long seed,
+      @ForAll @DoubleRange(min = 0, max = 0.95) double zeros) {
+    Random rnd = new Random(seed);
+    int pad = Layout.pad(out);
+    MemorySegment wt = weights(rnd, n, out, pad);
+    float[] x = vector(rnd, n, n, zeros);
+    float[] b = vector(rnd, out, pad, 0.2);
+    int[] nz = nonZeros(x, n);
+    for (Kernels k : KERNELS) {
+      float[] dense = new float[pad];
+      float[] sparse = new float[pad];
+      k.forwardInputMajor(wt, pad, x, 0, n, b, dense, 0, pad);
+      k.forwardInputMajorSparse(wt, pad, x, 0, nz, 0, nz.length, b, sparse, 0, pad);
+      assertArrayEquals(dense, sparse, 0f, k.name() + ": sparse differs from dense");
+      for (int o = 0; o < pad; o++) {
+        double sum = b[o];
+        double abs = Math.abs(b[o]);
+        for (int j = 0; j < n; j++) {
+          double t = (double) x[j] * wt.getAtIndex(JAVA_FLOAT, (long) j * pad + o);
+          sum += t;
+          abs += Math.abs(t);
+        }
+        assertEquals(sum, dense[o], tolerance(n, abs), k.name() + " z[" + o + "]");
+        assertEquals(Float.floatToRawIntBits(dense[o]), Float.floatToRawIntBits(sparse[o]), "sign of zero");
+      }
+    }
+  }
+
+  @Property(tries = 40)
+  void inputMajorUpdatesAgreeDenseSparseAndFused(
+      @ForAll("sizes") int n, @ForAll("outputs") int out, @ForAll long seed,
+      @ForAll @DoubleRange(min = 0, max = 0.95) double zeros) {
+    Random rnd = new Random(seed);
+    int pad = Layout.pad(out);
+    MemorySegment w0 = weights(rnd, n, out, pad);
+    float[] xPrev = vector(rnd, n, n, zeros);
+    float[] xNext = vector(rnd, n, n, zeros);
+    float[] g = vector(rnd, out, pad, 0.1);
+    float[] b = vector(rnd, out, pad, 0.2);
+    for (Kernels k : KERNELS) {
+      MemorySegment dense = copy(w0);
+      MemorySegment sparse = copy(w0);
+      MemorySegment fused = copy(w0);
+      k.updateInputMajor(dense, pad, xPrev, 0, n, g, 0, pad);
+      int[] nz = nonZeros(xPrev, n);
+      k.updateInputMajorSparse(sparse, pad, xPrev, 0, nz, 0, nz.length, g, 0, pad);
+      float[] zFused = new float[pad];
+      k.updateForwardInputMajor(fused, pad, xPrev, 0, g, xNext, 0, n, b, zFused, 0, pad);
+      float[] zAfter = new float[pad];
+      k.forwardInputMajor(dense, pad, xNext, 0, n, b, zAfter, 0, pad);
+      float[] d = toArray(dense);
+      assertArrayEquals(d, toArray(sparse), 0f, k.name() + ": sparse update differs");
+      assertArrayEquals(d, toArray(fused), 0f, k.name() + ": fused update differs");
+      assertArrayEquals(zAfter, zFused, 0f, k.name() + ": fused forward differs");
+      for (int j = 0; j < n; j++) {
+        for (int o = 0; o < pad; o++) {
+          long at = (long) j * pad + o;
+          float before = w0.getAtIndex(JAVA_FLOAT, at);
+          float expected = Math.fma(g[o], xPrev[j], before) + 0f;
+          assertEquals(expected, d[(int) at], 0f, k.name() + " W[" + j + "][" + o + "]");
+          assertTrue(Float.floatToRawIntBits(d[(int) at]) != 0x80000000, "weights are never -0");
+        }
+      }
+    }
+  }
+
+  @Property(tries = 40)
+  void chunkDotsAddUpToTheDotProduct(@ForAll("sizes") int in, @ForAll("outputs") int rows, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    int n = Layout.pad(in);
+    MemorySegment w = weights(rnd, rows, in, n);
+    float[] x = vector(rnd, in, n, 0.3);
+    int chunks = Layout.chunkCount(n);
+    for (Kernels k : KERNELS) {
+      float[] partials = new float[rows * chunks];
+      k.chunkDots(w, n, rows, x, n, 0, chunks, partials);
+      // any split of the chunks gives the same partials
+      float[] split = new float[rows * chunks];
+      int mid = chunks / 2;
+      k.chunkDots(w, n, rows, x, n, mid, chunks, split);
+      k.chunkDots(w, n, rows, x, n, 0, mid, split);
+      assertArrayEquals(partials, split, 0f, k.name() + ": chunk ranges must not interact");
+      for (int r = 0; r < rows; r++) {
+        double sum = 0;
+        double abs = 0;
+        float acc = partials[r * chunks];
+        for (int c = 1; c < chunks; c++) {
+          acc += partials[r * chunks + c];
+        }
+        for (int j = 0; j < in; j++) {
+          double t = (double) x[j] * w.getAtIndex(JAVA_FLOAT, (long) r * n + j);
+          sum += t;
+          abs += Math.abs(t);
+        }
+        assertEquals(sum, acc, tolerance(in, abs), k.name() + " row " + r);
+      }
+    }
+  }
+
+  @Property(tries = 40)
+  void backwardUpdateIsTheTransposedProductThenTheRankOneUpdate(
+      @ForAll("outputs") int rows, @ForAll("sizes") int in, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    int n = Layout.pad(in);
+    MemorySegment w0 = weights(rnd, rows, in, n);
+    float[] s = vector(rnd, rows, rows, 0.1);
+    float[] g = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      g[r] = -0.01f * s[r];
+    }
+    float[] x = vector(rnd, in, n, 0.3);
+    for (Kernels k : KERNELS) {
+      MemorySegment w = copy(w0);
+      float[] delta = new float[n];
+      k.backwardUpdateOutputMajor(w, n, rows, s, g, x, delta, 0, n);
+      MemorySegment w2 = copy(w0);
+      k.backwardUpdateOutputMajor(w2, n, rows, s, g, x, null, 0, n);
+      assertArrayEquals(toArray(w), toArray(w2), 0f, "the update does not depend on computing delta");
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        double abs = 0;
+        for (int r = 0; r < rows; r++) {
+          float old = w0.getAtIndex(JAVA_FLOAT, (long) r * n + j);
+          sum += (double) s[r] * old;
+          abs += Math.abs((double) s[r] * old);
+          assertEquals(Math.fma(g[r], x[j], old), w.getAtIndex(JAVA_FLOAT, (long) r * n + j), 0f,
+              k.name() + " W[" + r + "][" + j + "]");
+        }
+        assertEquals(sum, delta[j], tolerance(rows, abs), k.name() + " delta[" + j + "]");
+      }
+    }
+  }
+
+  @Property(tries = 30)
+  void activationsAndGradientsMatchDoublePrecision(@ForAll("sizes") int n, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    float[] z = new float[n];
+    for (int i = 0; i < n; i++) {
+      z[i] = (float) (rnd.nextGaussian() * (rnd.nextBoolean() ? 1 : 30));
+    }
+    float[] delta = vector(rnd, n, n, 0.1);
+    for (Kernels k : KERNELS) {
+      for (Activation a : Activation.values()) {
+        float[] o = new float[n];
+        float[] s = new float[n];
+        k.activate(a, z, o, 0, n);
+        k.activationGradient(a, z, o, delta, s, 0, n);
+        for (int i = 0; i < n; i++) {
+          double zi = z[i];
+          double expected = switch (a) {
+            case IDENTITY -> zi;
+            case SIGMOID -> 1 / (1 + Math.exp(-zi));
+            case TANH -> Math.tanh(zi);
+            case RELU -> Math.max(zi, 0);
+            case LEAKY_RELU -> zi > 0 ? zi : Activation.LEAKY_SLOPE * zi;
+          };
+          // sigmoid below about 1e-38 flushes to 0 (exp's contract): hence the MIN_NORMAL absolute slack
+          assertEquals(expected, o[i], 4 * Math.ulp((float) expected) + Float.MIN_NORMAL,
+              k.name() + " " + a + "(" + zi + ")");
+          double d = switch (a) {
+            case IDENTITY -> 1;
+            case SIGMOID -> o[i] * (1.0 - o[i]);
+            case TANH -> 1.0 - (double) o[i] * o[i];
+            case RELU -> zi > 0 ? 1 : 0;
+            case LEAKY_RELU -> zi > 0 ? 1 : Activation.LEAKY_SLOPE;
+          };
+          assertEquals(delta[i] * d, s[i], 2 * Math.ulp((float) (delta[i] * d)) + Float.MIN_NORMAL,
+              k.name() + " " + a + "' at " + zi);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.vmlp.internal.kernel;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+/** Random kernel inputs with the zeros, signed zeros and padding that real layers have. */
+public final class KernelFixtures {
+  /** The sizes every kernel property runs over. */
+  public static final int[] SIZES = {1, 15, 16, 17, 100, 784, 1023};
+
+  private KernelFixtures() {}
+
+  /** An aligned segment of {@code rows * stride} floats, filled from {@code rnd}; padding columns stay 0. */
+  public static MemorySegment weights(Random rnd, int rows, int cols, int stride) {
+    MemorySegment w = Arena.ofAuto().allocate((long) rows * stride * Float.BYTES, Layout.ALIGN_BYTES);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        // some exact zeros, as after ReLU-sparse training; never -0 (the layer invariant)
+        float v = rnd.nextInt(10) == 0 ? 0f : (float) (rnd.nextGaussian() * 0.1);
+        w.setAtIndex(JAVA_FLOAT, (long) r * stride + c, v);
+      }
+    }
+    return w;
+  }
+
+  /** A copy of a segment (same alignment). */
+  public static MemorySegment copy(MemorySegment w) {
+    MemorySegment c = Arena.ofAuto().allocate(w.byteSize(), Layout.ALIGN_BYTES);
+    c.copyFrom(w);
+    return c;
+  }
+
+  /**
+   * A vector of {@code n} values (zero-padded to {@code pad}) with about {@code zeroShare} zeros, some
+   * of them -0.
+   */
+  public static float[] vector(Random rnd, int n, int pad, double zeroShare) {
+    float[] v = new float[pad];
+    for (int i = 0; i < n; i++) {
+      double u = rnd.nextDouble();
+      v[i] = u < zeroShare / 2 ? 0f : u < zeroShare ? -0f : (float) rnd.nextGaussian();
+    }
+    return v;
+  }
+
+  /** Indices of the non-zero values of {@code x[0..n)} (either sign of zero counts as zero). */
+  public static int[] nonZeros(float[] x, int n) {
+    return java.util.stream.IntStream.range(0, n).filter(i -> x[i] != 0f).toArray();
+  }
+
+  public static float[] toArray(MemorySegment w) {
+    return w.toArray(JAVA_FLOAT);
+  }
+}
