@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,21 @@ class IdxTest {
   void dataTruncated() throws IOException {
     Path f = write(dir, "short-data", idx(new int[] {2, 3, 3}, ramp(17)));
     assertMalformed(f, () -> Idx.readImages(f), "truncated", "18", "17");
+  }
+
+  /**
+   * A 12-byte file whose header promises 2 GB must be rejected without allocating the 2 GB first (an
+   * OutOfMemoryError on a small heap).
+   */
+  @Test
+  void dataTruncatedFarBelowAHugeHeaderSize() throws IOException {
+    int n = (int) Idx.MAX_ELEMENTS;
+    Path f = write(dir, "huge-labels", idx(new int[] {n}, ramp(4)));
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertMalformed(f, () -> Idx.readLabels(f), "truncated", String.valueOf(n), "has 4");
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 64L << 20, "reading a 12-byte file allocated " + allocated + " bytes");
   }
 
   @Test
