@@ -81,9 +81,10 @@ public final class Csv {
     long line = 0;
     try (InputStream in = Compressed.wrap(stream, file);
         MappingIterator<String[]> rows = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
-      while (rows.hasNextValue()) {
+      // the location before a row is its first line; after it, the next line (or the same one at the end of input)
+      for (line = rows.getCurrentLocation().getLineNr(); rows.hasNextValue();
+          line = rows.getCurrentLocation().getLineNr()) {
         String[] row = rows.nextValue();
-        line = rows.getCurrentLocation().getLineNr();
         if (row.length == 1 && row[0].isBlank()) {
           continue;
         }

@@ -143,12 +143,50 @@ class CsvTest {
   }
 
   @Test
+  void lineWithAnotherColumnCount() throws IOException {
+    Path f = write("ragged.csv", "label,x,y\n1,2,3\n0,4\n1,5,6\n");
+    assertMalformed(f, () -> Csv.read(f), "line 3 ", "2 columns", "expected 3");
+  }
+
+  @Test
+  void nonNumericValue() throws IOException {
+    Path f = write("word.csv", "1,2,3\n0,4,5\n1,six,7\n");
+    assertMalformed(f, () -> Csv.read(f), "line 3,", "column 2", "'six'", "not a number");
+  }
+
+  @Test
+  void nonFiniteValue() throws IOException {
+    Path f = write("nan.csv", "1,2,3\n0,4,NaN\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 3", "NaN", "not finite");
+    Path g = write("inf.csv", "1,2,3\n0,-Infinity,1\n");
+    assertMalformed(g, () -> Csv.read(g), "line 2,", "column 2", "-Infinity", "not finite");
+  }
+
+  @Test
+  void valueTooLargeForAFloat() throws IOException {
+    Path f = write("big.csv", "1,2\n0,1e39\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "1e39", "not finite");
+  }
+
+  @Test
   void labelColumnThatDoesNotExist() throws IOException {
     Path f = write("cols.csv", "0,1,2\n1,1,2\n");
     assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(3)), "label column 3",
         "does not exist", "3 columns");
     assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(-4)), "label column -4",
         "does not exist", "3 columns");
+  }
+
+  @Test
+  void singleColumn() throws IOException {
+    Path f = write("one.csv", "1\n0\n");
+    assertMalformed(f, () -> Csv.read(f), "line 1 ", "1 column", "at least one feature");
+  }
+
+  @Test
+  void lineNumbersCountHeaderBlankAndMultiLineQuotedRows() throws IOException {
+    Path f = write("lines.csv", "label,x,y\n1,2,3\n\n0,\"4\n\",5\n1,2,x\n");
+    assertMalformed(f, () -> Csv.read(f), "line 6,", "column 3", "'x'");
   }
 
   @Test
