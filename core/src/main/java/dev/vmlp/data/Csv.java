@@ -6,11 +6,13 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vmlp.Dataset;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.ZipException;
 
 /**
  * Reads numeric CSV files (plain or gzip): one sample per line, a label (or regression target) column
@@ -117,6 +119,8 @@ public final class Csv {
       }
     } catch (JsonProcessingException e) {
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
+    } catch (ZipException | EOFException e) {
+      throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

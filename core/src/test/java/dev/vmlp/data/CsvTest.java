@@ -195,4 +195,10 @@ class CsvTest {
     assertMalformed(f, () -> Csv.read(f), "line 2:", "quote");
   }
 
+  @Test
+  void corruptGzip() throws IOException {
+    byte[] b = gzip("1,2\n0,3\n1,4\n0,5\n1,6\n0,7\n".repeat(200).getBytes(StandardCharsets.UTF_8));
+    Path f = Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(b, b.length / 2));
+    assertMalformed(f, () -> Csv.read(f), "corrupt gzip");
+  }
 }
