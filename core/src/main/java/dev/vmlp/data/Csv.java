@@ -111,6 +111,9 @@ public final class Csv {
         for (int c = 0; c < width; c++) {
           float v = parse(file, line, c, row[c]);
           if (c == labelCol) {
+            if (!options.regression()) {
+              checkLabel(file, line, c, row[c], v, options.classes());
+            }
             labels.add(v);
           } else {
             features.add(v);
@@ -133,20 +136,26 @@ public final class Csv {
       return Dataset.ofTargets(datasetName, f, width - 1, labels.toArray(), 1);
     }
     int[] classIdx = new int[labels.size];
-    int maxLabel = 1;
+    int maxLabel = 0;
     for (int i = 0; i < labels.size; i++) {
-      float v = labels.data[i];
-      if (v < 0 || v != Math.rint(v) || v > 65535) {
-        throw new DataFormatException(file, "row " + i + " has label " + v + "; labels must be class indices 0, 1, 2, ...");
-      }
-      classIdx[i] = (int) v;
+      classIdx[i] = (int) labels.data[i]; // checked by checkLabel
       maxLabel = Math.max(maxLabel, classIdx[i]);
     }
-    int classes = options.classes() > 0 ? options.classes() : maxLabel + 1;
-    if (maxLabel >= classes) {
-      throw new DataFormatException(file, "has label " + maxLabel + " but only " + classes + " classes were given");
-    }
+    int classes = options.classes() > 0 ? options.classes() : Math.max(2, maxLabel + 1);
     return Dataset.ofClasses(datasetName, f, width - 1, classIdx, classes);
+  }
+
+  /** A label must be a class index, below {@code classes} when that is given (positive). */
+  private static void checkLabel(Path file, long line, int column, String s, float v, int classes)
+      throws DataFormatException {
+    if (v < 0 || v != Math.rint(v) || v > 65535) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.trim()
+          + " is not a class index 0, 1, 2, ... (at most 65535)");
+    }
+    if (classes > 0 && v >= classes) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.trim()
+          + " is not below the " + classes + " classes given");
+    }
   }
 
   private static boolean allNumeric(String[] row) {

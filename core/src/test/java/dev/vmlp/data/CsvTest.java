@@ -99,6 +99,13 @@ class CsvTest {
   }
 
   @Test
+  void oneGivenClass() throws IOException {
+    Dataset d = Csv.read(write("one-class.csv", "0,2\n0,3\n"), Csv.Options.defaults().withClasses(1));
+    assertEquals(1, d.classCount());
+    assertRow(d, 1, 0, 3f);
+  }
+
+  @Test
   void regressionTargetsNeedNotBeClassIndices() throws IOException {
     Dataset d = Csv.read(write("neg-target.csv", "-2.5,1\n70000,2\n"), Csv.Options.defaults().asRegression());
     assertEquals(-2.5f, d.target(0, 0));
@@ -169,6 +176,27 @@ class CsvTest {
   }
 
   @Test
+  void negativeLabel() throws IOException {
+    Path f = write("neg.csv", "x,label\n1,0\n2,1\n3,-1\n");
+    assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(-1)), "line 4, column 2",
+        "label -1 ", "not a class index");
+  }
+
+  @Test
+  void fractionalLabel() throws IOException {
+    Path f = write("frac.csv", "2.5,1\n1,1\n");
+    assertMalformed(f, () -> Csv.read(f), "line 1, column 1", "label 2.5 ",
+        "not a class index");
+  }
+
+  @Test
+  void labelNotBelowTheGivenClassCount() throws IOException {
+    Path f = write("classes.csv", "0,1\n3,1\n1,1\n");
+    assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withClasses(3)), "line 2, column 1",
+        "label 3 ", "3 classes");
+  }
+
+  @Test
   void labelColumnThatDoesNotExist() throws IOException {
     Path f = write("cols.csv", "0,1,2\n1,1,2\n");
     assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(3)), "label column 3",
@@ -181,6 +209,12 @@ class CsvTest {
   void singleColumn() throws IOException {
     Path f = write("one.csv", "1\n0\n");
     assertMalformed(f, () -> Csv.read(f), "line 1 ", "1 column", "at least one feature");
+  }
+
+  @Test
+  void labelTooLarge() throws IOException {
+    Path f = write("large.csv", "0,1\n1,1\n65536,1\n");
+    assertMalformed(f, () -> Csv.read(f), "line 3, column 1", "label 65536 ", "at most 65535");
   }
 
   @Test
