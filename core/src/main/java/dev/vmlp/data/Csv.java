@@ -161,7 +161,7 @@ public final class Csv {
   private static boolean allNumeric(String[] row) {
     for (String s : row) {
       try {
-        Float.parseFloat(s.trim());
+        parseNumber(s);
       } catch (NumberFormatException e) {
         return false;
       }
@@ -169,10 +169,23 @@ public final class Csv {
     return true;
   }
 
+  /**
+   * {@link Float#parseFloat} without the Java source syntax it also takes: a type suffix ({@code 1f},
+   * {@code 2d}) or a hexadecimal float ({@code 0x1p3}) is not a number in a data file.
+   */
+  private static float parseNumber(String s) {
+    String t = s.trim();
+    char last = t.isEmpty() ? '0' : t.charAt(t.length() - 1);
+    if (last == 'f' || last == 'F' || last == 'd' || last == 'D' || t.indexOf('x') >= 0 || t.indexOf('X') >= 0) {
+      throw new NumberFormatException("not a decimal number: " + s);
+    }
+    return Float.parseFloat(t);
+  }
+
   private static float parse(Path file, long line, int column, String s) throws DataFormatException {
     float v;
     try {
-      v = Float.parseFloat(s.trim());
+      v = parseNumber(s);
     } catch (NumberFormatException e) {
       throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": '" + s
           + "' is not a number");

@@ -162,6 +162,20 @@ class CsvTest {
   }
 
   @Test
+  void javaNumberSyntaxIsNotANumber() throws IOException {
+    Path f = write("suffix.csv", "1,2\n0,3f\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "'3f'", "not a number");
+    Path g = write("double.csv", "1,2\n1d,3\n");
+    assertMalformed(g, () -> Csv.read(g), "line 2,", "column 1", "'1d'", "not a number");
+    Path h = write("hex.csv", "1,2\n0,0x1p3\n");
+    assertMalformed(h, () -> Csv.read(h), "line 2,", "column 2", "'0x1p3'", "not a number");
+    // nor is a first line of them numbers: it is taken as a header and the data row is read
+    Dataset d = Csv.read(write("suffix-header.csv", "0d,1f\n1,2\n"));
+    assertEquals(1, d.size());
+    assertRow(d, 0, 1, 2f);
+  }
+
+  @Test
   void nonFiniteValue() throws IOException {
     Path f = write("nan.csv", "1,2,3\n0,4,NaN\n");
     assertMalformed(f, () -> Csv.read(f), "line 2,", "column 3", "NaN", "not finite");
