@@ -6,11 +6,13 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vmlp.Dataset;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.ZipException;
 
 /**
  * Reads numeric CSV files (plain or gzip): one sample per line, a label (or regression target) column
@@ -81,9 +83,10 @@ public final class Csv {
     long line = 0;
     try (InputStream in = Compressed.wrap(stream, file);
         MappingIterator<String[]> rows = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
-      while (rows.hasNextValue()) {
+      // the location before a row is its first line; after it, the next line (or the same one at the end of input)
+      for (line = rows.getCurrentLocation().getLineNr(); rows.hasNextValue();
+          line = rows.getCurrentLocation().getLineNr()) {
         String[] row = rows.nextValue();
-        line = rows.getCurrentLocation().getLineNr();
         if (row.length == 1 && row[0].isBlank()) {
           continue;
         }
@@ -108,6 +111,9 @@ public final class Csv {
         for (int c = 0; c < width; c++) {
           float v = parse(file, line, c, row[c]);
           if (c == labelCol) {
+            if (!options.regression()) {
+              checkLabel(file, line, c, row[c], v, options.classes());
+            }
             labels.add(v);
           } else {
             features.add(v);
@@ -116,6 +122,8 @@ public final class Csv {
       }
     } catch (JsonProcessingException e) {
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
+    } catch (ZipException | EOFException e) {
+      throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -128,26 +136,32 @@ public final class Csv {
       return Dataset.ofTargets(datasetName, f, width - 1, labels.toArray(), 1);
     }
     int[] classIdx = new int[labels.size];
-    int maxLabel = 1;
+    int maxLabel = 0;
     for (int i = 0; i < labels.size; i++) {
-      float v = labels.data[i];
-      if (v < 0 || v != Math.rint(v) || v > 65535) {
-        throw new DataFormatException(file, "row " + i + " has label " + v + "; labels must be class indices 0, 1, 2, ...");
-      }
-      classIdx[i] = (int) v;
+      classIdx[i] = (int) labels.data[i]; // checked by checkLabel
       maxLabel = Math.max(maxLabel, classIdx[i]);
     }
-    int classes = options.classes() > 0 ? options.classes() : maxLabel + 1;
-    if (maxLabel >= classes) {
-      throw new DataFormatException(file, "has label " + maxLabel + " but only " + classes + " classes were given");
-    }
+    int classes = options.classes() > 0 ? options.classes() : Math.max(2, maxLabel + 1);
     return Dataset.ofClasses(datasetName, f, width - 1, classIdx, classes);
+  }
+
+  /** A label must be a class index, below {@code classes} when that is given (positive). */
+  private static void checkLabel(Path file, long line, int column, String s, float v, int classes)
+      throws DataFormatException {
+    if (v < 0 || v != Math.rint(v) || v > 65535) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.trim()
+          + " is not a class index 0, 1, 2, ... (at most 65535)");
+    }
+    if (classes > 0 && v >= classes) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.trim()
+          + " is not below the " + classes + " classes given");
+    }
   }
 
   private static boolean allNumeric(String[] row) {
     for (String s : row) {
       try {
-        Float.parseFloat(s.trim());
+        parseNumber(s);
       } catch (NumberFormatException e) {
         return false;
       }
@@ -155,10 +169,23 @@ public final class Csv {
     return true;
   }
 
+  /**
+   * {@link Float#parseFloat} without the Java source syntax it also takes: a type suffix ({@code 1f},
+   * {@code 2d}) or a hexadecimal float ({@code 0x1p3}) is not a number in a data file.
+   */
+  private static float parseNumber(String s) {
+    String t = s.trim();
+    char last = t.isEmpty() ? '0' : t.charAt(t.length() - 1);
+    if (last == 'f' || last == 'F' || last == 'd' || last == 'D' || t.indexOf('x') >= 0 || t.indexOf('X') >= 0) {
+      throw new NumberFormatException("not a decimal number: " + s);
+    }
+    return Float.parseFloat(t);
+  }
+
   private static float parse(Path file, long line, int column, String s) throws DataFormatException {
     float v;
     try {
-      v = Float.parseFloat(s.trim());
+      v = parseNumber(s);
     } catch (NumberFormatException e) {
       throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": '" + s
           + "' is not a number");

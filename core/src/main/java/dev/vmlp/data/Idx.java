@@ -88,11 +88,11 @@ public final class Idx {
           throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
         }
       }
-      byte[] data = new byte[(int) total];
-      int got = in.readNBytes(data, 0, data.length);
-      if (got < data.length) {
+      // readNBytes(int) grows its buffer as bytes arrive: a short file cannot make it allocate the header's size
+      byte[] data = in.readNBytes((int) total);
+      if (data.length < total) {
         throw new DataFormatException(file, "truncated: the header promises " + total + " data bytes, the file has "
-            + got);
+            + data.length);
       }
       if (in.read() != -1) {
         throw new DataFormatException(file, "has bytes after the " + total + " data bytes the header promises");

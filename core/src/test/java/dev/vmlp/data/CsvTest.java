@@ -1,0 +1,252 @@
+package dev.vmlp.data;
+
+import static dev.vmlp.data.IdxFiles.gzip;
+import static dev.vmlp.data.IdxTest.assertMalformed;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.Dataset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+  }
+
+  private static void assertRow(Dataset d, int row, int label, float... features) {
+    assertEquals(label, d.label(row), "label of row " + row);
+    assertArrayEquals(features, d.row(row), "features of row " + row);
+  }
+
+  // ---- valid files
+
+  @Test
+  void labelFirstWithoutHeader() throws IOException {
+    Path f = write("a.csv", "1,0.5,-2\n0,3,4e2\n2,0,1.25\n");
+    Dataset d = Csv.read(f);
+    assertEquals(3, d.size());
+    assertEquals(2, d.featureCount());
+    assertEquals(3, d.classCount());
+    assertTrue(d.hasLabels());
+    assertEquals("a.csv", d.name());
+    assertRow(d, 0, 1, 0.5f, -2f);
+    assertRow(d, 1, 0, 3f, 400f);
+    assertRow(d, 2, 2, 0f, 1.25f);
+  }
+
+  @Test
+  void labelFirstWithHeader() throws IOException {
+    Path f = write("h.csv", "label,x,y\n1,0.5,-2\n0,3,4\n");
+    Dataset d = Csv.read(f);
+    assertEquals(2, d.size());
+    assertEquals(2, d.classCount(), "at least two classes");
+    assertRow(d, 0, 1, 0.5f, -2f);
+    assertRow(d, 1, 0, 3f, 4f);
+  }
+
+  @Test
+  void labelLast() throws IOException {
+    Path f = write("last.csv", "x,y,z,label\n1,2,3,4\n5,6,7,0\n");
+    Dataset d = Csv.read(f, Csv.Options.defaults().withLabelColumn(-1));
+    assertEquals(3, d.featureCount());
+    assertEquals(5, d.classCount());
+    assertRow(d, 0, 4, 1f, 2f, 3f);
+    assertRow(d, 1, 0, 5f, 6f, 7f);
+  }
+
+  @Test
+  void labelInTheMiddle() throws IOException {
+    Path f = write("mid.csv", "1,2,3\n4,0,6\n");
+    Dataset d = Csv.read(f, Csv.Options.defaults().withLabelColumn(1));
+    assertRow(d, 0, 2, 1f, 3f);
+    assertRow(d, 1, 0, 4f, 6f);
+  }
+
+  @Test
+  void gzipCompressedWhateverTheName() throws IOException {
+    Path f = Files.write(dir.resolve("data.csv"), gzip("y,a,b\n1,2,3\r\n0,4,5\r\n".getBytes(StandardCharsets.UTF_8)));
+    Dataset d = Csv.read(f);
+    assertEquals(2, d.size());
+    assertRow(d, 0, 1, 2f, 3f);
+    assertRow(d, 1, 0, 4f, 5f);
+  }
+
+  @Test
+  void blankTrailingLinesAndNoFinalNewline() throws IOException {
+    Dataset a = Csv.read(write("blank.csv", "1,2\n0,3\n\n"));
+    assertEquals(2, a.size());
+    assertRow(a, 1, 0, 3f);
+    Dataset b = Csv.read(write("nonl.csv", "1,2\n0,3"));
+    assertEquals(2, b.size());
+    assertRow(b, 1, 0, 3f);
+  }
+
+  @Test
+  void givenClassCount() throws IOException {
+    Dataset d = Csv.read(write("c.csv", "1,2\n0,3\n"), Csv.Options.defaults().withClasses(7));
+    assertEquals(7, d.classCount());
+    assertRow(d, 0, 1, 2f);
+  }
+
+  @Test
+  void oneGivenClass() throws IOException {
+    Dataset d = Csv.read(write("one-class.csv", "0,2\n0,3\n"), Csv.Options.defaults().withClasses(1));
+    assertEquals(1, d.classCount());
+    assertRow(d, 1, 0, 3f);
+  }
+
+  @Test
+  void regressionTargetsNeedNotBeClassIndices() throws IOException {
+    Dataset d = Csv.read(write("neg-target.csv", "-2.5,1\n70000,2\n"), Csv.Options.defaults().asRegression());
+    assertEquals(-2.5f, d.target(0, 0));
+    assertEquals(70000f, d.target(1, 0));
+  }
+
+  @Test
+  void otherSeparatorAndQuotes() throws IOException {
+    Path f = write("semi.csv", "\"label\";\"x\"\n\"1\";\" 2.5\"\n0;3\n");
+    Dataset d = Csv.read(f, new Csv.Options(0, 0, false, ';'));
+    assertRow(d, 0, 1, 2.5f);
+    assertRow(d, 1, 0, 3f);
+  }
+
+  @Test
+  void regressionGivesTargets() throws IOException {
+    Path f = write("r.csv", "x,target\n1,-0.5\n2,2.75\n3,1e3\n");
+    Dataset d = Csv.read(f, Csv.Options.defaults().withLabelColumn(-1).asRegression());
+    assertFalse(d.hasLabels());
+    assertEquals(3, d.size());
+    assertEquals(1, d.targetCount());
+    assertEquals(1, d.featureCount());
+    assertEquals(-0.5f, d.target(0, 0));
+    assertEquals(2.75f, d.target(1, 0));
+    assertEquals(1000f, d.target(2, 0));
+    assertArrayEquals(new float[] {3f}, d.row(2));
+    assertThrows(IllegalStateException.class, () -> d.label(0));
+  }
+
+  // ---- malformed files, one kind each
+
+  @Test
+  void emptyFile() throws IOException {
+    Path f = write("empty.csv", "");
+    assertMalformed(f, () -> Csv.read(f), "no data rows");
+  }
+
+  @Test
+  void headerOnly() throws IOException {
+    Path f = write("header.csv", "label,x,y\n");
+    assertMalformed(f, () -> Csv.read(f), "no data rows");
+  }
+
+  @Test
+  void lineWithAnotherColumnCount() throws IOException {
+    Path f = write("ragged.csv", "label,x,y\n1,2,3\n0,4\n1,5,6\n");
+    assertMalformed(f, () -> Csv.read(f), "line 3 ", "2 columns", "expected 3");
+  }
+
+  @Test
+  void nonNumericValue() throws IOException {
+    Path f = write("word.csv", "1,2,3\n0,4,5\n1,six,7\n");
+    assertMalformed(f, () -> Csv.read(f), "line 3,", "column 2", "'six'", "not a number");
+  }
+
+  @Test
+  void javaNumberSyntaxIsNotANumber() throws IOException {
+    Path f = write("suffix.csv", "1,2\n0,3f\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "'3f'", "not a number");
+    Path g = write("double.csv", "1,2\n1d,3\n");
+    assertMalformed(g, () -> Csv.read(g), "line 2,", "column 1", "'1d'", "not a number");
+    Path h = write("hex.csv", "1,2\n0,0x1p3\n");
+    assertMalformed(h, () -> Csv.read(h), "line 2,", "column 2", "'0x1p3'", "not a number");
+    // nor is a first line of them numbers: it is taken as a header and the data row is read
+    Dataset d = Csv.read(write("suffix-header.csv", "0d,1f\n1,2\n"));
+    assertEquals(1, d.size());
+    assertRow(d, 0, 1, 2f);
+  }
+
+  @Test
+  void nonFiniteValue() throws IOException {
+    Path f = write("nan.csv", "1,2,3\n0,4,NaN\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 3", "NaN", "not finite");
+    Path g = write("inf.csv", "1,2,3\n0,-Infinity,1\n");
+    assertMalformed(g, () -> Csv.read(g), "line 2,", "column 2", "-Infinity", "not finite");
+  }
+
+  @Test
+  void valueTooLargeForAFloat() throws IOException {
+    Path f = write("big.csv", "1,2\n0,1e39\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "1e39", "not finite");
+  }
+
+  @Test
+  void negativeLabel() throws IOException {
+    Path f = write("neg.csv", "x,label\n1,0\n2,1\n3,-1\n");
+    assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(-1)), "line 4, column 2",
+        "label -1 ", "not a class index");
+  }
+
+  @Test
+  void fractionalLabel() throws IOException {
+    Path f = write("frac.csv", "2.5,1\n1,1\n");
+    assertMalformed(f, () -> Csv.read(f), "line 1, column 1", "label 2.5 ",
+        "not a class index");
+  }
+
+  @Test
+  void labelNotBelowTheGivenClassCount() throws IOException {
+    Path f = write("classes.csv", "0,1\n3,1\n1,1\n");
+    assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withClasses(3)), "line 2, column 1",
+        "label 3 ", "3 classes");
+  }
+
+  @Test
+  void labelColumnThatDoesNotExist() throws IOException {
+    Path f = write("cols.csv", "0,1,2\n1,1,2\n");
+    assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(3)), "label column 3",
+        "does not exist", "3 columns");
+    assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withLabelColumn(-4)), "label column -4",
+        "does not exist", "3 columns");
+  }
+
+  @Test
+  void singleColumn() throws IOException {
+    Path f = write("one.csv", "1\n0\n");
+    assertMalformed(f, () -> Csv.read(f), "line 1 ", "1 column", "at least one feature");
+  }
+
+  @Test
+  void labelTooLarge() throws IOException {
+    Path f = write("large.csv", "0,1\n1,1\n65536,1\n");
+    assertMalformed(f, () -> Csv.read(f), "line 3, column 1", "label 65536 ", "at most 65535");
+  }
+
+  @Test
+  void lineNumbersCountHeaderBlankAndMultiLineQuotedRows() throws IOException {
+    Path f = write("lines.csv", "label,x,y\n1,2,3\n\n0,\"4\n\",5\n1,2,x\n");
+    assertMalformed(f, () -> Csv.read(f), "line 6,", "column 3", "'x'");
+  }
+
+  @Test
+  void unclosedQuote() throws IOException {
+    Path f = write("quote.csv", "1,2\n0,\"3\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2:", "quote");
+  }
+
+  @Test
+  void corruptGzip() throws IOException {
+    byte[] b = gzip("1,2\n0,3\n1,4\n0,5\n1,6\n0,7\n".repeat(200).getBytes(StandardCharsets.UTF_8));
+    Path f = Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(b, b.length / 2));
+    assertMalformed(f, () -> Csv.read(f), "corrupt gzip");
+  }
+}

@@ -1,0 +1,231 @@
+package dev.vmlp.data;
+
+import static dev.vmlp.data.IdxFiles.concat;
+import static dev.vmlp.data.IdxFiles.gzip;
+import static dev.vmlp.data.IdxFiles.idx;
+import static dev.vmlp.data.IdxFiles.ramp;
+import static dev.vmlp.data.IdxFiles.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxTest {
+  @TempDir Path dir;
+
+  /** Asserts that reading throws a {@link DataFormatException} for {@code file} whose message holds every part. */
+  static DataFormatException assertMalformed(Path file, ThrowingRead read, String... parts) {
+    DataFormatException e = assertThrows(DataFormatException.class, read::run);
+    assertEquals(file, e.file(), "the exception's file");
+    String m = e.getMessage();
+    assertTrue(m.contains(file.toString()), () -> "message does not name the file " + file + ": " + m);
+    for (String p : parts) {
+      assertTrue(m.contains(p), () -> "message lacks '" + p + "': " + m);
+    }
+    return e;
+  }
+
+  @FunctionalInterface
+  interface ThrowingRead {
+    void run() throws IOException;
+  }
+
+  // ---- valid files
+
+  @Test
+  void readsPlainLabelsExactly() throws IOException {
+    byte[] data = ramp(300);
+    Path f = write(dir, "labels", idx(new int[] {300}, data));
+    int[] labels = Idx.readLabels(f);
+    assertEquals(300, labels.length);
+    for (int i = 0; i < 300; i++) {
+      assertEquals(data[i] & 0xff, labels[i], "label " + i);
+    }
+    Idx.Contents c = Idx.read(f, 1);
+    assertArrayEquals(new int[] {300}, c.dims());
+    assertArrayEquals(data, c.data());
+  }
+
+  @Test
+  void readsGzipLabelsExactlyWhateverTheName() throws IOException {
+    byte[] data = ramp(256);
+    // no .gz suffix: recognised by content
+    Path f = write(dir, "labels-idx1-ubyte", gzip(idx(new int[] {256}, data)));
+    int[] labels = Idx.readLabels(f);
+    int[] expected = new int[256];
+    for (int i = 0; i < 256; i++) {
+      expected[i] = data[i] & 0xff;
+    }
+    assertArrayEquals(expected, labels);
+    int[] sorted = labels.clone();
+    Arrays.sort(sorted);
+    assertEquals(0, sorted[0]);
+    assertEquals(255, sorted[255]);
+  }
+
+  @Test
+  void readsPlainImagesExactly() throws IOException {
+    byte[] data = ramp(5 * 3 * 4);
+    Path f = write(dir, "images", idx(new int[] {5, 3, 4}, data));
+    Idx.Contents c = Idx.readImages(f);
+    assertArrayEquals(new int[] {5, 3, 4}, c.dims());
+    assertArrayEquals(data, c.data());
+    assertEquals(data[59] & 0xff, c.unsigned(59));
+  }
+
+  @Test
+  void readsGzipImagesExactly() throws IOException {
+    byte[] data = ramp(7 * 28 * 28);
+    // a .gz name is not needed, and a misleading plain name does not matter either
+    Path f = write(dir, "images.idx3", gzip(idx(new int[] {7, 28, 28}, data)));
+    Idx.Contents c = Idx.readImages(f);
+    assertArrayEquals(new int[] {7, 28, 28}, c.dims());
+    assertArrayEquals(data, c.data());
+  }
+
+  @Test
+  void plainFileNamedGzIsReadAsPlain() throws IOException {
+    byte[] data = ramp(10);
+    Path f = write(dir, "labels.gz", idx(new int[] {10}, data));
+    assertEquals(10, Idx.readLabels(f).length);
+  }
+
+  // ---- malformed files, one kind each
+
+  @Test
+  void badMagic() throws IOException {
+    byte[] b = idx(new int[] {3}, ramp(3));
+    b[1] = 0x01;
+    Path f = write(dir, "bad-magic", b);
+    assertMalformed(f, () -> Idx.readLabels(f), "magic", "00 01 08 01");
+  }
+
+  @Test
+  void unsupportedElementType() throws IOException {
+    Path f = write(dir, "floats", idx(0x0D, new int[] {2}, new byte[8]));
+    assertMalformed(f, () -> Idx.readLabels(f), "element type", "0x0d");
+  }
+
+  @Test
+  void labelsFilePassedAsImages() throws IOException {
+    Path f = write(dir, "labels", idx(new int[] {4}, ramp(4)));
+    assertMalformed(f, () -> Idx.readImages(f), "1 dimensions", "expected 3");
+  }
+
+  @Test
+  void imagesFilePassedAsLabels() throws IOException {
+    Path f = write(dir, "images", idx(new int[] {2, 2, 2}, ramp(8)));
+    assertMalformed(f, () -> Idx.readLabels(f), "3 dimensions", "expected 1");
+  }
+
+  @Test
+  void zeroDimensionSize() throws IOException {
+    Path f = write(dir, "zero", idx(new int[] {2, 0, 3}, new byte[0]));
+    assertMalformed(f, () -> Idx.readImages(f), "dimension 1", "size 0");
+  }
+
+  @Test
+  void dimensionSizeAboveSignedRange() throws IOException {
+    Path f = write(dir, "huge", idx(new int[] {0x80000000}, new byte[0]));
+    assertMalformed(f, () -> Idx.readLabels(f), "dimension 0", "2147483648");
+  }
+
+  @Test
+  void dimensionProductOverflows() throws IOException {
+    Path f = write(dir, "overflow", idx(new int[] {3, 65536, 65536}, new byte[16]));
+    assertMalformed(f, () -> Idx.readImages(f), "dimension sizes multiply", String.valueOf(Idx.MAX_ELEMENTS));
+  }
+
+  @Test
+  void headerTruncatedInMagic() throws IOException {
+    Path f = write(dir, "short-magic", new byte[] {0, 0, 8});
+    assertMalformed(f, () -> Idx.readLabels(f), "truncated", "magic", "3 of 4");
+  }
+
+  @Test
+  void emptyFile() throws IOException {
+    Path f = write(dir, "empty", new byte[0]);
+    assertMalformed(f, () -> Idx.readImages(f), "truncated", "magic", "0 of 4");
+  }
+
+  @Test
+  void headerTruncatedInSizes() throws IOException {
+    byte[] full = idx(new int[] {2, 28, 28}, new byte[0]);
+    Path f = write(dir, "short-sizes", Arrays.copyOf(full, 4 + 6));
+    assertMalformed(f, () -> Idx.readImages(f), "truncated", "dimension sizes", "6 of 12");
+  }
+
+  @Test
+  void dataTruncated() throws IOException {
+    Path f = write(dir, "short-data", idx(new int[] {2, 3, 3}, ramp(17)));
+    assertMalformed(f, () -> Idx.readImages(f), "truncated", "18", "17");
+  }
+
+  /**
+   * A 12-byte file whose header promises 2 GB must be rejected without allocating the 2 GB first (an
+   * OutOfMemoryError on a small heap).
+   */
+  @Test
+  void dataTruncatedFarBelowAHugeHeaderSize() throws IOException {
+    int n = (int) Idx.MAX_ELEMENTS;
+    Path f = write(dir, "huge-labels", idx(new int[] {n}, ramp(4)));
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertMalformed(f, () -> Idx.readLabels(f), "truncated", String.valueOf(n), "has 4");
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 64L << 20, "reading a 12-byte file allocated " + allocated + " bytes");
+  }
+
+  @Test
+  void trailingBytes() throws IOException {
+    Path f = write(dir, "trailing", concat(idx(new int[] {3}, ramp(3)), new byte[] {42}));
+    assertMalformed(f, () -> Idx.readLabels(f), "bytes after", "3 data bytes");
+  }
+
+  @Test
+  void trailingBytesInsideGzip() throws IOException {
+    Path f = write(dir, "trailing.gz", gzip(concat(idx(new int[] {1, 2, 2}, ramp(4)), new byte[] {1, 2})));
+    assertMalformed(f, () -> Idx.readImages(f), "bytes after", "4 data bytes");
+  }
+
+  @Test
+  void corruptGzipStream() throws IOException {
+    byte[] b = new byte[64];
+    new java.util.Random(1).nextBytes(b);
+    b[0] = 0x1f;
+    b[1] = (byte) 0x8b;
+    Path f = write(dir, "garbage.gz", b);
+    assertMalformed(f, () -> Idx.readLabels(f), "corrupt gzip");
+  }
+
+  @Test
+  void corruptDeflateDataAfterAValidGzipHeader() throws IOException {
+    byte[] b = gzip(idx(new int[] {100}, ramp(100)));
+    for (int i = 10; i < b.length - 8; i++) {
+      b[i] = (byte) 0xff; // 0xff: a reserved deflate block type
+    }
+    Path f = write(dir, "bad-deflate.gz", b);
+    assertMalformed(f, () -> Idx.readLabels(f), "corrupt gzip");
+  }
+
+  @Test
+  void gzipTruncatedInTheMiddle() throws IOException {
+    byte[] b = gzip(idx(new int[] {50, 28, 28}, ramp(50 * 28 * 28)));
+    Path f = write(dir, "cut.gz", Arrays.copyOf(b, b.length / 2));
+    assertMalformed(f, () -> Idx.readImages(f), "corrupt gzip");
+  }
+
+  @Test
+  void gzipMissingItsTrailer() throws IOException {
+    byte[] b = gzip(idx(new int[] {20}, ramp(20)));
+    Path f = write(dir, "no-trailer.gz", Arrays.copyOf(b, b.length - 8));
+    assertMalformed(f, () -> Idx.readLabels(f), "corrupt gzip");
+  }
+}

@@ -1,0 +1,148 @@
+package dev.vmlp.data;
+
+import static dev.vmlp.data.IdxFiles.gzip;
+import static dev.vmlp.data.IdxFiles.idx;
+import static dev.vmlp.data.IdxFiles.ramp;
+import static dev.vmlp.data.IdxFiles.write;
+import static dev.vmlp.data.IdxTest.assertMalformed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.Dataset;
+import dev.vmlp.InputScaling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MnistTest {
+  @TempDir Path dir;
+
+  private static final int ROWS = 4;
+  private static final int COLS = 3;
+  private static final int PIXELS = ROWS * COLS;
+
+  private final byte[] trainPixels = ramp(6 * PIXELS); // holds 255 (byte -1) and, below, 0
+
+  {
+    trainPixels[5] = 0;
+  }
+
+  private final byte[] testPixels = reversed(ramp(2 * PIXELS));
+  private final byte[] trainLabels = {3, 0, 9, 1, 7, 2};
+  private final byte[] testLabels = {5, 4};
+
+  private static byte[] reversed(byte[] b) {
+    byte[] r = new byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      r[i] = b[b.length - 1 - i];
+    }
+    return r;
+  }
+
+  /** Writes the four files; train images and test labels compressed, the others plain. */
+  private void writeFolder() throws IOException {
+    write(dir, Mnist.TRAIN_IMAGES + ".gz", gzip(idx(new int[] {6, ROWS, COLS}, trainPixels)));
+    write(dir, Mnist.TRAIN_LABELS, idx(new int[] {6}, trainLabels));
+    write(dir, Mnist.TEST_IMAGES, idx(new int[] {2, ROWS, COLS}, testPixels));
+    write(dir, Mnist.TEST_LABELS + ".gz", gzip(idx(new int[] {2}, testLabels)));
+  }
+
+  private static void assertPixels(byte[] pixels, byte[] labels, Dataset d) {
+    assertEquals(labels.length, d.size());
+    assertEquals(PIXELS, d.featureCount());
+    for (int i = 0; i < labels.length; i++) {
+      assertEquals(labels[i], d.label(i), "label " + i);
+      for (int p = 0; p < PIXELS; p++) {
+        assertEquals((float) (pixels[i * PIXELS + p] & 0xff), d.feature(i, p), "row " + i + " pixel " + p);
+      }
+    }
+  }
+
+  @Test
+  void loadsAFolderOfPlainAndGzipFiles() throws IOException {
+    writeFolder();
+    TrainTest tt = Mnist.load(dir);
+    assertPixels(trainPixels, trainLabels, tt.train());
+    assertPixels(testPixels, testLabels, tt.test());
+    assertEquals(10, tt.train().classCount());
+    assertEquals(10, tt.test().classCount());
+    assertEquals(InputScaling.divideBy(255f), tt.scaling());
+    float max = 0;
+    float min = 255;
+    for (int i = 0; i < tt.train().size(); i++) {
+      for (float v : tt.train().row(i)) {
+        max = Math.max(max, v);
+        min = Math.min(min, v);
+        assertEquals(Math.rint(v), v, "raw pixel values are integral");
+      }
+    }
+    assertEquals(255f, max, "raw pixels, not scaled");
+    assertEquals(0f, min);
+  }
+
+  @Test
+  void missingFileIsNamed() throws IOException {
+    writeFolder();
+    Files.delete(dir.resolve(Mnist.TEST_LABELS + ".gz"));
+    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Mnist.load(dir));
+    assertEquals(dir.resolve(Mnist.TEST_LABELS).toString(), e.getFile());
+    assertTrue(e.getMessage().contains(Mnist.TEST_LABELS + ".gz"), e.getMessage());
+  }
+
+  @Test
+  void imageCountDiffersFromLabelCount() throws IOException {
+    writeFolder();
+    Path labels = write(dir, Mnist.TRAIN_LABELS, idx(new int[] {5}, new byte[] {1, 2, 3, 4, 5}));
+    assertMalformed(labels, () -> Mnist.load(dir), "5 labels", Mnist.TRAIN_IMAGES + ".gz has 6 images");
+  }
+
+  @Test
+  void testImagesOfAnotherSize() throws IOException {
+    writeFolder();
+    Path testImages = write(dir, Mnist.TEST_IMAGES, idx(new int[] {2, COLS, ROWS}, testPixels));
+    assertMalformed(testImages, () -> Mnist.load(dir), "images are 3x4", "training images are 4x3");
+  }
+
+  @Test
+  void pathThatIsNotAFolder() throws IOException {
+    Path file = write(dir, "mnist.zip", new byte[] {1, 2, 3});
+    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Mnist.load(file));
+    assertEquals(file.toString(), e.getFile());
+    assertTrue(e.getMessage().contains("not a folder"), e.getMessage());
+  }
+
+  @Test
+  void malformedFileInTheFolderIsNamed() throws IOException {
+    writeFolder();
+    Path bad = write(dir, Mnist.TEST_IMAGES, idx(new int[] {2, ROWS, COLS}, ramp(2 * PIXELS - 1)));
+    assertMalformed(bad, () -> Mnist.load(dir), "truncated");
+  }
+
+  @Test
+  void loadPairReadsOneImagesAndLabelsFile() throws IOException {
+    writeFolder();
+    Dataset d = Mnist.loadPair(dir.resolve(Mnist.TRAIN_IMAGES + ".gz"), dir.resolve(Mnist.TRAIN_LABELS), 12);
+    assertPixels(trainPixels, trainLabels, d);
+    assertEquals(12, d.classCount());
+  }
+
+  @Test
+  void loadPairRejectsALabelOutsideTheClasses() throws IOException {
+    writeFolder();
+    Path labels = dir.resolve(Mnist.TRAIN_LABELS);
+    assertMalformed(labels, () -> Mnist.loadPair(dir.resolve(Mnist.TRAIN_IMAGES + ".gz"), labels, 9),
+        "label 2 is 9", "9 classes");
+  }
+
+  @Test
+  void loadPairRejectsDifferentCounts() throws IOException {
+    writeFolder();
+    Path labels = dir.resolve(Mnist.TEST_LABELS + ".gz");
+    assertMalformed(labels, () -> Mnist.loadPair(dir.resolve(Mnist.TRAIN_IMAGES + ".gz"), labels, 10),
+        "2 labels", "6 images");
+  }
+}
