@@ -1,0 +1,325 @@
+package dev.vmlp.simd;
+
+import static dev.vmlp.simd.VectorConstants.L;
+import static dev.vmlp.simd.VectorConstants.NATIVE;
+import static dev.vmlp.simd.VectorConstants.PER16;
+import static dev.vmlp.simd.VectorConstants.S;
+import static dev.vmlp.simd.VectorConstants.VB;
+
+import dev.vmlp.Activation;
+import dev.vmlp.internal.kernel.ExpMath;
+import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.internal.kernel.Layout;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The {@link Kernels} on the Vector API. Loaded reflectively by
+ * {@link dev.vmlp.internal.kernel.KernelProvider}; every method performs the operation sequence its
+ * interface documentation fixes, lane by lane, so the results equal the scalar reference bit for bit at
+ * any vector width. No {@code reduceLanes(ADD)}, no lanewise {@code EXP}: sums follow the fixed slot
+ * and fold order, and exp is {@link ExpMath}'s polynomial.
+ */
+public final class VectorKernels implements Kernels {
+  private static final int MAX_TILE = 16;
+
+  /**
+   * @throws UnsupportedOperationException when the species has fewer than 128 bits, or a forced width
+   *     exceeds what the hardware has (it would be emulated, far slower than scalar)
+   */
+  public VectorKernels() {
+    int bits = VectorConstants.BITS;
+    int max = FloatVector.SPECIES_MAX.vectorBitSize();
+    if (bits < 128) {
+      throw new UnsupportedOperationException("the preferred vector width is " + bits + " bits; at least 128 are needed");
+    }
+    if (bits > max) {
+      throw new UnsupportedOperationException(
+          "-Dvmlp.vectorBits=" + bits + " exceeds this CPU's " + max + "-bit vectors");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vector-" + VectorConstants.BITS;
+  }
+
+  @Override
+  public int vectorBits() {
+    return VectorConstants.BITS;
+  }
+
+  // ---------------------------------------------------------------- input-major
+
+  /** {@code [0, 1, 2, ...]}: dense loops run as sparse ones over every row (one int load per row). */
+  private static volatile int[] iota = new int[0];
+
+  private static int[] iota(int n) {
+    int[] a = iota;
+    if (a.length < n) {
+      a = new int[Math.max(n, 1024)];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = i;
+      }
+      iota = a;
+    }
+    return a;
+  }
+
+  @Override
+  public void forwardInputMajor(
+      MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
+    forwardRows(wt, stride, x, xOff, iota(n), 0, n, b, z, o0, o1);
+  }
+
+  @Override
+  public void forwardInputMajorSparse(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
+      int o0, int o1) {
+    forwardRows(wt, stride, x, xOff, nz, nzOff, nzOff + nzLen, b, z, o0, o1);
+  }
+
+  private static void forwardRows(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] idx, int k0, int k1, float[] b, float[] z, int o0,
+      int o1) {
+    long sb = (long) stride * Float.BYTES;
+    int o = o0;
+    // widest tiles first: each sweep over the rows keeps its outputs in registers
+    for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
+      Tiles.fwd16(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+    }
+    if (o1 - o >= 8 * L) {
+      Tiles.fwd8(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+      o += 8 * L;
+    }
+    if (o1 - o >= 4 * L) {
+      Tiles.fwd4(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+      o += 4 * L;
+    }
+    for (; o < o1; o += L) {
+      Tiles.fwd1(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+    }
+  }
+
+  @Override
+  public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1) {
+    updateRows(wt, stride, x, xOff, iota(n), 0, n, g, o0, o1);
+  }
+
+  @Override
+  public void updateInputMajorSparse(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0, int o1) {
+    updateRows(wt, stride, x, xOff, nz, nzOff, nzOff + nzLen, g, o0, o1);
+  }
+
+  private static void updateRows(
+      MemorySegment wt, int stride, float[] x, int xOff, int[] idx, int k0, int k1, float[] g, int o0, int o1) {
+    long sb = (long) stride * Float.BYTES;
+    int o = o0;
+    for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
+      Tiles.upd16(wt, sb, x, xOff, idx, k0, k1, g, o);
+    }
+    if (o1 - o >= 8 * L) {
+      Tiles.upd8(wt, sb, x, xOff, idx, k0, k1, g, o);
+      o += 8 * L;
+    }
+    if (o1 - o >= 4 * L) {
+      Tiles.upd4(wt, sb, x, xOff, idx, k0, k1, g, o);
+      o += 4 * L;
+    }
+    for (; o < o1; o += L) {
+      Tiles.upd1(wt, sb, x, xOff, idx, k0, k1, g, o);
+    }
+  }
+
+  @Override
+  public void updateForwardInputMajor(
+      MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
+      float[] b, float[] z, int o0, int o1) {
+    long sb = (long) stride * Float.BYTES;
+    int o = o0;
+    // 8 vectors of gradients and 8 of accumulators: the most that fit the registers beside the loads
+    for (; o1 - o >= 8 * L; o += 8 * L) {
+      Tiles.updFwd8(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+    }
+    if (o1 - o >= 4 * L) {
+      Tiles.updFwd4(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      o += 4 * L;
+    }
+    for (; o < o1; o += L) {
+      Tiles.updFwd1(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+    }
+  }
+
+  // ---------------------------------------------------------------- output-major
+
+  @Override
+  public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials) {
+    int len = Layout.chunkLength(n);
+    int chunks = Layout.chunkCount(n);
+    long sb = (long) stride * Float.BYTES;
+    for (int c = c0; c < c1; c++) {
+      int start = c * len;
+      int end = Math.min(start + len, n);
+      int r = 0;
+      for (; r + 4 <= rows; r += 4) {
+        Dots.chunk4(w, sb, r, x, start, end, partials, chunks, c);
+      }
+      for (; r < rows; r++) {
+        partials[r * chunks + c] = Dots.chunk1(w, r * sb, x, start, end);
+      }
+    }
+  }
+
+  @Override
+  public void backwardUpdateOutputMajor(
+      MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1) {
+    long sb = (long) stride * Float.BYTES;
+    int j = j0;
+    if (delta != null) {
+      for (; j1 - j >= 8 * L; j += 8 * L) {
+        Tiles.bwd8(w, sb, rows, s, g, x, delta, j);
+      }
+      if (j1 - j >= 4 * L) {
+        Tiles.bwd4(w, sb, rows, s, g, x, delta, j);
+        j += 4 * L;
+      }
+      for (; j < j1; j += L) {
+        Tiles.bwd1(w, sb, rows, s, g, x, delta, j);
+      }
+    } else {
+      for (; j1 - j >= 8 * L; j += 8 * L) {
+        Tiles.updRows8(w, sb, rows, g, x, j);
+      }
+      if (j1 - j >= 4 * L) {
+        Tiles.updRows4(w, sb, rows, g, x, j);
+        j += 4 * L;
+      }
+      for (; j < j1; j += L) {
+        Tiles.updRows1(w, sb, rows, g, x, j);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- element-wise
+
+  @Override
+  public void activate(Activation a, float[] z, float[] o, int from, int to) {
+    int i = from;
+    int bound = from + S.loopBound(to - from);
+    switch (a) {
+      case IDENTITY -> {
+        System.arraycopy(z, from, o, from, to - from);
+        return;
+      }
+      case RELU -> {
+        for (; i < bound; i += L) {
+          FloatVector.fromArray(S, z, i).max(0f).intoArray(o, i);
+        }
+      }
+      case LEAKY_RELU -> {
+        for (; i < bound; i += L) {
+          FloatVector v = FloatVector.fromArray(S, z, i);
+          v.mul(Activation.LEAKY_SLOPE).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(o, i);
+        }
+      }
+      case SIGMOID -> {
+        for (; i < bound; i += L) {
+          VMath.sigmoid(FloatVector.fromArray(S, z, i)).intoArray(o, i);
+        }
+      }
+      case TANH -> {
+        for (; i < bound; i += L) {
+          VMath.tanh(FloatVector.fromArray(S, z, i)).intoArray(o, i);
+        }
+      }
+    }
+    // the scalar reference gives the same bits for the last few
+    dev.vmlp.internal.kernel.ScalarKernels.INSTANCE.activate(a, z, o, i, to);
+  }
+
+  @Override
+  public void activationGradient(Activation a, float[] z, float[] o, float[] delta, float[] s, int from, int to) {
+    int i = from;
+    int bound = from + S.loopBound(to - from);
+    switch (a) {
+      case IDENTITY -> {
+        System.arraycopy(delta, from, s, from, to - from);
+        return;
+      }
+      case RELU -> {
+        for (; i < bound; i += L) {
+          FloatVector d = FloatVector.fromArray(S, delta, i);
+          FloatVector.zero(S).blend(d, FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f)).intoArray(s, i);
+        }
+      }
+      case LEAKY_RELU -> {
+        for (; i < bound; i += L) {
+          FloatVector d = FloatVector.fromArray(S, delta, i);
+          d.mul(Activation.LEAKY_SLOPE).blend(d, FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f))
+              .intoArray(s, i);
+        }
+      }
+      case SIGMOID -> {
+        for (; i < bound; i += L) {
+          FloatVector v = FloatVector.fromArray(S, o, i);
+          FloatVector.fromArray(S, delta, i).mul(v.mul(FloatVector.broadcast(S, 1f).sub(v))).intoArray(s, i);
+        }
+      }
+      case TANH -> {
+        for (; i < bound; i += L) {
+          FloatVector v = FloatVector.fromArray(S, o, i);
+          FloatVector.fromArray(S, delta, i).mul(v.neg().fma(v, FloatVector.broadcast(S, 1f))).intoArray(s, i);
+        }
+      }
+    }
+    dev.vmlp.internal.kernel.ScalarKernels.INSTANCE.activationGradient(a, z, o, delta, s, i, to);
+  }
+
+  @Override
+  public double softmax(float[] z, int n, int label, float[] p, float[] s) {
+    // max: exact whatever the order (Math.max semantics, NaN wins)
+    FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      mv = mv.max(FloatVector.fromArray(S, z, i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+    }
+    float max = mv.reduceLanes(VectorOperators.MAX);
+    // e = exp(z - max) into p; 16 slots, slot i mod 16 in order of i
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    for (int i = 0; i < n; i += 16) {
+      for (int q = 0; q < PER16; q++) {
+        int at = i + q * L;
+        VectorMask<Float> m = S.indexInRange(at, n);
+        FloatVector e = VMath.expNonPositive(
+            FloatVector.fromArray(S, z, at, m).blend(Float.NEGATIVE_INFINITY, m.not()).sub(max));
+        e.intoArray(p, at, m);
+        switch (q) {
+          case 0 -> s0 = s0.add(e);
+          case 1 -> s1 = s1.add(e);
+          case 2 -> s2 = s2.add(e);
+          default -> s3 = s3.add(e);
+        }
+      }
+    }
+    float sum = Dots.fold16(s0, s1, s2, s3);
+    for (int i = 0; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      FloatVector q = FloatVector.fromArray(S, p, i, m).div(sum);
+      q.intoArray(p, i, m);
+      if (s != null) {
+        q.intoArray(s, i, m);
+      }
+    }
+    if (s != null && label >= 0) {
+      s[label] = p[label] - 1f;
+    }
+    double logSum = StrictMath.log(sum);
+    return label >= 0 ? ((double) max - (double) z[label]) + logSum : (double) max + logSum;
+  }
+}
