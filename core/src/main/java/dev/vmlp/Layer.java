@@ -51,9 +51,8 @@ final class Layer {
     return w.getAtIndex(JAVA_FLOAT, at(o, i));
   }
 
-  /** Sets a weight; -0 is stored as +0 (weights are never -0, see {@code Kernels.updateInputMajor}). */
   void setWeight(int o, int i, float v) {
-    w.setAtIndex(JAVA_FLOAT, at(o, i), v + 0f);
+    w.setAtIndex(JAVA_FLOAT, at(o, i), v);
   }
 
   /** A copy with its own storage. */

@@ -42,7 +42,7 @@ final class Params {
           : Math.sqrt(6.0 / (layer.in + layer.out));
       for (int o = 0; o < layer.out; o++) {
         for (int i = 0; i < layer.in; i++) {
-          layer.setWeight(o, i, (float) ((2 * rng.nextDouble() - 1) * limit));
+          layer.setWeight(o, i, (float) ((2 * rng.nextDouble() - 1) * limit) + 0f);
         }
       }
     }
@@ -50,7 +50,7 @@ final class Params {
   }
 
   /**
-   * Parameters from portable weights; -0 is stored as +0.
+   * Parameters from portable weights; a -0 bias is stored as +0.
    *
    * @throws IllegalArgumentException when the count or a shape does not match {@code arch}
    */
@@ -70,7 +70,7 @@ final class Params {
         for (int i = 0; i < layer.in; i++) {
           layer.setWeight(o, i, lw.weights()[o * layer.in + i]);
         }
-        layer.b[o] = lw.bias()[o] + 0f;
+        layer.b[o] = lw.bias()[o] + 0f; // a -0 bias would break the sparse forward's equality (Kernels)
       }
     }
     return p;

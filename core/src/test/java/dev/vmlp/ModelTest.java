@@ -115,11 +115,11 @@ class ModelTest {
   }
 
   @Test
-  void negativeZeroWeightsAreStoredAsPositiveZero() {
+  void negativeZeroBiasesAreStoredAsPositiveZeroAndWeightsAsGiven() {
     Architecture arch = Architecture.of(2, new int[] {}, Activation.IDENTITY, 2, Head.SOFTMAX_CROSS_ENTROPY);
     Model m = Model.of(arch, List.of(new LayerWeights(2, 2, new float[] {-0f, 1, 2, -0f}, new float[] {-0f, 0})),
         InputScaling.none());
-    assertEquals(0, Float.floatToRawIntBits(m.layer(0).weight(0, 0)));
+    assertEquals(0x80000000, Float.floatToRawIntBits(m.layer(0).weight(0, 0)));
     assertEquals(0, Float.floatToRawIntBits(m.layer(0).bias()[0]));
   }
 }

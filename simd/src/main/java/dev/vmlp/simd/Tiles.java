@@ -149,7 +149,7 @@ final class Tiles {
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
-  /** Rank-1 update of 16 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)}; -0 becomes +0. */
+  /** Rank-1 update of 16 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
   static void upd16(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
       int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
@@ -171,28 +171,32 @@ final class Tiles {
     long col = (long) o * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
-      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
       long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 7 * VB, NATIVE);
-      g8.fma(xv, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 8 * VB, NATIVE);
-      g9.fma(xv, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 9 * VB, NATIVE);
-      g10.fma(xv, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 10 * VB, NATIVE);
-      g11.fma(xv, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 11 * VB, NATIVE);
-      g12.fma(xv, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 12 * VB, NATIVE);
-      g13.fma(xv, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 13 * VB, NATIVE);
-      g14.fma(xv, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 14 * VB, NATIVE);
-      g15.fma(xv, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 15 * VB, NATIVE);
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      g8.fma(xv, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE)).intoMemorySegment(w, row + 8 * VB, NATIVE);
+      g9.fma(xv, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE)).intoMemorySegment(w, row + 9 * VB, NATIVE);
+      g10.fma(xv, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE)).intoMemorySegment(w, row + 10 * VB, NATIVE);
+      g11.fma(xv, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE)).intoMemorySegment(w, row + 11 * VB, NATIVE);
+      g12.fma(xv, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE)).intoMemorySegment(w, row + 12 * VB, NATIVE);
+      g13.fma(xv, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE)).intoMemorySegment(w, row + 13 * VB, NATIVE);
+      g14.fma(xv, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE)).intoMemorySegment(w, row + 14 * VB, NATIVE);
+      g15.fma(xv, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE)).intoMemorySegment(w, row + 15 * VB, NATIVE);
     }
   }
 
-  /** Rank-1 update of 8 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)}; -0 becomes +0. */
+  /** Rank-1 update of 8 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
   static void upd8(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
       int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
@@ -206,20 +210,24 @@ final class Tiles {
     long col = (long) o * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
-      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
       long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
     }
   }
 
-  /** Rank-1 update of 4 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)}; -0 becomes +0. */
+  /** Rank-1 update of 4 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
   static void upd4(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
       int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
@@ -229,31 +237,153 @@ final class Tiles {
     long col = (long) o * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
-      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
       long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
     }
   }
 
-  /** Rank-1 update of 1 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)}; -0 becomes +0. */
+  /** Rank-1 update of 1 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
   static void upd1(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
       int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     long col = (long) o * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
-      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
       long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
     }
   }
 
   /**
+   * Update with {@code xPrev} fused with the forward product of {@code xNext}, 16 vectors of columns at
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
+   */
+  static void updFwd16(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
+      int nextOff, int n, float[] b, float[] z, int o) {
+    // 16 accumulators fill the registers: the gradients are re-read from L1 instead
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    FloatVector a8 = FloatVector.zero(S);
+    FloatVector a9 = FloatVector.zero(S);
+    FloatVector a10 = FloatVector.zero(S);
+    FloatVector a11 = FloatVector.zero(S);
+    FloatVector a12 = FloatVector.zero(S);
+    FloatVector a13 = FloatVector.zero(S);
+    FloatVector a14 = FloatVector.zero(S);
+    FloatVector a15 = FloatVector.zero(S);
+    long row = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++, row += strideBytes) {
+      float xpj = xPrev[prevOff + j];
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      if (xpj != 0f) {
+        FloatVector xp = FloatVector.broadcast(S, xpj);
+        FloatVector w0 = FloatVector.fromArray(S, g, o + 0 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
+        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+        a0 = w0.fma(xn, a0);
+        FloatVector w1 = FloatVector.fromArray(S, g, o + 1 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE));
+        w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+        a1 = w1.fma(xn, a1);
+        FloatVector w2 = FloatVector.fromArray(S, g, o + 2 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE));
+        w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+        a2 = w2.fma(xn, a2);
+        FloatVector w3 = FloatVector.fromArray(S, g, o + 3 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE));
+        w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+        a3 = w3.fma(xn, a3);
+        FloatVector w4 = FloatVector.fromArray(S, g, o + 4 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE));
+        w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
+        a4 = w4.fma(xn, a4);
+        FloatVector w5 = FloatVector.fromArray(S, g, o + 5 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE));
+        w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
+        a5 = w5.fma(xn, a5);
+        FloatVector w6 = FloatVector.fromArray(S, g, o + 6 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE));
+        w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
+        a6 = w6.fma(xn, a6);
+        FloatVector w7 = FloatVector.fromArray(S, g, o + 7 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE));
+        w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
+        a7 = w7.fma(xn, a7);
+        FloatVector w8 = FloatVector.fromArray(S, g, o + 8 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE));
+        w8.intoMemorySegment(w, row + 8 * VB, NATIVE);
+        a8 = w8.fma(xn, a8);
+        FloatVector w9 = FloatVector.fromArray(S, g, o + 9 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE));
+        w9.intoMemorySegment(w, row + 9 * VB, NATIVE);
+        a9 = w9.fma(xn, a9);
+        FloatVector w10 = FloatVector.fromArray(S, g, o + 10 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE));
+        w10.intoMemorySegment(w, row + 10 * VB, NATIVE);
+        a10 = w10.fma(xn, a10);
+        FloatVector w11 = FloatVector.fromArray(S, g, o + 11 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE));
+        w11.intoMemorySegment(w, row + 11 * VB, NATIVE);
+        a11 = w11.fma(xn, a11);
+        FloatVector w12 = FloatVector.fromArray(S, g, o + 12 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE));
+        w12.intoMemorySegment(w, row + 12 * VB, NATIVE);
+        a12 = w12.fma(xn, a12);
+        FloatVector w13 = FloatVector.fromArray(S, g, o + 13 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE));
+        w13.intoMemorySegment(w, row + 13 * VB, NATIVE);
+        a13 = w13.fma(xn, a13);
+        FloatVector w14 = FloatVector.fromArray(S, g, o + 14 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE));
+        w14.intoMemorySegment(w, row + 14 * VB, NATIVE);
+        a14 = w14.fma(xn, a14);
+        FloatVector w15 = FloatVector.fromArray(S, g, o + 15 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE));
+        w15.intoMemorySegment(w, row + 15 * VB, NATIVE);
+        a15 = w15.fma(xn, a15);
+      } else {
+        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xn, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xn, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xn, a3);
+        a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xn, a4);
+        a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xn, a5);
+        a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xn, a6);
+        a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xn, a7);
+        a8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE).fma(xn, a8);
+        a9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE).fma(xn, a9);
+        a10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE).fma(xn, a10);
+        a11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE).fma(xn, a11);
+        a12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE).fma(xn, a12);
+        a13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE).fma(xn, a13);
+        a14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE).fma(xn, a14);
+        a15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE).fma(xn, a15);
+      }
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+    a8.add(FloatVector.fromArray(S, b, o + 8 * L)).intoArray(z, o + 8 * L);
+    a9.add(FloatVector.fromArray(S, b, o + 9 * L)).intoArray(z, o + 9 * L);
+    a10.add(FloatVector.fromArray(S, b, o + 10 * L)).intoArray(z, o + 10 * L);
+    a11.add(FloatVector.fromArray(S, b, o + 11 * L)).intoArray(z, o + 11 * L);
+    a12.add(FloatVector.fromArray(S, b, o + 12 * L)).intoArray(z, o + 12 * L);
+    a13.add(FloatVector.fromArray(S, b, o + 13 * L)).intoArray(z, o + 13 * L);
+    a14.add(FloatVector.fromArray(S, b, o + 14 * L)).intoArray(z, o + 14 * L);
+    a15.add(FloatVector.fromArray(S, b, o + 15 * L)).intoArray(z, o + 15 * L);
+  }
+
+  /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 8 vectors of columns at
-   * {@code o}, over all {@code n} rows.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
    */
   static void updFwd8(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -275,32 +405,44 @@ final class Tiles {
     FloatVector a7 = FloatVector.zero(S);
     long row = (long) o * Float.BYTES;
     for (int j = 0; j < n; j++, row += strideBytes) {
-      FloatVector xp = FloatVector.broadcast(S, xPrev[prevOff + j]);
+      float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-      a0 = w0.fma(xn, a0);
-      FloatVector w1 = g1.fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).add(0f);
-      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
-      a1 = w1.fma(xn, a1);
-      FloatVector w2 = g2.fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).add(0f);
-      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
-      a2 = w2.fma(xn, a2);
-      FloatVector w3 = g3.fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).add(0f);
-      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
-      a3 = w3.fma(xn, a3);
-      FloatVector w4 = g4.fma(xp, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).add(0f);
-      w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
-      a4 = w4.fma(xn, a4);
-      FloatVector w5 = g5.fma(xp, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).add(0f);
-      w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
-      a5 = w5.fma(xn, a5);
-      FloatVector w6 = g6.fma(xp, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).add(0f);
-      w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
-      a6 = w6.fma(xn, a6);
-      FloatVector w7 = g7.fma(xp, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).add(0f);
-      w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
-      a7 = w7.fma(xn, a7);
+      if (xpj != 0f) {
+        FloatVector xp = FloatVector.broadcast(S, xpj);
+        FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
+        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+        a0 = w0.fma(xn, a0);
+        FloatVector w1 = g1.fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE));
+        w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+        a1 = w1.fma(xn, a1);
+        FloatVector w2 = g2.fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE));
+        w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+        a2 = w2.fma(xn, a2);
+        FloatVector w3 = g3.fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE));
+        w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+        a3 = w3.fma(xn, a3);
+        FloatVector w4 = g4.fma(xp, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE));
+        w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
+        a4 = w4.fma(xn, a4);
+        FloatVector w5 = g5.fma(xp, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE));
+        w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
+        a5 = w5.fma(xn, a5);
+        FloatVector w6 = g6.fma(xp, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE));
+        w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
+        a6 = w6.fma(xn, a6);
+        FloatVector w7 = g7.fma(xp, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE));
+        w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
+        a7 = w7.fma(xn, a7);
+      } else {
+        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xn, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xn, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xn, a3);
+        a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xn, a4);
+        a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xn, a5);
+        a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xn, a6);
+        a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xn, a7);
+      }
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -314,7 +456,7 @@ final class Tiles {
 
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 4 vectors of columns at
-   * {@code o}, over all {@code n} rows.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
    */
   static void updFwd4(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -328,20 +470,28 @@ final class Tiles {
     FloatVector a3 = FloatVector.zero(S);
     long row = (long) o * Float.BYTES;
     for (int j = 0; j < n; j++, row += strideBytes) {
-      FloatVector xp = FloatVector.broadcast(S, xPrev[prevOff + j]);
+      float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-      a0 = w0.fma(xn, a0);
-      FloatVector w1 = g1.fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).add(0f);
-      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
-      a1 = w1.fma(xn, a1);
-      FloatVector w2 = g2.fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).add(0f);
-      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
-      a2 = w2.fma(xn, a2);
-      FloatVector w3 = g3.fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).add(0f);
-      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
-      a3 = w3.fma(xn, a3);
+      if (xpj != 0f) {
+        FloatVector xp = FloatVector.broadcast(S, xpj);
+        FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
+        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+        a0 = w0.fma(xn, a0);
+        FloatVector w1 = g1.fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE));
+        w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+        a1 = w1.fma(xn, a1);
+        FloatVector w2 = g2.fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE));
+        w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+        a2 = w2.fma(xn, a2);
+        FloatVector w3 = g3.fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE));
+        w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+        a3 = w3.fma(xn, a3);
+      } else {
+        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xn, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xn, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xn, a3);
+      }
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -351,7 +501,7 @@ final class Tiles {
 
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 1 vectors of columns at
-   * {@code o}, over all {@code n} rows.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
    */
   static void updFwd1(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -359,11 +509,16 @@ final class Tiles {
     FloatVector a0 = FloatVector.zero(S);
     long row = (long) o * Float.BYTES;
     for (int j = 0; j < n; j++, row += strideBytes) {
-      FloatVector xp = FloatVector.broadcast(S, xPrev[prevOff + j]);
+      float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).add(0f);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-      a0 = w0.fma(xn, a0);
+      if (xpj != 0f) {
+        FloatVector xp = FloatVector.broadcast(S, xpj);
+        FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
+        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+        a0 = w0.fma(xn, a0);
+      } else {
+        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
+      }
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }

@@ -140,9 +140,13 @@ public final class VectorKernels implements Kernels {
       float[] b, float[] z, int o0, int o1) {
     long sb = (long) stride * Float.BYTES;
     int o = o0;
-    // 8 vectors of gradients and 8 of accumulators: the most that fit the registers beside the loads
-    for (; o1 - o >= 8 * L; o += 8 * L) {
+    // one sweep keeps 16 vectors of outputs in registers; what is left goes 8 at a time
+    for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
+      Tiles.updFwd16(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+    }
+    if (o1 - o >= 8 * L) {
       Tiles.updFwd8(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
       Tiles.updFwd4(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);

@@ -64,10 +64,10 @@ public interface Kernels {
 
   /**
    * Rank-1 update of an input-major layer, {@code W -= η s xᵀ} with {@code g = -η s} precomputed: for
-   * each {@code j} in {@code [0, n)} and {@code o} in {@code [o0, o1)},
-   * {@code Wt[j][o] = fma(g[o], x[xOff+j], Wt[j][o]) + 0f}. The {@code + 0f} turns a -0 into +0, so
-   * that weights are never -0 and skipping zero inputs ({@link #updateInputMajorSparse}) gives the
-   * same bits.
+   * each {@code j} in {@code [0, n)} with {@code x[xOff+j] != 0} and each {@code o} in {@code [o0, o1)},
+   * {@code Wt[j][o] = fma(g[o], x[xOff+j], Wt[j][o])}. Rows of zero inputs are left alone (the math
+   * changes nothing there; an fma could still turn a -0 weight into +0), so skipping them
+   * ({@link #updateInputMajorSparse}) gives the same bits.
    *
    * @param wt modified at columns {@code [o0, o1)} of every row
    * @param g scaled gradient {@code -η s}. Not modified.
@@ -80,7 +80,8 @@ public interface Kernels {
 
   /**
    * The rank-1 update of one sample fused with the forward product of the next, in one sweep over the
-   * rows: per row {@code j}, first {@code Wt[j][o] = fma(g[o], xPrev[prevOff+j], Wt[j][o]) + 0f}, then
+   * rows: per row {@code j}, first (when {@code xPrev[prevOff+j] != 0})
+   * {@code Wt[j][o] = fma(g[o], xPrev[prevOff+j], Wt[j][o])}, then
    * {@code acc[o] = fma(xNext[nextOff+j], Wt[j][o], acc[o])} with the updated weight; finally
    * {@code z[o] = acc[o] + b[o]}. The bits equal {@link #updateInputMajor} followed by
    * {@link #forwardInputMajor}; the weights are read from memory once instead of twice.

@@ -87,8 +87,11 @@ public final class ScalarKernels implements Kernels {
   }
 
   private static void updateRow(MemorySegment wt, long row, float xj, float[] g, int o0, int o1) {
+    if (xj == 0f) {
+      return; // a zero input changes no weight
+    }
     for (int o = o0; o < o1; o++) {
-      set(wt, row + o, Math.fma(g[o], xj, get(wt, row + o)) + 0f);
+      set(wt, row + o, Math.fma(g[o], xj, get(wt, row + o)));
     }
   }
 
@@ -102,8 +105,11 @@ public final class ScalarKernels implements Kernels {
       float xp = xPrev[prevOff + j];
       float xn = xNext[nextOff + j];
       for (int o = o0; o < o1; o++) {
-        float w = Math.fma(g[o], xp, get(wt, row + o)) + 0f;
-        set(wt, row + o, w);
+        float w = get(wt, row + o);
+        if (xp != 0f) {
+          w = Math.fma(g[o], xp, w);
+          set(wt, row + o, w);
+        }
         z[o] = Math.fma(xn, w, z[o]);
       }
     }

@@ -18,8 +18,9 @@ public final class KernelFixtures {
     MemorySegment w = Arena.ofAuto().allocate((long) rows * stride * Float.BYTES, Layout.ALIGN_BYTES);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
-        // some exact zeros, as after ReLU-sparse training; never -0 (the layer invariant)
-        float v = rnd.nextInt(10) == 0 ? 0f : (float) (rnd.nextGaussian() * 0.1);
+        // some exact zeros of both signs, as after ReLU-sparse training
+        int kind = rnd.nextInt(20);
+        float v = kind == 0 ? 0f : kind == 1 ? -0f : (float) (rnd.nextGaussian() * 0.1);
         w.setAtIndex(JAVA_FLOAT, (long) r * stride + c, v);
       }
     }
