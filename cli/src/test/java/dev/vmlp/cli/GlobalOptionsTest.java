@@ -25,6 +25,29 @@ class GlobalOptionsTest {
   }
 
   @Test
+  void unexpectedFailuresShowTheirStackTraceOnlyWhenVerbose() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Exception boom = new IllegalStateException("boom\nsecond line");
+
+    assertEquals(Main.EXIT_FAILURE, Errors.failure(boom, err, false));
+    assertEquals(List.of("vmlp: error: boom; second line (IllegalStateException)"),
+        bytes.toString(StandardCharsets.UTF_8).lines().toList());
+
+    bytes.reset();
+    assertEquals(Main.EXIT_FAILURE, Errors.failure(boom, err, true));
+    List<String> verbose = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals("vmlp: error: boom; second line (IllegalStateException)", verbose.get(0));
+    assertTrue(verbose.stream().anyMatch(l -> l.strip().startsWith("at dev.vmlp.cli.GlobalOptionsTest.")), verbose::toString);
+
+    // Expected failures (bad files, bad values) never get a stack trace.
+    bytes.reset();
+    Errors.failure(new java.nio.file.NoSuchFileException("/x/y.csv"), err, true);
+    assertEquals(List.of("vmlp: error: /x/y.csv: no such file or folder"),
+        bytes.toString(StandardCharsets.UTF_8).lines().toList());
+  }
+
+  @Test
   void logRecordsBecomeOneLineEachAndQuietKeepsOnlyWarnings() {
     System.Logger log = System.getLogger("dev.vmlp");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
