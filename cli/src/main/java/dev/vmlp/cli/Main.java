@@ -2,7 +2,6 @@ package dev.vmlp.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,8 +65,8 @@ public final class Main implements Callable<Integer> {
     boolean interactive = out == System.out && console != null && console.isTerminal();
     Main main = new Main(out, err, interactive);
     CommandLine cl = new CommandLine(main);
-    cl.setOut(new PrintWriter(out, true, charsetOf(out)));
-    cl.setErr(new PrintWriter(err, true, charsetOf(err)));
+    cl.setOut(new PrintWriter(out, true, out.charset()));
+    cl.setErr(new PrintWriter(err, true, err.charset()));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(Errors::usage);
     cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.failure(e, main.err, main.verbose));
@@ -91,9 +90,5 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command; try 'vmlp train'");
-  }
-
-  private static Charset charsetOf(PrintStream s) {
-    return s.charset();
   }
 }
