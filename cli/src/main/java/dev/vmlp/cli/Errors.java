@@ -1,0 +1,89 @@
+package dev.vmlp.cli;
+
+import dev.vmlp.TrainingDivergedException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** Turns exceptions into one {@code vmlp: error: ...} line and an exit code. */
+final class Errors {
+  static final String PREFIX = "vmlp: error: ";
+
+  private Errors() {}
+
+  /** A bad command line: one error line, a hint, exit code 2. */
+  static int usage(ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println(PREFIX + oneLine(lowerFirst(stripErrorPrefix(ex.getMessage()))));
+    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return Main.EXIT_USAGE;
+  }
+
+  /** A failure while a command ran: one error line (and the stack trace of unexpected ones with --verbose). */
+  static int failure(Exception e, PrintStream err, boolean verbose) {
+    err.println(PREFIX + oneLine(describe(e)));
+    if (verbose && !expected(e)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return Main.EXIT_FAILURE;
+  }
+
+  /** Whether {@code e} is a failure the user can act on from its message alone. */
+  static boolean expected(Throwable e) {
+    return e instanceof IOException
+        || e instanceof UncheckedIOException
+        || e instanceof IllegalArgumentException
+        || e instanceof TrainingDivergedException;
+  }
+
+  /** A message for the user: file system errors name the file and the problem. */
+  static String describe(Throwable e) {
+    if (e instanceof UncheckedIOException u && u.getCause() != null) {
+      return describe(u.getCause());
+    }
+    if (e instanceof FileSystemException f && f.getReason() == null) {
+      String what = switch (f) {
+        case NoSuchFileException _ -> "no such file or folder";
+        case AccessDeniedException _ -> "permission denied";
+        case NotDirectoryException _ -> "not a folder";
+        default -> "cannot access";
+      };
+      return f.getFile() + ": " + what + (f.getOtherFile() != null ? " (" + f.getOtherFile() + ")" : "");
+    }
+    String msg = e.getMessage();
+    if (expected(e) && msg != null && !msg.isBlank()) {
+      return msg;
+    }
+    // Unexpected: name the kind of failure too, since the message alone may not explain it.
+    return msg == null || msg.isBlank()
+        ? e.getClass().getSimpleName() + " (run with --verbose for details)"
+        : msg + " (" + e.getClass().getSimpleName() + ")";
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+
+  /** Some picocli messages start with their own "Error: ". */
+  private static String stripErrorPrefix(String s) {
+    return s != null && s.regionMatches(true, 0, "error: ", 0, 7) ? s.substring(7) : s;
+  }
+
+  /** "Unknown option" becomes "unknown option"; "CSV ..." stays. */
+  private static String lowerFirst(String s) {
+    if (s == null || s.length() < 2 || !Character.isUpperCase(s.charAt(0)) || !Character.isLowerCase(s.charAt(1))) {
+      return s;
+    }
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.vmlp.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code vmlp} command. Each subcommand is a class of this package registered in
+ * {@link Command#subcommands()}; it reaches the streams and the global flags through its
+ * {@link CommandLine.ParentCommand} field.
+ *
+ * <p>Exit codes: 0 success, 1 a failure while running (bad data file, training error), 2 a bad
+ * command line.
+ */
+@Command(
+    name = "vmlp",
+    description = "Multilayer perceptrons on the CPU, trained by per-sample SGD.",
+    subcommands = {TrainCommand.class},
+    synopsisSubcommandLabel = "COMMAND",
+    usageHelpAutoWidth = true)
+public final class Main implements Callable<Integer> {
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of unexpected errors.")
+  boolean verbose;
+
+  @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Log only warnings and errors.")
+  boolean quiet;
+
+  @Spec
+  CommandSpec spec;
+
+  final PrintStream out;
+  final PrintStream err;
+  /** Whether {@link #out} is an interactive terminal (progress bars are drawn on it). */
+  final boolean interactive;
+
+  Main(PrintStream out, PrintStream err, boolean interactive) {
+    this.out = out;
+    this.err = err;
+    this.interactive = interactive;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the command line {@code args}, writing to {@code out} and {@code err}, and returns the exit
+   * code. Progress bars are drawn only when {@code out} is {@link System#out} on a terminal.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    var console = System.console();
+    boolean interactive = out == System.out && console != null && console.isTerminal();
+    Main main = new Main(out, err, interactive);
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(new PrintWriter(out, true, out.charset()));
+    cl.setErr(new PrintWriter(err, true, err.charset()));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(Errors::usage);
+    cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.failure(e, main.err, main.verbose));
+    cl.setExecutionStrategy(parsed -> {
+      Logs.configure(main.err, main.quiet);
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("vmlp: error: out of memory (" + e.getMessage()
+          + "); give the JVM more heap, e.g. VMLP_JAVA_OPTS=-Xmx8g");
+      return EXIT_FAILURE;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** Without a subcommand: a usage error. */
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command; try 'vmlp train'");
+  }
+}

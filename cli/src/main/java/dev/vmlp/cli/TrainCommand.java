@@ -1,0 +1,130 @@
+package dev.vmlp.cli;
+
+import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
+import dev.vmlp.Head;
+import dev.vmlp.Trainer;
+import dev.vmlp.TrainingReport;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code vmlp train}: trains a classifier on labelled data and reports how it did. */
+@Command(
+    name = "train",
+    description = "Train a classifier by per-sample SGD and evaluate it on the test set after every epoch.",
+    sortOptions = false,
+    usageHelpAutoWidth = true)
+final class TrainCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Spec
+  CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Data (one of; default --dataset digits):%n")
+  DataSource source;
+
+  @Option(names = "--hidden", paramLabel = "WIDTHS", split = ",", defaultValue = "256",
+      description = "Hidden layer widths, comma-separated, e.g. 512,256. Default: ${DEFAULT-VALUE}.")
+  int[] hidden;
+
+  @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", converter = ActivationConverter.class,
+      description = "Hidden activation: identity, sigmoid, tanh, relu, leaky_relu. Default: ${DEFAULT-VALUE}.")
+  Activation activation;
+
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs. Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.01",
+      description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+  double lr;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "Seed of the initial weights and the shuffles. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "Worker threads. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--json", description = "End the output with one line of JSON describing the run.")
+  boolean json;
+
+  /** Parses activation names with {@link Activation#parse}, keeping its message. */
+  static final class ActivationConverter implements ITypeConverter<Activation> {
+    @Override
+    public Activation convert(String value) {
+      try {
+        return Activation.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintStream out = main.out;
+    DataSource.Loaded data = DataSource.load(source);
+    int outputs = Math.max(data.train().outputCount(), data.test().outputCount());
+    Architecture arch = Architecture.of(
+        data.train().featureCount(), hidden, activation, outputs, Head.SOFTMAX_CROSS_ENTROPY);
+    Trainer.Builder builder = Trainer.builder(arch)
+        .learningRate((float) lr)
+        .seed(seed)
+        .threads(threads)
+        .scaling(data.scaling());
+    TrainingReport report;
+    double seconds;
+    try (EpochPrinter printer = new EpochPrinter(out, epochs, data.train().size(), main.interactive && !json)) {
+      builder.listener(printer);
+      long t0 = System.nanoTime();
+      try (Trainer trainer = builder.build()) {
+        report = trainer.fit(data.train(), data.test(), epochs);
+      }
+      seconds = (System.nanoTime() - t0) * 1e-9;
+    }
+    TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activation.id(), epochs, lr, seed, threads,
+        data.train().size(), data.test().size(), seconds);
+    out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
+    out.flush();
+    return Main.EXIT_OK;
+  }
+
+  /** Checks what the option types alone do not: positive sizes and a usable learning rate. */
+  private void validate() {
+    DataSource.validate(source, spec);
+    if (epochs < 1) {
+      throw usage("--epochs must be at least 1, got " + epochs);
+    }
+    if (threads < 1) {
+      throw usage("--threads must be at least 1, got " + threads);
+    }
+    if (hidden.length == 0) {
+      throw usage("--hidden needs at least one width");
+    }
+    for (int h : hidden) {
+      if (h < 1 || h > Architecture.MAX_WIDTH) {
+        throw usage("--hidden widths must be in [1, " + Architecture.MAX_WIDTH + "], got " + h);
+      }
+    }
+    float eta = (float) lr;
+    if (!(eta > 0) || !Float.isFinite(eta)) {
+      throw usage("--lr must be a positive finite number, got " + lr);
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

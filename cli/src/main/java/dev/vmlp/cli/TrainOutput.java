@@ -1,0 +1,119 @@
+package dev.vmlp.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmlp.Architecture;
+import dev.vmlp.EpochStats;
+import dev.vmlp.TrainingReport;
+import dev.vmlp.metrics.Evaluation;
+import java.util.Locale;
+
+/** The text and JSON that {@code vmlp train} prints. */
+final class TrainOutput {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TrainOutput() {}
+
+  /** What a training run was asked to do, for the report. */
+  record Run(
+      String dataset, Architecture arch, String activation, int epochs, double lr, long seed, int threads,
+      long trainSamples, long testSamples, double seconds) {}
+
+  /** E.g. {@code epoch 3/10  loss 0.1234  train acc 96.51%  test loss 0.1021  test acc 97.49%  34,722 samples/s}. */
+  static String epochLine(EpochStats s, int epochs) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", s.epoch(), epochs, s.trainLoss()));
+    if (!Double.isNaN(s.trainAccuracy())) {
+      b.append("  train acc ").append(percent(s.trainAccuracy()));
+    }
+    if (!Double.isNaN(s.testLoss())) {
+      b.append(String.format(Locale.ROOT, "  test loss %.4f", s.testLoss()));
+    }
+    if (!Double.isNaN(s.testAccuracy())) {
+      b.append("  test acc ").append(percent(s.testAccuracy()));
+    }
+    b.append("  ").append(rate(s.samplesPerSecond()));
+    return b.toString();
+  }
+
+  /** A few lines for people at the end of a run. */
+  static String summary(Run run, TrainingReport r) {
+    Evaluation t = r.test();
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epochs in %.2f s%n",
+        run.arch(), run.dataset(), run.trainSamples(), run.epochs(), run.seconds()));
+    if (t != null) {
+      b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
+          percent(t.accuracy()), t.meanLoss(), t.samples()));
+    }
+    b.append(String.format(Locale.ROOT, "speed %s  (kernels %s, %s inputs, %d thread%s)%n",
+        rate(r.samplesPerSecond()), r.kernels(), r.sparseInputs() ? "sparse" : "dense", r.threads(),
+        r.threads() == 1 ? "" : "s"));
+    b.append("weights sha256 ").append(r.model().weightsSha256());
+    return b.toString();
+  }
+
+  /** One line of JSON with the run's settings and results; non-finite numbers become null. */
+  static String json(Run run, TrainingReport r) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("dataset", run.dataset());
+    ArrayNode layers = o.putArray("layers");
+    for (int size : run.arch().sizes()) {
+      layers.add(size);
+    }
+    o.put("activation", run.activation());
+    o.put("head", run.arch().head().id());
+    o.put("parameters", run.arch().parameterCount());
+    o.put("epochs", run.epochs());
+    o.put("lr", run.lr());
+    o.put("seed", run.seed());
+    o.put("threads", r.threads());
+    o.put("kernels", r.kernels());
+    o.put("sparse_inputs", r.sparseInputs());
+    o.put("train_samples", run.trainSamples());
+    o.put("test_samples", run.testSamples());
+    number(o, "train_samples_per_sec", r.samplesPerSecond());
+    Evaluation t = r.test();
+    number(o, "test_accuracy", t != null ? t.accuracy() : Double.NaN);
+    number(o, "test_loss", t != null ? t.meanLoss() : Double.NaN);
+    number(o, "seconds", run.seconds());
+    o.put("weights_sha256", r.model().weightsSha256());
+    ArrayNode detail = o.putArray("epochs_detail");
+    for (EpochStats s : r.epochs()) {
+      ObjectNode e = detail.addObject();
+      e.put("epoch", s.epoch());
+      e.put("samples", s.samples());
+      number(e, "train_loss", s.trainLoss());
+      number(e, "train_accuracy", s.trainAccuracy());
+      number(e, "test_loss", s.testLoss());
+      number(e, "test_accuracy", s.testAccuracy());
+      number(e, "train_seconds", s.trainSeconds());
+      number(e, "samples_per_sec", s.samplesPerSecond());
+    }
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON report", e);
+    }
+  }
+
+  private static void number(ObjectNode o, String field, double v) {
+    if (Double.isFinite(v)) {
+      o.put(field, v);
+    } else {
+      o.putNull(field);
+    }
+  }
+
+  static String percent(double fraction) {
+    return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
+  }
+
+  static String rate(double samplesPerSecond) {
+    return Double.isFinite(samplesPerSecond)
+        ? String.format(Locale.ROOT, "%,d samples/s", Math.round(samplesPerSecond))
+        : "- samples/s";
+  }
+}

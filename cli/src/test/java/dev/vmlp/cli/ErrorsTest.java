@@ -1,0 +1,137 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad command lines and bad files end with one {@code vmlp: error:} line and the right exit code. */
+class ErrorsTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void unknownFlag() {
+    CliRun.of("train", "--frobnicate").assertError(2, "--frobnicate");
+  }
+
+  @Test
+  void nonPositiveEpochs() {
+    CliRun.of("train", "--epochs", "0").assertError(2, "--epochs");
+  }
+
+  @Test
+  void notANumber() {
+    CliRun.of("train", "--lr", "fast").assertError(2, "fast");
+  }
+
+  @Test
+  void nonPositiveHiddenWidth() {
+    CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden");
+  }
+
+  @Test
+  void unknownActivation() {
+    String line = CliRun.of("train", "--activation", "foo").assertError(2, "foo");
+    assertTrue(line.contains("relu"), line); // names the accepted ones
+  }
+
+  @Test
+  void unknownDataset() {
+    CliRun.of("train", "--dataset", "cifar").assertError(2, "cifar");
+  }
+
+  @Test
+  void trainWithoutTest() {
+    CliRun.of("train", "--train", tmp.resolve("a.csv").toString()).assertError(2, "--test");
+  }
+
+  @Test
+  void conflictingSources() {
+    CliRun.of("train", "--dataset", "digits", "--data", tmp.toString()).assertError(2, "mutually exclusive");
+  }
+
+  @Test
+  void noCommand() {
+    CliRun.of().assertError(2, "train");
+  }
+
+  @Test
+  void missingDataFolder() {
+    Path missing = tmp.resolve("no-such-folder");
+    CliRun.of("train", "--data", missing.toString()).assertError(1, missing.toString());
+  }
+
+  @Test
+  void missingMnistFile() throws IOException {
+    Path dir = MnistFiles.write(tmp.resolve("m"), 20, 10, 3);
+    Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
+    CliRun.of("train", "--data", dir.toString()).assertError(1, "t10k-labels-idx1-ubyte");
+  }
+
+  @Test
+  void malformedIdxFile() throws IOException {
+    Path dir = MnistFiles.write(tmp.resolve("m"), 20, 10, 3);
+    Path labels = dir.resolve("t10k-labels-idx1-ubyte");
+    byte[] b = Files.readAllBytes(labels);
+    b[2] = 0x0d; // element type: not unsigned bytes
+    Files.write(labels, b);
+    CliRun.of("train", "--data", dir.toString()).assertError(1, labels.toString());
+  }
+
+  @Test
+  void truncatedGzippedIdxFile() throws IOException {
+    Path dir = MnistFiles.write(tmp.resolve("m"), 20, 10, 3);
+    Path images = dir.resolve("train-images-idx3-ubyte.gz");
+    byte[] b = Files.readAllBytes(images);
+    Files.write(images, java.util.Arrays.copyOf(b, b.length / 2));
+    CliRun.of("train", "--data", dir.toString()).assertError(1, images.toString());
+  }
+
+  @Test
+  void missingCsvFile() {
+    Path a = tmp.resolve("a.csv");
+    CliRun.of("train", "--train", a.toString(), "--test", a.toString()).assertError(1, a.toString());
+  }
+
+  @Test
+  void malformedCsvFile() throws IOException {
+    Path a = Files.writeString(tmp.resolve("a.csv"), "0,1,2\n1,3,x\n");
+    CliRun.of("train", "--train", a.toString(), "--test", a.toString()).assertError(1, "'x' is not a number");
+  }
+
+  @Test
+  void csvFilesOfDifferentWidths() throws IOException {
+    Path a = Files.writeString(tmp.resolve("a.csv"), "0,1,2\n1,3,4\n");
+    Path b = Files.writeString(tmp.resolve("b.csv"), "0,1,2,5\n1,3,4,5\n");
+    CliRun.of("train", "--train", a.toString(), "--test", b.toString()).assertError(1, "features");
+  }
+
+  @Test
+  void moreThreadsThanTheCoreSupportsIsAnErrorFromTheCore() {
+    CliRun.of("train", "--threads", "2").assertError(1, "threads = 2");
+  }
+
+  @Test
+  void zeroThreadsIsAUsageError() {
+    CliRun.of("train", "--threads", "0").assertError(2, "--threads");
+  }
+
+  @Test
+  void divergenceIsAnErrorNamingTheEpoch() {
+    CliRun.of("train", "--epochs", "1", "--hidden", "16", "--lr", "1e30").assertError(1, "diverged in epoch 1");
+  }
+
+  @Test
+  void helpIsNotAnError() {
+    CliRun run = CliRun.of("train", "--help");
+    assertEquals(0, run.exit(), run::describe);
+    assertTrue(run.out().contains("--hidden"), run::describe);
+    assertTrue(run.out().contains("--label-column"), run::describe);
+    assertEquals("", run.err(), run::describe);
+  }
+}

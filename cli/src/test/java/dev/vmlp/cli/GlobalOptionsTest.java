@@ -1,0 +1,72 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The global flags and the log format. */
+class GlobalOptionsTest {
+
+  @Test
+  void globalFlagsWorkBeforeAndAfterTheCommand() {
+    for (List<String> args : List.of(List.of("--verbose", "--quiet", "train"), List.of("train", "--verbose", "--quiet"))) {
+      Main main = new Main(System.out, System.err, false);
+      new CommandLine(main).parseArgs(args.toArray(String[]::new));
+      assertTrue(main.verbose, args::toString);
+      assertTrue(main.quiet, args::toString);
+    }
+  }
+
+  @Test
+  void unexpectedFailuresShowTheirStackTraceOnlyWhenVerbose() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Exception boom = new IllegalStateException("boom\nsecond line");
+
+    assertEquals(Main.EXIT_FAILURE, Errors.failure(boom, err, false));
+    assertEquals(List.of("vmlp: error: boom; second line (IllegalStateException)"),
+        bytes.toString(StandardCharsets.UTF_8).lines().toList());
+
+    bytes.reset();
+    assertEquals(Main.EXIT_FAILURE, Errors.failure(boom, err, true));
+    List<String> verbose = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals("vmlp: error: boom; second line (IllegalStateException)", verbose.get(0));
+    assertTrue(verbose.stream().anyMatch(l -> l.strip().startsWith("at dev.vmlp.cli.GlobalOptionsTest.")), verbose::toString);
+
+    // Expected failures (bad files, bad values) never get a stack trace.
+    bytes.reset();
+    Errors.failure(new java.nio.file.NoSuchFileException("/x/y.csv"), err, true);
+    assertEquals(List.of("vmlp: error: /x/y.csv: no such file or folder"),
+        bytes.toString(StandardCharsets.UTF_8).lines().toList());
+  }
+
+  @Test
+  void logRecordsBecomeOneLineEachAndQuietKeepsOnlyWarnings() {
+    System.Logger log = System.getLogger("dev.vmlp");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    Logs.configure(err, false);
+    log.log(System.Logger.Level.INFO, "vmlp kernels: {0} ({1})", "vector-256", "jdk.incubator.vector");
+    log.log(System.Logger.Level.WARNING, "vmlp kernels: scalar fallback, {0}", "two\nlines");
+    log.log(System.Logger.Level.DEBUG, "not shown");
+    assertEquals(List.of("vmlp: vmlp kernels: vector-256 (jdk.incubator.vector)",
+        "vmlp: vmlp kernels: scalar fallback, two; lines"), bytes.toString(StandardCharsets.UTF_8).lines().toList());
+
+    bytes.reset();
+    Logs.configure(err, true);
+    log.log(System.Logger.Level.INFO, "hidden when quiet");
+    log.log(System.Logger.Level.WARNING, "shown when quiet");
+    List<String> quiet = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(List.of("vmlp: shown when quiet"), quiet);
+    assertFalse(quiet.contains("vmlp: hidden when quiet"));
+    Logs.configure(System.err, false);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code vmlp train} on the bundled digits. */
+class TrainDigitsTest {
+
+  @Test
+  void jsonReportHasEveryFieldWithSaneValues() {
+    CliRun run = CliRun.of("train", "--epochs", "2", "--json");
+    JsonNode j = run.json();
+    String why = run.describe();
+
+    assertEquals("digits", j.path("dataset").asText(), why);
+    assertEquals(List.of(64, 256, 10), ints(j.path("layers")), why);
+    assertEquals("relu", j.path("activation").asText(), why);
+    assertEquals(2, j.path("epochs").asInt(), why);
+    assertEquals(0.01, j.path("lr").asDouble(), 1e-12, why);
+    assertEquals(42, j.path("seed").asLong(), why);
+    assertEquals(1, j.path("threads").asInt(), why);
+    assertTrue(j.path("kernels").isTextual() && !j.path("kernels").asText().isEmpty(), why);
+    assertTrue(j.path("sparse_inputs").isBoolean(), why);
+    assertEquals(1438, j.path("train_samples").asLong(), why);
+    assertEquals(359, j.path("test_samples").asLong(), why);
+    assertTrue(j.path("train_samples_per_sec").isNumber() && j.path("train_samples_per_sec").asDouble() > 0, why);
+    assertTrue(j.path("test_accuracy").isNumber(), why);
+    double acc = j.path("test_accuracy").asDouble();
+    assertTrue(acc > 0.9 && acc <= 1.0, why);
+    assertTrue(j.path("test_loss").isNumber() && j.path("test_loss").asDouble() > 0
+        && j.path("test_loss").asDouble() < 1, why);
+    assertTrue(j.path("seconds").isNumber() && j.path("seconds").asDouble() > 0, why);
+    assertTrue(j.path("weights_sha256").asText().matches("[0-9a-f]{64}"), why);
+
+    JsonNode epochs = j.path("epochs_detail");
+    assertEquals(2, epochs.size(), why);
+    for (int i = 0; i < 2; i++) {
+      JsonNode e = epochs.get(i);
+      assertEquals(i + 1, e.path("epoch").asInt(), why);
+      assertEquals(1438, e.path("samples").asLong(), why);
+      for (String f : List.of("train_loss", "train_accuracy", "test_loss", "test_accuracy", "train_seconds")) {
+        assertTrue(e.path(f).isNumber(), () -> f + " missing\n" + why);
+      }
+    }
+    // The report's test figures are those of the last epoch.
+    assertEquals(epochs.get(1).path("test_accuracy").asDouble(), acc, why);
+    assertTrue(epochs.get(1).path("train_loss").asDouble() < epochs.get(0).path("train_loss").asDouble(), why);
+
+    // One summary line per epoch precedes the JSON.
+    List<String> lines = run.outLines();
+    assertEquals(3, lines.size(), why);
+    assertTrue(lines.get(0).startsWith("epoch 1/2  loss "), why);
+    assertTrue(lines.get(1).matches("epoch 2/2  loss \\d+\\.\\d{4}  train acc \\d+\\.\\d\\d%  test loss \\d+\\.\\d{4}"
+        + "  test acc \\d+\\.\\d\\d%  [\\d,]+ samples/s"), why);
+  }
+
+  @Test
+  void sameSeedSameWeightsOtherSeedOtherWeights() {
+    String a = sha("--seed", "7");
+    String b = sha("--seed", "7");
+    String c = sha("--seed", "8");
+    assertEquals(a, b);
+    assertNotEquals(a, c);
+  }
+
+  @Test
+  void humanOutputEndsWithASummary() {
+    CliRun run = CliRun.of("train", "--epochs", "2", "--hidden", "32,16", "--activation", "tanh", "--lr", "0.05");
+    assertEquals(0, run.exit(), run::describe);
+    List<String> lines = run.outLines();
+    assertEquals(2, lines.stream().filter(l -> l.startsWith("epoch ")).count(), run::describe);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("trained 64-32(tanh)-16(tanh)-10(softmax) on digits")),
+        run::describe);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("test accuracy \\d+\\.\\d\\d%.*")), run::describe);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("speed [\\d,]+ samples/s  \\(kernels .+")), run::describe);
+    assertTrue(lines.get(lines.size() - 1).matches("weights sha256 [0-9a-f]{64}"), run::describe);
+    assertTrue(run.errLines().stream().allMatch(l -> l.startsWith("vmlp: ")), run::describe);
+  }
+
+  private static String sha(String... extra) {
+    String[] args = new String[5 + extra.length];
+    System.arraycopy(new String[] {"train", "--epochs", "1", "--json", "--hidden=32"}, 0, args, 0, 5);
+    System.arraycopy(extra, 0, args, 5, extra.length);
+    CliRun run = CliRun.of(args);
+    String sha = run.json().path("weights_sha256").asText();
+    assertTrue(sha.matches("[0-9a-f]{64}"), run::describe);
+    return sha;
+  }
+
+  static List<Integer> ints(JsonNode array) {
+    assertTrue(array.isArray(), "not an array: " + array);
+    return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asInt).toList();
+  }
+}

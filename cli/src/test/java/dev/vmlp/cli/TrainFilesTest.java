@@ -1,0 +1,106 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vmlp train} on data files: an MNIST-format folder and CSV pairs. */
+class TrainFilesTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void trainsOnAnMnistFolderWithAGzippedFile() throws IOException {
+    Path dir = MnistFiles.write(tmp.resolve("tiny-mnist"), 200, 50, 1);
+    CliRun run = CliRun.of("train", "--data", dir.toString(), "--epochs", "3", "--hidden", "32", "--json");
+    JsonNode j = run.json();
+    String why = run.describe();
+    assertEquals("tiny-mnist", j.path("dataset").asText(), why);
+    assertEquals(List.of(784, 32, 10), TrainDigitsTest.ints(j.path("layers")), why);
+    assertEquals(200, j.path("train_samples").asLong(), why);
+    assertEquals(50, j.path("test_samples").asLong(), why);
+    assertEquals(3, j.path("epochs_detail").size(), why);
+    // The pattern is easy: far better than the 10% of guessing.
+    assertTrue(j.path("test_accuracy").asDouble() >= 0.8, why);
+    assertTrue(j.path("weights_sha256").asText().matches("[0-9a-f]{64}"), why);
+  }
+
+  @Test
+  void trainsOnCsvFilesWithLabelInTheFirstColumn() throws IOException {
+    Path train = writeCsv(tmp.resolve("train.csv"), 300, 0, true, 0, 11);
+    Path test = writeCsv(tmp.resolve("test.csv"), 90, 0, false, 0, 12);
+    CliRun run = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "5",
+        "--hidden", "16", "--lr", "0.05", "--json");
+    JsonNode j = run.json();
+    String why = run.describe();
+    assertEquals("train.csv", j.path("dataset").asText(), why);
+    assertEquals(List.of(4, 16, 3), TrainDigitsTest.ints(j.path("layers")), why);
+    assertEquals(300, j.path("train_samples").asLong(), why);
+    assertEquals(90, j.path("test_samples").asLong(), why);
+    assertTrue(j.path("test_accuracy").asDouble() >= 0.85, why);
+  }
+
+  @Test
+  void labelColumnAndStandardizeChangeHowCsvIsRead() throws IOException {
+    // Features around 10 with a small spread: standardisation changes the result.
+    Path train = writeCsv(tmp.resolve("a.csv"), 300, -1, false, 10, 21);
+    Path test = writeCsv(tmp.resolve("b.csv"), 90, -1, false, 10, 22);
+    String[] common = {"train", "--train", train.toString(), "--test", test.toString(), "--label-column", "-1",
+        "--epochs", "3", "--hidden", "16", "--json"};
+    CliRun plain = CliRun.of(common);
+    CliRun standardized = CliRun.of(concat(common, "--standardize"));
+    JsonNode p = plain.json();
+    JsonNode s = standardized.json();
+    assertEquals(List.of(4, 16, 3), TrainDigitsTest.ints(s.path("layers")), standardized.describe());
+    assertEquals("a.csv", s.path("dataset").asText());
+    assertNotEquals(p.path("weights_sha256").asText(), s.path("weights_sha256").asText());
+    assertTrue(s.path("test_accuracy").asDouble() >= 0.85, standardized.describe());
+
+    // Without --label-column the first column, a real number, is taken as the label and rejected.
+    CliRun wrongColumn = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1");
+    assertTrue(wrongColumn.assertError(1, "a.csv").contains("class indices"), wrongColumn.describe());
+  }
+
+  /**
+   * Three classes around well-separated centres in 4 dimensions, every feature shifted by
+   * {@code offset}; label in column {@code labelColumn} (0 or -1), optionally with a header line.
+   */
+  private static Path writeCsv(Path file, int rows, int labelColumn, boolean header, double offset, long seed)
+      throws IOException {
+    Random rnd = new Random(seed);
+    double[][] centres = {{0, 0, 0, 0}, {3, 3, 0, 0}, {0, 3, 3, 3}};
+    StringBuilder sb = new StringBuilder();
+    if (header) {
+      sb.append(labelColumn == 0 ? "label,a,b,c,d\n" : "a,b,c,d,label\n");
+    }
+    for (int i = 0; i < rows; i++) {
+      int k = i % 3;
+      StringBuilder row = new StringBuilder();
+      for (int f = 0; f < 4; f++) {
+        if (f > 0) {
+          row.append(',');
+        }
+        row.append(String.format(Locale.ROOT, "%.4f", offset + centres[k][f] + 0.5 * rnd.nextGaussian()));
+      }
+      sb.append(labelColumn == 0 ? k + "," + row : row + "," + k).append('\n');
+    }
+    Files.writeString(file, sb);
+    return file;
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}
