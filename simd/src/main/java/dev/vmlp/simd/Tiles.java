@@ -149,6 +149,129 @@ final class Tiles {
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
+  /** Forward product of 16 vectors of outputs at column {@code o}, over all {@code n} rows. */
+  static void fwdDense16(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    FloatVector a8 = FloatVector.zero(S);
+    FloatVector a9 = FloatVector.zero(S);
+    FloatVector a10 = FloatVector.zero(S);
+    FloatVector a11 = FloatVector.zero(S);
+    FloatVector a12 = FloatVector.zero(S);
+    FloatVector a13 = FloatVector.zero(S);
+    FloatVector a14 = FloatVector.zero(S);
+    FloatVector a15 = FloatVector.zero(S);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * strideBytes + col;
+      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xv, a7);
+      a8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE).fma(xv, a8);
+      a9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE).fma(xv, a9);
+      a10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE).fma(xv, a10);
+      a11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE).fma(xv, a11);
+      a12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE).fma(xv, a12);
+      a13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE).fma(xv, a13);
+      a14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE).fma(xv, a14);
+      a15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE).fma(xv, a15);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+    a8.add(FloatVector.fromArray(S, b, o + 8 * L)).intoArray(z, o + 8 * L);
+    a9.add(FloatVector.fromArray(S, b, o + 9 * L)).intoArray(z, o + 9 * L);
+    a10.add(FloatVector.fromArray(S, b, o + 10 * L)).intoArray(z, o + 10 * L);
+    a11.add(FloatVector.fromArray(S, b, o + 11 * L)).intoArray(z, o + 11 * L);
+    a12.add(FloatVector.fromArray(S, b, o + 12 * L)).intoArray(z, o + 12 * L);
+    a13.add(FloatVector.fromArray(S, b, o + 13 * L)).intoArray(z, o + 13 * L);
+    a14.add(FloatVector.fromArray(S, b, o + 14 * L)).intoArray(z, o + 14 * L);
+    a15.add(FloatVector.fromArray(S, b, o + 15 * L)).intoArray(z, o + 15 * L);
+  }
+
+  /** Forward product of 8 vectors of outputs at column {@code o}, over all {@code n} rows. */
+  static void fwdDense8(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * strideBytes + col;
+      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xv, a7);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+  }
+
+  /** Forward product of 4 vectors of outputs at column {@code o}, over all {@code n} rows. */
+  static void fwdDense4(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * strideBytes + col;
+      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+  }
+
+  /** Forward product of 1 vectors of outputs at column {@code o}, over all {@code n} rows. */
+  static void fwdDense1(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * strideBytes + col;
+      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+  }
+
   /** Rank-1 update of 16 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
   static void upd16(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
       int o) {
@@ -267,6 +390,116 @@ final class Tiles {
     }
   }
 
+  /** Rank-1 update of 16 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
+  static void updDense16(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    FloatVector g4 = FloatVector.fromArray(S, g, o + 4 * L);
+    FloatVector g5 = FloatVector.fromArray(S, g, o + 5 * L);
+    FloatVector g6 = FloatVector.fromArray(S, g, o + 6 * L);
+    FloatVector g7 = FloatVector.fromArray(S, g, o + 7 * L);
+    FloatVector g8 = FloatVector.fromArray(S, g, o + 8 * L);
+    FloatVector g9 = FloatVector.fromArray(S, g, o + 9 * L);
+    FloatVector g10 = FloatVector.fromArray(S, g, o + 10 * L);
+    FloatVector g11 = FloatVector.fromArray(S, g, o + 11 * L);
+    FloatVector g12 = FloatVector.fromArray(S, g, o + 12 * L);
+    FloatVector g13 = FloatVector.fromArray(S, g, o + 13 * L);
+    FloatVector g14 = FloatVector.fromArray(S, g, o + 14 * L);
+    FloatVector g15 = FloatVector.fromArray(S, g, o + 15 * L);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue;
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
+      long row = j * strideBytes + col;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      g8.fma(xv, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE)).intoMemorySegment(w, row + 8 * VB, NATIVE);
+      g9.fma(xv, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE)).intoMemorySegment(w, row + 9 * VB, NATIVE);
+      g10.fma(xv, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE)).intoMemorySegment(w, row + 10 * VB, NATIVE);
+      g11.fma(xv, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE)).intoMemorySegment(w, row + 11 * VB, NATIVE);
+      g12.fma(xv, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE)).intoMemorySegment(w, row + 12 * VB, NATIVE);
+      g13.fma(xv, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE)).intoMemorySegment(w, row + 13 * VB, NATIVE);
+      g14.fma(xv, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE)).intoMemorySegment(w, row + 14 * VB, NATIVE);
+      g15.fma(xv, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE)).intoMemorySegment(w, row + 15 * VB, NATIVE);
+    }
+  }
+
+  /** Rank-1 update of 8 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
+  static void updDense8(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    FloatVector g4 = FloatVector.fromArray(S, g, o + 4 * L);
+    FloatVector g5 = FloatVector.fromArray(S, g, o + 5 * L);
+    FloatVector g6 = FloatVector.fromArray(S, g, o + 6 * L);
+    FloatVector g7 = FloatVector.fromArray(S, g, o + 7 * L);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue;
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
+      long row = j * strideBytes + col;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
+    }
+  }
+
+  /** Rank-1 update of 4 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
+  static void updDense4(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue;
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
+      long row = j * strideBytes + col;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+    }
+  }
+
+  /** Rank-1 update of 1 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
+  static void updDense1(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      float xj = x[xOff + j];
+      if (xj == 0f) {
+        continue;
+      }
+      FloatVector xv = FloatVector.broadcast(S, xj);
+      long row = j * strideBytes + col;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+    }
+  }
+
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 16 vectors of columns at
    * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
@@ -290,8 +523,9 @@ final class Tiles {
     FloatVector a13 = FloatVector.zero(S);
     FloatVector a14 = FloatVector.zero(S);
     FloatVector a15 = FloatVector.zero(S);
-    long row = (long) o * Float.BYTES;
-    for (int j = 0; j < n; j++, row += strideBytes) {
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       if (xpj != 0f) {
@@ -403,8 +637,9 @@ final class Tiles {
     FloatVector a5 = FloatVector.zero(S);
     FloatVector a6 = FloatVector.zero(S);
     FloatVector a7 = FloatVector.zero(S);
-    long row = (long) o * Float.BYTES;
-    for (int j = 0; j < n; j++, row += strideBytes) {
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       if (xpj != 0f) {
@@ -468,8 +703,9 @@ final class Tiles {
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
     FloatVector a3 = FloatVector.zero(S);
-    long row = (long) o * Float.BYTES;
-    for (int j = 0; j < n; j++, row += strideBytes) {
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       if (xpj != 0f) {
@@ -507,8 +743,9 @@ final class Tiles {
       int nextOff, int n, float[] b, float[] z, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector a0 = FloatVector.zero(S);
-    long row = (long) o * Float.BYTES;
-    for (int j = 0; j < n; j++, row += strideBytes) {
+    long col = (long) o * Float.BYTES;
+    for (int j = 0; j < n; j++) {
+      long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       if (xpj != 0f) {

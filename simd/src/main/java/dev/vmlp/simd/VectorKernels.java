@@ -53,25 +53,26 @@ public final class VectorKernels implements Kernels {
 
   // ---------------------------------------------------------------- input-major
 
-  /** {@code [0, 1, 2, ...]}: dense loops run as sparse ones over every row (one int load per row). */
-  private static volatile int[] iota = new int[0];
-
-  private static int[] iota(int n) {
-    int[] a = iota;
-    if (a.length < n) {
-      a = new int[Math.max(n, 1024)];
-      for (int i = 0; i < a.length; i++) {
-        a[i] = i;
-      }
-      iota = a;
-    }
-    return a;
-  }
-
   @Override
   public void forwardInputMajor(
       MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
-    forwardRows(wt, stride, x, xOff, iota(n), 0, n, b, z, o0, o1);
+    long sb = (long) stride * Float.BYTES;
+    int o = o0;
+    // widest tiles first: each sweep over the rows keeps its outputs in registers
+    for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
+      Tiles.fwdDense16(wt, sb, x, xOff, n, b, z, o);
+    }
+    if (o1 - o >= 8 * L) {
+      Tiles.fwdDense8(wt, sb, x, xOff, n, b, z, o);
+      o += 8 * L;
+    }
+    if (o1 - o >= 4 * L) {
+      Tiles.fwdDense4(wt, sb, x, xOff, n, b, z, o);
+      o += 4 * L;
+    }
+    for (; o < o1; o += L) {
+      Tiles.fwdDense1(wt, sb, x, xOff, n, b, z, o);
+    }
   }
 
   @Override
@@ -105,7 +106,22 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1) {
-    updateRows(wt, stride, x, xOff, iota(n), 0, n, g, o0, o1);
+    long sb = (long) stride * Float.BYTES;
+    int o = o0;
+    for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
+      Tiles.updDense16(wt, sb, x, xOff, n, g, o);
+    }
+    if (o1 - o >= 8 * L) {
+      Tiles.updDense8(wt, sb, x, xOff, n, g, o);
+      o += 8 * L;
+    }
+    if (o1 - o >= 4 * L) {
+      Tiles.updDense4(wt, sb, x, xOff, n, g, o);
+      o += 4 * L;
+    }
+    for (; o < o1; o += L) {
+      Tiles.updDense1(wt, sb, x, xOff, n, g, o);
+    }
   }
 
   @Override
@@ -161,19 +177,11 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials) {
-    int len = Layout.chunkLength(n);
-    int chunks = Layout.chunkCount(n);
     long sb = (long) stride * Float.BYTES;
-    for (int c = c0; c < c1; c++) {
-      int start = c * len;
-      int end = Math.min(start + len, n);
-      int r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        Dots.chunk4(w, sb, r, x, start, end, partials, chunks, c);
-      }
-      for (; r < rows; r++) {
-        partials[r * chunks + c] = Dots.chunk1(w, r * sb, x, start, end);
-      }
+    if (L == 16) {
+      Dots.chunkDots16(w, sb, rows, x, n, c0, c1, partials);
+    } else {
+      Dots.chunkDotsRows(w, sb, rows, x, n, c0, c1, partials);
     }
   }
 
