@@ -27,14 +27,15 @@ final class Dots {
    * of 16 folds of 8. Each step pairs lanes at the same distances as {@link #fold16}, so every sum has
    * the same bits. Lane {@code i} of the result holds set {@code FOLD_ORDER[i]}.
    */
-  private static final VectorShuffle<Float> LO8 = L == 16 ? shuffle(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) : null;
-  private static final VectorShuffle<Float> HI8 = L == 16 ? shuffle(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31) : null;
-  private static final VectorShuffle<Float> LO4 = L == 16 ? shuffle(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27) : null;
-  private static final VectorShuffle<Float> HI4 = L == 16 ? shuffle(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31) : null;
-  private static final VectorShuffle<Float> LO2 = L == 16 ? shuffle(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29) : null;
-  private static final VectorShuffle<Float> HI2 = L == 16 ? shuffle(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31) : null;
-  private static final VectorShuffle<Float> EVEN = L == 16 ? shuffle(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) : null;
-  private static final VectorShuffle<Float> ODD = L == 16 ? shuffle(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) : null;
+  // lane indexes into two vectors (16.. selects from the second) for selectFrom, one vpermi2ps each
+  private static final float[] LO8 = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
+  private static final float[] HI8 = {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31};
+  private static final float[] LO4 = {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27};
+  private static final float[] HI4 = {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31};
+  private static final float[] LO2 = {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29};
+  private static final float[] HI2 = {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31};
+  private static final float[] EVEN = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+  private static final float[] ODD = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
   static final int[] FOLD_ORDER = {0, 4, 2, 6, 1, 5, 3, 7, 8, 12, 10, 14, 9, 13, 11, 15};
 
   /** Per-thread staging of slot sets awaiting the transposed fold. */
@@ -48,10 +49,6 @@ final class Dots {
   }
 
   private Dots() {}
-
-  private static VectorShuffle<Float> shuffle(int... lanes) {
-    return VectorShuffle.fromArray(S, lanes, 0);
-  }
 
   private static FloatVector load(MemorySegment w, long at) {
     return FloatVector.fromMemorySegment(S, w, at, NATIVE);
@@ -116,21 +113,29 @@ final class Dots {
   /** Folds the staged sets (stale ones beyond {@code count} are computed and dropped). */
   private static void foldBatch(Batch batch, float[] partials) {
     float[] t = batch.sets;
-    FloatVector u0 = pair(t, 0, LO8, HI8);
-    FloatVector u1 = pair(t, 2, LO8, HI8);
-    FloatVector u2 = pair(t, 4, LO8, HI8);
-    FloatVector u3 = pair(t, 6, LO8, HI8);
-    FloatVector u4 = pair(t, 8, LO8, HI8);
-    FloatVector u5 = pair(t, 10, LO8, HI8);
-    FloatVector u6 = pair(t, 12, LO8, HI8);
-    FloatVector u7 = pair(t, 14, LO8, HI8);
-    FloatVector v0 = u0.rearrange(LO4, u1).add(u0.rearrange(HI4, u1));
-    FloatVector v1 = u2.rearrange(LO4, u3).add(u2.rearrange(HI4, u3));
-    FloatVector v2 = u4.rearrange(LO4, u5).add(u4.rearrange(HI4, u5));
-    FloatVector v3 = u6.rearrange(LO4, u7).add(u6.rearrange(HI4, u7));
-    FloatVector w0 = v0.rearrange(LO2, v1).add(v0.rearrange(HI2, v1));
-    FloatVector w1 = v2.rearrange(LO2, v3).add(v2.rearrange(HI2, v3));
-    w0.rearrange(EVEN, w1).add(w0.rearrange(ODD, w1)).intoArray(batch.sums, 0);
+    FloatVector lo = FloatVector.fromArray(S, LO8, 0);
+    FloatVector hi = FloatVector.fromArray(S, HI8, 0);
+    FloatVector u0 = pair(t, 0, lo, hi);
+    FloatVector u1 = pair(t, 2, lo, hi);
+    FloatVector u2 = pair(t, 4, lo, hi);
+    FloatVector u3 = pair(t, 6, lo, hi);
+    FloatVector u4 = pair(t, 8, lo, hi);
+    FloatVector u5 = pair(t, 10, lo, hi);
+    FloatVector u6 = pair(t, 12, lo, hi);
+    FloatVector u7 = pair(t, 14, lo, hi);
+    lo = FloatVector.fromArray(S, LO4, 0);
+    hi = FloatVector.fromArray(S, HI4, 0);
+    FloatVector v0 = lo.selectFrom(u0, u1).add(hi.selectFrom(u0, u1));
+    FloatVector v1 = lo.selectFrom(u2, u3).add(hi.selectFrom(u2, u3));
+    FloatVector v2 = lo.selectFrom(u4, u5).add(hi.selectFrom(u4, u5));
+    FloatVector v3 = lo.selectFrom(u6, u7).add(hi.selectFrom(u6, u7));
+    lo = FloatVector.fromArray(S, LO2, 0);
+    hi = FloatVector.fromArray(S, HI2, 0);
+    FloatVector w0 = lo.selectFrom(v0, v1).add(hi.selectFrom(v0, v1));
+    FloatVector w1 = lo.selectFrom(v2, v3).add(hi.selectFrom(v2, v3));
+    lo = FloatVector.fromArray(S, EVEN, 0);
+    hi = FloatVector.fromArray(S, ODD, 0);
+    lo.selectFrom(w0, w1).add(hi.selectFrom(w0, w1)).intoArray(batch.sums, 0);
     for (int i = 0; i < 16; i++) {
       int set = FOLD_ORDER[i];
       if (set < batch.count) {
@@ -141,10 +146,10 @@ final class Dots {
   }
 
   /** Distance-8 step of sets {@code i} and {@code i+1}: lanes 0-7 from the first, 8-15 from the second. */
-  private static FloatVector pair(float[] t, int i, VectorShuffle<Float> lo, VectorShuffle<Float> hi) {
+  private static FloatVector pair(float[] t, int i, FloatVector lo, FloatVector hi) {
     FloatVector a = FloatVector.fromArray(S, t, i * 16);
     FloatVector b = FloatVector.fromArray(S, t, i * 16 + 16);
-    return a.rearrange(lo, b).add(a.rearrange(hi, b));
+    return lo.selectFrom(a, b).add(hi.selectFrom(a, b));
   }
 
   /** Stages the slot set {@code A + B} of one row over a chunk at {@code sets[at * 16]} (512 bits). */
