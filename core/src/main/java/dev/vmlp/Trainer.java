@@ -25,6 +25,15 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Trainer implements AutoCloseable {
+  /** {@link Builder#threads} value that lets the trainer choose (see {@link #autoThreads}). */
+  public static final int AUTO_THREADS = 0;
+
+  /**
+   * Multiply-adds per sample (forward) that one more thread should have before it pays: a hand-off
+   * costs about 0.1-0.3 µs per barrier, and below this a step is only a few microseconds.
+   */
+  static final long WORK_PER_THREAD = 100_000;
+
   /** Which first-layer kernels training uses. */
   public enum InputPath {
     /** Sparse when at most half of the (scaled) training inputs are non-zero, else dense. */
@@ -39,11 +48,12 @@ public final class Trainer implements AutoCloseable {
   private final float learningRate;
   private final long seed;
   private final boolean shuffle;
+  /** Requested worker threads; {@link #AUTO_THREADS} lets {@link #autoThreads} decide per pass. */
   private final int threads;
   private final EpochListener listener;
   private final InputPath inputPath;
   private final Kernels kernels;
-  private final SgdStep step;
+  private Engine engine;
   private final float[] onlineX;
   private int epochsDone;
   private long onlineSamples;
@@ -60,7 +70,6 @@ public final class Trainer implements AutoCloseable {
     this.listener = b.listener;
     this.inputPath = b.inputPath;
     this.kernels = b.kernels != null ? b.kernels : KernelProvider.get();
-    this.step = new SgdStep(kernels, params, learningRate);
     this.onlineX = new float[arch.inputs()];
   }
 
@@ -113,13 +122,16 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Worker threads (default 1). @throws IllegalArgumentException for values below 1 */
+    /**
+     * Worker threads (default 1), or {@link #AUTO_THREADS} to let the trainer decide from the network
+     * and the data (see {@link Trainer#autoThreads}). More threads than the network has chunks of
+     * hidden units are not used; the results are bit-identical for any count.
+     *
+     * @throws IllegalArgumentException for negative values
+     */
     public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-      }
-      if (threads > 1) {
-        throw new IllegalArgumentException("this version trains on 1 thread; got threads = " + threads);
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must be at least 1 (or AUTO_THREADS), got " + threads);
       }
       this.threads = threads;
       return this;
@@ -183,6 +195,9 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the data does not fit the architecture
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
+   * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
+   *     a whole sample, every update is applied, and the interrupt flag stays set
+   * @throws IllegalStateException when a worker thread failed (the cause says why)
    */
   public TrainingReport fit(Dataset train, Dataset test, int epochs) {
     checkOpen();
@@ -196,15 +211,10 @@ public final class Trainer implements AutoCloseable {
     }
     Dataset tr = scaling.kind() == InputScaling.Kind.NONE ? train : scaling.apply(train);
     boolean sparse = useSparse(tr);
+    Engine eng = engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
     SparseRows rows = sparse ? tr.sparseRows() : null;
-    float[] x = tr.featureArray();
-    int[] labels = tr.labelArray();
-    float[] targets = tr.targetArray();
-    int d = tr.featureCount();
-    int tc = tr.targetCount();
     int n = tr.size();
     boolean classifies = arch.head().classifies();
-    float[] logits = step.buf.z[arch.layerCount() - 1];
     int[] order = new int[n];
     Workspace evalWs = live.newWorkspace();
     List<EpochStats> stats = new ArrayList<>();
@@ -217,30 +227,18 @@ public final class Trainer implements AutoCloseable {
       if (shuffle) {
         SplitMix64.forStream(seed, epoch).shuffle(order);
       }
-      double lossSum = 0;
-      long correct = 0;
+      Pass pass = new Pass(tr.featureArray(), tr.featureCount(), tr.labelArray(), tr.targetArray(), tr.targetCount(),
+          rows, order, n, epoch, listener);
       long t0 = System.nanoTime();
-      for (int pos = 0; pos < n; pos++) {
-        int r = order[pos];
-        int label = classifies ? labels[r] : -1;
-        double loss = sparse
-            ? step.step(x, r * d, rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r], label,
-                targets, r * tc)
-            : step.step(x, r * d, null, 0, -1, label, targets, r * tc);
-        if (!Double.isFinite(loss)) {
-          step.flush();
-          throw new TrainingDivergedException(epoch, pos, r, "the loss is " + loss);
-        }
-        lossSum += loss;
-        if (classifies && Forward.argmax(logits, arch.outputs()) == label) {
-          correct++;
-        }
-        if (listener != null && (pos & 1023) == 1023) {
-          listener.progress(epoch, pos + 1, n);
-        }
-      }
-      step.flush();
+      Pass.Result res = eng.run(pass);
       double seconds = (System.nanoTime() - t0) * 1e-9;
+      if (res.divergedAt >= 0) {
+        throw new TrainingDivergedException(epoch, res.divergedAt, order[res.divergedAt],
+            "the loss is " + res.divergedLoss);
+      }
+      if (res.interrupted) {
+        throw new TrainingInterruptedException(epoch, res.done);
+      }
       String bad = params.firstNonFinite();
       if (bad != null) {
         throw new TrainingDivergedException(epoch, -1, -1, bad);
@@ -256,14 +254,50 @@ public final class Trainer implements AutoCloseable {
         testAcc = lastTest.accuracy();
       }
       epochsDone++;
-      EpochStats es = new EpochStats(epoch, n, lossSum / n, classifies ? (double) correct / n : Double.NaN,
+      EpochStats es = new EpochStats(epoch, n, res.lossSum / n, classifies ? (double) res.correct / n : Double.NaN,
           testLoss, testAcc, seconds);
       stats.add(es);
       if (listener != null) {
         listener.epochEnd(es);
       }
     }
-    return new TrainingReport(stats, snapshot(), lastTest, kernels.name(), sparse, threads);
+    return new TrainingReport(stats, snapshot(), lastTest, kernels.name(), sparse, eng.threads());
+  }
+
+  /**
+   * The thread count {@link #AUTO_THREADS} picks: one more thread for every {@link #WORK_PER_THREAD}
+   * multiply-adds of a sample's forward pass (the first layer's counted at the share {@code density} of
+   * non-zero inputs when the sparse kernels run), at most one per available processor and one per
+   * chunk of the narrowest hidden layer. So small networks, where hand-offs would eat the gain, stay on
+   * one thread.
+   */
+  static int autoThreads(Architecture arch, double density) {
+    double work = 0;
+    for (int l = 0; l < arch.layerCount(); l++) {
+      double macs = (double) arch.layerInputs(l) * arch.layerUnits(l);
+      work += l == 0 ? macs * density : macs;
+    }
+    int byWork = (int) Math.max(1, Math.floor(work / WORK_PER_THREAD));
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Math.max(1, Math.min(Math.min(byWork, cores), ParallelEngine.maxThreads(arch)));
+  }
+
+  /** The engine for {@code n} threads (capped by what the network can use), reused while the count stays. */
+  private Engine engine(int n) {
+    int use = Math.min(Math.max(1, n), ParallelEngine.maxThreads(arch));
+    if (engine == null || engine.threads() != use) {
+      if (engine != null) {
+        engine.close();
+      }
+      engine = use == 1 ? new SingleEngine(kernels, params, learningRate)
+          : new ParallelEngine(kernels, params, learningRate, use);
+    }
+    return engine;
+  }
+
+  /** Worker threads of the current engine (none before the first pass), for tests. */
+  Thread[] workerThreads() {
+    return engine instanceof ParallelEngine pe ? pe.workerThreads() : new Thread[0];
   }
 
   private boolean useSparse(Dataset scaled) {
@@ -309,13 +343,14 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("input has " + x.length + " values, the model expects " + arch.inputs());
     }
     scaling.apply(x, 0, onlineX, 0, x.length);
-    double loss = step.step(onlineX, 0, null, 0, -1, label, target, 0);
-    step.flush();
+    Pass pass = new Pass(onlineX, x.length, new int[] {label}, target, target == null ? 0 : target.length, null,
+        new int[] {0}, 1, epochsDone + 1, null);
+    Pass.Result res = engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads).run(pass);
     onlineSamples++;
-    if (!Double.isFinite(loss)) {
-      throw new TrainingDivergedException(epochsDone + 1, onlineSamples - 1, -1, "the loss is " + loss);
+    if (res.divergedAt >= 0) {
+      throw new TrainingDivergedException(epochsDone + 1, onlineSamples - 1, -1, "the loss is " + res.divergedLoss);
     }
-    return loss;
+    return res.lossSum;
   }
 
   /**
@@ -330,7 +365,7 @@ public final class Trainer implements AutoCloseable {
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));
     meta.put("epochs", Integer.toString(epochsDone));
-    meta.put("threads", Integer.toString(threads));
+    meta.put("threads", Integer.toString(engine != null ? engine.threads() : Math.max(1, threads)));
     meta.put("kernels", kernels.name());
     meta.put("weights_sha256", copy.sha256());
     return new Model(copy, scaling, meta, kernels);
@@ -342,9 +377,15 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Releases the trainer; later calls throw {@link IllegalStateException}. */
+  /**
+   * Stops the worker threads, if any (no thread of the trainer is alive when this returns), and
+   * releases the trainer; later calls throw {@link IllegalStateException}.
+   */
   @Override
   public void close() {
     closed = true;
+    if (engine != null) {
+      engine.close();
+    }
   }
 }

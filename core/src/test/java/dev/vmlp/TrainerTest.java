@@ -139,7 +139,7 @@ class TrainerTest {
     IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
         () -> Trainer.builder(DIGITS_256).learningRate(Float.NaN));
     assertTrue(lr.getMessage().contains("learning rate"), lr.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Trainer.builder(DIGITS_256).threads(0));
+    assertThrows(IllegalArgumentException.class, () -> Trainer.builder(DIGITS_256).threads(-1));
     try (Trainer t = Trainer.builder(Architecture.of(63, new int[] {8}, Activation.RELU, 10,
         Head.SOFTMAX_CROSS_ENTROPY)).build()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,20 @@
+package dev.vmlp;
+
+/**
+ * Runs passes of per-sample SGD over a network's parameters: {@link SingleEngine} on the calling
+ * thread, {@link ParallelEngine} with the hidden units split over worker threads. Both give the same
+ * bits. A pass ends with every update applied (nothing deferred).
+ */
+interface Engine extends AutoCloseable {
+  /** Every this many samples a pass reports progress and checks the caller's interrupt flag. */
+  int CHECK_EVERY = 1024;
+
+  Pass.Result run(Pass pass);
+
+  /** Threads doing the work. */
+  int threads();
+
+  /** Stops the workers, if any; the parameters stay as the last pass left them. */
+  @Override
+  void close();
+}

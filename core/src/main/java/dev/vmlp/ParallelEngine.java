@@ -1,0 +1,464 @@
+package dev.vmlp;
+
+import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.internal.kernel.Layout;
+import java.util.Arrays;
+
+/**
+ * Per-sample SGD with each layer's hidden units split over threads (model parallelism). Thread
+ * {@code t} owns a fixed range of whole chunks of every hidden layer's units (see
+ * {@link Layout#chunkLength}): their rows of the first layer's input-major weights and biases, their
+ * columns of the next layer's weights, and their pre-activations, activations and gradients. So its
+ * share of the weights stays in its own core's cache.
+ *
+ * <p>Per sample and layer {@code l >= 1}, each thread forms the chunk partial sums of
+ * {@code W^l o^{l-1}} over its own inputs for every unit; after one {@link SpinBarrier} hand-off, each
+ * thread adds, for its own units (or, at the output, for all of them), the partials in chunk order,
+ * exactly as one thread would. The softmax head runs redundantly on every thread (the same bits
+ * everywhere), each thread keeps its own identical copy of the output bias, and the transposed
+ * product {@code Wᵀ s} needs no exchange because a thread owns whole columns. Hidden layers after the
+ * first also exchange their slices of {@code s} once in the backward pass. Buffers that cross threads
+ * are double-buffered by sample parity, so a thread running one barrier ahead never overwrites what a
+ * slower one still reads.
+ *
+ * <p>784-H-10 therefore takes one barrier per sample. Workers are daemon threads named
+ * {@code vmlp-trainer-N}; the calling thread works as thread 0.
+ */
+final class ParallelEngine implements Engine {
+  private final Kernels k;
+  private final Params p;
+  private final float negLr;
+  private final int threads;
+  private final int last;
+  private final SpinBarrier barrier;
+  private final Worker[] workers;
+  private final Thread[] pool;
+  /** Per layer {@code l >= 1}: the thread that owns each input chunk. */
+  private final int[][] chunkOwner;
+  /** Per layer, parity and thread: chunk partial sums {@code [out * chunks]}. */
+  private final float[][][][] partials;
+  /** Per hidden layer {@code l >= 1}, parity and thread: the thread's slice of {@code s^l}. */
+  private final float[][][][] sSlices;
+
+  private volatile Pass job;
+  private volatile Pass.Result result;
+  private volatile boolean stopping;
+  private volatile Throwable failure;
+  /** Position at which every thread stops the running pass (set by thread 0 on interrupt). */
+  private volatile int stopAt;
+  private boolean closed;
+
+  /** Most threads the architecture can use: the fewest chunks of any hidden layer. */
+  static int maxThreads(Architecture arch) {
+    int max = Integer.MAX_VALUE;
+    for (int l = 0; l < arch.layerCount() - 1; l++) {
+      max = Math.min(max, Layout.chunkCount(Layout.pad(arch.layerUnits(l))));
+    }
+    return arch.layerCount() > 1 ? max : 1;
+  }
+
+  ParallelEngine(Kernels k, Params p, float learningRate, int threads) {
+    if (threads < 2 || threads > maxThreads(p.arch)) {
+      throw new IllegalArgumentException(threads + " threads for " + p.arch + " (at most " + maxThreads(p.arch) + ")");
+    }
+    this.k = k;
+    this.p = p;
+    this.negLr = -learningRate;
+    this.threads = threads;
+    this.last = p.layers.length - 1;
+    this.barrier = new SpinBarrier(threads);
+    int layers = p.layers.length;
+    chunkOwner = new int[layers][];
+    partials = new float[layers][][][];
+    sSlices = new float[layers][][][];
+    for (int l = 1; l < layers; l++) {
+      Layer layer = p.layers[l];
+      int chunks = Layout.chunkCount(layer.inPad);
+      chunkOwner[l] = new int[chunks];
+      for (int t = 0; t < threads; t++) {
+        for (int c = firstChunk(chunks, t); c < firstChunk(chunks, t + 1); c++) {
+          chunkOwner[l][c] = t;
+        }
+      }
+      partials[l] = new float[2][threads][layer.out * chunks];
+      if (l < last) {
+        sSlices[l] = new float[2][threads][layer.outPad];
+      }
+    }
+    workers = new Worker[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] = new Worker(t);
+    }
+    barrier.register(0, Thread.currentThread());
+    pool = new Thread[threads - 1];
+    for (int t = 1; t < threads; t++) {
+      Worker w = workers[t];
+      Thread th = new Thread(w::loop, "vmlp-trainer-" + t);
+      th.setDaemon(true);
+      pool[t - 1] = th;
+      barrier.register(t, th);
+    }
+    for (Thread th : pool) {
+      th.start();
+    }
+  }
+
+  /** First chunk of thread {@code t} when {@code chunks} chunks are dealt to the threads in order. */
+  private int firstChunk(int chunks, int t) {
+    return (int) ((long) chunks * t / threads);
+  }
+
+  @Override
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public Pass.Result run(Pass pass) {
+    if (closed || failure != null) {
+      throw new IllegalStateException("the trainer's worker threads are stopped", failure);
+    }
+    barrier.register(0, Thread.currentThread());
+    Pass.Result res = new Pass.Result();
+    result = res;
+    stopAt = Integer.MAX_VALUE;
+    job = pass;
+    try {
+      barrier.await(); // start: the workers pick up the job
+      workers[0].runPass(pass, res);
+      barrier.await(); // end: every thread has flushed its slice
+    } catch (SpinBarrier.Broken e) {
+      throw new IllegalStateException("a training worker failed: " + failure, failure);
+    } catch (RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    }
+    return res;
+  }
+
+  private void fail(Throwable e) {
+    synchronized (this) {
+      if (failure == null) {
+        failure = e;
+      }
+    }
+    barrier.breakBarrier();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopping = true;
+    if (!barrier.isBroken()) {
+      try {
+        barrier.await(); // the workers see 'stopping' and return
+      } catch (SpinBarrier.Broken e) {
+        // a failed worker broke it; the others leave on their own
+      }
+    }
+    for (Thread th : pool) {
+      try {
+        th.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Thread th : pool) {
+      if (th.isAlive()) {
+        barrier.breakBarrier();
+        th.interrupt();
+      }
+    }
+  }
+
+  /** For tests: the worker threads. */
+  Thread[] workerThreads() {
+    return pool.clone();
+  }
+
+  /** One thread's state: its slices, private buffers and the deferred first-layer update. */
+  private final class Worker {
+    final int t;
+    final Buffers buf;
+    /** Per hidden layer: this thread's range of units, in floats (chunk-aligned, within outPad). */
+    final int[] from;
+    final int[] to;
+    /** Per layer {@code l >= 1}: this thread's chunks of the layer's input. */
+    final int[] c0;
+    final int[] c1;
+    /** The output layer's bias: every thread keeps an identical copy. */
+    final float[] outBias;
+    /** Per hidden layer {@code l >= 1}: all of {@code s^l} and {@code -η s^l}, gathered. */
+    final float[][] sAll;
+    final float[][] gAll;
+    long samples;
+    boolean pending;
+    float[] prevX;
+    int prevOff;
+    int[] prevNz;
+    int prevNzOff;
+    int prevNzLen;
+
+    Worker(int t) {
+      this.t = t;
+      this.buf = new Buffers(p.arch, true);
+      int layers = p.layers.length;
+      from = new int[layers];
+      to = new int[layers];
+      c0 = new int[layers];
+      c1 = new int[layers];
+      for (int l = 0; l < last; l++) {
+        Layer next = p.layers[l + 1];
+        int chunks = Layout.chunkCount(next.inPad);
+        int len = Layout.chunkLength(next.inPad);
+        c0[l + 1] = firstChunk(chunks, t);
+        c1[l + 1] = firstChunk(chunks, t + 1);
+        from[l] = c0[l + 1] * len;
+        to[l] = Math.min(c1[l + 1] * len, next.inPad);
+      }
+      outBias = new float[p.layers[last].outPad];
+      sAll = new float[layers][];
+      gAll = new float[layers][];
+      for (int l = 1; l < last; l++) {
+        sAll[l] = new float[p.layers[l].outPad];
+        gAll[l] = new float[p.layers[l].outPad];
+      }
+    }
+
+    void loop() {
+      try {
+        while (true) {
+          barrier.await(); // wait for a pass, or for close()
+          if (stopping) {
+            return;
+          }
+          runPass(job, null);
+          barrier.await();
+        }
+      } catch (SpinBarrier.Broken e) {
+        // another thread failed, or the trainer closes after a failure
+      } catch (Throwable e) {
+        fail(e);
+      }
+    }
+
+    /** Runs the pass on this thread's slices; thread 0 also fills {@code res}. */
+    void runPass(Pass pass, Pass.Result res) {
+      Layer out = p.layers[last];
+      System.arraycopy(out.b, 0, outBias, 0, outBias.length);
+      boolean classifies = p.arch.head().classifies();
+      int outputs = p.arch.outputs();
+      SparseRows rows = pass.rows();
+      int d = pass.d();
+      for (int pos = 0; pos < pass.count(); pos++) {
+        if (pos == stopAt) {
+          break;
+        }
+        int r = pass.order()[pos];
+        int label = classifies ? pass.labels()[r] : -1;
+        int par = (int) (samples++ & 1);
+        int xOff = r * d;
+        if (rows != null) {
+          int s0 = rows.start()[r];
+          forwardFirst(pass.x(), xOff, rows.index(), s0, rows.start()[r + 1] - s0);
+        } else {
+          forwardFirst(pass.x(), xOff, null, 0, -1);
+        }
+        forwardRest(par);
+        double loss = classifies
+            ? k.softmax(buf.z[last], outputs, label, buf.p, buf.s[last])
+            : squaredError(pass.targets(), r * pass.tc());
+        if (!Double.isFinite(loss)) {
+          if (res != null) {
+            res.divergedAt = pos;
+            res.divergedLoss = loss;
+          }
+          break;
+        }
+        backward(par);
+        if (res != null) {
+          res.lossSum += loss;
+          if (classifies && Forward.argmax(buf.z[last], outputs) == label) {
+            res.correct++;
+          }
+          res.done = pos + 1;
+          if ((pos & (CHECK_EVERY - 1)) == CHECK_EVERY - 1) {
+            if (pass.listener() != null) {
+              pass.listener().progress(pass.epoch(), pos + 1, pass.count());
+            }
+            if (Thread.currentThread().isInterrupted()) {
+              // the others are at most one sample ahead: all stop before pos + 2
+              res.interrupted = true;
+              stopAt = pos + 2;
+            }
+          }
+        }
+      }
+      flush();
+      if (t == 0) {
+        System.arraycopy(outBias, 0, out.b, 0, out.outPad);
+      }
+    }
+
+    private void forwardFirst(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
+      Layer first = p.layers[0];
+      int a = from[0];
+      int b = to[0];
+      if (pending) {
+        addRange(first.b, buf.g[0], a, Math.min(b, first.out));
+        if (nzLen < 0 && prevNzLen < 0) {
+          k.updateForwardInputMajor(first.w, first.stride, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
+              buf.z[0], a, b);
+        } else {
+          updateFirst();
+          forwardFirstOnly(x, xOff, nz, nzOff, nzLen);
+        }
+        pending = false;
+      } else {
+        forwardFirstOnly(x, xOff, nz, nzOff, nzLen);
+      }
+      k.activate(first.activation, buf.z[0], buf.o[0], a, Math.min(b, first.out));
+      prevX = x;
+      prevOff = xOff;
+      prevNz = nz;
+      prevNzOff = nzOff;
+      prevNzLen = nzLen;
+    }
+
+    private void forwardFirstOnly(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
+      Layer first = p.layers[0];
+      if (nzLen < 0) {
+        k.forwardInputMajor(first.w, first.stride, x, xOff, first.in, first.b, buf.z[0], from[0], to[0]);
+      } else {
+        k.forwardInputMajorSparse(first.w, first.stride, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], from[0],
+            to[0]);
+      }
+    }
+
+    private void updateFirst() {
+      Layer first = p.layers[0];
+      if (prevNzLen < 0) {
+        k.updateInputMajor(first.w, first.stride, prevX, prevOff, first.in, buf.g[0], from[0], to[0]);
+      } else {
+        k.updateInputMajorSparse(first.w, first.stride, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0],
+            from[0], to[0]);
+      }
+    }
+
+    private void forwardRest(int par) {
+      for (int l = 1; l <= last; l++) {
+        Layer layer = p.layers[l];
+        int chunks = Layout.chunkCount(layer.inPad);
+        k.chunkDots(layer.w, layer.stride, layer.out, buf.o[l - 1], layer.inPad, c0[l], c1[l], partials[l][par][t]);
+        barrier.await();
+        float[][] mine = partials[l][par];
+        int[] owner = chunkOwner[l];
+        int r0 = l < last ? from[l] : 0;
+        int r1 = l < last ? Math.min(to[l], layer.out) : layer.out;
+        float[] bias = l < last ? layer.b : outBias;
+        float[] z = buf.z[l];
+        for (int r = r0; r < r1; r++) {
+          int base = r * chunks;
+          float acc = mine[owner[0]][base];
+          for (int c = 1; c < chunks; c++) {
+            acc = acc + mine[owner[c]][base + c];
+          }
+          z[r] = acc + bias[r];
+        }
+        if (l < last) {
+          k.activate(layer.activation, z, buf.o[l], r0, r1);
+        }
+      }
+    }
+
+    private void backward(int par) {
+      for (int l = last; l >= 1; l--) {
+        Layer layer = p.layers[l];
+        float[] s;
+        float[] g;
+        if (l == last) {
+          s = buf.s[l];
+          g = buf.g[l];
+          scale(s, g, 0, layer.out);
+        } else {
+          s = sAll[l];
+          g = gAll[l];
+          float[][] slices = sSlices[l][par];
+          for (int u = 0; u < threads; u++) {
+            Worker wu = workers[u];
+            int a = wu.from[l];
+            int b = Math.min(wu.to[l], layer.out);
+            if (a < b) {
+              System.arraycopy(slices[u], a, s, a, b - a);
+            }
+          }
+          scale(s, g, 0, layer.out);
+        }
+        float[] delta = buf.delta[l - 1];
+        k.backwardUpdateOutputMajor(layer.w, layer.stride, layer.out, s, g, buf.o[l - 1], delta, from[l - 1],
+            to[l - 1]);
+        if (l == last) {
+          addRange(outBias, g, 0, layer.out);
+        } else {
+          addRange(layer.b, g, from[l], Math.min(to[l], layer.out));
+        }
+        Layer below = p.layers[l - 1];
+        int a = from[l - 1];
+        int b = Math.min(to[l - 1], below.out);
+        k.activationGradient(below.activation, buf.z[l - 1], buf.o[l - 1], delta, buf.s[l - 1], a, b);
+        if (l - 1 >= 1) {
+          if (a < b) {
+            System.arraycopy(buf.s[l - 1], a, sSlices[l - 1][par][t], a, b - a);
+          }
+          barrier.await();
+        }
+      }
+      Layer first = p.layers[0];
+      scale(buf.s[0], buf.g[0], from[0], Math.min(to[0], first.out));
+      pending = true;
+    }
+
+    private void flush() {
+      if (pending) {
+        Layer first = p.layers[0];
+        addRange(first.b, buf.g[0], from[0], Math.min(to[0], first.out));
+        updateFirst();
+        pending = false;
+      }
+    }
+
+    private void scale(float[] s, float[] g, int a, int b) {
+      float m = negLr;
+      for (int i = a; i < b; i++) {
+        g[i] = m * s[i];
+      }
+    }
+
+    private double squaredError(float[] targets, int tOff) {
+      float[] z = buf.z[last];
+      float[] s = buf.s[last];
+      double sum = 0;
+      for (int i = 0; i < p.arch.outputs(); i++) {
+        float d = z[i] - targets[tOff + i];
+        s[i] = d;
+        sum += (double) d * d;
+      }
+      return 0.5 * sum;
+    }
+  }
+
+  private static void addRange(float[] b, float[] g, int from, int to) {
+    for (int i = from; i < to; i++) {
+      b[i] = b[i] + g[i];
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ParallelEngine[" + threads + " threads, " + p.arch + ", owners " + Arrays.deepToString(chunkOwner) + "]";
+  }
+}

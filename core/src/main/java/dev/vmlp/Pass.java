@@ -1,0 +1,26 @@
+package dev.vmlp;
+
+/**
+ * One pass of per-sample SGD over a dataset: rows {@code order[0..count)} of the scaled features, with
+ * their labels (classifiers) or targets (regressors), dense or over the non-zero index lists.
+ *
+ * @param rows the non-zero index lists, or null for the dense kernels
+ * @param epoch 1-based, for progress and error messages
+ * @param listener receives progress on the calling thread; may be null
+ */
+record Pass(float[] x, int d, int[] labels, float[] targets, int tc, SparseRows rows, int[] order, int count,
+    int epoch, EpochListener listener) {
+
+  /** What a pass did. */
+  static final class Result {
+    double lossSum;
+    long correct;
+    /** Samples completed. */
+    int done;
+    /** Position whose loss was not finite, or -1. */
+    int divergedAt = -1;
+    double divergedLoss;
+    /** Whether the calling thread's interrupt stopped the pass early (after a whole sample). */
+    boolean interrupted;
+  }
+}

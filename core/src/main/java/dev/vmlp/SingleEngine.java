@@ -1,0 +1,61 @@
+package dev.vmlp;
+
+import dev.vmlp.internal.kernel.Kernels;
+
+/** Per-sample SGD on the calling thread. */
+final class SingleEngine implements Engine {
+  private final SgdStep step;
+  private final int outputs;
+  private final boolean classifies;
+
+  SingleEngine(Kernels k, Params p, float learningRate) {
+    this.step = new SgdStep(k, p, learningRate);
+    this.outputs = p.arch.outputs();
+    this.classifies = p.arch.head().classifies();
+  }
+
+  @Override
+  public Pass.Result run(Pass pass) {
+    Pass.Result res = new Pass.Result();
+    float[] logits = step.buf.z[step.buf.z.length - 1];
+    SparseRows rows = pass.rows();
+    int d = pass.d();
+    for (int pos = 0; pos < pass.count(); pos++) {
+      int r = pass.order()[pos];
+      int label = classifies ? pass.labels()[r] : -1;
+      double loss = rows != null
+          ? step.step(pass.x(), r * d, rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r], label,
+              pass.targets(), r * pass.tc())
+          : step.step(pass.x(), r * d, null, 0, -1, label, pass.targets(), r * pass.tc());
+      if (!Double.isFinite(loss)) {
+        res.divergedAt = pos;
+        res.divergedLoss = loss;
+        break;
+      }
+      res.lossSum += loss;
+      if (classifies && Forward.argmax(logits, outputs) == label) {
+        res.correct++;
+      }
+      res.done = pos + 1;
+      if ((pos & (CHECK_EVERY - 1)) == CHECK_EVERY - 1) {
+        if (pass.listener() != null) {
+          pass.listener().progress(pass.epoch(), pos + 1, pass.count());
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          res.interrupted = true;
+          break;
+        }
+      }
+    }
+    step.flush();
+    return res;
+  }
+
+  @Override
+  public int threads() {
+    return 1;
+  }
+
+  @Override
+  public void close() {}
+}

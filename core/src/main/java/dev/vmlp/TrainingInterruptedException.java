@@ -1,0 +1,27 @@
+package dev.vmlp;
+
+/**
+ * Training stopped because the calling thread was interrupted. It stopped after a whole sample, with
+ * every update applied, so {@link Trainer#snapshot()} gives a consistent network; the thread's
+ * interrupt flag is still set.
+ */
+public final class TrainingInterruptedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final int epoch;
+  private final long samplesDone;
+
+  TrainingInterruptedException(int epoch, long samplesDone) {
+    super("training was interrupted in epoch " + epoch + " after " + samplesDone + " samples");
+    this.epoch = epoch;
+    this.samplesDone = samplesDone;
+  }
+
+  public int epoch() {
+    return epoch;
+  }
+
+  /** Samples of the epoch that were trained on. */
+  public long samplesDone() {
+    return samplesDone;
+  }
+}

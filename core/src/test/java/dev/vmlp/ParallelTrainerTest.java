@@ -1,0 +1,280 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.data.Digits;
+import dev.vmlp.data.TrainTest;
+import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.internal.kernel.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The multithreaded trainer: the same bits for any thread count, and a clean lifecycle. */
+@Timeout(120)
+class ParallelTrainerTest {
+  static TrainTest digits;
+
+  @BeforeAll
+  static void load() {
+    digits = Digits.load();
+  }
+
+  private static String sha(Architecture arch, int threads, Trainer.InputPath path, int epochs) {
+    try (Trainer t = Trainer.builder(arch).seed(3).learningRate(0.02f).scaling(digits.scaling()).threads(threads)
+        .inputPath(path).build()) {
+      TrainingReport r = t.fit(digits.train(), digits.test(), epochs);
+      assertEquals(Math.min(threads, ParallelEngine.maxThreads(arch)), r.threads(), "threads used");
+      return r.model().weightsSha256();
+    }
+  }
+
+  @Test
+  void anyThreadCountGivesTheBitsOfOne() {
+    Architecture wide = Architecture.of(64, new int[] {512}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(8, ParallelEngine.maxThreads(wide));
+    for (Trainer.InputPath path : new Trainer.InputPath[] {Trainer.InputPath.DENSE, Trainer.InputPath.SPARSE}) {
+      String one = sha(wide, 1, path, 2);
+      for (int threads : new int[] {2, 3, 4, 8}) {
+        assertEquals(one, sha(wide, threads, path, 2), threads + " threads, " + path);
+      }
+    }
+  }
+
+  @Test
+  void deepNetworksExchangeGradientsInTheSameOrder() {
+    Architecture deep = Architecture.builder(64).hidden(256, Activation.TANH).hidden(192, Activation.SIGMOID)
+        .hidden(130, Activation.LEAKY_RELU).output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(3, ParallelEngine.maxThreads(deep));
+    String one = sha(deep, 1, Trainer.InputPath.AUTO, 1);
+    assertEquals(one, sha(deep, 2, Trainer.InputPath.AUTO, 1));
+    assertEquals(one, sha(deep, 3, Trainer.InputPath.AUTO, 1));
+    assertEquals(one, sha(deep, 8, Trainer.InputPath.AUTO, 1), "more threads than chunks are capped");
+  }
+
+  @Test
+  void regressionAndOnlineStepsAgreeAcrossThreadCounts() {
+    Architecture arch = Architecture.builder(64).hidden(300, Activation.RELU).output(3, Head.SQUARED_ERROR);
+    float[] target = {0.5f, -1f, 2f};
+    String[] shas = new String[3];
+    for (int threads = 1; threads <= 3; threads++) {
+      try (Trainer t = Trainer.builder(arch).seed(1).learningRate(0.001f).threads(threads)
+          .scaling(digits.scaling()).build()) {
+        for (int i = 0; i < 200; i++) {
+          float[] row = digits.train().row(i);
+          target[0] = row[10] / 16f;
+          t.trainSample(row, target);
+        }
+        shas[threads - 1] = t.snapshot().weightsSha256();
+      }
+    }
+    assertEquals(shas[0], shas[1]);
+    assertEquals(shas[0], shas[2]);
+  }
+
+  @Test
+  void workersAreNamedDaemonsAndNoneOutlivesClose() {
+    Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    Trainer t = Trainer.builder(arch).threads(4).scaling(digits.scaling()).build();
+    t.fit(digits.train(), null, 1);
+    Thread[] workers = t.workerThreads();
+    assertEquals(3, workers.length);
+    for (Thread w : workers) {
+      assertTrue(w.isDaemon(), w.getName());
+      assertTrue(w.getName().startsWith("vmlp-trainer-"), w.getName());
+      assertTrue(w.isAlive(), "workers wait between passes");
+    }
+    t.close();
+    for (Thread w : workers) {
+      assertFalse(w.isAlive(), w.getName() + " is still alive after close()");
+    }
+    assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
+  }
+
+  @Test
+  void aWorkersFailureReachesTheCallerWithItsCause() {
+    Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    RuntimeException boom = new RuntimeException("injected failure");
+    Kernels failing = new FailingKernels(KernelProvider.get(), "vmlp-trainer-2", 500, boom);
+    Trainer t = Trainer.builder(arch).threads(3).scaling(digits.scaling()).kernels(failing).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
+    assertSame(boom, e.getCause());
+    Thread[] workers = t.workerThreads();
+    t.close();
+    for (Thread w : workers) {
+      assertFalse(w.isAlive(), w.getName() + " survived a failure and close()");
+    }
+  }
+
+  @Test
+  void interruptingTheCallerStopsAfterAWholeSample() throws Exception {
+    Architecture arch = Architecture.of(64, new int[] {512}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    AtomicReference<TrainingInterruptedException> caught = new AtomicReference<>();
+    AtomicReference<String> sha = new AtomicReference<>();
+    AtomicInteger progressCalls = new AtomicInteger();
+    Thread caller = new Thread(() -> {
+      try (Trainer t = Trainer.builder(arch).threads(2).seed(5).scaling(digits.scaling()).shuffle(false)
+          .listener(new EpochListener() {
+            @Override
+            public void epochEnd(EpochStats stats) {}
+
+            @Override
+            public void progress(int epoch, long done, long total) {
+              if (progressCalls.incrementAndGet() == 3) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }).build()) {
+        try {
+          t.fit(digits.train(), null, 5);
+        } catch (TrainingInterruptedException e) {
+          caught.set(e);
+          assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag stays set");
+          Thread.interrupted();
+          sha.set(t.snapshot().weightsSha256());
+        }
+      }
+    });
+    caller.start();
+    caller.join(60_000);
+    assertFalse(caller.isAlive());
+    TrainingInterruptedException e = caught.get();
+    assertTrue(e != null, "fit was not interrupted");
+    // progress calls: sample 1024 of epoch 1, its end, then sample 1024 of epoch 2, which interrupts;
+    // the threads stop together one sample later
+    assertEquals(2, e.epoch());
+    assertEquals(1025, e.samplesDone());
+    // the weights are those of exactly samplesDone whole samples of the epoch's order
+    int done = (int) e.samplesDone();
+    int epochsBefore = e.epoch() - 1;
+    try (Trainer one = Trainer.builder(arch).seed(5).scaling(digits.scaling()).shuffle(false).build()) {
+      if (epochsBefore > 0) {
+        one.fit(digits.train(), null, epochsBefore);
+      }
+      one.fit(digits.train().slice(0, done), null, 1);
+      assertEquals(one.snapshot().weightsSha256(), sha.get());
+    }
+  }
+
+  @Test
+  void oversubscribedThreadsFinishWithTheSameBits() {
+    Architecture wide = Architecture.of(64, new int[] {512}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    String many = sha(wide, Math.min(threads, 8), Trainer.InputPath.DENSE, 1);
+    assertEquals(sha(wide, 1, Trainer.InputPath.DENSE, 1), many);
+  }
+
+  @Test
+  void autoThreadsStayOnOneForSmallNetworks() {
+    Architecture small = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(1, Trainer.autoThreads(small, 1.0));
+    Architecture big = Architecture.of(784, new int[] {4096}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(Math.min(cores, 16), Trainer.autoThreads(big, 1.0));
+    assertTrue(Trainer.autoThreads(big, 0.01) < Trainer.autoThreads(big, 1.0) || cores == 1);
+  }
+
+  /** Delegates to real kernels, and throws once from one named thread after some calls. */
+  static final class FailingKernels implements Kernels {
+    final Kernels k;
+    final String thread;
+    final AtomicInteger left;
+    final RuntimeException failure;
+
+    FailingKernels(Kernels k, String thread, int after, RuntimeException failure) {
+      this.k = k;
+      this.thread = thread;
+      this.left = new AtomicInteger(after);
+      this.failure = failure;
+    }
+
+    private void maybeFail() {
+      if (Thread.currentThread().getName().equals(thread) && left.decrementAndGet() == 0) {
+        throw failure;
+      }
+    }
+
+    @Override
+    public String name() {
+      return k.name();
+    }
+
+    @Override
+    public int vectorBits() {
+      return k.vectorBits();
+    }
+
+    @Override
+    public void forwardInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z,
+        int o0, int o1) {
+      maybeFail();
+      k.forwardInputMajor(wt, stride, x, xOff, n, b, z, o0, o1);
+    }
+
+    @Override
+    public void forwardInputMajorSparse(MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff,
+        int nzLen, float[] b, float[] z, int o0, int o1) {
+      maybeFail();
+      k.forwardInputMajorSparse(wt, stride, x, xOff, nz, nzOff, nzLen, b, z, o0, o1);
+    }
+
+    @Override
+    public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0,
+        int o1) {
+      k.updateInputMajor(wt, stride, x, xOff, n, g, o0, o1);
+    }
+
+    @Override
+    public void updateInputMajorSparse(MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff,
+        int nzLen, float[] g, int o0, int o1) {
+      k.updateInputMajorSparse(wt, stride, x, xOff, nz, nzOff, nzLen, g, o0, o1);
+    }
+
+    @Override
+    public void updateForwardInputMajor(MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g,
+        float[] xNext, int nextOff, int n, float[] b, float[] z, int o0, int o1) {
+      maybeFail();
+      k.updateForwardInputMajor(wt, stride, xPrev, prevOff, g, xNext, nextOff, n, b, z, o0, o1);
+    }
+
+    @Override
+    public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1,
+        float[] partials) {
+      k.chunkDots(w, stride, rows, x, n, c0, c1, partials);
+    }
+
+    @Override
+    public void backwardUpdateOutputMajor(MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x,
+        float[] delta, int j0, int j1) {
+      k.backwardUpdateOutputMajor(w, stride, rows, s, g, x, delta, j0, j1);
+    }
+
+    @Override
+    public void activate(Activation a, float[] z, float[] o, int from, int to) {
+      k.activate(a, z, o, from, to);
+    }
+
+    @Override
+    public void activationGradient(Activation a, float[] z, float[] o, float[] delta, float[] s, int from, int to) {
+      k.activationGradient(a, z, o, delta, s, from, to);
+    }
+
+    @Override
+    public double softmax(float[] z, int n, int label, float[] p, float[] s) {
+      return k.softmax(z, n, label, p, s);
+    }
+
+    @Override
+    public String toString() {
+      return "FailingKernels" + Arrays.asList(thread, left);
+    }
+  }
+}
