@@ -52,12 +52,32 @@ final class TrainCommand implements Callable<Integer> {
       description = "Seed of the initial weights and the shuffles. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-      description = "Worker threads. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto", converter = ThreadsConverter.class,
+      description = "Worker threads, or auto: one thread for small networks, more for wide ones, at most one per "
+          + "core. The weights are bit-identical for any count. Default: ${DEFAULT-VALUE}.")
   int threads;
 
   @Option(names = "--json", description = "End the output with one line of JSON describing the run.")
   boolean json;
+
+  /** {@code auto} is {@link Trainer#AUTO_THREADS}; otherwise a positive count. */
+  static final class ThreadsConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      if (value.trim().equalsIgnoreCase("auto")) {
+        return Trainer.AUTO_THREADS;
+      }
+      try {
+        int n = Integer.parseInt(value.trim());
+        if (n < 1) {
+          throw new TypeConversionException("--threads must be auto or at least 1, got " + value);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("--threads must be auto or a whole number, got '" + value + "'");
+      }
+    }
+  }
 
   /** Parses activation names with {@link Activation#parse}, keeping its message. */
   static final class ActivationConverter implements ITypeConverter<Activation> {
@@ -106,9 +126,6 @@ final class TrainCommand implements Callable<Integer> {
     DataSource.validate(source, spec);
     if (epochs < 1) {
       throw usage("--epochs must be at least 1, got " + epochs);
-    }
-    if (threads < 1) {
-      throw usage("--threads must be at least 1, got " + threads);
     }
     if (hidden.length == 0) {
       throw usage("--hidden needs at least one width");

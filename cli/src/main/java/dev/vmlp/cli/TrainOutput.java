@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Architecture;
 import dev.vmlp.EpochStats;
+import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
 import dev.vmlp.metrics.Evaluation;
 import java.util.Locale;
@@ -70,6 +71,7 @@ final class TrainOutput {
     o.put("lr", run.lr());
     o.put("seed", run.seed());
     o.put("threads", r.threads());
+    o.put("threads_requested", run.threads() == Trainer.AUTO_THREADS ? "auto" : Integer.toString(run.threads()));
     o.put("kernels", r.kernels());
     o.put("sparse_inputs", r.sparseInputs());
     o.put("train_samples", run.trainSamples());

@@ -112,13 +112,13 @@ class ErrorsTest {
   }
 
   @Test
-  void moreThreadsThanTheCoreSupportsIsAnErrorFromTheCore() {
-    CliRun.of("train", "--threads", "2").assertError(1, "threads = 2");
+  void zeroThreadsIsAUsageError() {
+    CliRun.of("train", "--threads", "0").assertError(2, "--threads");
   }
 
   @Test
-  void zeroThreadsIsAUsageError() {
-    CliRun.of("train", "--threads", "0").assertError(2, "--threads");
+  void aThreadCountThatIsNotANumberIsAUsageError() {
+    CliRun.of("train", "--threads", "many").assertError(2, "--threads");
   }
 
   @Test

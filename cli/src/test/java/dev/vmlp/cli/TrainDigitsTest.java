@@ -23,7 +23,8 @@ class TrainDigitsTest {
     assertEquals(2, j.path("epochs").asInt(), why);
     assertEquals(0.01, j.path("lr").asDouble(), 1e-12, why);
     assertEquals(42, j.path("seed").asLong(), why);
-    assertEquals(1, j.path("threads").asInt(), why);
+    assertEquals(1, j.path("threads").asInt(), why + " (auto keeps 64-256-10 on one thread)");
+    assertEquals("auto", j.path("threads_requested").asText(), why);
     assertTrue(j.path("kernels").isTextual() && !j.path("kernels").asText().isEmpty(), why);
     assertTrue(j.path("sparse_inputs").isBoolean(), why);
     assertEquals(1438, j.path("train_samples").asLong(), why);
@@ -66,6 +67,14 @@ class TrainDigitsTest {
     String c = sha("--seed", "8");
     assertEquals(a, b);
     assertNotEquals(a, c);
+  }
+
+  @Test
+  void threadCountsGiveTheSameWeights() {
+    JsonNode one = CliRun.of("train", "--epochs", "1", "--threads", "1", "--json").json();
+    JsonNode three = CliRun.of("train", "--epochs", "1", "--threads", "3", "--json").json();
+    assertEquals(3, three.path("threads").asInt());
+    assertEquals(one.path("weights_sha256").asText(), three.path("weights_sha256").asText());
   }
 
   @Test

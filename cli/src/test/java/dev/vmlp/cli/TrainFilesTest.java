@@ -68,7 +68,7 @@ class TrainFilesTest {
 
     // Without --label-column the first column, a real number, is taken as the label and rejected.
     CliRun wrongColumn = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1");
-    assertTrue(wrongColumn.assertError(1, "a.csv").contains("class indices"), wrongColumn.describe());
+    assertTrue(wrongColumn.assertError(1, "a.csv").contains("not a class index"), wrongColumn.describe());
   }
 
   /**
