@@ -1,0 +1,99 @@
+package dev.vmlp.cli.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Baseline against current, per benchmark, mode and parameters. A change counts only when the runs'
+ * own error margins say it is real: the intervals {@code score ± scoreError} must not overlap. Then it
+ * is a regression when the current score is worse (more time per operation; fewer operations per
+ * time) and an improvement when it is better; overlapping intervals are within noise. A result without
+ * an error estimate (one iteration) cannot be judged.
+ */
+public final class Comparison {
+  /** What the margins say about a change. */
+  public enum Verdict {
+    REGRESSION("regression"),
+    IMPROVEMENT("improvement"),
+    WITHIN_NOISE("within noise"),
+    NO_MARGIN("no error margin"),
+    ONLY_BASELINE("only in baseline"),
+    ONLY_CURRENT("only in current");
+
+    public final String text;
+
+    Verdict(String text) {
+      this.text = text;
+    }
+  }
+
+  /** One benchmark in both runs (or one of them). */
+  public record Row(String key, JmhResult baseline, JmhResult current, Verdict verdict) {
+    /** The score's relative change in percent (NaN when the benchmark is in one run only). */
+    public double changePercent() {
+      if (baseline == null || current == null) {
+        return Double.NaN;
+      }
+      return (current.primary().score() / baseline.primary().score() - 1) * 100;
+    }
+
+    /** The one that exists. */
+    public JmhResult any() {
+      return current != null ? current : baseline;
+    }
+  }
+
+  private Comparison() {}
+
+  /** Rows in the current run's order, then those only in the baseline; regressions keep their place. */
+  public static List<Row> compare(List<JmhResult> baseline, List<JmhResult> current) {
+    Map<String, JmhResult> base = new LinkedHashMap<>();
+    for (JmhResult r : baseline) {
+      base.put(r.key(), r);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (JmhResult c : current) {
+      JmhResult b = base.remove(c.key());
+      rows.add(new Row(c.key(), b, c, b == null ? Verdict.ONLY_CURRENT : verdict(b, c)));
+    }
+    for (JmhResult b : base.values()) {
+      rows.add(new Row(b.key(), b, null, Verdict.ONLY_BASELINE));
+    }
+    return rows;
+  }
+
+  /** The verdict on two results of the same benchmark. */
+  public static Verdict verdict(JmhResult baseline, JmhResult current) {
+    JmhResult.Metric b = baseline.primary();
+    JmhResult.Metric c = current.primary();
+    if (!Double.isFinite(b.error()) || !Double.isFinite(c.error())) {
+      return Verdict.NO_MARGIN;
+    }
+    boolean overlap = b.low() <= c.high() && c.low() <= b.high();
+    if (overlap) {
+      return Verdict.WITHIN_NOISE;
+    }
+    boolean higher = c.score() > b.score();
+    boolean worse = current.lowerIsBetter() == higher;
+    return worse ? Verdict.REGRESSION : Verdict.IMPROVEMENT;
+  }
+
+  /** Regressions first, then improvements, the rest in their order. */
+  public static List<Row> byVerdict(List<Row> rows) {
+    List<Row> sorted = new ArrayList<>(rows);
+    sorted.sort(Comparator.comparingInt(r -> switch (r.verdict()) {
+      case REGRESSION -> 0;
+      case IMPROVEMENT -> 1;
+      default -> 2;
+    }));
+    return sorted;
+  }
+
+  /** How many rows have {@code v}. */
+  public static long count(List<Row> rows, Verdict v) {
+    return rows.stream().filter(r -> r.verdict() == v).count();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.vmlp.cli.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the JSON that JMH writes with {@code -rf json}. */
+public final class JmhJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JmhJson() {}
+
+  /** The results in {@code file}; an {@link IOException} naming the file when it cannot be read or is not JMH's JSON. */
+  public static List<JmhResult> read(Path file) throws IOException {
+    String text = Files.readString(file);
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException | JsonProcessingException e) {
+      throw new IOException(file + ": not a JMH JSON result file (" + Report.firstLine(e.getMessage()) + ")", e);
+    }
+  }
+
+  /** Parses JMH's JSON: an array of results. */
+  public static List<JmhResult> parse(String text) throws JsonProcessingException {
+    JsonNode root = JSON.readTree(text);
+    if (root == null || !root.isArray()) {
+      throw new IllegalArgumentException("expected an array of results");
+    }
+    List<JmhResult> out = new ArrayList<>();
+    for (JsonNode r : root) {
+      out.add(result(r));
+    }
+    return out;
+  }
+
+  private static JmhResult result(JsonNode r) {
+    String benchmark = text(r, "benchmark");
+    String mode = text(r, "mode");
+    JsonNode primary = r.get("primaryMetric");
+    if (primary == null || !primary.isObject()) {
+      throw new IllegalArgumentException(benchmark + " has no primaryMetric");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    JsonNode p = r.get("params");
+    if (p != null) {
+      p.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+    }
+    Map<String, Double> percentiles = new LinkedHashMap<>();
+    JsonNode pc = primary.get("scorePercentiles");
+    if (pc != null) {
+      pc.properties().forEach(e -> percentiles.put(e.getKey(), number(e.getValue())));
+    }
+    Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
+    JsonNode sec = r.get("secondaryMetrics");
+    if (sec != null) {
+      sec.properties().forEach(e -> secondary.put(e.getKey(), metric(benchmark, e.getValue())));
+    }
+    List<String> jvmArgs = new ArrayList<>();
+    JsonNode args = r.get("jvmArgs");
+    if (args != null) {
+      args.forEach(a -> jvmArgs.add(a.asText()));
+    }
+    List<List<Double>> raw = new ArrayList<>();
+    JsonNode rawData = primary.get("rawData");
+    if (rawData != null && rawData.isArray()) {
+      for (JsonNode fork : rawData) {
+        List<Double> iterations = new ArrayList<>();
+        fork.forEach(v -> iterations.add(number(v)));
+        raw.add(iterations);
+      }
+    }
+    return new JmhResult(benchmark, mode, params, metric(benchmark, primary), percentiles, secondary,
+        r.path("forks").asInt(0), jvmArgs, r.path("jdkVersion").asText(""), r.path("vmVersion").asText(""), raw);
+  }
+
+  private static JmhResult.Metric metric(String benchmark, JsonNode m) {
+    JsonNode score = m.get("score");
+    if (score == null) {
+      throw new IllegalArgumentException(benchmark + ": a metric has no score");
+    }
+    return new JmhResult.Metric(number(score), number(m.get("scoreError")), m.path("scoreUnit").asText(""));
+  }
+
+  /** JMH writes NaN and infinities as strings. */
+  private static double number(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return Double.NaN;
+    }
+    if (n.isNumber()) {
+      return n.asDouble();
+    }
+    try {
+      return Double.parseDouble(n.asText());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + n.asText() + "' is not a number");
+    }
+  }
+
+  private static String text(JsonNode r, String field) {
+    JsonNode n = r.get(field);
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException("a result has no '" + field + "'");
+    }
+    return n.asText();
+  }
+}

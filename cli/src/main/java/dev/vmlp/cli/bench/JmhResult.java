@@ -1,0 +1,103 @@
+package dev.vmlp.cli.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One benchmark and parameter combination of a JMH JSON file.
+ *
+ * @param benchmark the full name, {@code package.Class.method}
+ * @param mode JMH's short mode name: {@code thrpt}, {@code avgt}, {@code sample} or {@code ss}
+ * @param params the {@code @Param} values, sorted by name
+ * @param primary the score, its error (half the 99.9% confidence interval; NaN when JMH had too few
+ *     samples) and unit
+ * @param percentiles the primary metric's percentiles by JMH's key ({@code "50.0"}, {@code "99.9"}...)
+ * @param secondary the secondary metrics by name (profilers' and auxiliary counters')
+ * @param forks forks measured
+ * @param jvmArgs the forks' JVM arguments
+ * @param jdkVersion the forks' JDK version
+ * @param vmVersion the forks' VM version
+ * @param raw the primary metric of each measured iteration, per fork (empty for sample time, which
+ *     JMH writes as histograms)
+ */
+public record JmhResult(
+    String benchmark, String mode, Map<String, String> params, Metric primary, Map<String, Double> percentiles,
+    Map<String, Metric> secondary, int forks, List<String> jvmArgs, String jdkVersion, String vmVersion,
+    List<List<Double>> raw) {
+
+  /** A score with its error margin and unit. */
+  public record Metric(double score, double error, String unit) {
+    /** The lower end of {@code score ± error} (the score itself when the error is unknown). */
+    public double low() {
+      return Double.isFinite(error) ? score - error : score;
+    }
+
+    /** The upper end of {@code score ± error}. */
+    public double high() {
+      return Double.isFinite(error) ? score + error : score;
+    }
+  }
+
+  public JmhResult {
+    params = new TreeMap<>(params);
+  }
+
+  /** The simple class name, e.g. {@code KernelBenchmark}. */
+  public String className() {
+    String[] parts = benchmark.split("\\.");
+    return parts.length >= 2 ? parts[parts.length - 2] : benchmark;
+  }
+
+  /** The method name, e.g. {@code forwardInputMajor}. */
+  public String method() {
+    return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+  }
+
+  /** A parameter's value, or null. */
+  public String param(String name) {
+    return params.get(name);
+  }
+
+  /** Identifies the measurement across files: benchmark, mode and parameters. */
+  public String key() {
+    return benchmark + " " + mode + (params.isEmpty() ? "" : " " + paramsText());
+  }
+
+  /** E.g. {@code impl=vector shape=784x256}. */
+  public String paramsText() {
+    StringBuilder b = new StringBuilder();
+    params.forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
+    return b.toString();
+  }
+
+  /** The secondary metric whose name ends with {@code suffix} (e.g. {@code gc.alloc.rate.norm}), or null. */
+  public Metric secondaryEndingWith(String suffix) {
+    for (Map.Entry<String, Metric> e : secondary.entrySet()) {
+      if (e.getKey().endsWith(suffix)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the iterations of some fork differ by more than half of the smallest: typically code that
+   * was still being compiled when the measurement began (too short a warm-up).
+   */
+  public boolean unsettled() {
+    for (List<Double> fork : raw) {
+      double min = fork.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+      double max = fork.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      if (min > 0 && max > 1.5 * min) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a lower score is better: time per operation, as opposed to operations per time. */
+  public boolean lowerIsBetter() {
+    return !mode.equals("thrpt");
+  }
+}

@@ -1,0 +1,156 @@
+package dev.vmlp.cli.bench;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.jmh.CacheSizes;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The machine and JVM a run measured, and how it was run: {@code machine.json} beside the JMH JSON.
+ *
+ * @param cpuModel the CPU's model name
+ * @param logicalCores processors the JVM sees
+ * @param vectorIsa the widest SIMD instruction set the CPU reports (e.g. {@code avx512f}), or empty
+ * @param memoryBytes physical memory, 0 when unknown
+ * @param os operating system name, version and architecture
+ * @param caches the data caches and where their sizes came from
+ * @param probeBuffers the bandwidth probe's buffer bytes per level
+ * @param javaVersion the runtime version of the JVM that ran {@code vmlp bench}
+ * @param javaVendor its vendor
+ * @param vmName its VM name
+ * @param kernels vmlp's kernels in that JVM, e.g. {@code vector-512}
+ * @param kernelsReason why those kernels were chosen
+ * @param jvmArgs that JVM's arguments (the forks' are in the JMH JSON)
+ * @param run how the run was made, or null for facts collected without a run
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record MachineInfo(
+    String cpuModel, int logicalCores, String vectorIsa, long memoryBytes, String os, CacheSizes caches,
+    Map<String, Long> probeBuffers, String javaVersion, String javaVendor, String vmName, String kernels,
+    String kernelsReason, List<String> jvmArgs, Run run) {
+
+  /**
+   * @param command the command line that produced the run, e.g. {@code bin/vmlp bench --quick}
+   * @param preset {@code quick} or {@code full}
+   * @param jmhOptions the options of each JMH invocation, in JMH's command-line syntax
+   * @param started when the run started (ISO-8601, UTC)
+   * @param wallSeconds how long it took
+   * @param planned benchmark and parameter combinations planned
+   * @param failed how many of those produced no result
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Run(
+      String command, String preset, List<String> jmhOptions, String started, double wallSeconds, int planned,
+      int failed) {}
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The same facts with {@code run} in place. */
+  public MachineInfo withRun(Run r) {
+    return new MachineInfo(cpuModel, logicalCores, vectorIsa, memoryBytes, os, caches, probeBuffers, javaVersion,
+        javaVendor, vmName, kernels, kernelsReason, jvmArgs, r);
+  }
+
+  public void write(Path file) throws IOException {
+    Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+  }
+
+  public static MachineInfo read(Path file) throws IOException {
+    try {
+      return JSON.readValue(file.toFile(), MachineInfo.class);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException(file + ": not a machine description (" + Report.firstLine(e.getOriginalMessage()) + ")", e);
+    }
+  }
+
+  /**
+   * The {@code machine.json} that belongs to a JMH JSON file: {@code NAME.machine.json} beside
+   * {@code NAME.json}, else {@code machine.json} in the same folder; null when neither exists.
+   */
+  public static MachineInfo besides(Path jmhJson) throws IOException {
+    Path dir = jmhJson.toAbsolutePath().getParent();
+    String name = jmhJson.getFileName().toString();
+    String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+    for (Path p : List.of(dir.resolve(stem + ".machine.json"), dir.resolve("machine.json"))) {
+      if (Files.isRegularFile(p)) {
+        return read(p);
+      }
+    }
+    return null;
+  }
+
+  /** This machine and JVM. */
+  public static MachineInfo collect() {
+    Map<String, String> cpu = cpuInfo();
+    CacheSizes caches = CacheSizes.detect();
+    Map<String, Long> buffers = new LinkedHashMap<>();
+    for (String level : CacheSizes.LEVELS) {
+      buffers.put(level, caches.probeBytes(level));
+    }
+    String model = cpu.getOrDefault("model name", cpu.getOrDefault("Model", ""));
+    if (model.isEmpty()) {
+      model = System.getProperty("os.arch");
+    }
+    if (cpu.containsKey("cpu family") && cpu.containsKey("model")) {
+      model += " (family " + cpu.get("cpu family") + ", model " + cpu.get("model") + ")";
+    }
+    String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+    return new MachineInfo(model, Runtime.getRuntime().availableProcessors(),
+        vectorIsa(cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""))), physicalMemory(), os, caches, buffers,
+        System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), System.getProperty("java.vm.name"),
+        KernelProvider.get().name(), KernelProvider.reason(),
+        List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()), null);
+  }
+
+  /** The first processor's fields of /proc/cpuinfo (empty elsewhere). */
+  static Map<String, String> cpuInfo() {
+    Map<String, String> fields = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.isBlank() && !fields.isEmpty()) {
+          break;
+        }
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: the model stays unknown
+    }
+    return fields;
+  }
+
+  /** The widest vector extension among the CPU flags. */
+  static String vectorIsa(String flags) {
+    List<String> have = List.of(flags.toLowerCase(Locale.ROOT).split("\\s+"));
+    for (String isa : List.of("avx512f", "avx2", "avx", "sse4_2", "sve2", "sve", "asimd", "neon")) {
+      if (have.contains(isa)) {
+        return isa;
+      }
+    }
+    return "";
+  }
+
+  static long physicalMemory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unknown
+    }
+    return 0;
+  }
+}

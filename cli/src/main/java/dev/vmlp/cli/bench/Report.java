@@ -1,0 +1,408 @@
+package dev.vmlp.cli.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The numbers a report shows, derived from JMH results: each benchmark family of the {@code jmh} module
+ * recognised by class and method name, the rest kept as they are.
+ *
+ * @param label what the run is called on the page (e.g. the file name, or {@code baseline})
+ * @param machine the machine and run facts, or null when the JSON came without them
+ * @param results every result, in file order
+ */
+public record Report(String label, MachineInfo machine, List<JmhResult> results) {
+  /** Flops per {@code IN·OUT} of each {@code KernelBenchmark} method. */
+  static final Map<String, Integer> KERNEL_FLOPS = Map.of(
+      "forwardInputMajor", 2, "forwardOutputMajor", 2, "rank1InputMajor", 2,
+      "updateForwardFused", 4, "transposedUpdate", 4);
+  /**
+   * Bytes of weights moved per {@code IN·OUT} of each kernel: 4 for a product that reads them, 8 for
+   * a kernel that reads and writes them.
+   */
+  static final Map<String, Integer> KERNEL_BYTES = Map.of(
+      "forwardInputMajor", 4, "forwardOutputMajor", 4, "rank1InputMajor", 8,
+      "updateForwardFused", 8, "transposedUpdate", 8);
+  static final List<String> KERNEL_ORDER = List.of(
+      "forwardInputMajor", "forwardOutputMajor", "rank1InputMajor", "updateForwardFused", "transposedUpdate");
+  static final List<String> PERCENTILES = List.of("50.0", "90.0", "99.0", "99.9");
+  static final String ALLOC_NORM = "gc.alloc.rate.norm";
+
+  public Report {
+    results = List.copyOf(results);
+  }
+
+  // ---- the machine's ceilings
+
+  /** Peak FMA rate of one core, GFLOP/s, or null when the probe did not run. */
+  public Derived fmaPeak() {
+    for (JmhResult r : results) {
+      if (r.className().equals("MachineProbeBenchmark") && r.method().equals("fmaPeak")) {
+        JmhResult.Metric m = r.secondary().get("flops");
+        if (m != null) {
+          return new Derived(r, perSecond(m) / 1e9, perSecondError(m) / 1e9);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Read bandwidth per level ({@code L1}, {@code L2}, {@code L3}, {@code DRAM}), GB/s, in that order. */
+  public Map<String, Derived> bandwidth() {
+    Map<String, Derived> byLevel = new LinkedHashMap<>();
+    for (String level : dev.vmlp.jmh.CacheSizes.LEVELS) {
+      for (JmhResult r : results) {
+        if (r.className().equals("MachineProbeBenchmark") && r.method().equals("readBandwidth")
+            && level.equals(r.param("level")) && r.secondary().get("bytes") != null) {
+          JmhResult.Metric m = r.secondary().get("bytes");
+          byLevel.put(level, new Derived(r, perSecond(m) / 1e9, perSecondError(m) / 1e9));
+        }
+      }
+    }
+    return byLevel;
+  }
+
+  /** A number computed from a result, with its error margin carried through (NaN when unknown). */
+  public record Derived(JmhResult source, double value, double error) {}
+
+  // ---- kernels
+
+  /** One kernel at one shape and implementation. */
+  public record KernelRow(JmhResult source, String kernel, String shape, String impl, double ns, double nsError,
+      double gflops, double gflopsError, double ceiling, String ceilingLevel) {}
+
+  public List<KernelRow> kernels() {
+    Derived peak = fmaPeak();
+    Map<String, Derived> bw = bandwidth();
+    List<KernelRow> rows = new ArrayList<>();
+    for (JmhResult r : results) {
+      Integer flops = KERNEL_FLOPS.get(r.method());
+      if (!r.className().equals("KernelBenchmark") || flops == null || r.param("shape") == null) {
+        continue;
+      }
+      int[] io = shape(r.param("shape"));
+      double ns = ns(r.primary());
+      double nsErr = nsError(r.primary());
+      double work = (double) flops * io[0] * io[1];
+      double gflops = work / ns;
+      double gflopsErr = gflops * nsErr / ns;
+      String level = level(4L * io[0] * io[1]);
+      double ceiling = peak != null ? peak.value() : Double.NaN;
+      if (level != null && bw.containsKey(level)) {
+        double bytes = (double) KERNEL_BYTES.get(r.method()) * io[0] * io[1];
+        double bound = work / bytes * bw.get(level).value();
+        ceiling = Double.isNaN(ceiling) ? bound : Math.min(ceiling, bound);
+      }
+      rows.add(new KernelRow(r, r.method(), r.param("shape"), String.valueOf(r.param("impl")), ns, nsErr, gflops,
+          gflopsErr, ceiling, level));
+    }
+    rows.sort(Comparator.comparingInt((KernelRow k) -> shapeOrder(k.shape()))
+        .thenComparingInt(k -> KERNEL_ORDER.indexOf(k.kernel())).thenComparing(KernelRow::impl));
+    return rows;
+  }
+
+  /** The cache level (of this run's machine) that {@code bytes} of weights fit in, or null when unknown. */
+  String level(long bytes) {
+    if (machine == null || machine.caches() == null) {
+      return null;
+    }
+    var c = machine.caches();
+    if (c.l1d() > 0 && bytes <= c.l1d()) {
+      return "L1";
+    }
+    if (c.l2() > 0 && bytes <= c.l2()) {
+      return "L2";
+    }
+    if (c.l3() > 0 && bytes <= c.l3()) {
+      return "L3";
+    }
+    return c.l1d() > 0 || c.l2() > 0 || c.l3() > 0 ? "DRAM" : null;
+  }
+
+  /** Vector over scalar speed-up of one kernel (or the softmax head) at one shape. */
+  public record Speedup(String kernel, String shape, double scalarNs, double vectorNs) {
+    public double speedup() {
+      return scalarNs / vectorNs;
+    }
+  }
+
+  public List<Speedup> speedups() {
+    List<Speedup> out = new ArrayList<>();
+    List<KernelRow> rows = kernels();
+    for (KernelRow v : rows) {
+      if (!v.impl().equals("vector")) {
+        continue;
+      }
+      for (KernelRow s : rows) {
+        if (s.impl().equals("scalar") && s.kernel().equals(v.kernel()) && s.shape().equals(v.shape())) {
+          out.add(new Speedup(v.kernel(), v.shape(), s.ns(), v.ns()));
+        }
+      }
+    }
+    Map<String, Double> softmax = new LinkedHashMap<>();
+    String classes = "";
+    for (JmhResult r : results) {
+      if (r.className().equals("SoftmaxBenchmark") && r.param("impl") != null) {
+        softmax.put(r.param("impl"), ns(r.primary()));
+        classes = r.param("classes") != null ? r.param("classes") + " classes" : "";
+      }
+    }
+    if (softmax.containsKey("scalar") && softmax.containsKey("vector")) {
+      out.add(new Speedup("softmax", classes, softmax.get("scalar"), softmax.get("vector")));
+    }
+    return out;
+  }
+
+  // ---- training
+
+  /** One SGD step per sample: {@code TrainStepBenchmark} (vmlp) or {@code PeerTrainStepBenchmark} (peers). */
+  public record TrainRow(JmhResult source, String net, String impl, String path, double ns, double nsError,
+      double bytesPerSample) {
+    public double samplesPerSecond() {
+      return 1e9 / ns;
+    }
+
+    /** The samples/s error margin, from the time's. */
+    public double samplesPerSecondError() {
+      return 1e9 * nsError / (ns * ns);
+    }
+
+    /** E.g. {@code vector dense}, or a peer's name and layout. */
+    public String variant() {
+      return path.isEmpty() ? impl : impl + " " + path;
+    }
+  }
+
+  public List<TrainRow> training() {
+    List<TrainRow> rows = new ArrayList<>();
+    for (JmhResult r : results) {
+      if (r.className().equals("TrainStepBenchmark") && r.param("net") != null) {
+        rows.add(new TrainRow(r, r.param("net"), String.valueOf(r.param("impl")), String.valueOf(r.param("path")),
+            ns(r.primary()), nsError(r.primary()), alloc(r)));
+      }
+    }
+    rows.sort(Comparator.comparingInt((TrainRow t) -> netOrder(t.net())).thenComparing(TrainRow::variant));
+    return rows;
+  }
+
+  /** The thread-scaling benchmark, with the speed-up over the 1-thread run of the same network and path. */
+  public record ScalingRow(JmhResult source, String net, String path, int threads, double ns, double nsError,
+      double speedup) {
+    public double samplesPerSecond() {
+      return 1e9 / ns;
+    }
+  }
+
+  public List<ScalingRow> scaling() {
+    List<JmhResult> rs = results.stream()
+        .filter(r -> r.className().equals("ThreadScalingBenchmark") && r.param("threads") != null).toList();
+    List<ScalingRow> rows = new ArrayList<>();
+    for (JmhResult r : rs) {
+      double one = Double.NaN;
+      for (JmhResult o : rs) {
+        if (o.param("threads").equals("1") && o.param("net").equals(r.param("net"))
+            && String.valueOf(o.param("path")).equals(String.valueOf(r.param("path")))) {
+          one = ns(o.primary());
+        }
+      }
+      double ns = ns(r.primary());
+      rows.add(new ScalingRow(r, r.param("net"), String.valueOf(r.param("path")), Integer.parseInt(r.param("threads")),
+          ns, nsError(r.primary()), one / ns));
+    }
+    rows.sort(Comparator.comparingInt((ScalingRow s) -> netOrder(s.net())).thenComparing(ScalingRow::path)
+        .thenComparingInt(ScalingRow::threads));
+    return rows;
+  }
+
+  // ---- prediction
+
+  /**
+   * One prediction benchmark: {@code predictOne} (sample time: percentiles) or {@code predictBatch64}
+   * (average time per batch of 64 rows).
+   *
+   * @param percentiles p50, p90, p99, p99.9 in ns (empty for the batch)
+   * @param bytesPerOp allocation per operation, NaN without {@code -prof gc}
+   */
+  public record PredictRow(JmhResult source, String net, String method, double ns, double nsError,
+      Map<String, Double> percentiles, double bytesPerOp) {}
+
+  public List<PredictRow> predict() {
+    List<PredictRow> rows = new ArrayList<>();
+    for (JmhResult r : results) {
+      if (!r.className().equals("PredictBenchmark") || r.param("net") == null) {
+        continue;
+      }
+      double scale = ns(r.primary()) / r.primary().score();
+      Map<String, Double> p = new LinkedHashMap<>();
+      if (r.mode().equals("sample")) {
+        for (String k : PERCENTILES) {
+          Double v = r.percentiles().get(k);
+          if (v != null) {
+            p.put(k, v * scale);
+          }
+        }
+      }
+      rows.add(new PredictRow(r, r.param("net"), r.method(), ns(r.primary()), nsError(r.primary()), p, alloc(r)));
+    }
+    rows.sort(Comparator.comparing(PredictRow::method).thenComparingInt(p -> netOrder(p.net())));
+    return rows;
+  }
+
+  // ---- peers
+
+  /**
+   * A peer's kernel ({@code PeerKernelBenchmark.op_peer}): the product {@code forward}, the transposed
+   * product {@code transposed} or the rank-1 update {@code rank1}, each {@code 2·IN·OUT} flops.
+   */
+  public record PeerKernelRow(JmhResult source, String op, String peer, String layout, String shape, double ns,
+      double nsError, double gflops) {
+    public String variant() {
+      return layout.isEmpty() ? peer : peer + " " + layout;
+    }
+  }
+
+  public List<PeerKernelRow> peerKernels() {
+    List<PeerKernelRow> rows = new ArrayList<>();
+    for (JmhResult r : results) {
+      int u = r.method().indexOf('_');
+      if (!r.className().equals("PeerKernelBenchmark") || u < 0 || r.param("shape") == null) {
+        continue;
+      }
+      int[] io = shape(r.param("shape"));
+      double ns = ns(r.primary());
+      rows.add(new PeerKernelRow(r, r.method().substring(0, u), r.method().substring(u + 1),
+          r.param("layout") == null ? "" : r.param("layout"), r.param("shape"), ns, nsError(r.primary()),
+          2.0 * io[0] * io[1] / ns));
+    }
+    List<String> ops = List.of("forward", "transposed", "rank1");
+    rows.sort(Comparator.comparingInt((PeerKernelRow p) -> shapeOrder(p.shape()))
+        .thenComparingInt(p -> ops.indexOf(p.op()) < 0 ? 99 : ops.indexOf(p.op())).thenComparing(PeerKernelRow::variant));
+    return rows;
+  }
+
+  /** The peers' SGD step per sample ({@code PeerTrainStepBenchmark.step_peer}), as {@link TrainRow}s with the peer as impl and the layout as path. */
+  public List<TrainRow> peerTraining() {
+    List<TrainRow> rows = new ArrayList<>();
+    for (JmhResult r : results) {
+      int u = r.method().indexOf('_');
+      if (r.className().equals("PeerTrainStepBenchmark") && u >= 0 && r.param("net") != null) {
+        rows.add(new TrainRow(r, r.param("net"), r.method().substring(u + 1),
+            r.param("layout") == null ? "" : r.param("layout"), ns(r.primary()), nsError(r.primary()), alloc(r)));
+      }
+    }
+    rows.sort(Comparator.comparingInt((TrainRow t) -> netOrder(t.net())).thenComparing(TrainRow::variant));
+    return rows;
+  }
+
+  // ---- the rest
+
+  static final List<String> KNOWN = List.of("MachineProbeBenchmark", "KernelBenchmark", "SoftmaxBenchmark",
+      "TrainStepBenchmark", "ThreadScalingBenchmark", "PredictBenchmark", "PeerKernelBenchmark",
+      "PeerTrainStepBenchmark");
+
+  /** Results of benchmarks no section above knows, and the softmax head's. */
+  public List<JmhResult> others() {
+    return results.stream().filter(r -> !KNOWN.contains(r.className()) || r.className().equals("SoftmaxBenchmark")
+        || (r.className().equals("KernelBenchmark") && !KERNEL_FLOPS.containsKey(r.method()))).toList();
+  }
+
+  /** The distinct fork JVM argument lists in the results. */
+  public List<List<String>> forkJvmArgs() {
+    return results.stream().map(JmhResult::jvmArgs).distinct().toList();
+  }
+
+  /** The JDK the forks ran, e.g. {@code 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)}, or empty. */
+  public String forkJdk() {
+    return results.isEmpty() ? "" : results.get(0).jdkVersion() + " (VM " + results.get(0).vmVersion() + ")";
+  }
+
+  // ---- helpers
+
+  /** The score in ns per operation, from any of JMH's units ({@code ns/op}, {@code us/op}, {@code ops/s}...). */
+  static double ns(JmhResult.Metric m) {
+    String[] u = unit(m);
+    return u[1].equals("op") ? m.score() * seconds(u[0]) * 1e9 : seconds(u[1]) * 1e9 / m.score();
+  }
+
+  /** The error margin of {@link #ns}, to first order for throughput units. */
+  static double nsError(JmhResult.Metric m) {
+    String[] u = unit(m);
+    return Math.abs(u[1].equals("op")
+        ? m.error() * seconds(u[0]) * 1e9
+        : seconds(u[1]) * 1e9 * m.error() / (m.score() * m.score()));
+  }
+
+  private static String[] unit(JmhResult.Metric m) {
+    String[] parts = m.unit().split("/");
+    if (parts.length != 2 || !(parts[1].equals("op") || parts[0].equals("ops"))) {
+      throw new IllegalArgumentException("unit '" + m.unit() + "' is neither time per op nor ops per time");
+    }
+    return parts;
+  }
+
+  private static double seconds(String unit) {
+    return switch (unit) {
+      case "ns" -> 1e-9;
+      case "us", "µs" -> 1e-6;
+      case "ms" -> 1e-3;
+      case "s" -> 1;
+      case "min" -> 60;
+      default -> throw new IllegalArgumentException("unknown time unit '" + unit + "'");
+    };
+  }
+
+  /** A rate counter ({@code ops/s}, {@code ops/ms}...) per second. */
+  static double perSecond(JmhResult.Metric m) {
+    String[] parts = m.unit().split("/");
+    return parts.length == 2 && parts[0].equals("ops") ? m.score() / seconds(parts[1]) : Double.NaN;
+  }
+
+  static double perSecondError(JmhResult.Metric m) {
+    String[] parts = m.unit().split("/");
+    return parts.length == 2 && parts[0].equals("ops") ? m.error() / seconds(parts[1]) : Double.NaN;
+  }
+
+  static double alloc(JmhResult r) {
+    JmhResult.Metric m = r.secondaryEndingWith(ALLOC_NORM);
+    return m != null ? m.score() : Double.NaN;
+  }
+
+  /** {@code 784x256} as {@code {784, 256}}. */
+  static int[] shape(String s) {
+    String[] p = s.split("x");
+    return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+  }
+
+  /** Shapes by size of the weights, smallest first. */
+  static int shapeOrder(String s) {
+    int[] io = shape(s);
+    return io[0] * io[1];
+  }
+
+  /** Networks by parameter count. */
+  static int netOrder(String net) {
+    String[] sizes = net.split("-");
+    int n = 0;
+    for (int i = 1; i < sizes.length; i++) {
+      n += Integer.parseInt(sizes[i - 1]) * Integer.parseInt(sizes[i]);
+    }
+    return n;
+  }
+
+  /** The first line of a throwable's message (or its class name when it has none). */
+  public static String firstLineOf(Throwable t) {
+    String m = firstLine(t.getMessage());
+    return m.isEmpty() ? t.getClass().getSimpleName() : m.replaceFirst("^(ERROR|WARNING): ", "");
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+}
