@@ -1,0 +1,280 @@
+package dev.vmlp.cli;
+
+import dev.vmlp.cli.bench.BenchPlan;
+import dev.vmlp.cli.bench.Comparison;
+import dev.vmlp.cli.bench.JmhJson;
+import dev.vmlp.cli.bench.MachineInfo;
+import dev.vmlp.cli.bench.Progress;
+import dev.vmlp.cli.bench.Report;
+import dev.vmlp.cli.bench.ReportPage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmlp bench}: runs the JMH suite in this JVM (JMH forks a JVM per benchmark from this jar) and
+ * writes a report folder, or renders a report from JMH JSON already written, or compares two.
+ */
+@Command(
+    name = "bench",
+    description = {
+        "Run the JMH benchmarks and write a report folder: results.json (JMH's JSON), machine.json, "
+            + "index.html (self-contained, with charts), summary.md and jmh.log.",
+        "Or render the report of an earlier run (--from), or compare two runs (--compare)."},
+    sortOptions = false,
+    usageHelpAutoWidth = true)
+final class BenchCommand implements Callable<Integer> {
+  static final String DEFAULT_OUT = "target/vmlp-report";
+
+  @ParentCommand
+  Main main;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--quick", description = "A few minutes: 1 fork, 4 x 0.5 s warm-up (8 for training, prediction "
+      + "and thread scaling) and 3 x 0.5 s measurement, the key shapes only (the default).")
+  boolean quick;
+
+  @Option(names = "--full", description = "The benchmarks' own settings (3 forks, 5 + 5 iterations) and every "
+      + "parameter: an hour or more.")
+  boolean full;
+
+  @Option(names = "--include", paramLabel = "REGEX",
+      description = "Only the preset's benchmarks whose full name (package.Class.method) contains a match.")
+  String include;
+
+  @Option(names = "--jvm-arg", paramLabel = "ARG",
+      description = "A JVM option for the benchmark forks, e.g. --jvm-arg=-XX:-UseSuperWord (repeatable).")
+  List<String> jvmArgs = new ArrayList<>();
+
+  @Option(names = "--dry-run", description = "List what would run, with the estimated time, and exit.")
+  boolean dryRun;
+
+  @Option(names = "--from", paramLabel = "JSON",
+      description = "Render the report of JMH JSON written earlier (its machine.json beside it) instead of running.")
+  Path from;
+
+  @Option(names = "--compare", arity = "2", paramLabel = "JSON",
+      description = "Compare BASELINE.json with CURRENT.json: both runs side by side, regressions beyond the "
+          + "error margins highlighted.")
+  List<Path> compare;
+
+  @Option(names = "--markdown", description = "With --from or --compare: print the Markdown summary on stdout "
+      + "instead of writing a folder.")
+  boolean markdown;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "The report folder. Default: " + DEFAULT_OUT + ".")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    if (compare != null) {
+      return compare();
+    }
+    if (from != null) {
+      return render();
+    }
+    return run();
+  }
+
+  private void validate() {
+    boolean runOptions = quick || full || include != null || !jvmArgs.isEmpty() || dryRun;
+    if (quick && full) {
+      throw usage("--quick and --full are mutually exclusive");
+    }
+    if (compare != null && from != null) {
+      throw usage("--compare and --from are mutually exclusive");
+    }
+    if ((compare != null || from != null) && runOptions) {
+      throw usage((compare != null ? "--compare" : "--from")
+          + " renders existing results; --quick, --full, --include, --jvm-arg and --dry-run are for running");
+    }
+    if (markdown && compare == null && from == null) {
+      throw usage("--markdown needs --from or --compare");
+    }
+    if (markdown && out != null) {
+      throw usage("--markdown prints the summary; --out is for writing a folder");
+    }
+    if (include != null) {
+      try {
+        Pattern.compile(include);
+      } catch (PatternSyntaxException e) {
+        throw usage("--include is not a regular expression: " + e.getDescription() + " in '" + include + "'");
+      }
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private Path outDir() {
+    return out != null ? out : Path.of(DEFAULT_OUT);
+  }
+
+  // ---- rendering
+
+  private int render() throws IOException {
+    Report report = new Report(from.getFileName().toString(), MachineInfo.besides(from), JmhJson.read(from));
+    ReportPage page = new ReportPage(List.of(report), from.toString());
+    if (markdown) {
+      main.out.print(page.markdown());
+      return Main.EXIT_OK;
+    }
+    page.write(outDir());
+    main.out.println("wrote " + outDir().resolve("index.html") + " and summary.md (" + report.results().size() + " results)");
+    return Main.EXIT_OK;
+  }
+
+  private int compare() throws IOException {
+    Path b = compare.get(0);
+    Path c = compare.get(1);
+    Report base = new Report("baseline", MachineInfo.besides(b), JmhJson.read(b));
+    Report cur = new Report("current", MachineInfo.besides(c), JmhJson.read(c));
+    ReportPage page = new ReportPage(List.of(base, cur), null);
+    List<Comparison.Row> rows = page.comparison();
+    if (markdown) {
+      main.out.print(page.markdown());
+      return Main.EXIT_OK;
+    }
+    page.write(outDir());
+    main.out.printf(Locale.ROOT, "%d regression(s), %d improvement(s), %d within noise, %d without error margin%n",
+        Comparison.count(rows, Comparison.Verdict.REGRESSION), Comparison.count(rows, Comparison.Verdict.IMPROVEMENT),
+        Comparison.count(rows, Comparison.Verdict.WITHIN_NOISE), Comparison.count(rows, Comparison.Verdict.NO_MARGIN));
+    for (Comparison.Row r : rows) {
+      if (r.verdict() == Comparison.Verdict.REGRESSION) {
+        main.out.printf(Locale.ROOT, "  regression %s %s: %s%n", r.any().className() + "." + r.any().method(),
+            r.any().paramsText(), dev.vmlp.cli.bench.ReportPage.changeText(r));
+      }
+    }
+    main.out.println("wrote " + outDir().resolve("index.html") + " and summary.md");
+    return Main.EXIT_OK;
+  }
+
+  // ---- running
+
+  private int run() throws IOException, RunnerException {
+    BenchPlan.Preset preset = full ? BenchPlan.Preset.FULL : BenchPlan.Preset.QUICK;
+    Path dir = outDir();
+    OutputFormat quiet = OutputFormatFactory.createFormatInstance(
+        new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8), VerboseMode.SILENT);
+    BenchPlan plan = BenchPlan.of(preset, include == null ? null : Pattern.compile(include),
+        BenchmarkList.defaultList(), quiet);
+    List<BenchPlan.Item> items = plan.items();
+    if (items.isEmpty()) {
+      throw usage("no benchmark of the " + preset.id() + " preset matches --include '" + include + "'");
+    }
+    PrintStream o = main.out;
+    if (dryRun) {
+      int i = 0;
+      for (BenchPlan.Step s : plan.steps()) {
+        o.println(s.name() + ": " + BenchPlan.describe(s, jvmArgs));
+        for (BenchPlan.Item it : s.items()) {
+          o.printf(Locale.ROOT, "  [%d/%d] %s%n", ++i, items.size(), (shortName(it.benchmark()) + " " + paramsText(it)).strip());
+        }
+      }
+      o.printf(Locale.ROOT, "%d benchmarks, about %s%n", items.size(), Progress.clock(plan.seconds()));
+      return Main.EXIT_OK;
+    }
+
+    MachineInfo machine = MachineInfo.collect();
+    Files.createDirectories(dir);
+    Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    long t0 = System.nanoTime();
+    o.printf(Locale.ROOT, "vmlp bench: %s preset, %d benchmarks, about %s; report in %s%n", preset.id(),
+        items.size(), Progress.clock(plan.seconds()), dir);
+    List<RunResult> results = new ArrayList<>();
+    List<String> jmhOptions = new ArrayList<>();
+    Progress progress;
+    try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("jmh.log")), true, StandardCharsets.UTF_8)) {
+      progress = new Progress(o, OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL), items.size(), plan.seconds());
+      // JMH copies what the forks print to this JVM's System.out and System.err: into the log with it.
+      PrintStream stdout = System.out;
+      PrintStream stderr = System.err;
+      System.setOut(log);
+      System.setErr(log);
+      try {
+        for (BenchPlan.Step s : plan.steps()) {
+          jmhOptions.add(BenchPlan.describe(s, jvmArgs));
+          results.addAll(new Runner(BenchPlan.options(s, jvmArgs), progress).run());
+        }
+      } catch (RunnerException e) {
+        throw new IOException("JMH could not run the benchmarks: " + Report.firstLineOf(e), e);
+      } finally {
+        System.setOut(stdout);
+        System.setErr(stderr);
+      }
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    if (results.isEmpty()) {
+      throw new IOException("no benchmark produced a result; see " + dir.resolve("jmh.log"));
+    }
+    Path json = dir.resolve("results.json");
+    try (PrintStream ps = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
+      ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
+    }
+    machine = machine.withRun(new MachineInfo.Run(command(), preset.id(), jmhOptions, started.toString(), wall,
+        items.size(), progress.failed()));
+    machine.write(dir.resolve("machine.json"));
+    Report report = new Report("this run", machine, JmhJson.read(json));
+    new ReportPage(List.of(report), json.toString()).write(dir);
+    o.printf(Locale.ROOT, "wrote %s (and results.json, machine.json, summary.md, jmh.log) in %s%n",
+        dir.resolve("index.html"), Progress.clock(wall));
+    if (progress.failed() > 0) {
+      main.err.printf(Locale.ROOT, "vmlp: %d of %d benchmarks failed; their errors are in %s%n", progress.failed(),
+          items.size(), dir.resolve("jmh.log"));
+    }
+    return Main.EXIT_OK;
+  }
+
+  /** The command line as typed, for the report: {@code bin/vmlp bench --quick}. */
+  private String command() {
+    StringBuilder b = new StringBuilder("bin/vmlp bench");
+    for (String a : spec.commandLine().getParseResult().originalArgs()) {
+      if (a.equals("bench")) {
+        continue;
+      }
+      b.append(' ').append(a.matches("[\\w@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return b.toString();
+  }
+
+  private static String shortName(String benchmark) {
+    int dot = benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1);
+    return benchmark.substring(dot + 1);
+  }
+
+  private static String paramsText(BenchPlan.Item it) {
+    StringBuilder b = new StringBuilder();
+    it.params().forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
+    return b.toString();
+  }
+}
