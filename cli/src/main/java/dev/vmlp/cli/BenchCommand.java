@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true)
 final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_OUT = "target/vmlp-report";
+  static final String DEFAULT_COMPARE_OUT = "target/vmlp-compare";
 
   @ParentCommand
   Main main;
@@ -90,7 +91,8 @@ final class BenchCommand implements Callable<Integer> {
       + "instead of writing a folder.")
   boolean markdown;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "The report folder. Default: " + DEFAULT_OUT + ".")
+  @Option(names = "--out", paramLabel = "DIR", description = "The report folder. Default: " + DEFAULT_OUT
+      + " (" + DEFAULT_COMPARE_OUT + " with --compare).")
   Path out;
 
   @Override
@@ -137,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private Path outDir() {
-    return out != null ? out : Path.of(DEFAULT_OUT);
+    return out != null ? out : Path.of(compare != null ? DEFAULT_COMPARE_OUT : DEFAULT_OUT);
   }
 
   // ---- rendering

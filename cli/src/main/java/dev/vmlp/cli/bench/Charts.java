@@ -133,7 +133,7 @@ public final class Charts {
     b.labelSuffix = "x";
     for (Report r : runs) {
       for (Report.Speedup s : r.speedups()) {
-        b.add(r, s.kernel().equals("softmax") ? s.shape() : s.shape(), kernelName(s.kernel()), s.speedup(), Double.NaN);
+        b.add(r, s.shape(), kernelName(s.kernel()), s.speedup(), Double.NaN);
       }
     }
     b.marker(1, "1x");
