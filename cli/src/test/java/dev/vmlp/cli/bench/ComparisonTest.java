@@ -1,0 +1,110 @@
+package dev.vmlp.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.cli.bench.Comparison.Verdict;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A change is flagged only when the intervals score ± error do not overlap, in the direction the mode says is worse. */
+class ComparisonTest {
+  static JmhResult result(String mode, double score, double error) {
+    return result("dev.vmlp.jmh.KernelBenchmark.forwardInputMajor", mode, score, error);
+  }
+
+  static JmhResult result(String benchmark, String mode, double score, double error) {
+    String unit = mode.equals("thrpt") ? "ops/s" : "ns/op";
+    return new JmhResult(benchmark, mode, Map.of("shape", "784x256"), new JmhResult.Metric(score, error, unit), Map.of(),
+        Map.of(), 1, List.of(), "25", "25", List.of());
+  }
+
+  @Test
+  void timePerOperationThatGrowsBeyondBothMarginsIsARegression() {
+    // [95, 105] against [110, 120]
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(result("avgt", 100, 5), result("avgt", 115, 5)));
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(result("sample", 100, 5), result("sample", 115, 5)));
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(result("ss", 100, 5), result("ss", 115, 5)));
+  }
+
+  @Test
+  void timePerOperationThatShrinksBeyondTheMarginsIsAnImprovement() {
+    assertEquals(Verdict.IMPROVEMENT, Comparison.verdict(result("avgt", 115, 5), result("avgt", 100, 5)));
+  }
+
+  @Test
+  void throughputIsTheOtherWayRound() {
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(result("thrpt", 115, 5), result("thrpt", 100, 5)));
+    assertEquals(Verdict.IMPROVEMENT, Comparison.verdict(result("thrpt", 100, 5), result("thrpt", 115, 5)));
+  }
+
+  @Test
+  void overlappingIntervalsAreWithinNoiseHoweverLargeTheChange() {
+    // +8%: [95, 105] and [103, 113] overlap
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("avgt", 100, 5), result("avgt", 108, 5)));
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("thrpt", 100, 5), result("thrpt", 92, 5)));
+    // x2, but one run's margin covers it
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("avgt", 100, 150), result("avgt", 200, 1)));
+    // intervals that touch still overlap
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("avgt", 100, 5), result("avgt", 110, 5)));
+    // just beyond: [95, 105] and [105.5, 115.5]
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(result("avgt", 100, 5), result("avgt", 110.5, 5)));
+  }
+
+  @Test
+  void aSmallChangeWithTightMarginsIsFlagged() {
+    // 1% slower, but both margins are 0.1%
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(result("avgt", 1000, 1), result("avgt", 1010, 1)));
+  }
+
+  @Test
+  void withoutAnErrorEstimateNothingIsClaimed() {
+    assertEquals(Verdict.NO_MARGIN, Comparison.verdict(result("avgt", 100, Double.NaN), result("avgt", 200, 1)));
+  }
+
+  @Test
+  void benchmarksInOneRunOnlyAreListedAsSuch() {
+    JmhResult a = result("dev.vmlp.A.x", "avgt", 1, 0.1);
+    JmhResult b = result("dev.vmlp.B.y", "avgt", 1, 0.1);
+    JmhResult c = result("dev.vmlp.C.z", "avgt", 1, 0.1);
+    List<Comparison.Row> rows = Comparison.compare(List.of(a, b), List.of(b, c));
+    assertEquals(List.of(Verdict.WITHIN_NOISE, Verdict.ONLY_CURRENT, Verdict.ONLY_BASELINE),
+        rows.stream().map(Comparison.Row::verdict).toList());
+    assertTrue(Double.isNaN(rows.get(1).changePercent()));
+  }
+
+  @Test
+  void sameBenchmarkWithOtherParametersIsAnotherRow() {
+    JmhResult x = result("avgt", 100, 1);
+    JmhResult y = new JmhResult(x.benchmark(), "avgt", Map.of("shape", "256x10"), x.primary(), Map.of(), Map.of(), 1,
+        List.of(), "25", "25", List.of());
+    assertEquals(List.of(Verdict.ONLY_CURRENT, Verdict.ONLY_BASELINE),
+        Comparison.compare(List.of(x), List.of(y)).stream().map(Comparison.Row::verdict).toList());
+  }
+
+  @Test
+  void realRunsAtTwoVectorWidthsAreJudgedByTheirOwnMargins() {
+    List<JmhResult> base = Samples.results("quick.json");
+    List<JmhResult> cur = Samples.results("quick-256.json");
+    List<Comparison.Row> rows = Comparison.compare(base, cur);
+    int both = 0;
+    for (Comparison.Row r : rows) {
+      if (r.baseline() == null || r.current() == null) {
+        continue;
+      }
+      both++;
+      JmhResult.Metric b = r.baseline().primary();
+      JmhResult.Metric c = r.current().primary();
+      boolean apart = b.score() + b.error() < c.score() - c.error() || c.score() + c.error() < b.score() - b.error();
+      Verdict expected = !apart ? Verdict.WITHIN_NOISE
+          : (c.score() > b.score()) == r.current().lowerIsBetter() ? Verdict.REGRESSION : Verdict.IMPROVEMENT;
+      assertEquals(expected, r.verdict(), r::toString);
+      assertEquals((c.score() / b.score() - 1) * 100, r.changePercent(), 1e-9);
+    }
+    assertTrue(both >= 10, "the second run repeats the kernels and the training step");
+    assertNotNull(rows.stream().filter(r -> r.verdict() == Verdict.ONLY_BASELINE).findFirst().orElse(null),
+        "the second run left out the probe, prediction and scaling");
+  }
+}

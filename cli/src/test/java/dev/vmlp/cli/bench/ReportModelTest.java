@@ -1,0 +1,206 @@
+package dev.vmlp.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The committed JMH JSON of real runs, read into the report model: every family, and the derived numbers. */
+class ReportModelTest {
+  static final String QUICK = "quick.json";
+  static final String KERNELS = "dev.vmlp.jmh.KernelBenchmark.";
+
+  final Report quick = Samples.report(QUICK);
+
+  @Test
+  void everyResultOfTheQuickRunIsRead() {
+    // the quick preset: 5 probes, 20 kernels, 2 softmax, 3 training, 2 predict, 2 scaling
+    assertEquals(34, quick.results().size());
+    assertNotNull(quick.machine(), "quick.machine.json beside quick.json");
+    assertEquals("quick", quick.machine().run().preset());
+    assertTrue(quick.machine().run().command().startsWith("bin/vmlp bench"), quick.machine().run().command());
+  }
+
+  @Test
+  void probeGivesPeakFlopsAndBandwidthPerLevel() {
+    Report.Derived peak = quick.fmaPeak();
+    assertNotNull(peak);
+    JsonNode raw = Samples.raw(QUICK, "dev.vmlp.jmh.MachineProbeBenchmark.fmaPeak", Map.of());
+    JsonNode flops = raw.get("secondaryMetrics").get("flops");
+    assertEquals("ops/s", flops.get("scoreUnit").asText());
+    assertEquals(flops.get("score").asDouble() / 1e9, peak.value(), 1e-9);
+    assertEquals(flops.get("scoreError").asDouble() / 1e9, peak.error(), 1e-9);
+
+    Map<String, Report.Derived> bw = quick.bandwidth();
+    assertEquals(List.of("L1", "L2", "L3", "DRAM"), List.copyOf(bw.keySet()));
+    double l1 = Samples.raw(QUICK, "dev.vmlp.jmh.MachineProbeBenchmark.readBandwidth", Map.of("level", "L1"))
+        .get("secondaryMetrics").get("bytes").get("score").asDouble();
+    assertEquals(l1 / 1e9, bw.get("L1").value(), 1e-9);
+  }
+
+  @Test
+  void kernelGflopsAreFlopsOverNanoseconds() {
+    List<Report.KernelRow> rows = quick.kernels();
+    assertEquals(20, rows.size());
+    Set<String> kernels = rows.stream().map(Report.KernelRow::kernel).collect(Collectors.toSet());
+    assertEquals(Report.KERNEL_FLOPS.keySet(), kernels);
+    for (Report.KernelRow k : rows) {
+      double ns = Samples.score(QUICK, KERNELS + k.kernel(), Map.of("impl", k.impl(), "shape", k.shape()));
+      int[] io = Report.shape(k.shape());
+      int perWeight = k.kernel().equals("updateForwardFused") || k.kernel().equals("transposedUpdate") ? 4 : 2;
+      assertEquals(ns, k.ns(), 1e-9 * ns, k::toString);
+      assertEquals((double) perWeight * io[0] * io[1] / ns, k.gflops(), 1e-9 * k.gflops(), k::toString);
+    }
+    Report.KernelRow fwd = rows.stream()
+        .filter(k -> k.kernel().equals("forwardInputMajor") && k.shape().equals("784x256") && k.impl().equals("vector"))
+        .findFirst().orElseThrow();
+    assertEquals(2.0 * 784 * 256 / Samples.score(QUICK, KERNELS + "forwardInputMajor",
+        Map.of("impl", "vector", "shape", "784x256")), fwd.gflops(), 1e-9);
+  }
+
+  @Test
+  void kernelCeilingIsPeakOrBandwidthOfTheLevelTheWeightsFitIn() {
+    var caches = quick.machine().caches();
+    Map<String, Report.Derived> bw = quick.bandwidth();
+    double peak = quick.fmaPeak().value();
+    for (Report.KernelRow k : quick.kernels()) {
+      int[] io = Report.shape(k.shape());
+      long bytes = 4L * io[0] * io[1];
+      String level = bytes <= caches.l1d() ? "L1" : bytes <= caches.l2() ? "L2" : bytes <= caches.l3() ? "L3" : "DRAM";
+      assertEquals(level, k.ceilingLevel(), k::toString);
+      double moved = (k.kernel().startsWith("forward") ? 4.0 : 8.0) * io[0] * io[1];
+      double flops = (k.kernel().equals("updateForwardFused") || k.kernel().equals("transposedUpdate") ? 4.0 : 2.0) * io[0] * io[1];
+      assertEquals(Math.min(peak, flops / moved * bw.get(level).value()), k.ceiling(), 1e-9 * k.ceiling(), k::toString);
+    }
+  }
+
+  @Test
+  void speedupIsScalarTimeOverVectorTime() {
+    List<Report.Speedup> s = quick.speedups();
+    assertEquals(11, s.size(), s::toString); // 5 kernels x 2 shapes, and the softmax head
+    for (Report.Speedup x : s) {
+      if (x.kernel().equals("softmax")) {
+        double scalar = Samples.score(QUICK, "dev.vmlp.jmh.SoftmaxBenchmark.softmaxLossGradient", Map.of("impl", "scalar"));
+        double vector = Samples.score(QUICK, "dev.vmlp.jmh.SoftmaxBenchmark.softmaxLossGradient", Map.of("impl", "vector"));
+        assertEquals(scalar / vector, x.speedup(), 1e-9);
+        continue;
+      }
+      double scalar = Samples.score(QUICK, KERNELS + x.kernel(), Map.of("impl", "scalar", "shape", x.shape()));
+      double vector = Samples.score(QUICK, KERNELS + x.kernel(), Map.of("impl", "vector", "shape", x.shape()));
+      assertEquals(scalar / vector, x.speedup(), 1e-9 * x.speedup(), x::toString);
+    }
+  }
+
+  @Test
+  void trainingSamplesPerSecondIsOneBillionOverNanosecondsPerSample() {
+    List<Report.TrainRow> rows = quick.training();
+    assertEquals(Set.of("vector dense", "vector sparse", "scalar dense"),
+        rows.stream().map(Report.TrainRow::variant).collect(Collectors.toSet()));
+    for (Report.TrainRow t : rows) {
+      JsonNode raw = Samples.raw(QUICK, "dev.vmlp.TrainStepBenchmark.step",
+          Map.of("impl", t.impl(), "path", t.path(), "net", t.net()));
+      double ns = raw.get("primaryMetric").get("score").asDouble();
+      assertEquals(1e9 / ns, t.samplesPerSecond(), 1e-9 * t.samplesPerSecond());
+      // -prof gc was on: bytes per sample from gc.alloc.rate.norm
+      JsonNode alloc = raw.get("secondaryMetrics").get("·gc.alloc.rate.norm");
+      assertEquals(alloc.get("score").asDouble(), t.bytesPerSample(), 1e-9);
+    }
+  }
+
+  @Test
+  void threadScalingSpeedupIsRelativeToOneThread() {
+    List<Report.ScalingRow> rows = quick.scaling();
+    assertEquals(List.of(1, 2), rows.stream().map(Report.ScalingRow::threads).toList());
+    double one = Samples.score(QUICK, "dev.vmlp.ThreadScalingBenchmark.pass", Map.of("threads", "1"));
+    double two = Samples.score(QUICK, "dev.vmlp.ThreadScalingBenchmark.pass", Map.of("threads", "2"));
+    assertEquals(1.0, rows.get(0).speedup(), 1e-12);
+    assertEquals(one / two, rows.get(1).speedup(), 1e-9);
+  }
+
+  @Test
+  void predictLatencyPercentilesAndAllocationAreRead() {
+    Report.PredictRow one = quick.predict().stream().filter(p -> p.method().equals("predictOne")).findFirst().orElseThrow();
+    JsonNode raw = Samples.raw(QUICK, "dev.vmlp.PredictBenchmark.predictOne", Map.of("net", "784-256-10"));
+    assertEquals("sample", raw.get("mode").asText());
+    JsonNode pc = raw.get("primaryMetric").get("scorePercentiles");
+    for (String k : List.of("50.0", "90.0", "99.0", "99.9")) {
+      assertEquals(pc.get(k).asDouble(), one.percentiles().get(k), 1e-9, k); // ns/op already
+    }
+    assertTrue(one.percentiles().get("50.0") <= one.percentiles().get("99.9"));
+    assertEquals(raw.get("secondaryMetrics").get("·gc.alloc.rate.norm").get("score").asDouble(), one.bytesPerOp(), 1e-9);
+    Report.PredictRow batch = quick.predict().stream().filter(p -> p.method().equals("predictBatch64")).findFirst().orElseThrow();
+    assertTrue(batch.percentiles().isEmpty(), "average time has no percentiles");
+  }
+
+  @Test
+  void peersAreRecognisedByClassAndMethodName() {
+    Report peers = Samples.report("peers.json");
+    List<Report.PeerKernelRow> k = peers.peerKernels();
+    assertEquals(Set.of("forward", "transposed", "rank1"), k.stream().map(Report.PeerKernelRow::op).collect(Collectors.toSet()));
+    assertTrue(k.stream().map(Report.PeerKernelRow::peer).collect(Collectors.toSet()).containsAll(Set.of("ejml", "netlibJava")));
+    for (Report.PeerKernelRow p : k) {
+      double ns = Samples.score("peers.json", "dev.vmlp.jmh.peers.PeerKernelBenchmark." + p.op() + "_" + p.peer(),
+          p.layout().isEmpty() ? Map.of("shape", p.shape()) : Map.of("shape", p.shape(), "layout", p.layout()));
+      int[] io = Report.shape(p.shape());
+      assertEquals(2.0 * io[0] * io[1] / ns, p.gflops(), 1e-9 * p.gflops(), p::toString);
+    }
+    List<Report.TrainRow> t = peers.peerTraining();
+    assertFalse(t.isEmpty());
+    assertTrue(t.stream().allMatch(r -> r.net().equals("784-256-10")), t::toString);
+    // none of them is mistaken for vmlp's own families, nor left over
+    assertTrue(peers.kernels().isEmpty());
+    assertTrue(peers.training().isEmpty());
+    assertTrue(peers.others().isEmpty(), peers.others()::toString);
+  }
+
+  @Test
+  void aRunWithoutPeersHasNone() {
+    assertTrue(quick.peerKernels().isEmpty());
+    assertTrue(quick.peerTraining().isEmpty());
+  }
+
+  @Test
+  void unknownBenchmarksAreKeptAsOthers() throws Exception {
+    String json = """
+        [{"benchmark": "org.example.FooBenchmark.bar", "mode": "thrpt", "params": {"n": "3"},
+          "primaryMetric": {"score": 12.5, "scoreError": "NaN", "scoreUnit": "ops/s"}}]""";
+    Report r = new Report("x", null, JmhJson.parse(json));
+    assertEquals(1, r.others().size());
+    JmhResult o = r.others().get(0);
+    assertEquals("FooBenchmark", o.className());
+    assertEquals("bar", o.method());
+    assertTrue(Double.isNaN(o.primary().error()), "JMH writes an unknown error as the string NaN");
+    assertTrue(r.kernels().isEmpty());
+    assertTrue(r.bandwidth().isEmpty());
+  }
+
+  @Test
+  void timesInOtherUnitsAreConvertedToNanoseconds() {
+    assertEquals(5_000, Report.ns(new JmhResult.Metric(5, 0.1, "us/op")), 1e-9);
+    assertEquals(100, Report.nsError(new JmhResult.Metric(5, 0.1, "us/op")), 1e-9);
+    assertEquals(2_000_000, Report.ns(new JmhResult.Metric(2, 0, "ms/op")), 1e-9);
+    assertEquals(1e9 / 4, Report.ns(new JmhResult.Metric(4, 0, "ops/s")), 1e-3);
+    assertThrows(IllegalArgumentException.class, () -> Report.ns(new JmhResult.Metric(1, 0, "B/op/s")));
+  }
+
+  @Test
+  void filesThatAreNotJmhJsonAreErrorsNamingTheFile(@TempDir Path tmp) throws IOException {
+    for (String text : List.of("{not json", "{\"benchmark\": 1}", "[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\"}]")) {
+      Path f = Files.writeString(tmp.resolve("bad.json"), text);
+      IOException e = assertThrows(IOException.class, () -> JmhJson.read(f));
+      assertTrue(e.getMessage().startsWith(f + ": not a JMH JSON result file"), e.getMessage());
+    }
+  }
+}

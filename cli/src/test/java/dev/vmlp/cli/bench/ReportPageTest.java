@@ -1,0 +1,121 @@
+package dev.vmlp.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report writer: the files, a page that needs nothing from the network, charts, and tables with the numbers. */
+class ReportPageTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void writesAPageAndASummary() throws IOException {
+    new ReportPage(List.of(Samples.report("quick.json")), "quick.json").write(tmp.resolve("r"));
+    assertTrue(Files.size(tmp.resolve("r/index.html")) > 10_000);
+    assertTrue(Files.size(tmp.resolve("r/summary.md")) > 1_000);
+  }
+
+  @Test
+  void thePageIsSelfContained() {
+    String html = new ReportPage(List.of(Samples.report("quick.json")), "quick.json").html();
+    assertFalse(html.contains("<script"), "no script at all");
+    assertFalse(html.contains("<link"), "no stylesheet or other linked resource");
+    assertFalse(Pattern.compile("(src|href)\\s*=\\s*\"(https?:)?//").matcher(html).find(), "no remote reference");
+    Matcher refs = Pattern.compile("(?:src|href)\\s*=\\s*\"([^\"]*)\"").matcher(html);
+    while (refs.find()) {
+      assertTrue(refs.group(1).startsWith("#"), "only links within the page: " + refs.group(1));
+    }
+    assertFalse(Pattern.compile("url\\((?!#)").matcher(html).find(), "no CSS url() outside the page");
+  }
+
+  @Test
+  void thePageHasTheCharts() {
+    String html = new ReportPage(List.of(Samples.report("quick.json")), "quick.json").html();
+    // bandwidth, 2 kernel shapes, speed-up, training, scaling, latency
+    assertEquals(7, count(html, "<svg"), "one inline SVG per chart");
+    for (String title : List.of("Read bandwidth of one core", "Kernels at 784x256 (IN x OUT)", "Kernels at 256x10 (IN x OUT)",
+        "Vector over scalar speed-up", "Training throughput (per-sample SGD, one thread)", "Thread scaling of the trainer",
+        "Single-row predict latency", "ideal (speed-up = threads)", "peak FMA")) {
+      assertTrue(html.contains(title), title);
+    }
+  }
+
+  @Test
+  void peersGetTheirChartsBesideVmlp() {
+    String html = new ReportPage(List.of(Samples.report("peers.json")), "peers.json").html();
+    assertTrue(html.contains("Peers&#39; kernels at 784x256") || html.contains("Peers' kernels at 784x256"), "peer kernel chart");
+    assertTrue(html.contains("Training throughput against peers"));
+    assertTrue(html.contains("ejml") && html.contains("netlibJava"));
+  }
+
+  @Test
+  void markdownTablesCarryTheNumbers() {
+    Report quick = Samples.report("quick.json");
+    String md = new ReportPage(List.of(quick), "docs/bench/quick.json").markdown();
+    assertTrue(md.contains("`" + quick.machine().run().command() + "`"), "the command that produced the numbers");
+    assertTrue(md.contains("bin/vmlp bench --from docs/bench/quick.json --markdown"), "the command that renders them");
+    for (Report.KernelRow k : quick.kernels()) {
+      assertTrue(md.contains("| " + Charts.kernelName(k.kernel()) + " | " + k.shape() + " | " + k.impl() + " | "
+          + Format.time(k.ns()) + " | " + Format.pm(k.gflops(), k.gflopsError()) + " |"), k::toString);
+    }
+    for (Report.TrainRow t : quick.training()) {
+      assertTrue(md.contains("| " + Format.pm(t.samplesPerSecond(), t.samplesPerSecondError()) + " |"), t::toString);
+    }
+    for (Report.PredictRow p : quick.predict()) {
+      for (Double v : p.percentiles().values()) {
+        assertTrue(md.contains("| " + Format.time(v) + " |"), p::toString);
+      }
+    }
+    assertTrue(md.contains(String.format(Locale.ROOT, "| %.2fx |", quick.scaling().get(1).speedup())));
+    assertTrue(md.contains("| CPU | " + quick.machine().cpuModel() + " |"));
+    assertFalse(md.contains("<svg"));
+  }
+
+  @Test
+  void aComparisonHighlightsRegressions() {
+    JmhResult base = ComparisonTest.result("avgt", 100, 1);
+    JmhResult slower = ComparisonTest.result("avgt", 130, 1);
+    ReportPage page = new ReportPage(List.of(new Report("baseline", null, List.of(base)),
+        new Report("current", null, List.of(slower))), null);
+    String html = page.html();
+    assertTrue(html.contains("<tr class=\"regression\">"), "the regression row is marked");
+    assertTrue(html.contains("+30.0%"));
+    String md = page.markdown();
+    assertTrue(md.contains("| regression |"));
+    assertTrue(md.contains("1 regression(s), 0 improvement(s), 0 within noise"));
+  }
+
+  @Test
+  void aComparisonOfRealRunsShowsBothSeries() {
+    ReportPage page = new ReportPage(List.of(
+        new Report("baseline", Samples.report("quick.json").machine(), Samples.results("quick.json")),
+        new Report("current", Samples.report("quick-256.json").machine(), Samples.results("quick-256.json"))), null);
+    String html = page.html();
+    assertTrue(html.contains("vector · baseline") && html.contains("vector · current"), "both runs in the kernel charts");
+    assertTrue(html.contains("<th>baseline</th><th>current</th>"), "both machines side by side");
+  }
+
+  @Test
+  void specialCharactersAreEscaped() {
+    assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
+  }
+
+  private static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
