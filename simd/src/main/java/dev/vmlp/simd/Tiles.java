@@ -917,4 +917,261 @@ final class Tiles {
       x0.fma(gv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
     }
   }
+
+  /**
+   * Chunk partials of rows {@code r..r+3} (the first {@code nr} real) over chunks {@code c..c+3} (the
+   * first {@code nc} real), 512 bits only: the 16 slot sets stay in registers and are folded together
+   * pairwise (the tree of {@link Dots#fold16}), then scattered to {@code partials[row * chunks + chunk]}.
+   */
+  static void dots4x4(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
+      float[] partials, int chunks) {
+    // rows past the last real one read the last real row; their sums are not stored
+    long row0 = (long) r * strideBytes;
+    long row1 = (long) (r + Math.min(1, nr - 1)) * strideBytes;
+    long row2 = (long) (r + Math.min(2, nr - 1)) * strideBytes;
+    long row3 = (long) (r + Math.min(3, nr - 1)) * strideBytes;
+    FloatVector t0 = FloatVector.zero(S);
+    FloatVector t1 = FloatVector.zero(S);
+    FloatVector t2 = FloatVector.zero(S);
+    FloatVector t3 = FloatVector.zero(S);
+    FloatVector t4 = FloatVector.zero(S);
+    FloatVector t5 = FloatVector.zero(S);
+    FloatVector t6 = FloatVector.zero(S);
+    FloatVector t7 = FloatVector.zero(S);
+    FloatVector t8 = FloatVector.zero(S);
+    FloatVector t9 = FloatVector.zero(S);
+    FloatVector t10 = FloatVector.zero(S);
+    FloatVector t11 = FloatVector.zero(S);
+    FloatVector t12 = FloatVector.zero(S);
+    FloatVector t13 = FloatVector.zero(S);
+    FloatVector t14 = FloatVector.zero(S);
+    FloatVector t15 = FloatVector.zero(S);
+    // chunk c + 0
+    if (0 < nc) {
+      int start = (c + 0) * len;
+      int end = Math.min(start + len, n);
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector b0 = a0;
+      FloatVector a1 = FloatVector.zero(S);
+      FloatVector b1 = a1;
+      FloatVector a2 = FloatVector.zero(S);
+      FloatVector b2 = a2;
+      FloatVector a3 = FloatVector.zero(S);
+      FloatVector b3 = a3;
+      int k = start;
+      for (; k + 32 <= end; k += 32) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+      }
+      if (k < end) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+      }
+      t0 = a0.add(b0);
+      t4 = a1.add(b1);
+      t8 = a2.add(b2);
+      t12 = a3.add(b3);
+    }
+    // chunk c + 1
+    if (1 < nc) {
+      int start = (c + 1) * len;
+      int end = Math.min(start + len, n);
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector b0 = a0;
+      FloatVector a1 = FloatVector.zero(S);
+      FloatVector b1 = a1;
+      FloatVector a2 = FloatVector.zero(S);
+      FloatVector b2 = a2;
+      FloatVector a3 = FloatVector.zero(S);
+      FloatVector b3 = a3;
+      int k = start;
+      for (; k + 32 <= end; k += 32) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+      }
+      if (k < end) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+      }
+      t1 = a0.add(b0);
+      t5 = a1.add(b1);
+      t9 = a2.add(b2);
+      t13 = a3.add(b3);
+    }
+    // chunk c + 2
+    if (2 < nc) {
+      int start = (c + 2) * len;
+      int end = Math.min(start + len, n);
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector b0 = a0;
+      FloatVector a1 = FloatVector.zero(S);
+      FloatVector b1 = a1;
+      FloatVector a2 = FloatVector.zero(S);
+      FloatVector b2 = a2;
+      FloatVector a3 = FloatVector.zero(S);
+      FloatVector b3 = a3;
+      int k = start;
+      for (; k + 32 <= end; k += 32) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+      }
+      if (k < end) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+      }
+      t2 = a0.add(b0);
+      t6 = a1.add(b1);
+      t10 = a2.add(b2);
+      t14 = a3.add(b3);
+    }
+    // chunk c + 3
+    if (3 < nc) {
+      int start = (c + 3) * len;
+      int end = Math.min(start + len, n);
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector b0 = a0;
+      FloatVector a1 = FloatVector.zero(S);
+      FloatVector b1 = a1;
+      FloatVector a2 = FloatVector.zero(S);
+      FloatVector b2 = a2;
+      FloatVector a3 = FloatVector.zero(S);
+      FloatVector b3 = a3;
+      int k = start;
+      for (; k + 32 <= end; k += 32) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+      }
+      if (k < end) {
+        FloatVector xa = FloatVector.fromArray(S, x, k);
+        long off = (long) k * Float.BYTES;
+        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+      }
+      t3 = a0.add(b0);
+      t7 = a1.add(b1);
+      t11 = a2.add(b2);
+      t15 = a3.add(b3);
+    }
+    // the transposed fold, inline so that no vector crosses a call: lane i = set Dots.FOLD_ORDER[i]
+    FloatVector lo = FloatVector.fromArray(S, Dots.LO8, 0);
+    FloatVector hi = FloatVector.fromArray(S, Dots.HI8, 0);
+    FloatVector u0 = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+    FloatVector u1 = lo.selectFrom(t2, t3).add(hi.selectFrom(t2, t3));
+    FloatVector u2 = lo.selectFrom(t4, t5).add(hi.selectFrom(t4, t5));
+    FloatVector u3 = lo.selectFrom(t6, t7).add(hi.selectFrom(t6, t7));
+    FloatVector u4 = lo.selectFrom(t8, t9).add(hi.selectFrom(t8, t9));
+    FloatVector u5 = lo.selectFrom(t10, t11).add(hi.selectFrom(t10, t11));
+    FloatVector u6 = lo.selectFrom(t12, t13).add(hi.selectFrom(t12, t13));
+    FloatVector u7 = lo.selectFrom(t14, t15).add(hi.selectFrom(t14, t15));
+    lo = FloatVector.fromArray(S, Dots.LO4, 0);
+    hi = FloatVector.fromArray(S, Dots.HI4, 0);
+    FloatVector v0 = lo.selectFrom(u0, u1).add(hi.selectFrom(u0, u1));
+    FloatVector v1 = lo.selectFrom(u2, u3).add(hi.selectFrom(u2, u3));
+    FloatVector v2 = lo.selectFrom(u4, u5).add(hi.selectFrom(u4, u5));
+    FloatVector v3 = lo.selectFrom(u6, u7).add(hi.selectFrom(u6, u7));
+    lo = FloatVector.fromArray(S, Dots.LO2, 0);
+    hi = FloatVector.fromArray(S, Dots.HI2, 0);
+    FloatVector w0 = lo.selectFrom(v0, v1).add(hi.selectFrom(v0, v1));
+    FloatVector w1 = lo.selectFrom(v2, v3).add(hi.selectFrom(v2, v3));
+    lo = FloatVector.fromArray(S, Dots.EVEN, 0);
+    hi = FloatVector.fromArray(S, Dots.ODD, 0);
+    FloatVector f = lo.selectFrom(w0, w1).add(hi.selectFrom(w0, w1));
+    int at = r * chunks + c;
+    partials[at + 0] = f.lane(0);
+    if (nr > 1) {
+      partials[at + 1 * chunks + 0] = f.lane(1);
+    }
+    if (nc > 2) {
+      partials[at + 2] = f.lane(2);
+    }
+    if (nr > 1 && nc > 2) {
+      partials[at + 1 * chunks + 2] = f.lane(3);
+    }
+    if (nc > 1) {
+      partials[at + 1] = f.lane(4);
+    }
+    if (nr > 1 && nc > 1) {
+      partials[at + 1 * chunks + 1] = f.lane(5);
+    }
+    if (nc > 3) {
+      partials[at + 3] = f.lane(6);
+    }
+    if (nr > 1 && nc > 3) {
+      partials[at + 1 * chunks + 3] = f.lane(7);
+    }
+    if (nr > 2) {
+      partials[at + 2 * chunks + 0] = f.lane(8);
+    }
+    if (nr > 3) {
+      partials[at + 3 * chunks + 0] = f.lane(9);
+    }
+    if (nr > 2 && nc > 2) {
+      partials[at + 2 * chunks + 2] = f.lane(10);
+    }
+    if (nr > 3 && nc > 2) {
+      partials[at + 3 * chunks + 2] = f.lane(11);
+    }
+    if (nr > 2 && nc > 1) {
+      partials[at + 2 * chunks + 1] = f.lane(12);
+    }
+    if (nr > 3 && nc > 1) {
+      partials[at + 3 * chunks + 1] = f.lane(13);
+    }
+    if (nr > 2 && nc > 3) {
+      partials[at + 2 * chunks + 3] = f.lane(14);
+    }
+    if (nr > 3 && nc > 3) {
+      partials[at + 3 * chunks + 3] = f.lane(15);
+    }
+  }
 }

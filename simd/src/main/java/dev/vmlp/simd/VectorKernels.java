@@ -292,6 +292,9 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public double softmax(float[] z, int n, int label, float[] p, float[] s) {
+    if (n <= L) {
+      return softmaxOneVector(z, n, label, p, s);
+    }
     // max: exact whatever the order (Math.max semantics, NaN wins)
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     for (int i = 0; i < n; i += L) {
@@ -331,6 +334,30 @@ public final class VectorKernels implements Kernels {
     if (s != null && label >= 0) {
       s[label] = p[label] - 1f;
     }
+    return loss(z, label, max, sum);
+  }
+
+  /** The common case of at most one vector of classes: one masked load, no loops. */
+  private static double softmaxOneVector(float[] z, int n, int label, float[] p, float[] s) {
+    VectorMask<Float> m = S.indexInRange(0, n);
+    FloatVector v = FloatVector.fromArray(S, z, 0, m).blend(Float.NEGATIVE_INFINITY, m.not());
+    float max = v.reduceLanes(VectorOperators.MAX);
+    FloatVector e = VMath.expNonPositive(v.sub(max));
+    // one class per slot: the slots are the lanes, padded with +0
+    FloatVector zero = FloatVector.zero(S);
+    float sum = Dots.fold16(e, zero, zero, zero);
+    FloatVector q = e.div(sum);
+    q.intoArray(p, 0, m);
+    if (s != null) {
+      q.intoArray(s, 0, m);
+      if (label >= 0) {
+        s[label] = p[label] - 1f;
+      }
+    }
+    return loss(z, label, max, sum);
+  }
+
+  private static double loss(float[] z, int label, float max, float sum) {
     double logSum = StrictMath.log(sum);
     return label >= 0 ? ((double) max - (double) z[label]) + logSum : (double) max + logSum;
   }
