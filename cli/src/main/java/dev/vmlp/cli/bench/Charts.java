@@ -136,7 +136,7 @@ public final class Charts {
         b.add(r, s.shape(), kernelName(s.kernel()), s.speedup(), Double.NaN);
       }
     }
-    b.marker(1, "1x");
+    b.marker(1, "break-even");
     return b.isEmpty() ? List.of() : List.of(b.render());
   }
 
@@ -333,7 +333,7 @@ public final class Charts {
             double e = (double) i[4];
             data.add(v, Double.isFinite(e) ? e : 0, series, (String) i[2]);
             errors |= Double.isFinite(e) && e > 0;
-            max = Math.max(max, v + (Double.isFinite(e) ? e : 0));
+            max = Math.max(max, v); // error bars beyond the tallest bar are cut, not allowed to squash the bars
             if (!paints.containsKey(series)) {
               Color c = (boolean) i[5] ? CEILING
                   : PALETTE[baseColour.computeIfAbsent(base, k -> baseColour.size()) % PALETTE.length];
@@ -376,7 +376,7 @@ public final class Charts {
       }
       plot.setRenderer(renderer);
       NumberAxis y = (NumberAxis) plot.getRangeAxis();
-      y.setRange(0, max * 1.15 > 0 ? max * 1.15 : 1);
+      y.setRange(0, max > 0 ? max * 1.2 : 1);
       for (Object[] m : markers) {
         ValueMarker vm = new ValueMarker((double) m[0], MARKER, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));

@@ -198,7 +198,8 @@ public final class ReportPage {
         "KernelBenchmark, one layer of IN x OUT weights. GFLOP/s = flops / time: 2·IN·OUT for the products and "
             + "the rank-1 update, 4·IN·OUT for the fused update + forward and the transposed product + update. "
             + "The ceiling is the lower of the peak FMA rate and the weights' bytes moved (4 per weight read, 8 "
-            + "read and written) at the read bandwidth of the cache level the weights fit in.",
+            + "read and written) at the read bandwidth of the cache level the weights fit in. Error bars and ± are "
+            + "JMH's 99.9% confidence half-widths.",
         charts, List.of(
             new Table("", header("kernel", "shape", "impl", "time/op", "GFLOP/s", "ceiling GFLOP/s", "of ceiling"), rows, List.of()),
             new Table("Vector over scalar", header("kernel", "shape", "scalar", "vector", "speed-up"), speed, List.of())));
