@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -130,7 +131,7 @@ public final class BenchPlan {
 
   /** The parameter combinations JMH will run for {@code e}: its own values, replaced by the step's for the names it has. */
   static List<Item> expand(BenchmarkListEntry e, Map<String, List<String>> override, Timing timing) {
-    Map<String, List<String>> params = new LinkedHashMap<>();
+    Map<String, List<String>> params = new TreeMap<>(); // JMH runs them in the order of their names
     if (e.getParams().hasValue()) {
       e.getParams().get().forEach((k, v) -> params.put(k, override.getOrDefault(k, List.of(v))));
     }

@@ -408,7 +408,11 @@ public final class ReportPage {
   }
 
   private String title() {
-    return runs.size() == 1 ? "vmlp benchmarks" : "vmlp benchmarks: " + runs.get(0).label() + " against " + runs.get(1).label();
+    if (runs.size() == 2) {
+      return "vmlp benchmarks: " + runs.get(0).label() + " against " + runs.get(1).label();
+    }
+    MachineInfo m = runs.get(0).machine();
+    return m != null && m.run() != null && "quick".equals(m.run().preset()) ? "vmlp benchmarks (quick run)" : "vmlp benchmarks";
   }
 
   // ---- HTML

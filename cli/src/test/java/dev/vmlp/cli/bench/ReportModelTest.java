@@ -114,7 +114,7 @@ class ReportModelTest {
       double ns = raw.get("primaryMetric").get("score").asDouble();
       assertEquals(1e9 / ns, t.samplesPerSecond(), 1e-9 * t.samplesPerSecond());
       // -prof gc was on: bytes per sample from gc.alloc.rate.norm
-      JsonNode alloc = raw.get("secondaryMetrics").get("·gc.alloc.rate.norm");
+      JsonNode alloc = raw.get("secondaryMetrics").get("gc.alloc.rate.norm");
       assertEquals(alloc.get("score").asDouble(), t.bytesPerSample(), 1e-9);
     }
   }
@@ -139,14 +139,14 @@ class ReportModelTest {
       assertEquals(pc.get(k).asDouble(), one.percentiles().get(k), 1e-9, k); // ns/op already
     }
     assertTrue(one.percentiles().get("50.0") <= one.percentiles().get("99.9"));
-    assertEquals(raw.get("secondaryMetrics").get("·gc.alloc.rate.norm").get("score").asDouble(), one.bytesPerOp(), 1e-9);
+    assertEquals(raw.get("secondaryMetrics").get("gc.alloc.rate.norm").get("score").asDouble(), one.bytesPerOp(), 1e-9);
     Report.PredictRow batch = quick.predict().stream().filter(p -> p.method().equals("predictBatch64")).findFirst().orElseThrow();
     assertTrue(batch.percentiles().isEmpty(), "average time has no percentiles");
   }
 
   @Test
   void peersAreRecognisedByClassAndMethodName() {
-    Report peers = Samples.report("peers.json");
+    Report peers = Samples.report("peers.json"); // a quick run with the peers
     List<Report.PeerKernelRow> k = peers.peerKernels();
     assertEquals(Set.of("forward", "transposed", "rank1"), k.stream().map(Report.PeerKernelRow::op).collect(Collectors.toSet()));
     assertTrue(k.stream().map(Report.PeerKernelRow::peer).collect(Collectors.toSet()).containsAll(Set.of("ejml", "netlibJava")));
@@ -160,9 +160,9 @@ class ReportModelTest {
     assertFalse(t.isEmpty());
     assertTrue(t.stream().allMatch(r -> r.net().equals("784-256-10")), t::toString);
     // none of them is mistaken for vmlp's own families, nor left over
-    assertTrue(peers.kernels().isEmpty());
-    assertTrue(peers.training().isEmpty());
-    assertTrue(peers.others().isEmpty(), peers.others()::toString);
+    assertTrue(peers.kernels().stream().allMatch(r -> r.source().className().equals("KernelBenchmark")));
+    assertTrue(peers.training().stream().allMatch(r -> r.source().className().equals("TrainStepBenchmark")));
+    assertTrue(peers.others().stream().allMatch(r -> r.className().equals("SoftmaxBenchmark")), peers.others()::toString);
   }
 
   @Test

@@ -16,7 +16,8 @@ import java.util.Map;
  *   <li>{@code quick.json}: {@code bin/vmlp bench --quick} (with {@code quick.machine.json});
  *   <li>{@code quick-256.json}: kernels and training again, forks at 256-bit vectors
  *       ({@code --jvm-arg=-Dvmlp.vectorBits=256});
- *   <li>{@code peers.json}: the peer benchmarks ({@code dev.vmlp.jmh.peers}) in a tiny run.
+ *   <li>{@code peers.json}: {@code bin/vmlp bench --quick} with the peer benchmarks ({@code dev.vmlp.jmh.peers})
+ *       on the class path (the run behind docs/benchmarks.md).
  * </ul>
  */
 final class Samples {
