@@ -227,11 +227,14 @@ public final class Charts {
         Bars b = byShape.computeIfAbsent(p.shape(), s -> new Bars("Peers' kernels at " + s, "operation", "GFLOP/s"));
         b.add(r, p.variant(), p.op(), p.gflops(), p.gflops() * p.nsError() / p.ns());
       }
-      for (Report.KernelRow k : r.kernels()) {
-        Bars b = byShape.get(k.shape());
-        for (var e : vmlpKernel.entrySet()) {
-          if (b != null && k.impl().equals("vector") && k.kernel().equals(e.getValue())) {
-            b.addFirst(r, "vmlp vector", e.getKey(), k.gflops(), k.gflopsError());
+      // vmlp's bars first, the operations in a fixed order
+      for (Bars b : byShape.values()) {
+        int at = 0;
+        for (String op : List.of("forward", "transposed", "rank1")) {
+          for (Report.KernelRow k : r.kernels()) {
+            if (b.title.endsWith(" " + k.shape()) && k.impl().equals("vector") && k.kernel().equals(vmlpKernel.get(op))) {
+              b.items.add(at++, new Object[] {r, "vmlp vector", op, k.gflops(), k.gflopsError(), false});
+            }
           }
         }
       }
@@ -288,10 +291,6 @@ public final class Charts {
 
     void add(Report run, String series, String category, double value, double error) {
       items.add(new Object[] {run, series, category, value, error, false});
-    }
-
-    void addFirst(Report run, String series, String category, double value, double error) {
-      items.add(0, new Object[] {run, series, category, value, error, false});
     }
 
     void addCeiling(Report run, String series, String category, double value) {

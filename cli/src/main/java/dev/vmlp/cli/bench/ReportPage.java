@@ -514,7 +514,8 @@ public final class ReportPage {
       figure svg { width: 100%; height: auto; display: block; }
       table { border-collapse: collapse; margin: 12px 0; font-variant-numeric: tabular-nums; }
       caption { text-align: left; font-weight: 600; padding: 4px 0; }
-      th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: left; vertical-align: top; }
+      th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: left; vertical-align: top;
+               overflow-wrap: anywhere; }
       th { background: #f0f0ee; }
       tr.regression td { background: #fde2e1; color: #8a1c1c; font-weight: 600; }
       tr.improvement td { background: #e3f4e1; color: #1f5f1a; }
