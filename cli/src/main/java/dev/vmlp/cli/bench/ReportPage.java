@@ -151,7 +151,7 @@ public final class ReportPage {
         : " of " + r.machine().run().planned() + " planned, " + r.machine().run().failed() + " failed"));
     row(rows, "JMH options", r -> r.machine() == null || r.machine().run() == null ? "-"
         : String.join("\n", r.machine().run().jmhOptions()));
-    return new Table("How it was run", header, rows, List.of());
+    return new Table("How it was run", header, rows, java.util.Collections.nCopies(rows.size(), "wrap"));
   }
 
   private Section ceilings(boolean withCharts) {
@@ -514,8 +514,8 @@ public final class ReportPage {
       figure svg { width: 100%; height: auto; display: block; }
       table { border-collapse: collapse; margin: 12px 0; font-variant-numeric: tabular-nums; }
       caption { text-align: left; font-weight: 600; padding: 4px 0; }
-      th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: left; vertical-align: top;
-               overflow-wrap: anywhere; }
+      th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: left; vertical-align: top; }
+      tr.wrap td:not(:first-child) { overflow-wrap: anywhere; }
       th { background: #f0f0ee; }
       tr.regression td { background: #fde2e1; color: #8a1c1c; font-weight: 600; }
       tr.improvement td { background: #e3f4e1; color: #1f5f1a; }
