@@ -17,10 +17,10 @@ import jdk.incubator.vector.VectorShuffle;
  * the branch of the running width.
  */
 final class Dots {
-  private static final VectorShuffle<Float> SWAP8 = L > 8 ? VectorShuffle.fromOp(S, i -> i ^ 8) : null;
-  private static final VectorShuffle<Float> SWAP4 = L > 4 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
-  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> i ^ 2);
-  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+  static final VectorShuffle<Float> SWAP8 = L > 8 ? VectorShuffle.fromOp(S, i -> i ^ 8) : null;
+  static final VectorShuffle<Float> SWAP4 = L > 4 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
+  static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> i ^ 2);
+  static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> i ^ 1);
 
   /**
    * The transposed fold at 512 bits ({@link Tiles#dots4x2}): eight 16-slot sets in, eight sums out, in
@@ -120,13 +120,21 @@ final class Dots {
         a3 = load(w, at + 12L * L).fma(FloatVector.fromArray(S, x, j + 3 * L), a3);
       }
     }
+    // A + B, then the fold of fold16, written out here so that no vector crosses a call
+    FloatVector t;
     if (PER16 == 1) {
-      return fold16(a0.add(a1), null, null, null);
+      t = a0.add(a1);
+      t = t.add(t.rearrange(SWAP8));
+      t = t.add(t.rearrange(SWAP4));
     } else if (PER16 == 2) {
-      return fold16(a0.add(a2), a1.add(a3), null, null);
+      t = a0.add(a2).add(a1.add(a3));
+      t = t.add(t.rearrange(SWAP4));
     } else {
-      return fold16(a0.add(a4), a1.add(a5), a2.add(a6), a3.add(a7));
+      t = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
     }
+    t = t.add(t.rearrange(SWAP2));
+    t = t.add(t.rearrange(SWAP1));
+    return t.lane(0);
   }
 
   /** All chunk partials at 256 or 128 bits: one row at a time, each folded on its own. */
