@@ -1,6 +1,7 @@
 package dev.vmlp.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -115,8 +116,10 @@ final class Header {
     } catch (ModelFormatException e) {
       throw e;
     } catch (JsonProcessingException e) {
+      // limit violations (StreamConstraintsException) carry no location
+      JsonLocation at = e.getLocation();
       throw new ModelFormatException(file, "header", "header: not valid JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+          + (at != null ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : ""), e);
     } catch (IOException e) {
       // Jackson reads from a String here, so only its parse errors (above) can occur.
       throw new ModelFormatException(file, "header", "header: " + e.getMessage(), e);

@@ -56,6 +56,7 @@ class ModelFileRejectionTest {
 
   private ModelFormatException reject(byte[] bytes, LoadOptions options, String field, String... fragments)
       throws IOException {
+    seed(bytes);
     Path f = Files.write(tmp.resolve("bad-" + count++ + ".safetensors"), bytes);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f, options));
     String msg = e.getMessage();
@@ -71,12 +72,30 @@ class ModelFileRejectionTest {
     return e;
   }
 
+  /**
+   * With {@code -Dvmlp.fuzzSeeds=DIR}, keeps {@code bytes} in {@code DIR} (named by content) as an
+   * input of {@link ModelFilesFuzzTest}.
+   */
+  static void seed(byte[] bytes) throws IOException {
+    String dir = System.getProperty("vmlp.fuzzSeeds");
+    if (dir != null) {
+      String name;
+      try {
+        name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      Files.write(Files.createDirectories(Path.of(dir)).resolve("seed-" + name), bytes);
+    }
+  }
+
   private static String json(String singleQuoted) {
     return singleQuoted.replace('\'', '"');
   }
 
   @Test
   void theValidFileLoads() throws IOException {
+    seed(valid);
     Path f = Files.write(tmp.resolve("ok.safetensors"), valid);
     Model m = ModelFiles.load(f);
     assertEquals(SafetensorsBytes.small().weightsSha256(), m.weightsSha256());
@@ -140,6 +159,7 @@ class ModelFileRejectionTest {
     // Like the reference (test_whitespace_padded_header, test_whitespace_leading_padded_header).
     String h = header.toString();
     for (String padded : new String[] {h + "      ", "  \n\t" + h, "\r\n" + h + "\n  "}) {
+      seed(file(padded, data));
       Path f = Files.write(tmp.resolve("padded.safetensors"), file(padded, data));
       assertEquals(SafetensorsBytes.small().weightsSha256(), ModelFiles.load(f).weightsSha256());
     }
@@ -211,6 +231,9 @@ class ModelFileRejectionTest {
         "x", "too large");
     reject(file(json("{'x':{'dtype':'F32','shape':[2, 2305843009213693952],'data_offsets':[0,0]}}"), new byte[0]),
         "x", "overflows"); // 2^62 elements fit a long, 2^64 bytes do not
+    // A number too long for the parser's limits (found by the fuzz test: such errors carry no location).
+    reject(file(json("{'x':{'dtype':'F32','shape':[" + "8".repeat(100) + "],'data_offsets':[0,0]}}"), new byte[0]),
+        "header", "not valid JSON", "Number value length");
   }
 
   @Test

@@ -94,6 +94,7 @@ class ModelFilesTest {
         Model m = Model.initialize(arch, 3).withScaling(s);
         Path f = tmp.resolve(head.id() + "-" + s.kind().id() + ".safetensors");
         ModelFiles.save(m, f);
+        ModelFileRejectionTest.seed(Files.readAllBytes(f));
         Model back = ModelFiles.load(f);
         assertEquals(arch, back.architecture());
         assertEquals(s, back.scaling(), "scaling " + s); // equal bits of factor, shifts and scales
@@ -247,6 +248,7 @@ class ModelFilesTest {
     ObjectNode h = SafetensorsBytes.header(file);
     h.remove("__metadata__");
     Path f = Files.write(tmp.resolve("bare.safetensors"), SafetensorsBytes.file(h, SafetensorsBytes.data(file)));
+    ModelFileRejectionTest.seed(Files.readAllBytes(f));
 
     ModelFormatException noActivation = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
     assertEquals("vmlp.activations", noActivation.field());
