@@ -247,9 +247,12 @@ public final class ModelFiles {
    * @throws ModelFormatException naming the tensor, metadata key or section that is wrong, including
    *     when {@code options} disagree with the file's metadata or a file without metadata needs an
    *     activation that {@code options} do not give
-   * @throws IOException when the file cannot be read
+   * @throws IOException when the file cannot be read or is a folder
    */
   public static Model load(Path file, LoadOptions options) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a folder, not a model file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       return read(new Source() {

@@ -190,13 +190,15 @@ class ModelFilesTest {
   }
 
   @Test
-  void savingIntoAMissingFolderOrOverAFolderFails() throws IOException {
+  void savingIntoAMissingFolderOrOverAFolderAndLoadingAFolderFail() throws IOException {
     Model m = SafetensorsBytes.small();
     assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFiles.save(m, tmp.resolve("no/such/m.st")));
     Path dir = Files.createDirectory(tmp.resolve("d"));
     IOException e = assertThrows(IOException.class, () -> ModelFiles.save(m, dir));
     assertTrue(e.getMessage().contains("is a folder"), e.getMessage());
     assertTrue(Files.isDirectory(dir));
+    IOException load = assertThrows(IOException.class, () -> ModelFiles.load(dir));
+    assertEquals(dir + ": is a folder, not a model file", load.getMessage());
   }
 
   @Test
