@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * A trained network, immutable and safe to share between any number of threads: the architecture,
  * the parameters, the {@link InputScaling} applied to raw inputs, and free-form provenance metadata.
- * Obtain one from {@link Trainer#snapshot()}, {@link #initialize}, {@link #of}, or a model file.
+ * Obtain one from {@link Trainer#snapshot()}, {@link #initialize}, {@link #of}, or a model file
+ * ({@link dev.vmlp.io.ModelFiles#load}).
  *
  * <p>Every prediction of a row gives the same bits, alone or inside a batch, on any kernel
  * implementation and width. Methods that take a {@link Workspace} allocate nothing; the others use a
