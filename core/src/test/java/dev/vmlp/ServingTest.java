@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,9 @@ class ServingTest {
   static final int READERS = 3;
   static final int SNAPSHOTS = 150;
   static final int SAMPLES_PER_SNAPSHOT = 20;
-  static final int MAX_RECORDS = 20_000;
+  /** Predictions each reader records per snapshot (it goes on predicting without recording). */
+  static final int RECORDS_PER_SNAPSHOT = 100;
+  static final int MAX_RECORDS = (SNAPSHOTS + 1) * RECORDS_PER_SNAPSHOT;
   static TrainTest digits;
 
   @BeforeAll
@@ -58,6 +61,9 @@ class ServingTest {
     latest.set(new Published(0, published[0]));
     CountDownLatch started = new CountDownLatch(READERS);
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    // The newest snapshot a reader has predicted with: the trainer waits for it before training on, so
+    // that the readers see every snapshot however fast training is, while training runs beside them.
+    AtomicInteger seenUpTo = new AtomicInteger(-1);
     Records[] records = new Records[READERS];
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < READERS; t++) {
@@ -70,18 +76,25 @@ class ServingTest {
           float[] p = new float[10];
           int k = seed;
           int i = 0;
-          while (rec.count < MAX_RECORDS) {
+          int lastId = -1;
+          int recordedForId = 0;
+          while (true) {
             Published now = latest.get();
             int r = (k = k * 31 + 7 & 0x7fffffff) % test.size();
             float[] x = test.row(r);
             // both kinds of workspace: the caller's and the model's own per-thread one
             int c = (i++ & 1) == 0 ? now.model().predict(x, 0, ws) : now.model().predict(x);
             now.model().predictProbabilities(x, 0, p, 0, ws);
-            int n = rec.count++;
-            rec.snapshot[n] = now.id();
-            rec.row[n] = r;
-            rec.predicted[n] = c;
-            System.arraycopy(p, 0, rec.probabilities, n * 10, 10);
+            recordedForId = now.id() == lastId ? recordedForId : 0;
+            lastId = now.id();
+            if (recordedForId++ < RECORDS_PER_SNAPSHOT) {
+              int n = rec.count++;
+              rec.snapshot[n] = now.id();
+              rec.row[n] = r;
+              rec.predicted[n] = c;
+              System.arraycopy(p, 0, rec.probabilities, n * 10, 10);
+            }
+            seenUpTo.accumulateAndGet(now.id(), Math::max);
             if (now.id() == SNAPSHOTS) {
               break; // the last snapshot is out: training is over
             }
@@ -100,6 +113,11 @@ class ServingTest {
       }
       published[s] = trainer.snapshot();
       latest.set(new Published(s, published[s]));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (seenUpTo.get() < s && failure.get() == null) {
+        assertTrue(System.nanoTime() < deadline, "no reader predicted with snapshot " + s + " within 20 s");
+        Thread.yield();
+      }
     }
     for (Thread t : threads) {
       t.join(60_000);
@@ -137,7 +155,7 @@ class ServingTest {
       }
     }
     // Not vacuous: the readers saw many snapshots, and those predict differently.
-    assertTrue(seen.size() >= 5, "the readers saw only snapshots " + seen);
+    assertTrue(seen.size() >= SNAPSHOTS, "the readers saw only snapshots " + seen);
     assertTrue(checked >= 1000, "only " + checked + " predictions");
     float[] first = new float[10];
     float[] last = new float[10];
