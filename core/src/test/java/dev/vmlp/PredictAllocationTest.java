@@ -57,11 +57,14 @@ class PredictAllocationTest {
   /**
    * Asserts that once warm, a round of {@link #CALLS} calls allocates nothing.
    *
-   * <p>Known exception, reported as an aborted test rather than hidden: with the Vector API kernels
-   * under tiered compilation, {@code dev.vmlp.simd.Tiles.dots4x4} (3,048 bytecodes) fails C1's tier 3
-   * ("out of virtual registers in LIR generator") and never reaches C2, so its vector operations stay
-   * boxed (about 77 KB per prediction of this network at 512 bits; 0 with -XX:-TieredCompilation). The
-   * scalar kernels are held to 0 in every run; once the vector kernels are fixed, this abort is to go.
+   * <p>Known exception, reported as an aborted test (with the bytes per call) rather than hidden: some
+   * Vector API kernels still allocate once warm, because some of their vector operations stay boxed.
+   * Measured here: at 512 bits {@code predict} allocates nothing, but the softmax of
+   * {@code predictProbabilities} (about 1.8 KB per call) and a sigmoid network (about 0.4 KB) do; at
+   * 256 bits 240 and 512 bytes; at 128 bits about 5.8 KB per {@code predict}. (Before the tiles were
+   * made smaller, {@code Tiles.dots4x4} never reached C2 and every prediction allocated about 77 KB.)
+   * The scalar kernels are held to 0 in every run; once the vector kernels allocate nothing, this
+   * abort is to go.
    */
   static void assertNoAllocation(String what, IntConsumer call) {
     long bytes = allocatedPerRound(call);
