@@ -110,17 +110,17 @@ def upd_fwd(n):
         "    // 16 accumulators fill the registers: the gradients are re-read from L1 instead"
     acc = "\n".join(f"    FloatVector a{i} = FloatVector.zero(S);" for i in r(n))
     gv = (lambda i: f"g{i}") if in_regs else (lambda i: f"FloatVector.fromArray(S, g, o + {i} * L)")
-    upd_body = "\n".join(
-        f"        FloatVector w{i} = {gv(i)}.fma(xp, FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE));\n"
-        f"        w{i}.intoMemorySegment(w, row + {i} * VB, NATIVE);\n"
-        f"        a{i} = w{i}.fma(xn, a{i});" for i in r(n))
-    fwd_body = "\n".join(
-        f"        a{i} = FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE).fma(xn, a{i});" for i in r(n))
+    body = "\n".join(
+        f"      FloatVector w{i} = FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE);\n"
+        f"      w{i} = {gv(i)}.fma(xp, w{i}).blend(w{i}, keep);\n"
+        f"      w{i}.intoMemorySegment(w, row + {i} * VB, NATIVE);\n"
+        f"      a{i} = w{i}.fma(xn, a{i});" for i in r(n))
     out = "\n".join(f"    a{i}.add(FloatVector.fromArray(S, b, o + {i} * L)).intoArray(z, o + {i} * L);" for i in r(n))
     return f"""
   /**
    * Update with {{@code xPrev}} fused with the forward product of {{@code xNext}}, {n} vectors of columns at
-   * {{@code o}}, over all {{@code n}} rows; rows whose {{@code xPrev}} is 0 are only read.
+   * {{@code o}}, over all {{@code n}} rows; rows whose {{@code xPrev}} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
    */
   static void updFwd{n}(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {{
@@ -130,13 +130,10 @@ def upd_fwd(n):
     for (int j = 0; j < n; j++) {{
       long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      if (xpj != 0f) {{
-        FloatVector xp = FloatVector.broadcast(S, xpj);
-{upd_body}
-      }} else {{
-{fwd_body}
-      }}
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+{body}
     }}
 {out}
   }}
@@ -188,42 +185,40 @@ def upd_rows(n):
 
 def fold_lines():
     out = []
-    for p in range(8):
+    for p in range(4):
         a, b = f"t{2 * p}", f"t{2 * p + 1}"
         out.append(f"    FloatVector u{p} = lo.selectFrom({a}, {b}).add(hi.selectFrom({a}, {b}));")
     out.append("    lo = FloatVector.fromArray(S, Dots.LO4, 0);")
     out.append("    hi = FloatVector.fromArray(S, Dots.HI4, 0);")
-    for p in range(4):
+    for p in range(2):
         a, b = f"u{2 * p}", f"u{2 * p + 1}"
         out.append(f"    FloatVector v{p} = lo.selectFrom({a}, {b}).add(hi.selectFrom({a}, {b}));")
     out.append("    lo = FloatVector.fromArray(S, Dots.LO2, 0);")
     out.append("    hi = FloatVector.fromArray(S, Dots.HI2, 0);")
-    for p in range(2):
-        a, b = f"v{2 * p}", f"v{2 * p + 1}"
-        out.append(f"    FloatVector w{p} = lo.selectFrom({a}, {b}).add(hi.selectFrom({a}, {b}));")
+    out.append("    FloatVector w0 = lo.selectFrom(v0, v1).add(hi.selectFrom(v0, v1));")
     out.append("    lo = FloatVector.fromArray(S, Dots.EVEN, 0);")
     out.append("    hi = FloatVector.fromArray(S, Dots.ODD, 0);")
-    out.append("    FloatVector f = lo.selectFrom(w0, w1).add(hi.selectFrom(w0, w1));")
+    out.append("    FloatVector f = lo.selectFrom(w0, w0).add(hi.selectFrom(w0, w0));")
     return "\n".join(out)
 
 
-FOLD_ORDER = [0, 4, 2, 6, 1, 5, 3, 7, 8, 12, 10, 14, 9, 13, 11, 15]
+FOLD_ORDER = [0, 4, 2, 6, 1, 5, 3, 7]
 
 
 def store_lines():
     out = ["    int at = r * chunks + c;"]
     for lane, st in enumerate(FOLD_ORDER):
-        i, j = st // 4, st % 4
+        i, j = st // 2, st % 2
         cond = " && ".join(x for x in ([f"nr > {i}"] if i else []) + ([f"nc > {j}"] if j else []))
         stmt = f"partials[at + {i} * chunks + {j}] = f.lane({lane});" if i else f"partials[at + {j}] = f.lane({lane});"
         out.append(f"    if ({cond}) {{\n      {stmt}\n    }}" if cond else f"    {stmt}")
     return "\n".join(out)
 
 
-def dots4x4():
-    """Chunk partials of 4 rows x 4 chunks at 512 bits, folded together in registers."""
+def dots4x2():
+    """Chunk partials of 4 rows x 2 chunks at 512 bits, folded together in registers."""
     lines = []
-    for j in range(4):
+    for j in range(2):
         lines.append(f"    // chunk c + {j}")
         lines.append(f"    if ({j} < nc) {{")
         lines.append(f"      int start = (c + {j}) * len;")
@@ -247,17 +242,17 @@ def dots4x4():
             lines.append(f"        a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
         lines.append("      }")
         for i in range(4):
-            lines.append(f"      t{4 * i + j} = a{i}.add(b{i});")
+            lines.append(f"      t{2 * i + j} = a{i}.add(b{i});")
         lines.append("    }")
     body = "\n".join(lines)
-    decl = "\n".join(f"    FloatVector t{k} = FloatVector.zero(S);" for k in range(16))
+    decl = "\n".join(f"    FloatVector t{k} = FloatVector.zero(S);" for k in range(8))
     return f"""
   /**
-   * Chunk partials of rows {{@code r..r+3}} (the first {{@code nr}} real) over chunks {{@code c..c+3}} (the
-   * first {{@code nc}} real), 512 bits only: the 16 slot sets stay in registers and are folded together
-   * pairwise (the tree of {{@link Dots#fold16}}), then scattered to {{@code partials[row * chunks + chunk]}}.
+   * Chunk partials of rows {{@code r..r+3}} (the first {{@code nr}} real) over chunks {{@code c, c+1}} (the
+   * first {{@code nc}} real), 512 bits only: the 8 slot sets stay in registers and are folded together
+   * pairwise (the tree of {{@link Dots#fold16}}), then stored to {{@code partials[row * chunks + chunk]}}.
    */
-  static void dots4x4(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
+  static void dots4x2(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
       float[] partials, int chunks) {{
     // rows past the last real one read the last real row; their sums are not stored
     long row0 = (long) r * strideBytes;
@@ -266,7 +261,7 @@ def dots4x4():
     long row3 = (long) (r + Math.min(3, nr - 1)) * strideBytes;
 {decl}
 {body}
-    // the transposed fold, inline so that no vector crosses a call: lane i = set Dots.FOLD_ORDER[i]
+    // the transposed fold, inline so that no vector crosses a call: lane i = set 2 row + chunk, in FOLD8 order
     FloatVector lo = FloatVector.fromArray(S, Dots.LO8, 0);
     FloatVector hi = FloatVector.fromArray(S, Dots.HI8, 0);
 {fold_lines()}
@@ -277,7 +272,7 @@ def dots4x4():
 
 parts = [f(n) for f, ns in ((fwd, (16, 8, 4, 1)), (fwd_dense, (16, 8, 4, 1)), (upd, (16, 8, 4, 1)),
                             (upd_dense, (16, 8, 4, 1)), (upd_fwd, (16, 8, 4, 1)), (bwd, (8, 4, 1)),
-                            (upd_rows, (8, 4, 1))) for n in ns] + [dots4x4()]
+                            (upd_rows, (8, 4, 1))) for n in ns] + [dots4x2()]
 
 OUT.write_text(f"""// Generated by simd/gen/generate_tiles.py: edit the generator, not this file.
 package dev.vmlp.simd;
@@ -289,6 +284,7 @@ import static dev.vmlp.simd.VectorConstants.VB;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Register-tiled loops over a weight matrix: each keeps a fixed number of vectors (accumulators or

@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * A trained network, immutable and safe to share between any number of threads: the architecture,
  * the parameters, the {@link InputScaling} applied to raw inputs, and free-form provenance metadata.
- * Obtain one from {@link Trainer#snapshot()}, {@link #initialize}, {@link #of}, or a model file.
+ * Obtain one from {@link Trainer#snapshot()}, {@link #initialize}, {@link #of}, or a model file
+ * ({@link dev.vmlp.io.ModelFiles#load}).
  *
  * <p>Every prediction of a row gives the same bits, alone or inside a batch, on any kernel
  * implementation and width. Methods that take a {@link Workspace} allocate nothing; the others use a
@@ -23,7 +24,13 @@ public final class Model {
   private final InputScaling scaling;
   private final Map<String, String> metadata;
   private final Kernels kernels;
-  private final ThreadLocal<Workspace> local;
+
+  /**
+   * The workspaces of the methods without a workspace argument: per thread, shared by every model, the
+   * most recently used architecture first. A thread that serves a stream of snapshots of one network
+   * (see {@link Trainer#snapshot()}) so reuses one workspace instead of allocating one per snapshot.
+   */
+  private static final ThreadLocal<Workspace[]> LOCAL = ThreadLocal.withInitial(() -> new Workspace[4]);
 
   Model(Params params, InputScaling scaling, Map<String, String> metadata, Kernels kernels) {
     this.arch = params.arch;
@@ -32,7 +39,6 @@ public final class Model {
     scaling.checkWidth(arch.inputs());
     this.metadata = Map.copyOf(metadata);
     this.kernels = kernels;
-    this.local = ThreadLocal.withInitial(this::newWorkspace);
   }
 
   /** A network with random weights from {@code seed} (see {@link Trainer} for the initialisation). */
@@ -53,6 +59,16 @@ public final class Model {
       throw new IllegalArgumentException("non-finite parameter: " + bad);
     }
     return new Model(p, scaling, Map.of(), KernelProvider.get());
+  }
+
+  /**
+   * Like {@link #of}, but keeps weights and biases that are NaN or infinite, e.g. to inspect a
+   * network that diverged. Predictions of such a model may throw {@link NonFiniteException}.
+   *
+   * @throws IllegalArgumentException when a shape does not match
+   */
+  public static Model ofAllowingNonFinite(Architecture arch, List<LayerWeights> weights, InputScaling scaling) {
+    return new Model(Params.fromWeights(arch, weights), scaling, Map.of(), KernelProvider.get());
   }
 
   /** This model with other metadata (replacing all of it). */
@@ -109,9 +125,15 @@ public final class Model {
 
   // ------------------------------------------------------------------ single rows
 
-  /** The predicted class of one raw input row. @see #predict(float[], int, Workspace) */
+  /**
+   * The predicted class of one raw input row, through this thread's own workspace.
+   *
+   * @throws IllegalArgumentException when {@code x} does not have exactly {@link Architecture#inputs()} values
+   * @see #predict(float[], int, Workspace)
+   */
   public int predict(float[] x) {
-    return predict(x, 0, local.get());
+    checkRowLength(x);
+    return predict(x, 0, local());
   }
 
   /**
@@ -130,9 +152,21 @@ public final class Model {
     return Forward.argmax(logits, arch.outputs());
   }
 
-  /** Writes class probabilities (or regression outputs) of one raw row into {@code out[0..outputs)}. */
+  /**
+   * Writes class probabilities (or regression outputs) of one raw row into {@code out}, through this
+   * thread's own workspace.
+   *
+   * @param out modified; exactly {@link Architecture#outputs()} values
+   * @throws IllegalArgumentException when {@code x} or {@code out} does not have exactly the model's
+   *     number of inputs or outputs
+   */
   public void predictProbabilities(float[] x, float[] out) {
-    predictProbabilities(x, 0, out, 0, local.get());
+    checkRowLength(x);
+    if (out.length != arch.outputs()) {
+      throw new IllegalArgumentException("output array has " + out.length + " values, the model has "
+          + arch.outputs() + " outputs");
+    }
+    predictProbabilities(x, 0, out, 0, local());
   }
 
   /**
@@ -249,6 +283,30 @@ public final class Model {
 
   Kernels kernels() {
     return kernels;
+  }
+
+  /** This thread's workspace for this model's architecture (see {@link #LOCAL}). */
+  private Workspace local() {
+    Workspace[] slots = LOCAL.get();
+    for (int i = 0; i < slots.length; i++) {
+      Workspace w = slots[i];
+      if (w != null && (w.arch == arch || w.arch.equals(arch))) {
+        if (i > 0) {
+          System.arraycopy(slots, 0, slots, 1, i);
+          slots[0] = w;
+        }
+        return w;
+      }
+    }
+    System.arraycopy(slots, 0, slots, 1, slots.length - 1);
+    slots[0] = newWorkspace();
+    return slots[0];
+  }
+
+  private void checkRowLength(float[] x) {
+    if (x.length != arch.inputs()) {
+      throw new IllegalArgumentException("input has " + x.length + " values, the model expects " + arch.inputs());
+    }
   }
 
   private void forward(float[] x, int off, Workspace ws) {

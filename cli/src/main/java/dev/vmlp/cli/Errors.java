@@ -1,5 +1,6 @@
 package dev.vmlp.cli;
 
+import dev.vmlp.NonFiniteException;
 import dev.vmlp.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +44,8 @@ final class Errors {
     return e instanceof IOException
         || e instanceof UncheckedIOException
         || e instanceof IllegalArgumentException
-        || e instanceof TrainingDivergedException;
+        || e instanceof TrainingDivergedException
+        || e instanceof NonFiniteException;
   }
 
   /** A message for the user: file system errors name the file and the problem. */

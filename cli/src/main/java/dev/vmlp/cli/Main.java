@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "vmlp",
     description = "Multilayer perceptrons on the CPU, trained by per-sample SGD.",
-    subcommands = {TrainCommand.class, BenchCommand.class},
+    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
@@ -89,6 +89,7 @@ public final class Main implements Callable<Integer> {
   /** Without a subcommand: a usage error. */
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command; try 'vmlp train' or 'vmlp bench'");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing command; try 'vmlp train', 'vmlp eval', 'vmlp predict' or 'vmlp bench'");
   }
 }

@@ -5,7 +5,14 @@ import dev.vmlp.Architecture;
 import dev.vmlp.Head;
 import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
+import dev.vmlp.io.ModelFiles;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -60,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "End the output with one line of JSON describing the run.")
   boolean json;
 
+  @Option(names = "--save", paramLabel = "FILE",
+      description = "Save the trained model to FILE (safetensors; replaced atomically) for vmlp eval and predict.")
+  Path save;
+
   /** {@code auto} is {@link Trainer#AUTO_THREADS}; otherwise a positive count. */
   static final class ThreadsConverter implements ITypeConverter<Integer> {
     @Override
@@ -94,6 +105,16 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    if (save != null) {
+      // fail before training rather than after it
+      Path dir = save.toAbsolutePath().getParent();
+      if (dir == null || !Files.isDirectory(dir)) {
+        throw new NoSuchFileException(String.valueOf(dir), null, "no folder to save " + save.getFileName() + " in");
+      }
+      if (Files.isDirectory(save)) {
+        throw new FileSystemException(save.toString(), null, "is a folder; --save needs a file name");
+      }
+    }
     PrintStream out = main.out;
     DataSource.Loaded data = DataSource.load(source);
     int outputs = Math.max(data.train().outputCount(), data.test().outputCount());
@@ -114,8 +135,13 @@ final class TrainCommand implements Callable<Integer> {
       }
       seconds = (System.nanoTime() - t0) * 1e-9;
     }
+    if (save != null) {
+      Map<String, String> provenance = new LinkedHashMap<>(report.model().metadata());
+      provenance.put("dataset", data.name());
+      ModelFiles.save(report.model().withMetadata(provenance), save);
+    }
     TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activation.id(), epochs, lr, seed, threads,
-        data.train().size(), data.test().size(), seconds);
+        data.train().size(), data.test().size(), seconds, save);
     out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
     out.flush();
     return Main.EXIT_OK;

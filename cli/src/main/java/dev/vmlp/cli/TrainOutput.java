@@ -9,6 +9,7 @@ import dev.vmlp.EpochStats;
 import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
 import dev.vmlp.metrics.Evaluation;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** The text and JSON that {@code vmlp train} prints. */
@@ -20,7 +21,7 @@ final class TrainOutput {
   /** What a training run was asked to do, for the report. */
   record Run(
       String dataset, Architecture arch, String activation, int epochs, double lr, long seed, int threads,
-      long trainSamples, long testSamples, double seconds) {}
+      long trainSamples, long testSamples, double seconds, Path model) {}
 
   /** E.g. {@code epoch 3/10  loss 0.1234  train acc 96.51%  test loss 0.1021  test acc 97.49%  34,722 samples/s}. */
   static String epochLine(EpochStats s, int epochs) {
@@ -53,6 +54,9 @@ final class TrainOutput {
         rate(r.samplesPerSecond()), r.kernels(), r.sparseInputs() ? "sparse" : "dense", r.threads(),
         r.threads() == 1 ? "" : "s"));
     b.append("weights sha256 ").append(r.model().weightsSha256());
+    if (run.model() != null) {
+      b.append(System.lineSeparator()).append("saved the model to ").append(run.model());
+    }
     return b.toString();
   }
 
@@ -82,6 +86,9 @@ final class TrainOutput {
     number(o, "test_loss", t != null ? t.meanLoss() : Double.NaN);
     number(o, "seconds", run.seconds());
     o.put("weights_sha256", r.model().weightsSha256());
+    if (run.model() != null) {
+      o.put("model", run.model().toString());
+    }
     ArrayNode detail = o.putArray("epochs_detail");
     for (EpochStats s : r.epochs()) {
       ObjectNode e = detail.addObject();

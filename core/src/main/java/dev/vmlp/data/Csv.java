@@ -51,6 +51,10 @@ public final class Csv {
     public Options asRegression() {
       return new Options(labelColumn, 0, true, separator);
     }
+
+    public Options withSeparator(char sep) {
+      return new Options(labelColumn, classes, regression, sep);
+    }
   }
 
   /** Reads {@code file} with the label in the first column. */
@@ -74,32 +78,72 @@ public final class Csv {
    * @see #read(Path, Options)
    */
   public static Dataset read(InputStream stream, Path name, Options options) throws IOException {
+    Parsed p = parse(stream, name, options, true);
+    Path file = name;
+    String datasetName = file.getFileName().toString();
+    if (options.regression()) {
+      return Dataset.ofTargets(datasetName, p.features, p.width - 1, p.labels, 1);
+    }
+    int[] classIdx = new int[p.labels.length];
+    int maxLabel = 0;
+    for (int i = 0; i < p.labels.length; i++) {
+      classIdx[i] = (int) p.labels[i]; // checked by checkLabel
+      maxLabel = Math.max(maxLabel, classIdx[i]);
+    }
+    int classes = options.classes() > 0 ? options.classes() : Math.max(2, maxLabel + 1);
+    return Dataset.ofClasses(datasetName, p.features, p.width - 1, classIdx, classes);
+  }
+
+  /**
+   * Reads rows of numbers without a label column (plain or gzip), e.g. inputs to predict: every
+   * column is a feature. A first line that does not parse as numbers is taken as a header.
+   *
+   * @return one array per data row, all of the same length
+   * @throws DataFormatException for an empty file, a line with another number of columns, or a value
+   *     that is not a finite number
+   */
+  public static float[][] readRows(Path file, char separator) throws IOException {
+    Parsed p = parse(Compressed.open(file), file, Options.defaults().withSeparator(separator), false);
+    float[][] rows = new float[p.rows][];
+    for (int r = 0; r < rows.length; r++) {
+      rows[r] = Arrays.copyOfRange(p.features, r * p.width, (r + 1) * p.width);
+    }
+    return rows;
+  }
+
+  /** Parsed values: {@code rows} lines of {@code width} columns, the label column (if any) apart. */
+  private record Parsed(float[] features, float[] labels, int width, int rows) {}
+
+  private static Parsed parse(InputStream stream, Path name, Options options, boolean labelled) throws IOException {
     Path file = name;
     CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(options.separator());
     FloatList features = new FloatList();
     FloatList labels = new FloatList();
     int width = -1;
     int labelCol = -1;
+    int rows = 0;
     long line = 0;
     try (InputStream in = Compressed.wrap(stream, file);
-        MappingIterator<String[]> rows = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
+        MappingIterator<String[]> it = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
       // the location before a row is its first line; after it, the next line (or the same one at the end of input)
-      for (line = rows.getCurrentLocation().getLineNr(); rows.hasNextValue();
-          line = rows.getCurrentLocation().getLineNr()) {
-        String[] row = rows.nextValue();
+      for (line = it.getCurrentLocation().getLineNr(); it.hasNextValue();
+          line = it.getCurrentLocation().getLineNr()) {
+        String[] row = it.nextValue();
         if (row.length == 1 && row[0].isBlank()) {
           continue;
         }
         if (width < 0) {
-          if (row.length < 2) {
+          if (labelled && row.length < 2) {
             throw new DataFormatException(file, "line " + line + " has " + row.length
                 + " column; a label and at least one feature are needed");
           }
           width = row.length;
-          labelCol = options.labelColumn() >= 0 ? options.labelColumn() : width + options.labelColumn();
-          if (labelCol < 0 || labelCol >= width) {
-            throw new DataFormatException(file, "label column " + options.labelColumn() + " does not exist: lines have "
-                + width + " columns");
+          if (labelled) {
+            labelCol = options.labelColumn() >= 0 ? options.labelColumn() : width + options.labelColumn();
+            if (labelCol < 0 || labelCol >= width) {
+              throw new DataFormatException(file, "label column " + options.labelColumn()
+                  + " does not exist: lines have " + width + " columns");
+            }
           }
           if (!allNumeric(row)) {
             continue; // header
@@ -119,6 +163,7 @@ public final class Csv {
             features.add(v);
           }
         }
+        rows++;
       }
     } catch (JsonProcessingException e) {
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
@@ -127,22 +172,10 @@ public final class Csv {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    if (labels.size == 0) {
+    if (rows == 0) {
       throw new DataFormatException(file, "holds no data rows");
     }
-    String datasetName = file.getFileName().toString();
-    float[] f = features.toArray();
-    if (options.regression()) {
-      return Dataset.ofTargets(datasetName, f, width - 1, labels.toArray(), 1);
-    }
-    int[] classIdx = new int[labels.size];
-    int maxLabel = 0;
-    for (int i = 0; i < labels.size; i++) {
-      classIdx[i] = (int) labels.data[i]; // checked by checkLabel
-      maxLabel = Math.max(maxLabel, classIdx[i]);
-    }
-    int classes = options.classes() > 0 ? options.classes() : Math.max(2, maxLabel + 1);
-    return Dataset.ofClasses(datasetName, f, width - 1, classIdx, classes);
+    return new Parsed(features.toArray(), labels.toArray(), width, rows);
   }
 
   /** A label must be a class index, below {@code classes} when that is given (positive). */

@@ -8,6 +8,7 @@ import static dev.vmlp.simd.VectorConstants.VB;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Register-tiled loops over a weight matrix: each keeps a fixed number of vectors (accumulators or
@@ -502,7 +503,8 @@ final class Tiles {
 
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 16 vectors of columns at
-   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
    */
   static void updFwd16(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -527,75 +529,73 @@ final class Tiles {
     for (int j = 0; j < n; j++) {
       long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      if (xpj != 0f) {
-        FloatVector xp = FloatVector.broadcast(S, xpj);
-        FloatVector w0 = FloatVector.fromArray(S, g, o + 0 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
-        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-        a0 = w0.fma(xn, a0);
-        FloatVector w1 = FloatVector.fromArray(S, g, o + 1 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE));
-        w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
-        a1 = w1.fma(xn, a1);
-        FloatVector w2 = FloatVector.fromArray(S, g, o + 2 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE));
-        w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
-        a2 = w2.fma(xn, a2);
-        FloatVector w3 = FloatVector.fromArray(S, g, o + 3 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE));
-        w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
-        a3 = w3.fma(xn, a3);
-        FloatVector w4 = FloatVector.fromArray(S, g, o + 4 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE));
-        w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
-        a4 = w4.fma(xn, a4);
-        FloatVector w5 = FloatVector.fromArray(S, g, o + 5 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE));
-        w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
-        a5 = w5.fma(xn, a5);
-        FloatVector w6 = FloatVector.fromArray(S, g, o + 6 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE));
-        w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
-        a6 = w6.fma(xn, a6);
-        FloatVector w7 = FloatVector.fromArray(S, g, o + 7 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE));
-        w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
-        a7 = w7.fma(xn, a7);
-        FloatVector w8 = FloatVector.fromArray(S, g, o + 8 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE));
-        w8.intoMemorySegment(w, row + 8 * VB, NATIVE);
-        a8 = w8.fma(xn, a8);
-        FloatVector w9 = FloatVector.fromArray(S, g, o + 9 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE));
-        w9.intoMemorySegment(w, row + 9 * VB, NATIVE);
-        a9 = w9.fma(xn, a9);
-        FloatVector w10 = FloatVector.fromArray(S, g, o + 10 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE));
-        w10.intoMemorySegment(w, row + 10 * VB, NATIVE);
-        a10 = w10.fma(xn, a10);
-        FloatVector w11 = FloatVector.fromArray(S, g, o + 11 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE));
-        w11.intoMemorySegment(w, row + 11 * VB, NATIVE);
-        a11 = w11.fma(xn, a11);
-        FloatVector w12 = FloatVector.fromArray(S, g, o + 12 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE));
-        w12.intoMemorySegment(w, row + 12 * VB, NATIVE);
-        a12 = w12.fma(xn, a12);
-        FloatVector w13 = FloatVector.fromArray(S, g, o + 13 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE));
-        w13.intoMemorySegment(w, row + 13 * VB, NATIVE);
-        a13 = w13.fma(xn, a13);
-        FloatVector w14 = FloatVector.fromArray(S, g, o + 14 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE));
-        w14.intoMemorySegment(w, row + 14 * VB, NATIVE);
-        a14 = w14.fma(xn, a14);
-        FloatVector w15 = FloatVector.fromArray(S, g, o + 15 * L).fma(xp, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE));
-        w15.intoMemorySegment(w, row + 15 * VB, NATIVE);
-        a15 = w15.fma(xn, a15);
-      } else {
-        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xn, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xn, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xn, a3);
-        a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xn, a4);
-        a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xn, a5);
-        a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xn, a6);
-        a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xn, a7);
-        a8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE).fma(xn, a8);
-        a9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE).fma(xn, a9);
-        a10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE).fma(xn, a10);
-        a11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE).fma(xn, a11);
-        a12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE).fma(xn, a12);
-        a13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE).fma(xn, a13);
-        a14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE).fma(xn, a14);
-        a15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE).fma(xn, a15);
-      }
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      w0 = FloatVector.fromArray(S, g, o + 0 * L).fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      w1 = FloatVector.fromArray(S, g, o + 1 * L).fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      w2 = FloatVector.fromArray(S, g, o + 2 * L).fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      w3 = FloatVector.fromArray(S, g, o + 3 * L).fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE);
+      w4 = FloatVector.fromArray(S, g, o + 4 * L).fma(xp, w4).blend(w4, keep);
+      w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
+      a4 = w4.fma(xn, a4);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE);
+      w5 = FloatVector.fromArray(S, g, o + 5 * L).fma(xp, w5).blend(w5, keep);
+      w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
+      a5 = w5.fma(xn, a5);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE);
+      w6 = FloatVector.fromArray(S, g, o + 6 * L).fma(xp, w6).blend(w6, keep);
+      w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
+      a6 = w6.fma(xn, a6);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE);
+      w7 = FloatVector.fromArray(S, g, o + 7 * L).fma(xp, w7).blend(w7, keep);
+      w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
+      a7 = w7.fma(xn, a7);
+      FloatVector w8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE);
+      w8 = FloatVector.fromArray(S, g, o + 8 * L).fma(xp, w8).blend(w8, keep);
+      w8.intoMemorySegment(w, row + 8 * VB, NATIVE);
+      a8 = w8.fma(xn, a8);
+      FloatVector w9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE);
+      w9 = FloatVector.fromArray(S, g, o + 9 * L).fma(xp, w9).blend(w9, keep);
+      w9.intoMemorySegment(w, row + 9 * VB, NATIVE);
+      a9 = w9.fma(xn, a9);
+      FloatVector w10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE);
+      w10 = FloatVector.fromArray(S, g, o + 10 * L).fma(xp, w10).blend(w10, keep);
+      w10.intoMemorySegment(w, row + 10 * VB, NATIVE);
+      a10 = w10.fma(xn, a10);
+      FloatVector w11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE);
+      w11 = FloatVector.fromArray(S, g, o + 11 * L).fma(xp, w11).blend(w11, keep);
+      w11.intoMemorySegment(w, row + 11 * VB, NATIVE);
+      a11 = w11.fma(xn, a11);
+      FloatVector w12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE);
+      w12 = FloatVector.fromArray(S, g, o + 12 * L).fma(xp, w12).blend(w12, keep);
+      w12.intoMemorySegment(w, row + 12 * VB, NATIVE);
+      a12 = w12.fma(xn, a12);
+      FloatVector w13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE);
+      w13 = FloatVector.fromArray(S, g, o + 13 * L).fma(xp, w13).blend(w13, keep);
+      w13.intoMemorySegment(w, row + 13 * VB, NATIVE);
+      a13 = w13.fma(xn, a13);
+      FloatVector w14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE);
+      w14 = FloatVector.fromArray(S, g, o + 14 * L).fma(xp, w14).blend(w14, keep);
+      w14.intoMemorySegment(w, row + 14 * VB, NATIVE);
+      a14 = w14.fma(xn, a14);
+      FloatVector w15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE);
+      w15 = FloatVector.fromArray(S, g, o + 15 * L).fma(xp, w15).blend(w15, keep);
+      w15.intoMemorySegment(w, row + 15 * VB, NATIVE);
+      a15 = w15.fma(xn, a15);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -617,7 +617,8 @@ final class Tiles {
 
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 8 vectors of columns at
-   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
    */
   static void updFwd8(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -641,43 +642,41 @@ final class Tiles {
     for (int j = 0; j < n; j++) {
       long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      if (xpj != 0f) {
-        FloatVector xp = FloatVector.broadcast(S, xpj);
-        FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
-        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-        a0 = w0.fma(xn, a0);
-        FloatVector w1 = g1.fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE));
-        w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
-        a1 = w1.fma(xn, a1);
-        FloatVector w2 = g2.fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE));
-        w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
-        a2 = w2.fma(xn, a2);
-        FloatVector w3 = g3.fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE));
-        w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
-        a3 = w3.fma(xn, a3);
-        FloatVector w4 = g4.fma(xp, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE));
-        w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
-        a4 = w4.fma(xn, a4);
-        FloatVector w5 = g5.fma(xp, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE));
-        w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
-        a5 = w5.fma(xn, a5);
-        FloatVector w6 = g6.fma(xp, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE));
-        w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
-        a6 = w6.fma(xn, a6);
-        FloatVector w7 = g7.fma(xp, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE));
-        w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
-        a7 = w7.fma(xn, a7);
-      } else {
-        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xn, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xn, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xn, a3);
-        a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xn, a4);
-        a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xn, a5);
-        a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xn, a6);
-        a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xn, a7);
-      }
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      w1 = g1.fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      w2 = g2.fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      w3 = g3.fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE);
+      w4 = g4.fma(xp, w4).blend(w4, keep);
+      w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
+      a4 = w4.fma(xn, a4);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE);
+      w5 = g5.fma(xp, w5).blend(w5, keep);
+      w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
+      a5 = w5.fma(xn, a5);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE);
+      w6 = g6.fma(xp, w6).blend(w6, keep);
+      w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
+      a6 = w6.fma(xn, a6);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE);
+      w7 = g7.fma(xp, w7).blend(w7, keep);
+      w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
+      a7 = w7.fma(xn, a7);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -691,7 +690,8 @@ final class Tiles {
 
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 4 vectors of columns at
-   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
    */
   static void updFwd4(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -707,27 +707,25 @@ final class Tiles {
     for (int j = 0; j < n; j++) {
       long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      if (xpj != 0f) {
-        FloatVector xp = FloatVector.broadcast(S, xpj);
-        FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
-        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-        a0 = w0.fma(xn, a0);
-        FloatVector w1 = g1.fma(xp, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE));
-        w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
-        a1 = w1.fma(xn, a1);
-        FloatVector w2 = g2.fma(xp, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE));
-        w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
-        a2 = w2.fma(xn, a2);
-        FloatVector w3 = g3.fma(xp, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE));
-        w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
-        a3 = w3.fma(xn, a3);
-      } else {
-        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xn, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xn, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xn, a3);
-      }
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      w1 = g1.fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      w2 = g2.fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      w3 = g3.fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -737,7 +735,8 @@ final class Tiles {
 
   /**
    * Update with {@code xPrev} fused with the forward product of {@code xNext}, 1 vectors of columns at
-   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 are only read.
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
    */
   static void updFwd1(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
       int nextOff, int n, float[] b, float[] z, int o) {
@@ -747,15 +746,13 @@ final class Tiles {
     for (int j = 0; j < n; j++) {
       long row = j * strideBytes + col;
       float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      if (xpj != 0f) {
-        FloatVector xp = FloatVector.broadcast(S, xpj);
-        FloatVector w0 = g0.fma(xp, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE));
-        w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
-        a0 = w0.fma(xn, a0);
-      } else {
-        a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xn, a0);
-      }
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      a0 = w0.fma(xn, a0);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
@@ -919,11 +916,11 @@ final class Tiles {
   }
 
   /**
-   * Chunk partials of rows {@code r..r+3} (the first {@code nr} real) over chunks {@code c..c+3} (the
-   * first {@code nc} real), 512 bits only: the 16 slot sets stay in registers and are folded together
-   * pairwise (the tree of {@link Dots#fold16}), then scattered to {@code partials[row * chunks + chunk]}.
+   * Chunk partials of rows {@code r..r+3} (the first {@code nr} real) over chunks {@code c, c+1} (the
+   * first {@code nc} real), 512 bits only: the 8 slot sets stay in registers and are folded together
+   * pairwise (the tree of {@link Dots#fold16}), then stored to {@code partials[row * chunks + chunk]}.
    */
-  static void dots4x4(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
+  static void dots4x2(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
       float[] partials, int chunks) {
     // rows past the last real one read the last real row; their sums are not stored
     long row0 = (long) r * strideBytes;
@@ -938,14 +935,6 @@ final class Tiles {
     FloatVector t5 = FloatVector.zero(S);
     FloatVector t6 = FloatVector.zero(S);
     FloatVector t7 = FloatVector.zero(S);
-    FloatVector t8 = FloatVector.zero(S);
-    FloatVector t9 = FloatVector.zero(S);
-    FloatVector t10 = FloatVector.zero(S);
-    FloatVector t11 = FloatVector.zero(S);
-    FloatVector t12 = FloatVector.zero(S);
-    FloatVector t13 = FloatVector.zero(S);
-    FloatVector t14 = FloatVector.zero(S);
-    FloatVector t15 = FloatVector.zero(S);
     // chunk c + 0
     if (0 < nc) {
       int start = (c + 0) * len;
@@ -981,9 +970,9 @@ final class Tiles {
         a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
       }
       t0 = a0.add(b0);
-      t4 = a1.add(b1);
-      t8 = a2.add(b2);
-      t12 = a3.add(b3);
+      t2 = a1.add(b1);
+      t4 = a2.add(b2);
+      t6 = a3.add(b3);
     }
     // chunk c + 1
     if (1 < nc) {
@@ -1020,158 +1009,49 @@ final class Tiles {
         a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
       }
       t1 = a0.add(b0);
-      t5 = a1.add(b1);
-      t9 = a2.add(b2);
-      t13 = a3.add(b3);
+      t3 = a1.add(b1);
+      t5 = a2.add(b2);
+      t7 = a3.add(b3);
     }
-    // chunk c + 2
-    if (2 < nc) {
-      int start = (c + 2) * len;
-      int end = Math.min(start + len, n);
-      FloatVector a0 = FloatVector.zero(S);
-      FloatVector b0 = a0;
-      FloatVector a1 = FloatVector.zero(S);
-      FloatVector b1 = a1;
-      FloatVector a2 = FloatVector.zero(S);
-      FloatVector b2 = a2;
-      FloatVector a3 = FloatVector.zero(S);
-      FloatVector b3 = a3;
-      int k = start;
-      for (; k + 32 <= end; k += 32) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
-        long off = (long) k * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
-      }
-      if (k < end) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        long off = (long) k * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-      }
-      t2 = a0.add(b0);
-      t6 = a1.add(b1);
-      t10 = a2.add(b2);
-      t14 = a3.add(b3);
-    }
-    // chunk c + 3
-    if (3 < nc) {
-      int start = (c + 3) * len;
-      int end = Math.min(start + len, n);
-      FloatVector a0 = FloatVector.zero(S);
-      FloatVector b0 = a0;
-      FloatVector a1 = FloatVector.zero(S);
-      FloatVector b1 = a1;
-      FloatVector a2 = FloatVector.zero(S);
-      FloatVector b2 = a2;
-      FloatVector a3 = FloatVector.zero(S);
-      FloatVector b3 = a3;
-      int k = start;
-      for (; k + 32 <= end; k += 32) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
-        long off = (long) k * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
-      }
-      if (k < end) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        long off = (long) k * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-      }
-      t3 = a0.add(b0);
-      t7 = a1.add(b1);
-      t11 = a2.add(b2);
-      t15 = a3.add(b3);
-    }
-    // the transposed fold, inline so that no vector crosses a call: lane i = set Dots.FOLD_ORDER[i]
+    // the transposed fold, inline so that no vector crosses a call: lane i = set 2 row + chunk, in FOLD8 order
     FloatVector lo = FloatVector.fromArray(S, Dots.LO8, 0);
     FloatVector hi = FloatVector.fromArray(S, Dots.HI8, 0);
     FloatVector u0 = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
     FloatVector u1 = lo.selectFrom(t2, t3).add(hi.selectFrom(t2, t3));
     FloatVector u2 = lo.selectFrom(t4, t5).add(hi.selectFrom(t4, t5));
     FloatVector u3 = lo.selectFrom(t6, t7).add(hi.selectFrom(t6, t7));
-    FloatVector u4 = lo.selectFrom(t8, t9).add(hi.selectFrom(t8, t9));
-    FloatVector u5 = lo.selectFrom(t10, t11).add(hi.selectFrom(t10, t11));
-    FloatVector u6 = lo.selectFrom(t12, t13).add(hi.selectFrom(t12, t13));
-    FloatVector u7 = lo.selectFrom(t14, t15).add(hi.selectFrom(t14, t15));
     lo = FloatVector.fromArray(S, Dots.LO4, 0);
     hi = FloatVector.fromArray(S, Dots.HI4, 0);
     FloatVector v0 = lo.selectFrom(u0, u1).add(hi.selectFrom(u0, u1));
     FloatVector v1 = lo.selectFrom(u2, u3).add(hi.selectFrom(u2, u3));
-    FloatVector v2 = lo.selectFrom(u4, u5).add(hi.selectFrom(u4, u5));
-    FloatVector v3 = lo.selectFrom(u6, u7).add(hi.selectFrom(u6, u7));
     lo = FloatVector.fromArray(S, Dots.LO2, 0);
     hi = FloatVector.fromArray(S, Dots.HI2, 0);
     FloatVector w0 = lo.selectFrom(v0, v1).add(hi.selectFrom(v0, v1));
-    FloatVector w1 = lo.selectFrom(v2, v3).add(hi.selectFrom(v2, v3));
     lo = FloatVector.fromArray(S, Dots.EVEN, 0);
     hi = FloatVector.fromArray(S, Dots.ODD, 0);
-    FloatVector f = lo.selectFrom(w0, w1).add(hi.selectFrom(w0, w1));
+    FloatVector f = lo.selectFrom(w0, w0).add(hi.selectFrom(w0, w0));
     int at = r * chunks + c;
     partials[at + 0] = f.lane(0);
+    if (nr > 2) {
+      partials[at + 2 * chunks + 0] = f.lane(1);
+    }
     if (nr > 1) {
-      partials[at + 1 * chunks + 0] = f.lane(1);
+      partials[at + 1 * chunks + 0] = f.lane(2);
     }
-    if (nc > 2) {
-      partials[at + 2] = f.lane(2);
-    }
-    if (nr > 1 && nc > 2) {
-      partials[at + 1 * chunks + 2] = f.lane(3);
+    if (nr > 3) {
+      partials[at + 3 * chunks + 0] = f.lane(3);
     }
     if (nc > 1) {
       partials[at + 1] = f.lane(4);
     }
-    if (nr > 1 && nc > 1) {
-      partials[at + 1 * chunks + 1] = f.lane(5);
-    }
-    if (nc > 3) {
-      partials[at + 3] = f.lane(6);
-    }
-    if (nr > 1 && nc > 3) {
-      partials[at + 1 * chunks + 3] = f.lane(7);
-    }
-    if (nr > 2) {
-      partials[at + 2 * chunks + 0] = f.lane(8);
-    }
-    if (nr > 3) {
-      partials[at + 3 * chunks + 0] = f.lane(9);
-    }
-    if (nr > 2 && nc > 2) {
-      partials[at + 2 * chunks + 2] = f.lane(10);
-    }
-    if (nr > 3 && nc > 2) {
-      partials[at + 3 * chunks + 2] = f.lane(11);
-    }
     if (nr > 2 && nc > 1) {
-      partials[at + 2 * chunks + 1] = f.lane(12);
+      partials[at + 2 * chunks + 1] = f.lane(5);
+    }
+    if (nr > 1 && nc > 1) {
+      partials[at + 1 * chunks + 1] = f.lane(6);
     }
     if (nr > 3 && nc > 1) {
-      partials[at + 3 * chunks + 1] = f.lane(13);
-    }
-    if (nr > 2 && nc > 3) {
-      partials[at + 2 * chunks + 3] = f.lane(14);
-    }
-    if (nr > 3 && nc > 3) {
-      partials[at + 3 * chunks + 3] = f.lane(15);
+      partials[at + 3 * chunks + 1] = f.lane(7);
     }
   }
 }

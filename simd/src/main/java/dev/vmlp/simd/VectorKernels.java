@@ -238,14 +238,12 @@ public final class VectorKernels implements Kernels {
         }
       }
       case SIGMOID -> {
-        for (; i < bound; i += L) {
-          VMath.sigmoid(FloatVector.fromArray(S, z, i)).intoArray(o, i);
-        }
+        Elementwise.sigmoid(z, o, i, bound);
+        i = bound;
       }
       case TANH -> {
-        for (; i < bound; i += L) {
-          VMath.tanh(FloatVector.fromArray(S, z, i)).intoArray(o, i);
-        }
+        Elementwise.tanh(z, o, i, bound);
+        i = bound;
       }
     }
     // the scalar reference gives the same bits for the last few
@@ -290,75 +288,22 @@ public final class VectorKernels implements Kernels {
     dev.vmlp.internal.kernel.ScalarKernels.INSTANCE.activationGradient(a, z, o, delta, s, i, to);
   }
 
+  /** Per-thread {@code [max, sum]} of the last softmax: the kernels return scalars through it. */
+  private static final ThreadLocal<float[]> MAX_SUM = ThreadLocal.withInitial(() -> new float[2]);
+
   @Override
   public double softmax(float[] z, int n, int label, float[] p, float[] s) {
+    float[] maxSum = MAX_SUM.get();
     if (n <= L) {
-      return softmaxOneVector(z, n, label, p, s);
-    }
-    // max: exact whatever the order (Math.max semantics, NaN wins)
-    FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    for (int i = 0; i < n; i += L) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      mv = mv.max(FloatVector.fromArray(S, z, i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
-    }
-    float max = mv.reduceLanes(VectorOperators.MAX);
-    // e = exp(z - max) into p; 16 slots, slot i mod 16 in order of i
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = s0;
-    FloatVector s2 = s0;
-    FloatVector s3 = s0;
-    for (int i = 0; i < n; i += 16) {
-      for (int q = 0; q < PER16; q++) {
-        int at = i + q * L;
-        VectorMask<Float> m = S.indexInRange(at, n);
-        FloatVector e = VMath.expNonPositive(
-            FloatVector.fromArray(S, z, at, m).blend(Float.NEGATIVE_INFINITY, m.not()).sub(max));
-        e.intoArray(p, at, m);
-        switch (q) {
-          case 0 -> s0 = s0.add(e);
-          case 1 -> s1 = s1.add(e);
-          case 2 -> s2 = s2.add(e);
-          default -> s3 = s3.add(e);
-        }
-      }
-    }
-    float sum = Dots.fold16(s0, s1, s2, s3);
-    for (int i = 0; i < n; i += L) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector q = FloatVector.fromArray(S, p, i, m).div(sum);
-      q.intoArray(p, i, m);
-      if (s != null) {
-        q.intoArray(s, i, m);
-      }
+      Elementwise.softmaxOneVector(z, n, p, s, maxSum);
+    } else {
+      Elementwise.softmaxAny(z, n, p, s, maxSum);
     }
     if (s != null && label >= 0) {
       s[label] = p[label] - 1f;
     }
-    return loss(z, label, max, sum);
-  }
-
-  /** The common case of at most one vector of classes: one masked load, no loops. */
-  private static double softmaxOneVector(float[] z, int n, int label, float[] p, float[] s) {
-    VectorMask<Float> m = S.indexInRange(0, n);
-    FloatVector v = FloatVector.fromArray(S, z, 0, m).blend(Float.NEGATIVE_INFINITY, m.not());
-    float max = v.reduceLanes(VectorOperators.MAX);
-    FloatVector e = VMath.expNonPositive(v.sub(max));
-    // one class per slot: the slots are the lanes, padded with +0
-    FloatVector zero = FloatVector.zero(S);
-    float sum = Dots.fold16(e, zero, zero, zero);
-    FloatVector q = e.div(sum);
-    q.intoArray(p, 0, m);
-    if (s != null) {
-      q.intoArray(s, 0, m);
-      if (label >= 0) {
-        s[label] = p[label] - 1f;
-      }
-    }
-    return loss(z, label, max, sum);
-  }
-
-  private static double loss(float[] z, int label, float max, float sum) {
-    double logSum = StrictMath.log(sum);
+    double logSum = StrictMath.log(maxSum[1]);
+    float max = maxSum[0];
     return label >= 0 ? ((double) max - (double) z[label]) + logSum : (double) max + logSum;
   }
 }

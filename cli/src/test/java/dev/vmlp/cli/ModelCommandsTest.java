@@ -1,0 +1,259 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmlp.Dataset;
+import dev.vmlp.Model;
+import dev.vmlp.data.Digits;
+import dev.vmlp.io.ModelFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vmlp train --save}, {@code vmlp eval} and {@code vmlp predict}, with good and bad model files. */
+class ModelCommandsTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path dir;
+
+  static Path model;
+  static JsonNode trained;
+  static Dataset test;
+
+  @BeforeAll
+  static void trainOnce() {
+    model = dir.resolve("digits.safetensors");
+    trained = CliRun.of("train", "--epochs", "2", "--hidden", "32", "--save", model.toString(), "--json").json();
+    test = Digits.load().test();
+  }
+
+  @Test
+  void trainSavesTheModelAndSaysWhere() throws IOException {
+    assertEquals(model.toString(), trained.path("model").asText());
+    Model m = ModelFiles.load(model);
+    assertEquals(trained.path("weights_sha256").asText(), m.weightsSha256());
+    assertEquals("64-32(relu)-10(softmax)", m.architecture().toString());
+    assertEquals("digits", m.metadata().get("dataset"));
+    assertEquals("42", m.metadata().get("seed"));
+    assertEquals("2", m.metadata().get("epochs"));
+
+    Path other = dir.resolve("human.safetensors");
+    CliRun run = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--save", other.toString());
+    assertEquals(0, run.exit(), run::describe);
+    assertTrue(run.outLines().contains("saved the model to " + other), run::describe);
+    assertTrue(Files.size(other) > 64 * 8 * 4);
+  }
+
+  @Test
+  void evalOnTheDigitsGivesTheTestFiguresOfTraining() {
+    JsonNode e = CliRun.of("eval", "--model", model.toString(), "--json").json();
+    assertEquals(model.toString(), e.path("model").asText());
+    assertEquals("64-32(relu)-10(softmax)", e.path("architecture").asText());
+    assertEquals(359, e.path("samples").asLong());
+    // the same model on the same test split, with the same kernels: the same numbers
+    assertEquals(trained.path("test_accuracy").asDouble(), e.path("accuracy").asDouble());
+    assertEquals(trained.path("test_loss").asDouble(), e.path("loss").asDouble());
+    JsonNode cm = e.path("confusion_matrix");
+    assertEquals(10, cm.size());
+    long total = 0;
+    long diagonal = 0;
+    for (int t = 0; t < 10; t++) {
+      assertEquals(10, cm.get(t).size());
+      for (int p = 0; p < 10; p++) {
+        total += cm.get(t).get(p).asLong();
+      }
+      diagonal += cm.get(t).get(t).asLong();
+    }
+    assertEquals(359, total);
+    assertEquals(e.path("accuracy").asDouble(), diagonal / 359.0, 1e-12);
+  }
+
+  @Test
+  void evalPrintsAccuracyLossAndTheConfusionMatrix() {
+    CliRun run = CliRun.of("eval", "--model", model.toString(), "--dataset", "digits");
+    assertEquals(0, run.exit(), run::describe);
+    List<String> lines = run.outLines();
+    assertTrue(lines.get(0).startsWith("evaluated 64-32(relu)-10(softmax) (" + model + ") on digits/test, 359 samples"),
+        run::describe);
+    assertTrue(lines.get(1).matches("accuracy \\d+\\.\\d\\d%  loss \\d+\\.\\d{4}"), run::describe);
+    assertTrue(lines.get(2).contains("predicted"), run::describe);
+    assertEquals(2 + 2 + 10, lines.size(), run::describe); // two header lines and one row per class
+  }
+
+  @Test
+  void evalOnACsvFile() throws IOException {
+    Path csv = digitsCsv(dir.resolve("labelled.csv"), true);
+    JsonNode e = CliRun.of("eval", "--model", model.toString(), "--test", csv.toString(), "--label-column", "-1",
+        "--json").json();
+    assertEquals("labelled.csv", e.path("dataset").asText());
+    assertEquals(359, e.path("samples").asLong());
+    assertEquals(trained.path("test_accuracy").asDouble(), e.path("accuracy").asDouble());
+  }
+
+  @Test
+  void predictCsvRowsAsTextAndJson() throws IOException {
+    Model m = ModelFiles.load(model);
+    Path csv = digitsCsv(dir.resolve("features.csv"), false);
+    CliRun text = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString());
+    assertEquals(0, text.exit(), text::describe);
+    CliRun json = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--json");
+    assertEquals(0, json.exit(), json::describe);
+    List<String> lines = text.outLines();
+    List<String> objects = json.outLines();
+    assertEquals(test.size(), lines.size(), text::describe);
+    assertEquals(test.size(), objects.size(), json::describe);
+    float[] p = new float[10];
+    for (int i = 0; i < test.size(); i++) {
+      int c = m.predict(test.row(i));
+      m.predictProbabilities(test.row(i), p);
+      assertEquals(String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]), lines.get(i));
+      JsonNode o = JSON.readTree(objects.get(i));
+      assertEquals(List.of("row", "class", "probability"), names(o));
+      assertEquals(i, o.path("row").asInt());
+      assertEquals(c, o.path("class").asInt());
+      assertEquals(p[c], (float) o.path("probability").asDouble());
+    }
+  }
+
+  @Test
+  void predictSkipsALabelColumnWhenToldWhich() throws IOException {
+    Path csv = digitsCsv(dir.resolve("with-label.csv"), true);
+    CliRun unsaid = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString());
+    unsaid.assertError(1, "rows have 65 columns, the model takes 64 inputs; if one column is a label");
+    CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--label-column", "-1");
+    assertEquals(0, run.exit(), run::describe);
+    Path plain = digitsCsv(dir.resolve("plain.csv"), false);
+    assertEquals(CliRun.of("predict", "--model", model.toString(), "--input", plain.toString()).out(), run.out());
+  }
+
+  @Test
+  void mnistFolderTrainEvalAndPredictImages() throws IOException {
+    Path data = MnistFiles.write(dir.resolve("mnist"), 300, 40, 5);
+    Path m = dir.resolve("mnist.safetensors");
+    JsonNode t = CliRun.of("train", "--data", data.toString(), "--epochs", "3", "--hidden", "16", "--save",
+        m.toString(), "--json").json();
+    JsonNode e = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--json").json();
+    assertEquals(40, e.path("samples").asLong());
+    assertEquals(t.path("test_accuracy").asDouble(), e.path("accuracy").asDouble());
+    CliRun images = CliRun.of("predict", "--model", m.toString(), "--input",
+        data.resolve("t10k-images-idx3-ubyte").toString(), "--json");
+    assertEquals(0, images.exit(), images::describe);
+    assertEquals(40, images.outLines().size());
+    CliRun gz = CliRun.of("predict", "--model", m.toString(), "--input",
+        data.resolve("train-images-idx3-ubyte.gz").toString());
+    assertEquals(0, gz.exit(), gz::describe);
+    assertEquals(300, gz.outLines().size());
+    CliRun wrongSize = CliRun.of("predict", "--model", model.toString(), "--input",
+        data.resolve("t10k-images-idx3-ubyte").toString());
+    wrongSize.assertError(1, "images are 28x28 = 784 values, the model takes 64 inputs");
+  }
+
+  @Test
+  void aFileWithoutMetadataNeedsAndTakesTheActivation() throws IOException {
+    Path bare = stripMetadata(model, dir.resolve("bare.safetensors"));
+    CliRun.of("eval", "--model", bare.toString()).assertError(1, "--activation");
+    JsonNode e = CliRun.of("eval", "--model", bare.toString(), "--activation", "relu", "--head", "softmax",
+        "--json").json();
+    // without its scaling (÷16), the raw digits give other numbers, but the file loads and runs
+    assertEquals(359, e.path("samples").asLong());
+    CliRun p = CliRun.of("predict", "--model", bare.toString(), "--activation", "relu",
+        "--input", digitsCsv(dir.resolve("p.csv"), false).toString());
+    assertEquals(0, p.exit(), p::describe);
+    assertEquals(359, p.outLines().size());
+  }
+
+  @Test
+  void badModelFilesAreOneLineErrors() throws IOException {
+    Path missing = dir.resolve("no-such.safetensors");
+    CliRun.of("eval", "--model", missing.toString()).assertError(1, missing + ": no such file");
+    Path text = Files.writeString(dir.resolve("text.safetensors"), "this is not a model file");
+    CliRun.of("eval", "--model", text.toString()).assertError(1, text + ": header length");
+    byte[] good = Files.readAllBytes(model);
+    Path truncated = Files.write(dir.resolve("truncated.safetensors"), Arrays.copyOf(good, good.length - 10));
+    CliRun.of("predict", "--model", truncated.toString(), "--input", "x.csv").assertError(1, "out of range");
+    byte[] flipped = good.clone();
+    flipped[flipped.length - 3] ^= 0x40;
+    Path damaged = Files.write(dir.resolve("damaged.safetensors"), flipped);
+    CliRun.of("eval", "--model", damaged.toString()).assertError(1, "weights_sha256");
+    CliRun.of("eval", "--model", model.toString(), "--activation", "tanh").assertError(1, "vmlp.activations");
+  }
+
+  @Test
+  void usageErrors() {
+    CliRun.of("eval").assertError(2, "--model");
+    CliRun.of("predict", "--model", model.toString()).assertError(2, "--input");
+    CliRun.of("eval", "--model", model.toString(), "--head", "svm").assertError(2, "svm");
+    CliRun.of("eval", "--model", model.toString(), "--activation", "swish").assertError(2, "swish");
+    CliRun.of("eval", "--model", model.toString(), "--dataset", "cifar").assertError(2, "cifar");
+    CliRun.of("eval", "--model", model.toString(), "--label-column", "1").assertError(2, "--test");
+  }
+
+  @Test
+  void trainRefusesToStartWhenItCannotSave() {
+    Path nowhere = dir.resolve("no/such/folder/m.safetensors");
+    CliRun run = CliRun.of("train", "--save", nowhere.toString());
+    run.assertError(1, "no folder to save m.safetensors in");
+    assertFalse(run.out().contains("epoch"), run::describe);
+    CliRun.of("train", "--epochs", "1", "--save", dir.toString()).assertError(1, "is a folder");
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    CliRun run = CliRun.of("--help");
+    assertEquals(0, run.exit(), run::describe);
+    for (String c : List.of("train", "eval", "predict")) {
+      assertTrue(run.out().lines().anyMatch(l -> l.strip().startsWith(c)), run::describe);
+    }
+    CliRun predict = CliRun.of("predict", "--help");
+    assertTrue(predict.out().contains("--label-column") && predict.out().contains("--activation"), predict::describe);
+  }
+
+  /** The digits test split as CSV: 64 features, and the label last when {@code labelled}. */
+  static Path digitsCsv(Path file, boolean labelled) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < test.size(); i++) {
+      float[] x = test.row(i);
+      for (int j = 0; j < x.length; j++) {
+        b.append(j == 0 ? "" : ",").append((int) x[j]);
+      }
+      if (labelled) {
+        b.append(',').append(test.label(i));
+      }
+      b.append('\n');
+    }
+    return Files.writeString(file, b);
+  }
+
+  /** A copy of a model file without its __metadata__, like a PyTorch export. */
+  static Path stripMetadata(Path from, Path to) throws IOException {
+    byte[] b = Files.readAllBytes(from);
+    long n = ByteBuffer.wrap(b, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    ObjectNode h = (ObjectNode) JSON.readTree(new String(b, 8, (int) n, StandardCharsets.UTF_8));
+    h.remove("__metadata__");
+    byte[] header = JSON.writeValueAsBytes(h);
+    ByteBuffer out = ByteBuffer.allocate(8 + header.length + b.length - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(header.length).put(header).put(b, 8 + (int) n, b.length - 8 - (int) n);
+    return Files.write(to, out.array());
+  }
+
+  private static List<String> names(JsonNode o) {
+    List<String> l = new java.util.ArrayList<>();
+    o.fieldNames().forEachRemaining(l::add);
+    return l;
+  }
+}

@@ -1,0 +1,495 @@
+package dev.vmlp.io;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
+import dev.vmlp.Head;
+import dev.vmlp.LayerWeights;
+import dev.vmlp.Model;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Saves and loads {@link Model}s as safetensors files, the format PyTorch users exchange weights in.
+ *
+ * <h2>Layout</h2>
+ * An 8-byte little-endian unsigned header length {@code n}, a UTF-8 JSON header of {@code n} bytes,
+ * then the raw little-endian tensor data. Layer {@code i} (0-based, the output layer last) is two
+ * {@code F32} tensors: {@code layers.{i}.weight} of shape {@code [out, in]} (row-major, the layout of
+ * PyTorch's {@code nn.Linear.weight}) and {@code layers.{i}.bias} of shape {@code [out]}. A file holds
+ * exactly these tensors, for {@code i = 0 .. L-1} without gaps. This library writes them in layer
+ * order and pads the header with trailing spaces so the data starts at a multiple of 8 bytes, as the
+ * safetensors writer does.
+ *
+ * <h2>Metadata</h2>
+ * The header's {@code __metadata__} maps strings to strings:
+ * <ul>
+ *   <li>{@code vmlp.format_version}: {@code 1}. Its presence marks a file written by this library;
+ *       every other {@code vmlp.} key is then required (except the scaling values that the scaling
+ *       kind does not use) and no other {@code vmlp.} key is allowed.
+ *   <li>{@code vmlp.library_version}: the version of the library that wrote the file.
+ *   <li>{@code vmlp.activations}: the hidden layers' activations, comma-separated
+ *       ({@code relu,tanh}; empty without hidden layers), by {@link Activation#id()}.
+ *   <li>{@code vmlp.head}: {@code softmax} or {@code squared_error} ({@link Head#id()}).
+ *   <li>{@code vmlp.scaling}: {@code none}, {@code scale} or {@code standardize}; with
+ *       {@code vmlp.scaling.factor} (the factor {@code x' = x * factor}) for {@code scale}, and
+ *       {@code vmlp.scaling.shift} and {@code vmlp.scaling.scale} (one number per input,
+ *       comma-separated) for {@code standardize}. Numbers are written by {@link Float#toString}, which
+ *       reads back to the same bits. They live in the metadata rather than in extra tensors so that
+ *       the tensors are exactly the network's parameters: a PyTorch module with a {@code layers}
+ *       {@code ModuleList} of {@code nn.Linear} loads a file with {@code strict=True}.
+ *   <li>Provenance, from {@link Model#metadata()} (as {@link dev.vmlp.Trainer#snapshot()} records
+ *       it): {@code seed}, {@code epochs}, {@code learning_rate}, {@code threads}, {@code kernels}
+ *       and {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
+ *       in a file of this library, each must parse, and the weights must hash to
+ *       {@code weights_sha256}. Other keys are kept as they are.
+ * </ul>
+ * The key {@code format}, which Hugging Face tools use for the framework that wrote a file
+ * ({@code pt}), is not written, and is kept like any other key when read.
+ *
+ * <p>A file without {@code vmlp.format_version}, such as a PyTorch export, loads when the caller
+ * gives the hidden activation ({@link LoadOptions#withActivation}); its head defaults to softmax and
+ * its input scaling is none.
+ *
+ * <h2>Loading</h2>
+ * Everything is checked before anything is trusted, as the safetensors reference implementation does
+ * (see {@code Header}): the header length against a cap of 100,000,000 bytes and the file size;
+ * UTF-8; JSON; unique names; {@code F32} only; shapes whose counts do not overflow; offsets that match
+ * the shapes and tile the data section exactly, with no gap, overlap or trailing byte. Then the tensor
+ * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
+ * outputs), the metadata must parse, and the weights must be finite unless
+ * {@link LoadOptions#allowNonFinite()}. Nothing is allocated from a size the file has not been checked
+ * to hold. Each problem is a {@link ModelFormatException} naming the tensor, key or section.
+ *
+ * <h2>Saving</h2>
+ * Atomic: the file is written under a temporary name in the target's folder, forced to the disk, and
+ * renamed over the target; the folder is then forced too where the platform allows. A failed or
+ * interrupted save leaves any previous file under the target name as it was.
+ */
+public final class ModelFiles {
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final Pattern LAYER_TENSOR = Pattern.compile("layers\\.(0|[1-9][0-9]{0,8})\\.(weight|bias)");
+  private static final int CHUNK = 1 << 16;
+
+  private ModelFiles() {}
+
+  // ------------------------------------------------------------------ saving
+
+  /**
+   * Writes {@code model} to {@code file} atomically, replacing any file there.
+   *
+   * @throws IllegalArgumentException when the model's metadata has a reserved key ({@code vmlp.*}
+   *     other than those this class writes) or a provenance value that would not load
+   * @throws IOException when the folder does not exist or cannot be written, or {@code file} is a folder
+   */
+  public static void save(Model model, Path file) throws IOException {
+    save(model, file, bytes -> { });
+  }
+
+  /** Called after each chunk written to the temporary file; tests use it to interrupt a save. */
+  interface WriteHook {
+    void wrote(long bytes) throws IOException;
+  }
+
+  static void save(Model model, Path file, WriteHook hook) throws IOException {
+    Map<String, String> metadata = FileMetadata.encode(model);
+    List<LayerWeights> layers = model.weights();
+    byte[] header = header(metadata, layers);
+    Path target = file.toAbsolutePath();
+    if (Files.isDirectory(target)) {
+      throw new FileSystemException(file.toString(), null, "is a folder");
+    }
+    Path dir = target.getParent();
+    Path tmp = dir.resolve("." + target.getFileName() + "."
+        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(header.length);
+        long written = 0;
+        int h = 0;
+        while (h < header.length) {
+          int n = Math.min(buf.remaining(), header.length - h);
+          buf.put(header, h, n);
+          h += n;
+          written += flushIfFull(ch, buf, hook, written);
+        }
+        for (LayerWeights lw : layers) {
+          for (float[] values : List.of(lw.weights(), lw.bias())) {
+            for (float v : values) {
+              written += flushIfFull(ch, buf, hook, written);
+              buf.putFloat(v);
+            }
+          }
+        }
+        buf.flip();
+        written += buf.remaining();
+        writeFully(ch, buf);
+        hook.wrote(written);
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    forceFolder(dir);
+  }
+
+  /** Writes out a full buffer and returns how many bytes it wrote (0 when not full). */
+  private static int flushIfFull(FileChannel ch, ByteBuffer buf, WriteHook hook, long before) throws IOException {
+    if (buf.hasRemaining()) {
+      return 0;
+    }
+    buf.flip();
+    int n = buf.remaining();
+    writeFully(ch, buf);
+    buf.clear();
+    hook.wrote(before + n);
+    return n;
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      ch.write(buf);
+    }
+  }
+
+  /** Makes the rename durable; not every platform can open a folder (Windows cannot), which is no error. */
+  private static void forceFolder(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort: the file itself is already on the disk
+    }
+  }
+
+  /** The JSON header, padded with spaces to a multiple of 8 bytes. */
+  private static byte[] header(Map<String, String> metadata, List<LayerWeights> layers) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart(Header.METADATA_KEY);
+      for (Map.Entry<String, String> e : metadata.entrySet()) {
+        g.writeStringField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      long offset = 0;
+      for (int l = 0; l < layers.size(); l++) {
+        LayerWeights lw = layers.get(l);
+        offset = tensorEntry(g, "layers." + l + ".weight", new long[] {lw.outputs(), lw.inputs()}, offset);
+        offset = tensorEntry(g, "layers." + l + ".bias", new long[] {lw.outputs()}, offset);
+      }
+      g.writeEndObject();
+    }
+    while (out.size() % 8 != 0) {
+      out.write(' ');
+    }
+    return out.toByteArray();
+  }
+
+  private static long tensorEntry(JsonGenerator g, String name, long[] shape, long offset) throws IOException {
+    long bytes = Float.BYTES;
+    for (long d : shape) {
+      bytes *= d;
+    }
+    g.writeObjectFieldStart(name);
+    g.writeStringField("dtype", Header.F32);
+    g.writeArrayFieldStart("shape");
+    for (long d : shape) {
+      g.writeNumber(d);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("data_offsets");
+    g.writeNumber(offset);
+    g.writeNumber(offset + bytes);
+    g.writeEndArray();
+    g.writeEndObject();
+    return offset + bytes;
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /** Loads a model written by this library. @see #load(Path, LoadOptions) */
+  public static Model load(Path file) throws IOException {
+    return load(file, LoadOptions.defaults());
+  }
+
+  /**
+   * Loads a model file, checking all of it first (see the class description).
+   *
+   * @throws ModelFormatException naming the tensor, metadata key or section that is wrong, including
+   *     when {@code options} disagree with the file's metadata or a file without metadata needs an
+   *     activation that {@code options} do not give
+   * @throws IOException when the file cannot be read or is a folder
+   */
+  public static Model load(Path file, LoadOptions options) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a folder, not a model file");
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      return read(new Source() {
+        @Override
+        public long size() {
+          return size;
+        }
+
+        @Override
+        public void read(long pos, ByteBuffer dst) throws IOException {
+          while (dst.hasRemaining()) {
+            int n = ch.read(dst, pos);
+            if (n < 0) {
+              throw new EOFException();
+            }
+            pos += n;
+          }
+        }
+      }, file, options);
+    }
+  }
+
+  /** Reads a model from the bytes of a file; {@code name} (may be null) names it in errors. */
+  static Model read(byte[] bytes, Path name, LoadOptions options) throws ModelFormatException {
+    try {
+      return read(new Source() {
+        @Override
+        public long size() {
+          return bytes.length;
+        }
+
+        @Override
+        public void read(long pos, ByteBuffer dst) throws EOFException {
+          int n = dst.remaining();
+          if (pos > bytes.length - n) {
+            throw new EOFException();
+          }
+          dst.put(bytes, (int) pos, n);
+        }
+      }, name, options);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory reads do not fail", e);
+    }
+  }
+
+  /** Random access to the bytes of a file. */
+  interface Source {
+    long size();
+
+    /** Fills {@code dst} from byte {@code pos}. @throws EOFException when the source ends first */
+    void read(long pos, ByteBuffer dst) throws IOException;
+  }
+
+  private static Model read(Source src, Path file, LoadOptions options) throws IOException {
+    long size = src.size();
+    if (size < 8) {
+      throw new ModelFormatException(file, "header length", "header length: the file has " + size
+          + " bytes; a model file starts with an 8-byte header length");
+    }
+    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readAt(src, 0, lenBuf, file, "header length");
+    long n = lenBuf.flip().getLong();
+    if (Long.compareUnsigned(n, Header.MAX_BYTES) > 0) {
+      throw new ModelFormatException(file, "header length", "header length: " + Long.toUnsignedString(n)
+          + " bytes exceeds the limit of " + Header.MAX_BYTES);
+    }
+    if (n > size - 8) {
+      throw new ModelFormatException(file, "header length", "header length: " + n
+          + " bytes, but only " + (size - 8) + " bytes follow it");
+    }
+    ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
+    readAt(src, 8, headerBytes, file, "header");
+    String json;
+    try {
+      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(headerBytes.flip());
+      json = chars.toString();
+    } catch (CharacterCodingException e) {
+      throw new ModelFormatException(file, "header", "header: not valid UTF-8 (at byte "
+          + (8 + headerBytes.position()) + " of the file)", e);
+    }
+    Header header = Header.parse(json, file);
+    long dataStart = 8 + n;
+    header.checkOffsets(size - dataStart, file);
+
+    Header.Tensor[][] layers = layerTensors(header, file);
+    int[] sizes = sizes(layers, file);
+    int hidden = layers.length - 1;
+    FileMetadata.Decoded meta = FileMetadata.decode(header.metadata, hidden, sizes[0], options, file);
+    Architecture arch = architecture(sizes, meta, layers, file);
+
+    List<LayerWeights> weights = new ArrayList<>(layers.length);
+    for (int l = 0; l < layers.length; l++) {
+      float[] w = readFloats(src, dataStart, layers[l][0], options.allowNonFinite(), sizes[l], file);
+      float[] b = readFloats(src, dataStart, layers[l][1], options.allowNonFinite(), 0, file);
+      weights.add(new LayerWeights(sizes[l + 1], sizes[l], w, b));
+    }
+    Model model = options.allowNonFinite()
+        ? Model.ofAllowingNonFinite(arch, weights, meta.scaling())
+        : Model.of(arch, weights, meta.scaling());
+    model = model.withMetadata(header.metadata);
+    if (meta.weightsSha256() != null && !meta.weightsSha256().equals(model.weightsSha256())) {
+      throw FileMetadata.error(file, FileMetadata.WEIGHTS_SHA256, "the file says " + meta.weightsSha256()
+          + ", but its weights hash to " + model.weightsSha256() + " (the file was changed or damaged)");
+    }
+    return model;
+  }
+
+  private static void readAt(Source src, long pos, ByteBuffer dst, Path file, String field) throws IOException {
+    try {
+      src.read(pos, dst);
+    } catch (EOFException e) {
+      throw new ModelFormatException(file, field, field + ": the file ended early (it was " + src.size()
+          + " bytes when opened)", e);
+    }
+  }
+
+  /** The weight and bias tensor of every layer, by index; checks the names. */
+  private static Header.Tensor[][] layerTensors(Header header, Path file) throws ModelFormatException {
+    TreeMap<Integer, Header.Tensor[]> byIndex = new TreeMap<>();
+    for (Header.Tensor t : header.tensors) {
+      Matcher m = LAYER_TENSOR.matcher(t.name());
+      if (!m.matches()) {
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
+            + "': unknown name; a model file holds layers.{i}.weight and layers.{i}.bias");
+      }
+      int index = Integer.parseInt(m.group(1));
+      Header.Tensor[] pair = byIndex.computeIfAbsent(index, i -> new Header.Tensor[2]);
+      pair[m.group(2).equals("weight") ? 0 : 1] = t;
+    }
+    if (byIndex.isEmpty()) {
+      throw new ModelFormatException(file, "layers.0.weight", "tensor 'layers.0.weight' is missing: the file holds "
+          + (header.tensors.isEmpty() ? "no tensors" : "no layers"));
+    }
+    Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
+    int expected = 0;
+    for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
+      if (e.getKey() != expected) {
+        String missing = "layers." + expected + ".weight";
+        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: layer indices jump from "
+            + (expected - 1) + " to " + e.getKey());
+      }
+      Header.Tensor[] pair = e.getValue();
+      for (int k = 0; k < 2; k++) {
+        if (pair[k] == null) {
+          String missing = "layers." + expected + (k == 0 ? ".weight" : ".bias");
+          throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing");
+        }
+      }
+      layers[expected++] = pair;
+    }
+    return layers;
+  }
+
+  /** The widths from the input to the output; checks that the shapes chain. */
+  private static int[] sizes(Header.Tensor[][] layers, Path file) throws ModelFormatException {
+    int[] sizes = new int[layers.length + 1];
+    for (int l = 0; l < layers.length; l++) {
+      Header.Tensor w = layers[l][0];
+      Header.Tensor b = layers[l][1];
+      if (w.shape().length != 2) {
+        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
+            + " must be [out, in]");
+      }
+      for (long d : w.shape()) {
+        if (d < 1 || d > Architecture.MAX_WIDTH) {
+          throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
+              + " has a width outside [1, " + Architecture.MAX_WIDTH + "]");
+        }
+      }
+      int out = (int) w.shape()[0];
+      int in = (int) w.shape()[1];
+      if (l == 0) {
+        sizes[0] = in;
+      } else if (in != sizes[l]) {
+        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
+            + " takes " + in + " inputs, but layers." + (l - 1) + " has " + sizes[l] + " outputs");
+      }
+      if (w.elements() > Architecture.MAX_LAYER_WEIGHTS) {
+        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': more than "
+            + Architecture.MAX_LAYER_WEIGHTS + " weights in one layer");
+      }
+      if (b.shape().length != 1 || b.shape()[0] != out) {
+        throw new ModelFormatException(file, b.name(), "tensor '" + b.name() + "': shape " + b.shapeText()
+            + " must be [" + out + "] to match " + w.name() + " " + w.shapeText());
+      }
+      sizes[l + 1] = out;
+    }
+    return sizes;
+  }
+
+  private static Architecture architecture(int[] sizes, FileMetadata.Decoded meta, Header.Tensor[][] layers,
+      Path file) throws ModelFormatException {
+    int outputs = sizes[sizes.length - 1];
+    if (meta.head() == Head.SOFTMAX_CROSS_ENTROPY && outputs < 2) {
+      String name = layers[layers.length - 1][0].name();
+      throw new ModelFormatException(file, name, "tensor '" + name + "': the output layer has " + outputs
+          + " unit, but a softmax head needs at least 2 (a regression model needs head squared_error)");
+    }
+    Architecture.Builder b = Architecture.builder(sizes[0]);
+    for (int l = 0; l < sizes.length - 2; l++) {
+      b.hidden(sizes[l + 1], meta.activations().get(l));
+    }
+    return b.output(outputs, meta.head());
+  }
+
+  /**
+   * Reads a checked tensor; unless {@code allowNonFinite}, rejects a NaN or infinite value naming the
+   * tensor and the position ({@code [out, in]} when {@code inputs > 0}).
+   */
+  private static float[] readFloats(Source src, long dataStart, Header.Tensor t, boolean allowNonFinite, int inputs,
+      Path file) throws IOException {
+    float[] v = new float[Math.toIntExact(t.elements())];
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, t.end() - t.begin())).order(ByteOrder.LITTLE_ENDIAN);
+    long pos = dataStart + t.begin();
+    int k = 0;
+    while (k < v.length) {
+      int count = Math.min(v.length - k, buf.capacity() / Float.BYTES);
+      buf.clear().limit(count * Float.BYTES);
+      readAt(src, pos, buf, file, "data");
+      buf.flip().asFloatBuffer().get(v, k, count);
+      pos += (long) count * Float.BYTES;
+      k += count;
+    }
+    if (!allowNonFinite) {
+      for (int i = 0; i < v.length; i++) {
+        if (!Float.isFinite(v[i])) {
+          String at = inputs > 0 ? "[" + i / inputs + ", " + i % inputs + "]" : "[" + i + "]";
+          throw new ModelFormatException(file, t.name(), "tensor '" + t.name() + "': value " + at + " is " + v[i]
+              + " (load with non-finite weights allowed to keep it)");
+        }
+      }
+    }
+    return v;
+  }
+}

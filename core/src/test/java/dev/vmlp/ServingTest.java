@@ -1,0 +1,192 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.data.Digits;
+import dev.vmlp.data.TrainTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Serving while learning: threads predict with the latest snapshot that a trainer publishes, and each
+ * prediction is what that snapshot gives alone.
+ */
+class ServingTest {
+  static final int READERS = 3;
+  static final int SNAPSHOTS = 150;
+  static final int SAMPLES_PER_SNAPSHOT = 20;
+  /** Predictions each reader records per snapshot (it goes on predicting without recording). */
+  static final int RECORDS_PER_SNAPSHOT = 100;
+  static final int MAX_RECORDS = (SNAPSHOTS + 1) * RECORDS_PER_SNAPSHOT;
+  static TrainTest digits;
+
+  @BeforeAll
+  static void load() {
+    digits = Digits.load();
+  }
+
+  record Published(int id, Model model) {}
+
+  /** What one reader saw: which snapshot, which test row, and the bits of the probabilities. */
+  static final class Records {
+    final int[] snapshot = new int[MAX_RECORDS];
+    final int[] row = new int[MAX_RECORDS];
+    final int[] predicted = new int[MAX_RECORDS];
+    final float[] probabilities = new float[MAX_RECORDS * 10];
+    int count;
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void predictionsWhileATrainerPublishesSnapshotsAreThoseOfOnePublishedSnapshot() throws InterruptedException {
+    Architecture arch = Architecture.builder(64).hidden(32, Activation.RELU).output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset train = digits.train();
+    Dataset test = digits.test();
+    Model[] published = new Model[SNAPSHOTS + 1];
+    AtomicReference<Published> latest = new AtomicReference<>();
+    Trainer trainer = Trainer.builder(arch).scaling(digits.scaling()).learningRate(0.05f).seed(3).build();
+    published[0] = trainer.snapshot();
+    latest.set(new Published(0, published[0]));
+    CountDownLatch started = new CountDownLatch(READERS);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    // The newest snapshot a reader has predicted with: the trainer waits for it before training on, so
+    // that the readers see every snapshot however fast training is, while training runs beside them.
+    AtomicInteger seenUpTo = new AtomicInteger(-1);
+    Records[] records = new Records[READERS];
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < READERS; t++) {
+      Records rec = records[t] = new Records();
+      int seed = t;
+      threads.add(Thread.ofPlatform().name("reader-" + t).start(() -> {
+        try {
+          started.countDown();
+          Workspace ws = published[0].newWorkspace();
+          float[] p = new float[10];
+          int k = seed;
+          int i = 0;
+          int lastId = -1;
+          int recordedForId = 0;
+          while (true) {
+            Published now = latest.get();
+            int r = (k = k * 31 + 7 & 0x7fffffff) % test.size();
+            float[] x = test.row(r);
+            // both kinds of workspace: the caller's and the model's own per-thread one
+            int c = (i++ & 1) == 0 ? now.model().predict(x, 0, ws) : now.model().predict(x);
+            now.model().predictProbabilities(x, 0, p, 0, ws);
+            recordedForId = now.id() == lastId ? recordedForId : 0;
+            lastId = now.id();
+            if (recordedForId++ < RECORDS_PER_SNAPSHOT) {
+              int n = rec.count++;
+              rec.snapshot[n] = now.id();
+              rec.row[n] = r;
+              rec.predicted[n] = c;
+              System.arraycopy(p, 0, rec.probabilities, n * 10, 10);
+            }
+            seenUpTo.accumulateAndGet(now.id(), Math::max);
+            if (now.id() == SNAPSHOTS) {
+              break; // the last snapshot is out: training is over
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }));
+    }
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    int sample = 0;
+    for (int s = 1; s <= SNAPSHOTS; s++) {
+      for (int i = 0; i < SAMPLES_PER_SNAPSHOT; i++, sample++) {
+        int r = sample % train.size();
+        trainer.trainSample(train.row(r), train.label(r));
+      }
+      published[s] = trainer.snapshot();
+      latest.set(new Published(s, published[s]));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (seenUpTo.get() < s && failure.get() == null) {
+        assertTrue(System.nanoTime() < deadline, "no reader predicted with snapshot " + s + " within 20 s");
+        Thread.yield();
+      }
+    }
+    for (Thread t : threads) {
+      t.join(60_000);
+      assertTrue(!t.isAlive(), t.getName() + " did not finish");
+    }
+    if (failure.get() != null) {
+      throw new AssertionError("a reader failed", failure.get());
+    }
+
+    // Every snapshot still has the weights it was published with, training went on after it.
+    for (Model m : published) {
+      assertEquals(m.metadata().get("weights_sha256"), m.weightsSha256());
+    }
+    assertNotEquals(published[0].weightsSha256(), published[SNAPSHOTS].weightsSha256());
+
+    // Each prediction is what its snapshot gives, predicted alone afterwards.
+    Set<Integer> seen = new HashSet<>();
+    long checked = 0;
+    float[] p = new float[10];
+    Workspace ws = published[0].newWorkspace();
+    for (Records rec : records) {
+      for (int n = 0; n < rec.count; n++) {
+        Model m = published[rec.snapshot[n]];
+        float[] x = test.row(rec.row[n]);
+        m.predictProbabilities(x, 0, p, 0, ws);
+        for (int k = 0; k < 10; k++) {
+          if (Float.floatToRawIntBits(p[k]) != Float.floatToRawIntBits(rec.probabilities[n * 10 + k])) {
+            throw new AssertionError("snapshot " + rec.snapshot[n] + ", row " + rec.row[n] + ": probability " + k
+                + " was " + rec.probabilities[n * 10 + k] + " while training, " + p[k] + " alone");
+          }
+        }
+        assertEquals(m.predict(x, 0, ws), rec.predicted[n]);
+        seen.add(rec.snapshot[n]);
+        checked++;
+      }
+    }
+    // Not vacuous: the readers saw many snapshots, and those predict differently.
+    assertTrue(seen.size() >= SNAPSHOTS, "the readers saw only snapshots " + seen);
+    assertTrue(checked >= 1000, "only " + checked + " predictions");
+    float[] first = new float[10];
+    float[] last = new float[10];
+    published[0].predictProbabilities(test.row(0), first);
+    published[SNAPSHOTS].predictProbabilities(test.row(0), last);
+    assertNotEquals(first[0], last[0]);
+    trainer.close();
+  }
+
+  @Test
+  void singleRowCallsNeedExactLengths() {
+    Model m = Model.initialize(Architecture.of(4, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
+    IllegalArgumentException longer = assertThrows(IllegalArgumentException.class, () -> m.predict(new float[5]));
+    assertEquals("input has 5 values, the model expects 4", longer.getMessage());
+    IllegalArgumentException out = assertThrows(IllegalArgumentException.class,
+        () -> m.predictProbabilities(new float[4], new float[3]));
+    assertEquals("output array has 3 values, the model has 2 outputs", out.getMessage());
+    // A row inside a longer array is what the offset forms are for.
+    float[] rows = {9, 9, 1, 2, 3, 4};
+    assertEquals(m.predict(new float[] {1, 2, 3, 4}), m.predict(rows, 2, m.newWorkspace()));
+    IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+        () -> m.predict(rows, 3, m.newWorkspace()));
+    assertTrue(past.getMessage().contains("offset 3 needs 4 values, the array has 6"), past.getMessage());
+  }
+
+  @Test
+  void theFiniteCheckNamesTheIndexAndTheValue() {
+    Model m = Model.initialize(Architecture.of(4, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
+    Workspace checking = m.newWorkspace().checkFinite(true);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> m.predict(new float[] {0, 1, Float.NEGATIVE_INFINITY, 2}, 0, checking));
+    assertEquals("input [2] is -Infinity, not finite", e.getMessage());
+  }
+}

@@ -1,0 +1,495 @@
+package dev.vmlp.io;
+
+import static dev.vmlp.io.SafetensorsBytes.file;
+import static dev.vmlp.io.SafetensorsBytes.floats;
+import static dev.vmlp.io.SafetensorsBytes.tensor;
+import static dev.vmlp.io.SafetensorsBytes.zeros;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmlp.Activation;
+import dev.vmlp.Model;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of malformed or hostile model file is refused with a {@link ModelFormatException} whose
+ * {@link ModelFormatException#field()} and message name the tensor, key or section that is wrong, the
+ * same through a file and from bytes in memory. The safetensors reference tests these are modelled on
+ * are named where they exist.
+ */
+class ModelFileRejectionTest {
+  @TempDir
+  Path tmp;
+
+  /** A valid file of {@link SafetensorsBytes#small()}: 4-3-2, 92 data bytes. */
+  byte[] valid;
+  ObjectNode header;
+  byte[] data;
+  private int count;
+
+  @BeforeEach
+  void makeValidFile() throws IOException {
+    valid = SafetensorsBytes.saved(SafetensorsBytes.small(), tmp);
+    header = SafetensorsBytes.header(valid);
+    data = SafetensorsBytes.data(valid);
+  }
+
+  /** Loads {@code bytes} from a file and from memory; both must fail naming {@code field} and each fragment. */
+  private ModelFormatException reject(byte[] bytes, String field, String... fragments) throws IOException {
+    return reject(bytes, LoadOptions.defaults(), field, fragments);
+  }
+
+  private ModelFormatException reject(byte[] bytes, LoadOptions options, String field, String... fragments)
+      throws IOException {
+    seed(bytes);
+    Path f = Files.write(tmp.resolve("bad-" + count++ + ".safetensors"), bytes);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f, options));
+    String msg = e.getMessage();
+    assertEquals(field, e.field(), msg);
+    assertEquals(f, e.file());
+    assertTrue(msg.startsWith(f + ": "), msg);
+    assertTrue(msg.contains(field), () -> "the message does not name " + field + ": " + msg);
+    for (String fragment : fragments) {
+      assertTrue(msg.contains(fragment), () -> "the message lacks '" + fragment + "': " + msg);
+    }
+    ModelFormatException inMemory = assertThrows(ModelFormatException.class, () -> ModelFiles.read(bytes, f, options));
+    assertEquals(msg, inMemory.getMessage());
+    return e;
+  }
+
+  /**
+   * With {@code -Dvmlp.fuzzSeeds=DIR}, keeps {@code bytes} in {@code DIR} (named by content) as an
+   * input of {@link ModelFilesFuzzTest}.
+   */
+  static void seed(byte[] bytes) throws IOException {
+    String dir = System.getProperty("vmlp.fuzzSeeds");
+    if (dir != null) {
+      String name;
+      try {
+        name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      Files.write(Files.createDirectories(Path.of(dir)).resolve("seed-" + name), bytes);
+    }
+  }
+
+  private static String json(String singleQuoted) {
+    return singleQuoted.replace('\'', '"');
+  }
+
+  @Test
+  void theValidFileLoads() throws IOException {
+    seed(valid);
+    Path f = Files.write(tmp.resolve("ok.safetensors"), valid);
+    Model m = ModelFiles.load(f);
+    assertEquals(SafetensorsBytes.small().weightsSha256(), m.weightsSha256());
+    assertEquals(92, data.length);
+  }
+
+  // ------------------------------------------------------------------ header length (test_header_too_small ...)
+
+  @Test
+  void truncatedHeaderLength() throws IOException {
+    reject(new byte[] {8, 0, 0, 0, 0}, "header length", "5 bytes");
+    reject(new byte[0], "header length", "0 bytes");
+  }
+
+  @Test
+  void headerTooLarge() throws IOException {
+    reject(file(100_000_001L, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "header length",
+        "100000001", "limit of 100000000");
+    reject(file(-2L, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "header length", "18446744073709551614");
+  }
+
+  @Test
+  void headerLargerThanTheFile() throws IOException {
+    reject(file(1000, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "header length", "1000", "only 2 bytes");
+  }
+
+  // ------------------------------------------------------------------ header text
+
+  @Test
+  void headerNotUtf8() throws IOException {
+    byte[] h = "{\"a\":\"\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+    h[6] = (byte) 0xff;
+    reject(file(h.length, h, new byte[0]), "header", "UTF-8", "byte 14");
+  }
+
+  @Test
+  void headerNotJson() throws IOException {
+    reject(file("{\"a\": nope}", new byte[0]), "header", "not valid JSON");
+    reject(file("{'a': 1}", new byte[0]), "header", "not valid JSON"); // single quotes are not JSON
+    reject(file(json("{'__metadata__':{'a':'b'},}"), new byte[0]), "header", "not valid JSON"); // trailing comma
+    reject(file("{\"__metadata__\":{", new byte[0]), "header", "not valid JSON");
+  }
+
+  @Test
+  void headerNotAnObject() throws IOException {
+    reject(file("[1, 2]", new byte[0]), "header", "not an object", "an array");
+    reject(file("\"text\"", new byte[0]), "header", "not an object", "a string");
+    reject(file("", new byte[0]), "header", "not an object", "empty");
+    reject(file("   ", new byte[0]), "header", "not an object", "empty");
+  }
+
+  @Test
+  void contentAfterTheObject() throws IOException {
+    reject(file("{} {}", new byte[0]), "header", "after the JSON object");
+    byte[] nul = file("{}\0\0\0\0\0\0", new byte[0]);
+    reject(nul, "header", "not valid JSON");
+  }
+
+  @Test
+  void whitespaceBeforeAndAfterTheObjectIsAccepted() throws IOException {
+    // Like the reference (test_whitespace_padded_header, test_whitespace_leading_padded_header).
+    String h = header.toString();
+    for (String padded : new String[] {h + "      ", "  \n\t" + h, "\r\n" + h + "\n  "}) {
+      seed(file(padded, data));
+      Path f = Files.write(tmp.resolve("padded.safetensors"), file(padded, data));
+      assertEquals(SafetensorsBytes.small().weightsSha256(), ModelFiles.load(f).weightsSha256());
+    }
+  }
+
+  @Test
+  void duplicateTensorName() throws IOException {
+    String t = json("{'dtype':'F32','shape':[1],'data_offsets':[0,4]}");
+    reject(file("{\"x\":" + t + ",\"x\":" + t + "}", zeros(8)), "x", "appears twice");
+    reject(file("{\"__metadata__\":{},\"__metadata__\":{}}", new byte[0]), "__metadata__", "appears twice");
+  }
+
+  @Test
+  void duplicateMetadataKey() throws IOException {
+    reject(file(json("{'__metadata__':{'seed':'1','seed':'2'}}"), new byte[0]), "seed", "appears twice");
+  }
+
+  @Test
+  void duplicateKeyInATensor() throws IOException {
+    reject(file(json("{'x':{'dtype':'F32','dtype':'F32','shape':[1],'data_offsets':[0,4]}}"), zeros(4)), "x",
+        "dtype appears twice");
+  }
+
+  @Test
+  void metadataNotAMapOfStrings() throws IOException {
+    reject(file(json("{'__metadata__':{'epochs':3}}"), new byte[0]), "epochs", "must be a string", "a number");
+    reject(file(json("{'__metadata__':['a']}"), new byte[0]), "__metadata__", "must be an object");
+    reject(file(json("{'__metadata__':{'a':{'b':'c'}}}"), new byte[0]), "a", "must be a string", "an object");
+  }
+
+  // ------------------------------------------------------------------ tensor entries
+
+  @Test
+  void unknownDtype() throws IOException {
+    header.set("layers.0.bias", tensor("FOO", new long[] {3}, 48, 60));
+    reject(file(header, data), "layers.0.bias", "unknown dtype 'FOO'");
+  }
+
+  @Test
+  void supportedOnlyF32() throws IOException {
+    header.set("layers.0.bias", tensor("F16", new long[] {6}, 48, 60));
+    reject(file(header, data), "layers.0.bias", "dtype F16 is not supported");
+  }
+
+  @Test
+  void tensorEntryMalformed() throws IOException {
+    reject(file(json("{'x':[1]}"), new byte[0]), "x", "expected an object");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1]}}"), zeros(4)), "x", "data_offsets is missing");
+    reject(file(json("{'x':{'shape':[1],'data_offsets':[0,4]}}"), zeros(4)), "x", "dtype is missing");
+    reject(file(json("{'x':{'dtype':'F32','data_offsets':[0,4]}}"), zeros(4)), "x", "shape is missing");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1],'data_offsets':[0,4],'extra':1}}"), zeros(4)), "x",
+        "unknown key 'extra'");
+    reject(file(json("{'x':{'dtype':7,'shape':[1],'data_offsets':[0,4]}}"), zeros(4)), "x", "dtype must be a string");
+    reject(file(json("{'x':{'dtype':'F32','shape':'1','data_offsets':[0,4]}}"), zeros(4)), "x", "shape must be an array");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1.0],'data_offsets':[0,4]}}"), zeros(4)), "x", "must hold integers");
+    reject(file(json("{'x':{'dtype':'F32','shape':[-1],'data_offsets':[0,4]}}"), zeros(4)), "x", "negative");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1],'data_offsets':[0,4,8]}}"), zeros(4)), "x", "more than 2 values");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1],'data_offsets':[4]}}"), zeros(4)), "x", "[begin, end]");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1,1,1,1,1,1,1,1,1],'data_offsets':[0,4]}}"), zeros(4)), "x",
+        "more than 8 values");
+  }
+
+  @Test
+  void shapeOverflow() throws IOException {
+    // test_validation_overflow: the element or byte count must not wrap around
+    reject(file(json("{'x':{'dtype':'F32','shape':[2, 4611686018427387904],'data_offsets':[0,16]}}"), zeros(16)),
+        "x", "overflows");
+    reject(file(json("{'x':{'dtype':'F32','shape':[2, 18446744073709551614],'data_offsets':[0,16]}}"), zeros(16)),
+        "x", "too large");
+    reject(file(json("{'x':{'dtype':'F32','shape':[2, 2305843009213693952],'data_offsets':[0,0]}}"), new byte[0]),
+        "x", "overflows"); // 2^62 elements fit a long, 2^64 bytes do not
+    // A number too long for the parser's limits (found by the fuzz test: such errors carry no location).
+    reject(file(json("{'x':{'dtype':'F32','shape':[" + "8".repeat(100) + "],'data_offsets':[0,0]}}"), new byte[0]),
+        "header", "not valid JSON", "Number value length");
+  }
+
+  @Test
+  void offsetsThatDisagreeWithTheShape() throws IOException {
+    // test_invalid_info
+    header.set("layers.0.bias", tensor("F32", new long[] {3}, 48, 64));
+    reject(file(header, data), "layers.0.bias", "hold 16 bytes", "needs 12");
+    header.set("layers.0.bias", tensor("F32", new long[] {3}, 60, 48));
+    reject(file(header, data), "layers.0.bias", "end before they begin");
+  }
+
+  @Test
+  void offsetsOutOfRange() throws IOException {
+    header.set("layers.1.bias", tensor("F32", new long[] {2}, 92, 100));
+    reject(file(header, data), "layers.1.bias", "out of range", "92 bytes");
+  }
+
+  @Test
+  void overlappingOffsetsTheJsonAttack() throws IOException {
+    // test_json_attack: many tensors claim the same 16 bytes
+    StringBuilder h = new StringBuilder("{");
+    for (int i = 0; i < 10; i++) {
+      h.append(i == 0 ? "" : ",").append(json("'t" + i + "':{'dtype':'F32','shape':[2,2],'data_offsets':[0,16]}"));
+    }
+    reject(file(h.append('}').toString(), zeros(16)), "t1", "overlap tensor 't0'");
+    header.set("layers.0.bias", tensor("F32", new long[] {3}, 40, 52));
+    reject(file(header, data), "layers.0.bias", "overlap tensor 'layers.0.weight', which ends at 48");
+  }
+
+  @Test
+  void gapBetweenTensors() throws IOException {
+    reject(file(json("{'a':{'dtype':'F32','shape':[1],'data_offsets':[0,4]},"
+        + "'b':{'dtype':'F32','shape':[1],'data_offsets':[8,12]}}"), zeros(12)), "b", "gap", "'a' ends at 4");
+    reject(file(json("{'a':{'dtype':'F32','shape':[1],'data_offsets':[4,8]}}"), zeros(8)), "a", "gap",
+        "starts at 0");
+  }
+
+  @Test
+  void trailingBytes() throws IOException {
+    // test_metadata_incomplete_buffer: a polyglot tail after the data
+    reject(SafetensorsBytes.concat(valid, "<?php ?>".getBytes(StandardCharsets.UTF_8)), "data", "8 trailing bytes");
+  }
+
+  @Test
+  void dataShorterThanTheOffsets() throws IOException {
+    // test_metadata_incomplete_buffer: the buffer two bytes short
+    reject(Arrays.copyOf(valid, valid.length - 2), "layers.1.bias", "out of range", "90 bytes");
+  }
+
+  // ------------------------------------------------------------------ the network
+
+  @Test
+  void noTensors() throws IOException {
+    reject(file("{}", new byte[0]), "layers.0.weight", "no tensors");
+    reject(file(json("{'__metadata__':{'format':'pt'}}"), new byte[0]), "layers.0.weight", "no tensors");
+  }
+
+  @Test
+  void unknownTensorName() throws IOException {
+    for (String name : new String[] {"scaling.shift", "layers.0.gamma", "layers.01.weight", "layers.-1.bias",
+        "0.weight", "layers.0.weight "}) {
+      ObjectNode h = header.deepCopy();
+      h.set(name, h.remove("layers.1.bias"));
+      reject(file(h, data), name, "unknown name", "layers.{i}.weight");
+    }
+  }
+
+  @Test
+  void missingLayerTensor() throws IOException {
+    ObjectNode h = header.deepCopy();
+    h.remove("layers.0.bias");
+    h.set("layers.0.weight", tensor("F32", new long[] {3, 4}, 0, 48));
+    h.set("layers.1.weight", tensor("F32", new long[] {2, 3}, 48, 72));
+    h.set("layers.1.bias", tensor("F32", new long[] {2}, 72, 80));
+    reject(file(h, Arrays.copyOf(data, 80)), "layers.0.bias", "is missing");
+    h = header.deepCopy();
+    h.remove("layers.1.weight");
+    h.set("layers.1.bias", tensor("F32", new long[] {2}, 60, 68));
+    reject(file(h, Arrays.copyOf(data, 68)), "layers.1.weight", "is missing");
+  }
+
+  @Test
+  void layerIndexGap() throws IOException {
+    ObjectNode h = header.deepCopy();
+    h.set("layers.2.weight", h.remove("layers.1.weight"));
+    h.set("layers.2.bias", h.remove("layers.1.bias"));
+    reject(file(h, data), "layers.1.weight", "is missing", "from 0 to 2");
+  }
+
+  @Test
+  void shapesThatDoNotChain() throws IOException {
+    header.set("layers.1.weight", tensor("F32", new long[] {3, 2}, 60, 84));
+    reject(file(header, data), "layers.1.weight", "takes 2 inputs", "layers.0 has 3 outputs");
+  }
+
+  @Test
+  void weightNotAMatrix() throws IOException {
+    header.set("layers.0.weight", tensor("F32", new long[] {12}, 0, 48));
+    reject(file(header, data), "layers.0.weight", "must be [out, in]");
+    header.set("layers.0.weight", tensor("F32", new long[] {12, 1, 1}, 0, 48));
+    reject(file(header, data), "layers.0.weight", "must be [out, in]");
+  }
+
+  @Test
+  void zeroWidth() throws IOException {
+    ObjectNode h = header.deepCopy();
+    h.set("layers.0.weight", tensor("F32", new long[] {0, 4}, 0, 0));
+    h.set("layers.0.bias", tensor("F32", new long[] {0}, 0, 0));
+    h.set("layers.1.weight", tensor("F32", new long[] {2, 0}, 0, 0));
+    h.set("layers.1.bias", tensor("F32", new long[] {2}, 0, 8));
+    reject(file(h, zeros(8)), "layers.0.weight", "width outside [1, ");
+  }
+
+  @Test
+  void biasShapeWrong() throws IOException {
+    header.set("layers.0.bias", tensor("F32", new long[] {1, 3}, 48, 60));
+    reject(file(header, data), "layers.0.bias", "shape [1, 3] must be [3]");
+  }
+
+  @Test
+  void softmaxHeadWithOneOutput() throws IOException {
+    byte[] f = file(json("{'layers.0.weight':{'dtype':'F32','shape':[1,2],'data_offsets':[0,8]},"
+        + "'layers.0.bias':{'dtype':'F32','shape':[1],'data_offsets':[8,12]}}"), zeros(12));
+    reject(f, "layers.0.weight", "softmax head needs at least 2");
+  }
+
+  // ------------------------------------------------------------------ metadata
+
+  private byte[] withMeta(String key, String value) {
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = (ObjectNode) h.get("__metadata__");
+    if (value == null) {
+      meta.remove(key);
+    } else {
+      meta.put(key, value);
+    }
+    return file(h, data);
+  }
+
+  @Test
+  void unknownActivation() throws IOException {
+    reject(withMeta("vmlp.activations", "swish"), "vmlp.activations", "unknown activation 'swish'");
+    reject(withMeta("vmlp.activations", "RELU"), "vmlp.activations", "unknown activation 'RELU'");
+    reject(withMeta("vmlp.activations", "relu,relu"), "vmlp.activations", "names 2 activations", "1 hidden");
+    reject(withMeta("vmlp.activations", ""), "vmlp.activations", "is empty");
+  }
+
+  @Test
+  void unknownHead() throws IOException {
+    reject(withMeta("vmlp.head", "svm"), "vmlp.head", "unknown head 'svm'");
+  }
+
+  @Test
+  void badFormatVersion() throws IOException {
+    reject(withMeta("vmlp.format_version", "one"), "vmlp.format_version", "'one' is not a format version");
+    reject(withMeta("vmlp.format_version", "01"), "vmlp.format_version", "not a format version");
+    reject(withMeta("vmlp.format_version", "2"), "vmlp.format_version", "newer");
+  }
+
+  @Test
+  void missingOrStrayVmlpKeys() throws IOException {
+    reject(withMeta("vmlp.head", null), "vmlp.head", "is missing");
+    reject(withMeta("vmlp.scaling", null), "vmlp.scaling", "is missing");
+    reject(withMeta("vmlp.library_version", null), "vmlp.library_version", "is missing");
+    reject(withMeta("vmlp.future_key", "x"), "vmlp.future_key", "not a key of format version 1");
+    reject(withMeta("vmlp.scaling.shift", "1,2,3,4"), "vmlp.scaling.shift", "vmlp.scaling is scale");
+    ObjectNode h = header.deepCopy();
+    ((ObjectNode) h.get("__metadata__")).remove("vmlp.format_version");
+    reject(file(h, data), LoadOptions.defaults().withActivation(Activation.RELU), "vmlp.library_version",
+        "vmlp.format_version is missing");
+  }
+
+  @Test
+  void unparsableScaling() throws IOException {
+    reject(withMeta("vmlp.scaling", "minmax"), "vmlp.scaling", "unknown input scaling 'minmax'");
+    reject(withMeta("vmlp.scaling.factor", "0x1p-1"), "vmlp.scaling.factor", "not a decimal number");
+    reject(withMeta("vmlp.scaling.factor", "0.5f"), "vmlp.scaling.factor", "not a decimal number");
+    reject(withMeta("vmlp.scaling.factor", "NaN"), "vmlp.scaling.factor", "not a decimal number");
+    reject(withMeta("vmlp.scaling.factor", "1e39"), "vmlp.scaling.factor", "out of the float range");
+    reject(withMeta("vmlp.scaling.factor", "-2"), "vmlp.scaling.factor", "finite and positive");
+    reject(withMeta("vmlp.scaling.factor", null), "vmlp.scaling.factor", "is missing");
+
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = (ObjectNode) h.get("__metadata__");
+    meta.remove("vmlp.scaling.factor");
+    meta.put("vmlp.scaling", "standardize");
+    meta.put("vmlp.scaling.shift", "0,1,2");
+    meta.put("vmlp.scaling.scale", "1,1,1,1");
+    reject(file(h, data), "vmlp.scaling.shift", "has 3 values", "4 inputs");
+    meta.put("vmlp.scaling.shift", "0,1,2,3,4");
+    reject(file(h, data), "vmlp.scaling.shift", "more than the 4 values");
+    meta.put("vmlp.scaling.shift", "0,1,,3");
+    reject(file(h, data), "vmlp.scaling.shift", "value 2: '' is not a decimal number");
+    meta.put("vmlp.scaling.shift", "0,1,2,3");
+    meta.put("vmlp.scaling.scale", "1,0,1,1");
+    reject(file(h, data), "vmlp.scaling.scale", "scale non-zero");
+  }
+
+  @Test
+  void unparsableProvenance() throws IOException {
+    reject(withMeta("seed", "0x10"), "seed", "not a 64-bit integer");
+    reject(withMeta("seed", "99999999999999999999"), "seed", "not a 64-bit integer");
+    reject(withMeta("epochs", "-1"), "epochs", "not a count of epochs");
+    reject(withMeta("threads", "0"), "threads", "not a positive number of threads");
+    reject(withMeta("learning_rate", "Infinity"), "learning_rate", "not a positive finite learning rate");
+    reject(withMeta("weights_sha256", "ABC"), "weights_sha256", "64 lower-case hex digits");
+  }
+
+  @Test
+  void weightsThatDoNotMatchTheirHash() throws IOException {
+    byte[] bad = valid.clone();
+    bad[bad.length - 1] ^= 0x01; // the last bias, one bit
+    reject(bad, "weights_sha256", "the file says " + SafetensorsBytes.small().weightsSha256(), "changed or damaged");
+  }
+
+  @Test
+  void nanOrInfiniteWeight() throws IOException {
+    ObjectNode h = header.deepCopy();
+    h.remove("__metadata__"); // the hash would catch the change first
+    ByteBuffer d = ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN);
+    d.putFloat(4 * (2 * 4 + 1), Float.NaN); // layers.0.weight [2, 1]
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    reject(file(h, d.array()), relu, "layers.0.weight", "value [2, 1] is NaN");
+    d = ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN);
+    d.putFloat(84 + 4, Float.NEGATIVE_INFINITY); // layers.1.bias [1]
+    reject(file(h, d.array()), relu, "layers.1.bias", "value [1] is -Infinity");
+  }
+
+  @Test
+  void aFileWithoutMetadataNeedsTheActivation() throws IOException {
+    ObjectNode h = header.deepCopy();
+    h.remove("__metadata__");
+    reject(file(h, data), "vmlp.activations", "no vmlp metadata", "1 hidden layer", "--activation");
+    reject(file(h, data), LoadOptions.defaults().withActivations(java.util.List.of(Activation.RELU, Activation.TANH)),
+        "activations", "1 hidden layer, but 2 activations were given (relu,tanh)");
+  }
+
+  // ------------------------------------------------------------------ not a model file at all
+
+  @Test
+  void aSerializedJavaObject() throws IOException {
+    // Java serialization is never read: the stream header AC ED 00 05 ... is a (huge) header length.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Map<String, Object> map = new HashMap<>(Map.of("layers.0.weight", new float[] {1, 2}));
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(map);
+    }
+    byte[] serialized = bytes.toByteArray();
+    assertEquals((byte) 0xac, serialized[0]);
+    reject(serialized, "header length", "exceeds the limit");
+  }
+
+  @Test
+  void otherFilesAreRefused() throws IOException {
+    reject("just some text in a file".getBytes(StandardCharsets.UTF_8), "header length", "exceeds the limit");
+    byte[] zip = {0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0x08, 0};
+    reject(zip, "header length", "exceeds the limit");
+  }
+}

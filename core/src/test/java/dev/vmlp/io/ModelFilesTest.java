@@ -1,0 +1,302 @@
+package dev.vmlp.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
+import dev.vmlp.Head;
+import dev.vmlp.InputScaling;
+import dev.vmlp.LayerWeights;
+import dev.vmlp.Model;
+import dev.vmlp.Trainer;
+import dev.vmlp.Workspace;
+import dev.vmlp.data.Digits;
+import dev.vmlp.data.TrainTest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saving and loading: round trips, the bytes written, atomic replacement, files without metadata. */
+class ModelFilesTest {
+  static TrainTest digits;
+  static Model trained;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void train() {
+    digits = Digits.load();
+    Architecture arch = Architecture.builder(64).hidden(32, Activation.RELU).hidden(16, Activation.TANH)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).scaling(digits.scaling()).seed(11).build()) {
+      trained = t.fit(digits.train(), null, 2).model();
+    }
+  }
+
+  @Test
+  void trainSaveLoadPredictsTheSameBits() throws IOException {
+    Path f = tmp.resolve("digits.safetensors");
+    ModelFiles.save(trained, f);
+    Model loaded = ModelFiles.load(f);
+
+    assertEquals(trained.architecture(), loaded.architecture());
+    assertEquals(trained.scaling(), loaded.scaling());
+    assertEquals(trained.weightsSha256(), loaded.weightsSha256());
+    assertEquals(trained.weights(), loaded.weights());
+    for (Map.Entry<String, String> e : trained.metadata().entrySet()) {
+      assertEquals(e.getValue(), loaded.metadata().get(e.getKey()), e.getKey());
+    }
+    assertEquals("1", loaded.metadata().get("vmlp.format_version"));
+    assertFalse(loaded.metadata().get("vmlp.library_version").isBlank());
+
+    Workspace a = trained.newWorkspace();
+    Workspace b = loaded.newWorkspace();
+    float[] pa = new float[10];
+    float[] pb = new float[10];
+    for (int i = 0; i < digits.test().size(); i++) {
+      float[] x = digits.test().row(i);
+      trained.predictProbabilities(x, 0, pa, 0, a);
+      loaded.predictProbabilities(x, 0, pb, 0, b);
+      for (int k = 0; k < 10; k++) {
+        assertEquals(Float.floatToRawIntBits(pa[k]), Float.floatToRawIntBits(pb[k]), "row " + i + " class " + k);
+      }
+      assertEquals(trained.predict(x), loaded.predict(x));
+    }
+  }
+
+  @Test
+  void everyScalingKindAndBothHeadsRoundTrip() throws IOException {
+    float[] shift = {0.1f, -3.75f, 1e-7f, 12345.678f};
+    float[] scale = {1 / 3f, 2.5f, 1e6f, 0.0009765625f};
+    List<InputScaling> scalings = List.of(InputScaling.none(), InputScaling.divideBy(255f),
+        InputScaling.perFeature(shift, scale));
+    for (Head head : Head.values()) {
+      for (InputScaling s : scalings) {
+        Architecture arch = Architecture.builder(4).hidden(5, Activation.LEAKY_RELU).hidden(3, Activation.SIGMOID)
+            .output(2, head);
+        Model m = Model.initialize(arch, 3).withScaling(s);
+        Path f = tmp.resolve(head.id() + "-" + s.kind().id() + ".safetensors");
+        ModelFiles.save(m, f);
+        ModelFileRejectionTest.seed(Files.readAllBytes(f));
+        Model back = ModelFiles.load(f);
+        assertEquals(arch, back.architecture());
+        assertEquals(s, back.scaling(), "scaling " + s); // equal bits of factor, shifts and scales
+        assertEquals(m.weightsSha256(), back.weightsSha256());
+      }
+    }
+  }
+
+  @Test
+  void aNetworkWithoutHiddenLayersRoundTrips() throws IOException {
+    Architecture arch = Architecture.builder(3).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.initialize(arch, 5);
+    Path f = tmp.resolve("linear.safetensors");
+    ModelFiles.save(m, f);
+    Model back = ModelFiles.load(f);
+    assertEquals(arch, back.architecture());
+    assertEquals("", back.metadata().get("vmlp.activations"));
+  }
+
+  @Test
+  void theBytesFollowTheSafetensorsLayout() throws IOException {
+    Model m = SafetensorsBytes.small();
+    byte[] file = SafetensorsBytes.saved(m, tmp);
+    long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    assertEquals(0, (8 + n) % 8, "the data starts at a multiple of 8 bytes");
+    String header = new String(file, 8, (int) n, StandardCharsets.UTF_8);
+    assertTrue(header.startsWith("{\"__metadata__\":{"), header);
+    assertTrue(header.stripTrailing().endsWith("}"), header);
+    assertTrue(header.substring(header.stripTrailing().length()).chars().allMatch(c -> c == ' '), "padding is spaces");
+
+    ObjectNode h = SafetensorsBytes.header(file);
+    assertEquals(List.of("__metadata__", "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"),
+        iterate(h.fieldNames()));
+    assertEquals("F32", h.path("layers.0.weight").path("dtype").asText());
+    assertEquals("[3,4]", h.path("layers.0.weight").path("shape").toString());
+    assertEquals("[0,48]", h.path("layers.0.weight").path("data_offsets").toString());
+    assertEquals("[48,60]", h.path("layers.0.bias").path("data_offsets").toString());
+    assertEquals("[60,84]", h.path("layers.1.weight").path("data_offsets").toString());
+    assertEquals("[84,92]", h.path("layers.1.bias").path("data_offsets").toString());
+
+    ObjectNode meta = (ObjectNode) h.path("__metadata__");
+    assertEquals("1", meta.path("vmlp.format_version").asText());
+    assertEquals("relu", meta.path("vmlp.activations").asText());
+    assertEquals("softmax", meta.path("vmlp.head").asText());
+    assertEquals("scale", meta.path("vmlp.scaling").asText());
+    assertEquals("0.5", meta.path("vmlp.scaling.factor").asText());
+    assertEquals("7", meta.path("seed").asText());
+    assertEquals(m.weightsSha256(), meta.path("weights_sha256").asText());
+    assertFalse(meta.has("format"), "the Hugging Face 'format' key is not written");
+
+    // The data: layer 0's weights row-major [out][in], little-endian float32, then its bias, and so on.
+    byte[] data = SafetensorsBytes.data(file);
+    assertEquals(92, data.length);
+    List<LayerWeights> w = m.weights();
+    assertArrayEquals(SafetensorsBytes.concat(SafetensorsBytes.floats(w.get(0).weights()),
+        SafetensorsBytes.floats(w.get(0).bias()), SafetensorsBytes.floats(w.get(1).weights()),
+        SafetensorsBytes.floats(w.get(1).bias())), data);
+  }
+
+  @Test
+  void savingReplacesAnExistingFileAndLeavesNoTemporaryFile() throws IOException {
+    Path f = tmp.resolve("m.safetensors");
+    Files.writeString(f, "an older file, much longer than the model that replaces it ".repeat(1000));
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    assertEquals(SafetensorsBytes.small().weightsSha256(), ModelFiles.load(f).weightsSha256());
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertEquals(List.of(f), files.toList());
+    }
+  }
+
+  @Test
+  void anInterruptedSaveLeavesThePreviousFileAndNoTemporaryFile() throws IOException {
+    Path f = tmp.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    byte[] before = Files.readAllBytes(f);
+    Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1); // ~800 KB: many chunks
+    for (long stopAfter : new long[] {1, 1 << 16, 1 << 19}) {
+      IOException e = assertThrows(IOException.class, () -> ModelFiles.save(big, f, written -> {
+        if (written >= stopAfter) {
+          throw new IOException("disk full (simulated)");
+        }
+      }));
+      assertEquals("disk full (simulated)", e.getMessage());
+      assertArrayEquals(before, Files.readAllBytes(f), "the old file is untouched");
+      try (Stream<Path> files = Files.list(tmp)) {
+        assertEquals(List.of(f), files.toList(), "no temporary file is left");
+      }
+    }
+    // The interruption happened while writing: without it, the same save completes.
+    ModelFiles.save(big, f, written -> { });
+    assertEquals(big.weightsSha256(), ModelFiles.load(f).weightsSha256());
+  }
+
+  @Test
+  void savingIntoAMissingFolderOrOverAFolderAndLoadingAFolderFail() throws IOException {
+    Model m = SafetensorsBytes.small();
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFiles.save(m, tmp.resolve("no/such/m.st")));
+    Path dir = Files.createDirectory(tmp.resolve("d"));
+    IOException e = assertThrows(IOException.class, () -> ModelFiles.save(m, dir));
+    assertTrue(e.getMessage().contains("is a folder"), e.getMessage());
+    assertTrue(Files.isDirectory(dir));
+    IOException load = assertThrows(IOException.class, () -> ModelFiles.load(dir));
+    assertEquals(dir + ": is a folder, not a model file", load.getMessage());
+  }
+
+  @Test
+  void reservedOrUnparsableMetadataIsRefusedWhenSaving() {
+    Model m = SafetensorsBytes.small();
+    IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(Map.of("vmlp.custom", "x")), tmp.resolve("a")));
+    assertTrue(reserved.getMessage().contains("vmlp.custom"), reserved.getMessage());
+    IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(Map.of("seed", "forty-two")), tmp.resolve("b")));
+    assertTrue(seed.getMessage().contains("'seed'") && seed.getMessage().contains("forty-two"), seed.getMessage());
+  }
+
+  @Test
+  void aStaleHashInTheModelsMetadataIsRecomputedAndOurOwnKeysRewritten() throws IOException {
+    Model m = SafetensorsBytes.small();
+    Map<String, String> meta = new HashMap<>(m.metadata());
+    meta.put("weights_sha256", "0".repeat(64));
+    meta.put("vmlp.head", "squared_error"); // describes nothing: rewritten from the model
+    meta.put("note", "kept");
+    Path f = tmp.resolve("m.safetensors");
+    ModelFiles.save(m.withMetadata(meta), f);
+    Model back = ModelFiles.load(f);
+    assertEquals(m.weightsSha256(), back.metadata().get("weights_sha256"));
+    assertEquals("softmax", back.metadata().get("vmlp.head"));
+    assertEquals(Head.SOFTMAX_CROSS_ENTROPY, back.architecture().head());
+    assertEquals("kept", back.metadata().get("note"));
+  }
+
+  @Test
+  void loadOptionsMustAgreeWithTheFilesArchitecture() throws IOException {
+    Path f = tmp.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    assertEquals(Activation.RELU, ModelFiles.load(f, LoadOptions.defaults().withActivation(Activation.RELU))
+        .architecture().activation(0));
+    ModelFormatException act = assertThrows(ModelFormatException.class,
+        () -> ModelFiles.load(f, LoadOptions.defaults().withActivation(Activation.TANH)));
+    assertEquals("vmlp.activations", act.field());
+    assertTrue(act.getMessage().contains("relu") && act.getMessage().contains("tanh"), act.getMessage());
+    ModelFormatException head = assertThrows(ModelFormatException.class,
+        () -> ModelFiles.load(f, LoadOptions.defaults().withHead(Head.SQUARED_ERROR)));
+    assertEquals("vmlp.head", head.field());
+  }
+
+  @Test
+  void aFileWithOnlyTensorsLoadsWithTheGivenActivationAndHead() throws IOException {
+    Model m = SafetensorsBytes.small();
+    byte[] file = SafetensorsBytes.saved(m, tmp);
+    ObjectNode h = SafetensorsBytes.header(file);
+    h.remove("__metadata__");
+    Path f = Files.write(tmp.resolve("bare.safetensors"), SafetensorsBytes.file(h, SafetensorsBytes.data(file)));
+    ModelFileRejectionTest.seed(Files.readAllBytes(f));
+
+    ModelFormatException noActivation = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
+    assertEquals("vmlp.activations", noActivation.field());
+    assertTrue(noActivation.getMessage().contains("--activation"), noActivation.getMessage());
+
+    Model bare = ModelFiles.load(f, LoadOptions.defaults().withActivation(Activation.RELU));
+    assertEquals(m.architecture(), bare.architecture());
+    assertEquals(InputScaling.none(), bare.scaling());
+    assertEquals(m.weightsSha256(), bare.weightsSha256());
+    assertEquals(Map.of(), bare.metadata());
+    Model regression = ModelFiles.load(f, LoadOptions.defaults().withActivations(List.of(Activation.TANH))
+        .withHead(Head.SQUARED_ERROR));
+    assertEquals(Head.SQUARED_ERROR, regression.architecture().head());
+    assertEquals(Activation.TANH, regression.architecture().activation(0));
+
+    // The only difference left is the scaling, which the bare file does not carry.
+    float[] x = {1, -2, 3, 0.5f};
+    float[] scaled = {0.5f, -1, 1.5f, 0.25f};
+    float[] p1 = new float[2];
+    float[] p2 = new float[2];
+    m.predictProbabilities(x, p1);
+    bare.predictProbabilities(scaled, p2);
+    assertArrayEquals(p1, p2, 0f);
+  }
+
+  @Test
+  void nonFiniteWeightsLoadWhenAllowed() throws IOException {
+    Model m = SafetensorsBytes.small();
+    List<LayerWeights> w = new ArrayList<>(m.weights());
+    float[] b = w.get(1).bias().clone();
+    b[1] = Float.NaN;
+    w.set(1, new LayerWeights(2, 3, w.get(1).weights(), b));
+    Model bad = Model.ofAllowingNonFinite(m.architecture(), w, m.scaling());
+    Path f = tmp.resolve("nan.safetensors");
+    ModelFiles.save(bad, f);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
+    assertEquals("layers.1.bias", e.field());
+    assertTrue(e.getMessage().contains("[1] is NaN"), e.getMessage());
+    Model kept = ModelFiles.load(f, LoadOptions.defaults().withAllowNonFinite(true));
+    assertTrue(Float.isNaN(kept.layer(1).bias()[1]));
+    assertEquals(bad.weightsSha256(), kept.weightsSha256());
+  }
+
+  private static List<String> iterate(java.util.Iterator<String> it) {
+    List<String> l = new ArrayList<>();
+    it.forEachRemaining(l::add);
+    return l;
+  }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Writes the PyTorch fixture of PyTorchFileTest (run from this folder with a Python that has torch):
+
+  pytorch-64-32-10.safetensors        nn.Sequential(Linear(64, 32), ReLU(), Linear(32, 10)) with
+                                      PyTorch's default initialisation, its state_dict keys renamed
+                                      0.* -> layers.0.*, 2.* -> layers.1.*, metadata {"format": "pt"}
+  pytorch-64-32-10-expected.json      8 input rows and the logits and softmax probabilities that
+                                      PyTorch computes for them in float32
+
+The file is written the way the safetensors library writes one (safetensors.torch.save_file), without
+needing that library: tensors sorted by name (all have the same dtype), compact JSON with
+__metadata__ first, the header padded with spaces to a multiple of 8 bytes, little-endian data.
+Made with Debian's python3-torch 1.13.1 (torch.__version__ says 1.13.0a0) and numpy 1.24.
+"""
+import json
+import struct
+
+import numpy as np
+import torch
+from torch import nn
+
+STEM = "pytorch-64-32-10"
+
+
+def save_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata} if metadata else {}
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        array = np.ascontiguousarray(tensors[name], dtype="<f4")
+        blob = array.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def main():
+    torch.manual_seed(20261126)
+    net = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    renamed = {"0": "layers.0", "2": "layers.1"}
+    tensors = {}
+    for key, value in net.state_dict().items():
+        module, kind = key.split(".")
+        tensors[renamed[module] + "." + kind] = value.detach().numpy()
+    save_safetensors(STEM + ".safetensors", tensors, {"format": "pt"})
+
+    # Rows like the bundled digits: pixel counts 0..16, about half of them zero.
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 17, size=(8, 64)).astype(np.float32)
+    x[rng.random(size=x.shape) < 0.5] = 0
+    with torch.no_grad():
+        logits = net(torch.from_numpy(x))
+        probabilities = torch.softmax(logits, dim=1)
+    expected = {
+        "torch_version": torch.__version__,
+        "activation": "relu",
+        "inputs": x.tolist(),
+        "logits": logits.numpy().astype(np.float64).tolist(),
+        "probabilities": probabilities.numpy().astype(np.float64).tolist(),
+    }
+    with open(STEM + "-expected.json", "w") as f:
+        f.write("{\n")
+        items = list(expected.items())
+        for i, (key, value) in enumerate(items):
+            if isinstance(value, list):
+                rows = ",\n  ".join(json.dumps(row) for row in value)
+                text = "[\n  " + rows + "\n ]"
+            else:
+                text = json.dumps(value)
+            f.write(" " + json.dumps(key) + ": " + text + ("," if i < len(items) - 1 else "") + "\n")
+        f.write("}\n")
+
+
+if __name__ == "__main__":
+    main()
