@@ -64,6 +64,11 @@ final class TrainCommand implements Callable<Integer> {
           + "core. The weights are bit-identical for any count. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @Option(names = "--inputs", paramLabel = "auto|dense|sparse", defaultValue = "auto",
+      description = "First-layer kernels: auto (sparse when at most half the scaled inputs are non-zero), dense "
+          + "or sparse. Same weights either way. Default: ${DEFAULT-VALUE}.")
+  Trainer.InputPath inputs;
+
   @Option(names = "--json", description = "End the output with one line of JSON describing the run.")
   boolean json;
 
@@ -124,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         .learningRate((float) lr)
         .seed(seed)
         .threads(threads)
+        .inputPath(inputs)
         .scaling(data.scaling());
     TrainingReport report;
     double seconds;
