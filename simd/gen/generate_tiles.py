@@ -3,6 +3,10 @@
 
 Each loop keeps N vectors of accumulators (or of gradients) in local variables, so that C2 holds them
 in registers; Java has no way to say "N registers" other than N variables, hence this generator.
+
+Weights are stored in column blocks (see dev.vmlp.internal.kernel.Layout#index): a tile of N vectors is
+cut into quads of 4 consecutive vectors, each of which lies inside one block (block widths are
+multiples of 64 floats), so a quad needs one base address and every row adds the same row step.
 Run from the repository root:  python3 simd/gen/generate_tiles.py
 """
 import pathlib
@@ -14,90 +18,81 @@ def r(n):
     return range(n)
 
 
-def fwd(n):
+def bases(n, col):
+    """Declarations of the quad bases of a tile of n vectors starting at column `col`."""
+    if n == 1:
+        return f"    long q0 = Blocks.base({col}, block, blockBytes);"
+    return "\n".join(f"    long q{k} = Blocks.base({col} + {k} * 4 * L, block, blockBytes);" for k in r(n // 4))
+
+
+def addr(i, row="row"):
+    """The address of vector i of a tile in the current row."""
+    q, v = i // 4, i % 4
+    return f"q{q} + {row}" + (f" + {v} * VB" if v else "")
+
+
+def load(i):
+    return f"FloatVector.fromMemorySegment(S, w, {addr(i)}, NATIVE)"
+
+
+def store(v, i):
+    return f"{v}.intoMemorySegment(w, {addr(i)}, NATIVE)"
+
+
+def outputs(n):
+    return "\n".join(f"    a{i}.add(FloatVector.fromArray(S, b, o + {i} * L)).intoArray(z, o + {i} * L);" for i in r(n))
+
+
+def fwd(n, dense):
     acc = "\n".join(f"    FloatVector a{i} = FloatVector.zero(S);" for i in r(n))
-    body = "\n".join(
-        f"      a{i} = FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE).fma(xv, a{i});" for i in r(n))
-    out = "\n".join(f"    a{i}.add(FloatVector.fromArray(S, b, o + {i} * L)).intoArray(z, o + {i} * L);" for i in r(n))
+    body = "\n".join(f"      a{i} = {load(i)}.fma(xv, a{i});" for i in r(n))
+    if dense:
+        head = f"static void fwdDense{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,\n      float[] z, int o)"
+        loop = "    for (int j = 0; j < n; j++) {\n      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);"
+        doc = f"Forward product of {n} vectors of outputs at column {{@code o}}, over all {{@code n}} rows."
+    else:
+        head = f"static void fwd{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,\n      float[] b, float[] z, int o)"
+        loop = "    for (int k = k0; k < k1; k++) {\n      int j = idx[k];\n      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);"
+        doc = f"Forward product of {n} vectors of outputs at column {{@code o}}, over the rows {{@code idx[k0..k1)}}."
     return f"""
-  /** Forward product of {n} vectors of outputs at column {{@code o}}, over the rows {{@code idx[k0..k1)}}. */
-  static void fwd{n}(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] b,
-      float[] z, int o) {{
+  /** {doc} */
+  {head} {{
 {acc}
-    long col = (long) o * Float.BYTES;
-    for (int k = k0; k < k1; k++) {{
-      int j = idx[k];
-      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
+{bases(n, "o")}
+    long rowBytes = (long) block * Float.BYTES;
+{loop}
+      long row = j * rowBytes;
 {body}
     }}
-{out}
+{outputs(n)}
   }}
 """
 
 
-def fwd_dense(n):
-    acc = "\n".join(f"    FloatVector a{i} = FloatVector.zero(S);" for i in r(n))
-    body = "\n".join(
-        f"      a{i} = FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE).fma(xv, a{i});" for i in r(n))
-    out = "\n".join(f"    a{i}.add(FloatVector.fromArray(S, b, o + {i} * L)).intoArray(z, o + {i} * L);" for i in r(n))
-    return f"""
-  /** Forward product of {n} vectors of outputs at column {{@code o}}, over all {{@code n}} rows. */
-  static void fwdDense{n}(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {{
-{acc}
-    long col = (long) o * Float.BYTES;
-    for (int j = 0; j < n; j++) {{
-      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-{body}
-    }}
-{out}
-  }}
-"""
-
-
-def upd_dense(n):
+def upd(n, dense):
     gs = "\n".join(f"    FloatVector g{i} = FloatVector.fromArray(S, g, o + {i} * L);" for i in r(n))
-    body = "\n".join(
-        f"      g{i}.fma(xv, FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE))"
-        f".intoMemorySegment(w, row + {i} * VB, NATIVE);" for i in r(n))
+    body = "\n".join(f"      {store(f'g{i}.fma(xv, {load(i)})', i)};" for i in r(n))
+    if dense:
+        head = f"static void updDense{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] g,\n      int o)"
+        loop = "    for (int j = 0; j < n; j++) {"
+        doc = f"Rank-1 update of {n} vectors of columns at {{@code o}}, over all {{@code n}} rows whose input is not 0."
+    else:
+        head = f"static void upd{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,\n      float[] g, int o)"
+        loop = "    for (int k = k0; k < k1; k++) {\n      int j = idx[k];"
+        doc = f"Rank-1 update of {n} vectors of columns at {{@code o}}, over the rows {{@code idx[k0..k1)}} whose input is not 0."
     return f"""
-  /** Rank-1 update of {n} vectors of columns at {{@code o}}, over all {{@code n}} rows whose input is not 0. */
-  static void updDense{n}(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {{
+  /** {doc} */
+  {head} {{
 {gs}
-    long col = (long) o * Float.BYTES;
-    for (int j = 0; j < n; j++) {{
-      float xj = x[xOff + j];
-      if (xj == 0f) {{
-        continue;
-      }}
-      FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-{body}
-    }}
-  }}
-"""
-
-
-def upd(n):
-    gs = "\n".join(f"    FloatVector g{i} = FloatVector.fromArray(S, g, o + {i} * L);" for i in r(n))
-    body = "\n".join(
-        f"      g{i}.fma(xv, FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE))"
-        f".intoMemorySegment(w, row + {i} * VB, NATIVE);" for i in r(n))
-    return f"""
-  /** Rank-1 update of {n} vectors of columns at {{@code o}}, over the rows {{@code idx[k0..k1)}} whose input is not 0. */
-  static void upd{n}(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
-      int o) {{
-{gs}
-    long col = (long) o * Float.BYTES;
-    for (int k = k0; k < k1; k++) {{
-      int j = idx[k];
+{bases(n, "o")}
+    long rowBytes = (long) block * Float.BYTES;
+{loop}
       float xj = x[xOff + j];
       if (xj == 0f) {{
         continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }}
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
+      long row = j * rowBytes;
 {body}
     }}
   }}
@@ -111,31 +106,31 @@ def upd_fwd(n):
     acc = "\n".join(f"    FloatVector a{i} = FloatVector.zero(S);" for i in r(n))
     gv = (lambda i: f"g{i}") if in_regs else (lambda i: f"FloatVector.fromArray(S, g, o + {i} * L)")
     body = "\n".join(
-        f"      FloatVector w{i} = FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE);\n"
+        f"      FloatVector w{i} = {load(i)};\n"
         f"      w{i} = {gv(i)}.fma(xp, w{i}).blend(w{i}, keep);\n"
-        f"      w{i}.intoMemorySegment(w, row + {i} * VB, NATIVE);\n"
+        f"      {store(f'w{i}', i)};\n"
         f"      a{i} = w{i}.fma(xn, a{i});" for i in r(n))
-    out = "\n".join(f"    a{i}.add(FloatVector.fromArray(S, b, o + {i} * L)).intoArray(z, o + {i} * L);" for i in r(n))
     return f"""
   /**
    * Update with {{@code xPrev}} fused with the forward product of {{@code xNext}}, {n} vectors of columns at
    * {{@code o}}, over all {{@code n}} rows; rows whose {{@code xPrev}} is 0 keep their bits (a select, so
    * that one straight path keeps the method small enough for both JIT tiers).
    */
-  static void updFwd{n}(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
-      int nextOff, int n, float[] b, float[] z, int o) {{
+  static void updFwd{n}(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {{
 {gs}
 {acc}
-    long col = (long) o * Float.BYTES;
+{bases(n, "o")}
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {{
-      long row = j * strideBytes + col;
+      long row = j * rowBytes;
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       VectorMask<Float> keep = S.maskAll(xpj == 0f);
 {body}
     }}
-{out}
+{outputs(n)}
   }}
 """
 
@@ -144,18 +139,20 @@ def bwd(n):
     xs = "\n".join(f"    FloatVector x{i} = FloatVector.fromArray(S, x, j + {i} * L);" for i in r(n))
     ds = "\n".join(f"    FloatVector d{i} = FloatVector.zero(S);" for i in r(n))
     body = "\n".join(
-        f"      FloatVector w{i} = FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE);\n"
+        f"      FloatVector w{i} = {load(i)};\n"
         f"      d{i} = w{i}.fma(sv, d{i});\n"
-        f"      x{i}.fma(gv, w{i}).intoMemorySegment(w, row + {i} * VB, NATIVE);" for i in r(n))
+        f"      {store(f'x{i}.fma(gv, w{i})', i)};" for i in r(n))
     out = "\n".join(f"    d{i}.intoArray(delta, j + {i} * L);" for i in r(n))
     return f"""
   /** Transposed product and rank-1 update of {n} vectors of columns at {{@code j}}, over all rows. */
-  static void bwd{n}(MemorySegment w, long strideBytes, int rows, float[] s, float[] g, float[] x, float[] delta,
-      int j) {{
+  static void bwd{n}(MemorySegment w, int block, long blockBytes, int rows, float[] s, float[] g, float[] x,
+      float[] delta, int j) {{
 {xs}
 {ds}
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {{
+{bases(n, "j")}
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {{
+      long row = r * rowBytes;
       FloatVector sv = FloatVector.broadcast(S, s[r]);
       FloatVector gv = FloatVector.broadcast(S, g[r]);
 {body}
@@ -167,15 +164,15 @@ def bwd(n):
 
 def upd_rows(n):
     xs = "\n".join(f"    FloatVector x{i} = FloatVector.fromArray(S, x, j + {i} * L);" for i in r(n))
-    body = "\n".join(
-        f"      x{i}.fma(gv, FloatVector.fromMemorySegment(S, w, row + {i} * VB, NATIVE))"
-        f".intoMemorySegment(w, row + {i} * VB, NATIVE);" for i in r(n))
+    body = "\n".join(f"      {store(f'x{i}.fma(gv, {load(i)})', i)};" for i in r(n))
     return f"""
   /** Rank-1 update without the transposed product, {n} vectors of columns at {{@code j}}, over all rows. */
-  static void updRows{n}(MemorySegment w, long strideBytes, int rows, float[] g, float[] x, int j) {{
+  static void updRows{n}(MemorySegment w, int block, long blockBytes, int rows, float[] g, float[] x, int j) {{
 {xs}
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {{
+{bases(n, "j")}
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {{
+      long row = r * rowBytes;
       FloatVector gv = FloatVector.broadcast(S, g[r]);
 {body}
     }}
@@ -219,10 +216,11 @@ def dots4x2():
     """Chunk partials of 4 rows x 2 chunks at 512 bits, folded together in registers."""
     lines = []
     for j in range(2):
-        lines.append(f"    // chunk c + {j}")
+        lines.append(f"    // chunk c + {j}: its own block of the weights")
         lines.append(f"    if ({j} < nc) {{")
         lines.append(f"      int start = (c + {j}) * len;")
         lines.append(f"      int end = Math.min(start + len, n);")
+        lines.append(f"      long cb = (long) (c + {j}) * blockBytes;")
         for i in range(4):
             lines.append(f"      FloatVector a{i} = FloatVector.zero(S);")
             lines.append(f"      FloatVector b{i} = a{i};")
@@ -230,14 +228,14 @@ def dots4x2():
         lines.append("      for (; k + 32 <= end; k += 32) {")
         lines.append("        FloatVector xa = FloatVector.fromArray(S, x, k);")
         lines.append("        FloatVector xb = FloatVector.fromArray(S, x, k + 16);")
-        lines.append("        long off = (long) k * Float.BYTES;")
+        lines.append("        long off = cb + (long) (k - start) * Float.BYTES;")
         for i in range(4):
             lines.append(f"        a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
             lines.append(f"        b{i} = FloatVector.fromMemorySegment(S, w, row{i} + off + 64, NATIVE).fma(xb, b{i});")
         lines.append("      }")
         lines.append("      if (k < end) {")
         lines.append("        FloatVector xa = FloatVector.fromArray(S, x, k);")
-        lines.append("        long off = (long) k * Float.BYTES;")
+        lines.append("        long off = cb + (long) (k - start) * Float.BYTES;")
         for i in range(4):
             lines.append(f"        a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
         lines.append("      }")
@@ -251,14 +249,16 @@ def dots4x2():
    * Chunk partials of rows {{@code r..r+3}} (the first {{@code nr}} real) over chunks {{@code c, c+1}} (the
    * first {{@code nc}} real), 512 bits only: the 8 slot sets stay in registers and are folded together
    * pairwise (the tree of {{@link Dots#fold16}}), then stored to {{@code partials[row * chunks + chunk]}}.
+   * Chunk {{@code c}} is block {{@code c}} of the weights, {{@code blockBytes}} long, rows {{@code len}} floats.
    */
-  static void dots4x2(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
+  static void dots4x2(MemorySegment w, long blockBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
       float[] partials, int chunks) {{
     // rows past the last real one read the last real row; their sums are not stored
-    long row0 = (long) r * strideBytes;
-    long row1 = (long) (r + Math.min(1, nr - 1)) * strideBytes;
-    long row2 = (long) (r + Math.min(2, nr - 1)) * strideBytes;
-    long row3 = (long) (r + Math.min(3, nr - 1)) * strideBytes;
+    long rowBytes = (long) len * Float.BYTES;
+    long row0 = r * rowBytes;
+    long row1 = (r + Math.min(1, nr - 1)) * rowBytes;
+    long row2 = (r + Math.min(2, nr - 1)) * rowBytes;
+    long row3 = (r + Math.min(3, nr - 1)) * rowBytes;
 {decl}
 {body}
     // the transposed fold, inline so that no vector crosses a call: lane i = set 2 row + chunk, in FOLD8 order
@@ -270,9 +270,10 @@ def dots4x2():
 """
 
 
-parts = [f(n) for f, ns in ((fwd, (16, 8, 4, 1)), (fwd_dense, (16, 8, 4, 1)), (upd, (16, 8, 4, 1)),
-                            (upd_dense, (16, 8, 4, 1)), (upd_fwd, (16, 8, 4, 1)), (bwd, (8, 4, 1)),
-                            (upd_rows, (8, 4, 1))) for n in ns] + [dots4x2()]
+parts = ([fwd(n, False) for n in (16, 8, 4, 1)] + [fwd(n, True) for n in (16, 8, 4, 1)]
+         + [upd(n, False) for n in (16, 8, 4, 1)] + [upd(n, True) for n in (16, 8, 4, 1)]
+         + [upd_fwd(n) for n in (16, 8, 4, 1)] + [bwd(n) for n in (8, 4, 1)] + [upd_rows(n) for n in (8, 4, 1)]
+         + [dots4x2()])
 
 OUT.write_text(f"""// Generated by simd/gen/generate_tiles.py: edit the generator, not this file.
 package dev.vmlp.simd;
@@ -287,10 +288,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * Register-tiled loops over a weight matrix: each keeps a fixed number of vectors (accumulators or
- * gradients) in local variables so that they stay in registers for the whole sweep over the rows.
- * Every lane follows exactly the operation sequence of {{@link dev.vmlp.internal.kernel.Kernels}}; the
- * tile width only decides which outputs share a sweep.
+ * Register-tiled loops over a weight matrix stored in column blocks: each keeps a fixed number of
+ * vectors (accumulators or gradients) in local variables so that they stay in registers for the whole
+ * sweep over the rows. Every lane follows exactly the operation sequence of
+ * {{@link dev.vmlp.internal.kernel.Kernels}}; the tile width only decides which outputs share a sweep.
+ * {{@code block}} is the block width in floats and {{@code blockBytes}} one block's size.
  */
 final class Tiles {{
   private Tiles() {{}}

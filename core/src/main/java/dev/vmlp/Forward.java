@@ -20,9 +20,9 @@ final class Forward {
   static void run(Kernels k, Params p, Buffers buf, float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
     Layer first = p.layers[0];
     if (nzLen < 0) {
-      k.forwardInputMajor(first.w, first.stride, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
+      k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
     } else {
-      k.forwardInputMajorSparse(first.w, first.stride, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0, first.outPad);
+      k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0, first.outPad);
     }
     finishFirstLayer(k, p, buf);
     forwardFrom(k, p, buf, 1);
@@ -40,7 +40,7 @@ final class Forward {
   static void forwardFrom(Kernels k, Params p, Buffers buf, int from) {
     for (int l = from; l < p.layers.length; l++) {
       Layer layer = p.layers[l];
-      k.chunkDots(layer.w, layer.stride, layer.out, buf.o[l - 1], layer.inPad, 0, Layout.chunkCount(layer.inPad),
+      k.chunkDots(layer.w, layer.out, buf.o[l - 1], layer.inPad, 0, Layout.chunkCount(layer.inPad),
           buf.partials[l]);
       sumPartials(buf.partials[l], Layout.chunkCount(layer.inPad), layer.b, buf.z[l], 0, layer.out);
       if (l < p.layers.length - 1) {

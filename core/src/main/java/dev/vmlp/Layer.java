@@ -7,10 +7,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One dense layer's parameters in the kernels' layout: weights in a 64-byte-aligned native segment
- * with padded rows, and the bias. The first layer is stored input-major ({@code Wt[in][outPad]}), the
- * others output-major ({@code W[out][inPad]}); see {@link dev.vmlp.internal.kernel.Kernels}. Padding
- * holds zeros.
+ * One dense layer's parameters in the kernels' layout: weights in a 64-byte-aligned native segment,
+ * stored in column blocks ({@link Layout#index}), and the bias. The first layer is stored input-major
+ * ({@code Wt[in][outPad]}, in blocks of its output chunks, so each thread's units are contiguous), the
+ * others output-major ({@code W[out][inPad]}, in blocks of their input chunks); see
+ * {@link dev.vmlp.internal.kernel.Kernels}. Padding holds zeros.
  */
 final class Layer {
   final int index;
@@ -22,13 +23,17 @@ final class Layer {
   final Activation activation;
   /** Rows of storage: {@code in} when input-major, {@code out} otherwise. */
   final int rows;
-  /** Floats per storage row: {@code outPad} when input-major, {@code inPad} otherwise. */
-  final int stride;
+  /**
+   * Width of the column blocks: the chunk length of the next layer's input (the first layer), of this
+   * layer's input (later layers), or the whole padded width for a network of one layer.
+   */
+  final int block;
+  final boolean last;
   final MemorySegment w;
   /** Bias, length {@code outPad}. */
   final float[] b;
 
-  Layer(int index, int in, int out, Activation activation) {
+  Layer(int index, int in, int out, Activation activation, boolean last) {
     this.index = index;
     this.in = in;
     this.out = out;
@@ -37,14 +42,16 @@ final class Layer {
     this.inputMajor = index == 0;
     this.activation = activation;
     this.rows = inputMajor ? in : out;
-    this.stride = inputMajor ? outPad : inPad;
-    this.w = Arena.ofAuto().allocate((long) rows * stride * Float.BYTES, Layout.ALIGN_BYTES);
+    this.block = inputMajor ? (last ? outPad : Layout.chunkLength(outPad)) : Layout.chunkLength(inPad);
+    this.last = last;
+    long floats = Layout.blockedSize(rows, inputMajor ? outPad : inPad, block);
+    this.w = Arena.ofAuto().allocate(floats * Float.BYTES, Layout.ALIGN_BYTES);
     this.b = new float[outPad];
   }
 
   /** Storage index of the weight from input {@code i} to unit {@code o}. */
   long at(int o, int i) {
-    return inputMajor ? (long) i * stride + o : (long) o * stride + i;
+    return inputMajor ? Layout.index(rows, block, i, o) : Layout.index(rows, block, o, i);
   }
 
   float weight(int o, int i) {
@@ -57,7 +64,7 @@ final class Layer {
 
   /** A copy with its own storage. */
   Layer copy() {
-    Layer c = new Layer(index, in, out, activation);
+    Layer c = new Layer(index, in, out, activation, last);
     c.w.copyFrom(w);
     System.arraycopy(b, 0, c.b, 0, b.length);
     return c;

@@ -311,7 +311,7 @@ final class ParallelEngine implements Engine {
       if (pending) {
         addRange(first.b, buf.g[0], a, Math.min(b, first.out));
         if (nzLen < 0 && prevNzLen < 0) {
-          k.updateForwardInputMajor(first.w, first.stride, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
+          k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
               buf.z[0], a, b);
         } else {
           updateFirst();
@@ -332,9 +332,9 @@ final class ParallelEngine implements Engine {
     private void forwardFirstOnly(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
       Layer first = p.layers[0];
       if (nzLen < 0) {
-        k.forwardInputMajor(first.w, first.stride, x, xOff, first.in, first.b, buf.z[0], from[0], to[0]);
+        k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, buf.z[0], from[0], to[0]);
       } else {
-        k.forwardInputMajorSparse(first.w, first.stride, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], from[0],
+        k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], from[0],
             to[0]);
       }
     }
@@ -342,9 +342,9 @@ final class ParallelEngine implements Engine {
     private void updateFirst() {
       Layer first = p.layers[0];
       if (prevNzLen < 0) {
-        k.updateInputMajor(first.w, first.stride, prevX, prevOff, first.in, buf.g[0], from[0], to[0]);
+        k.updateInputMajor(first.w, first.block, prevX, prevOff, first.in, buf.g[0], from[0], to[0]);
       } else {
-        k.updateInputMajorSparse(first.w, first.stride, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0],
+        k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0],
             from[0], to[0]);
       }
     }
@@ -353,7 +353,7 @@ final class ParallelEngine implements Engine {
       for (int l = 1; l <= last; l++) {
         Layer layer = p.layers[l];
         int chunks = Layout.chunkCount(layer.inPad);
-        k.chunkDots(layer.w, layer.stride, layer.out, buf.o[l - 1], layer.inPad, c0[l], c1[l], partials[l][par][t]);
+        k.chunkDots(layer.w, layer.out, buf.o[l - 1], layer.inPad, c0[l], c1[l], partials[l][par][t]);
         barrier.await();
         float[][] mine = partials[l][par];
         int[] owner = chunkOwner[l];
@@ -399,7 +399,7 @@ final class ParallelEngine implements Engine {
           scale(s, g, 0, layer.out);
         }
         float[] delta = buf.delta[l - 1];
-        k.backwardUpdateOutputMajor(layer.w, layer.stride, layer.out, s, g, buf.o[l - 1], delta, from[l - 1],
+        k.backwardUpdateOutputMajor(layer.w, layer.block, layer.out, s, g, buf.o[l - 1], delta, from[l - 1],
             to[l - 1]);
         if (l == last) {
           addRange(outBias, g, 0, layer.out);

@@ -22,7 +22,7 @@ final class Params {
   static Params zeros(Architecture arch) {
     Layer[] layers = new Layer[arch.layerCount()];
     for (int l = 0; l < layers.length; l++) {
-      layers[l] = new Layer(l, arch.layerInputs(l), arch.layerUnits(l), arch.activation(l));
+      layers[l] = new Layer(l, arch.layerInputs(l), arch.layerUnits(l), arch.activation(l), l == layers.length - 1);
     }
     return new Params(arch, layers);
   }
@@ -123,13 +123,10 @@ final class Params {
           return "layer " + layer.index + " bias [" + o + "] = " + layer.b[o];
         }
       }
-      for (int r = 0; r < layer.rows; r++) {
-        int cols = layer.inputMajor ? layer.out : layer.in;
-        for (int c = 0; c < cols; c++) {
-          float v = layer.w.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) r * layer.stride + c);
+      for (int o = 0; o < layer.out; o++) {
+        for (int i = 0; i < layer.in; i++) {
+          float v = layer.weight(o, i);
           if (!Float.isFinite(v)) {
-            int o = layer.inputMajor ? c : r;
-            int i = layer.inputMajor ? r : c;
             return "layer " + layer.index + " weight [" + o + ", " + i + "] = " + v;
           }
         }

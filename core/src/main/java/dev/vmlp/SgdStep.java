@@ -57,7 +57,7 @@ final class SgdStep {
     if (pending) {
       addBias(first.b, buf.g[0], first.out);
       if (nzLen < 0 && prevNzLen < 0) {
-        k.updateForwardInputMajor(first.w, first.stride, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
+        k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
             buf.z[0], 0, first.outPad);
       } else {
         updateFirst();
@@ -81,7 +81,7 @@ final class SgdStep {
       Layer layer = p.layers[l];
       scale(buf.s[l], buf.g[l], layer.out);
       float[] delta = buf.delta[l - 1];
-      k.backwardUpdateOutputMajor(layer.w, layer.stride, layer.out, buf.s[l], buf.g[l], buf.o[l - 1], delta, 0,
+      k.backwardUpdateOutputMajor(layer.w, layer.block, layer.out, buf.s[l], buf.g[l], buf.o[l - 1], delta, 0,
           layer.inPad);
       addBias(layer.b, buf.g[l], layer.out);
       Layer below = p.layers[l - 1];
@@ -109,9 +109,9 @@ final class SgdStep {
   private void forwardFirst(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
     Layer first = p.layers[0];
     if (nzLen < 0) {
-      k.forwardInputMajor(first.w, first.stride, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
+      k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
     } else {
-      k.forwardInputMajorSparse(first.w, first.stride, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0,
+      k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0,
           first.outPad);
     }
   }
@@ -119,9 +119,9 @@ final class SgdStep {
   private void updateFirst() {
     Layer first = p.layers[0];
     if (prevNzLen < 0) {
-      k.updateInputMajor(first.w, first.stride, prevX, prevOff, first.in, buf.g[0], 0, first.outPad);
+      k.updateInputMajor(first.w, first.block, prevX, prevOff, first.in, buf.g[0], 0, first.outPad);
     } else {
-      k.updateInputMajorSparse(first.w, first.stride, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], 0,
+      k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], 0,
           first.outPad);
     }
   }

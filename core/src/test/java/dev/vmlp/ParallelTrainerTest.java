@@ -213,48 +213,47 @@ class ParallelTrainerTest {
     }
 
     @Override
-    public void forwardInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z,
+    public void forwardInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z,
         int o0, int o1) {
       maybeFail();
-      k.forwardInputMajor(wt, stride, x, xOff, n, b, z, o0, o1);
+      k.forwardInputMajor(wt, block, x, xOff, n, b, z, o0, o1);
     }
 
     @Override
-    public void forwardInputMajorSparse(MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff,
-        int nzLen, float[] b, float[] z, int o0, int o1) {
+    public void forwardInputMajorSparse(MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz,
+        int nzOff, int nzLen, float[] b, float[] z, int o0, int o1) {
       maybeFail();
-      k.forwardInputMajorSparse(wt, stride, x, xOff, nz, nzOff, nzLen, b, z, o0, o1);
+      k.forwardInputMajorSparse(wt, block, n, x, xOff, nz, nzOff, nzLen, b, z, o0, o1);
     }
 
     @Override
-    public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0,
+    public void updateInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] g, int o0,
         int o1) {
-      k.updateInputMajor(wt, stride, x, xOff, n, g, o0, o1);
+      k.updateInputMajor(wt, block, x, xOff, n, g, o0, o1);
     }
 
     @Override
-    public void updateInputMajorSparse(MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff,
-        int nzLen, float[] g, int o0, int o1) {
-      k.updateInputMajorSparse(wt, stride, x, xOff, nz, nzOff, nzLen, g, o0, o1);
+    public void updateInputMajorSparse(MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz,
+        int nzOff, int nzLen, float[] g, int o0, int o1) {
+      k.updateInputMajorSparse(wt, block, n, x, xOff, nz, nzOff, nzLen, g, o0, o1);
     }
 
     @Override
-    public void updateForwardInputMajor(MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g,
+    public void updateForwardInputMajor(MemorySegment wt, int block, float[] xPrev, int prevOff, float[] g,
         float[] xNext, int nextOff, int n, float[] b, float[] z, int o0, int o1) {
       maybeFail();
-      k.updateForwardInputMajor(wt, stride, xPrev, prevOff, g, xNext, nextOff, n, b, z, o0, o1);
+      k.updateForwardInputMajor(wt, block, xPrev, prevOff, g, xNext, nextOff, n, b, z, o0, o1);
     }
 
     @Override
-    public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1,
-        float[] partials) {
-      k.chunkDots(w, stride, rows, x, n, c0, c1, partials);
+    public void chunkDots(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
+      k.chunkDots(w, rows, x, n, c0, c1, partials);
     }
 
     @Override
-    public void backwardUpdateOutputMajor(MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x,
+    public void backwardUpdateOutputMajor(MemorySegment w, int block, int rows, float[] s, float[] g, float[] x,
         float[] delta, int j0, int j1) {
-      k.backwardUpdateOutputMajor(w, stride, rows, s, g, x, delta, j0, j1);
+      k.backwardUpdateOutputMajor(w, block, rows, s, g, x, delta, j0, j1);
     }
 
     @Override

@@ -68,19 +68,22 @@ final class Dots {
    * All chunk partials of {@code rows} rows over the chunks {@code [c0, c1)} at 512 bits, in groups of
    * four rows by two chunks folded together ({@link Tiles#dots4x2}).
    */
-  static void chunkDots16(MemorySegment w, long strideBytes, int rows, float[] x, int n, int c0, int c1,
-      float[] partials) {
+  static void chunkDots16(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
     int len = dev.vmlp.internal.kernel.Layout.chunkLength(n);
     int chunks = dev.vmlp.internal.kernel.Layout.chunkCount(n);
+    long blockBytes = (long) rows * len * Float.BYTES;
     for (int r = 0; r < rows; r += 4) {
       int nr = Math.min(4, rows - r);
       for (int c = c0; c < c1; c += 2) {
-        Tiles.dots4x2(w, strideBytes, r, nr, x, n, len, c, Math.min(2, c1 - c), partials, chunks);
+        Tiles.dots4x2(w, blockBytes, r, nr, x, n, len, c, Math.min(2, c1 - c), partials, chunks);
       }
     }
   }
 
-  /** One row's partial over the chunk {@code [start, end)} of the input. */
+  /**
+   * One row's partial over the chunk {@code [start, end)} of the input, whose weights start at byte
+   * {@code row} (the chunk's block, then the row in it).
+   */
   static float chunk1(MemorySegment w, long row, float[] x, int start, int end) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
@@ -94,7 +97,7 @@ final class Dots {
     // accumulator p takes the vectors at offsets p*L (mod 32) of each 32-input step:
     // the first 16/L are the even group's slots (A), the rest the odd group's (B)
     for (; j + 32 <= end; j += 32) {
-      long at = row + (long) j * Float.BYTES;
+      long at = row + (long) (j - start) * Float.BYTES;
       a0 = load(w, at).fma(FloatVector.fromArray(S, x, j), a0);
       a1 = load(w, at + 4L * L).fma(FloatVector.fromArray(S, x, j + L), a1);
       if (L <= 8) {
@@ -110,7 +113,7 @@ final class Dots {
     }
     if (j < end) {
       // a last, even group of 16
-      long at = row + (long) j * Float.BYTES;
+      long at = row + (long) (j - start) * Float.BYTES;
       a0 = load(w, at).fma(FloatVector.fromArray(S, x, j), a0);
       if (L <= 8) {
         a1 = load(w, at + 4L * L).fma(FloatVector.fromArray(S, x, j + L), a1);
@@ -138,15 +141,16 @@ final class Dots {
   }
 
   /** All chunk partials at 256 or 128 bits: one row at a time, each folded on its own. */
-  static void chunkDotsRows(MemorySegment w, long strideBytes, int rows, float[] x, int n, int c0, int c1,
-      float[] partials) {
+  static void chunkDotsRows(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
     int len = dev.vmlp.internal.kernel.Layout.chunkLength(n);
     int chunks = dev.vmlp.internal.kernel.Layout.chunkCount(n);
+    long rowBytes = (long) len * Float.BYTES;
     for (int c = c0; c < c1; c++) {
       int start = c * len;
       int end = Math.min(start + len, n);
+      long blockStart = (long) c * rows * rowBytes;
       for (int r = 0; r < rows; r++) {
-        partials[r * chunks + c] = chunk1(w, r * strideBytes, x, start, end);
+        partials[r * chunks + c] = chunk1(w, blockStart + r * rowBytes, x, start, end);
       }
     }
   }

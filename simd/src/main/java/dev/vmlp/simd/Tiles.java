@@ -11,17 +11,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * Register-tiled loops over a weight matrix: each keeps a fixed number of vectors (accumulators or
- * gradients) in local variables so that they stay in registers for the whole sweep over the rows.
- * Every lane follows exactly the operation sequence of {@link dev.vmlp.internal.kernel.Kernels}; the
- * tile width only decides which outputs share a sweep.
+ * Register-tiled loops over a weight matrix stored in column blocks: each keeps a fixed number of
+ * vectors (accumulators or gradients) in local variables so that they stay in registers for the whole
+ * sweep over the rows. Every lane follows exactly the operation sequence of
+ * {@link dev.vmlp.internal.kernel.Kernels}; the tile width only decides which outputs share a sweep.
+ * {@code block} is the block width in floats and {@code blockBytes} one block's size.
  */
 final class Tiles {
   private Tiles() {}
 
   /** Forward product of 16 vectors of outputs at column {@code o}, over the rows {@code idx[k0..k1)}. */
-  static void fwd16(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] b,
-      float[] z, int o) {
+  static void fwd16(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] b, float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
@@ -38,27 +39,31 @@ final class Tiles {
     FloatVector a13 = FloatVector.zero(S);
     FloatVector a14 = FloatVector.zero(S);
     FloatVector a15 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long q2 = Blocks.base(o + 2 * 4 * L, block, blockBytes);
+    long q3 = Blocks.base(o + 3 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
-      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
-      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
-      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
-      a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xv, a4);
-      a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xv, a5);
-      a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xv, a6);
-      a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xv, a7);
-      a8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE).fma(xv, a8);
-      a9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE).fma(xv, a9);
-      a10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE).fma(xv, a10);
-      a11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE).fma(xv, a11);
-      a12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE).fma(xv, a12);
-      a13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE).fma(xv, a13);
-      a14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE).fma(xv, a14);
-      a15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE).fma(xv, a15);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE).fma(xv, a7);
+      a8 = FloatVector.fromMemorySegment(S, w, q2 + row, NATIVE).fma(xv, a8);
+      a9 = FloatVector.fromMemorySegment(S, w, q2 + row + 1 * VB, NATIVE).fma(xv, a9);
+      a10 = FloatVector.fromMemorySegment(S, w, q2 + row + 2 * VB, NATIVE).fma(xv, a10);
+      a11 = FloatVector.fromMemorySegment(S, w, q2 + row + 3 * VB, NATIVE).fma(xv, a11);
+      a12 = FloatVector.fromMemorySegment(S, w, q3 + row, NATIVE).fma(xv, a12);
+      a13 = FloatVector.fromMemorySegment(S, w, q3 + row + 1 * VB, NATIVE).fma(xv, a13);
+      a14 = FloatVector.fromMemorySegment(S, w, q3 + row + 2 * VB, NATIVE).fma(xv, a14);
+      a15 = FloatVector.fromMemorySegment(S, w, q3 + row + 3 * VB, NATIVE).fma(xv, a15);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -79,8 +84,8 @@ final class Tiles {
   }
 
   /** Forward product of 8 vectors of outputs at column {@code o}, over the rows {@code idx[k0..k1)}. */
-  static void fwd8(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] b,
-      float[] z, int o) {
+  static void fwd8(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] b, float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
@@ -89,19 +94,21 @@ final class Tiles {
     FloatVector a5 = FloatVector.zero(S);
     FloatVector a6 = FloatVector.zero(S);
     FloatVector a7 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
-      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
-      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
-      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
-      a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xv, a4);
-      a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xv, a5);
-      a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xv, a6);
-      a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xv, a7);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE).fma(xv, a7);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -114,21 +121,22 @@ final class Tiles {
   }
 
   /** Forward product of 4 vectors of outputs at column {@code o}, over the rows {@code idx[k0..k1)}. */
-  static void fwd4(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] b,
-      float[] z, int o) {
+  static void fwd4(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] b, float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
     FloatVector a3 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
-      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
-      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
-      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -137,21 +145,23 @@ final class Tiles {
   }
 
   /** Forward product of 1 vectors of outputs at column {@code o}, over the rows {@code idx[k0..k1)}. */
-  static void fwd1(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] b,
-      float[] z, int o) {
+  static void fwd1(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] b, float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
   /** Forward product of 16 vectors of outputs at column {@code o}, over all {@code n} rows. */
-  static void fwdDense16(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+  static void fwdDense16(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
@@ -168,26 +178,30 @@ final class Tiles {
     FloatVector a13 = FloatVector.zero(S);
     FloatVector a14 = FloatVector.zero(S);
     FloatVector a15 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long q2 = Blocks.base(o + 2 * 4 * L, block, blockBytes);
+    long q3 = Blocks.base(o + 3 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
-      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
-      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
-      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
-      a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xv, a4);
-      a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xv, a5);
-      a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xv, a6);
-      a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xv, a7);
-      a8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE).fma(xv, a8);
-      a9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE).fma(xv, a9);
-      a10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE).fma(xv, a10);
-      a11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE).fma(xv, a11);
-      a12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE).fma(xv, a12);
-      a13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE).fma(xv, a13);
-      a14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE).fma(xv, a14);
-      a15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE).fma(xv, a15);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE).fma(xv, a7);
+      a8 = FloatVector.fromMemorySegment(S, w, q2 + row, NATIVE).fma(xv, a8);
+      a9 = FloatVector.fromMemorySegment(S, w, q2 + row + 1 * VB, NATIVE).fma(xv, a9);
+      a10 = FloatVector.fromMemorySegment(S, w, q2 + row + 2 * VB, NATIVE).fma(xv, a10);
+      a11 = FloatVector.fromMemorySegment(S, w, q2 + row + 3 * VB, NATIVE).fma(xv, a11);
+      a12 = FloatVector.fromMemorySegment(S, w, q3 + row, NATIVE).fma(xv, a12);
+      a13 = FloatVector.fromMemorySegment(S, w, q3 + row + 1 * VB, NATIVE).fma(xv, a13);
+      a14 = FloatVector.fromMemorySegment(S, w, q3 + row + 2 * VB, NATIVE).fma(xv, a14);
+      a15 = FloatVector.fromMemorySegment(S, w, q3 + row + 3 * VB, NATIVE).fma(xv, a15);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -208,7 +222,8 @@ final class Tiles {
   }
 
   /** Forward product of 8 vectors of outputs at column {@code o}, over all {@code n} rows. */
-  static void fwdDense8(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+  static void fwdDense8(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
@@ -217,18 +232,20 @@ final class Tiles {
     FloatVector a5 = FloatVector.zero(S);
     FloatVector a6 = FloatVector.zero(S);
     FloatVector a7 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
-      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
-      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
-      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
-      a4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE).fma(xv, a4);
-      a5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE).fma(xv, a5);
-      a6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE).fma(xv, a6);
-      a7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE).fma(xv, a7);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE).fma(xv, a7);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -241,19 +258,21 @@ final class Tiles {
   }
 
   /** Forward product of 4 vectors of outputs at column {@code o}, over all {@code n} rows. */
-  static void fwdDense4(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+  static void fwdDense4(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
     FloatVector a3 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
-      a1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE).fma(xv, a1);
-      a2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE).fma(xv, a2);
-      a3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE).fma(xv, a3);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
     a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
@@ -262,20 +281,22 @@ final class Tiles {
   }
 
   /** Forward product of 1 vectors of outputs at column {@code o}, over all {@code n} rows. */
-  static void fwdDense1(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] b, float[] z, int o) {
+  static void fwdDense1(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
     FloatVector a0 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
-      long row = j * strideBytes + col;
-      a0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE).fma(xv, a0);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
   /** Rank-1 update of 16 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
-  static void upd16(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
-      int o) {
+  static void upd16(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] g, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
@@ -292,7 +313,11 @@ final class Tiles {
     FloatVector g13 = FloatVector.fromArray(S, g, o + 13 * L);
     FloatVector g14 = FloatVector.fromArray(S, g, o + 14 * L);
     FloatVector g15 = FloatVector.fromArray(S, g, o + 15 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long q2 = Blocks.base(o + 2 * 4 * L, block, blockBytes);
+    long q3 = Blocks.base(o + 3 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       float xj = x[xOff + j];
@@ -300,29 +325,29 @@ final class Tiles {
         continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
-      g8.fma(xv, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE)).intoMemorySegment(w, row + 8 * VB, NATIVE);
-      g9.fma(xv, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE)).intoMemorySegment(w, row + 9 * VB, NATIVE);
-      g10.fma(xv, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE)).intoMemorySegment(w, row + 10 * VB, NATIVE);
-      g11.fma(xv, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE)).intoMemorySegment(w, row + 11 * VB, NATIVE);
-      g12.fma(xv, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE)).intoMemorySegment(w, row + 12 * VB, NATIVE);
-      g13.fma(xv, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE)).intoMemorySegment(w, row + 13 * VB, NATIVE);
-      g14.fma(xv, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE)).intoMemorySegment(w, row + 14 * VB, NATIVE);
-      g15.fma(xv, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE)).intoMemorySegment(w, row + 15 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE)).intoMemorySegment(w, q1 + row, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
+      g8.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row, NATIVE)).intoMemorySegment(w, q2 + row, NATIVE);
+      g9.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q2 + row + 1 * VB, NATIVE);
+      g10.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q2 + row + 2 * VB, NATIVE);
+      g11.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q2 + row + 3 * VB, NATIVE);
+      g12.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row, NATIVE)).intoMemorySegment(w, q3 + row, NATIVE);
+      g13.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q3 + row + 1 * VB, NATIVE);
+      g14.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q3 + row + 2 * VB, NATIVE);
+      g15.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q3 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update of 8 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
-  static void upd8(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
-      int o) {
+  static void upd8(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] g, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
@@ -331,7 +356,9 @@ final class Tiles {
     FloatVector g5 = FloatVector.fromArray(S, g, o + 5 * L);
     FloatVector g6 = FloatVector.fromArray(S, g, o + 6 * L);
     FloatVector g7 = FloatVector.fromArray(S, g, o + 7 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       float xj = x[xOff + j];
@@ -339,26 +366,27 @@ final class Tiles {
         continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE)).intoMemorySegment(w, q1 + row, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update of 4 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
-  static void upd4(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
-      int o) {
+  static void upd4(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] g, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
     FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       float xj = x[xOff + j];
@@ -366,19 +394,20 @@ final class Tiles {
         continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update of 1 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
-  static void upd1(MemorySegment w, long strideBytes, float[] x, int xOff, int[] idx, int k0, int k1, float[] g,
-      int o) {
+  static void upd1(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
+      float[] g, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int k = k0; k < k1; k++) {
       int j = idx[k];
       float xj = x[xOff + j];
@@ -386,13 +415,14 @@ final class Tiles {
         continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
     }
   }
 
   /** Rank-1 update of 16 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
-  static void updDense16(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+  static void updDense16(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] g,
+      int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
@@ -409,35 +439,40 @@ final class Tiles {
     FloatVector g13 = FloatVector.fromArray(S, g, o + 13 * L);
     FloatVector g14 = FloatVector.fromArray(S, g, o + 14 * L);
     FloatVector g15 = FloatVector.fromArray(S, g, o + 15 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long q2 = Blocks.base(o + 2 * 4 * L, block, blockBytes);
+    long q3 = Blocks.base(o + 3 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       float xj = x[xOff + j];
       if (xj == 0f) {
-        continue;
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
-      g8.fma(xv, FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE)).intoMemorySegment(w, row + 8 * VB, NATIVE);
-      g9.fma(xv, FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE)).intoMemorySegment(w, row + 9 * VB, NATIVE);
-      g10.fma(xv, FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE)).intoMemorySegment(w, row + 10 * VB, NATIVE);
-      g11.fma(xv, FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE)).intoMemorySegment(w, row + 11 * VB, NATIVE);
-      g12.fma(xv, FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE)).intoMemorySegment(w, row + 12 * VB, NATIVE);
-      g13.fma(xv, FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE)).intoMemorySegment(w, row + 13 * VB, NATIVE);
-      g14.fma(xv, FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE)).intoMemorySegment(w, row + 14 * VB, NATIVE);
-      g15.fma(xv, FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE)).intoMemorySegment(w, row + 15 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE)).intoMemorySegment(w, q1 + row, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
+      g8.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row, NATIVE)).intoMemorySegment(w, q2 + row, NATIVE);
+      g9.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q2 + row + 1 * VB, NATIVE);
+      g10.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q2 + row + 2 * VB, NATIVE);
+      g11.fma(xv, FloatVector.fromMemorySegment(S, w, q2 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q2 + row + 3 * VB, NATIVE);
+      g12.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row, NATIVE)).intoMemorySegment(w, q3 + row, NATIVE);
+      g13.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q3 + row + 1 * VB, NATIVE);
+      g14.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q3 + row + 2 * VB, NATIVE);
+      g15.fma(xv, FloatVector.fromMemorySegment(S, w, q3 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q3 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update of 8 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
-  static void updDense8(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+  static void updDense8(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] g,
+      int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
@@ -446,58 +481,64 @@ final class Tiles {
     FloatVector g5 = FloatVector.fromArray(S, g, o + 5 * L);
     FloatVector g6 = FloatVector.fromArray(S, g, o + 6 * L);
     FloatVector g7 = FloatVector.fromArray(S, g, o + 7 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       float xj = x[xOff + j];
       if (xj == 0f) {
-        continue;
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      g4.fma(xv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      g5.fma(xv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      g6.fma(xv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      g7.fma(xv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      g4.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE)).intoMemorySegment(w, q1 + row, NATIVE);
+      g5.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      g6.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      g7.fma(xv, FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update of 4 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
-  static void updDense4(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+  static void updDense4(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] g,
+      int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
     FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       float xj = x[xOff + j];
       if (xj == 0f) {
-        continue;
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      g1.fma(xv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      g2.fma(xv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      g3.fma(xv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      g1.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      g2.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      g3.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update of 1 vectors of columns at {@code o}, over all {@code n} rows whose input is not 0. */
-  static void updDense1(MemorySegment w, long strideBytes, float[] x, int xOff, int n, float[] g, int o) {
+  static void updDense1(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] g,
+      int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
       float xj = x[xOff + j];
       if (xj == 0f) {
-        continue;
+        continue; // a zero input changes no weight (and keeps a -0 weight -0, as the sparse path does)
       }
       FloatVector xv = FloatVector.broadcast(S, xj);
-      long row = j * strideBytes + col;
-      g0.fma(xv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      long row = j * rowBytes;
+      g0.fma(xv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
     }
   }
 
@@ -506,8 +547,8 @@ final class Tiles {
    * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
    * that one straight path keeps the method small enough for both JIT tiers).
    */
-  static void updFwd16(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
-      int nextOff, int n, float[] b, float[] z, int o) {
+  static void updFwd16(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
     // 16 accumulators fill the registers: the gradients are re-read from L1 instead
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
@@ -525,76 +566,80 @@ final class Tiles {
     FloatVector a13 = FloatVector.zero(S);
     FloatVector a14 = FloatVector.zero(S);
     FloatVector a15 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long q2 = Blocks.base(o + 2 * 4 * L, block, blockBytes);
+    long q3 = Blocks.base(o + 3 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
-      long row = j * strideBytes + col;
+      long row = j * rowBytes;
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       VectorMask<Float> keep = S.maskAll(xpj == 0f);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = FloatVector.fromArray(S, g, o + 0 * L).fma(xp, w0).blend(w0, keep);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
       a0 = w0.fma(xn, a0);
-      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
       w1 = FloatVector.fromArray(S, g, o + 1 * L).fma(xp, w1).blend(w1, keep);
-      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
       a1 = w1.fma(xn, a1);
-      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
       w2 = FloatVector.fromArray(S, g, o + 2 * L).fma(xp, w2).blend(w2, keep);
-      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
       a2 = w2.fma(xn, a2);
-      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
       w3 = FloatVector.fromArray(S, g, o + 3 * L).fma(xp, w3).blend(w3, keep);
-      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
       a3 = w3.fma(xn, a3);
-      FloatVector w4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE);
       w4 = FloatVector.fromArray(S, g, o + 4 * L).fma(xp, w4).blend(w4, keep);
-      w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
+      w4.intoMemorySegment(w, q1 + row, NATIVE);
       a4 = w4.fma(xn, a4);
-      FloatVector w5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE);
       w5 = FloatVector.fromArray(S, g, o + 5 * L).fma(xp, w5).blend(w5, keep);
-      w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
+      w5.intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
       a5 = w5.fma(xn, a5);
-      FloatVector w6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE);
       w6 = FloatVector.fromArray(S, g, o + 6 * L).fma(xp, w6).blend(w6, keep);
-      w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
+      w6.intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
       a6 = w6.fma(xn, a6);
-      FloatVector w7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE);
       w7 = FloatVector.fromArray(S, g, o + 7 * L).fma(xp, w7).blend(w7, keep);
-      w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
+      w7.intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
       a7 = w7.fma(xn, a7);
-      FloatVector w8 = FloatVector.fromMemorySegment(S, w, row + 8 * VB, NATIVE);
+      FloatVector w8 = FloatVector.fromMemorySegment(S, w, q2 + row, NATIVE);
       w8 = FloatVector.fromArray(S, g, o + 8 * L).fma(xp, w8).blend(w8, keep);
-      w8.intoMemorySegment(w, row + 8 * VB, NATIVE);
+      w8.intoMemorySegment(w, q2 + row, NATIVE);
       a8 = w8.fma(xn, a8);
-      FloatVector w9 = FloatVector.fromMemorySegment(S, w, row + 9 * VB, NATIVE);
+      FloatVector w9 = FloatVector.fromMemorySegment(S, w, q2 + row + 1 * VB, NATIVE);
       w9 = FloatVector.fromArray(S, g, o + 9 * L).fma(xp, w9).blend(w9, keep);
-      w9.intoMemorySegment(w, row + 9 * VB, NATIVE);
+      w9.intoMemorySegment(w, q2 + row + 1 * VB, NATIVE);
       a9 = w9.fma(xn, a9);
-      FloatVector w10 = FloatVector.fromMemorySegment(S, w, row + 10 * VB, NATIVE);
+      FloatVector w10 = FloatVector.fromMemorySegment(S, w, q2 + row + 2 * VB, NATIVE);
       w10 = FloatVector.fromArray(S, g, o + 10 * L).fma(xp, w10).blend(w10, keep);
-      w10.intoMemorySegment(w, row + 10 * VB, NATIVE);
+      w10.intoMemorySegment(w, q2 + row + 2 * VB, NATIVE);
       a10 = w10.fma(xn, a10);
-      FloatVector w11 = FloatVector.fromMemorySegment(S, w, row + 11 * VB, NATIVE);
+      FloatVector w11 = FloatVector.fromMemorySegment(S, w, q2 + row + 3 * VB, NATIVE);
       w11 = FloatVector.fromArray(S, g, o + 11 * L).fma(xp, w11).blend(w11, keep);
-      w11.intoMemorySegment(w, row + 11 * VB, NATIVE);
+      w11.intoMemorySegment(w, q2 + row + 3 * VB, NATIVE);
       a11 = w11.fma(xn, a11);
-      FloatVector w12 = FloatVector.fromMemorySegment(S, w, row + 12 * VB, NATIVE);
+      FloatVector w12 = FloatVector.fromMemorySegment(S, w, q3 + row, NATIVE);
       w12 = FloatVector.fromArray(S, g, o + 12 * L).fma(xp, w12).blend(w12, keep);
-      w12.intoMemorySegment(w, row + 12 * VB, NATIVE);
+      w12.intoMemorySegment(w, q3 + row, NATIVE);
       a12 = w12.fma(xn, a12);
-      FloatVector w13 = FloatVector.fromMemorySegment(S, w, row + 13 * VB, NATIVE);
+      FloatVector w13 = FloatVector.fromMemorySegment(S, w, q3 + row + 1 * VB, NATIVE);
       w13 = FloatVector.fromArray(S, g, o + 13 * L).fma(xp, w13).blend(w13, keep);
-      w13.intoMemorySegment(w, row + 13 * VB, NATIVE);
+      w13.intoMemorySegment(w, q3 + row + 1 * VB, NATIVE);
       a13 = w13.fma(xn, a13);
-      FloatVector w14 = FloatVector.fromMemorySegment(S, w, row + 14 * VB, NATIVE);
+      FloatVector w14 = FloatVector.fromMemorySegment(S, w, q3 + row + 2 * VB, NATIVE);
       w14 = FloatVector.fromArray(S, g, o + 14 * L).fma(xp, w14).blend(w14, keep);
-      w14.intoMemorySegment(w, row + 14 * VB, NATIVE);
+      w14.intoMemorySegment(w, q3 + row + 2 * VB, NATIVE);
       a14 = w14.fma(xn, a14);
-      FloatVector w15 = FloatVector.fromMemorySegment(S, w, row + 15 * VB, NATIVE);
+      FloatVector w15 = FloatVector.fromMemorySegment(S, w, q3 + row + 3 * VB, NATIVE);
       w15 = FloatVector.fromArray(S, g, o + 15 * L).fma(xp, w15).blend(w15, keep);
-      w15.intoMemorySegment(w, row + 15 * VB, NATIVE);
+      w15.intoMemorySegment(w, q3 + row + 3 * VB, NATIVE);
       a15 = w15.fma(xn, a15);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
@@ -620,8 +665,8 @@ final class Tiles {
    * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
    * that one straight path keeps the method small enough for both JIT tiers).
    */
-  static void updFwd8(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
-      int nextOff, int n, float[] b, float[] z, int o) {
+  static void updFwd8(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
@@ -638,44 +683,46 @@ final class Tiles {
     FloatVector a5 = FloatVector.zero(S);
     FloatVector a6 = FloatVector.zero(S);
     FloatVector a7 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
-      long row = j * strideBytes + col;
+      long row = j * rowBytes;
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       VectorMask<Float> keep = S.maskAll(xpj == 0f);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
       a0 = w0.fma(xn, a0);
-      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
       w1 = g1.fma(xp, w1).blend(w1, keep);
-      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
       a1 = w1.fma(xn, a1);
-      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
       w2 = g2.fma(xp, w2).blend(w2, keep);
-      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
       a2 = w2.fma(xn, a2);
-      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
       w3 = g3.fma(xp, w3).blend(w3, keep);
-      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
       a3 = w3.fma(xn, a3);
-      FloatVector w4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE);
       w4 = g4.fma(xp, w4).blend(w4, keep);
-      w4.intoMemorySegment(w, row + 4 * VB, NATIVE);
+      w4.intoMemorySegment(w, q1 + row, NATIVE);
       a4 = w4.fma(xn, a4);
-      FloatVector w5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE);
       w5 = g5.fma(xp, w5).blend(w5, keep);
-      w5.intoMemorySegment(w, row + 5 * VB, NATIVE);
+      w5.intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
       a5 = w5.fma(xn, a5);
-      FloatVector w6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE);
       w6 = g6.fma(xp, w6).blend(w6, keep);
-      w6.intoMemorySegment(w, row + 6 * VB, NATIVE);
+      w6.intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
       a6 = w6.fma(xn, a6);
-      FloatVector w7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE);
       w7 = g7.fma(xp, w7).blend(w7, keep);
-      w7.intoMemorySegment(w, row + 7 * VB, NATIVE);
+      w7.intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
       a7 = w7.fma(xn, a7);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
@@ -693,8 +740,8 @@ final class Tiles {
    * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
    * that one straight path keeps the method small enough for both JIT tiers).
    */
-  static void updFwd4(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
-      int nextOff, int n, float[] b, float[] z, int o) {
+  static void updFwd4(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
     FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
@@ -703,28 +750,29 @@ final class Tiles {
     FloatVector a1 = FloatVector.zero(S);
     FloatVector a2 = FloatVector.zero(S);
     FloatVector a3 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
-      long row = j * strideBytes + col;
+      long row = j * rowBytes;
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       VectorMask<Float> keep = S.maskAll(xpj == 0f);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
       a0 = w0.fma(xn, a0);
-      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
       w1 = g1.fma(xp, w1).blend(w1, keep);
-      w1.intoMemorySegment(w, row + 1 * VB, NATIVE);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
       a1 = w1.fma(xn, a1);
-      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
       w2 = g2.fma(xp, w2).blend(w2, keep);
-      w2.intoMemorySegment(w, row + 2 * VB, NATIVE);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
       a2 = w2.fma(xn, a2);
-      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
       w3 = g3.fma(xp, w3).blend(w3, keep);
-      w3.intoMemorySegment(w, row + 3 * VB, NATIVE);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
       a3 = w3.fma(xn, a3);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
@@ -738,28 +786,29 @@ final class Tiles {
    * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
    * that one straight path keeps the method small enough for both JIT tiers).
    */
-  static void updFwd1(MemorySegment w, long strideBytes, float[] xPrev, int prevOff, float[] g, float[] xNext,
-      int nextOff, int n, float[] b, float[] z, int o) {
+  static void updFwd1(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
     FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
     FloatVector a0 = FloatVector.zero(S);
-    long col = (long) o * Float.BYTES;
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
     for (int j = 0; j < n; j++) {
-      long row = j * strideBytes + col;
+      long row = j * rowBytes;
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
       VectorMask<Float> keep = S.maskAll(xpj == 0f);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
-      w0.intoMemorySegment(w, row + 0 * VB, NATIVE);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
       a0 = w0.fma(xn, a0);
     }
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
   /** Transposed product and rank-1 update of 8 vectors of columns at {@code j}, over all rows. */
-  static void bwd8(MemorySegment w, long strideBytes, int rows, float[] s, float[] g, float[] x, float[] delta,
-      int j) {
+  static void bwd8(MemorySegment w, int block, long blockBytes, int rows, float[] s, float[] g, float[] x,
+      float[] delta, int j) {
     FloatVector x0 = FloatVector.fromArray(S, x, j + 0 * L);
     FloatVector x1 = FloatVector.fromArray(S, x, j + 1 * L);
     FloatVector x2 = FloatVector.fromArray(S, x, j + 2 * L);
@@ -776,34 +825,37 @@ final class Tiles {
     FloatVector d5 = FloatVector.zero(S);
     FloatVector d6 = FloatVector.zero(S);
     FloatVector d7 = FloatVector.zero(S);
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {
+    long q0 = Blocks.base(j + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(j + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {
+      long row = r * rowBytes;
       FloatVector sv = FloatVector.broadcast(S, s[r]);
       FloatVector gv = FloatVector.broadcast(S, g[r]);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       d0 = w0.fma(sv, d0);
-      x0.fma(gv, w0).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      x0.fma(gv, w0).intoMemorySegment(w, q0 + row, NATIVE);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
       d1 = w1.fma(sv, d1);
-      x1.fma(gv, w1).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      x1.fma(gv, w1).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
       d2 = w2.fma(sv, d2);
-      x2.fma(gv, w2).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      x2.fma(gv, w2).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
       d3 = w3.fma(sv, d3);
-      x3.fma(gv, w3).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      FloatVector w4 = FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE);
+      x3.fma(gv, w3).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE);
       d4 = w4.fma(sv, d4);
-      x4.fma(gv, w4).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      FloatVector w5 = FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE);
+      x4.fma(gv, w4).intoMemorySegment(w, q1 + row, NATIVE);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE);
       d5 = w5.fma(sv, d5);
-      x5.fma(gv, w5).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      FloatVector w6 = FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE);
+      x5.fma(gv, w5).intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE);
       d6 = w6.fma(sv, d6);
-      x6.fma(gv, w6).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      FloatVector w7 = FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE);
+      x6.fma(gv, w6).intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE);
       d7 = w7.fma(sv, d7);
-      x7.fma(gv, w7).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      x7.fma(gv, w7).intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
     }
     d0.intoArray(delta, j + 0 * L);
     d1.intoArray(delta, j + 1 * L);
@@ -816,8 +868,8 @@ final class Tiles {
   }
 
   /** Transposed product and rank-1 update of 4 vectors of columns at {@code j}, over all rows. */
-  static void bwd4(MemorySegment w, long strideBytes, int rows, float[] s, float[] g, float[] x, float[] delta,
-      int j) {
+  static void bwd4(MemorySegment w, int block, long blockBytes, int rows, float[] s, float[] g, float[] x,
+      float[] delta, int j) {
     FloatVector x0 = FloatVector.fromArray(S, x, j + 0 * L);
     FloatVector x1 = FloatVector.fromArray(S, x, j + 1 * L);
     FloatVector x2 = FloatVector.fromArray(S, x, j + 2 * L);
@@ -826,22 +878,24 @@ final class Tiles {
     FloatVector d1 = FloatVector.zero(S);
     FloatVector d2 = FloatVector.zero(S);
     FloatVector d3 = FloatVector.zero(S);
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {
+    long q0 = Blocks.base(j + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {
+      long row = r * rowBytes;
       FloatVector sv = FloatVector.broadcast(S, s[r]);
       FloatVector gv = FloatVector.broadcast(S, g[r]);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       d0 = w0.fma(sv, d0);
-      x0.fma(gv, w0).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      FloatVector w1 = FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE);
+      x0.fma(gv, w0).intoMemorySegment(w, q0 + row, NATIVE);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
       d1 = w1.fma(sv, d1);
-      x1.fma(gv, w1).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      FloatVector w2 = FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE);
+      x1.fma(gv, w1).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
       d2 = w2.fma(sv, d2);
-      x2.fma(gv, w2).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      FloatVector w3 = FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE);
+      x2.fma(gv, w2).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
       d3 = w3.fma(sv, d3);
-      x3.fma(gv, w3).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      x3.fma(gv, w3).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
     }
     d0.intoArray(delta, j + 0 * L);
     d1.intoArray(delta, j + 1 * L);
@@ -850,23 +904,25 @@ final class Tiles {
   }
 
   /** Transposed product and rank-1 update of 1 vectors of columns at {@code j}, over all rows. */
-  static void bwd1(MemorySegment w, long strideBytes, int rows, float[] s, float[] g, float[] x, float[] delta,
-      int j) {
+  static void bwd1(MemorySegment w, int block, long blockBytes, int rows, float[] s, float[] g, float[] x,
+      float[] delta, int j) {
     FloatVector x0 = FloatVector.fromArray(S, x, j + 0 * L);
     FloatVector d0 = FloatVector.zero(S);
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {
+    long q0 = Blocks.base(j, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {
+      long row = r * rowBytes;
       FloatVector sv = FloatVector.broadcast(S, s[r]);
       FloatVector gv = FloatVector.broadcast(S, g[r]);
-      FloatVector w0 = FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       d0 = w0.fma(sv, d0);
-      x0.fma(gv, w0).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      x0.fma(gv, w0).intoMemorySegment(w, q0 + row, NATIVE);
     }
     d0.intoArray(delta, j + 0 * L);
   }
 
   /** Rank-1 update without the transposed product, 8 vectors of columns at {@code j}, over all rows. */
-  static void updRows8(MemorySegment w, long strideBytes, int rows, float[] g, float[] x, int j) {
+  static void updRows8(MemorySegment w, int block, long blockBytes, int rows, float[] g, float[] x, int j) {
     FloatVector x0 = FloatVector.fromArray(S, x, j + 0 * L);
     FloatVector x1 = FloatVector.fromArray(S, x, j + 1 * L);
     FloatVector x2 = FloatVector.fromArray(S, x, j + 2 * L);
@@ -875,43 +931,50 @@ final class Tiles {
     FloatVector x5 = FloatVector.fromArray(S, x, j + 5 * L);
     FloatVector x6 = FloatVector.fromArray(S, x, j + 6 * L);
     FloatVector x7 = FloatVector.fromArray(S, x, j + 7 * L);
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {
+    long q0 = Blocks.base(j + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(j + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {
+      long row = r * rowBytes;
       FloatVector gv = FloatVector.broadcast(S, g[r]);
-      x0.fma(gv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      x1.fma(gv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      x2.fma(gv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      x3.fma(gv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
-      x4.fma(gv, FloatVector.fromMemorySegment(S, w, row + 4 * VB, NATIVE)).intoMemorySegment(w, row + 4 * VB, NATIVE);
-      x5.fma(gv, FloatVector.fromMemorySegment(S, w, row + 5 * VB, NATIVE)).intoMemorySegment(w, row + 5 * VB, NATIVE);
-      x6.fma(gv, FloatVector.fromMemorySegment(S, w, row + 6 * VB, NATIVE)).intoMemorySegment(w, row + 6 * VB, NATIVE);
-      x7.fma(gv, FloatVector.fromMemorySegment(S, w, row + 7 * VB, NATIVE)).intoMemorySegment(w, row + 7 * VB, NATIVE);
+      x0.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      x1.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      x2.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      x3.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      x4.fma(gv, FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE)).intoMemorySegment(w, q1 + row, NATIVE);
+      x5.fma(gv, FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      x6.fma(gv, FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      x7.fma(gv, FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update without the transposed product, 4 vectors of columns at {@code j}, over all rows. */
-  static void updRows4(MemorySegment w, long strideBytes, int rows, float[] g, float[] x, int j) {
+  static void updRows4(MemorySegment w, int block, long blockBytes, int rows, float[] g, float[] x, int j) {
     FloatVector x0 = FloatVector.fromArray(S, x, j + 0 * L);
     FloatVector x1 = FloatVector.fromArray(S, x, j + 1 * L);
     FloatVector x2 = FloatVector.fromArray(S, x, j + 2 * L);
     FloatVector x3 = FloatVector.fromArray(S, x, j + 3 * L);
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {
+    long q0 = Blocks.base(j + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {
+      long row = r * rowBytes;
       FloatVector gv = FloatVector.broadcast(S, g[r]);
-      x0.fma(gv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
-      x1.fma(gv, FloatVector.fromMemorySegment(S, w, row + 1 * VB, NATIVE)).intoMemorySegment(w, row + 1 * VB, NATIVE);
-      x2.fma(gv, FloatVector.fromMemorySegment(S, w, row + 2 * VB, NATIVE)).intoMemorySegment(w, row + 2 * VB, NATIVE);
-      x3.fma(gv, FloatVector.fromMemorySegment(S, w, row + 3 * VB, NATIVE)).intoMemorySegment(w, row + 3 * VB, NATIVE);
+      x0.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
+      x1.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      x2.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      x3.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE)).intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
     }
   }
 
   /** Rank-1 update without the transposed product, 1 vectors of columns at {@code j}, over all rows. */
-  static void updRows1(MemorySegment w, long strideBytes, int rows, float[] g, float[] x, int j) {
+  static void updRows1(MemorySegment w, int block, long blockBytes, int rows, float[] g, float[] x, int j) {
     FloatVector x0 = FloatVector.fromArray(S, x, j + 0 * L);
-    long row = (long) j * Float.BYTES;
-    for (int r = 0; r < rows; r++, row += strideBytes) {
+    long q0 = Blocks.base(j, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int r = 0; r < rows; r++) {
+      long row = r * rowBytes;
       FloatVector gv = FloatVector.broadcast(S, g[r]);
-      x0.fma(gv, FloatVector.fromMemorySegment(S, w, row + 0 * VB, NATIVE)).intoMemorySegment(w, row + 0 * VB, NATIVE);
+      x0.fma(gv, FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE)).intoMemorySegment(w, q0 + row, NATIVE);
     }
   }
 
@@ -919,14 +982,16 @@ final class Tiles {
    * Chunk partials of rows {@code r..r+3} (the first {@code nr} real) over chunks {@code c, c+1} (the
    * first {@code nc} real), 512 bits only: the 8 slot sets stay in registers and are folded together
    * pairwise (the tree of {@link Dots#fold16}), then stored to {@code partials[row * chunks + chunk]}.
+   * Chunk {@code c} is block {@code c} of the weights, {@code blockBytes} long, rows {@code len} floats.
    */
-  static void dots4x2(MemorySegment w, long strideBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
+  static void dots4x2(MemorySegment w, long blockBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
       float[] partials, int chunks) {
     // rows past the last real one read the last real row; their sums are not stored
-    long row0 = (long) r * strideBytes;
-    long row1 = (long) (r + Math.min(1, nr - 1)) * strideBytes;
-    long row2 = (long) (r + Math.min(2, nr - 1)) * strideBytes;
-    long row3 = (long) (r + Math.min(3, nr - 1)) * strideBytes;
+    long rowBytes = (long) len * Float.BYTES;
+    long row0 = r * rowBytes;
+    long row1 = (r + Math.min(1, nr - 1)) * rowBytes;
+    long row2 = (r + Math.min(2, nr - 1)) * rowBytes;
+    long row3 = (r + Math.min(3, nr - 1)) * rowBytes;
     FloatVector t0 = FloatVector.zero(S);
     FloatVector t1 = FloatVector.zero(S);
     FloatVector t2 = FloatVector.zero(S);
@@ -935,10 +1000,11 @@ final class Tiles {
     FloatVector t5 = FloatVector.zero(S);
     FloatVector t6 = FloatVector.zero(S);
     FloatVector t7 = FloatVector.zero(S);
-    // chunk c + 0
+    // chunk c + 0: its own block of the weights
     if (0 < nc) {
       int start = (c + 0) * len;
       int end = Math.min(start + len, n);
+      long cb = (long) (c + 0) * blockBytes;
       FloatVector a0 = FloatVector.zero(S);
       FloatVector b0 = a0;
       FloatVector a1 = FloatVector.zero(S);
@@ -951,7 +1017,7 @@ final class Tiles {
       for (; k + 32 <= end; k += 32) {
         FloatVector xa = FloatVector.fromArray(S, x, k);
         FloatVector xb = FloatVector.fromArray(S, x, k + 16);
-        long off = (long) k * Float.BYTES;
+        long off = cb + (long) (k - start) * Float.BYTES;
         a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
         b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
         a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
@@ -963,7 +1029,7 @@ final class Tiles {
       }
       if (k < end) {
         FloatVector xa = FloatVector.fromArray(S, x, k);
-        long off = (long) k * Float.BYTES;
+        long off = cb + (long) (k - start) * Float.BYTES;
         a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
         a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
         a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
@@ -974,10 +1040,11 @@ final class Tiles {
       t4 = a2.add(b2);
       t6 = a3.add(b3);
     }
-    // chunk c + 1
+    // chunk c + 1: its own block of the weights
     if (1 < nc) {
       int start = (c + 1) * len;
       int end = Math.min(start + len, n);
+      long cb = (long) (c + 1) * blockBytes;
       FloatVector a0 = FloatVector.zero(S);
       FloatVector b0 = a0;
       FloatVector a1 = FloatVector.zero(S);
@@ -990,7 +1057,7 @@ final class Tiles {
       for (; k + 32 <= end; k += 32) {
         FloatVector xa = FloatVector.fromArray(S, x, k);
         FloatVector xb = FloatVector.fromArray(S, x, k + 16);
-        long off = (long) k * Float.BYTES;
+        long off = cb + (long) (k - start) * Float.BYTES;
         a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
         b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
         a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
@@ -1002,7 +1069,7 @@ final class Tiles {
       }
       if (k < end) {
         FloatVector xa = FloatVector.fromArray(S, x, k);
-        long off = (long) k * Float.BYTES;
+        long off = cb + (long) (k - start) * Float.BYTES;
         a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
         a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
         a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);

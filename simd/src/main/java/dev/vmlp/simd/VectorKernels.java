@@ -55,162 +55,154 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void forwardInputMajor(
-      MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
-    long sb = (long) stride * Float.BYTES;
+      MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
+    long bb = (long) n * block * Float.BYTES;
     int o = o0;
     // widest tiles first: each sweep over the rows keeps its outputs in registers
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.fwdDense16(wt, sb, x, xOff, n, b, z, o);
+      Tiles.fwdDense16(wt, block, bb, x, xOff, n, b, z, o);
     }
     if (o1 - o >= 8 * L) {
-      Tiles.fwdDense8(wt, sb, x, xOff, n, b, z, o);
+      Tiles.fwdDense8(wt, block, bb, x, xOff, n, b, z, o);
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      Tiles.fwdDense4(wt, sb, x, xOff, n, b, z, o);
+      Tiles.fwdDense4(wt, block, bb, x, xOff, n, b, z, o);
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.fwdDense1(wt, sb, x, xOff, n, b, z, o);
+      Tiles.fwdDense1(wt, block, bb, x, xOff, n, b, z, o);
     }
   }
 
   @Override
   public void forwardInputMajorSparse(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
+      MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
       int o0, int o1) {
-    forwardRows(wt, stride, x, xOff, nz, nzOff, nzOff + nzLen, b, z, o0, o1);
-  }
-
-  private static void forwardRows(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] idx, int k0, int k1, float[] b, float[] z, int o0,
-      int o1) {
-    long sb = (long) stride * Float.BYTES;
+    long bb = (long) n * block * Float.BYTES;
+    int k0 = nzOff;
+    int k1 = nzOff + nzLen;
     int o = o0;
-    // widest tiles first: each sweep over the rows keeps its outputs in registers
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.fwd16(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+      Tiles.fwd16(wt, block, bb, x, xOff, nz, k0, k1, b, z, o);
     }
     if (o1 - o >= 8 * L) {
-      Tiles.fwd8(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+      Tiles.fwd8(wt, block, bb, x, xOff, nz, k0, k1, b, z, o);
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      Tiles.fwd4(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+      Tiles.fwd4(wt, block, bb, x, xOff, nz, k0, k1, b, z, o);
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.fwd1(wt, sb, x, xOff, idx, k0, k1, b, z, o);
+      Tiles.fwd1(wt, block, bb, x, xOff, nz, k0, k1, b, z, o);
     }
   }
 
   @Override
-  public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1) {
-    long sb = (long) stride * Float.BYTES;
+  public void updateInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] g, int o0, int o1) {
+    long bb = (long) n * block * Float.BYTES;
     int o = o0;
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.updDense16(wt, sb, x, xOff, n, g, o);
+      Tiles.updDense16(wt, block, bb, x, xOff, n, g, o);
     }
     if (o1 - o >= 8 * L) {
-      Tiles.updDense8(wt, sb, x, xOff, n, g, o);
+      Tiles.updDense8(wt, block, bb, x, xOff, n, g, o);
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      Tiles.updDense4(wt, sb, x, xOff, n, g, o);
+      Tiles.updDense4(wt, block, bb, x, xOff, n, g, o);
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.updDense1(wt, sb, x, xOff, n, g, o);
+      Tiles.updDense1(wt, block, bb, x, xOff, n, g, o);
     }
   }
 
   @Override
   public void updateInputMajorSparse(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0, int o1) {
-    updateRows(wt, stride, x, xOff, nz, nzOff, nzOff + nzLen, g, o0, o1);
-  }
-
-  private static void updateRows(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] idx, int k0, int k1, float[] g, int o0, int o1) {
-    long sb = (long) stride * Float.BYTES;
+      MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0,
+      int o1) {
+    long bb = (long) n * block * Float.BYTES;
+    int k0 = nzOff;
+    int k1 = nzOff + nzLen;
     int o = o0;
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.upd16(wt, sb, x, xOff, idx, k0, k1, g, o);
+      Tiles.upd16(wt, block, bb, x, xOff, nz, k0, k1, g, o);
     }
     if (o1 - o >= 8 * L) {
-      Tiles.upd8(wt, sb, x, xOff, idx, k0, k1, g, o);
+      Tiles.upd8(wt, block, bb, x, xOff, nz, k0, k1, g, o);
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      Tiles.upd4(wt, sb, x, xOff, idx, k0, k1, g, o);
+      Tiles.upd4(wt, block, bb, x, xOff, nz, k0, k1, g, o);
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.upd1(wt, sb, x, xOff, idx, k0, k1, g, o);
+      Tiles.upd1(wt, block, bb, x, xOff, nz, k0, k1, g, o);
     }
   }
 
   @Override
   public void updateForwardInputMajor(
-      MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
+      MemorySegment wt, int block, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
       float[] b, float[] z, int o0, int o1) {
-    long sb = (long) stride * Float.BYTES;
+    long bb = (long) n * block * Float.BYTES;
     int o = o0;
     // one sweep keeps 16 vectors of outputs in registers; what is left goes 8 at a time
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.updFwd16(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      Tiles.updFwd16(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
     }
     if (o1 - o >= 8 * L) {
-      Tiles.updFwd8(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      Tiles.updFwd8(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      Tiles.updFwd4(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      Tiles.updFwd4(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.updFwd1(wt, sb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      Tiles.updFwd1(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
     }
   }
 
   // ---------------------------------------------------------------- output-major
 
   @Override
-  public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials) {
-    long sb = (long) stride * Float.BYTES;
+  public void chunkDots(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
     if (L == 16) {
-      Dots.chunkDots16(w, sb, rows, x, n, c0, c1, partials);
+      Dots.chunkDots16(w, rows, x, n, c0, c1, partials);
     } else {
-      Dots.chunkDotsRows(w, sb, rows, x, n, c0, c1, partials);
+      Dots.chunkDotsRows(w, rows, x, n, c0, c1, partials);
     }
   }
 
   @Override
   public void backwardUpdateOutputMajor(
-      MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1) {
-    long sb = (long) stride * Float.BYTES;
+      MemorySegment w, int block, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1) {
+    long bb = (long) rows * block * Float.BYTES;
     int j = j0;
     if (delta != null) {
       for (; j1 - j >= 8 * L; j += 8 * L) {
-        Tiles.bwd8(w, sb, rows, s, g, x, delta, j);
+        Tiles.bwd8(w, block, bb, rows, s, g, x, delta, j);
       }
       if (j1 - j >= 4 * L) {
-        Tiles.bwd4(w, sb, rows, s, g, x, delta, j);
+        Tiles.bwd4(w, block, bb, rows, s, g, x, delta, j);
         j += 4 * L;
       }
       for (; j < j1; j += L) {
-        Tiles.bwd1(w, sb, rows, s, g, x, delta, j);
+        Tiles.bwd1(w, block, bb, rows, s, g, x, delta, j);
       }
     } else {
       for (; j1 - j >= 8 * L; j += 8 * L) {
-        Tiles.updRows8(w, sb, rows, g, x, j);
+        Tiles.updRows8(w, block, bb, rows, g, x, j);
       }
       if (j1 - j >= 4 * L) {
-        Tiles.updRows4(w, sb, rows, g, x, j);
+        Tiles.updRows4(w, block, bb, rows, g, x, j);
         j += 4 * L;
       }
       for (; j < j1; j += L) {
-        Tiles.updRows1(w, sb, rows, g, x, j);
+        Tiles.updRows1(w, block, bb, rows, g, x, j);
       }
     }
   }

@@ -56,33 +56,35 @@ class VectorMatchesScalarTest {
     Kernels v = v();
     Random rnd = new Random(seed);
     int pad = Layout.pad(out);
-    MemorySegment w = weights(rnd, n, out, pad);
+    // the layout of a first layer followed by another, and of a network of one layer
+    int block = rnd.nextBoolean() ? dev.vmlp.internal.kernel.KernelFixtures.firstBlock(out) : pad;
+    MemorySegment w = weights(rnd, n, out, block);
     float[] x = vector(rnd, n, n, zeros);
     float[] x2 = vector(rnd, n, n, zeros);
     float[] b = vector(rnd, out, pad, 0.2);
     float[] g = vector(rnd, out, pad, 0.1);
     int[] nz = nonZeros(x, n);
-    // an output range that is a proper sub-range when possible, as a thread's slice would be
-    int o0 = pad >= 32 ? 16 : 0;
+    // an output range that is a proper sub-range when possible, as a thread's slice (whole chunks) would be
+    int o0 = pad >= 128 && block < pad ? 64 : 0;
     float[] zs = new float[pad];
     float[] zv = new float[pad];
-    SCALAR.forwardInputMajor(w, pad, x, 0, n, b, zs, o0, pad);
-    v.forwardInputMajor(w, pad, x, 0, n, b, zv, o0, pad);
+    SCALAR.forwardInputMajor(w, block, x, 0, n, b, zs, o0, pad);
+    v.forwardInputMajor(w, block, x, 0, n, b, zv, o0, pad);
     assertSameBits(zs, zv, "forwardInputMajor " + n + "x" + out);
-    SCALAR.forwardInputMajorSparse(w, pad, x, 0, nz, 0, nz.length, b, zs, o0, pad);
-    v.forwardInputMajorSparse(w, pad, x, 0, nz, 0, nz.length, b, zv, o0, pad);
+    SCALAR.forwardInputMajorSparse(w, block, n, x, 0, nz, 0, nz.length, b, zs, o0, pad);
+    v.forwardInputMajorSparse(w, block, n, x, 0, nz, 0, nz.length, b, zv, o0, pad);
     assertSameBits(zs, zv, "forwardInputMajorSparse");
 
     MemorySegment ws = copy(w);
     MemorySegment wv = copy(w);
-    SCALAR.updateInputMajor(ws, pad, x, 0, n, g, o0, pad);
-    v.updateInputMajor(wv, pad, x, 0, n, g, o0, pad);
+    SCALAR.updateInputMajor(ws, block, x, 0, n, g, o0, pad);
+    v.updateInputMajor(wv, block, x, 0, n, g, o0, pad);
     assertSameBits(toArray(ws), toArray(wv), "updateInputMajor");
-    SCALAR.updateInputMajorSparse(ws, pad, x2, 0, nonZeros(x2, n), 0, nonZeros(x2, n).length, g, o0, pad);
-    v.updateInputMajorSparse(wv, pad, x2, 0, nonZeros(x2, n), 0, nonZeros(x2, n).length, g, o0, pad);
+    SCALAR.updateInputMajorSparse(ws, block, n, x2, 0, nonZeros(x2, n), 0, nonZeros(x2, n).length, g, o0, pad);
+    v.updateInputMajorSparse(wv, block, n, x2, 0, nonZeros(x2, n), 0, nonZeros(x2, n).length, g, o0, pad);
     assertSameBits(toArray(ws), toArray(wv), "updateInputMajorSparse");
-    SCALAR.updateForwardInputMajor(ws, pad, x, 0, g, x2, 0, n, b, zs, o0, pad);
-    v.updateForwardInputMajor(wv, pad, x, 0, g, x2, 0, n, b, zv, o0, pad);
+    SCALAR.updateForwardInputMajor(ws, block, x, 0, g, x2, 0, n, b, zs, o0, pad);
+    v.updateForwardInputMajor(wv, block, x, 0, g, x2, 0, n, b, zv, o0, pad);
     assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajor weights");
     assertSameBits(zs, zv, "updateForwardInputMajor outputs");
   }
@@ -92,13 +94,14 @@ class VectorMatchesScalarTest {
     Kernels v = v();
     Random rnd = new Random(seed);
     int n = Layout.pad(in);
-    MemorySegment w = weights(rnd, rows, in, n);
+    int block = Layout.chunkLength(n);
+    MemorySegment w = weights(rnd, rows, in, block);
     float[] x = vector(rnd, in, n, 0.3);
     int chunks = Layout.chunkCount(n);
     float[] ps = new float[rows * chunks];
     float[] pv = new float[rows * chunks];
-    SCALAR.chunkDots(w, n, rows, x, n, 0, chunks, ps);
-    v.chunkDots(w, n, rows, x, n, 0, chunks, pv);
+    SCALAR.chunkDots(w, rows, x, n, 0, chunks, ps);
+    v.chunkDots(w, rows, x, n, 0, chunks, pv);
     assertSameBits(ps, pv, "chunkDots " + rows + "x" + in);
 
     float[] s = vector(rnd, rows, rows, 0.1);
@@ -110,13 +113,13 @@ class VectorMatchesScalarTest {
     MemorySegment wv = copy(w);
     float[] ds = new float[n];
     float[] dv = new float[n];
-    int j0 = n >= 32 ? 16 : 0;
-    SCALAR.backwardUpdateOutputMajor(ws, n, rows, s, g, x, ds, j0, n);
-    v.backwardUpdateOutputMajor(wv, n, rows, s, g, x, dv, j0, n);
+    int j0 = n >= 128 ? 64 : 0;
+    SCALAR.backwardUpdateOutputMajor(ws, block, rows, s, g, x, ds, j0, n);
+    v.backwardUpdateOutputMajor(wv, block, rows, s, g, x, dv, j0, n);
     assertSameBits(ds, dv, "backwardUpdateOutputMajor delta");
     assertSameBits(toArray(ws), toArray(wv), "backwardUpdateOutputMajor weights");
-    SCALAR.backwardUpdateOutputMajor(ws, n, rows, s, g, x, null, 0, n);
-    v.backwardUpdateOutputMajor(wv, n, rows, s, g, x, null, 0, n);
+    SCALAR.backwardUpdateOutputMajor(ws, block, rows, s, g, x, null, 0, n);
+    v.backwardUpdateOutputMajor(wv, block, rows, s, g, x, null, 0, n);
     assertSameBits(toArray(ws), toArray(wv), "backwardUpdateOutputMajor without delta");
   }
 

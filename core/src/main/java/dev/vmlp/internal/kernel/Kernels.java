@@ -8,15 +8,20 @@ import java.lang.foreign.MemorySegment;
  * an API: users never call kernels; {@link KernelProvider} picks the implementation.
  *
  * <h2>Storage</h2>
- * Weights live in 64-byte-aligned native {@link MemorySegment}s of floats, row by row, with a row
- * stride (in floats) that is a multiple of {@link Layout#LANES}. Two layouts are used:
+ * Weights live in 64-byte-aligned native {@link MemorySegment}s of floats, as matrices stored in
+ * column blocks of {@code block} floats ({@link Layout#index}): block {@code b} holds every row of
+ * columns {@code [b·block, (b+1)·block)}, so the columns that one thread owns are contiguous memory
+ * and no two threads share a cache line or a prefetch stream. Block widths are multiples of 64. Two
+ * orientations are used:
  * <ul>
  *   <li><b>input-major</b> (the first layer): row {@code j} holds the weights from input {@code j} to
  *       every unit, {@code Wt[j][o] = W[o][j]}. The forward product is then an axpy sweep with the
  *       outputs held in registers, and both passes can skip the rows of zero inputs.
  *   <li><b>output-major</b> (every later layer): row {@code o} holds unit {@code o}'s weights, as in
- *       {@code W[o][j]}. The transposed product {@code Wᵀ s} is then an axpy sweep.
+ *       {@code W[o][j]}, in blocks of {@link Layout#chunkLength} columns: block {@code c} is chunk
+ *       {@code c} of the input. The transposed product {@code Wᵀ s} is then an axpy sweep.
  * </ul>
+ * Below, {@code Wt[j][o]} and {@code W[r][j]} denote elements at {@link Layout#index}.
  * Vectors ({@code x}, {@code z}, {@code s}, ...) are {@code float[]}; padded tails hold zeros.
  *
  * <h2>Accumulation order</h2>
@@ -42,14 +47,14 @@ public interface Kernels {
    * Forward product of an input-major layer: for each {@code o} in {@code [o0, o1)},
    * {@code acc = +0; for j = 0..n-1: acc = fma(x[xOff+j], Wt[j][o], acc); z[o] = acc + b[o]}.
    *
-   * @param wt weights, {@code n} rows of {@code stride} floats. Not modified.
+   * @param wt weights, {@code n} rows in column blocks of {@code block} floats. Not modified.
    * @param x input, read at {@code [xOff, xOff+n)}. Not modified.
    * @param b bias. Not modified.
    * @param z output. Modified at {@code [o0, o1)}.
-   * @param o0 first output; a multiple of {@link Layout#LANES}
-   * @param o1 end of outputs; a multiple of {@link Layout#LANES}, at most {@code stride}
+   * @param o0 first output: 0, or a multiple of 64 (a chunk boundary)
+   * @param o1 end of outputs; a multiple of {@link Layout#LANES}
    */
-  void forwardInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1);
+  void forwardInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1);
 
   /**
    * {@link #forwardInputMajor} visiting only the rows {@code j = nz[nzOff..nzOff+nzLen)} (ascending),
@@ -57,10 +62,12 @@ public interface Kernels {
    * the dense product: a skipped term {@code fma(±0, w, acc)} can only change the sign of a zero
    * accumulator, and adding {@code b[o]} (never -0) erases that.
    *
+   * @param n the matrix's rows (inputs)
    * @param nz indices of the non-zero inputs, relative to {@code xOff}. Not modified.
    */
   void forwardInputMajorSparse(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z, int o0, int o1);
+      MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
+      int o0, int o1);
 
   /**
    * Rank-1 update of an input-major layer, {@code W -= η s xᵀ} with {@code g = -η s} precomputed: for
@@ -72,11 +79,12 @@ public interface Kernels {
    * @param wt modified at columns {@code [o0, o1)} of every row
    * @param g scaled gradient {@code -η s}. Not modified.
    */
-  void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1);
+  void updateInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] g, int o0, int o1);
 
   /** {@link #updateInputMajor} visiting only the rows listed in {@code nz} (see the sparse forward). */
   void updateInputMajorSparse(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0, int o1);
+      MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0,
+      int o1);
 
   /**
    * The rank-1 update of one sample fused with the forward product of the next, in one sweep over the
@@ -91,7 +99,7 @@ public interface Kernels {
    * @param z modified at {@code [o0, o1)}
    */
   void updateForwardInputMajor(
-      MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
+      MemorySegment wt, int block, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
       float[] b, float[] z, int o0, int o1);
 
   // ---------------------------------------------------------------- output-major (later layers)
@@ -108,11 +116,11 @@ public interface Kernels {
    *
    * <p>The layer's {@code z[r]} is then {@code ((p_0 + p_1) + p_2 ...) + b[r]}, formed by the caller.
    *
-   * @param w weights, {@code rows} rows of {@code stride >= n} floats. Not modified.
+   * @param w weights, {@code rows} rows in blocks of {@code chunkLength(n)} columns. Not modified.
    * @param x input, padded length {@code n} (a multiple of 16). Not modified.
    * @param partials modified at the chunks {@code [c0, c1)} of every row
    */
-  void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials);
+  void chunkDots(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials);
 
   /**
    * Transposed product and rank-1 update of an output-major layer in one sweep, over the columns
@@ -121,7 +129,8 @@ public interface Kernels {
    * {@code W[r][j] = fma(g[r], x[j], w)}. So {@code delta = Wᵀ s} with the weights the forward pass
    * used, and {@code W -= η s xᵀ} with {@code g = -η s}.
    *
-   * @param w modified at columns {@code [j0, j1)}; both multiples of 16
+   * @param w {@code rows} rows in column blocks of {@code block} floats; modified at columns
+   *     {@code [j0, j1)}: {@code j0} 0 or a multiple of 64 (a chunk boundary), {@code j1} a multiple of 16
    * @param s the layer's gradient at its pre-activations. Not modified.
    * @param g scaled gradient {@code -η s}. Not modified.
    * @param x the layer's input. Not modified.
@@ -129,7 +138,7 @@ public interface Kernels {
    *     the transposed product
    */
   void backwardUpdateOutputMajor(
-      MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1);
+      MemorySegment w, int block, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1);
 
   // ---------------------------------------------------------------- element-wise
 

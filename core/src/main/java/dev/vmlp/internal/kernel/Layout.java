@@ -19,18 +19,33 @@ public final class Layout {
   }
 
   /**
-   * Length of the chunks into which an output-major layer's input of padded length {@code n} is cut
-   * for dot products: {@code max(64, 16 ⌈n/256⌉)}, so there are at most 16 chunks. Each chunk's partial
-   * sum is formed on its own and the partials are added in chunk order; a thread that owns a range of
-   * whole chunks therefore produces exactly the partials that one thread would.
+   * Length of the chunks into which an input of padded length {@code n} is cut: {@code 64 ⌈n/1024⌉}, so
+   * there are at most 16 and each is a whole number of 64-float groups. Each chunk's partial dot product
+   * is formed on its own and the partials are added in chunk order; a thread that owns a range of whole
+   * chunks therefore produces exactly the partials that one thread would. Weight matrices are stored in
+   * column blocks of this width ({@link #index}), so a thread's share is contiguous memory.
    */
   public static int chunkLength(int n) {
-    return Math.max(4 * LANES, LANES * ((n + 16 * LANES - 1) / (16 * LANES)));
+    return 64 * Math.max(1, (n + 1023) / 1024);
   }
 
   /** Number of chunks of an input of padded length {@code n}. */
   public static int chunkCount(int n) {
     int len = chunkLength(n);
     return (n + len - 1) / len;
+  }
+
+  /**
+   * Float index of element {@code (r, c)} of a {@code rows}-row matrix stored in column blocks of
+   * {@code block} floats: block {@code c / block} holds all rows of its columns, each row {@code block}
+   * floats long, so {@code ((c / block) * rows + r) * block + c % block}.
+   */
+  public static long index(int rows, int block, int r, int c) {
+    return ((long) (c / block) * rows + r) * block + c % block;
+  }
+
+  /** Floats a {@code rows x cols} matrix takes in column blocks of {@code block} (the last one whole). */
+  public static long blockedSize(int rows, int cols, int block) {
+    return (long) ((cols + block - 1) / block) * block * rows;
   }
 }

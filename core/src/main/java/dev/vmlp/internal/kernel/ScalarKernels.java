@@ -38,29 +38,29 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void forwardInputMajor(
-      MemorySegment wt, int stride, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
+      MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
     java.util.Arrays.fill(z, o0, o1, 0f);
     for (int j = 0; j < n; j++) {
-      axpyRow(wt, (long) j * stride, x[xOff + j], z, o0, o1);
+      axpyRow(wt, n, block, j, x[xOff + j], z, o0, o1);
     }
     addBias(b, z, o0, o1);
   }
 
   @Override
   public void forwardInputMajorSparse(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
+      MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z,
       int o0, int o1) {
     java.util.Arrays.fill(z, o0, o1, 0f);
     for (int k = nzOff; k < nzOff + nzLen; k++) {
       int j = nz[k];
-      axpyRow(wt, (long) j * stride, x[xOff + j], z, o0, o1);
+      axpyRow(wt, n, block, j, x[xOff + j], z, o0, o1);
     }
     addBias(b, z, o0, o1);
   }
 
-  private static void axpyRow(MemorySegment wt, long row, float xj, float[] acc, int o0, int o1) {
+  private static void axpyRow(MemorySegment wt, int n, int block, int j, float xj, float[] acc, int o0, int o1) {
     for (int o = o0; o < o1; o++) {
-      acc[o] = Math.fma(xj, get(wt, row + o), acc[o]);
+      acc[o] = Math.fma(xj, get(wt, Layout.index(n, block, j, o)), acc[o]);
     }
   }
 
@@ -71,44 +71,46 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void updateInputMajor(MemorySegment wt, int stride, float[] x, int xOff, int n, float[] g, int o0, int o1) {
+  public void updateInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] g, int o0, int o1) {
     for (int j = 0; j < n; j++) {
-      updateRow(wt, (long) j * stride, x[xOff + j], g, o0, o1);
+      updateRow(wt, n, block, j, x[xOff + j], g, o0, o1);
     }
   }
 
   @Override
   public void updateInputMajorSparse(
-      MemorySegment wt, int stride, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0, int o1) {
+      MemorySegment wt, int block, int n, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g, int o0,
+      int o1) {
     for (int k = nzOff; k < nzOff + nzLen; k++) {
       int j = nz[k];
-      updateRow(wt, (long) j * stride, x[xOff + j], g, o0, o1);
+      updateRow(wt, n, block, j, x[xOff + j], g, o0, o1);
     }
   }
 
-  private static void updateRow(MemorySegment wt, long row, float xj, float[] g, int o0, int o1) {
+  private static void updateRow(MemorySegment wt, int n, int block, int j, float xj, float[] g, int o0, int o1) {
     if (xj == 0f) {
       return; // a zero input changes no weight
     }
     for (int o = o0; o < o1; o++) {
-      set(wt, row + o, Math.fma(g[o], xj, get(wt, row + o)));
+      long at = Layout.index(n, block, j, o);
+      set(wt, at, Math.fma(g[o], xj, get(wt, at)));
     }
   }
 
   @Override
   public void updateForwardInputMajor(
-      MemorySegment wt, int stride, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
+      MemorySegment wt, int block, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
       float[] b, float[] z, int o0, int o1) {
     java.util.Arrays.fill(z, o0, o1, 0f);
     for (int j = 0; j < n; j++) {
-      long row = (long) j * stride;
       float xp = xPrev[prevOff + j];
       float xn = xNext[nextOff + j];
       for (int o = o0; o < o1; o++) {
-        float w = get(wt, row + o);
+        long at = Layout.index(n, block, j, o);
+        float w = get(wt, at);
         if (xp != 0f) {
           w = Math.fma(g[o], xp, w);
-          set(wt, row + o, w);
+          set(wt, at, w);
         }
         z[o] = Math.fma(xn, w, z[o]);
       }
@@ -117,12 +119,11 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void chunkDots(MemorySegment w, int stride, int rows, float[] x, int n, int c0, int c1, float[] partials) {
+  public void chunkDots(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
     int len = Layout.chunkLength(n);
     int chunks = Layout.chunkCount(n);
     float[] slots = SLOTS.get(); // [0, 16): A (even groups), [16, 32): B (odd groups)
     for (int r = 0; r < rows; r++) {
-      long row = (long) r * stride;
       for (int c = c0; c < c1; c++) {
         java.util.Arrays.fill(slots, 0f);
         int start = c * len;
@@ -130,7 +131,7 @@ public final class ScalarKernels implements Kernels {
         for (int j = start, group = 0; j < end; j += Layout.LANES, group++) {
           int base = (group & 1) * Layout.LANES;
           for (int k = 0; k < Layout.LANES; k++) {
-            slots[base + k] = Math.fma(get(w, row + j + k), x[j + k], slots[base + k]);
+            slots[base + k] = Math.fma(get(w, Layout.index(rows, len, r, j + k)), x[j + k], slots[base + k]);
           }
         }
         for (int k = 0; k < Layout.LANES; k++) {
@@ -156,20 +157,20 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void backwardUpdateOutputMajor(
-      MemorySegment w, int stride, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1) {
+      MemorySegment w, int block, int rows, float[] s, float[] g, float[] x, float[] delta, int j0, int j1) {
     if (delta != null) {
       java.util.Arrays.fill(delta, j0, j1, 0f);
     }
     for (int r = 0; r < rows; r++) {
-      long row = (long) r * stride;
       float sr = s[r];
       float gr = g[r];
       for (int j = j0; j < j1; j++) {
-        float old = get(w, row + j);
+        long at = Layout.index(rows, block, r, j);
+        float old = get(w, at);
         if (delta != null) {
           delta[j] = Math.fma(sr, old, delta[j]);
         }
-        set(w, row + j, Math.fma(gr, x[j], old));
+        set(w, at, Math.fma(gr, x[j], old));
       }
     }
   }

@@ -53,21 +53,22 @@ class KernelContractTest {
       @ForAll @DoubleRange(min = 0, max = 0.95) double zeros) {
     Random rnd = new Random(seed);
     int pad = Layout.pad(out);
-    MemorySegment wt = weights(rnd, n, out, pad);
+    int block = KernelFixtures.firstBlock(out);
+    MemorySegment wt = weights(rnd, n, out, block);
     float[] x = vector(rnd, n, n, zeros);
     float[] b = vector(rnd, out, pad, 0.2);
     int[] nz = nonZeros(x, n);
     for (Kernels k : KERNELS) {
       float[] dense = new float[pad];
       float[] sparse = new float[pad];
-      k.forwardInputMajor(wt, pad, x, 0, n, b, dense, 0, pad);
-      k.forwardInputMajorSparse(wt, pad, x, 0, nz, 0, nz.length, b, sparse, 0, pad);
+      k.forwardInputMajor(wt, block, x, 0, n, b, dense, 0, pad);
+      k.forwardInputMajorSparse(wt, block, n, x, 0, nz, 0, nz.length, b, sparse, 0, pad);
       assertArrayEquals(dense, sparse, 0f, k.name() + ": sparse differs from dense");
       for (int o = 0; o < pad; o++) {
         double sum = b[o];
         double abs = Math.abs(b[o]);
         for (int j = 0; j < n; j++) {
-          double t = (double) x[j] * wt.getAtIndex(JAVA_FLOAT, (long) j * pad + o);
+          double t = (double) x[j] * wt.getAtIndex(JAVA_FLOAT, Layout.index(n, block, j, o));
           sum += t;
           abs += Math.abs(t);
         }
@@ -83,7 +84,8 @@ class KernelContractTest {
       @ForAll @DoubleRange(min = 0, max = 0.95) double zeros) {
     Random rnd = new Random(seed);
     int pad = Layout.pad(out);
-    MemorySegment w0 = weights(rnd, n, out, pad);
+    int block = KernelFixtures.firstBlock(out);
+    MemorySegment w0 = weights(rnd, n, out, block);
     float[] xPrev = vector(rnd, n, n, zeros);
     float[] xNext = vector(rnd, n, n, zeros);
     float[] g = vector(rnd, out, pad, 0.1);
@@ -92,20 +94,20 @@ class KernelContractTest {
       MemorySegment dense = copy(w0);
       MemorySegment sparse = copy(w0);
       MemorySegment fused = copy(w0);
-      k.updateInputMajor(dense, pad, xPrev, 0, n, g, 0, pad);
+      k.updateInputMajor(dense, block, xPrev, 0, n, g, 0, pad);
       int[] nz = nonZeros(xPrev, n);
-      k.updateInputMajorSparse(sparse, pad, xPrev, 0, nz, 0, nz.length, g, 0, pad);
+      k.updateInputMajorSparse(sparse, block, n, xPrev, 0, nz, 0, nz.length, g, 0, pad);
       float[] zFused = new float[pad];
-      k.updateForwardInputMajor(fused, pad, xPrev, 0, g, xNext, 0, n, b, zFused, 0, pad);
+      k.updateForwardInputMajor(fused, block, xPrev, 0, g, xNext, 0, n, b, zFused, 0, pad);
       float[] zAfter = new float[pad];
-      k.forwardInputMajor(dense, pad, xNext, 0, n, b, zAfter, 0, pad);
+      k.forwardInputMajor(dense, block, xNext, 0, n, b, zAfter, 0, pad);
       float[] d = toArray(dense);
       assertArrayEquals(d, toArray(sparse), 0f, k.name() + ": sparse update differs");
       assertArrayEquals(d, toArray(fused), 0f, k.name() + ": fused update differs");
       assertArrayEquals(zAfter, zFused, 0f, k.name() + ": fused forward differs");
       for (int j = 0; j < n; j++) {
         for (int o = 0; o < pad; o++) {
-          long at = (long) j * pad + o;
+          long at = Layout.index(n, block, j, o);
           float before = w0.getAtIndex(JAVA_FLOAT, at);
           float expected = xPrev[j] == 0f ? before : Math.fma(g[o], xPrev[j], before);
           assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(d[(int) at]),
@@ -119,17 +121,18 @@ class KernelContractTest {
   void chunkDotsAddUpToTheDotProduct(@ForAll("sizes") int in, @ForAll("outputs") int rows, @ForAll long seed) {
     Random rnd = new Random(seed);
     int n = Layout.pad(in);
-    MemorySegment w = weights(rnd, rows, in, n);
+    int block = Layout.chunkLength(n);
+    MemorySegment w = weights(rnd, rows, in, block);
     float[] x = vector(rnd, in, n, 0.3);
     int chunks = Layout.chunkCount(n);
     for (Kernels k : KERNELS) {
       float[] partials = new float[rows * chunks];
-      k.chunkDots(w, n, rows, x, n, 0, chunks, partials);
+      k.chunkDots(w, rows, x, n, 0, chunks, partials);
       // any split of the chunks gives the same partials
       float[] split = new float[rows * chunks];
       int mid = chunks / 2;
-      k.chunkDots(w, n, rows, x, n, mid, chunks, split);
-      k.chunkDots(w, n, rows, x, n, 0, mid, split);
+      k.chunkDots(w, rows, x, n, mid, chunks, split);
+      k.chunkDots(w, rows, x, n, 0, mid, split);
       assertArrayEquals(partials, split, 0f, k.name() + ": chunk ranges must not interact");
       for (int r = 0; r < rows; r++) {
         double sum = 0;
@@ -139,7 +142,7 @@ class KernelContractTest {
           acc += partials[r * chunks + c];
         }
         for (int j = 0; j < in; j++) {
-          double t = (double) x[j] * w.getAtIndex(JAVA_FLOAT, (long) r * n + j);
+          double t = (double) x[j] * w.getAtIndex(JAVA_FLOAT, Layout.index(rows, block, r, j));
           sum += t;
           abs += Math.abs(t);
         }
@@ -153,7 +156,8 @@ class KernelContractTest {
       @ForAll("outputs") int rows, @ForAll("sizes") int in, @ForAll long seed) {
     Random rnd = new Random(seed);
     int n = Layout.pad(in);
-    MemorySegment w0 = weights(rnd, rows, in, n);
+    int block = Layout.chunkLength(n);
+    MemorySegment w0 = weights(rnd, rows, in, block);
     float[] s = vector(rnd, rows, rows, 0.1);
     float[] g = new float[rows];
     for (int r = 0; r < rows; r++) {
@@ -163,18 +167,19 @@ class KernelContractTest {
     for (Kernels k : KERNELS) {
       MemorySegment w = copy(w0);
       float[] delta = new float[n];
-      k.backwardUpdateOutputMajor(w, n, rows, s, g, x, delta, 0, n);
+      k.backwardUpdateOutputMajor(w, block, rows, s, g, x, delta, 0, n);
       MemorySegment w2 = copy(w0);
-      k.backwardUpdateOutputMajor(w2, n, rows, s, g, x, null, 0, n);
+      k.backwardUpdateOutputMajor(w2, block, rows, s, g, x, null, 0, n);
       assertArrayEquals(toArray(w), toArray(w2), 0f, "the update does not depend on computing delta");
       for (int j = 0; j < n; j++) {
         double sum = 0;
         double abs = 0;
         for (int r = 0; r < rows; r++) {
-          float old = w0.getAtIndex(JAVA_FLOAT, (long) r * n + j);
+          long at = Layout.index(rows, block, r, j);
+          float old = w0.getAtIndex(JAVA_FLOAT, at);
           sum += (double) s[r] * old;
           abs += Math.abs((double) s[r] * old);
-          assertEquals(Math.fma(g[r], x[j], old), w.getAtIndex(JAVA_FLOAT, (long) r * n + j), 0f,
+          assertEquals(Math.fma(g[r], x[j], old), w.getAtIndex(JAVA_FLOAT, at), 0f,
               k.name() + " W[" + r + "][" + j + "]");
         }
         assertEquals(sum, delta[j], tolerance(rows, abs), k.name() + " delta[" + j + "]");

@@ -13,18 +13,28 @@ public final class KernelFixtures {
 
   private KernelFixtures() {}
 
-  /** An aligned segment of {@code rows * stride} floats, filled from {@code rnd}; padding columns stay 0. */
-  public static MemorySegment weights(Random rnd, int rows, int cols, int stride) {
-    MemorySegment w = Arena.ofAuto().allocate((long) rows * stride * Float.BYTES, Layout.ALIGN_BYTES);
+  /**
+   * An aligned {@code rows x cols} matrix in column blocks of {@code block} floats
+   * ({@link Layout#index}; {@code cols} padded to 16, the last block whole), filled from {@code rnd};
+   * padding stays 0.
+   */
+  public static MemorySegment weights(Random rnd, int rows, int cols, int block) {
+    long floats = Layout.blockedSize(rows, Layout.pad(cols), block);
+    MemorySegment w = Arena.ofAuto().allocate(floats * Float.BYTES, Layout.ALIGN_BYTES);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         // some exact zeros of both signs, as after ReLU-sparse training
         int kind = rnd.nextInt(20);
         float v = kind == 0 ? 0f : kind == 1 ? -0f : (float) (rnd.nextGaussian() * 0.1);
-        w.setAtIndex(JAVA_FLOAT, (long) r * stride + c, v);
+        w.setAtIndex(JAVA_FLOAT, Layout.index(rows, block, r, c), v);
       }
     }
     return w;
+  }
+
+  /** The block width of a first layer of {@code out} units followed by another layer. */
+  public static int firstBlock(int out) {
+    return Layout.chunkLength(Layout.pad(out));
   }
 
   /** A copy of a segment (same alignment). */
