@@ -55,6 +55,8 @@ public class KernelBenchmark {
   int inPad;
   int outPad;
   int chunks;
+  int inBlock;
+  int outBlock;
   MemorySegment inputMajor;
   MemorySegment outputMajor;
   float[] x;
@@ -76,11 +78,13 @@ public class KernelBenchmark {
     };
   }
 
-  static MemorySegment randomSegment(SplittableRandom rnd, int rows, int cols, int stride) {
-    MemorySegment w = Arena.ofAuto().allocate((long) rows * stride * Float.BYTES, Layout.ALIGN_BYTES);
+  /** A random {@code rows x cols} matrix in column blocks of {@code block} floats, as layers store them. */
+  static MemorySegment randomSegment(SplittableRandom rnd, int rows, int cols, int block) {
+    long floats = Layout.blockedSize(rows, Layout.pad(cols), block);
+    MemorySegment w = Arena.ofAuto().allocate(floats * Float.BYTES, Layout.ALIGN_BYTES);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
-        w.setAtIndex(ValueLayout.JAVA_FLOAT, (long) r * stride + c, (float) (rnd.nextDouble() - 0.5) * 0.1f);
+        w.setAtIndex(ValueLayout.JAVA_FLOAT, Layout.index(rows, block, r, c), (float) (rnd.nextDouble() - 0.5) * 0.1f);
       }
     }
     return w;
@@ -104,8 +108,10 @@ public class KernelBenchmark {
     outPad = Layout.pad(out);
     chunks = Layout.chunkCount(inPad);
     SplittableRandom rnd = new SplittableRandom(42);
-    inputMajor = randomSegment(rnd, in, out, outPad);
-    outputMajor = randomSegment(rnd, out, in, inPad);
+    inBlock = Layout.chunkLength(outPad); // a first layer followed by another
+    outBlock = Layout.chunkLength(inPad);
+    inputMajor = randomSegment(rnd, in, out, inBlock);
+    outputMajor = randomSegment(rnd, out, in, outBlock);
     x = randomVector(rnd, in, inPad, 1f);
     x2 = randomVector(rnd, in, inPad, 1f);
     b = randomVector(rnd, out, outPad, 0.1f);
@@ -118,13 +124,13 @@ public class KernelBenchmark {
 
   @Benchmark
   public float[] forwardInputMajor() {
-    k.forwardInputMajor(inputMajor, outPad, x, 0, in, b, z, 0, outPad);
+    k.forwardInputMajor(inputMajor, inBlock, x, 0, in, b, z, 0, outPad);
     return z;
   }
 
   @Benchmark
   public float[] forwardOutputMajor() {
-    k.chunkDots(outputMajor, inPad, out, x, inPad, 0, chunks, partials);
+    k.chunkDots(outputMajor, out, x, inPad, 0, chunks, partials);
     for (int r = 0; r < out; r++) {
       float acc = partials[r * chunks];
       for (int c = 1; c < chunks; c++) {
@@ -137,19 +143,19 @@ public class KernelBenchmark {
 
   @Benchmark
   public MemorySegment rank1InputMajor() {
-    k.updateInputMajor(inputMajor, outPad, x, 0, in, g, 0, outPad);
+    k.updateInputMajor(inputMajor, inBlock, x, 0, in, g, 0, outPad);
     return inputMajor;
   }
 
   @Benchmark
   public float[] updateForwardFused() {
-    k.updateForwardInputMajor(inputMajor, outPad, x, 0, g, x2, 0, in, b, z, 0, outPad);
+    k.updateForwardInputMajor(inputMajor, inBlock, x, 0, g, x2, 0, in, b, z, 0, outPad);
     return z;
   }
 
   @Benchmark
   public float[] transposedUpdate() {
-    k.backwardUpdateOutputMajor(outputMajor, inPad, out, s, g, x, delta, 0, inPad);
+    k.backwardUpdateOutputMajor(outputMajor, outBlock, out, s, g, x, delta, 0, inPad);
     return delta;
   }
 }
