@@ -36,7 +36,7 @@ def exp(x, out, s, ind):
 
 
 def fold(v, out, ind):
-    """Lines folding 16 slots held in PER16 vectors v[0..3] into the float out (as Dots.fold16)."""
+    """Lines folding 16 slots held in PER16 vectors v[0..3] into the float out (as ScalarKernels.fold16)."""
     p = " " * ind
     return "\n".join([
         f"{p}// fold the 16 slots: t[k] += t[k+8], then 4, 2, 1 (as ScalarKernels.fold16)",

@@ -216,6 +216,7 @@ public final class Trainer implements AutoCloseable {
     int n = tr.size();
     boolean classifies = arch.head().classifies();
     int[] order = new int[n];
+    EpochLayout layout = shuffle ? new EpochLayout(tr, rows) : null;
     Workspace evalWs = live.newWorkspace();
     List<EpochStats> stats = new ArrayList<>();
     Evaluation lastTest = null;
@@ -227,8 +228,10 @@ public final class Trainer implements AutoCloseable {
       if (shuffle) {
         SplitMix64.forStream(seed, epoch).shuffle(order);
       }
-      Pass pass = new Pass(tr.featureArray(), tr.featureCount(), tr.labelArray(), tr.targetArray(), tr.targetCount(),
-          rows, order, n, epoch, listener);
+      Pass pass = layout != null
+          ? layout.arrange(order, epoch, listener)
+          : new Pass(tr.featureArray(), tr.featureCount(), tr.labelArray(), tr.targetArray(), tr.targetCount(),
+              rows, order, n, epoch, listener);
       long t0 = System.nanoTime();
       Pass.Result res = eng.run(pass);
       double seconds = (System.nanoTime() - t0) * 1e-9;

@@ -148,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
     Report report = new Report(from.getFileName().toString(), MachineInfo.besides(from), JmhJson.read(from));
     ReportPage page = new ReportPage(List.of(report), from.toString());
     if (markdown) {
-      main.out.print(page.markdown());
+      main.out.print(page.markdown() + ReportPage.notes(from));
       return Main.EXIT_OK;
     }
     page.write(outDir());

@@ -24,8 +24,8 @@ final class Dots {
 
   /**
    * The transposed fold at 512 bits ({@link Tiles#dots4x2}): eight 16-slot sets in, eight sums out, in
-   * 24 operations instead of 8 folds of 8. Each step pairs lanes at the same distances as
-   * {@link #fold16}, so every sum has the same bits. Set {@code 2i + j} is row {@code i}, chunk {@code j}
+   * 24 operations instead of 8 folds of 8. Each step pairs lanes at the same distances as the fold of
+   * {@link dev.vmlp.internal.kernel.ScalarKernels#fold16}, so every sum has the same bits. Set {@code 2i + j} is row {@code i}, chunk {@code j}
    * of a group; lane {@code l} of the result holds set {@code [0, 4, 2, 6, 1, 5, 3, 7][l]}.
    */
   // lane indexes into two vectors (16.. selects from the second) for selectFrom, one vpermi2ps each
@@ -42,26 +42,6 @@ final class Dots {
 
   private static FloatVector load(MemorySegment w, long at) {
     return FloatVector.fromMemorySegment(S, w, at, NATIVE);
-  }
-
-  /**
-   * Folds 16 logical slots held in {@code PER16} vectors ({@code v0} lanes 0.., {@code v1} next, ...):
-   * {@code t[k] += t[k+8]}, then 4, 2, 1; returns {@code t[0]}.
-   */
-  static float fold16(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-    FloatVector t;
-    if (PER16 == 1) {
-      t = v0.add(v0.rearrange(SWAP8));
-      t = t.add(t.rearrange(SWAP4));
-    } else if (PER16 == 2) {
-      t = v0.add(v1);
-      t = t.add(t.rearrange(SWAP4));
-    } else {
-      t = v0.add(v2).add(v1.add(v3));
-    }
-    t = t.add(t.rearrange(SWAP2));
-    t = t.add(t.rearrange(SWAP1));
-    return t.lane(0);
   }
 
   /**
@@ -123,7 +103,7 @@ final class Dots {
         a3 = load(w, at + 12L * L).fma(FloatVector.fromArray(S, x, j + 3 * L), a3);
       }
     }
-    // A + B, then the fold of fold16, written out here so that no vector crosses a call
+    // A + B, then the 16-slot fold (ScalarKernels.fold16), written out so that no vector crosses a call
     FloatVector t;
     if (PER16 == 1) {
       t = a0.add(a1);

@@ -981,7 +981,7 @@ final class Tiles {
   /**
    * Chunk partials of rows {@code r..r+3} (the first {@code nr} real) over chunks {@code c, c+1} (the
    * first {@code nc} real), 512 bits only: the 8 slot sets stay in registers and are folded together
-   * pairwise (the tree of {@link Dots#fold16}), then stored to {@code partials[row * chunks + chunk]}.
+   * pairwise (the tree of {@link dev.vmlp.internal.kernel.ScalarKernels#fold16}), then stored to {@code partials[row * chunks + chunk]}.
    * Chunk {@code c} is block {@code c} of the weights, {@code blockBytes} long, rows {@code len} floats.
    */
   static void dots4x2(MemorySegment w, long blockBytes, int r, int nr, float[] x, int n, int len, int c, int nc,

@@ -348,6 +348,17 @@ public final class ReportPage {
 
   // ---- Markdown
 
+  /**
+   * Hand-written notes on a run, {@code NAME.notes.md} beside {@code NAME.json} (for instance which
+   * targets it meets and why others are missed), appended to its Markdown summary; empty when absent.
+   */
+  public static String notes(java.nio.file.Path jmhJson) throws java.io.IOException {
+    String name = jmhJson.getFileName().toString();
+    String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+    java.nio.file.Path notes = jmhJson.resolveSibling(stem + ".notes.md");
+    return java.nio.file.Files.isRegularFile(notes) ? "\n" + java.nio.file.Files.readString(notes) : "";
+  }
+
   /** The Markdown summary: the page's tables, headed by the run and the command that re-renders it. */
   public String markdown() {
     StringBuilder b = new StringBuilder();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * docs/benchmarks.md is the Markdown summary of a run committed under docs/bench/, the one it names in
  * its "Rendered from" line: regenerate it with
  * {@code bin/vmlp bench --from docs/bench/NAME.json --markdown > docs/benchmarks.md} whenever that
- * run changes.
+ * run (or its notes, {@code NAME.notes.md}) changes.
  */
 class BenchmarksDocTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -28,7 +28,7 @@ class BenchmarksDocTest {
     String source = m.group(1);
     Path json = ROOT.resolve(source);
     Report run = new Report(json.getFileName().toString(), MachineInfo.besides(json), JmhJson.read(json));
-    assertEquals(new ReportPage(List.of(run), source).markdown(), doc,
+    assertEquals(new ReportPage(List.of(run), source).markdown() + ReportPage.notes(json), doc,
         "docs/benchmarks.md is stale: bin/vmlp bench --from " + source + " --markdown > docs/benchmarks.md");
   }
 }
