@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
           + "core. The weights are bit-identical for any count. Default: ${DEFAULT-VALUE}.")
   int threads;
 
-  @Option(names = "--inputs", paramLabel = "auto|dense|sparse", defaultValue = "auto",
+  @Option(names = "--inputs", paramLabel = "auto|dense|sparse", defaultValue = "auto", converter = InputsConverter.class,
       description = "First-layer kernels: auto (sparse when at most half the scaled inputs are non-zero), dense "
           + "or sparse. Same weights either way. Default: ${DEFAULT-VALUE}.")
   Trainer.InputPath inputs;
@@ -75,6 +75,19 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--save", paramLabel = "FILE",
       description = "Save the trained model to FILE (safetensors; replaced atomically) for vmlp eval and predict.")
   Path save;
+
+  /** {@code auto}, {@code dense} or {@code sparse}, in any case. */
+  static final class InputsConverter implements ITypeConverter<Trainer.InputPath> {
+    @Override
+    public Trainer.InputPath convert(String value) {
+      return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "auto" -> Trainer.InputPath.AUTO;
+        case "dense" -> Trainer.InputPath.DENSE;
+        case "sparse" -> Trainer.InputPath.SPARSE;
+        default -> throw new TypeConversionException("--inputs must be auto, dense or sparse, got '" + value + "'");
+      };
+    }
+  }
 
   /** {@code auto} is {@link Trainer#AUTO_THREADS}; otherwise a positive count. */
   static final class ThreadsConverter implements ITypeConverter<Integer> {
