@@ -149,13 +149,10 @@ public final class VectorKernels implements Kernels {
       float[] b, float[] z, int o0, int o1) {
     long bb = (long) n * block * Float.BYTES;
     int o = o0;
-    // one sweep keeps 16 vectors of outputs in registers; what is left goes 8 at a time
-    for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.updFwd16(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
-    }
-    if (o1 - o >= 8 * L) {
+    // 8 vectors of gradients and 8 of accumulators per sweep: a 16-wide tile of this loop is too big
+    // for C1 ("out of virtual registers"), which then left it interpreted for whole runs
+    for (; o1 - o >= 8 * L; o += 8 * L) {
       Tiles.updFwd8(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
-      o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
       Tiles.updFwd4(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
