@@ -271,7 +271,7 @@ final class ParallelEngine implements Engine {
         forwardRest(par);
         double loss = classifies
             ? k.softmax(buf.z[last], outputs, label, buf.p, buf.s[last])
-            : squaredError(pass.targets(), r * pass.tc());
+            : SgdStep.squaredError(buf.z[last], pass.targets(), r * pass.tc(), buf.s[last], outputs);
         if (!Double.isFinite(loss)) {
           if (res != null) {
             res.divergedAt = pos;
@@ -309,7 +309,7 @@ final class ParallelEngine implements Engine {
       int a = from[0];
       int b = to[0];
       if (pending) {
-        addRange(first.b, buf.g[0], a, Math.min(b, first.out));
+        SgdStep.addBias(first.b, buf.g[0], a, Math.min(b, first.out));
         if (nzLen < 0 && prevNzLen < 0) {
           k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
               buf.z[0], a, b);
@@ -383,7 +383,7 @@ final class ParallelEngine implements Engine {
         if (l == last) {
           s = buf.s[l];
           g = buf.g[l];
-          scale(s, g, 0, layer.out);
+          SgdStep.scale(negLr, s, g, 0, layer.out);
         } else {
           s = sAll[l];
           g = gAll[l];
@@ -396,15 +396,15 @@ final class ParallelEngine implements Engine {
               System.arraycopy(slices[u], a, s, a, b - a);
             }
           }
-          scale(s, g, 0, layer.out);
+          SgdStep.scale(negLr, s, g, 0, layer.out);
         }
         float[] delta = buf.delta[l - 1];
         k.backwardUpdateOutputMajor(layer.w, layer.block, layer.out, s, g, buf.o[l - 1], delta, from[l - 1],
             to[l - 1]);
         if (l == last) {
-          addRange(outBias, g, 0, layer.out);
+          SgdStep.addBias(outBias, g, 0, layer.out);
         } else {
-          addRange(layer.b, g, from[l], Math.min(to[l], layer.out));
+          SgdStep.addBias(layer.b, g, from[l], Math.min(to[l], layer.out));
         }
         Layer below = p.layers[l - 1];
         int a = from[l - 1];
@@ -418,42 +418,17 @@ final class ParallelEngine implements Engine {
         }
       }
       Layer first = p.layers[0];
-      scale(buf.s[0], buf.g[0], from[0], Math.min(to[0], first.out));
+      SgdStep.scale(negLr, buf.s[0], buf.g[0], from[0], Math.min(to[0], first.out));
       pending = true;
     }
 
     private void flush() {
       if (pending) {
         Layer first = p.layers[0];
-        addRange(first.b, buf.g[0], from[0], Math.min(to[0], first.out));
+        SgdStep.addBias(first.b, buf.g[0], from[0], Math.min(to[0], first.out));
         updateFirst();
         pending = false;
       }
-    }
-
-    private void scale(float[] s, float[] g, int a, int b) {
-      float m = negLr;
-      for (int i = a; i < b; i++) {
-        g[i] = m * s[i];
-      }
-    }
-
-    private double squaredError(float[] targets, int tOff) {
-      float[] z = buf.z[last];
-      float[] s = buf.s[last];
-      double sum = 0;
-      for (int i = 0; i < p.arch.outputs(); i++) {
-        float d = z[i] - targets[tOff + i];
-        s[i] = d;
-        sum += (double) d * d;
-      }
-      return 0.5 * sum;
-    }
-  }
-
-  private static void addRange(float[] b, float[] g, int from, int to) {
-    for (int i = from; i < to; i++) {
-      b[i] = b[i] + g[i];
     }
   }
 

@@ -55,7 +55,7 @@ final class SgdStep {
   double step(float[] x, int xOff, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
     Layer first = p.layers[0];
     if (pending) {
-      addBias(first.b, buf.g[0], first.out);
+      addBias(first.b, buf.g[0], 0, first.out);
       if (nzLen < 0 && prevNzLen < 0) {
         k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
             buf.z[0], 0, first.outPad);
@@ -73,21 +73,21 @@ final class SgdStep {
     int last = p.layers.length - 1;
     double loss = classifies
         ? k.softmax(buf.z[last], outputs, label, buf.p, buf.s[last])
-        : squaredError(buf.z[last], target, tOff, buf.s[last]);
+        : squaredError(buf.z[last], target, tOff, buf.s[last], outputs);
     if (!Double.isFinite(loss)) {
       return loss;
     }
     for (int l = last; l >= 1; l--) {
       Layer layer = p.layers[l];
-      scale(buf.s[l], buf.g[l], layer.out);
+      scale(negLr, buf.s[l], buf.g[l], 0, layer.out);
       float[] delta = buf.delta[l - 1];
       k.backwardUpdateOutputMajor(layer.w, layer.block, layer.out, buf.s[l], buf.g[l], buf.o[l - 1], delta, 0,
           layer.inPad);
-      addBias(layer.b, buf.g[l], layer.out);
+      addBias(layer.b, buf.g[l], 0, layer.out);
       Layer below = p.layers[l - 1];
       k.activationGradient(below.activation, buf.z[l - 1], buf.o[l - 1], delta, buf.s[l - 1], 0, below.out);
     }
-    scale(buf.s[0], buf.g[0], first.out);
+    scale(negLr, buf.s[0], buf.g[0], 0, first.out);
     pending = true;
     prevX = x;
     prevOff = xOff;
@@ -100,7 +100,7 @@ final class SgdStep {
   /** Applies a deferred first-layer update, if any. */
   void flush() {
     if (pending) {
-      addBias(p.layers[0].b, buf.g[0], p.layers[0].out);
+      addBias(p.layers[0].b, buf.g[0], 0, p.layers[0].out);
       updateFirst();
       pending = false;
     }
@@ -126,25 +126,24 @@ final class SgdStep {
     }
   }
 
-  /** {@code g = -η s} over {@code [0, n)}. */
-  private void scale(float[] s, float[] g, int n) {
-    float m = negLr;
-    for (int i = 0; i < n; i++) {
-      g[i] = m * s[i];
+  /** {@code g = negLr * s} over {@code [from, to)}: the scaled gradient {@code -η s}. */
+  static void scale(float negLr, float[] s, float[] g, int from, int to) {
+    for (int i = from; i < to; i++) {
+      g[i] = negLr * s[i];
     }
   }
 
-  /** {@code b += g} over {@code [0, n)}. */
-  static void addBias(float[] b, float[] g, int n) {
-    for (int i = 0; i < n; i++) {
+  /** {@code b += g} over {@code [from, to)}: the bias update. */
+  static void addBias(float[] b, float[] g, int from, int to) {
+    for (int i = from; i < to; i++) {
       b[i] = b[i] + g[i];
     }
   }
 
-  /** {@code s = z - t} and the loss {@code ½ Σ (z - t)²} in double. */
-  private double squaredError(float[] z, float[] t, int tOff, float[] s) {
+  /** {@code s = z - t} over the {@code n} outputs, and the loss {@code ½ Σ (z - t)²} in double. */
+  static double squaredError(float[] z, float[] t, int tOff, float[] s, int n) {
     double sum = 0;
-    for (int i = 0; i < outputs; i++) {
+    for (int i = 0; i < n; i++) {
       float d = z[i] - t[tOff + i];
       s[i] = d;
       sum += (double) d * d;
