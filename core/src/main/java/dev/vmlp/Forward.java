@@ -19,13 +19,32 @@ final class Forward {
    */
   static void run(Kernels k, Params p, Buffers buf, float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
     Layer first = p.layers[0];
-    if (nzLen < 0) {
-      k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
-    } else {
-      k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0, first.outPad);
-    }
+    first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], 0, first.outPad);
     finishFirstLayer(k, p, buf);
     forwardFrom(k, p, buf, 1);
+  }
+
+  /**
+   * The first layer's product into {@code z[o0..o1)}: the dense kernel when {@code nzLen < 0}, else the
+   * sparse one over {@code nz[nzOff .. nzOff+nzLen)}.
+   */
+  static void first(Kernels k, Layer first, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] z, int o0,
+      int o1) {
+    if (nzLen < 0) {
+      k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, z, o0, o1);
+    } else {
+      k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, z, o0, o1);
+    }
+  }
+
+  /** The first layer's rank-1 update with {@code g} over columns {@code [o0, o1)}, dense or sparse as above. */
+  static void updateFirst(Kernels k, Layer first, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] g,
+      int o0, int o1) {
+    if (nzLen < 0) {
+      k.updateInputMajor(first.w, first.block, x, xOff, first.in, g, o0, o1);
+    } else {
+      k.updateInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, g, o0, o1);
+    }
   }
 
   /** Applies layer 0's activation once {@code z[0]} is known. */

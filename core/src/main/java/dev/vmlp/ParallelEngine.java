@@ -330,23 +330,11 @@ final class ParallelEngine implements Engine {
     }
 
     private void forwardFirstOnly(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
-      Layer first = p.layers[0];
-      if (nzLen < 0) {
-        k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, buf.z[0], from[0], to[0]);
-      } else {
-        k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], from[0],
-            to[0]);
-      }
+      Forward.first(k, p.layers[0], x, xOff, nz, nzOff, nzLen, buf.z[0], from[0], to[0]);
     }
 
     private void updateFirst() {
-      Layer first = p.layers[0];
-      if (prevNzLen < 0) {
-        k.updateInputMajor(first.w, first.block, prevX, prevOff, first.in, buf.g[0], from[0], to[0]);
-      } else {
-        k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0],
-            from[0], to[0]);
-      }
+      Forward.updateFirst(k, p.layers[0], prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], from[0], to[0]);
     }
 
     private void forwardRest(int par) {

@@ -108,22 +108,12 @@ final class SgdStep {
 
   private void forwardFirst(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
     Layer first = p.layers[0];
-    if (nzLen < 0) {
-      k.forwardInputMajor(first.w, first.block, x, xOff, first.in, first.b, buf.z[0], 0, first.outPad);
-    } else {
-      k.forwardInputMajorSparse(first.w, first.block, first.in, x, xOff, nz, nzOff, nzLen, first.b, buf.z[0], 0,
-          first.outPad);
-    }
+    Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], 0, first.outPad);
   }
 
   private void updateFirst() {
     Layer first = p.layers[0];
-    if (prevNzLen < 0) {
-      k.updateInputMajor(first.w, first.block, prevX, prevOff, first.in, buf.g[0], 0, first.outPad);
-    } else {
-      k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], 0,
-          first.outPad);
-    }
+    Forward.updateFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], 0, first.outPad);
   }
 
   /** {@code g = negLr * s} over {@code [from, to)}: the scaled gradient {@code -η s}. */
