@@ -36,7 +36,11 @@ def exp(x, out, s, ind):
 
 
 def fold(v, out, ind):
-    """Lines folding 16 slots held in PER16 vectors v[0..3] into the float out (as ScalarKernels.fold16)."""
+    """Lines folding 16 slots held in PER16 vectors v[0..3] into the float out (as ScalarKernels.fold16).
+
+    The fold is a butterfly: each level adds the same two values in every lane (in swapped order, and
+    addition commutes), so the vector f ends with the sum in every lane, bit for bit.
+    """
     p = " " * ind
     return "\n".join([
         f"{p}// fold the 16 slots: t[k] += t[k+8], then 4, 2, 1 (as ScalarKernels.fold16)",
@@ -52,8 +56,7 @@ def fold(v, out, ind):
         f"{p}}}",
         f"{p}f = f.add(f.rearrange(Dots.SWAP2));",
         f"{p}f = f.add(f.rearrange(Dots.SWAP1));",
-        f"{p}float {out} = f.lane(0);",
-    ])
+    ] + ([f"{p}float {out} = f.lane(0);"] if out else []))
 
 
 SIGMOID = f"""
@@ -93,32 +96,42 @@ TANH = f"""
 
 SOFTMAX_ONE = f"""
   /**
-   * {{@code p = e / S}} with {{@code e = exp(z - max)}} over {{@code n <= L}} classes (one masked vector);
-   * {{@code s = p}} when non-null. Returns {{@code S}} in the first lane of the fold and {{@code max}} through
-   * {{@code out[0..1]}}.
+   * The softmax head over {{@code n <= L}} classes (one masked vector), as
+   * {{@link dev.vmlp.internal.kernel.ScalarKernels#softmax}}: {{@code p = e / S}} with
+   * {{@code e = exp(z - max)}}, {{@code s = p - onehot(label)}} when non-null. Returns the loss.
    */
-  static void softmaxOneVector(float[] z, int n, float[] p, float[] s, float[] out) {{
+  static double softmaxOneVector(float[] z, int n, int label, float[] p, float[] s) {{
     VectorMask<Float> m = S.indexInRange(0, n);
     FloatVector v = FloatVector.fromArray(S, z, 0, m).blend(Float.NEGATIVE_INFINITY, m.not());
-    float max = v.reduceLanes(VectorOperators.MAX);
-    FloatVector x = v.sub(max);
+    // the max in every lane by a butterfly: max is exact, so the order cannot change it
+    FloatVector mx = v;
+    if (L > 8) {{
+      mx = mx.max(mx.rearrange(Dots.SWAP8));
+    }}
+    if (L > 4) {{
+      mx = mx.max(mx.rearrange(Dots.SWAP4));
+    }}
+    mx = mx.max(mx.rearrange(Dots.SWAP2));
+    mx = mx.max(mx.rearrange(Dots.SWAP1));
+    FloatVector x = v.sub(mx);
 {exp("x", "e", "X", 4)}
     // one class per slot: the slots are the lanes, padded with +0
     FloatVector zero = FloatVector.zero(S);
-{fold(["e", "zero", "zero", "zero"], "sum", 4)}
-    FloatVector q = e.div(sum);
+{fold(["e", "zero", "zero", "zero"], None, 4)}
+    FloatVector q = e.div(f);
     q.intoArray(p, 0, m);
     if (s != null) {{
-      q.intoArray(s, 0, m);
+      // minus one in the label's lane only (no lane when label < 0)
+      VectorMask<Float> hot = FloatVector.fromArray(S, LANE_INDEX, 0).compare(VectorOperators.EQ, (float) label);
+      q.blend(q.sub(1f), hot).intoArray(s, 0, m);
     }}
-    out[0] = max;
-    out[1] = sum;
+    return ScalarKernels.logLoss(mx.lane(0), f.lane(0), z, label);
   }}
 """
 
 SOFTMAX_ANY = f"""
   /** As {{@link #softmaxOneVector}} for any {{@code n}}: 16 slots, slot {{@code i mod 16}} in order of {{@code i}}. */
-  static void softmaxAny(float[] z, int n, float[] p, float[] s, float[] out) {{
+  static double softmaxAny(float[] z, int n, int label, float[] p, float[] s) {{
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     for (int i = 0; i < n; i += L) {{
       VectorMask<Float> m = S.indexInRange(i, n);
@@ -153,8 +166,10 @@ SOFTMAX_ANY = f"""
         q.intoArray(s, i, m);
       }}
     }}
-    out[0] = max;
-    out[1] = sum;
+    if (s != null && label >= 0) {{
+      s[label] = p[label] - 1f;
+    }}
+    return ScalarKernels.logLoss(max, sum, z, label);
   }}
 """
 
@@ -180,9 +195,11 @@ import static dev.vmlp.internal.kernel.ExpMath.TANH_T2;
 import static dev.vmlp.internal.kernel.ExpMath.TANH_T3;
 import static dev.vmlp.internal.kernel.ExpMath.TANH_T4;
 import static dev.vmlp.simd.VectorConstants.L;
+import static dev.vmlp.simd.VectorConstants.LANE_INDEX;
 import static dev.vmlp.simd.VectorConstants.PER16;
 import static dev.vmlp.simd.VectorConstants.S;
 
+import dev.vmlp.internal.kernel.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;

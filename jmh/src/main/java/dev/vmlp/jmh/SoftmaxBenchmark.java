@@ -1,6 +1,7 @@
 package dev.vmlp.jmh;
 
 import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.internal.kernel.Layout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,12 +43,14 @@ public class SoftmaxBenchmark {
   public void setup() {
     k = KernelBenchmark.kernels(impl);
     SplittableRandom rnd = new SplittableRandom(7);
-    z = new float[classes];
+    // padded to whole vectors, as the trainer's and predictor's buffers are
+    int padded = Layout.pad(classes);
+    z = new float[padded];
     for (int i = 0; i < classes; i++) {
       z[i] = (float) (rnd.nextDouble() * 8 - 4);
     }
-    p = new float[classes];
-    s = new float[classes];
+    p = new float[padded];
+    s = new float[padded];
   }
 
   @Benchmark

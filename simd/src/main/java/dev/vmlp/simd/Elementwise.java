@@ -20,9 +20,11 @@ import static dev.vmlp.internal.kernel.ExpMath.TANH_T2;
 import static dev.vmlp.internal.kernel.ExpMath.TANH_T3;
 import static dev.vmlp.internal.kernel.ExpMath.TANH_T4;
 import static dev.vmlp.simd.VectorConstants.L;
+import static dev.vmlp.simd.VectorConstants.LANE_INDEX;
 import static dev.vmlp.simd.VectorConstants.PER16;
 import static dev.vmlp.simd.VectorConstants.S;
 
+import dev.vmlp.internal.kernel.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -97,15 +99,24 @@ final class Elementwise {
   }
 
   /**
-   * {@code p = e / S} with {@code e = exp(z - max)} over {@code n <= L} classes (one masked vector);
-   * {@code s = p} when non-null. Returns {@code S} in the first lane of the fold and {@code max} through
-   * {@code out[0..1]}.
+   * The softmax head over {@code n <= L} classes (one masked vector), as
+   * {@link dev.vmlp.internal.kernel.ScalarKernels#softmax}: {@code p = e / S} with
+   * {@code e = exp(z - max)}, {@code s = p - onehot(label)} when non-null. Returns the loss.
    */
-  static void softmaxOneVector(float[] z, int n, float[] p, float[] s, float[] out) {
+  static double softmaxOneVector(float[] z, int n, int label, float[] p, float[] s) {
     VectorMask<Float> m = S.indexInRange(0, n);
     FloatVector v = FloatVector.fromArray(S, z, 0, m).blend(Float.NEGATIVE_INFINITY, m.not());
-    float max = v.reduceLanes(VectorOperators.MAX);
-    FloatVector x = v.sub(max);
+    // the max in every lane by a butterfly: max is exact, so the order cannot change it
+    FloatVector mx = v;
+    if (L > 8) {
+      mx = mx.max(mx.rearrange(Dots.SWAP8));
+    }
+    if (L > 4) {
+      mx = mx.max(mx.rearrange(Dots.SWAP4));
+    }
+    mx = mx.max(mx.rearrange(Dots.SWAP2));
+    mx = mx.max(mx.rearrange(Dots.SWAP1));
+    FloatVector x = v.sub(mx);
     // e = exp(x), x <= 0: ExpMath.expNonPositive lane by lane
     VectorMask<Float> underX = x.compare(VectorOperators.LT, EXP_MIN);
     FloatVector tX = x.mul(LOG2E).add(ROUND_MAGIC);
@@ -137,18 +148,18 @@ final class Elementwise {
     }
     f = f.add(f.rearrange(Dots.SWAP2));
     f = f.add(f.rearrange(Dots.SWAP1));
-    float sum = f.lane(0);
-    FloatVector q = e.div(sum);
+    FloatVector q = e.div(f);
     q.intoArray(p, 0, m);
     if (s != null) {
-      q.intoArray(s, 0, m);
+      // minus one in the label's lane only (no lane when label < 0)
+      VectorMask<Float> hot = FloatVector.fromArray(S, LANE_INDEX, 0).compare(VectorOperators.EQ, (float) label);
+      q.blend(q.sub(1f), hot).intoArray(s, 0, m);
     }
-    out[0] = max;
-    out[1] = sum;
+    return ScalarKernels.logLoss(mx.lane(0), f.lane(0), z, label);
   }
 
   /** As {@link #softmaxOneVector} for any {@code n}: 16 slots, slot {@code i mod 16} in order of {@code i}. */
-  static void softmaxAny(float[] z, int n, float[] p, float[] s, float[] out) {
+  static double softmaxAny(float[] z, int n, int label, float[] p, float[] s) {
     FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     for (int i = 0; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
@@ -211,7 +222,9 @@ final class Elementwise {
         q.intoArray(s, i, m);
       }
     }
-    out[0] = max;
-    out[1] = sum;
+    if (s != null && label >= 0) {
+      s[label] = p[label] - 1f;
+    }
+    return ScalarKernels.logLoss(max, sum, z, label);
   }
 }

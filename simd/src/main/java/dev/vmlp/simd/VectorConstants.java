@@ -23,6 +23,8 @@ final class VectorConstants {
   /** Vectors per logical group of 16 lanes (1, 2 or 4). */
   static final int PER16 = 16 / L;
   static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+  /** {@code 0, 1, ..., 15} as floats: loaded, then compared, to mark one lane without a boxed mask. */
+  static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
   private VectorConstants() {}
 

@@ -277,22 +277,9 @@ public final class VectorKernels implements Kernels {
     dev.vmlp.internal.kernel.ScalarKernels.INSTANCE.activationGradient(a, z, o, delta, s, i, to);
   }
 
-  /** Per-thread {@code [max, sum]} of the last softmax: the kernels return scalars through it. */
-  private static final ThreadLocal<float[]> MAX_SUM = ThreadLocal.withInitial(() -> new float[2]);
-
   @Override
   public double softmax(float[] z, int n, int label, float[] p, float[] s) {
-    float[] maxSum = MAX_SUM.get();
-    if (n <= L) {
-      Elementwise.softmaxOneVector(z, n, p, s, maxSum);
-    } else {
-      Elementwise.softmaxAny(z, n, p, s, maxSum);
-    }
-    if (s != null && label >= 0) {
-      s[label] = p[label] - 1f;
-    }
-    double logSum = StrictMath.log(maxSum[1]);
-    float max = maxSum[0];
-    return label >= 0 ? ((double) max - (double) z[label]) + logSum : (double) max + logSum;
+    return n <= L ? Elementwise.softmaxOneVector(z, n, label, p, s) : Elementwise.softmaxAny(z, n, label, p, s);
   }
+
 }

@@ -251,7 +251,15 @@ public final class ScalarKernels implements Kernels {
         s[i] = i == label ? p[i] - 1f : p[i];
       }
     }
+    return logLoss(m, sum, z, label);
+  }
+
+  /**
+   * The log loss {@code -z[label] + max + log S} from the softmax's {@code max} and
+   * {@code S = sum exp(z - max)}, in double; with {@code label < 0}, the log-sum-exp alone.
+   */
+  public static double logLoss(float max, float sum, float[] z, int label) {
     double logSum = StrictMath.log(sum);
-    return label >= 0 ? ((double) m - (double) z[label]) + logSum : (double) m + logSum;
+    return label >= 0 ? ((double) max - (double) z[label]) + logSum : (double) max + logSum;
   }
 }
