@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A reusable barrier for a fixed set of threads that hands off in about 0.1 µs: arrivals count on an
  * atomic and the last one advances a generation that the others spin on. A waiter spins with
- * {@link Thread#onSpinWait()}, then also yields (so an oversubscribed machine runs the thread it waits
- * for), and after {@link #SPIN_NANOS} parks in short slices, so an idle pool burns no CPU. Parking or
+ * {@link Thread#onSpinWait()}, then also yields (at once when there are more parties than processors,
+ * so an oversubscribed machine runs the thread it waits for), and after {@link #SPIN_NANOS} parks in
+ * short slices, so an idle pool burns no CPU. Parking or
  * an executor would cost 13-50 µs per hand-off here, more than a whole training step.
  *
  * <p>{@link #breakBarrier()} releases every waiter with {@link Broken}; the barrier stays broken.
@@ -28,6 +29,8 @@ final class SpinBarrier {
   }
 
   private final int parties;
+  /** Spins between yields: one when there are more parties than processors, whose waits need the CPU. */
+  private final int yieldAfter;
   private final Thread[] threads;
   // each hot counter on its own cache line
   private final PaddedInt arrived = new PaddedInt();
@@ -37,6 +40,7 @@ final class SpinBarrier {
 
   SpinBarrier(int parties) {
     this.parties = parties;
+    this.yieldAfter = parties > Runtime.getRuntime().availableProcessors() ? 1 : YIELD_AFTER;
     this.threads = new Thread[parties];
   }
 
@@ -74,7 +78,7 @@ final class SpinBarrier {
         throw new Broken();
       }
       Thread.onSpinWait();
-      if (++spins >= YIELD_AFTER) {
+      if (++spins >= yieldAfter) {
         spins = 0;
         Thread.yield();
         long now = System.nanoTime();
