@@ -80,9 +80,9 @@ final class ParallelEngine implements Engine {
           chunkOwner[l][c] = t;
         }
       }
-      partials[l] = new float[2][threads][layer.out * chunks];
+      partials[l] = new float[2][threads][layer.out * chunks + PAD_FLOATS];
       if (l < last) {
-        sSlices[l] = new float[2][threads][layer.outPad];
+        sSlices[l] = new float[2][threads][layer.outPad + PAD_FLOATS];
       }
     }
     workers = new Worker[threads];
@@ -180,8 +180,17 @@ final class ParallelEngine implements Engine {
     return pool.clone();
   }
 
+  /** Unused floats at the end of arrays that threads write at the same time: two cache lines. */
+  private static final int PAD_FLOATS = 32;
+
+  /** Two cache lines ahead of a worker's fields, which its thread writes every sample. */
+  @SuppressWarnings("unused")
+  private static class WorkerPadding {
+    long p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15;
+  }
+
   /** One thread's state: its slices, private buffers and the deferred first-layer update. */
-  private final class Worker {
+  private final class Worker extends WorkerPadding {
     final int t;
     final Buffers buf;
     /** Per hidden layer: this thread's range of units, in floats (chunk-aligned, within outPad). */
@@ -220,7 +229,7 @@ final class ParallelEngine implements Engine {
         from[l] = c0[l + 1] * len;
         to[l] = Math.min(c1[l + 1] * len, next.inPad);
       }
-      outBias = new float[p.layers[last].outPad];
+      outBias = new float[p.layers[last].outPad + PAD_FLOATS];
       sAll = new float[layers][];
       gAll = new float[layers][];
       for (int l = 1; l < last; l++) {
@@ -249,7 +258,7 @@ final class ParallelEngine implements Engine {
     /** Runs the pass on this thread's slices; thread 0 also fills {@code res}. */
     void runPass(Pass pass, Pass.Result res) {
       Layer out = p.layers[last];
-      System.arraycopy(out.b, 0, outBias, 0, outBias.length);
+      System.arraycopy(out.b, 0, outBias, 0, out.outPad);
       boolean classifies = p.arch.head().classifies();
       int outputs = p.arch.outputs();
       SparseRows rows = pass.rows();
