@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Where a benchmark spends its time, by method, on machines where `-prof perfasm` cannot run (no hardware
+# counters, as in most virtual machines, or no hsdis): one JMH fork runs with -XX:+DumpPerfMapAtExit,
+# `perf record -e cpu-clock` samples it for SECONDS once it is warm, and `perf report` names the JIT'd
+# methods from the map the JVM writes at exit. Needs perf (linux-tools) and perf_event_paranoid <= 2.
+# Usage: jmh/scripts/profile.sh SECONDS JMH_ARGS...
+#   e.g. jmh/scripts/profile.sh 5 'dev.vmlp.TrainStepBenchmark' -p impl=vector -p net=784-256-10 -p path=sparse
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+SECONDS_TO_RECORD="${1:?usage: profile.sh SECONDS JMH_ARGS...}"
+shift
+cd "$ROOT"
+bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
+JAVA="${JAVA:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)/bin/java}"
+JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
+WORK="$(mktemp -d)"
+# warm-up 5 s, then measure long enough for the recording to end inside the measurement
+"$JAVA" -cp "$JAR" org.openjdk.jmh.Main "$@" -f 1 -wi 5 -w 1s -i $((SECONDS_TO_RECORD + 15)) -r 1s \
+  -jvmArgsAppend "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" \
+  >"$WORK/jmh.log" 2>&1 &
+HOST=$!
+pid=""
+while [ -z "$pid" ] && kill -0 "$HOST" 2>/dev/null; do
+  sleep 1
+  pid="$(pgrep -f '[F]orkedMain' | head -n 1 || true)" # the brackets keep this line from matching itself
+done
+[ -n "$pid" ] || { cat "$WORK/jmh.log" >&2; exit 1; }
+# the fork's setup and warm-up: wait until JMH reports the first measured iteration
+until grep -q '^Iteration' "$WORK/jmh.log"; do
+  kill -0 "$HOST" 2>/dev/null || { cat "$WORK/jmh.log" >&2; exit 1; }
+  sleep 1
+done
+perf record -e cpu-clock -F 5000 -p "$pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RECORD" >/dev/null 2>&1
+wait "$HOST"
+grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$WORK/jmh.log" || true
+perf report -i "$WORK/perf.data" --no-children --sort symbol 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 20 |
+  cut -c1-160
+rm -rf "$WORK"
