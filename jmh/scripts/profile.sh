@@ -11,9 +11,16 @@ SECONDS_TO_RECORD="${1:?usage: profile.sh SECONDS JMH_ARGS...}"
 shift
 cd "$ROOT"
 bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-JAVA="${JAVA:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)/bin/java}"
+if [ -z "${JAVA:-}" ]; then
+  for home in ${JAVA_HOME:-} /usr/lib/jvm/*25*; do
+    if [ -x "$home/bin/java" ]; then JAVA="$home/bin/java"; break; fi
+  done
+fi
+[ -n "${JAVA:-}" ] || { echo "profile.sh: no JDK 25 found; set JAVA to its bin/java" >&2; exit 2; }
 JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
 WORK="$(mktemp -d)"
+HOST=""
+trap '[ -n "$HOST" ] && kill "$HOST" 2>/dev/null; rm -rf "$WORK"' EXIT
 # warm-up 5 s, then measure long enough for the recording to end inside the measurement
 "$JAVA" -cp "$JAR" org.openjdk.jmh.Main "$@" -f 1 -wi 5 -w 1s -i $((SECONDS_TO_RECORD + 15)) -r 1s \
   -jvmArgsAppend "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" \
@@ -22,7 +29,7 @@ HOST=$!
 pid=""
 while [ -z "$pid" ] && kill -0 "$HOST" 2>/dev/null; do
   sleep 1
-  pid="$(pgrep -f '[F]orkedMain' | head -n 1 || true)" # the brackets keep this line from matching itself
+  pid="$(pgrep -P "$HOST" -f ForkedMain | head -n 1 || true)" # this run's fork, a child of its JMH
 done
 [ -n "$pid" ] || { cat "$WORK/jmh.log" >&2; exit 1; }
 # the fork's setup and warm-up: wait until JMH reports the first measured iteration
@@ -30,9 +37,10 @@ until grep -q '^Iteration' "$WORK/jmh.log"; do
   kill -0 "$HOST" 2>/dev/null || { cat "$WORK/jmh.log" >&2; exit 1; }
   sleep 1
 done
-perf record -e cpu-clock -F 5000 -p "$pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RECORD" >/dev/null 2>&1
+perf record -e cpu-clock -F 5000 -p "$pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RECORD" >"$WORK/perf.log" 2>&1 ||
+  { cat "$WORK/perf.log" >&2; exit 1; }
 wait "$HOST"
+HOST=""
 grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$WORK/jmh.log" || true
-perf report -i "$WORK/perf.data" --no-children --sort symbol 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 20 |
+perf report -i "$WORK/perf.data" --no-children --sort symbol 2>/dev/null | grep -v -e '^#' -e '^$' | sed -n 1,20p |
   cut -c1-160
-rm -rf "$WORK"

@@ -204,6 +204,12 @@ final class ParallelEngine implements Engine {
     /** Per hidden layer {@code l >= 1}: all of {@code s^l} and {@code -η s^l}, gathered. */
     final float[][] sAll;
     final float[][] gAll;
+    /**
+     * Per hidden layer {@code l >= 1}: every thread's range of units, {@code [from, to)} at {@code 2u}
+     * and {@code 2u + 1}. This thread's own copy, so that the per-sample gather reads no other worker's
+     * fields (which share cache lines with what that worker writes every sample).
+     */
+    final int[][] ranges;
     long samples;
     boolean pending;
     float[] prevX;
@@ -232,9 +238,18 @@ final class ParallelEngine implements Engine {
       outBias = new float[p.layers[last].outPad + PAD_FLOATS];
       sAll = new float[layers][];
       gAll = new float[layers][];
+      ranges = new int[layers][];
       for (int l = 1; l < last; l++) {
         sAll[l] = new float[p.layers[l].outPad];
         gAll[l] = new float[p.layers[l].outPad];
+        Layer next = p.layers[l + 1];
+        int chunks = Layout.chunkCount(next.inPad);
+        int len = Layout.chunkLength(next.inPad);
+        ranges[l] = new int[2 * threads];
+        for (int u = 0; u < threads; u++) {
+          ranges[l][2 * u] = firstChunk(chunks, u) * len;
+          ranges[l][2 * u + 1] = Math.min(firstChunk(chunks, u + 1) * len, next.inPad);
+        }
       }
     }
 
@@ -386,9 +401,8 @@ final class ParallelEngine implements Engine {
           g = gAll[l];
           float[][] slices = sSlices[l][par];
           for (int u = 0; u < threads; u++) {
-            Worker wu = workers[u];
-            int a = wu.from[l];
-            int b = Math.min(wu.to[l], layer.out);
+            int a = ranges[l][2 * u];
+            int b = Math.min(ranges[l][2 * u + 1], layer.out);
             if (a < b) {
               System.arraycopy(slices[u], a, s, a, b - a);
             }

@@ -10,7 +10,9 @@ package dev.vmlp.internal.kernel;
  * <p>{@code exp} follows Cephes {@code expf}: {@code x = n ln2 + r} with {@code n} rounded to nearest
  * by the 1.5·2²³ trick, {@code r} reduced in two FMA steps, and a degree-5 polynomial; error about 1
  * ulp. Tanh follows Cephes {@code tanhf} (an odd polynomial below 0.625, {@code (1-e)/(1+e)} with
- * {@code e = exp(-2|z|)} above).
+ * {@code e = exp(-2|z|)} above), and {@code log} Cephes {@code logf} (a degree-8 polynomial on the
+ * mantissa, reduced to [√½, √2)). {@link StrictMath#log} would be reproducible too, but in the softmax
+ * head it cost as much as all the rest.
  */
 public final class ExpMath {
   /** log2(e). */
@@ -41,7 +43,54 @@ public final class ExpMath {
   public static final float TANH_T3 = 1.33314422036e-1f;
   public static final float TANH_T4 = -3.33332819422e-1f;
 
+  /** √½: mantissas below it are doubled, so that the polynomial's argument lies in [√½ - 1, √2 - 1). */
+  public static final float SQRT_HALF = 0.707106781186547524f;
+  public static final float LOG_P0 = 7.0376836292e-2f;
+  public static final float LOG_P1 = -1.1514610310e-1f;
+  public static final float LOG_P2 = 1.1676998740e-1f;
+  public static final float LOG_P3 = -1.2420140846e-1f;
+  public static final float LOG_P4 = 1.4249322787e-1f;
+  public static final float LOG_P5 = -1.6668057665e-1f;
+  public static final float LOG_P6 = 2.0000714765e-1f;
+  public static final float LOG_P7 = -2.4999993993e-1f;
+  public static final float LOG_P8 = 3.3333331174e-1f;
+
   private ExpMath() {}
+
+  /**
+   * {@code ln x} for a positive normal {@code x} (the softmax's sum, which is at least 1); +∞ and NaN
+   * give themselves. Error about 1 ulp.
+   */
+  public static float log(float x) {
+    if (!(x < Float.POSITIVE_INFINITY)) {
+      return x;
+    }
+    int bits = Float.floatToRawIntBits(x);
+    // x = m 2^e with m in [0.5, 1)
+    int e = ((bits >>> 23) & 0xff) - 126;
+    float m = Float.intBitsToFloat((bits & 0x007fffff) | 0x3f000000);
+    float r;
+    if (m < SQRT_HALF) {
+      e -= 1;
+      r = m + m - 1f;
+    } else {
+      r = m - 1f;
+    }
+    float z = r * r;
+    float p = Math.fma(LOG_P0, r, LOG_P1);
+    p = Math.fma(p, r, LOG_P2);
+    p = Math.fma(p, r, LOG_P3);
+    p = Math.fma(p, r, LOG_P4);
+    p = Math.fma(p, r, LOG_P5);
+    p = Math.fma(p, r, LOG_P6);
+    p = Math.fma(p, r, LOG_P7);
+    p = Math.fma(p, r, LOG_P8);
+    float fe = e;
+    float y = p * r * z;
+    y = Math.fma(fe, LN2_LO, y);
+    y = Math.fma(-0.5f, z, y);
+    return Math.fma(fe, LN2_HI, r + y);
+  }
 
   /**
    * {@code e^x} for {@code x <= 0}: +0 below {@link #EXP_MIN}, exactly 1 at 0, NaN for NaN. Arguments

@@ -168,7 +168,7 @@ public interface Kernels {
    *
    * @param p probabilities; modified at {@code [0, n)}
    * @param s gradient {@code p - onehot(label)}; modified at {@code [0, n)} when non-null
-   * @return the loss {@code (m - z[label]) + log S} in double precision ({@link StrictMath#log}), or
+   * @return the loss {@code (m - z[label]) + log S} in double precision ({@link ExpMath#log} of the float {@code S}), or
    *     {@code log S + m} (the log-sum-exp) when {@code label < 0}; NaN when any logit is NaN or when the
    *     logits hold both infinities
    */

@@ -256,10 +256,11 @@ public final class ScalarKernels implements Kernels {
 
   /**
    * The log loss {@code -z[label] + max + log S} from the softmax's {@code max} and
-   * {@code S = sum exp(z - max)}, in double; with {@code label < 0}, the log-sum-exp alone.
+   * {@code S = sum exp(z - max)}, in double from {@link ExpMath#log}; with {@code label < 0}, the
+   * log-sum-exp alone.
    */
   public static double logLoss(float max, float sum, float[] z, int label) {
-    double logSum = StrictMath.log(sum);
+    double logSum = ExpMath.log(sum);
     return label >= 0 ? ((double) max - (double) z[label]) + logSum : (double) max + logSum;
   }
 }

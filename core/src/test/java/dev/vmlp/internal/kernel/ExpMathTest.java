@@ -31,6 +31,23 @@ class ExpMathTest {
   }
 
   @Test
+  void logIsWithinTwoUlpsOverPositiveNormals() {
+    // every binade from the smallest normal up, 4,001 points in each
+    for (int e = -126; e < 128; e++) {
+      for (int i = 0; i <= 4000; i++) {
+        float x = Math.scalb(1f + i / 4000f * (1f - Math.ulp(1f)), e);
+        if (x == Float.POSITIVE_INFINITY) {
+          continue;
+        }
+        assertUlps(StrictMath.log(x), ExpMath.log(x), EXP_ULPS, "log(" + x + ")");
+      }
+    }
+    assertEquals(0f, ExpMath.log(1f), 0f);
+    assertEquals(Float.POSITIVE_INFINITY, ExpMath.log(Float.POSITIVE_INFINITY), 0f);
+    assertEquals(Float.NaN, ExpMath.log(Float.NaN), 0f);
+  }
+
+  @Test
   void sigmoidAndTanhAreWithinTwoUlps() {
     for (float z = -40f; z <= 40f; z += 0.000913f) {
       assertUlps(1 / (1 + StrictMath.exp(-(double) z)), ExpMath.sigmoid(z), ACTIVATION_ULPS, "sigmoid(" + z + ")");
