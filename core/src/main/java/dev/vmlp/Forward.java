@@ -47,6 +47,21 @@ final class Forward {
     }
   }
 
+  /**
+   * The previous sample's deferred first-layer update (inputs {@code prevX}, gradient {@code g}) and this
+   * sample's first-layer product into {@code z[o0..o1)}: one fused sweep when both are dense, else the
+   * update and then the product.
+   */
+  static void updateThenFirst(Kernels k, Layer first, float[] prevX, int prevOff, int[] prevNz, int prevNzOff,
+      int prevNzLen, float[] g, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] z, int o0, int o1) {
+    if (prevNzLen < 0 && nzLen < 0) {
+      k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, g, x, xOff, first.in, first.b, z, o0, o1);
+    } else {
+      updateFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, g, o0, o1);
+      first(k, first, x, xOff, nz, nzOff, nzLen, z, o0, o1);
+    }
+  }
+
   /** Applies layer 0's activation once {@code z[0]} is known. */
   static void finishFirstLayer(Kernels k, Params p, Buffers buf) {
     Layer first = p.layers[0];

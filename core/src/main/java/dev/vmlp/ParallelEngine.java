@@ -205,8 +205,8 @@ final class ParallelEngine implements Engine {
     final float[][] sAll;
     final float[][] gAll;
     /**
-     * Per hidden layer {@code l >= 1}: every thread's range of units, {@code [from, to)} at {@code 2u}
-     * and {@code 2u + 1}. This thread's own copy, so that the per-sample gather reads no other worker's
+     * Per hidden layer: every thread's range of units, {@code [from, to)} at {@code 2u} and
+     * {@code 2u + 1}. This thread's own copy, so that the per-sample gather reads no other worker's
      * fields (which share cache lines with what that worker writes every sample).
      */
     final int[][] ranges;
@@ -226,30 +226,27 @@ final class ParallelEngine implements Engine {
       to = new int[layers];
       c0 = new int[layers];
       c1 = new int[layers];
+      ranges = new int[layers][];
       for (int l = 0; l < last; l++) {
         Layer next = p.layers[l + 1];
         int chunks = Layout.chunkCount(next.inPad);
         int len = Layout.chunkLength(next.inPad);
         c0[l + 1] = firstChunk(chunks, t);
         c1[l + 1] = firstChunk(chunks, t + 1);
-        from[l] = c0[l + 1] * len;
-        to[l] = Math.min(c1[l + 1] * len, next.inPad);
-      }
-      outBias = new float[p.layers[last].outPad + PAD_FLOATS];
-      sAll = new float[layers][];
-      gAll = new float[layers][];
-      ranges = new int[layers][];
-      for (int l = 1; l < last; l++) {
-        sAll[l] = new float[p.layers[l].outPad];
-        gAll[l] = new float[p.layers[l].outPad];
-        Layer next = p.layers[l + 1];
-        int chunks = Layout.chunkCount(next.inPad);
-        int len = Layout.chunkLength(next.inPad);
         ranges[l] = new int[2 * threads];
         for (int u = 0; u < threads; u++) {
           ranges[l][2 * u] = firstChunk(chunks, u) * len;
           ranges[l][2 * u + 1] = Math.min(firstChunk(chunks, u + 1) * len, next.inPad);
         }
+        from[l] = ranges[l][2 * t];
+        to[l] = ranges[l][2 * t + 1];
+      }
+      outBias = new float[p.layers[last].outPad + PAD_FLOATS];
+      sAll = new float[layers][];
+      gAll = new float[layers][];
+      for (int l = 1; l < last; l++) {
+        sAll[l] = new float[p.layers[l].outPad];
+        gAll[l] = new float[p.layers[l].outPad];
       }
     }
 
@@ -334,16 +331,11 @@ final class ParallelEngine implements Engine {
       int b = to[0];
       if (pending) {
         SgdStep.addBias(first.b, buf.g[0], a, Math.min(b, first.out));
-        if (nzLen < 0 && prevNzLen < 0) {
-          k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
-              buf.z[0], a, b);
-        } else {
-          updateFirst();
-          forwardFirstOnly(x, xOff, nz, nzOff, nzLen);
-        }
+        Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], x, xOff, nz, nzOff,
+            nzLen, buf.z[0], a, b);
         pending = false;
       } else {
-        forwardFirstOnly(x, xOff, nz, nzOff, nzLen);
+        Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], a, b);
       }
       k.activate(first.activation, buf.z[0], buf.o[0], a, Math.min(b, first.out));
       prevX = x;
@@ -351,10 +343,6 @@ final class ParallelEngine implements Engine {
       prevNz = nz;
       prevNzOff = nzOff;
       prevNzLen = nzLen;
-    }
-
-    private void forwardFirstOnly(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
-      Forward.first(k, p.layers[0], x, xOff, nz, nzOff, nzLen, buf.z[0], from[0], to[0]);
     }
 
     private void updateFirst() {

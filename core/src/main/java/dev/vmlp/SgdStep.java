@@ -56,16 +56,11 @@ final class SgdStep {
     Layer first = p.layers[0];
     if (pending) {
       addBias(first.b, buf.g[0], 0, first.out);
-      if (nzLen < 0 && prevNzLen < 0) {
-        k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, buf.g[0], x, xOff, first.in, first.b,
-            buf.z[0], 0, first.outPad);
-      } else {
-        updateFirst();
-        forwardFirst(x, xOff, nz, nzOff, nzLen);
-      }
+      Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], x, xOff, nz, nzOff,
+          nzLen, buf.z[0], 0, first.outPad);
       pending = false;
     } else {
-      forwardFirst(x, xOff, nz, nzOff, nzLen);
+      Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], 0, first.outPad);
     }
     Forward.finishFirstLayer(k, p, buf);
     Forward.forwardFrom(k, p, buf, 1);
@@ -104,11 +99,6 @@ final class SgdStep {
       updateFirst();
       pending = false;
     }
-  }
-
-  private void forwardFirst(float[] x, int xOff, int[] nz, int nzOff, int nzLen) {
-    Layer first = p.layers[0];
-    Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], 0, first.outPad);
   }
 
   private void updateFirst() {
