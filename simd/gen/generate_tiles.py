@@ -180,92 +180,151 @@ def upd_rows(n):
 """
 
 
-def fold_lines():
+def fold_lines(ind):
     out = []
     for p in range(4):
         a, b = f"t{2 * p}", f"t{2 * p + 1}"
-        out.append(f"    FloatVector u{p} = lo.selectFrom({a}, {b}).add(hi.selectFrom({a}, {b}));")
-    out.append("    lo = FloatVector.fromArray(S, Dots.LO4, 0);")
-    out.append("    hi = FloatVector.fromArray(S, Dots.HI4, 0);")
+        out.append(f"{ind}FloatVector u{p} = lo8.selectFrom({a}, {b}).add(hi8.selectFrom({a}, {b}));")
     for p in range(2):
         a, b = f"u{2 * p}", f"u{2 * p + 1}"
-        out.append(f"    FloatVector v{p} = lo.selectFrom({a}, {b}).add(hi.selectFrom({a}, {b}));")
-    out.append("    lo = FloatVector.fromArray(S, Dots.LO2, 0);")
-    out.append("    hi = FloatVector.fromArray(S, Dots.HI2, 0);")
-    out.append("    FloatVector w0 = lo.selectFrom(v0, v1).add(hi.selectFrom(v0, v1));")
-    out.append("    lo = FloatVector.fromArray(S, Dots.EVEN, 0);")
-    out.append("    hi = FloatVector.fromArray(S, Dots.ODD, 0);")
-    out.append("    FloatVector f = lo.selectFrom(w0, w0).add(hi.selectFrom(w0, w0));")
+        out.append(f"{ind}FloatVector v{p} = lo4.selectFrom({a}, {b}).add(hi4.selectFrom({a}, {b}));")
+    out.append(f"{ind}FloatVector w0 = lo2.selectFrom(v0, v1).add(hi2.selectFrom(v0, v1));")
+    out.append(f"{ind}FloatVector f = even.selectFrom(w0, w0).add(odd.selectFrom(w0, w0));")
     return "\n".join(out)
 
 
 FOLD_ORDER = [0, 4, 2, 6, 1, 5, 3, 7]
 
 
-def store_lines():
-    out = ["    int at = r * chunks + c;"]
+def store_lines(ind):
+    out = [f"{ind}int at = r * chunks + c;"]
     for lane, st in enumerate(FOLD_ORDER):
         i, j = st // 2, st % 2
         cond = " && ".join(x for x in ([f"nr > {i}"] if i else []) + ([f"nc > {j}"] if j else []))
         stmt = f"partials[at + {i} * chunks + {j}] = f.lane({lane});" if i else f"partials[at + {j}] = f.lane({lane});"
-        out.append(f"    if ({cond}) {{\n      {stmt}\n    }}" if cond else f"    {stmt}")
+        out.append(f"{ind}if ({cond}) {{\n{ind}  {stmt}\n{ind}}}" if cond else f"{ind}{stmt}")
     return "\n".join(out)
 
 
-def dots4x2():
-    """Chunk partials of 4 rows x 2 chunks at 512 bits, folded together in registers."""
+def dots():
+    """Chunk partials of all rows over a range of chunks at 512 bits, 4 rows x 2 chunks folded together."""
+    ind = "        "
     lines = []
     for j in range(2):
-        lines.append(f"    // chunk c + {j}: its own block of the weights")
-        lines.append(f"    if ({j} < nc) {{")
-        lines.append(f"      int start = (c + {j}) * len;")
-        lines.append(f"      int end = Math.min(start + len, n);")
-        lines.append(f"      long cb = (long) (c + {j}) * blockBytes;")
+        lines.append(f"{ind}// chunk c + {j}: its own block of the weights")
+        lines.append(f"{ind}if ({j} < nc) {{")
+        lines.append(f"{ind}  int start = (c + {j}) * len;")
+        lines.append(f"{ind}  int end = Math.min(start + len, n);")
+        lines.append(f"{ind}  long cb = (long) (c + {j}) * blockBytes;")
         for i in range(4):
-            lines.append(f"      FloatVector a{i} = FloatVector.zero(S);")
-            lines.append(f"      FloatVector b{i} = a{i};")
-        lines.append("      int k = start;")
-        lines.append("      for (; k + 32 <= end; k += 32) {")
-        lines.append("        FloatVector xa = FloatVector.fromArray(S, x, k);")
-        lines.append("        FloatVector xb = FloatVector.fromArray(S, x, k + 16);")
-        lines.append("        long off = cb + (long) (k - start) * Float.BYTES;")
+            lines.append(f"{ind}  FloatVector a{i} = FloatVector.zero(S);")
+            lines.append(f"{ind}  FloatVector b{i} = a{i};")
+        lines.append(f"{ind}  int k = start;")
+        lines.append(f"{ind}  for (; k + 32 <= end; k += 32) {{")
+        lines.append(f"{ind}    FloatVector xa = FloatVector.fromArray(S, x, k);")
+        lines.append(f"{ind}    FloatVector xb = FloatVector.fromArray(S, x, k + 16);")
+        lines.append(f"{ind}    long off = cb + (long) (k - start) * Float.BYTES;")
         for i in range(4):
-            lines.append(f"        a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
-            lines.append(f"        b{i} = FloatVector.fromMemorySegment(S, w, row{i} + off + 64, NATIVE).fma(xb, b{i});")
-        lines.append("      }")
-        lines.append("      if (k < end) {")
-        lines.append("        FloatVector xa = FloatVector.fromArray(S, x, k);")
-        lines.append("        long off = cb + (long) (k - start) * Float.BYTES;")
+            lines.append(f"{ind}    a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
+            lines.append(f"{ind}    b{i} = FloatVector.fromMemorySegment(S, w, row{i} + off + 64, NATIVE).fma(xb, b{i});")
+        lines.append(f"{ind}  }}")
+        lines.append(f"{ind}  if (k < end) {{")
+        lines.append(f"{ind}    FloatVector xa = FloatVector.fromArray(S, x, k);")
+        lines.append(f"{ind}    long off = cb + (long) (k - start) * Float.BYTES;")
         for i in range(4):
-            lines.append(f"        a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
-        lines.append("      }")
+            lines.append(f"{ind}    a{i} = FloatVector.fromMemorySegment(S, w, row{i} + off, NATIVE).fma(xa, a{i});")
+        lines.append(f"{ind}  }}")
         for i in range(4):
-            lines.append(f"      t{2 * i + j} = a{i}.add(b{i});")
-        lines.append("    }")
+            lines.append(f"{ind}  t{2 * i + j} = a{i}.add(b{i});")
+        lines.append(f"{ind}}}")
     body = "\n".join(lines)
-    decl = "\n".join(f"    FloatVector t{k} = FloatVector.zero(S);" for k in range(8))
+    decl = "\n".join(f"{ind}FloatVector t{k} = FloatVector.zero(S);" for k in range(8))
+    idx = "\n".join(f"    FloatVector {v} = FloatVector.fromArray(S, Dots.{a}, 0);" for v, a in
+                     [("lo8", "LO8"), ("hi8", "HI8"), ("lo4", "LO4"), ("hi4", "HI4"), ("lo2", "LO2"),
+                      ("hi2", "HI2"), ("even", "EVEN"), ("odd", "ODD")])
     return f"""
   /**
-   * Chunk partials of rows {{@code r..r+3}} (the first {{@code nr}} real) over chunks {{@code c, c+1}} (the
-   * first {{@code nc}} real), 512 bits only: the 8 slot sets stay in registers and are folded together
-   * pairwise (the tree of {{@link dev.vmlp.internal.kernel.ScalarKernels#fold16}}), then stored to {{@code partials[row * chunks + chunk]}}.
-   * Chunk {{@code c}} is block {{@code c}} of the weights, {{@code blockBytes}} long, rows {{@code len}} floats.
+   * Chunk partials of the rows {{@code [r0, r1)}} over the chunks {{@code [c0, c1)}}, 512 bits only, in tiles
+   * of 4 rows by 2 chunks: a tile's 8 slot sets stay in registers and are folded together pairwise (the
+   * tree of {{@link dev.vmlp.internal.kernel.ScalarKernels#fold16}}), then stored to
+   * {{@code partials[row * chunks + chunk]}}. Chunk {{@code c}} is block {{@code c}} of the weights, rows
+   * {{@code len}} floats. One method for all tiles so that the fold's lane indexes are converted once.
    */
-  static void dots4x2(MemorySegment w, long blockBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
-      float[] partials, int chunks) {{
-    // rows past the last real one read the last real row; their sums are not stored
+  static void dots(MemorySegment w, int rows, float[] x, int n, int len, int chunks, int r0, int r1, int c0,
+      int c1, float[] partials) {{
     long rowBytes = (long) len * Float.BYTES;
-    long row0 = r * rowBytes;
-    long row1 = (r + Math.min(1, nr - 1)) * rowBytes;
-    long row2 = (r + Math.min(2, nr - 1)) * rowBytes;
-    long row3 = (r + Math.min(3, nr - 1)) * rowBytes;
+    long blockBytes = rows * rowBytes;
+{idx}
+    for (int r = r0; r < r1; r += 4) {{
+      int nr = Math.min(4, r1 - r);
+      // rows past the last real one read the last real row; their sums are not stored
+      long row0 = r * rowBytes;
+      long row1 = (r + Math.min(1, nr - 1)) * rowBytes;
+      long row2 = (r + Math.min(2, nr - 1)) * rowBytes;
+      long row3 = (r + Math.min(3, nr - 1)) * rowBytes;
+      for (int c = c0; c < c1; c += 2) {{
+        int nc = Math.min(2, c1 - c);
 {decl}
 {body}
-    // the transposed fold, inline so that no vector crosses a call: lane i = set 2 row + chunk, in FOLD8 order
-    FloatVector lo = FloatVector.fromArray(S, Dots.LO8, 0);
-    FloatVector hi = FloatVector.fromArray(S, Dots.HI8, 0);
-{fold_lines()}
-{store_lines()}
+        // the transposed fold: lane i = set 2 row + chunk, in FOLD8 order
+{fold_lines(ind)}
+{store_lines(ind)}
+      }}
+    }}
+  }}
+"""
+
+
+def dots64(R, C):
+    """The same tiles when every tile is whole: R rows by C chunks of 64 floats, R * C <= 8 sets (any
+    others are zero and not stored)."""
+    ind = "        "
+    lines = []
+    for j in range(C):
+        lines.append(f"{ind}{{")
+        lines.append(f"{ind}  int start = (c + {j}) * 64;")
+        lines.append(f"{ind}  long q = (c + {j}) * blockBytes + r * 256L;")
+        for g in range(4):
+            lines.append(f"{ind}  FloatVector x{g} = FloatVector.fromArray(S, x, start + {16 * g});")
+        for i in range(R):
+            lines.append(f"{ind}  FloatVector a{i} = FloatVector.zero(S);")
+            lines.append(f"{ind}  FloatVector b{i} = a{i};")
+        for g in range(4):
+            acc = "a" if g % 2 == 0 else "b"
+            for i in range(R):
+                lines.append(f"{ind}  {acc}{i} = FloatVector.fromMemorySegment(S, w, q + {256 * i + 64 * g}, NATIVE)"
+                             f".fma(x{g}, {acc}{i});")
+        for i in range(R):
+            lines.append(f"{ind}  t{C * i + j} = a{i}.add(b{i});")
+        lines.append(f"{ind}}}")
+    body = "\n".join(lines)
+    decl = "\n".join(f"{ind}FloatVector t{k};" if k < R * C else f"{ind}FloatVector t{k} = FloatVector.zero(S);"
+                     for k in range(8))
+    idx = "\n".join(f"    FloatVector {v} = FloatVector.fromArray(S, Dots.{a}, 0);" for v, a in
+                     [("lo8", "LO8"), ("hi8", "HI8"), ("lo4", "LO4"), ("hi4", "HI4"), ("lo2", "LO2"),
+                      ("hi2", "HI2"), ("even", "EVEN"), ("odd", "ODD")])
+    stores = "\n".join(
+        f"{ind}partials[at + {st // C} * chunks + {st % C}] = f.lane({lane});" for lane, st in enumerate(FOLD_ORDER)
+        if st < R * C)
+    return f"""
+  /**
+   * {{@link #dots}} for whole tiles of {R} rows by {C} chunks of 64 floats: rows {{@code [r0, r1)}} (a multiple
+   * of {R} of them) over the chunks {{@code [c0, c1)}} (a multiple of {C}, each 64 inputs long), with no loop
+   * or row clamping inside a tile. A tile's rows of one chunk are contiguous memory.
+   */
+  static void dots64x{R}x{C}(MemorySegment w, int rows, float[] x, int chunks, int r0, int r1, int c0, int c1,
+      float[] partials) {{
+    long blockBytes = rows * 256L;
+{idx}
+    for (int r = r0; r < r1; r += {R}) {{
+      for (int c = c0; c < c1; c += {C}) {{
+{decl}
+{body}
+{fold_lines(ind)}
+{ind}int at = r * chunks + c;
+{stores}
+      }}
+    }}
   }}
 """
 
@@ -273,7 +332,7 @@ def dots4x2():
 parts = ([fwd(n, False) for n in (16, 8, 4, 1)] + [fwd(n, True) for n in (16, 8, 4, 1)]
          + [upd(n, False) for n in (16, 8, 4, 1)] + [upd(n, True) for n in (16, 8, 4, 1)]
          + [upd_fwd(n) for n in (8, 4, 1)] + [bwd(n) for n in (8, 4, 1)] + [upd_rows(n) for n in (8, 4, 1)]
-         + [dots4x2()])
+         + [dots(), dots64(4, 2), dots64(2, 2)])
 
 OUT.write_text(f"""// Generated by simd/gen/generate_tiles.py: edit the generator, not this file.
 package dev.vmlp.simd;

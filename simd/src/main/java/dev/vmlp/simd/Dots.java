@@ -5,6 +5,7 @@ import static dev.vmlp.simd.VectorConstants.NATIVE;
 import static dev.vmlp.simd.VectorConstants.PER16;
 import static dev.vmlp.simd.VectorConstants.S;
 
+import dev.vmlp.internal.kernel.Layout;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
@@ -23,7 +24,7 @@ final class Dots {
   static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> i ^ 1);
 
   /**
-   * The transposed fold at 512 bits ({@link Tiles#dots4x2}): eight 16-slot sets in, eight sums out, in
+   * The transposed fold at 512 bits ({@link Tiles#dots}): eight 16-slot sets in, eight sums out, in
    * 24 operations instead of 8 folds of 8. Each step pairs lanes at the same distances as the fold of
    * {@link dev.vmlp.internal.kernel.ScalarKernels#fold16}, so every sum has the same bits. Set {@code 2i + j} is row {@code i}, chunk {@code j}
    * of a group; lane {@code l} of the result holds set {@code [0, 4, 2, 6, 1, 5, 3, 7][l]}.
@@ -45,18 +46,35 @@ final class Dots {
   }
 
   /**
-   * All chunk partials of {@code rows} rows over the chunks {@code [c0, c1)} at 512 bits, in groups of
-   * four rows by two chunks folded together ({@link Tiles#dots4x2}).
+   * All chunk partials of {@code rows} rows over the chunks {@code [c0, c1)} at 512 bits. With 64-float
+   * chunks, whole tiles of 4 rows by 2 chunks and then of 2 rows by 2 chunks cover as much as they can
+   * (10 output rows over 4 chunks: six tiles, no rows wasted); {@link Tiles#dots} takes the rest.
    */
   static void chunkDots16(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
-    int len = dev.vmlp.internal.kernel.Layout.chunkLength(n);
-    int chunks = dev.vmlp.internal.kernel.Layout.chunkCount(n);
-    long blockBytes = (long) rows * len * Float.BYTES;
-    for (int r = 0; r < rows; r += 4) {
-      int nr = Math.min(4, rows - r);
-      for (int c = c0; c < c1; c += 2) {
-        Tiles.dots4x2(w, blockBytes, r, nr, x, n, len, c, Math.min(2, c1 - c), partials, chunks);
+    int len = Layout.chunkLength(n);
+    int chunks = Layout.chunkCount(n);
+    int r4 = 0; // rows [0, r4) x chunks [c0, p2) done by 4x2 tiles
+    int p2 = c0;
+    int r2 = 0; // rows [r4, r4 + r2) x chunks [c0, p2) done by 2x2 tiles
+    if (len == 64) {
+      int whole = Math.max(c0, Math.min(c1, n / 64)); // chunks [c0, whole) are 64 inputs long
+      p2 = c0 + ((whole - c0) & -2);
+      if (p2 > c0) {
+        r4 = rows & -4;
+        r2 = (rows - r4) & -2;
+        if (r4 > 0) {
+          Tiles.dots64x4x2(w, rows, x, chunks, 0, r4, c0, p2, partials);
+        }
+        if (r2 > 0) {
+          Tiles.dots64x2x2(w, rows, x, chunks, r4, r4 + r2, c0, p2, partials);
+        }
       }
+    }
+    if (r4 + r2 > 0 && p2 < c1) {
+      Tiles.dots(w, rows, x, n, len, chunks, 0, r4 + r2, p2, c1, partials);
+    }
+    if (r4 + r2 < rows) {
+      Tiles.dots(w, rows, x, n, len, chunks, r4 + r2, rows, c0, c1, partials);
     }
   }
 
@@ -122,8 +140,8 @@ final class Dots {
 
   /** All chunk partials at 256 or 128 bits: one row at a time, each folded on its own. */
   static void chunkDotsRows(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
-    int len = dev.vmlp.internal.kernel.Layout.chunkLength(n);
-    int chunks = dev.vmlp.internal.kernel.Layout.chunkCount(n);
+    int len = Layout.chunkLength(n);
+    int chunks = Layout.chunkCount(n);
     long rowBytes = (long) len * Float.BYTES;
     for (int c = c0; c < c1; c++) {
       int start = c * len;

@@ -861,146 +861,360 @@ final class Tiles {
   }
 
   /**
-   * Chunk partials of rows {@code r..r+3} (the first {@code nr} real) over chunks {@code c, c+1} (the
-   * first {@code nc} real), 512 bits only: the 8 slot sets stay in registers and are folded together
-   * pairwise (the tree of {@link dev.vmlp.internal.kernel.ScalarKernels#fold16}), then stored to {@code partials[row * chunks + chunk]}.
-   * Chunk {@code c} is block {@code c} of the weights, {@code blockBytes} long, rows {@code len} floats.
+   * Chunk partials of the rows {@code [r0, r1)} over the chunks {@code [c0, c1)}, 512 bits only, in tiles
+   * of 4 rows by 2 chunks: a tile's 8 slot sets stay in registers and are folded together pairwise (the
+   * tree of {@link dev.vmlp.internal.kernel.ScalarKernels#fold16}), then stored to
+   * {@code partials[row * chunks + chunk]}. Chunk {@code c} is block {@code c} of the weights, rows
+   * {@code len} floats. One method for all tiles so that the fold's lane indexes are converted once.
    */
-  static void dots4x2(MemorySegment w, long blockBytes, int r, int nr, float[] x, int n, int len, int c, int nc,
-      float[] partials, int chunks) {
-    // rows past the last real one read the last real row; their sums are not stored
+  static void dots(MemorySegment w, int rows, float[] x, int n, int len, int chunks, int r0, int r1, int c0,
+      int c1, float[] partials) {
     long rowBytes = (long) len * Float.BYTES;
-    long row0 = r * rowBytes;
-    long row1 = (r + Math.min(1, nr - 1)) * rowBytes;
-    long row2 = (r + Math.min(2, nr - 1)) * rowBytes;
-    long row3 = (r + Math.min(3, nr - 1)) * rowBytes;
-    FloatVector t0 = FloatVector.zero(S);
-    FloatVector t1 = FloatVector.zero(S);
-    FloatVector t2 = FloatVector.zero(S);
-    FloatVector t3 = FloatVector.zero(S);
-    FloatVector t4 = FloatVector.zero(S);
-    FloatVector t5 = FloatVector.zero(S);
-    FloatVector t6 = FloatVector.zero(S);
-    FloatVector t7 = FloatVector.zero(S);
-    // chunk c + 0: its own block of the weights
-    if (0 < nc) {
-      int start = (c + 0) * len;
-      int end = Math.min(start + len, n);
-      long cb = (long) (c + 0) * blockBytes;
-      FloatVector a0 = FloatVector.zero(S);
-      FloatVector b0 = a0;
-      FloatVector a1 = FloatVector.zero(S);
-      FloatVector b1 = a1;
-      FloatVector a2 = FloatVector.zero(S);
-      FloatVector b2 = a2;
-      FloatVector a3 = FloatVector.zero(S);
-      FloatVector b3 = a3;
-      int k = start;
-      for (; k + 32 <= end; k += 32) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
-        long off = cb + (long) (k - start) * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+    long blockBytes = rows * rowBytes;
+    FloatVector lo8 = FloatVector.fromArray(S, Dots.LO8, 0);
+    FloatVector hi8 = FloatVector.fromArray(S, Dots.HI8, 0);
+    FloatVector lo4 = FloatVector.fromArray(S, Dots.LO4, 0);
+    FloatVector hi4 = FloatVector.fromArray(S, Dots.HI4, 0);
+    FloatVector lo2 = FloatVector.fromArray(S, Dots.LO2, 0);
+    FloatVector hi2 = FloatVector.fromArray(S, Dots.HI2, 0);
+    FloatVector even = FloatVector.fromArray(S, Dots.EVEN, 0);
+    FloatVector odd = FloatVector.fromArray(S, Dots.ODD, 0);
+    for (int r = r0; r < r1; r += 4) {
+      int nr = Math.min(4, r1 - r);
+      // rows past the last real one read the last real row; their sums are not stored
+      long row0 = r * rowBytes;
+      long row1 = (r + Math.min(1, nr - 1)) * rowBytes;
+      long row2 = (r + Math.min(2, nr - 1)) * rowBytes;
+      long row3 = (r + Math.min(3, nr - 1)) * rowBytes;
+      for (int c = c0; c < c1; c += 2) {
+        int nc = Math.min(2, c1 - c);
+        FloatVector t0 = FloatVector.zero(S);
+        FloatVector t1 = FloatVector.zero(S);
+        FloatVector t2 = FloatVector.zero(S);
+        FloatVector t3 = FloatVector.zero(S);
+        FloatVector t4 = FloatVector.zero(S);
+        FloatVector t5 = FloatVector.zero(S);
+        FloatVector t6 = FloatVector.zero(S);
+        FloatVector t7 = FloatVector.zero(S);
+        // chunk c + 0: its own block of the weights
+        if (0 < nc) {
+          int start = (c + 0) * len;
+          int end = Math.min(start + len, n);
+          long cb = (long) (c + 0) * blockBytes;
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector b0 = a0;
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector b1 = a1;
+          FloatVector a2 = FloatVector.zero(S);
+          FloatVector b2 = a2;
+          FloatVector a3 = FloatVector.zero(S);
+          FloatVector b3 = a3;
+          int k = start;
+          for (; k + 32 <= end; k += 32) {
+            FloatVector xa = FloatVector.fromArray(S, x, k);
+            FloatVector xb = FloatVector.fromArray(S, x, k + 16);
+            long off = cb + (long) (k - start) * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+            b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
+            a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+            b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
+            a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+            b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
+            a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+            b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+          }
+          if (k < end) {
+            FloatVector xa = FloatVector.fromArray(S, x, k);
+            long off = cb + (long) (k - start) * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+            a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+            a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+            a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+          }
+          t0 = a0.add(b0);
+          t2 = a1.add(b1);
+          t4 = a2.add(b2);
+          t6 = a3.add(b3);
+        }
+        // chunk c + 1: its own block of the weights
+        if (1 < nc) {
+          int start = (c + 1) * len;
+          int end = Math.min(start + len, n);
+          long cb = (long) (c + 1) * blockBytes;
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector b0 = a0;
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector b1 = a1;
+          FloatVector a2 = FloatVector.zero(S);
+          FloatVector b2 = a2;
+          FloatVector a3 = FloatVector.zero(S);
+          FloatVector b3 = a3;
+          int k = start;
+          for (; k + 32 <= end; k += 32) {
+            FloatVector xa = FloatVector.fromArray(S, x, k);
+            FloatVector xb = FloatVector.fromArray(S, x, k + 16);
+            long off = cb + (long) (k - start) * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+            b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
+            a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+            b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
+            a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+            b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
+            a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+            b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+          }
+          if (k < end) {
+            FloatVector xa = FloatVector.fromArray(S, x, k);
+            long off = cb + (long) (k - start) * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
+            a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
+            a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
+            a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+          }
+          t1 = a0.add(b0);
+          t3 = a1.add(b1);
+          t5 = a2.add(b2);
+          t7 = a3.add(b3);
+        }
+        // the transposed fold: lane i = set 2 row + chunk, in FOLD8 order
+        FloatVector u0 = lo8.selectFrom(t0, t1).add(hi8.selectFrom(t0, t1));
+        FloatVector u1 = lo8.selectFrom(t2, t3).add(hi8.selectFrom(t2, t3));
+        FloatVector u2 = lo8.selectFrom(t4, t5).add(hi8.selectFrom(t4, t5));
+        FloatVector u3 = lo8.selectFrom(t6, t7).add(hi8.selectFrom(t6, t7));
+        FloatVector v0 = lo4.selectFrom(u0, u1).add(hi4.selectFrom(u0, u1));
+        FloatVector v1 = lo4.selectFrom(u2, u3).add(hi4.selectFrom(u2, u3));
+        FloatVector w0 = lo2.selectFrom(v0, v1).add(hi2.selectFrom(v0, v1));
+        FloatVector f = even.selectFrom(w0, w0).add(odd.selectFrom(w0, w0));
+        int at = r * chunks + c;
+        partials[at + 0] = f.lane(0);
+        if (nr > 2) {
+          partials[at + 2 * chunks + 0] = f.lane(1);
+        }
+        if (nr > 1) {
+          partials[at + 1 * chunks + 0] = f.lane(2);
+        }
+        if (nr > 3) {
+          partials[at + 3 * chunks + 0] = f.lane(3);
+        }
+        if (nc > 1) {
+          partials[at + 1] = f.lane(4);
+        }
+        if (nr > 2 && nc > 1) {
+          partials[at + 2 * chunks + 1] = f.lane(5);
+        }
+        if (nr > 1 && nc > 1) {
+          partials[at + 1 * chunks + 1] = f.lane(6);
+        }
+        if (nr > 3 && nc > 1) {
+          partials[at + 3 * chunks + 1] = f.lane(7);
+        }
       }
-      if (k < end) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        long off = cb + (long) (k - start) * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
+    }
+  }
+
+  /**
+   * {@link #dots} for whole tiles of 4 rows by 2 chunks of 64 floats: rows {@code [r0, r1)} (a multiple
+   * of 4 of them) over the chunks {@code [c0, c1)} (a multiple of 2, each 64 inputs long), with no loop
+   * or row clamping inside a tile. A tile's rows of one chunk are contiguous memory.
+   */
+  static void dots64x4x2(MemorySegment w, int rows, float[] x, int chunks, int r0, int r1, int c0, int c1,
+      float[] partials) {
+    long blockBytes = rows * 256L;
+    FloatVector lo8 = FloatVector.fromArray(S, Dots.LO8, 0);
+    FloatVector hi8 = FloatVector.fromArray(S, Dots.HI8, 0);
+    FloatVector lo4 = FloatVector.fromArray(S, Dots.LO4, 0);
+    FloatVector hi4 = FloatVector.fromArray(S, Dots.HI4, 0);
+    FloatVector lo2 = FloatVector.fromArray(S, Dots.LO2, 0);
+    FloatVector hi2 = FloatVector.fromArray(S, Dots.HI2, 0);
+    FloatVector even = FloatVector.fromArray(S, Dots.EVEN, 0);
+    FloatVector odd = FloatVector.fromArray(S, Dots.ODD, 0);
+    for (int r = r0; r < r1; r += 4) {
+      for (int c = c0; c < c1; c += 2) {
+        FloatVector t0;
+        FloatVector t1;
+        FloatVector t2;
+        FloatVector t3;
+        FloatVector t4;
+        FloatVector t5;
+        FloatVector t6;
+        FloatVector t7;
+        {
+          int start = (c + 0) * 64;
+          long q = (c + 0) * blockBytes + r * 256L;
+          FloatVector x0 = FloatVector.fromArray(S, x, start + 0);
+          FloatVector x1 = FloatVector.fromArray(S, x, start + 16);
+          FloatVector x2 = FloatVector.fromArray(S, x, start + 32);
+          FloatVector x3 = FloatVector.fromArray(S, x, start + 48);
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector b0 = a0;
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector b1 = a1;
+          FloatVector a2 = FloatVector.zero(S);
+          FloatVector b2 = a2;
+          FloatVector a3 = FloatVector.zero(S);
+          FloatVector b3 = a3;
+          a0 = FloatVector.fromMemorySegment(S, w, q + 0, NATIVE).fma(x0, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 256, NATIVE).fma(x0, a1);
+          a2 = FloatVector.fromMemorySegment(S, w, q + 512, NATIVE).fma(x0, a2);
+          a3 = FloatVector.fromMemorySegment(S, w, q + 768, NATIVE).fma(x0, a3);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 64, NATIVE).fma(x1, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 320, NATIVE).fma(x1, b1);
+          b2 = FloatVector.fromMemorySegment(S, w, q + 576, NATIVE).fma(x1, b2);
+          b3 = FloatVector.fromMemorySegment(S, w, q + 832, NATIVE).fma(x1, b3);
+          a0 = FloatVector.fromMemorySegment(S, w, q + 128, NATIVE).fma(x2, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 384, NATIVE).fma(x2, a1);
+          a2 = FloatVector.fromMemorySegment(S, w, q + 640, NATIVE).fma(x2, a2);
+          a3 = FloatVector.fromMemorySegment(S, w, q + 896, NATIVE).fma(x2, a3);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 192, NATIVE).fma(x3, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 448, NATIVE).fma(x3, b1);
+          b2 = FloatVector.fromMemorySegment(S, w, q + 704, NATIVE).fma(x3, b2);
+          b3 = FloatVector.fromMemorySegment(S, w, q + 960, NATIVE).fma(x3, b3);
+          t0 = a0.add(b0);
+          t2 = a1.add(b1);
+          t4 = a2.add(b2);
+          t6 = a3.add(b3);
+        }
+        {
+          int start = (c + 1) * 64;
+          long q = (c + 1) * blockBytes + r * 256L;
+          FloatVector x0 = FloatVector.fromArray(S, x, start + 0);
+          FloatVector x1 = FloatVector.fromArray(S, x, start + 16);
+          FloatVector x2 = FloatVector.fromArray(S, x, start + 32);
+          FloatVector x3 = FloatVector.fromArray(S, x, start + 48);
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector b0 = a0;
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector b1 = a1;
+          FloatVector a2 = FloatVector.zero(S);
+          FloatVector b2 = a2;
+          FloatVector a3 = FloatVector.zero(S);
+          FloatVector b3 = a3;
+          a0 = FloatVector.fromMemorySegment(S, w, q + 0, NATIVE).fma(x0, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 256, NATIVE).fma(x0, a1);
+          a2 = FloatVector.fromMemorySegment(S, w, q + 512, NATIVE).fma(x0, a2);
+          a3 = FloatVector.fromMemorySegment(S, w, q + 768, NATIVE).fma(x0, a3);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 64, NATIVE).fma(x1, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 320, NATIVE).fma(x1, b1);
+          b2 = FloatVector.fromMemorySegment(S, w, q + 576, NATIVE).fma(x1, b2);
+          b3 = FloatVector.fromMemorySegment(S, w, q + 832, NATIVE).fma(x1, b3);
+          a0 = FloatVector.fromMemorySegment(S, w, q + 128, NATIVE).fma(x2, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 384, NATIVE).fma(x2, a1);
+          a2 = FloatVector.fromMemorySegment(S, w, q + 640, NATIVE).fma(x2, a2);
+          a3 = FloatVector.fromMemorySegment(S, w, q + 896, NATIVE).fma(x2, a3);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 192, NATIVE).fma(x3, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 448, NATIVE).fma(x3, b1);
+          b2 = FloatVector.fromMemorySegment(S, w, q + 704, NATIVE).fma(x3, b2);
+          b3 = FloatVector.fromMemorySegment(S, w, q + 960, NATIVE).fma(x3, b3);
+          t1 = a0.add(b0);
+          t3 = a1.add(b1);
+          t5 = a2.add(b2);
+          t7 = a3.add(b3);
+        }
+        FloatVector u0 = lo8.selectFrom(t0, t1).add(hi8.selectFrom(t0, t1));
+        FloatVector u1 = lo8.selectFrom(t2, t3).add(hi8.selectFrom(t2, t3));
+        FloatVector u2 = lo8.selectFrom(t4, t5).add(hi8.selectFrom(t4, t5));
+        FloatVector u3 = lo8.selectFrom(t6, t7).add(hi8.selectFrom(t6, t7));
+        FloatVector v0 = lo4.selectFrom(u0, u1).add(hi4.selectFrom(u0, u1));
+        FloatVector v1 = lo4.selectFrom(u2, u3).add(hi4.selectFrom(u2, u3));
+        FloatVector w0 = lo2.selectFrom(v0, v1).add(hi2.selectFrom(v0, v1));
+        FloatVector f = even.selectFrom(w0, w0).add(odd.selectFrom(w0, w0));
+        int at = r * chunks + c;
+        partials[at + 0 * chunks + 0] = f.lane(0);
+        partials[at + 2 * chunks + 0] = f.lane(1);
+        partials[at + 1 * chunks + 0] = f.lane(2);
+        partials[at + 3 * chunks + 0] = f.lane(3);
+        partials[at + 0 * chunks + 1] = f.lane(4);
+        partials[at + 2 * chunks + 1] = f.lane(5);
+        partials[at + 1 * chunks + 1] = f.lane(6);
+        partials[at + 3 * chunks + 1] = f.lane(7);
       }
-      t0 = a0.add(b0);
-      t2 = a1.add(b1);
-      t4 = a2.add(b2);
-      t6 = a3.add(b3);
     }
-    // chunk c + 1: its own block of the weights
-    if (1 < nc) {
-      int start = (c + 1) * len;
-      int end = Math.min(start + len, n);
-      long cb = (long) (c + 1) * blockBytes;
-      FloatVector a0 = FloatVector.zero(S);
-      FloatVector b0 = a0;
-      FloatVector a1 = FloatVector.zero(S);
-      FloatVector b1 = a1;
-      FloatVector a2 = FloatVector.zero(S);
-      FloatVector b2 = a2;
-      FloatVector a3 = FloatVector.zero(S);
-      FloatVector b3 = a3;
-      int k = start;
-      for (; k + 32 <= end; k += 32) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        FloatVector xb = FloatVector.fromArray(S, x, k + 16);
-        long off = cb + (long) (k - start) * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        b0 = FloatVector.fromMemorySegment(S, w, row0 + off + 64, NATIVE).fma(xb, b0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        b1 = FloatVector.fromMemorySegment(S, w, row1 + off + 64, NATIVE).fma(xb, b1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        b2 = FloatVector.fromMemorySegment(S, w, row2 + off + 64, NATIVE).fma(xb, b2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-        b3 = FloatVector.fromMemorySegment(S, w, row3 + off + 64, NATIVE).fma(xb, b3);
+  }
+
+  /**
+   * {@link #dots} for whole tiles of 2 rows by 2 chunks of 64 floats: rows {@code [r0, r1)} (a multiple
+   * of 2 of them) over the chunks {@code [c0, c1)} (a multiple of 2, each 64 inputs long), with no loop
+   * or row clamping inside a tile. A tile's rows of one chunk are contiguous memory.
+   */
+  static void dots64x2x2(MemorySegment w, int rows, float[] x, int chunks, int r0, int r1, int c0, int c1,
+      float[] partials) {
+    long blockBytes = rows * 256L;
+    FloatVector lo8 = FloatVector.fromArray(S, Dots.LO8, 0);
+    FloatVector hi8 = FloatVector.fromArray(S, Dots.HI8, 0);
+    FloatVector lo4 = FloatVector.fromArray(S, Dots.LO4, 0);
+    FloatVector hi4 = FloatVector.fromArray(S, Dots.HI4, 0);
+    FloatVector lo2 = FloatVector.fromArray(S, Dots.LO2, 0);
+    FloatVector hi2 = FloatVector.fromArray(S, Dots.HI2, 0);
+    FloatVector even = FloatVector.fromArray(S, Dots.EVEN, 0);
+    FloatVector odd = FloatVector.fromArray(S, Dots.ODD, 0);
+    for (int r = r0; r < r1; r += 2) {
+      for (int c = c0; c < c1; c += 2) {
+        FloatVector t0;
+        FloatVector t1;
+        FloatVector t2;
+        FloatVector t3;
+        FloatVector t4 = FloatVector.zero(S);
+        FloatVector t5 = FloatVector.zero(S);
+        FloatVector t6 = FloatVector.zero(S);
+        FloatVector t7 = FloatVector.zero(S);
+        {
+          int start = (c + 0) * 64;
+          long q = (c + 0) * blockBytes + r * 256L;
+          FloatVector x0 = FloatVector.fromArray(S, x, start + 0);
+          FloatVector x1 = FloatVector.fromArray(S, x, start + 16);
+          FloatVector x2 = FloatVector.fromArray(S, x, start + 32);
+          FloatVector x3 = FloatVector.fromArray(S, x, start + 48);
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector b0 = a0;
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector b1 = a1;
+          a0 = FloatVector.fromMemorySegment(S, w, q + 0, NATIVE).fma(x0, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 256, NATIVE).fma(x0, a1);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 64, NATIVE).fma(x1, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 320, NATIVE).fma(x1, b1);
+          a0 = FloatVector.fromMemorySegment(S, w, q + 128, NATIVE).fma(x2, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 384, NATIVE).fma(x2, a1);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 192, NATIVE).fma(x3, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 448, NATIVE).fma(x3, b1);
+          t0 = a0.add(b0);
+          t2 = a1.add(b1);
+        }
+        {
+          int start = (c + 1) * 64;
+          long q = (c + 1) * blockBytes + r * 256L;
+          FloatVector x0 = FloatVector.fromArray(S, x, start + 0);
+          FloatVector x1 = FloatVector.fromArray(S, x, start + 16);
+          FloatVector x2 = FloatVector.fromArray(S, x, start + 32);
+          FloatVector x3 = FloatVector.fromArray(S, x, start + 48);
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector b0 = a0;
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector b1 = a1;
+          a0 = FloatVector.fromMemorySegment(S, w, q + 0, NATIVE).fma(x0, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 256, NATIVE).fma(x0, a1);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 64, NATIVE).fma(x1, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 320, NATIVE).fma(x1, b1);
+          a0 = FloatVector.fromMemorySegment(S, w, q + 128, NATIVE).fma(x2, a0);
+          a1 = FloatVector.fromMemorySegment(S, w, q + 384, NATIVE).fma(x2, a1);
+          b0 = FloatVector.fromMemorySegment(S, w, q + 192, NATIVE).fma(x3, b0);
+          b1 = FloatVector.fromMemorySegment(S, w, q + 448, NATIVE).fma(x3, b1);
+          t1 = a0.add(b0);
+          t3 = a1.add(b1);
+        }
+        FloatVector u0 = lo8.selectFrom(t0, t1).add(hi8.selectFrom(t0, t1));
+        FloatVector u1 = lo8.selectFrom(t2, t3).add(hi8.selectFrom(t2, t3));
+        FloatVector u2 = lo8.selectFrom(t4, t5).add(hi8.selectFrom(t4, t5));
+        FloatVector u3 = lo8.selectFrom(t6, t7).add(hi8.selectFrom(t6, t7));
+        FloatVector v0 = lo4.selectFrom(u0, u1).add(hi4.selectFrom(u0, u1));
+        FloatVector v1 = lo4.selectFrom(u2, u3).add(hi4.selectFrom(u2, u3));
+        FloatVector w0 = lo2.selectFrom(v0, v1).add(hi2.selectFrom(v0, v1));
+        FloatVector f = even.selectFrom(w0, w0).add(odd.selectFrom(w0, w0));
+        int at = r * chunks + c;
+        partials[at + 0 * chunks + 0] = f.lane(0);
+        partials[at + 1 * chunks + 0] = f.lane(2);
+        partials[at + 0 * chunks + 1] = f.lane(4);
+        partials[at + 1 * chunks + 1] = f.lane(6);
       }
-      if (k < end) {
-        FloatVector xa = FloatVector.fromArray(S, x, k);
-        long off = cb + (long) (k - start) * Float.BYTES;
-        a0 = FloatVector.fromMemorySegment(S, w, row0 + off, NATIVE).fma(xa, a0);
-        a1 = FloatVector.fromMemorySegment(S, w, row1 + off, NATIVE).fma(xa, a1);
-        a2 = FloatVector.fromMemorySegment(S, w, row2 + off, NATIVE).fma(xa, a2);
-        a3 = FloatVector.fromMemorySegment(S, w, row3 + off, NATIVE).fma(xa, a3);
-      }
-      t1 = a0.add(b0);
-      t3 = a1.add(b1);
-      t5 = a2.add(b2);
-      t7 = a3.add(b3);
-    }
-    // the transposed fold, inline so that no vector crosses a call: lane i = set 2 row + chunk, in FOLD8 order
-    FloatVector lo = FloatVector.fromArray(S, Dots.LO8, 0);
-    FloatVector hi = FloatVector.fromArray(S, Dots.HI8, 0);
-    FloatVector u0 = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
-    FloatVector u1 = lo.selectFrom(t2, t3).add(hi.selectFrom(t2, t3));
-    FloatVector u2 = lo.selectFrom(t4, t5).add(hi.selectFrom(t4, t5));
-    FloatVector u3 = lo.selectFrom(t6, t7).add(hi.selectFrom(t6, t7));
-    lo = FloatVector.fromArray(S, Dots.LO4, 0);
-    hi = FloatVector.fromArray(S, Dots.HI4, 0);
-    FloatVector v0 = lo.selectFrom(u0, u1).add(hi.selectFrom(u0, u1));
-    FloatVector v1 = lo.selectFrom(u2, u3).add(hi.selectFrom(u2, u3));
-    lo = FloatVector.fromArray(S, Dots.LO2, 0);
-    hi = FloatVector.fromArray(S, Dots.HI2, 0);
-    FloatVector w0 = lo.selectFrom(v0, v1).add(hi.selectFrom(v0, v1));
-    lo = FloatVector.fromArray(S, Dots.EVEN, 0);
-    hi = FloatVector.fromArray(S, Dots.ODD, 0);
-    FloatVector f = lo.selectFrom(w0, w0).add(hi.selectFrom(w0, w0));
-    int at = r * chunks + c;
-    partials[at + 0] = f.lane(0);
-    if (nr > 2) {
-      partials[at + 2 * chunks + 0] = f.lane(1);
-    }
-    if (nr > 1) {
-      partials[at + 1 * chunks + 0] = f.lane(2);
-    }
-    if (nr > 3) {
-      partials[at + 3 * chunks + 0] = f.lane(3);
-    }
-    if (nc > 1) {
-      partials[at + 1] = f.lane(4);
-    }
-    if (nr > 2 && nc > 1) {
-      partials[at + 2 * chunks + 1] = f.lane(5);
-    }
-    if (nr > 1 && nc > 1) {
-      partials[at + 1 * chunks + 1] = f.lane(6);
-    }
-    if (nr > 3 && nc > 1) {
-      partials[at + 3 * chunks + 1] = f.lane(7);
     }
   }
 }

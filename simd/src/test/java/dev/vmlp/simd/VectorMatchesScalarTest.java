@@ -13,6 +13,7 @@ import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.internal.kernel.Layout;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -32,6 +33,12 @@ class VectorMatchesScalarTest {
 
   private static Kernels v() {
     return KernelProvider.vector().orElseThrow();
+  }
+
+  /** Row counts: the odd sizes plus every remainder mod 4 of the row tiles, and 10 (the output layer). */
+  @Provide
+  Arbitrary<Integer> rowCounts() {
+    return Arbitraries.of(1, 2, 10, 15, 16, 17, 100, 784, 1023);
   }
 
   @Provide
@@ -90,7 +97,7 @@ class VectorMatchesScalarTest {
   }
 
   @Property(tries = 60)
-  void outputMajorDotsAndBackward(@ForAll("sizes") int rows, @ForAll("sizes") int in, @ForAll long seed) {
+  void outputMajorDotsAndBackward(@ForAll("rowCounts") int rows, @ForAll("sizes") int in, @ForAll long seed) {
     Kernels v = v();
     Random rnd = new Random(seed);
     int n = Layout.pad(in);
@@ -103,6 +110,14 @@ class VectorMatchesScalarTest {
     SCALAR.chunkDots(w, rows, x, n, 0, chunks, ps);
     v.chunkDots(w, rows, x, n, 0, chunks, pv);
     assertSameBits(ps, pv, "chunkDots " + rows + "x" + in);
+    // a thread's share: any range of chunks, the others left alone
+    int c0 = rnd.nextInt(chunks);
+    int c1 = c0 + 1 + rnd.nextInt(chunks - c0);
+    Arrays.fill(ps, Float.NaN);
+    Arrays.fill(pv, Float.NaN);
+    SCALAR.chunkDots(w, rows, x, n, c0, c1, ps);
+    v.chunkDots(w, rows, x, n, c0, c1, pv);
+    assertSameBits(ps, pv, "chunkDots " + rows + "x" + in + " chunks [" + c0 + ", " + c1 + ")");
 
     float[] s = vector(rnd, rows, rows, 0.1);
     float[] g = new float[rows];
