@@ -1,0 +1,110 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SpinBarrierTest {
+  /** Runs {@code body(t)} on {@code parties} threads and returns the first failure, if any. */
+  private static Throwable runParties(int parties, IntConsumer body) throws InterruptedException {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread[] threads = new Thread[parties];
+    for (int t = 0; t < parties; t++) {
+      int id = t;
+      threads[t] = new Thread(() -> {
+        try {
+          body.accept(id);
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "barrier-test-" + t);
+      threads[t].setDaemon(true);
+    }
+    for (Thread th : threads) {
+      th.start();
+    }
+    for (Thread th : threads) {
+      th.join(60_000);
+      assertTrue(!th.isAlive(), th.getName() + " is still waiting");
+    }
+    return failure.get();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5, 8})
+  void nobodyLeavesBeforeEveryoneArrivedAndWritesBeforeAreSeenAfter(int parties) throws InterruptedException {
+    int rounds = 20_000;
+    SpinBarrier barrier = new SpinBarrier(parties);
+    AtomicIntegerArray arrived = new AtomicIntegerArray(rounds);
+    long[] written = new long[parties]; // plain fields: only the barrier orders them
+    Throwable failure = runParties(parties, t -> {
+      barrier.register(t, Thread.currentThread());
+      for (int r = 0; r < rounds; r++) {
+        written[t] = r;
+        arrived.incrementAndGet(r);
+        barrier.await();
+        if (arrived.get(r) != parties) {
+          throw new AssertionError("thread " + t + " left round " + r + " after " + arrived.get(r) + " arrivals");
+        }
+        for (int u = 0; u < parties; u++) {
+          if (written[u] < r) {
+            throw new AssertionError("thread " + t + " saw thread " + u + " at " + written[u] + " in round " + r);
+          }
+        }
+        barrier.await(); // nobody writes round r + 1 before everyone has checked round r
+      }
+    });
+    assertNull(failure);
+  }
+
+  @Test
+  void aParkedWaiterIsWokenWhenTheLastPartyArrives() throws InterruptedException {
+    SpinBarrier barrier = new SpinBarrier(2);
+    CountDownLatch passed = new CountDownLatch(1);
+    Thread waiter = new Thread(() -> {
+      barrier.await();
+      passed.countDown();
+    });
+    barrier.register(1, waiter);
+    waiter.setDaemon(true);
+    waiter.start();
+    barrier.register(0, Thread.currentThread());
+    Thread.sleep(Duration.ofNanos(4 * SpinBarrier.SPIN_NANOS).toMillis() + 50); // the waiter parks meanwhile
+    barrier.await();
+    assertTrue(passed.await(10, TimeUnit.SECONDS), "the waiter did not pass");
+    waiter.join(10_000);
+  }
+
+  @Test
+  void breakingReleasesWaitersAndStaysBroken() throws InterruptedException {
+    SpinBarrier barrier = new SpinBarrier(3);
+    AtomicReference<Throwable> seen = new AtomicReference<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        barrier.await();
+      } catch (Throwable e) {
+        seen.set(e);
+      }
+    });
+    barrier.register(1, waiter);
+    waiter.setDaemon(true);
+    waiter.start();
+    Thread.sleep(20);
+    barrier.breakBarrier();
+    waiter.join(10_000);
+    assertEquals(SpinBarrier.Broken.class, seen.get() == null ? null : seen.get().getClass());
+    assertTrue(barrier.isBroken());
+    assertThrows(SpinBarrier.Broken.class, barrier::await);
+  }
+}

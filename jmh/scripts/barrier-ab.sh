@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A/B of two builds of the trainer on the many-core machine: ThreadScalingBenchmark (784-1024-1024-10 and
+# 784-256-10, dense, 2 and 16 threads where the net allows) from two benchmark jars, one fork each,
+# alternated twice. Behind docs/bench/barrier-ab/ (old = the shared-counter barrier, new = a
+# dissemination barrier). Needs no Maven: .devrt/jdk is a jlink'ed JDK 25 with jdk.incubator.vector and
+# java.management, .devrt/jars/{old,new}.jar the jmh module's benchmark jars (the peers' libraries may
+# be removed from them to fit a transfer limit). Usage: OUT=DIR jmh/scripts/barrier-ab.sh (about 2 min).
+set -uo pipefail
+OUT="${OUT:?set OUT to a folder}"
+J=.devrt/jdk/bin/java
+nproc
+for round in 1 2; do
+  for v in old new; do
+    $J --add-modules jdk.incubator.vector -jar .devrt/jars/$v.jar 'dev.vmlp.ThreadScalingBenchmark' \
+      -p net=784-1024-1024-10,784-256-10 -p path=dense -p threads=2,16 -f 1 -wi 3 -w 1s -i 4 -r 1s \
+      -rf json -rff "$OUT/$v-$round.json" 2>&1 | grep -E "^ThreadScaling" | sed "s/^/$v /"
+  done
+done
