@@ -196,6 +196,13 @@ def fold_lines(ind):
 FOLD_ORDER = [0, 4, 2, 6, 1, 5, 3, 7]
 
 
+def fold_index_lines():
+    """The fold's lane indexes, loaded once at the top of a dot method (fold_lines uses them)."""
+    return "\n".join(f"    FloatVector {v} = FloatVector.fromArray(S, Dots.{a}, 0);" for v, a in
+                     [("lo8", "LO8"), ("hi8", "HI8"), ("lo4", "LO4"), ("hi4", "HI4"), ("lo2", "LO2"),
+                      ("hi2", "HI2"), ("even", "EVEN"), ("odd", "ODD")])
+
+
 def store_lines(ind):
     out = [f"{ind}int at = r * chunks + c;"]
     for lane, st in enumerate(FOLD_ORDER):
@@ -239,9 +246,6 @@ def dots():
         lines.append(f"{ind}}}")
     body = "\n".join(lines)
     decl = "\n".join(f"{ind}FloatVector t{k} = FloatVector.zero(S);" for k in range(8))
-    idx = "\n".join(f"    FloatVector {v} = FloatVector.fromArray(S, Dots.{a}, 0);" for v, a in
-                     [("lo8", "LO8"), ("hi8", "HI8"), ("lo4", "LO4"), ("hi4", "HI4"), ("lo2", "LO2"),
-                      ("hi2", "HI2"), ("even", "EVEN"), ("odd", "ODD")])
     return f"""
   /**
    * Chunk partials of the rows {{@code [r0, r1)}} over the chunks {{@code [c0, c1)}}, 512 bits only, in tiles
@@ -254,7 +258,7 @@ def dots():
       int c1, float[] partials) {{
     long rowBytes = (long) len * Float.BYTES;
     long blockBytes = rows * rowBytes;
-{idx}
+{fold_index_lines()}
     for (int r = r0; r < r1; r += 4) {{
       int nr = Math.min(4, r1 - r);
       // rows past the last real one read the last real row; their sums are not stored
@@ -300,9 +304,6 @@ def dots64(R, C):
     body = "\n".join(lines)
     decl = "\n".join(f"{ind}FloatVector t{k};" if k < R * C else f"{ind}FloatVector t{k} = FloatVector.zero(S);"
                      for k in range(8))
-    idx = "\n".join(f"    FloatVector {v} = FloatVector.fromArray(S, Dots.{a}, 0);" for v, a in
-                     [("lo8", "LO8"), ("hi8", "HI8"), ("lo4", "LO4"), ("hi4", "HI4"), ("lo2", "LO2"),
-                      ("hi2", "HI2"), ("even", "EVEN"), ("odd", "ODD")])
     stores = "\n".join(
         f"{ind}partials[at + {st // C} * chunks + {st % C}] = f.lane({lane});" for lane, st in enumerate(FOLD_ORDER)
         if st < R * C)
@@ -315,7 +316,7 @@ def dots64(R, C):
   static void dots64x{R}x{C}(MemorySegment w, int rows, float[] x, int chunks, int r0, int r1, int c0, int c1,
       float[] partials) {{
     long blockBytes = rows * 256L;
-{idx}
+{fold_index_lines()}
     for (int r = r0; r < r1; r += {R}) {{
       for (int c = c0; c < c1; c += {C}) {{
 {decl}

@@ -281,5 +281,4 @@ public final class VectorKernels implements Kernels {
   public double softmax(float[] z, int n, int label, float[] p, float[] s) {
     return n <= L ? Elementwise.softmaxOneVector(z, n, label, p, s) : Elementwise.softmaxAny(z, n, label, p, s);
   }
-
 }
