@@ -103,6 +103,23 @@ final class DoubleReference {
 
   /** Gradients of the loss: {@code [0]} weights {@code [layer][out][in]}, {@code [1]} biases. */
   double[][][][] gradients(double[] x, int label, double[] target) {
+    return backward(x, label, target)[0];
+  }
+
+  /**
+   * Bounds, in units of float rounding, on the absolute error that cancellation alone puts into a
+   * float computation of {@link #gradients}, laid out the same way. Two subtractions lose digits
+   * however carefully the rest is rounded: {@code p - onehot(y)} (or {@code z - t}) when the sample is
+   * nearly fit, and the derivative {@code 1 - o²} (tanh) or {@code o (1 - o)} (sigmoid) of a saturated
+   * unit whose float output {@code o} is already rounded near 1. Each carries about one unit of
+   * absolute error, which backpropagation then scales like any other gradient.
+   */
+  double[][][][] cancellationBounds(double[] x, int label, double[] target) {
+    return backward(x, label, target)[1];
+  }
+
+  /** Both of the above from one pass: {@code [0]} the gradients, {@code [1]} their cancellation bounds. */
+  private double[][][][][] backward(double[] x, int label, double[] target) {
     int layers = arch.layerCount();
     double[][] z = forward(x);
     double[][] o = new double[layers][];
@@ -112,49 +129,57 @@ final class DoubleReference {
         o[l][i] = act(arch.activation(l), z[l][i]);
       }
     }
-    double[] s = new double[z[layers - 1].length];
     double[] zl = z[layers - 1];
+    double[] s = new double[zl.length];
+    double[] e = new double[zl.length];
     if (arch.head().classifies()) {
       double lse = logSumExp(zl);
       for (int i = 0; i < s.length; i++) {
         s[i] = Math.exp(zl[i] - lse) - (i == label ? 1 : 0);
+        e[i] = 1;
       }
     } else {
       for (int i = 0; i < s.length; i++) {
         s[i] = zl[i] - target[i];
+        e[i] = 1 + Math.abs(zl[i]) + Math.abs(target[i]);
       }
     }
-    double[][][] gw = new double[layers][][];
-    double[][][] gb = new double[layers][][];
+    double[][][][] g = {new double[layers][][], new double[layers][][]};
+    double[][][][] bound = {new double[layers][][], new double[layers][][]};
     for (int l = layers - 1; l >= 0; l--) {
       double[] in = l == 0 ? x : o[l - 1];
-      gw[l] = new double[s.length][in.length];
-      gb[l] = new double[][] {s.clone()};
+      g[0][l] = new double[s.length][in.length];
+      bound[0][l] = new double[s.length][in.length];
+      g[1][l] = new double[][] {s.clone()};
+      bound[1][l] = new double[][] {e.clone()};
       for (int r = 0; r < s.length; r++) {
         for (int i = 0; i < in.length; i++) {
-          gw[l][r][i] = s[r] * in[i];
+          g[0][l][r][i] = s[r] * in[i];
+          bound[0][l][r][i] = e[r] * Math.abs(in[i]);
         }
       }
       if (l > 0) {
         double[] delta = new double[in.length];
+        double[] deltaBound = new double[in.length];
         for (int r = 0; r < s.length; r++) {
           for (int i = 0; i < in.length; i++) {
             delta[i] += w[l][r][i] * s[r];
+            deltaBound[i] += Math.abs(w[l][r][i]) * e[r];
           }
         }
+        Activation a = arch.activation(l - 1);
+        boolean saturates = a == Activation.TANH || a == Activation.SIGMOID;
         double[] next = new double[in.length];
+        double[] nextBound = new double[in.length];
         for (int i = 0; i < in.length; i++) {
-          next[i] = delta[i] * deriv(arch.activation(l - 1), z[l - 1][i]);
+          double d = deriv(a, z[l - 1][i]);
+          next[i] = delta[i] * d;
+          nextBound[i] = deltaBound[i] * Math.abs(d) + (saturates ? Math.abs(delta[i]) : 0);
         }
         s = next;
+        e = nextBound;
       }
     }
-    double[][][][] result = new double[2][][][];
-    result[0] = gw;
-    result[1] = new double[layers][][];
-    for (int l = 0; l < layers; l++) {
-      result[1][l] = gb[l];
-    }
-    return result;
+    return new double[][][][][] {g, bound};
   }
 }
