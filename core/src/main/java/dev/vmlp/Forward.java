@@ -49,17 +49,50 @@ final class Forward {
 
   /**
    * The previous sample's deferred first-layer update (inputs {@code prevX}, gradient {@code g}) and this
-   * sample's first-layer product into {@code z[o0..o1)}: one fused sweep when both are dense, else the
-   * update and then the product.
+   * sample's first-layer product into {@code z[o0..o1)}: one fused sweep when both are dense; when both
+   * are sparse, the rows only the previous sample touched are updated alone and the rest on a fused sweep
+   * over this sample's rows; else the update and then the product.
+   *
+   * @param marks all 0, length {@code first.in}; left all 0
+   * @param prevOnly scratch of length {@code first.in}
    */
   static void updateThenFirst(Kernels k, Layer first, float[] prevX, int prevOff, int[] prevNz, int prevNzOff,
-      int prevNzLen, float[] g, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] z, int o0, int o1) {
+      int prevNzLen, float[] g, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] z, int o0, int o1,
+      int[] marks, int[] prevOnly) {
     if (prevNzLen < 0 && nzLen < 0) {
       k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, g, x, xOff, first.in, first.b, z, o0, o1);
+    } else if (prevNzLen >= 0 && nzLen >= 0) {
+      int only = notListed(prevNz, prevNzOff, prevNzLen, nz, nzOff, nzLen, marks, prevOnly);
+      k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevOnly, 0, only, g, o0, o1);
+      k.updateForwardInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, g, x, xOff, nz, nzOff, nzLen,
+          first.b, z, o0, o1);
     } else {
       updateFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, g, o0, o1);
       first(k, first, x, xOff, nz, nzOff, nzLen, z, o0, o1);
     }
+  }
+
+  /**
+   * Copies to {@code out} (in order) the indices of {@code a[aOff..aOff+aLen)} that are not in
+   * {@code b[bOff..bOff+bLen)} and returns how many; without branches on the data, whose pattern no
+   * predictor could learn.
+   *
+   * @param marks all 0 on entry and on return
+   */
+  static int notListed(int[] a, int aOff, int aLen, int[] b, int bOff, int bLen, int[] marks, int[] out) {
+    for (int k = bOff; k < bOff + bLen; k++) {
+      marks[b[k]] = 1;
+    }
+    int n = 0;
+    for (int k = aOff; k < aOff + aLen; k++) {
+      int j = a[k];
+      out[n] = j;
+      n += 1 - marks[j];
+    }
+    for (int k = bOff; k < bOff + bLen; k++) {
+      marks[b[k]] = 0;
+    }
+    return n;
   }
 
   /** Applies layer 0's activation once {@code z[0]} is known. */

@@ -246,6 +246,14 @@ class ParallelTrainerTest {
     }
 
     @Override
+    public void updateForwardInputMajorSparse(MemorySegment wt, int block, int n, float[] xPrev, int prevOff,
+        float[] g, float[] xNext, int nextOff, int[] nz, int nzOff, int nzLen, float[] b, float[] z, int o0, int o1) {
+      maybeFail();
+      k.updateForwardInputMajorSparse(wt, block, n, xPrev, prevOff, g, xNext, nextOff, nz, nzOff, nzLen, b, z, o0,
+          o1);
+    }
+
+    @Override
     public void chunkDots(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
       k.chunkDots(w, rows, x, n, c0, c1, partials);
     }

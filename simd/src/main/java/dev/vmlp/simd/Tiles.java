@@ -688,6 +688,152 @@ final class Tiles {
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
+  /**
+   * {@link #updFwd8} over the rows {@code idx[k0..k1)} only: the next sample's non-zero inputs, of
+   * which those the previous sample shares are updated on the way.
+   */
+  static void updFwdSparse8(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int[] idx, int k0, int k1, float[] b, float[] z, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    FloatVector g4 = FloatVector.fromArray(S, g, o + 4 * L);
+    FloatVector g5 = FloatVector.fromArray(S, g, o + 5 * L);
+    FloatVector g6 = FloatVector.fromArray(S, g, o + 6 * L);
+    FloatVector g7 = FloatVector.fromArray(S, g, o + 7 * L);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int k = k0; k < k1; k++) {
+      int j = idx[k];
+      long row = j * rowBytes;
+      float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
+      w1 = g1.fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
+      w2 = g2.fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
+      w3 = g3.fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE);
+      w4 = g4.fma(xp, w4).blend(w4, keep);
+      w4.intoMemorySegment(w, q1 + row, NATIVE);
+      a4 = w4.fma(xn, a4);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE);
+      w5 = g5.fma(xp, w5).blend(w5, keep);
+      w5.intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      a5 = w5.fma(xn, a5);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE);
+      w6 = g6.fma(xp, w6).blend(w6, keep);
+      w6.intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      a6 = w6.fma(xn, a6);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE);
+      w7 = g7.fma(xp, w7).blend(w7, keep);
+      w7.intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
+      a7 = w7.fma(xn, a7);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+  }
+
+  /**
+   * {@link #updFwd4} over the rows {@code idx[k0..k1)} only: the next sample's non-zero inputs, of
+   * which those the previous sample shares are updated on the way.
+   */
+  static void updFwdSparse4(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int[] idx, int k0, int k1, float[] b, float[] z, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int k = k0; k < k1; k++) {
+      int j = idx[k];
+      long row = j * rowBytes;
+      float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
+      w1 = g1.fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
+      w2 = g2.fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
+      w3 = g3.fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+  }
+
+  /**
+   * {@link #updFwd1} over the rows {@code idx[k0..k1)} only: the next sample's non-zero inputs, of
+   * which those the previous sample shares are updated on the way.
+   */
+  static void updFwdSparse1(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int[] idx, int k0, int k1, float[] b, float[] z, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector a0 = FloatVector.zero(S);
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = (long) block * Float.BYTES;
+    for (int k = k0; k < k1; k++) {
+      int j = idx[k];
+      long row = j * rowBytes;
+      float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
+      a0 = w0.fma(xn, a0);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+  }
+
   /** Transposed product and rank-1 update of 8 vectors of columns at {@code j}, over all rows. */
   static void bwd8(MemorySegment w, int block, long blockBytes, int rows, float[] s, float[] g, float[] x,
       float[] delta, int j) {

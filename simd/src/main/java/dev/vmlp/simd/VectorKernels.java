@@ -163,6 +163,26 @@ public final class VectorKernels implements Kernels {
     }
   }
 
+  @Override
+  public void updateForwardInputMajorSparse(
+      MemorySegment wt, int block, int n, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff,
+      int[] nz, int nzOff, int nzLen, float[] b, float[] z, int o0, int o1) {
+    long bb = (long) n * block * Float.BYTES;
+    int k0 = nzOff;
+    int k1 = nzOff + nzLen;
+    int o = o0;
+    for (; o1 - o >= 8 * L; o += 8 * L) {
+      Tiles.updFwdSparse8(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, nz, k0, k1, b, z, o);
+    }
+    if (o1 - o >= 4 * L) {
+      Tiles.updFwdSparse4(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, nz, k0, k1, b, z, o);
+      o += 4 * L;
+    }
+    for (; o < o1; o += L) {
+      Tiles.updFwdSparse1(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, nz, k0, k1, b, z, o);
+    }
+  }
+
   // ---------------------------------------------------------------- output-major
 
   @Override

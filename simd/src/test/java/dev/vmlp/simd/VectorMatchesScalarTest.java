@@ -100,6 +100,11 @@ class VectorMatchesScalarTest {
     v.updateForwardInputMajor(wv, block, x, 0, g, x2, 0, n, b, zv, o0, pad);
     assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajor weights");
     assertSameBits(zs, zv, "updateForwardInputMajor outputs");
+    int[] nz2 = nonZeros(x2, n);
+    SCALAR.updateForwardInputMajorSparse(ws, block, n, x, 0, g, x2, 0, nz2, 0, nz2.length, b, zs, o0, pad);
+    v.updateForwardInputMajorSparse(wv, block, n, x, 0, g, x2, 0, nz2, 0, nz2.length, b, zv, o0, pad);
+    assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajorSparse weights");
+    assertSameBits(zs, zv, "updateForwardInputMajorSparse outputs");
   }
 
   @Property(tries = 60)

@@ -102,6 +102,23 @@ public interface Kernels {
       MemorySegment wt, int block, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff, int n,
       float[] b, float[] z, int o0, int o1);
 
+  /**
+   * {@link #updateForwardInputMajor} visiting only the rows {@code j = nz[nzOff..nzOff+nzLen)}
+   * (ascending, every non-zero input of {@code xNext} among them): each listed row whose
+   * {@code xPrev[prevOff+j]} is not 0 is updated, then enters the product. Rows of the previous sample
+   * that are not listed are the caller's to update ({@link #updateInputMajorSparse}); the two together
+   * give the bits of the update followed by {@link #forwardInputMajorSparse}, with the rows both
+   * samples share read once.
+   *
+   * @param n the matrix's rows (inputs)
+   * @param wt modified at columns {@code [o0, o1)} of the listed rows whose previous input is not 0
+   * @param nz indices of the next sample's non-zero inputs, relative to both offsets. Not modified.
+   * @param z modified at {@code [o0, o1)}
+   */
+  void updateForwardInputMajorSparse(
+      MemorySegment wt, int block, int n, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff,
+      int[] nz, int nzOff, int nzLen, float[] b, float[] z, int o0, int o1);
+
   // ---------------------------------------------------------------- output-major (later layers)
 
   /**

@@ -119,6 +119,19 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void updateForwardInputMajorSparse(
+      MemorySegment wt, int block, int n, float[] xPrev, int prevOff, float[] g, float[] xNext, int nextOff,
+      int[] nz, int nzOff, int nzLen, float[] b, float[] z, int o0, int o1) {
+    java.util.Arrays.fill(z, o0, o1, 0f);
+    for (int k = nzOff; k < nzOff + nzLen; k++) {
+      int j = nz[k];
+      updateRow(wt, n, block, j, xPrev[prevOff + j], g, o0, o1);
+      axpyRow(wt, n, block, j, xNext[nextOff + j], z, o0, o1);
+    }
+    addBias(b, z, o0, o1);
+  }
+
+  @Override
   public void chunkDots(MemorySegment w, int rows, float[] x, int n, int c0, int c1, float[] partials) {
     int len = Layout.chunkLength(n);
     int chunks = Layout.chunkCount(n);

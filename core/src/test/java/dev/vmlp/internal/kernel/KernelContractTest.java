@@ -1,10 +1,12 @@
 package dev.vmlp.internal.kernel;
 
+import static dev.vmlp.internal.kernel.KernelFixtures.bits;
 import static dev.vmlp.internal.kernel.KernelFixtures.copy;
 import static dev.vmlp.internal.kernel.KernelFixtures.nonZeros;
 import static dev.vmlp.internal.kernel.KernelFixtures.toArray;
 import static dev.vmlp.internal.kernel.KernelFixtures.vector;
 import static dev.vmlp.internal.kernel.KernelFixtures.weights;
+import static dev.vmlp.internal.kernel.KernelFixtures.without;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,6 +107,16 @@ class KernelContractTest {
       assertArrayEquals(d, toArray(sparse), 0f, k.name() + ": sparse update differs");
       assertArrayEquals(d, toArray(fused), 0f, k.name() + ": fused update differs");
       assertArrayEquals(zAfter, zFused, 0f, k.name() + ": fused forward differs");
+      // both sparse: the rows only xPrev has updated alone, the rest on a sweep over xNext's rows
+      MemorySegment sparseFused = copy(w0);
+      int[] nzNext = nonZeros(xNext, n);
+      int[] prevOnly = without(nz, nzNext);
+      k.updateInputMajorSparse(sparseFused, block, n, xPrev, 0, prevOnly, 0, prevOnly.length, g, 0, pad);
+      float[] zSparseFused = new float[pad];
+      k.updateForwardInputMajorSparse(sparseFused, block, n, xPrev, 0, g, xNext, 0, nzNext, 0, nzNext.length, b,
+          zSparseFused, 0, pad);
+      assertArrayEquals(bits(d), bits(toArray(sparseFused)), k.name() + ": sparse fused update differs");
+      assertArrayEquals(bits(zAfter), bits(zSparseFused), k.name() + ": sparse fused forward differs");
       for (int j = 0; j < n; j++) {
         for (int o = 0; o < pad; o++) {
           long at = Layout.index(n, block, j, o);

@@ -57,6 +57,20 @@ public final class KernelFixtures {
     return v;
   }
 
+  /** The entries of {@code a} (ascending) that {@code b} lacks, in order. */
+  public static int[] without(int[] a, int[] b) {
+    return java.util.Arrays.stream(a).filter(j -> java.util.Arrays.binarySearch(b, j) < 0).toArray();
+  }
+
+  /** Raw bits of every float, so that -0 and +0 (and NaN payloads) differ. */
+  public static int[] bits(float[] v) {
+    int[] r = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      r[i] = Float.floatToRawIntBits(v[i]);
+    }
+    return r;
+  }
+
   /** Indices of the non-zero values of {@code x[0..n)} (either sign of zero counts as zero). */
   public static int[] nonZeros(float[] x, int n) {
     return java.util.stream.IntStream.range(0, n).filter(i -> x[i] != 0f).toArray();
