@@ -25,15 +25,13 @@ final class Buffers {
   final float[][] s;
   /** Scaled gradient {@code -η s}. */
   final float[][] g;
-  /** Training: all 0 between uses (see {@link Forward#notListed}), and its output; length {@code inputs}. */
-  final int[] marks;
+  /** Training: the previous sample's rows that the current one lacks (see {@link Forward#zeroIn}). */
   final int[] prevOnly;
 
   Buffers(Architecture arch, boolean training) {
     int layers = arch.layerCount();
     x = new float[arch.inputs()];
     nz = new int[arch.inputs()];
-    marks = training ? new int[arch.inputs()] : null;
     prevOnly = training ? new int[arch.inputs()] : null;
     z = new float[layers][];
     o = new float[layers][];

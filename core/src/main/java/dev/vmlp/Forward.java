@@ -53,16 +53,16 @@ final class Forward {
    * are sparse, the rows only the previous sample touched are updated alone and the rest on a fused sweep
    * over this sample's rows; else the update and then the product.
    *
-   * @param marks all 0, length {@code first.in}; left all 0
+   * @param nz when sparse, exactly the non-zero inputs of {@code x} (as {@link SparseRows} lists them)
    * @param prevOnly scratch of length {@code first.in}
    */
   static void updateThenFirst(Kernels k, Layer first, float[] prevX, int prevOff, int[] prevNz, int prevNzOff,
       int prevNzLen, float[] g, float[] x, int xOff, int[] nz, int nzOff, int nzLen, float[] z, int o0, int o1,
-      int[] marks, int[] prevOnly) {
+      int[] prevOnly) {
     if (prevNzLen < 0 && nzLen < 0) {
       k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, g, x, xOff, first.in, first.b, z, o0, o1);
     } else if (prevNzLen >= 0 && nzLen >= 0) {
-      int only = notListed(prevNz, prevNzOff, prevNzLen, nz, nzOff, nzLen, marks, prevOnly);
+      int only = zeroIn(prevNz, prevNzOff, prevNzLen, x, xOff, prevOnly);
       k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevOnly, 0, only, g, o0, o1);
       k.updateForwardInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, g, x, xOff, nz, nzOff, nzLen,
           first.b, z, o0, o1);
@@ -73,24 +73,16 @@ final class Forward {
   }
 
   /**
-   * Copies to {@code out} (in order) the indices of {@code a[aOff..aOff+aLen)} that are not in
-   * {@code b[bOff..bOff+bLen)} and returns how many; without branches on the data, whose pattern no
-   * predictor could learn.
-   *
-   * @param marks all 0 on entry and on return
+   * Copies to {@code out} (in order) the rows of {@code prevNz[off..off+len)} whose input in
+   * {@code x[xOff..)} is 0, that is, which the next sample's list of non-zero inputs lacks, and returns
+   * how many; without branches on the data, whose pattern no predictor could learn.
    */
-  static int notListed(int[] a, int aOff, int aLen, int[] b, int bOff, int bLen, int[] marks, int[] out) {
-    for (int k = bOff; k < bOff + bLen; k++) {
-      marks[b[k]] = 1;
-    }
+  static int zeroIn(int[] prevNz, int off, int len, float[] x, int xOff, int[] out) {
     int n = 0;
-    for (int k = aOff; k < aOff + aLen; k++) {
-      int j = a[k];
+    for (int k = off; k < off + len; k++) {
+      int j = prevNz[k];
       out[n] = j;
-      n += 1 - marks[j];
-    }
-    for (int k = bOff; k < bOff + bLen; k++) {
-      marks[b[k]] = 0;
+      n += x[xOff + j] == 0f ? 1 : 0;
     }
     return n;
   }

@@ -332,7 +332,7 @@ final class ParallelEngine implements Engine {
       if (pending) {
         SgdStep.addBias(first.b, buf.g[0], a, Math.min(b, first.out));
         Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], x, xOff, nz, nzOff,
-            nzLen, buf.z[0], a, b, buf.marks, buf.prevOnly);
+            nzLen, buf.z[0], a, b, buf.prevOnly);
         pending = false;
       } else {
         Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], a, b);

@@ -57,7 +57,7 @@ final class SgdStep {
     if (pending) {
       addBias(first.b, buf.g[0], 0, first.out);
       Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], x, xOff, nz, nzOff,
-          nzLen, buf.z[0], 0, first.outPad, buf.marks, buf.prevOnly);
+          nzLen, buf.z[0], 0, first.outPad, buf.prevOnly);
       pending = false;
     } else {
       Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], 0, first.outPad);
