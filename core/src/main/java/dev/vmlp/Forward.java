@@ -50,9 +50,8 @@ final class Forward {
   /**
    * The previous sample's deferred first-layer update (inputs {@code prevX}, gradient {@code g}) and this
    * sample's first-layer product into {@code z[o0..o1)}: one fused sweep when both are dense; when both
-   * are sparse, a fused sweep over this sample's rows, then the rows only the previous sample touched
-   * on their own (after the sweep, whose loads wait on memory, rather than before it: 4-5% faster);
-   * else the update and then the product.
+   * are sparse, the rows only the previous sample touched are updated alone and the rest on a fused sweep
+   * over this sample's rows; else the update and then the product.
    *
    * @param nz when sparse, exactly the non-zero inputs of {@code x} (as {@link SparseRows} lists them)
    * @param prevOnly scratch of length {@code first.in}
@@ -63,10 +62,10 @@ final class Forward {
     if (prevNzLen < 0 && nzLen < 0) {
       k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, g, x, xOff, first.in, first.b, z, o0, o1);
     } else if (prevNzLen >= 0 && nzLen >= 0) {
-      k.updateForwardInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, g, x, xOff, nz, nzOff, nzLen,
-          first.b, z, o0, o1);
       int only = zeroIn(prevNz, prevNzOff, prevNzLen, x, xOff, prevOnly);
       k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevOnly, 0, only, g, o0, o1);
+      k.updateForwardInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, g, x, xOff, nz, nzOff, nzLen,
+          first.b, z, o0, o1);
     } else {
       updateFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, g, o0, o1);
       first(k, first, x, xOff, nz, nzOff, nzLen, z, o0, o1);
