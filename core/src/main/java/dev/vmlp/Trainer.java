@@ -222,7 +222,7 @@ public final class Trainer implements AutoCloseable {
     Evaluation lastTest = null;
     for (int e = 0; e < epochs; e++) {
       int epoch = epochsDone + 1;
-      identity(order);
+      EpochLayout.fillIdentity(order);
       if (shuffle) {
         SplitMix64.forStream(seed, epoch).shuffle(order);
       }
@@ -263,18 +263,6 @@ public final class Trainer implements AutoCloseable {
       }
     }
     return new TrainingReport(stats, snapshot(), lastTest, kernels.name(), sparse, eng.threads());
-  }
-
-  /**
-   * {@code order[i] = i}. A method of its own: as a loop inside {@link #fit}, its iterations (one per
-   * sample, every epoch) made the JIT compile all of {@code fit} on the side (on-stack replacement)
-   * during the fourth epoch, about 160 ms of a compiler thread that took a core from the trainer's
-   * threads.
-   */
-  private static void identity(int[] order) {
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
   }
 
   /**

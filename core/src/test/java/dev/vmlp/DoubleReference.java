@@ -103,7 +103,7 @@ final class DoubleReference {
 
   /** Gradients of the loss: {@code [0]} weights {@code [layer][out][in]}, {@code [1]} biases. */
   double[][][][] gradients(double[] x, int label, double[] target) {
-    return backward(x, label, target)[0];
+    return backward(x, label, target).gradients();
   }
 
   /**
@@ -115,11 +115,13 @@ final class DoubleReference {
    * absolute error, which backpropagation then scales like any other gradient.
    */
   double[][][][] cancellationBounds(double[] x, int label, double[] target) {
-    return backward(x, label, target)[1];
+    return backward(x, label, target).bounds();
   }
 
-  /** Both of the above from one pass: {@code [0]} the gradients, {@code [1]} their cancellation bounds. */
-  private double[][][][][] backward(double[] x, int label, double[] target) {
+  /** Both of the above, from one pass. */
+  private record Backward(double[][][][] gradients, double[][][][] bounds) {}
+
+  private Backward backward(double[] x, int label, double[] target) {
     int layers = arch.layerCount();
     double[][] z = forward(x);
     double[][] o = new double[layers][];
@@ -180,6 +182,6 @@ final class DoubleReference {
         e = nextBound;
       }
     }
-    return new double[][][][][] {g, bound};
+    return new Backward(g, bound);
   }
 }
