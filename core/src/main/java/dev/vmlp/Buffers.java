@@ -27,12 +27,15 @@ final class Buffers {
   final float[][] g;
   /** Training: the previous sample's rows that the current one lacks (see {@link Forward#zeroIn}). */
   final int[] prevOnly;
+  /** Training: two dense input rows for sparse samples, used in turn (see {@link Forward#scatter}). */
+  final float[][] sparseX;
 
   Buffers(Architecture arch, boolean training) {
     int layers = arch.layerCount();
     x = new float[arch.inputs()];
     nz = new int[arch.inputs()];
     prevOnly = training ? new int[arch.inputs()] : null;
+    sparseX = training ? new float[][] {new float[arch.inputs()], new float[arch.inputs()]} : null;
     z = new float[layers][];
     o = new float[layers][];
     partials = new float[layers][];

@@ -15,17 +15,20 @@ final class EpochLayout {
   private final float[] targets;
   private final int[] start;
   private final int[] index;
+  private final float[] values;
   private final int[] identity;
 
   EpochLayout(Dataset data, SparseRows rows) {
     this.data = data;
     this.rows = rows;
     int n = data.size();
-    this.x = new float[data.featureArray().length];
+    // a sparse pass reads the non-zero values only (SparseRows), so it needs no copy of the dense rows
+    this.x = rows == null ? new float[data.featureArray().length] : null;
     this.labels = data.labelArray() != null ? new int[n] : null;
     this.targets = data.targetArray() != null ? new float[data.targetArray().length] : null;
     this.start = rows != null ? new int[n + 1] : null;
     this.index = rows != null ? new int[rows.index().length] : null;
+    this.values = rows != null ? new float[rows.values().length] : null;
     this.identity = new int[n];
     fillIdentity(identity);
   }
@@ -51,7 +54,9 @@ final class EpochLayout {
     int k = 0;
     for (int pos = 0; pos < n; pos++) {
       int r = order[pos];
-      System.arraycopy(srcX, r * d, x, pos * d, d);
+      if (x != null) {
+        System.arraycopy(srcX, r * d, x, pos * d, d);
+      }
       if (labels != null) {
         labels[pos] = data.labelArray()[r];
       }
@@ -63,13 +68,14 @@ final class EpochLayout {
         int len = rows.start()[r + 1] - s0;
         start[pos] = k;
         System.arraycopy(rows.index(), s0, index, k, len);
+        System.arraycopy(rows.values(), s0, values, k, len);
         k += len;
       }
     }
     if (rows != null) {
       start[n] = k;
     }
-    return new Pass(x, d, labels, targets, tc, rows != null ? new SparseRows(start, index) : null, identity, n, epoch,
-        listener);
+    SparseRows arranged = rows != null ? new SparseRows(start, index, values) : null;
+    return new Pass(x, d, labels, targets, tc, arranged, identity, n, epoch, listener);
   }
 }

@@ -285,7 +285,9 @@ final class ParallelEngine implements Engine {
         int xOff = r * d;
         if (rows != null) {
           int s0 = rows.start()[r];
-          forwardFirst(pass.x(), xOff, rows.index(), s0, rows.start()[r + 1] - s0);
+          int len = rows.start()[r + 1] - s0;
+          float[] x = Forward.scatter(buf, pending ? prevX : null, rows.values(), rows.index(), s0, len);
+          forwardFirst(x, 0, rows.index(), s0, len);
         } else {
           forwardFirst(pass.x(), xOff, null, 0, -1);
         }

@@ -4,7 +4,8 @@ package dev.vmlp;
  * One pass of per-sample SGD over a dataset: rows {@code order[0..count)} of the scaled features, with
  * their labels (classifiers) or targets (regressors), dense or over the non-zero index lists.
  *
- * @param rows the non-zero index lists, or null for the dense kernels
+ * @param x the dense rows; null for a sparse pass, which reads {@code rows}' values instead
+ * @param rows the non-zero features, or null for the dense kernels
  * @param epoch 1-based, for progress and error messages
  * @param listener receives progress on the calling thread; may be null
  */

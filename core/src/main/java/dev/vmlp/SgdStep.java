@@ -92,6 +92,16 @@ final class SgdStep {
     return loss;
   }
 
+  /**
+   * {@link #step} on a sparse sample given as its non-zero values {@code values[nzOff..nzOff+nzLen)} at
+   * the indices {@code nz[nzOff..nzOff+nzLen)} (as {@link SparseRows} holds them), with the same bits.
+   * {@code nz} must stay unchanged until the next step or {@link #flush()}; {@code values} need not.
+   */
+  double stepSparse(float[] values, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
+    float[] x = Forward.scatter(buf, pending ? prevX : null, values, nz, nzOff, nzLen);
+    return step(x, 0, nz, nzOff, nzLen, label, target, tOff);
+  }
+
   /** Applies a deferred first-layer update, if any. */
   void flush() {
     if (pending) {

@@ -24,8 +24,8 @@ final class SingleEngine implements Engine {
       int r = pass.order()[pos];
       int label = classifies ? pass.labels()[r] : -1;
       double loss = rows != null
-          ? step.step(pass.x(), r * d, rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r], label,
-              pass.targets(), r * pass.tc())
+          ? step.stepSparse(rows.values(), rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r],
+              label, pass.targets(), r * pass.tc())
           : step.step(pass.x(), r * d, null, 0, -1, label, pass.targets(), r * pass.tc());
       if (!Double.isFinite(loss)) {
         res.divergedAt = pos;

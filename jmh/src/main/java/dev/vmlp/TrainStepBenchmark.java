@@ -82,7 +82,8 @@ public class TrainStepBenchmark {
     int r = next;
     next = r + 1 == POOL ? 0 : r + 1;
     return sparse
-        ? step.step(x, r * d, rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r], labels[r], null, 0)
+        ? step.stepSparse(rows.values(), rows.index(), rows.start()[r], rows.start()[r + 1] - rows.start()[r],
+            labels[r], null, 0)
         : step.step(x, r * d, null, 0, -1, labels[r], null, 0);
   }
 }

@@ -1,0 +1,70 @@
+package dev.vmlp;
+
+import static dev.vmlp.internal.kernel.KernelFixtures.vector;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.internal.kernel.Kernels;
+import java.util.Arrays;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * {@link SgdStep#stepSparse}: a sparse sample given as its non-zero values (as a training pass reads
+ * it) trains to the same bits as the same sample given as its dense row, in any mix with dense steps
+ * and flushes, and whatever the caller does to the values array after a step.
+ */
+class SparseStepTest {
+  @Property(tries = 60)
+  void compactSparseSamplesTrainToTheBitsOfTheirDenseRows(
+      @ForAll @IntRange(min = 1, max = 100) int inputs, @ForAll @IntRange(min = 1, max = 70) int hidden,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    Architecture arch = Architecture.builder(inputs).hidden(hidden, Activation.RELU).output(3,
+        Head.SOFTMAX_CROSS_ENTROPY);
+    int samples = 40;
+    float[] x = new float[samples * inputs];
+    for (int r = 0; r < samples; r++) {
+      System.arraycopy(vector(rnd, inputs, inputs, rnd.nextDouble()), 0, x, r * inputs, inputs);
+    }
+    int[] labels = rnd.ints(samples, 0, 3).toArray();
+    SparseRows rows = SparseRows.of(x, samples, inputs);
+    Kernels k = KernelProvider.get();
+    Params viaRows = Params.initialize(arch, seed);
+    Params viaValues = viaRows.copy();
+    SgdStep a = new SgdStep(k, viaRows, 0.05f);
+    SgdStep b = new SgdStep(k, viaValues, 0.05f);
+    // the caller's copy of the values, overwritten after every step: stepSparse must not read it later
+    float[] values = rows.values().clone();
+    for (int r = 0; r < samples; r++) {
+      int s0 = rows.start()[r];
+      int len = rows.start()[r + 1] - s0;
+      switch (rnd.nextInt(4)) {
+        case 0 -> {
+          assertEquals(a.step(x, r * inputs, null, 0, -1, labels[r], null, 0),
+              b.step(x, r * inputs, null, 0, -1, labels[r], null, 0));
+        }
+        case 1 -> {
+          a.flush();
+          b.flush();
+        }
+        default -> {
+          assertEquals(a.step(x, r * inputs, rows.index(), s0, len, labels[r], null, 0),
+              b.stepSparse(values, rows.index(), s0, len, labels[r], null, 0));
+          Arrays.fill(values, s0, s0 + len, Float.NaN);
+        }
+      }
+    }
+    a.flush();
+    b.flush();
+    for (int l = 0; l < arch.layerCount(); l++) {
+      LayerWeights want = Params.toWeights(viaRows.layers[l]);
+      LayerWeights got = Params.toWeights(viaValues.layers[l]);
+      assertArrayEquals(want.weights(), got.weights(), "layer " + l + " weights");
+      assertArrayEquals(want.bias(), got.bias(), "layer " + l + " bias");
+    }
+  }
+}
