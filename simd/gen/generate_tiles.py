@@ -137,7 +137,7 @@ def upd_fwd(n, sparse):
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
 {body}
     }}
 {outputs(n)}
@@ -356,6 +356,7 @@ import static dev.vmlp.simd.VectorConstants.VB;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Register-tiled loops over a weight matrix stored in column blocks: each keeps a fixed number of

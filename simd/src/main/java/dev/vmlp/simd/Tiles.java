@@ -9,6 +9,7 @@ import static dev.vmlp.simd.VectorConstants.VB;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Register-tiled loops over a weight matrix stored in column blocks: each keeps a fixed number of
@@ -573,7 +574,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -639,7 +640,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -679,7 +680,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -719,7 +720,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -785,7 +786,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -825,7 +826,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# JMH's perfasm (the hottest compiled code, instruction by instruction) on machines without hardware
+# counters, such as most virtual machines: perf samples the cpu-clock event instead of cycles, and the
+# disassembler plugin HotSpot needs is built from hsdis-capstone.c (Debian: apt-get install
+# libcapstone-dev; perf from linux-tools, perf_event_paranoid <= 2). One fork, warmed up for 36 s so
+# that the JIT's output does not fall inside the recording.
+# Usage: jmh/scripts/perfasm.sh JMH_ARGS...
+#   e.g. jmh/scripts/perfasm.sh 'dev.vmlp.TrainStepBenchmark' -p impl=vector -p net=784-256-10 -p path=sparse
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
+if [ -z "${JAVA:-}" ]; then
+  for home in ${JAVA_HOME:-} /usr/lib/jvm/*25*; do
+    if [ -x "$home/bin/java" ]; then JAVA="$home/bin/java"; break; fi
+  done
+fi
+[ -n "${JAVA:-}" ] || { echo "perfasm.sh: no JDK 25 found; set JAVA to its bin/java" >&2; exit 2; }
+HSDIS="$(mktemp -d)"
+trap 'rm -rf "$HSDIS"' EXIT
+gcc -O2 -shared -fPIC -o "$HSDIS/hsdis-amd64.so" jmh/scripts/hsdis-capstone.c -lcapstone
+JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
+LD_LIBRARY_PATH="$HSDIS" "$JAVA" -cp "$JAR" org.openjdk.jmh.Main "$@" -f 1 -wi 12 -w 3s -i 5 -r 2s \
+  -jvmArgsAppend "--add-modules=jdk.incubator.vector -XX:+UseParallelGC" \
+  -prof 'perfasm:events=cpu-clock;intelSyntax=true;top=6;hotThreshold=0.03;tooBigThreshold=3000'
