@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Where a benchmark spends its time, by method, on machines where `-prof perfasm` cannot run (no hardware
-# counters, as in most virtual machines, or no hsdis): one JMH fork runs with -XX:+DumpPerfMapAtExit,
+# Where a benchmark spends its time, by method, without a disassembler plugin (jmh/scripts/perfasm.sh
+# goes down to instructions but needs Capstone): one JMH fork runs with -XX:+DumpPerfMapAtExit,
 # `perf record -e cpu-clock` samples it for SECONDS once it is warm, and `perf report` names the JIT'd
 # methods from the map the JVM writes at exit. Needs perf (linux-tools) and perf_event_paranoid <= 2.
 # Usage: jmh/scripts/profile.sh SECONDS JMH_ARGS...

@@ -574,7 +574,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -640,7 +640,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -680,7 +680,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -720,7 +720,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f);
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -786,7 +786,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f);
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
@@ -826,7 +826,7 @@ final class Tiles {
       float xpj = xPrev[prevOff + j];
       FloatVector xp = FloatVector.broadcast(S, xpj);
       FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
-      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f); // one compare into a mask register
+      VectorMask<Float> keep = xp.compare(VectorOperators.EQ, 0f);
       FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
       w0 = g0.fma(xp, w0).blend(w0, keep);
       w0.intoMemorySegment(w, q0 + row, NATIVE);
