@@ -29,6 +29,8 @@ final class Buffers {
   final int[] prevOnly;
   /** Training: two dense input rows for sparse samples, used in turn (see {@link Forward#scatter}). */
   final float[][] sparseX;
+  /** Training: an input row of zeros, the "previous sample" before the first step of a pass. */
+  final float[] zeros;
 
   Buffers(Architecture arch, boolean training) {
     int layers = arch.layerCount();
@@ -36,6 +38,7 @@ final class Buffers {
     nz = new int[arch.inputs()];
     prevOnly = training ? new int[arch.inputs()] : null;
     sparseX = training ? new float[][] {new float[arch.inputs()], new float[arch.inputs()]} : null;
+    zeros = training ? new float[arch.inputs()] : null;
     z = new float[layers][];
     o = new float[layers][];
     partials = new float[layers][];

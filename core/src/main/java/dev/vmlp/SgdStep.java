@@ -1,6 +1,7 @@
 package dev.vmlp;
 
 import dev.vmlp.internal.kernel.Kernels;
+import java.util.Arrays;
 
 /**
  * One thread's per-sample SGD on a network, in the brief's four formulas:
@@ -24,6 +25,8 @@ final class SgdStep {
   private final int outputs;
   private float negLr;
 
+  private static final int[] NONE = {};
+
   private boolean pending;
   private float[] prevX;
   private int prevOff;
@@ -38,6 +41,23 @@ final class SgdStep {
     this.classifies = p.arch.head().classifies();
     this.outputs = p.arch.outputs();
     this.negLr = -learningRate;
+    noPrevious();
+  }
+
+  /**
+   * Makes the "previous sample" a row of zeros with gradient {@code -0}, whose deferred update changes
+   * no bit of any weight or bias ({@code w + (-0) = w}, and a zero input keeps its row). Every step
+   * then takes the same path, the first one of a pass included: a branch for "nothing pending" that
+   * the JIT had seen taken only before it compiled {@link #step} became a trap that sent the second
+   * epoch's first steps back to slower code.
+   */
+  private void noPrevious() {
+    prevX = buf.zeros;
+    prevOff = 0;
+    prevNz = NONE;
+    prevNzOff = 0;
+    prevNzLen = 0;
+    Arrays.fill(buf.g[0], -0f);
   }
 
   void learningRate(float lr) {
@@ -54,14 +74,11 @@ final class SgdStep {
    */
   double step(float[] x, int xOff, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
     Layer first = p.layers[0];
-    if (pending) {
-      addBias(first.b, buf.g[0], 0, first.out);
-      Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], x, xOff, nz, nzOff,
-          nzLen, buf.z[0], 0, first.outPad, buf.prevOnly);
-      pending = false;
-    } else {
-      Forward.first(k, first, x, xOff, nz, nzOff, nzLen, buf.z[0], 0, first.outPad);
-    }
+    addBias(first.b, buf.g[0], 0, first.out);
+    // a previous sample given sparse is also a dense row, so a dense step may treat it as dense ("| -1")
+    Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen | (nzLen >> 31), buf.g[0], x, xOff,
+        nz, nzOff, nzLen, buf.z[0], 0, first.outPad, buf.prevOnly);
+    pending = false;
     Forward.finishFirstLayer(k, p, buf);
     Forward.forwardFrom(k, p, buf, 1);
 
@@ -70,6 +87,7 @@ final class SgdStep {
         ? k.softmax(buf.z[last], outputs, label, buf.p, buf.s[last])
         : squaredError(buf.z[last], target, tOff, buf.s[last], outputs);
     if (!Double.isFinite(loss)) {
+      noPrevious(); // the previous update is applied; this sample's is not
       return loss;
     }
     for (int l = last; l >= 1; l--) {
@@ -98,7 +116,7 @@ final class SgdStep {
    * {@code nz} must stay unchanged until the next step or {@link #flush()}; {@code values} need not.
    */
   double stepSparse(float[] values, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
-    float[] x = Forward.scatter(buf, pending ? prevX : null, values, nz, nzOff, nzLen);
+    float[] x = Forward.scatter(buf, prevX, values, nz, nzOff, nzLen);
     return step(x, 0, nz, nzOff, nzLen, label, target, tOff);
   }
 
@@ -109,6 +127,7 @@ final class SgdStep {
       updateFirst();
       pending = false;
     }
+    noPrevious();
   }
 
   private void updateFirst() {
