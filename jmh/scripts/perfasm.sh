@@ -10,12 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-if [ -z "${JAVA:-}" ]; then
-  for home in ${JAVA_HOME:-} /usr/lib/jvm/*25*; do
-    if [ -x "$home/bin/java" ]; then JAVA="$home/bin/java"; break; fi
-  done
-fi
-[ -n "${JAVA:-}" ] || { echo "perfasm.sh: no JDK 25 found; set JAVA to its bin/java" >&2; exit 2; }
+source "$ROOT/jmh/scripts/find-java.sh"
 HSDIS="$(mktemp -d)"
 trap 'rm -rf "$HSDIS"' EXIT
 gcc -O2 -shared -fPIC -o "$HSDIS/hsdis-amd64.so" jmh/scripts/hsdis-capstone.c -lcapstone

@@ -11,12 +11,7 @@ SECONDS_TO_RECORD="${1:?usage: profile.sh SECONDS JMH_ARGS...}"
 shift
 cd "$ROOT"
 bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-if [ -z "${JAVA:-}" ]; then
-  for home in ${JAVA_HOME:-} /usr/lib/jvm/*25*; do
-    if [ -x "$home/bin/java" ]; then JAVA="$home/bin/java"; break; fi
-  done
-fi
-[ -n "${JAVA:-}" ] || { echo "profile.sh: no JDK 25 found; set JAVA to its bin/java" >&2; exit 2; }
+source "$ROOT/jmh/scripts/find-java.sh"
 JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
 WORK="$(mktemp -d)"
 HOST=""

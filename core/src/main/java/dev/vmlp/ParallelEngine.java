@@ -180,8 +180,6 @@ final class ParallelEngine implements Engine {
     return pool.clone();
   }
 
-  private static final int[] NONE = {};
-
   /** Unused floats at the end of arrays that threads write at the same time: two cache lines. */
   private static final int PAD_FLOATS = 32;
 
@@ -214,11 +212,7 @@ final class ParallelEngine implements Engine {
     final int[][] ranges;
     long samples;
     boolean pending;
-    float[] prevX;
-    int prevOff;
-    int[] prevNz;
-    int prevNzOff;
-    int prevNzLen;
+    final PreviousInput prev;
 
     Worker(int t) {
       this.t = t;
@@ -250,7 +244,7 @@ final class ParallelEngine implements Engine {
         sAll[l] = new float[p.layers[l].outPad];
         gAll[l] = new float[p.layers[l].outPad];
       }
-      noPrevious();
+      prev = new PreviousInput(buf);
     }
 
     void loop() {
@@ -289,7 +283,7 @@ final class ParallelEngine implements Engine {
         if (rows != null) {
           int s0 = rows.start()[r];
           int len = rows.start()[r + 1] - s0;
-          float[] x = Forward.scatter(buf, prevX, rows.values(), rows.index(), s0, len);
+          float[] x = Forward.scatter(buf, prev.x, rows.values(), rows.index(), s0, len);
           forwardFirst(x, 0, rows.index(), s0, len);
         } else {
           forwardFirst(pass.x(), xOff, null, 0, -1);
@@ -334,21 +328,17 @@ final class ParallelEngine implements Engine {
       Layer first = p.layers[0];
       int a = from[0];
       int b = to[0];
-      // one path for every sample, the first of a pass included: see SgdStep.noPrevious
+      // one path for every sample, the first of a pass included (PreviousInput.clear)
       SgdStep.addBias(first.b, buf.g[0], a, Math.min(b, first.out));
-      Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen | (nzLen >> 31), buf.g[0], x,
+      Forward.updateThenFirst(k, first, prev.x, prev.off, prev.nz, prev.nzOff, prev.lenBefore(nzLen), buf.g[0], x,
           xOff, nz, nzOff, nzLen, buf.z[0], a, b, buf.prevOnly);
       pending = false;
       k.activate(first.activation, buf.z[0], buf.o[0], a, Math.min(b, first.out));
-      prevX = x;
-      prevOff = xOff;
-      prevNz = nz;
-      prevNzOff = nzOff;
-      prevNzLen = nzLen;
+      prev.set(x, xOff, nz, nzOff, nzLen);
     }
 
     private void updateFirst() {
-      Forward.updateFirst(k, p.layers[0], prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], from[0], to[0]);
+      Forward.updateFirst(k, p.layers[0], prev.x, prev.off, prev.nz, prev.nzOff, prev.nzLen, buf.g[0], from[0], to[0]);
     }
 
     private void forwardRest(int par) {
@@ -430,17 +420,7 @@ final class ParallelEngine implements Engine {
         updateFirst();
         pending = false;
       }
-      noPrevious();
-    }
-
-    /** The "previous sample" of a pass's first step: zeros, whose update changes nothing (SgdStep.noPrevious). */
-    private void noPrevious() {
-      prevX = buf.zeros;
-      prevOff = 0;
-      prevNz = NONE;
-      prevNzOff = 0;
-      prevNzLen = 0;
-      Arrays.fill(buf.g[0], -0f);
+      prev.clear(buf);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.vmlp;
 
 import dev.vmlp.internal.kernel.Kernels;
-import java.util.Arrays;
 
 /**
  * One thread's per-sample SGD on a network, in the brief's four formulas:
@@ -25,14 +24,8 @@ final class SgdStep {
   private final int outputs;
   private float negLr;
 
-  private static final int[] NONE = {};
-
   private boolean pending;
-  private float[] prevX;
-  private int prevOff;
-  private int[] prevNz;
-  private int prevNzOff;
-  private int prevNzLen;
+  private final PreviousInput prev;
 
   SgdStep(Kernels k, Params p, float learningRate) {
     this.k = k;
@@ -41,23 +34,7 @@ final class SgdStep {
     this.classifies = p.arch.head().classifies();
     this.outputs = p.arch.outputs();
     this.negLr = -learningRate;
-    noPrevious();
-  }
-
-  /**
-   * Makes the "previous sample" a row of zeros with gradient {@code -0}, whose deferred update changes
-   * no bit of any weight or bias ({@code w + (-0) = w}, and a zero input keeps its row). Every step
-   * then takes the same path, the first one of a pass included: a branch for "nothing pending" that
-   * the JIT had seen taken only before it compiled {@link #step} became a trap that sent the second
-   * epoch's first steps back to slower code.
-   */
-  private void noPrevious() {
-    prevX = buf.zeros;
-    prevOff = 0;
-    prevNz = NONE;
-    prevNzOff = 0;
-    prevNzLen = 0;
-    Arrays.fill(buf.g[0], -0f);
+    this.prev = new PreviousInput(buf);
   }
 
   void learningRate(float lr) {
@@ -75,8 +52,8 @@ final class SgdStep {
   double step(float[] x, int xOff, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
     Layer first = p.layers[0];
     addBias(first.b, buf.g[0], 0, first.out);
-    // a previous sample given sparse is also a dense row, so a dense step may treat it as dense ("| -1")
-    Forward.updateThenFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen | (nzLen >> 31), buf.g[0], x, xOff,
+    // before a pass's first step the previous sample is zeros (PreviousInput.clear): one path for all
+    Forward.updateThenFirst(k, first, prev.x, prev.off, prev.nz, prev.nzOff, prev.lenBefore(nzLen), buf.g[0], x, xOff,
         nz, nzOff, nzLen, buf.z[0], 0, first.outPad, buf.prevOnly);
     pending = false;
     Forward.finishFirstLayer(k, p, buf);
@@ -87,7 +64,7 @@ final class SgdStep {
         ? k.softmax(buf.z[last], outputs, label, buf.p, buf.s[last])
         : squaredError(buf.z[last], target, tOff, buf.s[last], outputs);
     if (!Double.isFinite(loss)) {
-      noPrevious(); // the previous update is applied; this sample's is not
+      prev.clear(buf); // the previous update is applied; this sample's is not
       return loss;
     }
     for (int l = last; l >= 1; l--) {
@@ -102,11 +79,7 @@ final class SgdStep {
     }
     scale(negLr, buf.s[0], buf.g[0], 0, first.out);
     pending = true;
-    prevX = x;
-    prevOff = xOff;
-    prevNz = nz;
-    prevNzOff = nzOff;
-    prevNzLen = nzLen;
+    prev.set(x, xOff, nz, nzOff, nzLen);
     return loss;
   }
 
@@ -116,7 +89,7 @@ final class SgdStep {
    * {@code nz} must stay unchanged until the next step or {@link #flush()}; {@code values} need not.
    */
   double stepSparse(float[] values, int[] nz, int nzOff, int nzLen, int label, float[] target, int tOff) {
-    float[] x = Forward.scatter(buf, prevX, values, nz, nzOff, nzLen);
+    float[] x = Forward.scatter(buf, prev.x, values, nz, nzOff, nzLen);
     return step(x, 0, nz, nzOff, nzLen, label, target, tOff);
   }
 
@@ -127,12 +100,12 @@ final class SgdStep {
       updateFirst();
       pending = false;
     }
-    noPrevious();
+    prev.clear(buf);
   }
 
   private void updateFirst() {
     Layer first = p.layers[0];
-    Forward.updateFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, buf.g[0], 0, first.outPad);
+    Forward.updateFirst(k, first, prev.x, prev.off, prev.nz, prev.nzOff, prev.nzLen, buf.g[0], 0, first.outPad);
   }
 
   /** {@code g = negLr * s} over {@code [from, to)}: the scaled gradient {@code -η s}. */
