@@ -91,15 +91,15 @@ final class Forward {
   /**
    * A sparse sample as a dense row for the first-layer kernels: its values {@code values[off..off+len)}
    * written at their indices {@code nz[off..off+len)} into whichever of the two rows of
-   * {@code buf.sparseX} is not {@code pending} (the row that a deferred update still reads), zeros
-   * elsewhere. A pass thus reads each sample as one short stream of values instead of picking them out
+   * {@code buf.sparseX} is not {@code prevX} (the previous sample's row, which its deferred update still
+   * reads), zeros elsewhere. A pass thus reads each sample as one short stream of values instead of picking them out
    * of its 784-float row, where they sit on about 40 cache lines that the hardware prefetchers do not
    * fetch ahead.
    *
    * @return the row written, which the kernels read with offset 0
    */
-  static float[] scatter(Buffers buf, float[] pending, float[] values, int[] nz, int off, int len) {
-    float[] x = buf.sparseX[0] == pending ? buf.sparseX[1] : buf.sparseX[0];
+  static float[] scatter(Buffers buf, float[] prevX, float[] values, int[] nz, int off, int len) {
+    float[] x = buf.sparseX[0] == prevX ? buf.sparseX[1] : buf.sparseX[0];
     Arrays.fill(x, 0f); // 3 KB in L1: cheaper than remembering which entries the row held before
     for (int k = off; k < off + len; k++) {
       x[nz[k]] = values[k];

@@ -283,6 +283,7 @@ final class ParallelEngine implements Engine {
         if (rows != null) {
           int s0 = rows.start()[r];
           int len = rows.start()[r + 1] - s0;
+          // every thread needs the whole input; each writes its own copy rather than wait for one
           float[] x = Forward.scatter(buf, prev.x, rows.values(), rows.index(), s0, len);
           forwardFirst(x, 0, rows.index(), s0, len);
         } else {

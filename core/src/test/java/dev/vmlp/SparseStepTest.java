@@ -1,7 +1,6 @@
 package dev.vmlp;
 
 import static dev.vmlp.internal.kernel.KernelFixtures.vector;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vmlp.internal.kernel.KernelProvider;
@@ -60,11 +59,6 @@ class SparseStepTest {
     }
     a.flush();
     b.flush();
-    for (int l = 0; l < arch.layerCount(); l++) {
-      LayerWeights want = Params.toWeights(viaRows.layers[l]);
-      LayerWeights got = Params.toWeights(viaValues.layers[l]);
-      assertArrayEquals(want.weights(), got.weights(), "layer " + l + " weights");
-      assertArrayEquals(want.bias(), got.bias(), "layer " + l + " bias");
-    }
+    assertEquals(viaRows.sha256(), viaValues.sha256(), "the parameters' bits");
   }
 }
