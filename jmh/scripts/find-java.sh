@@ -1,8 +1,10 @@
-# Sourced by the scripts here: sets JAVA to a JDK 25's bin/java when it is not set (JAVA_HOME, then
-# /usr/lib/jvm/*25*), or exits naming the script that needed it.
+# Sourced by the scripts here: sets JAVA to the bin/java of a JDK 25 or newer when JAVA is not set
+# (JAVA_HOME when it is one, else the first under /usr/lib/jvm), or exits naming the script that needed it.
 if [ -z "${JAVA:-}" ]; then
-  for home in ${JAVA_HOME:-} /usr/lib/jvm/*25*; do
-    if [ -x "$home/bin/java" ]; then JAVA="$home/bin/java"; break; fi
+  for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    [ -x "$home/bin/java" ] || continue
+    major="$("$home/bin/java" -version 2>&1 | sed -n 's/^[^"]* version "\([0-9]*\).*/\1/p' | head -n 1)"
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then JAVA="$home/bin/java"; break; fi
   done
 fi
-[ -n "${JAVA:-}" ] || { echo "$(basename "$0"): no JDK 25 found; set JAVA to its bin/java" >&2; exit 2; }
+[ -n "${JAVA:-}" ] || { echo "$(basename "$0"): no JDK 25 or newer found; set JAVA to its bin/java" >&2; exit 2; }

@@ -8,7 +8,7 @@ OUT="${1:?usage: record-run.sh OUT_DIR}"
 mkdir -p "$OUT"
 cd "$ROOT"
 bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-JAVA="${JAVA:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)/bin/java}"
+source "$ROOT/jmh/scripts/find-java.sh"
 JAR="$(ls jmh/target/vmlp-jmh-*-benchmarks.jar | head -n 1)"
 export OPENBLAS_NUM_THREADS=1         # peers on one core, like vmlp's single-thread numbers
 COMMON=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
