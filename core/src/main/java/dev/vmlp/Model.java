@@ -327,7 +327,7 @@ public final class Model {
       }
     }
     scaling.apply(x, off, buf.x, 0, n);
-    int nnz = SparseRows.nonZeros(buf.x, 0, n, buf.nz);
+    int nnz = kernels.nonZeros(buf.x, 0, n, buf.nz);
     boolean sparse = nnz <= Forward.SPARSE_MAX_DENSITY * n;
     Forward.run(kernels, params, buf, buf.x, 0, buf.nz, 0, sparse ? nnz : -1);
   }

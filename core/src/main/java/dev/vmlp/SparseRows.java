@@ -37,19 +37,4 @@ record SparseRows(int[] start, int[] index, float[] values) {
   long nonZeros() {
     return start[start.length - 1];
   }
-
-  /**
-   * Writes the non-zero indices of {@code x[off..off+n)} into {@code dst} and returns their count.
-   *
-   * @param dst modified at {@code [0, count)}
-   */
-  static int nonZeros(float[] x, int off, int n, int[] dst) {
-    int k = 0;
-    for (int j = 0; j < n; j++) {
-      // branch-free append: write always, advance when non-zero
-      dst[k] = j;
-      k += x[off + j] != 0f ? 1 : 0;
-    }
-    return k;
-  }
 }

@@ -213,6 +213,11 @@ class ParallelTrainerTest {
     }
 
     @Override
+    public int nonZeros(float[] x, int off, int n, int[] nz) {
+      return k.nonZeros(x, off, n, nz);
+    }
+
+    @Override
     public void forwardInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z,
         int o0, int o1) {
       maybeFail();

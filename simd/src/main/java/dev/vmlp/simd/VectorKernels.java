@@ -51,6 +51,11 @@ public final class VectorKernels implements Kernels {
     return VectorConstants.BITS;
   }
 
+  @Override
+  public int nonZeros(float[] x, int off, int n, int[] nz) {
+    return NonZeros.nonZeros(x, off, n, nz);
+  }
+
   // ---------------------------------------------------------------- input-major
 
   @Override

@@ -192,6 +192,20 @@ class VectorMatchesScalarTest {
     }
   }
 
+  @Property(tries = 40)
+  void nonZeroList(@ForAll("sizes") int n, @ForAll long seed, @ForAll @DoubleRange(min = 0, max = 1) double zeros) {
+    Random rnd = new Random(seed);
+    int off = rnd.nextInt(20);
+    float[] x = new float[off + n];
+    System.arraycopy(vector(rnd, n, n, zeros), 0, x, off, n);
+    x[off + rnd.nextInt(n)] = Float.NaN;
+    int[] expected = new int[n];
+    int[] actual = new int[n];
+    int count = SCALAR.nonZeros(x, off, n, expected);
+    assertEquals(count, v().nonZeros(x, off, n, actual), "count");
+    assertEquals(Arrays.toString(Arrays.copyOf(expected, count)), Arrays.toString(Arrays.copyOf(actual, count)));
+  }
+
   @Property(tries = 20)
   void expSigmoidTanhOverTheWholeRange(@ForAll long seed) {
     Kernels v = v();

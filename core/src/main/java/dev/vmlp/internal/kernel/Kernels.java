@@ -41,6 +41,20 @@ public interface Kernels {
   /** Vector width in bits, 0 for the scalar kernels. */
   int vectorBits();
 
+  // ---------------------------------------------------------------- inputs
+
+  /**
+   * The indices {@code j} in {@code [0, n)} with {@code x[off+j] != 0}, ascending, into
+   * {@code nz[0..count)}: the list the sparse first-layer kernels visit. Either sign of zero counts as
+   * zero; NaN counts as non-zero (so it still reaches the output).
+   *
+   * @param x read at {@code [off, off+n)}. Not modified.
+   * @param nz at least {@code n} long; modified at {@code [0, n)}, where the values past the count are
+   *     unspecified
+   * @return the count
+   */
+  int nonZeros(float[] x, int off, int n, int[] nz);
+
   // ---------------------------------------------------------------- input-major (first layer)
 
   /**

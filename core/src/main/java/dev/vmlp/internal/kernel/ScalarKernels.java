@@ -24,6 +24,17 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public int nonZeros(float[] x, int off, int n, int[] nz) {
+    int k = 0;
+    for (int j = 0; j < n; j++) {
+      // branch-free append: write always, advance when non-zero
+      nz[k] = j;
+      k += x[off + j] != 0f ? 1 : 0;
+    }
+    return k;
+  }
+
+  @Override
   public int vectorBits() {
     return 0;
   }

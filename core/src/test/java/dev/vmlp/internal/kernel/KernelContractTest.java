@@ -49,6 +49,35 @@ class KernelContractTest {
     return 1e-6 * (n + 1) * absSum + 1e-30;
   }
 
+  /**
+   * The non-zero list: every index whose value is not ±0 (NaN and infinities included), ascending,
+   * read from an offset, and nothing written past {@code n}.
+   */
+  @Property(tries = 60)
+  void nonZerosListsEveryNonZeroInOrder(@ForAll("sizes") int n, @ForAll long seed,
+      @ForAll @DoubleRange(min = 0, max = 1) double zeros) {
+    Random rnd = new Random(seed);
+    int off = rnd.nextInt(40);
+    float[] x = new float[off + n + rnd.nextInt(40)];
+    float[] values = vector(rnd, n, n, zeros);
+    for (int i = 0; i < n; i++) {
+      int special = rnd.nextInt(50);
+      x[off + i] = special == 0 ? Float.NaN : special == 1 ? Float.NEGATIVE_INFINITY : special == 2
+          ? Float.MIN_VALUE : values[i];
+    }
+    x[0] = off > 0 ? 1f : x[0]; // a non-zero before the offset must not be listed
+    int[] expected = java.util.stream.IntStream.range(0, n).filter(i -> x[off + i] != 0f).toArray();
+    for (Kernels k : KERNELS) {
+      int[] nz = new int[n + 40];
+      java.util.Arrays.fill(nz, -7);
+      int count = k.nonZeros(x, off, n, nz);
+      assertArrayEquals(expected, java.util.Arrays.copyOf(nz, count), k.name() + ": the list, n=" + n + " off=" + off);
+      for (int i = n; i < nz.length; i++) {
+        assertEquals(-7, nz[i], k.name() + ": wrote nz[" + i + "] past n=" + n);
+      }
+    }
+  }
+
   @Property(tries = 40)
   void inputMajorForwardMatchesDoubleAndSparseMatchesDenseBitForBit(
       @ForAll("sizes") int n, @ForAll("outputs") int out, @ForAll long seed,
