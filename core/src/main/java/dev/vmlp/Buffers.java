@@ -25,7 +25,7 @@ final class Buffers {
   final float[][] s;
   /** Scaled gradient {@code -η s}. */
   final float[][] g;
-  /** Training: the previous sample's rows that the current one lacks (see {@link Forward#zeroIn}). */
+  /** Training: the previous sample's rows that the current one lacks (see {@link dev.vmlp.internal.kernel.Kernels#zerosAt}). */
   final int[] prevOnly;
   /** Training: two dense input rows for sparse samples, used in turn (see {@link Forward#scatter}). */
   final float[][] sparseX;

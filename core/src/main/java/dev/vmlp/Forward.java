@@ -63,7 +63,7 @@ final class Forward {
     if (prevNzLen < 0 && nzLen < 0) {
       k.updateForwardInputMajor(first.w, first.block, prevX, prevOff, g, x, xOff, first.in, first.b, z, o0, o1);
     } else if (prevNzLen >= 0 && nzLen >= 0) {
-      int only = zeroIn(prevNz, prevNzOff, prevNzLen, x, xOff, prevOnly);
+      int only = k.zerosAt(prevNz, prevNzOff, prevNzLen, x, xOff, prevOnly);
       k.updateInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, prevOnly, 0, only, g, o0, o1);
       k.updateForwardInputMajorSparse(first.w, first.block, first.in, prevX, prevOff, g, x, xOff, nz, nzOff, nzLen,
           first.b, z, o0, o1);
@@ -71,21 +71,6 @@ final class Forward {
       updateFirst(k, first, prevX, prevOff, prevNz, prevNzOff, prevNzLen, g, o0, o1);
       first(k, first, x, xOff, nz, nzOff, nzLen, z, o0, o1);
     }
-  }
-
-  /**
-   * Copies to {@code out} (in order) the rows of {@code prevNz[off..off+len)} whose input in
-   * {@code x[xOff..)} is 0, that is, which the next sample's list of non-zero inputs lacks, and returns
-   * how many; without branches on the data, whose pattern no predictor could learn.
-   */
-  static int zeroIn(int[] prevNz, int off, int len, float[] x, int xOff, int[] out) {
-    int n = 0;
-    for (int k = off; k < off + len; k++) {
-      int j = prevNz[k];
-      out[n] = j;
-      n += x[xOff + j] == 0f ? 1 : 0;
-    }
-    return n;
   }
 
   /**

@@ -218,6 +218,11 @@ class ParallelTrainerTest {
     }
 
     @Override
+    public int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out) {
+      return k.zerosAt(rows, off, len, x, xOff, out);
+    }
+
+    @Override
     public void forwardInputMajor(MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z,
         int o0, int o1) {
       maybeFail();

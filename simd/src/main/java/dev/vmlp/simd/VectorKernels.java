@@ -53,7 +53,12 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public int nonZeros(float[] x, int off, int n, int[] nz) {
-    return NonZeros.nonZeros(x, off, n, nz);
+    return IndexLists.nonZeros(x, off, n, nz);
+  }
+
+  @Override
+  public int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out) {
+    return IndexLists.zerosAt(rows, off, len, x, xOff, out);
   }
 
   // ---------------------------------------------------------------- input-major

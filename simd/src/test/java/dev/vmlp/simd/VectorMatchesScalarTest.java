@@ -206,6 +206,18 @@ class VectorMatchesScalarTest {
     assertEquals(Arrays.toString(Arrays.copyOf(expected, count)), Arrays.toString(Arrays.copyOf(actual, count)));
   }
 
+  @Property(tries = 40)
+  void zerosAtList(@ForAll("sizes") int n, @ForAll long seed, @ForAll @DoubleRange(min = 0, max = 1) double zeros) {
+    Random rnd = new Random(seed);
+    int[] list = nonZeros(vector(rnd, n, n, rnd.nextDouble()), n);
+    float[] next = vector(rnd, n, n, zeros);
+    int[] expected = new int[list.length];
+    int[] actual = new int[list.length];
+    int count = SCALAR.zerosAt(list, 0, list.length, next, 0, expected);
+    assertEquals(count, v().zerosAt(list, 0, list.length, next, 0, actual), "count");
+    assertEquals(Arrays.toString(Arrays.copyOf(expected, count)), Arrays.toString(Arrays.copyOf(actual, count)));
+  }
+
   @Property(tries = 20)
   void expSigmoidTanhOverTheWholeRange(@ForAll long seed) {
     Kernels v = v();

@@ -55,6 +55,18 @@ public interface Kernels {
    */
   int nonZeros(float[] x, int off, int n, int[] nz);
 
+  /**
+   * The entries {@code j} of {@code rows[off..off+len)} with {@code x[xOff+j] == 0} (either sign), in
+   * order, into {@code out[0..count)}: the rows of the previous sample's list that the next sample's
+   * list lacks.
+   *
+   * @param rows indices into {@code x}. Not modified.
+   * @param out at least {@code len} long; modified at {@code [0, len)}, where the values past the count
+   *     are unspecified
+   * @return the count
+   */
+  int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out);
+
   // ---------------------------------------------------------------- input-major (first layer)
 
   /**

@@ -35,6 +35,18 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out) {
+    int n = 0;
+    for (int k = off; k < off + len; k++) {
+      // branch-free, as above: the pattern is the data's, which no predictor could learn
+      int j = rows[k];
+      out[n] = j;
+      n += x[xOff + j] == 0f ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Override
   public int vectorBits() {
     return 0;
   }

@@ -22,6 +22,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * Properties every {@link Kernels} implementation must have, checked on the kernels this JVM uses
@@ -74,6 +75,38 @@ class KernelContractTest {
       assertArrayEquals(expected, java.util.Arrays.copyOf(nz, count), k.name() + ": the list, n=" + n + " off=" + off);
       for (int i = n; i < nz.length; i++) {
         assertEquals(-7, nz[i], k.name() + ": wrote nz[" + i + "] past n=" + n);
+      }
+    }
+  }
+
+  /**
+   * The previous sample's rows that the next one lacks: the entries of a list (inside a larger array)
+   * whose input in the next sample (inside a larger array) is ±0, in order, and nothing written past
+   * the list's length.
+   */
+  @Property(tries = 100)
+  void zerosAtKeepsInOrderTheListedRowsWhoseInputIsZero(@ForAll @IntRange(min = 1, max = 1100) int n,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    int[] prevNz = nonZeros(vector(rnd, n, n, rnd.nextDouble()), n);
+    int xOff = rnd.nextInt(5) * n;
+    float[] next = vector(rnd, n, n, rnd.nextDouble());
+    if (rnd.nextInt(4) == 0) {
+      next[rnd.nextInt(n)] = Float.NaN; // not a zero
+    }
+    float[] x = new float[xOff + n + 3];
+    System.arraycopy(next, 0, x, xOff, n);
+    int off = rnd.nextInt(5);
+    int[] list = new int[off + prevNz.length + 3];
+    System.arraycopy(prevNz, 0, list, off, prevNz.length);
+    int[] expected = java.util.Arrays.stream(prevNz).filter(j -> next[j] == 0f).toArray();
+    for (Kernels k : KERNELS) {
+      int[] out = new int[prevNz.length + 20];
+      java.util.Arrays.fill(out, -7);
+      int count = k.zerosAt(list, off, prevNz.length, x, xOff, out);
+      assertArrayEquals(expected, java.util.Arrays.copyOf(out, count), k.name() + ": the list, n=" + n);
+      for (int i = prevNz.length; i < out.length; i++) {
+        assertEquals(-7, out[i], k.name() + ": wrote out[" + i + "] past the list's length " + prevNz.length);
       }
     }
   }
