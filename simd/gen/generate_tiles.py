@@ -43,13 +43,20 @@ def outputs(n):
     return "\n".join(f"    a{i}.add(FloatVector.fromArray(S, b, o + {i} * L)).intoArray(z, o + {i} * L);" for i in r(n))
 
 
-def fwd(n, dense):
+ROW_STEP = "    long rowBytes = (long) block * Float.BYTES;"
+# 64-float blocks (every first layer of up to 1,024 units that another layer follows): a constant row
+# step lets C2 hoist the bounds checks of the loads and stores out of the row loop
+ROW_STEP_B64 = "    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks"
+B64_DOC = " For 64-float blocks: the row step is a constant, so the bounds checks leave the loop."
+
+
+def fwd(n, dense, b64=False):
     acc = "\n".join(f"    FloatVector a{i} = FloatVector.zero(S);" for i in r(n))
     body = "\n".join(f"      a{i} = {load(i)}.fma(xv, a{i});" for i in r(n))
     if dense:
-        head = f"static void fwdDense{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,\n      float[] z, int o)"
+        head = f"static void fwdDense{n}{'B64' if b64 else ''}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,\n      float[] z, int o)"
         loop = "    for (int j = 0; j < n; j++) {\n      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);"
-        doc = f"Forward product of {n} vectors of outputs at column {{@code o}}, over all {{@code n}} rows."
+        doc = f"Forward product of {n} vectors of outputs at column {{@code o}}, over all {{@code n}} rows." + (B64_DOC if b64 else "")
     else:
         head = f"static void fwd{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,\n      float[] b, float[] z, int o)"
         loop = "    for (int k = k0; k < k1; k++) {\n      int j = idx[k];\n      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);"
@@ -59,7 +66,7 @@ def fwd(n, dense):
   {head} {{
 {acc}
 {bases(n, "o")}
-    long rowBytes = (long) block * Float.BYTES;
+{ROW_STEP_B64 if b64 else ROW_STEP}
 {loop}
       long row = j * rowBytes;
 {body}
@@ -99,7 +106,7 @@ def upd(n, dense):
 """
 
 
-def upd_fwd(n, sparse):
+def upd_fwd(n, sparse, b64=False):
     in_regs = n <= 8
     gs = "\n".join(f"    FloatVector g{i} = FloatVector.fromArray(S, g, o + {i} * L);" for i in r(n)) if in_regs else \
         "    // 16 accumulators fill the registers: the gradients are re-read from L1 instead"
@@ -123,8 +130,8 @@ def upd_fwd(n, sparse):
     else:
         doc = f"""Update with {{@code xPrev}} fused with the forward product of {{@code xNext}}, {n} vectors of columns at
    * {{@code o}}, over all {{@code n}} rows; rows whose {{@code xPrev}} is 0 keep their bits (a select, so
-   * that one straight path keeps the method small enough for both JIT tiers)."""
-        head = f"updFwd{n}(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,\n      float[] xNext, int nextOff, int n, float[] b, float[] z, int o)"
+   * that one straight path keeps the method small enough for both JIT tiers).""" + (f"\n   *{B64_DOC}" if b64 else "")
+        head = f"updFwd{n}{'B64' if b64 else ''}(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,\n      float[] xNext, int nextOff, int n, float[] b, float[] z, int o)"
         loop = "    for (int j = 0; j < n; j++) {"
     return f"""
   /**
@@ -134,7 +141,7 @@ def upd_fwd(n, sparse):
 {gs}
 {acc}
 {bases(n, "o")}
-    long rowBytes = (long) block * Float.BYTES;
+{ROW_STEP_B64 if b64 else ROW_STEP}
 {loop}
       long row = j * rowBytes;
       float xpj = xPrev[prevOff + j];
@@ -344,6 +351,7 @@ def dots64(R, C):
 
 
 parts = ([fwd(n, False) for n in (16, 8, 4, 1)] + [fwd(n, True) for n in (16, 8, 4, 1)]
+         + [fwd(n, True, True) for n in (16, 8, 4, 1)] + [upd_fwd(n, False, True) for n in (8, 4, 1)]
          + [upd(n, False) for n in (16, 8, 4, 1)] + [upd(n, True) for n in (16, 8, 4, 1)]
          + [upd_fwd(n, False) for n in (8, 4, 1)] + [upd_fwd(n, True) for n in (8, 4, 1)] + [bwd(n) for n in (8, 4, 1)] + [upd_rows(n) for n in (8, 4, 1)]
          + [dots(), dots64(4, 2), dots64(2, 2)])

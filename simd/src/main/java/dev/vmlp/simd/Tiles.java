@@ -295,6 +295,290 @@ final class Tiles {
     a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
   }
 
+  /** Forward product of 16 vectors of outputs at column {@code o}, over all {@code n} rows. For 64-float blocks: the row step is a constant, so the bounds checks leave the loop. */
+  static void fwdDense16B64(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    FloatVector a8 = FloatVector.zero(S);
+    FloatVector a9 = FloatVector.zero(S);
+    FloatVector a10 = FloatVector.zero(S);
+    FloatVector a11 = FloatVector.zero(S);
+    FloatVector a12 = FloatVector.zero(S);
+    FloatVector a13 = FloatVector.zero(S);
+    FloatVector a14 = FloatVector.zero(S);
+    FloatVector a15 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long q2 = Blocks.base(o + 2 * 4 * L, block, blockBytes);
+    long q3 = Blocks.base(o + 3 * 4 * L, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE).fma(xv, a7);
+      a8 = FloatVector.fromMemorySegment(S, w, q2 + row, NATIVE).fma(xv, a8);
+      a9 = FloatVector.fromMemorySegment(S, w, q2 + row + 1 * VB, NATIVE).fma(xv, a9);
+      a10 = FloatVector.fromMemorySegment(S, w, q2 + row + 2 * VB, NATIVE).fma(xv, a10);
+      a11 = FloatVector.fromMemorySegment(S, w, q2 + row + 3 * VB, NATIVE).fma(xv, a11);
+      a12 = FloatVector.fromMemorySegment(S, w, q3 + row, NATIVE).fma(xv, a12);
+      a13 = FloatVector.fromMemorySegment(S, w, q3 + row + 1 * VB, NATIVE).fma(xv, a13);
+      a14 = FloatVector.fromMemorySegment(S, w, q3 + row + 2 * VB, NATIVE).fma(xv, a14);
+      a15 = FloatVector.fromMemorySegment(S, w, q3 + row + 3 * VB, NATIVE).fma(xv, a15);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+    a8.add(FloatVector.fromArray(S, b, o + 8 * L)).intoArray(z, o + 8 * L);
+    a9.add(FloatVector.fromArray(S, b, o + 9 * L)).intoArray(z, o + 9 * L);
+    a10.add(FloatVector.fromArray(S, b, o + 10 * L)).intoArray(z, o + 10 * L);
+    a11.add(FloatVector.fromArray(S, b, o + 11 * L)).intoArray(z, o + 11 * L);
+    a12.add(FloatVector.fromArray(S, b, o + 12 * L)).intoArray(z, o + 12 * L);
+    a13.add(FloatVector.fromArray(S, b, o + 13 * L)).intoArray(z, o + 13 * L);
+    a14.add(FloatVector.fromArray(S, b, o + 14 * L)).intoArray(z, o + 14 * L);
+    a15.add(FloatVector.fromArray(S, b, o + 15 * L)).intoArray(z, o + 15 * L);
+  }
+
+  /** Forward product of 8 vectors of outputs at column {@code o}, over all {@code n} rows. For 64-float blocks: the row step is a constant, so the bounds checks leave the loop. */
+  static void fwdDense8B64(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+      a4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE).fma(xv, a4);
+      a5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE).fma(xv, a5);
+      a6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE).fma(xv, a6);
+      a7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE).fma(xv, a7);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+  }
+
+  /** Forward product of 4 vectors of outputs at column {@code o}, over all {@code n} rows. For 64-float blocks: the row step is a constant, so the bounds checks leave the loop. */
+  static void fwdDense4B64(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+      a1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE).fma(xv, a1);
+      a2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE).fma(xv, a2);
+      a3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE).fma(xv, a3);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+  }
+
+  /** Forward product of 1 vectors of outputs at column {@code o}, over all {@code n} rows. For 64-float blocks: the row step is a constant, so the bounds checks leave the loop. */
+  static void fwdDense1B64(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,
+      float[] z, int o) {
+    FloatVector a0 = FloatVector.zero(S);
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);
+      long row = j * rowBytes;
+      a0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE).fma(xv, a0);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+  }
+
+  /**
+   * Update with {@code xPrev} fused with the forward product of {@code xNext}, 8 vectors of columns at
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
+   * For 64-float blocks: the row step is a constant, so the bounds checks leave the loop.
+   */
+  static void updFwd8B64(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    FloatVector g4 = FloatVector.fromArray(S, g, o + 4 * L);
+    FloatVector g5 = FloatVector.fromArray(S, g, o + 5 * L);
+    FloatVector g6 = FloatVector.fromArray(S, g, o + 6 * L);
+    FloatVector g7 = FloatVector.fromArray(S, g, o + 7 * L);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    FloatVector a4 = FloatVector.zero(S);
+    FloatVector a5 = FloatVector.zero(S);
+    FloatVector a6 = FloatVector.zero(S);
+    FloatVector a7 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long q1 = Blocks.base(o + 1 * 4 * L, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      long row = j * rowBytes;
+      float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
+      w1 = g1.fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
+      w2 = g2.fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
+      w3 = g3.fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
+      FloatVector w4 = FloatVector.fromMemorySegment(S, w, q1 + row, NATIVE);
+      w4 = g4.fma(xp, w4).blend(w4, keep);
+      w4.intoMemorySegment(w, q1 + row, NATIVE);
+      a4 = w4.fma(xn, a4);
+      FloatVector w5 = FloatVector.fromMemorySegment(S, w, q1 + row + 1 * VB, NATIVE);
+      w5 = g5.fma(xp, w5).blend(w5, keep);
+      w5.intoMemorySegment(w, q1 + row + 1 * VB, NATIVE);
+      a5 = w5.fma(xn, a5);
+      FloatVector w6 = FloatVector.fromMemorySegment(S, w, q1 + row + 2 * VB, NATIVE);
+      w6 = g6.fma(xp, w6).blend(w6, keep);
+      w6.intoMemorySegment(w, q1 + row + 2 * VB, NATIVE);
+      a6 = w6.fma(xn, a6);
+      FloatVector w7 = FloatVector.fromMemorySegment(S, w, q1 + row + 3 * VB, NATIVE);
+      w7 = g7.fma(xp, w7).blend(w7, keep);
+      w7.intoMemorySegment(w, q1 + row + 3 * VB, NATIVE);
+      a7 = w7.fma(xn, a7);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+    a4.add(FloatVector.fromArray(S, b, o + 4 * L)).intoArray(z, o + 4 * L);
+    a5.add(FloatVector.fromArray(S, b, o + 5 * L)).intoArray(z, o + 5 * L);
+    a6.add(FloatVector.fromArray(S, b, o + 6 * L)).intoArray(z, o + 6 * L);
+    a7.add(FloatVector.fromArray(S, b, o + 7 * L)).intoArray(z, o + 7 * L);
+  }
+
+  /**
+   * Update with {@code xPrev} fused with the forward product of {@code xNext}, 4 vectors of columns at
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
+   * For 64-float blocks: the row step is a constant, so the bounds checks leave the loop.
+   */
+  static void updFwd4B64(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector g1 = FloatVector.fromArray(S, g, o + 1 * L);
+    FloatVector g2 = FloatVector.fromArray(S, g, o + 2 * L);
+    FloatVector g3 = FloatVector.fromArray(S, g, o + 3 * L);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = FloatVector.zero(S);
+    FloatVector a2 = FloatVector.zero(S);
+    FloatVector a3 = FloatVector.zero(S);
+    long q0 = Blocks.base(o + 0 * 4 * L, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      long row = j * rowBytes;
+      float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
+      a0 = w0.fma(xn, a0);
+      FloatVector w1 = FloatVector.fromMemorySegment(S, w, q0 + row + 1 * VB, NATIVE);
+      w1 = g1.fma(xp, w1).blend(w1, keep);
+      w1.intoMemorySegment(w, q0 + row + 1 * VB, NATIVE);
+      a1 = w1.fma(xn, a1);
+      FloatVector w2 = FloatVector.fromMemorySegment(S, w, q0 + row + 2 * VB, NATIVE);
+      w2 = g2.fma(xp, w2).blend(w2, keep);
+      w2.intoMemorySegment(w, q0 + row + 2 * VB, NATIVE);
+      a2 = w2.fma(xn, a2);
+      FloatVector w3 = FloatVector.fromMemorySegment(S, w, q0 + row + 3 * VB, NATIVE);
+      w3 = g3.fma(xp, w3).blend(w3, keep);
+      w3.intoMemorySegment(w, q0 + row + 3 * VB, NATIVE);
+      a3 = w3.fma(xn, a3);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+    a1.add(FloatVector.fromArray(S, b, o + 1 * L)).intoArray(z, o + 1 * L);
+    a2.add(FloatVector.fromArray(S, b, o + 2 * L)).intoArray(z, o + 2 * L);
+    a3.add(FloatVector.fromArray(S, b, o + 3 * L)).intoArray(z, o + 3 * L);
+  }
+
+  /**
+   * Update with {@code xPrev} fused with the forward product of {@code xNext}, 1 vectors of columns at
+   * {@code o}, over all {@code n} rows; rows whose {@code xPrev} is 0 keep their bits (a select, so
+   * that one straight path keeps the method small enough for both JIT tiers).
+   * For 64-float blocks: the row step is a constant, so the bounds checks leave the loop.
+   */
+  static void updFwd1B64(MemorySegment w, int block, long blockBytes, float[] xPrev, int prevOff, float[] g,
+      float[] xNext, int nextOff, int n, float[] b, float[] z, int o) {
+    FloatVector g0 = FloatVector.fromArray(S, g, o + 0 * L);
+    FloatVector a0 = FloatVector.zero(S);
+    long q0 = Blocks.base(o, block, blockBytes);
+    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks
+    for (int j = 0; j < n; j++) {
+      long row = j * rowBytes;
+      float xpj = xPrev[prevOff + j];
+      FloatVector xp = FloatVector.broadcast(S, xpj);
+      FloatVector xn = FloatVector.broadcast(S, xNext[nextOff + j]);
+      VectorMask<Float> keep = S.maskAll(xpj == 0f);
+      FloatVector w0 = FloatVector.fromMemorySegment(S, w, q0 + row, NATIVE);
+      w0 = g0.fma(xp, w0).blend(w0, keep);
+      w0.intoMemorySegment(w, q0 + row, NATIVE);
+      a0 = w0.fma(xn, a0);
+    }
+    a0.add(FloatVector.fromArray(S, b, o + 0 * L)).intoArray(z, o + 0 * L);
+  }
+
   /** Rank-1 update of 16 vectors of columns at {@code o}, over the rows {@code idx[k0..k1)} whose input is not 0. */
   static void upd16(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,
       float[] g, int o) {

@@ -68,20 +68,37 @@ public final class VectorKernels implements Kernels {
       MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
     long bb = (long) n * block * Float.BYTES;
     int o = o0;
-    // widest tiles first: each sweep over the rows keeps its outputs in registers
+    // widest tiles first: each sweep over the rows keeps its outputs in registers; 64-float blocks (a
+    // first layer of up to 1,024 units) take the tiles whose constant row step frees the loop of bounds checks
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      Tiles.fwdDense16(wt, block, bb, x, xOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.fwdDense16B64(wt, block, bb, x, xOff, n, b, z, o);
+      } else {
+        Tiles.fwdDense16(wt, block, bb, x, xOff, n, b, z, o);
+      }
     }
     if (o1 - o >= 8 * L) {
-      Tiles.fwdDense8(wt, block, bb, x, xOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.fwdDense8B64(wt, block, bb, x, xOff, n, b, z, o);
+      } else {
+        Tiles.fwdDense8(wt, block, bb, x, xOff, n, b, z, o);
+      }
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      Tiles.fwdDense4(wt, block, bb, x, xOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.fwdDense4B64(wt, block, bb, x, xOff, n, b, z, o);
+      } else {
+        Tiles.fwdDense4(wt, block, bb, x, xOff, n, b, z, o);
+      }
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.fwdDense1(wt, block, bb, x, xOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.fwdDense1B64(wt, block, bb, x, xOff, n, b, z, o);
+      } else {
+        Tiles.fwdDense1(wt, block, bb, x, xOff, n, b, z, o);
+      }
     }
   }
 
@@ -160,16 +177,29 @@ public final class VectorKernels implements Kernels {
     long bb = (long) n * block * Float.BYTES;
     int o = o0;
     // 8 vectors of gradients and 8 of accumulators per sweep: a 16-wide tile of this loop is too big
-    // for C1 ("out of virtual registers"), which then left it interpreted for whole runs
+    // for C1 ("out of virtual registers"), which then left it interpreted for whole runs; 64-float
+    // blocks take the tiles whose constant row step frees the loop of bounds checks (decisions.md)
     for (; o1 - o >= 8 * L; o += 8 * L) {
-      Tiles.updFwd8(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.updFwd8B64(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      } else {
+        Tiles.updFwd8(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      }
     }
     if (o1 - o >= 4 * L) {
-      Tiles.updFwd4(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.updFwd4B64(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      } else {
+        Tiles.updFwd4(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      }
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      Tiles.updFwd1(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      if (block == 64) {
+        Tiles.updFwd1B64(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      } else {
+        Tiles.updFwd1(wt, block, bb, xPrev, prevOff, g, xNext, nextOff, n, b, z, o);
+      }
     }
   }
 
