@@ -45,18 +45,19 @@ def outputs(n):
 
 ROW_STEP = "    long rowBytes = (long) block * Float.BYTES;"
 # 64-float blocks (every first layer of up to 1,024 units that another layer follows): a constant row
-# step lets C2 hoist the bounds checks of the loads and stores out of the row loop
+# step lets C2 hoist the bounds checks of the loads and stores out of the row loop. Only the fused
+# update+forward tiles have such twins: the forward-only tiles measured slower with it (decisions.md)
 ROW_STEP_B64 = "    long rowBytes = 64 * Float.BYTES; // block == 64, which the caller checks"
 B64_DOC = " For 64-float blocks: the row step is a constant, so the bounds checks leave the loop."
 
 
-def fwd(n, dense, b64=False):
+def fwd(n, dense):
     acc = "\n".join(f"    FloatVector a{i} = FloatVector.zero(S);" for i in r(n))
     body = "\n".join(f"      a{i} = {load(i)}.fma(xv, a{i});" for i in r(n))
     if dense:
-        head = f"static void fwdDense{n}{'B64' if b64 else ''}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,\n      float[] z, int o)"
+        head = f"static void fwdDense{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int n, float[] b,\n      float[] z, int o)"
         loop = "    for (int j = 0; j < n; j++) {\n      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);"
-        doc = f"Forward product of {n} vectors of outputs at column {{@code o}}, over all {{@code n}} rows." + (B64_DOC if b64 else "")
+        doc = f"Forward product of {n} vectors of outputs at column {{@code o}}, over all {{@code n}} rows."
     else:
         head = f"static void fwd{n}(MemorySegment w, int block, long blockBytes, float[] x, int xOff, int[] idx, int k0, int k1,\n      float[] b, float[] z, int o)"
         loop = "    for (int k = k0; k < k1; k++) {\n      int j = idx[k];\n      FloatVector xv = FloatVector.broadcast(S, x[xOff + j]);"
@@ -66,7 +67,7 @@ def fwd(n, dense, b64=False):
   {head} {{
 {acc}
 {bases(n, "o")}
-{ROW_STEP_B64 if b64 else ROW_STEP}
+{ROW_STEP}
 {loop}
       long row = j * rowBytes;
 {body}
@@ -351,7 +352,7 @@ def dots64(R, C):
 
 
 parts = ([fwd(n, False) for n in (16, 8, 4, 1)] + [fwd(n, True) for n in (16, 8, 4, 1)]
-         + [fwd(n, True, True) for n in (16, 8, 4, 1)] + [upd_fwd(n, False, True) for n in (8, 4, 1)]
+         + [upd_fwd(n, False, True) for n in (8, 4, 1)]
          + [upd(n, False) for n in (16, 8, 4, 1)] + [upd(n, True) for n in (16, 8, 4, 1)]
          + [upd_fwd(n, False) for n in (8, 4, 1)] + [upd_fwd(n, True) for n in (8, 4, 1)] + [bwd(n) for n in (8, 4, 1)] + [upd_rows(n) for n in (8, 4, 1)]
          + [dots(), dots64(4, 2), dots64(2, 2)])

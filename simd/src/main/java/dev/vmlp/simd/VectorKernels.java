@@ -68,37 +68,20 @@ public final class VectorKernels implements Kernels {
       MemorySegment wt, int block, float[] x, int xOff, int n, float[] b, float[] z, int o0, int o1) {
     long bb = (long) n * block * Float.BYTES;
     int o = o0;
-    // widest tiles first: each sweep over the rows keeps its outputs in registers; 64-float blocks (a
-    // first layer of up to 1,024 units) take the tiles whose constant row step frees the loop of bounds checks
+    // widest tiles first: each sweep over the rows keeps its outputs in registers
     for (; o1 - o >= MAX_TILE * L; o += MAX_TILE * L) {
-      if (block == 64) {
-        Tiles.fwdDense16B64(wt, block, bb, x, xOff, n, b, z, o);
-      } else {
-        Tiles.fwdDense16(wt, block, bb, x, xOff, n, b, z, o);
-      }
+      Tiles.fwdDense16(wt, block, bb, x, xOff, n, b, z, o);
     }
     if (o1 - o >= 8 * L) {
-      if (block == 64) {
-        Tiles.fwdDense8B64(wt, block, bb, x, xOff, n, b, z, o);
-      } else {
-        Tiles.fwdDense8(wt, block, bb, x, xOff, n, b, z, o);
-      }
+      Tiles.fwdDense8(wt, block, bb, x, xOff, n, b, z, o);
       o += 8 * L;
     }
     if (o1 - o >= 4 * L) {
-      if (block == 64) {
-        Tiles.fwdDense4B64(wt, block, bb, x, xOff, n, b, z, o);
-      } else {
-        Tiles.fwdDense4(wt, block, bb, x, xOff, n, b, z, o);
-      }
+      Tiles.fwdDense4(wt, block, bb, x, xOff, n, b, z, o);
       o += 4 * L;
     }
     for (; o < o1; o += L) {
-      if (block == 64) {
-        Tiles.fwdDense1B64(wt, block, bb, x, xOff, n, b, z, o);
-      } else {
-        Tiles.fwdDense1(wt, block, bb, x, xOff, n, b, z, o);
-      }
+      Tiles.fwdDense1(wt, block, bb, x, xOff, n, b, z, o);
     }
   }
 
