@@ -64,7 +64,7 @@ class KernelContractTest {
     for (int i = 0; i < n; i++) {
       int special = rnd.nextInt(50);
       x[off + i] = special == 0 ? Float.NaN : special == 1 ? Float.NEGATIVE_INFINITY : special == 2
-          ? Float.MIN_VALUE : values[i];
+          ? Float.POSITIVE_INFINITY : special == 3 ? Float.MIN_VALUE : values[i];
     }
     x[0] = off > 0 ? 1f : x[0]; // a non-zero before the offset must not be listed
     int[] expected = java.util.stream.IntStream.range(0, n).filter(i -> x[off + i] != 0f).toArray();
@@ -76,6 +76,7 @@ class KernelContractTest {
       for (int i = n; i < nz.length; i++) {
         assertEquals(-7, nz[i], k.name() + ": wrote nz[" + i + "] past n=" + n);
       }
+      assertEquals(0, k.nonZeros(x, off, 0, new int[0]), k.name() + ": an empty row");
     }
   }
 
