@@ -3,6 +3,7 @@ package dev.vmlp.simd;
 import static dev.vmlp.simd.VectorConstants.L;
 import static dev.vmlp.simd.VectorConstants.S;
 
+import dev.vmlp.internal.kernel.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -15,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * kept lanes' indexes to the front (one {@code vpcompressd} with AVX-512, a permutation table with
  * AVX2), store the whole vector at the list's end and advance by the mask's count. The scalar loops
  * carry the count from one element to the next; the first took a quarter of a 784-256-10 prediction.
+ * The last partial vector goes to those scalar loops.
  */
 final class IndexLists {
   static final VectorSpecies<Integer> IS = S.withLanes(int.class);
@@ -33,11 +35,7 @@ final class IndexLists {
       k += keep.trueCount();
       index = index.add(L);
     }
-    for (; j < n; j++) {
-      nz[k] = j;
-      k += x[off + j] != 0f ? 1 : 0;
-    }
-    return k;
+    return ScalarKernels.appendNonZeros(x, off, j, n, nz, k);
   }
 
   static int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out) {
@@ -50,11 +48,6 @@ final class IndexLists {
       IntVector.fromArray(IS, rows, off + k).compress(keep).intoArray(out, n);
       n += keep.trueCount();
     }
-    for (; k < len; k++) {
-      int j = rows[off + k];
-      out[n] = j;
-      n += x[xOff + j] == 0f ? 1 : 0;
-    }
-    return n;
+    return ScalarKernels.appendZerosAt(rows, off + k, off + len, x, xOff, out, n);
   }
 }

@@ -25,8 +25,19 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public int nonZeros(float[] x, int off, int n, int[] nz) {
-    int k = 0;
-    for (int j = 0; j < n; j++) {
+    return appendNonZeros(x, off, 0, n, nz, 0);
+  }
+
+  /**
+   * {@link #nonZeros} from input {@code from} on, appending to a list that already holds {@code count}
+   * entries (the vector kernels' tail).
+   *
+   * @param nz modified at {@code [count, count + n - from)}
+   * @return the new count
+   */
+  public static int appendNonZeros(float[] x, int off, int from, int n, int[] nz, int count) {
+    int k = count;
+    for (int j = from; j < n; j++) {
       // branch-free append: write always, advance when non-zero
       nz[k] = j;
       k += x[off + j] != 0f ? 1 : 0;
@@ -36,8 +47,19 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out) {
-    int n = 0;
-    for (int k = off; k < off + len; k++) {
+    return appendZerosAt(rows, off, off + len, x, xOff, out, 0);
+  }
+
+  /**
+   * {@link #zerosAt} over {@code rows[from..to)}, appending to a list that already holds {@code count}
+   * entries (the vector kernels' tail).
+   *
+   * @param out modified at {@code [count, count + to - from)}
+   * @return the new count
+   */
+  public static int appendZerosAt(int[] rows, int from, int to, float[] x, int xOff, int[] out, int count) {
+    int n = count;
+    for (int k = from; k < to; k++) {
       // branch-free, as above: the pattern is the data's, which no predictor could learn
       int j = rows[k];
       out[n] = j;
