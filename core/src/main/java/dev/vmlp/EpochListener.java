@@ -3,12 +3,14 @@ package dev.vmlp;
 /** Receives progress from {@link Trainer#fit}, on the calling thread. */
 @FunctionalInterface
 public interface EpochListener {
-  /** Called after each epoch, with its statistics. */
+  /** Called after each epoch, with its statistics; the trainer may be used here (e.g. {@link Trainer#snapshot()}). */
   void epochEnd(EpochStats stats);
 
   /**
    * Called during an epoch about every thousand samples, and once at its end; for progress bars.
-   * Keep it cheap: it runs inside the training loop.
+   * Keep it cheap: but for the call at the epoch's end, it runs inside the training loop, where the
+   * weights are mid-update, so the trainer refuses calls from there ({@link Trainer#snapshot()}
+   * included) with an {@link IllegalStateException}; take snapshots in {@link #epochEnd}.
    */
   default void progress(int epoch, long done, long total) {}
 }

@@ -58,6 +58,11 @@ final class ParallelEngine implements Engine {
   }
 
   ParallelEngine(Kernels k, Params p, float learningRate, int threads) {
+    this(k, p, learningRate, threads, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** For tests: an engine that treats the machine as having {@code processors} processors. */
+  ParallelEngine(Kernels k, Params p, float learningRate, int threads, int processors) {
     if (threads < 2 || threads > maxThreads(p.arch)) {
       throw new IllegalArgumentException(threads + " threads for " + p.arch + " (at most " + maxThreads(p.arch) + ")");
     }
@@ -66,7 +71,7 @@ final class ParallelEngine implements Engine {
     this.negLr = -learningRate;
     this.threads = threads;
     this.last = p.layers.length - 1;
-    this.barrier = new SpinBarrier(threads);
+    this.barrier = new SpinBarrier(threads, processors, SpinBarrier.PARK_NANOS);
     int layers = p.layers.length;
     chunkOwner = new int[layers][];
     partials = new float[layers][][][];
@@ -159,13 +164,21 @@ final class ParallelEngine implements Engine {
         // a failed worker broke it; the others leave on their own
       }
     }
+    // not interruptible: a caller whose training was interrupted still has its flag set here, and
+    // close() promises that no worker is alive when it returns
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + 10_000_000_000L;
     for (Thread th : pool) {
-      try {
-        th.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      while (th.isAlive() && deadline - System.nanoTime() > 0) {
+        try {
+          th.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     for (Thread th : pool) {
       if (th.isAlive()) {
@@ -173,6 +186,11 @@ final class ParallelEngine implements Engine {
         th.interrupt();
       }
     }
+  }
+
+  /** For tests: whether the barrier's waiters yield after every spin (more threads than processors). */
+  boolean oversubscribed() {
+    return barrier.oversubscribed();
   }
 
   /** For tests: the worker threads. */

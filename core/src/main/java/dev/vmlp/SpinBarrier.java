@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinBarrier {
   /** How long a waiter spins before it parks. */
   static final long SPIN_NANOS = 50_000;
+  /** How long one park lasts before the waiter looks again (a lost wake-up costs at most this). */
+  static final long PARK_NANOS = 200_000;
   private static final int YIELD_AFTER = 256;
 
   /** Thrown to waiters of a broken barrier. */
@@ -31,6 +33,7 @@ final class SpinBarrier {
   private final int parties;
   /** Spins between yields: one when there are more parties than processors, whose waits need the CPU. */
   private final int yieldAfter;
+  private final long parkNanos;
   private final Thread[] threads;
   // each hot counter on its own cache line
   private final PaddedInt arrived = new PaddedInt();
@@ -39,8 +42,17 @@ final class SpinBarrier {
   private volatile boolean broken;
 
   SpinBarrier(int parties) {
+    this(parties, Runtime.getRuntime().availableProcessors(), PARK_NANOS);
+  }
+
+  /**
+   * For tests: a barrier that behaves as on a machine of {@code processors} processors and parks for
+   * {@code parkNanos} at a time.
+   */
+  SpinBarrier(int parties, int processors, long parkNanos) {
     this.parties = parties;
-    this.yieldAfter = parties > Runtime.getRuntime().availableProcessors() ? 1 : YIELD_AFTER;
+    this.yieldAfter = parties > processors ? 1 : YIELD_AFTER;
+    this.parkNanos = parkNanos;
     this.threads = new Thread[parties];
   }
 
@@ -51,6 +63,16 @@ final class SpinBarrier {
 
   int parties() {
     return parties;
+  }
+
+  /** Whether waiters yield after every spin, as they do with more parties than processors. */
+  boolean oversubscribed() {
+    return yieldAfter == 1;
+  }
+
+  /** For tests: the number of waiters parked now. */
+  int sleepers() {
+    return sleepers.value;
   }
 
   /**
@@ -87,7 +109,7 @@ final class SpinBarrier {
         } else if (now > parkAfter) {
           sleepers.incrementAndGet();
           if (generation.value == gen && !broken) {
-            LockSupport.parkNanos(this, 200_000);
+            LockSupport.parkNanos(this, parkNanos);
           }
           sleepers.decrementAndGet();
         }
@@ -113,22 +135,29 @@ final class SpinBarrier {
     }
   }
 
-  /** A volatile int with a cache line of padding on both sides, and atomic increments. */
-  @SuppressWarnings("unused")
-  static final class PaddedInt {
+  /**
+   * A volatile int with a cache line of padding on both sides, and atomic increments. The padding is
+   * in a superclass and a subclass because HotSpot lays out a class's own fields as it likes (an int
+   * first, into the object header's gap) but always puts a superclass's fields first.
+   */
+  static final class PaddedInt extends PaddedIntValue {
+    @SuppressWarnings("unused")
+    long q0, q1, q2, q3, q4, q5, q6, q7;
+  }
+
+  /** The value of a {@link PaddedInt}, after a cache line of padding. */
+  abstract static class PaddedIntValue extends PaddedIntBefore {
     private static final VarHandle VALUE;
 
     static {
       try {
-        VALUE = MethodHandles.lookup().findVarHandle(PaddedInt.class, "value", int.class);
+        VALUE = MethodHandles.lookup().findVarHandle(PaddedIntValue.class, "value", int.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    long p0, p1, p2, p3, p4, p5, p6, p7;
     volatile int value;
-    long q0, q1, q2, q3, q4, q5, q6, q7;
 
     int incrementAndGet() {
       return (int) VALUE.getAndAdd(this, 1) + 1;
@@ -137,5 +166,11 @@ final class SpinBarrier {
     int decrementAndGet() {
       return (int) VALUE.getAndAdd(this, -1) - 1;
     }
+  }
+
+  /** The padding before a {@link PaddedInt}'s value. */
+  abstract static class PaddedIntBefore {
+    @SuppressWarnings("unused")
+    long p0, p1, p2, p3, p4, p5, p6, p7;
   }
 }

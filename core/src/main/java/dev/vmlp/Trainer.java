@@ -53,11 +53,17 @@ public final class Trainer implements AutoCloseable {
   private final EpochListener listener;
   private final InputPath inputPath;
   private final Kernels kernels;
+  private final int processors;
   private Engine engine;
   private final float[] onlineX;
   private int epochsDone;
   private long onlineSamples;
   private boolean closed;
+  /**
+   * True while an engine runs a pass. The listener's {@code progress} is called from inside it, where
+   * the weights are mid-update (a deferred first-layer update, other threads still writing).
+   */
+  private boolean inPass;
 
   private Trainer(Builder b, Params params, InputScaling scaling) {
     this.arch = params.arch;
@@ -70,6 +76,7 @@ public final class Trainer implements AutoCloseable {
     this.listener = b.listener;
     this.inputPath = b.inputPath;
     this.kernels = b.kernels != null ? b.kernels : KernelProvider.get();
+    this.processors = b.processors;
     this.onlineX = new float[arch.inputs()];
   }
 
@@ -95,6 +102,7 @@ public final class Trainer implements AutoCloseable {
     private InputPath inputPath = InputPath.AUTO;
     private InputScaling scaling;
     private Kernels kernels;
+    private int processors = Runtime.getRuntime().availableProcessors();
 
     private Builder(Architecture arch, Model start) {
       this.arch = arch;
@@ -167,6 +175,12 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /** For tests: the processor count the thread hand-offs assume instead of the machine's. */
+    Builder processors(int n) {
+      this.processors = n;
+      return this;
+    }
+
     public Trainer build() {
       if (start != null) {
         return new Trainer(this, start.params().copy(), start.scaling());
@@ -231,13 +245,13 @@ public final class Trainer implements AutoCloseable {
           : new Pass(tr.featureArray(), tr.featureCount(), tr.labelArray(), tr.targetArray(), tr.targetCount(),
               rows, order, n, epoch, listener);
       long t0 = System.nanoTime();
-      Pass.Result res = eng.run(pass);
+      Pass.Result res = run(eng, pass);
       double seconds = (System.nanoTime() - t0) * 1e-9;
       if (res.divergedAt >= 0) {
         throw new TrainingDivergedException(epoch, res.divergedAt, order[res.divergedAt],
             "the loss is " + res.divergedLoss);
       }
-      if (res.interrupted) {
+      if (res.interrupted && res.done < n) {
         throw new TrainingInterruptedException(epoch, res.done);
       }
       String bad = params.firstNonFinite();
@@ -260,6 +274,10 @@ public final class Trainer implements AutoCloseable {
       stats.add(es);
       if (listener != null) {
         listener.epochEnd(es);
+      }
+      if (res.interrupted) {
+        // the interrupt came so late that the epoch finished: it counts, and training stops here
+        throw new TrainingInterruptedException(epoch, n);
       }
     }
     return new TrainingReport(stats, snapshot(), lastTest, kernels.name(), sparse, eng.threads());
@@ -291,9 +309,14 @@ public final class Trainer implements AutoCloseable {
         engine.close();
       }
       engine = use == 1 ? new SingleEngine(kernels, params, learningRate)
-          : new ParallelEngine(kernels, params, learningRate, use);
+          : new ParallelEngine(kernels, params, learningRate, use, processors);
     }
     return engine;
+  }
+
+  /** For tests: whether the current engine's hand-offs treat the machine as oversubscribed. */
+  boolean oversubscribed() {
+    return engine instanceof ParallelEngine pe && pe.oversubscribed();
   }
 
   /** Worker threads of the current engine (none before the first pass), for tests. */
@@ -346,7 +369,7 @@ public final class Trainer implements AutoCloseable {
     scaling.apply(x, 0, onlineX, 0, x.length);
     Pass pass = new Pass(onlineX, x.length, new int[] {label}, target, target == null ? 0 : target.length, null,
         new int[] {0}, 1, epochsDone + 1, null);
-    Pass.Result res = engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads).run(pass);
+    Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), pass);
     onlineSamples++;
     if (res.divergedAt >= 0) {
       throw new TrainingDivergedException(epochsDone + 1, onlineSamples - 1, -1, "the loss is " + res.divergedLoss);
@@ -372,9 +395,22 @@ public final class Trainer implements AutoCloseable {
     return new Model(copy, scaling, meta, kernels);
   }
 
+  private Pass.Result run(Engine eng, Pass pass) {
+    inPass = true;
+    try {
+      return eng.run(pass);
+    } finally {
+      inPass = false;
+    }
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the trainer is closed");
+    }
+    if (inPass) {
+      throw new IllegalStateException("the trainer is in the middle of a pass (a call from EpochListener.progress?), "
+          + "where its weights are being updated; snapshot, train or close it from epochEnd or after fit returns");
     }
   }
 
@@ -384,6 +420,9 @@ public final class Trainer implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (inPass) {
+      checkOpen(); // throws: the pass still needs the engine
+    }
     closed = true;
     if (engine != null) {
       engine.close();

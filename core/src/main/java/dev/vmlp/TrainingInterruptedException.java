@@ -3,7 +3,9 @@ package dev.vmlp;
 /**
  * Training stopped because the calling thread was interrupted. It stopped after a whole sample, with
  * every update applied, so {@link Trainer#snapshot()} gives a consistent network; the thread's
- * interrupt flag is still set.
+ * interrupt flag is still set. An interrupt seen as an epoch ends lets that epoch finish: then
+ * {@link #samplesDone()} is the epoch's size and {@link Trainer#epochsDone()} counts it, so a later
+ * {@code fit} goes on with the next epoch.
  */
 public final class TrainingInterruptedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -70,7 +69,8 @@ class SpinBarrierTest {
 
   @Test
   void aParkedWaiterIsWokenWhenTheLastPartyArrives() throws InterruptedException {
-    SpinBarrier barrier = new SpinBarrier(2);
+    // parks of a minute: only the last arrival's wake-up can let the waiter pass within the test's wait
+    SpinBarrier barrier = new SpinBarrier(2, 2, TimeUnit.MINUTES.toNanos(1));
     CountDownLatch passed = new CountDownLatch(1);
     Thread waiter = new Thread(() -> {
       barrier.await();
@@ -80,9 +80,13 @@ class SpinBarrierTest {
     waiter.setDaemon(true);
     waiter.start();
     barrier.register(0, Thread.currentThread());
-    Thread.sleep(Duration.ofNanos(4 * SpinBarrier.SPIN_NANOS).toMillis() + 50); // the waiter parks meanwhile
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(1, barrier.sleepers(), "the waiter parked");
     barrier.await();
-    assertTrue(passed.await(10, TimeUnit.SECONDS), "the waiter did not pass");
+    assertTrue(passed.await(10, TimeUnit.SECONDS), "the waiter was not woken");
     waiter.join(10_000);
   }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmlp.Activation;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -203,10 +204,18 @@ class KernelContractTest {
     for (Kernels k : KERNELS) {
       float[] partials = new float[rows * chunks];
       k.chunkDots(w, rows, x, n, 0, chunks, partials);
-      // any split of the chunks gives the same partials
+      // any split of the chunks gives the same partials, and a call writes its own chunks only
       float[] split = new float[rows * chunks];
+      Arrays.fill(split, Float.NaN);
       int mid = chunks / 2;
       k.chunkDots(w, rows, x, n, mid, chunks, split);
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < chunks; c++) {
+          float expected = c < mid ? Float.NaN : partials[r * chunks + c];
+          assertEquals(expected, split[r * chunks + c], 0f, k.name() + ": row " + r + " chunk " + c + " of [" + mid
+              + ", " + chunks + ")");
+        }
+      }
       k.chunkDots(w, rows, x, n, 0, mid, split);
       assertArrayEquals(partials, split, 0f, k.name() + ": chunk ranges must not interact");
       for (int r = 0; r < rows; r++) {
