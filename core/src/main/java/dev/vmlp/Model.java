@@ -3,10 +3,12 @@ package dev.vmlp;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.metrics.Evaluation;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A trained network, immutable and safe to share between any number of threads: the architecture,
@@ -37,7 +39,8 @@ public final class Model {
     this.params = params;
     this.scaling = Objects.requireNonNull(scaling, "scaling");
     scaling.checkWidth(arch.inputs());
-    this.metadata = Map.copyOf(metadata);
+    // sorted, so that the metadata (and a saved file's header) reads the same in every run
+    this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(metadata)));
     this.kernels = kernels;
   }
 
@@ -179,13 +182,11 @@ public final class Model {
     checkOutput(out, outOff, 1);
     forward(x, off, ws);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
+    checkLogits(logits); // as predict and predictLogits do: an infinite logit is an error here too
     if (arch.head().classifies()) {
-      if (Double.isNaN(kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null))) {
-        checkLogits(logits);
-      }
+      kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null);
       System.arraycopy(ws.buf.p, 0, out, outOff, arch.outputs());
     } else {
-      checkLogits(logits);
       System.arraycopy(logits, 0, out, outOff, arch.outputs());
     }
   }
@@ -210,7 +211,9 @@ public final class Model {
   public void predictBatch(float[] x, int rows, int[] classes, Workspace ws) {
     requireClassifier();
     checkBatch(x, rows);
-    Objects.checkFromIndexSize(0, rows, classes.length);
+    if (classes.length < rows) {
+      throw new IllegalArgumentException(rows + " rows need " + rows + " classes, the array has " + classes.length);
+    }
     for (int r = 0; r < rows; r++) {
       classes[r] = predict(x, r * arch.inputs(), ws);
     }
@@ -322,7 +325,10 @@ public final class Model {
     if (ws.checksFinite()) {
       for (int i = 0; i < n; i++) {
         if (!Float.isFinite(x[off + i])) {
-          throw new IllegalArgumentException("input [" + i + "] is " + x[off + i] + ", not finite");
+          // in a batch the row is named too (rows start at multiples of the input count)
+          String row = off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")")
+              + ", ";
+          throw new IllegalArgumentException(row + "input [" + i + "] is " + x[off + i] + ", not finite");
         }
       }
     }

@@ -1,11 +1,7 @@
 package dev.vmlp;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.vmlp.internal.hash.FloatSha256;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** All layers of a network in the kernels' layout. Mutable; {@link Model} keeps a private copy. */
@@ -140,34 +136,17 @@ final class Params {
    * {@code [out][in]} and then the bias, as lower-case hex.
    */
   String sha256() {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-    ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    FloatSha256 h = new FloatSha256();
     for (Layer layer : layers) {
       for (int o = 0; o < layer.out; o++) {
         for (int i = 0; i < layer.in; i++) {
-          put(md, buf, layer.weight(o, i));
+          h.add(layer.weight(o, i));
         }
       }
       for (int o = 0; o < layer.out; o++) {
-        put(md, buf, layer.b[o]);
+        h.add(layer.b[o]);
       }
     }
-    buf.flip();
-    md.update(buf);
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static void put(MessageDigest md, ByteBuffer buf, float v) {
-    if (!buf.hasRemaining()) {
-      buf.flip();
-      md.update(buf);
-      buf.clear();
-    }
-    buf.putFloat(v);
+    return h.hex();
   }
 }

@@ -188,5 +188,27 @@ class ServingTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> m.predict(new float[] {0, 1, Float.NEGATIVE_INFINITY, 2}, 0, checking));
     assertEquals("input [2] is -Infinity, not finite", e.getMessage());
+    // in a batch, the row is named too
+    float[] batch = {0, 1, 2, 3, 4, 5, Float.NaN, 7};
+    IllegalArgumentException inBatch = assertThrows(IllegalArgumentException.class,
+        () -> m.predictBatch(batch, 2, new int[2], checking));
+    assertEquals("row 1, input [2] is NaN, not finite", inBatch.getMessage());
+    IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
+        () -> m.predictBatch(new float[8], 2, new int[1], m.newWorkspace()));
+    assertEquals("2 rows need 2 classes, the array has 1", classes.getMessage());
+  }
+
+  @Test
+  void anInfiniteLogitIsAnErrorInEveryPredictionForm() {
+    Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.ofAllowingNonFinite(arch, List.of(new LayerWeights(2, 2, new float[] {1, 0, 0, 1},
+        new float[] {Float.NEGATIVE_INFINITY, 0})), InputScaling.none());
+    float[] x = {1, 1};
+    Workspace ws = m.newWorkspace();
+    float[] out = new float[2];
+    assertThrows(NonFiniteException.class, () -> m.predict(x, 0, ws));
+    assertThrows(NonFiniteException.class, () -> m.predictLogits(x, 0, out, 0, ws));
+    NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predictProbabilities(x, 0, out, 0, ws));
+    assertTrue(e.getMessage().contains("z[0] is -Infinity"), e.getMessage());
   }
 }

@@ -18,18 +18,22 @@ final class Compressed {
   /** Wraps a stream, decompressing when it starts with the gzip magic; {@code file} names it in errors. */
   static InputStream wrap(InputStream raw, Path file) throws IOException {
     InputStream in = new BufferedInputStream(raw, 1 << 16);
-    in.mark(2);
-    int b0 = in.read();
-    int b1 = in.read();
-    in.reset();
-    if (b0 == 0x1f && b1 == 0x8b) {
-      try {
-        return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
-      } catch (IOException e) {
-        in.close();
-        throw new DataFormatException(file, "corrupt gzip header: " + e.getMessage(), e);
+    try {
+      in.mark(2);
+      int b0 = in.read();
+      int b1 = in.read();
+      in.reset();
+      if (b0 == 0x1f && b1 == 0x8b) {
+        try {
+          return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        } catch (IOException e) {
+          throw new DataFormatException(file, "corrupt gzip header: " + e.getMessage(), e);
+        }
       }
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close(); // closes raw: the caller never gets a stream to close
+      throw e;
     }
-    return in;
   }
 }

@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.ZipException;
@@ -69,7 +70,7 @@ public final class Csv {
    *     is not a finite number, or a label that is not a class index
    */
   public static Dataset read(Path file, Options options) throws IOException {
-    return read(Compressed.open(file), file, options);
+    return read(Files.newInputStream(file), file, options);
   }
 
   /**
@@ -103,7 +104,7 @@ public final class Csv {
    *     that is not a finite number
    */
   public static float[][] readRows(Path file, char separator) throws IOException {
-    Parsed p = parse(Compressed.open(file), file, Options.defaults().withSeparator(separator), false);
+    Parsed p = parse(Files.newInputStream(file), file, Options.defaults().withSeparator(separator), false);
     float[][] rows = new float[p.rows][];
     for (int r = 0; r < rows.length; r++) {
       rows[r] = Arrays.copyOfRange(p.features, r * p.width, (r + 1) * p.width);
@@ -123,7 +124,9 @@ public final class Csv {
     int labelCol = -1;
     int rows = 0;
     long line = 0;
-    try (InputStream in = Compressed.wrap(stream, file);
+    // the stream is a resource of its own: it is closed even when wrapping it fails
+    try (InputStream raw = stream;
+        InputStream in = Compressed.wrap(raw, file);
         MappingIterator<String[]> it = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
       // the location before a row is its first line; after it, the next line (or the same one at the end of input)
       for (line = it.getCurrentLocation().getLineNr(); it.hasNextValue();

@@ -142,7 +142,8 @@ final class FileMetadata {
    * Reads the architecture, scaling and provenance entries of a file whose network has
    * {@code hidden} hidden layers and {@code inputs} inputs. A file without {@code vmlp.format_version}
    * is a foreign one (e.g. from PyTorch): its activations and head come from {@code options}, its
-   * scaling is none, and its other entries are not interpreted.
+   * scaling is none, and of its other entries only the provenance keys are checked (so that what
+   * loads can be saved again).
    */
   static Decoded decode(Map<String, String> meta, int hidden, int inputs, LoadOptions options, Path file)
       throws ModelFormatException {
@@ -153,8 +154,13 @@ final class FileMetadata {
           throw error(file, key, "is present but " + FORMAT_VERSION + " is missing");
         }
       }
+      // the entries a save would refuse are refused here, so that a loaded model can be saved again
+      if (meta.containsKey(Header.METADATA_KEY)) {
+        throw error(file, Header.METADATA_KEY, "is a reserved name, not a metadata key");
+      }
+      checkProvenance(meta, file);
       return new Decoded(foreignActivations(hidden, options, file), options.head() != null ? options.head()
-          : Head.SOFTMAX_CROSS_ENTROPY, InputScaling.none(), null);
+          : Head.SOFTMAX_CROSS_ENTROPY, InputScaling.none(), meta.get(WEIGHTS_SHA256));
     }
     if (!VERSION_NUMBER.matcher(version).matches()) {
       throw error(file, FORMAT_VERSION, "'" + Header.abbreviate(version) + "' is not a format version");
@@ -182,6 +188,11 @@ final class FileMetadata {
       throw error(file, HEAD, "the file's head is " + head.id() + ", but " + options.head().id() + " was asked for");
     }
     InputScaling scaling = scaling(meta, inputs, file);
+    checkProvenance(meta, file);
+    return new Decoded(activations, head, scaling, meta.get(WEIGHTS_SHA256));
+  }
+
+  private static void checkProvenance(Map<String, String> meta, Path file) throws ModelFormatException {
     for (String key : List.of(SEED, EPOCHS, LEARNING_RATE, THREADS, WEIGHTS_SHA256)) {
       String value = meta.get(key);
       String problem = value == null ? null : checkProvenance(key, value);
@@ -189,7 +200,6 @@ final class FileMetadata {
         throw error(file, key, problem);
       }
     }
-    return new Decoded(activations, head, scaling, meta.get(WEIGHTS_SHA256));
   }
 
   private static List<Activation> foreignActivations(int hidden, LoadOptions options, Path file)

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -89,6 +90,7 @@ final class Header {
       Map<String, String> metadata = null;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
+        checkText(name, name.equals(METADATA_KEY) ? METADATA_KEY : name, "tensor name", file);
         if (!names.add(name)) {
           if (name.equals(METADATA_KEY)) {
             throw new ModelFormatException(file, METADATA_KEY, "metadata: " + METADATA_KEY + " appears twice");
@@ -137,6 +139,7 @@ final class Header {
     Map<String, String> m = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
+      checkText(key, key, "metadata key", file);
       if (m.containsKey(key)) {
         throw new ModelFormatException(file, key, "metadata '" + abbreviate(key) + "': the key appears twice");
       }
@@ -147,9 +150,29 @@ final class Header {
       if (m.size() == MAX_METADATA) {
         throw new ModelFormatException(file, METADATA_KEY, "metadata: more than " + MAX_METADATA + " entries");
       }
-      m.put(key, p.getText());
+      String value = p.getText();
+      checkText(value, key, "metadata '" + abbreviate(key) + "' value", file);
+      m.put(key, value);
     }
     return m;
+  }
+
+  /**
+   * Rejects a string that holds half of a surrogate pair on its own (a JSON escape of U+D800 alone
+   * gets one through): it is not Unicode, so it has no UTF-8 form, and other safetensors readers
+   * refuse it.
+   */
+  private static void checkText(String text, String field, String what, Path file) throws ModelFormatException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new ModelFormatException(file, field, "header: " + what + " '" + abbreviate(text)
+            + "' holds an unpaired surrogate (U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+            + ") at character " + i);
+      }
+    }
   }
 
   private static Tensor readTensor(JsonParser p, String name, Path file) throws IOException {
@@ -234,8 +257,9 @@ final class Header {
         throw new ModelFormatException(file, tensor, where + key + " must hold integers, not " + describe(t));
       }
       if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-        throw new ModelFormatException(file, tensor, where + key + " value " + abbreviate(p.getText())
-            + " is too large");
+        String text = p.getText();
+        throw new ModelFormatException(file, tensor, where + key + " value " + abbreviate(text)
+            + (text.startsWith("-") ? " is negative" : " is too large"));
       }
       long v = p.getLongValue();
       if (v < 0) {

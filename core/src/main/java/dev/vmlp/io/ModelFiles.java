@@ -8,6 +8,7 @@ import dev.vmlp.Architecture;
 import dev.vmlp.Head;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
+import dev.vmlp.internal.hash.FloatSha256;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -63,8 +64,10 @@ import java.util.regex.Pattern;
  *   <li>Provenance, from {@link Model#metadata()} (as {@link dev.vmlp.Trainer#snapshot()} records
  *       it): {@code seed}, {@code epochs}, {@code learning_rate}, {@code threads}, {@code kernels}
  *       and {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
- *       in a file of this library, each must parse, and the weights must hash to
- *       {@code weights_sha256}. Other keys are kept as they are.
+ *       in any file, each must parse, and the weights as stored in the file must hash to
+ *       {@code weights_sha256}. Other keys are kept as they are. The {@code vmlp.} keys are written
+ *       first, in a fixed order, and the others sorted, so the same model gives the same bytes in
+ *       every run.
  * </ul>
  * The key {@code format}, which Hugging Face tools use for the framework that wrote a file
  * ({@code pt}), is not written, and is kept like any other key when read.
@@ -77,14 +80,16 @@ import java.util.regex.Pattern;
  * Everything is checked before anything is trusted, as the safetensors reference implementation does
  * (see {@code Header}): the header length against a cap of 100,000,000 bytes and the file size;
  * UTF-8; JSON; unique names; {@code F32} only; shapes whose counts do not overflow; offsets that match
- * the shapes and tile the data section exactly, with no gap, overlap or trailing byte. Then the tensor
+ * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
+ * with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
  * outputs), the metadata must parse, and the weights must be finite unless
  * {@link LoadOptions#allowNonFinite()}. Nothing is allocated from a size the file has not been checked
  * to hold. Each problem is a {@link ModelFormatException} naming the tensor, key or section.
  *
  * <h2>Saving</h2>
- * Atomic: the file is written under a temporary name in the target's folder, forced to the disk, and
+ * Atomic: the file is written under a temporary name in the target's folder (a dot, at most 64
+ * characters of the target's name, a random part and {@code .tmp}), forced to the disk, and
  * renamed over the target; the folder is then forced too where the platform allows. A failed or
  * interrupted save leaves any previous file under the target name as it was.
  */
@@ -122,7 +127,9 @@ public final class ModelFiles {
       throw new FileSystemException(file.toString(), null, "is a folder");
     }
     Path dir = target.getParent();
-    Path tmp = dir.resolve("." + target.getFileName() + "."
+    // at most 64 characters of the name, so that a temporary name exists wherever the target's can
+    String name = target.getFileName().toString();
+    Path tmp = dir.resolve("." + name.substring(0, Math.min(name.length(), 64)) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -358,9 +365,17 @@ public final class ModelFiles {
         ? Model.ofAllowingNonFinite(arch, weights, meta.scaling())
         : Model.of(arch, weights, meta.scaling());
     model = model.withMetadata(header.metadata);
-    if (meta.weightsSha256() != null && !meta.weightsSha256().equals(model.weightsSha256())) {
-      throw FileMetadata.error(file, FileMetadata.WEIGHTS_SHA256, "the file says " + meta.weightsSha256()
-          + ", but its weights hash to " + model.weightsSha256() + " (the file was changed or damaged)");
+    if (meta.weightsSha256() != null) {
+      // over the values as stored: the model turns a -0 bias into +0, which a file may still hold
+      FloatSha256 stored = new FloatSha256();
+      for (LayerWeights lw : weights) {
+        stored.add(lw.weights()).add(lw.bias());
+      }
+      String hash = stored.hex();
+      if (!meta.weightsSha256().equals(hash)) {
+        throw FileMetadata.error(file, FileMetadata.WEIGHTS_SHA256, "the file says " + meta.weightsSha256()
+            + ", but its weights hash to " + hash + " (the file was changed or damaged)");
+      }
     }
     return model;
   }
@@ -396,8 +411,9 @@ public final class ModelFiles {
     for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
       if (e.getKey() != expected) {
         String missing = "layers." + expected + ".weight";
-        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: layer indices jump from "
-            + (expected - 1) + " to " + e.getKey());
+        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: "
+            + (expected == 0 ? "the first layer is numbered " + e.getKey()
+                : "layer indices jump from " + (expected - 1) + " to " + e.getKey()));
       }
       Header.Tensor[] pair = e.getValue();
       for (int k = 0; k < 2; k++) {

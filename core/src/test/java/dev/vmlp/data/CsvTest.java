@@ -82,6 +82,33 @@ class CsvTest {
   }
 
   @Test
+  void gzipIsUndoneOnceAndABrokenOneLeavesNoFileOpen() throws IOException {
+    byte[] twice = gzip(gzip("1,2,3\n".getBytes(StandardCharsets.UTF_8)));
+    Path f = Files.write(dir.resolve("twice.csv.gz"), twice);
+    assertThrows(DataFormatException.class, () -> Csv.read(f), "a gzip inside a gzip is not CSV");
+    byte[] broken = gzip("1,2,3\n".getBytes(StandardCharsets.UTF_8));
+    for (int i = 10; i < broken.length; i++) {
+      broken[i] = (byte) 0xff; // a valid header, then a body that does not inflate
+    }
+    Path g = Files.write(dir.resolve("broken.csv.gz"), broken);
+    Path fds = Path.of("/proc/self/fd");
+    long before = Files.isDirectory(fds) ? countFiles(fds) : 0;
+    for (int i = 0; i < 50; i++) {
+      assertThrows(IOException.class, () -> Csv.readRows(g, ','));
+      assertThrows(IOException.class, () -> Csv.read(g));
+    }
+    if (Files.isDirectory(fds)) {
+      assertTrue(countFiles(fds) < before + 10, "100 failed reads left files open");
+    }
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.count();
+    }
+  }
+
+  @Test
   void blankTrailingLinesAndNoFinalNewline() throws IOException {
     Dataset a = Csv.read(write("blank.csv", "1,2\n0,3\n\n"));
     assertEquals(2, a.size());

@@ -229,6 +229,8 @@ class ModelFileRejectionTest {
         "x", "overflows");
     reject(file(json("{'x':{'dtype':'F32','shape':[2, 18446744073709551614],'data_offsets':[0,16]}}"), zeros(16)),
         "x", "too large");
+    reject(file(json("{'x':{'dtype':'F32','shape':[2, -99999999999999999999],'data_offsets':[0,16]}}"), zeros(16)),
+        "x", "is negative");
     reject(file(json("{'x':{'dtype':'F32','shape':[2, 2305843009213693952],'data_offsets':[0,0]}}"), new byte[0]),
         "x", "overflows"); // 2^62 elements fit a long, 2^64 bytes do not
     // A number too long for the parser's limits (found by the fuzz test: such errors carry no location).
@@ -313,6 +315,31 @@ class ModelFileRejectionTest {
     h.remove("layers.1.weight");
     h.set("layers.1.bias", tensor("F32", new long[] {2}, 60, 68));
     reject(file(h, Arrays.copyOf(data, 68)), "layers.1.weight", "is missing");
+  }
+
+  @Test
+  void layersNumberedFromOne() throws IOException {
+    ObjectNode h = header.deepCopy();
+    h.set("layers.2.weight", h.remove("layers.1.weight"));
+    h.set("layers.2.bias", h.remove("layers.1.bias"));
+    h.set("layers.1.weight", h.remove("layers.0.weight"));
+    h.set("layers.1.bias", h.remove("layers.0.bias"));
+    reject(file(h, data), "layers.0.weight", "is missing", "the first layer is numbered 1");
+  }
+
+  @Test
+  void unpairedSurrogates() throws IOException {
+    // test_json_attack's cousin: escapes that decode to half a surrogate pair are not Unicode
+    String h = header.toString();
+    reject(file(h.replace("\"__metadata__\":{", "\"__metadata__\":{\"note\":\"a\\ud800b\","), data), "note",
+        "metadata 'note' value", "unpaired surrogate (U+D800) at character 1");
+    reject(file(h.replace("\"__metadata__\":{", "\"__metadata__\":{\"\\udc00\":\"x\","), data), "\udc00",
+        "metadata key", "unpaired surrogate (U+DC00)");
+    reject(file(h.replace("\"layers.1.bias\"", "\"layers.1.bias\\ud800\""), data), "layers.1.bias\ud800",
+        "tensor name", "unpaired surrogate");
+    // a whole pair (an emoji) is fine as far as this check goes
+    ModelFiles.read(file(h.replace("\"__metadata__\":{", "\"__metadata__\":{\"note\":\"\\ud83d\\ude00\","), data),
+        tmp.resolve("pair.safetensors"), LoadOptions.defaults());
   }
 
   @Test
@@ -440,6 +467,44 @@ class ModelFileRejectionTest {
     reject(withMeta("threads", "0"), "threads", "not a positive number of threads");
     reject(withMeta("learning_rate", "Infinity"), "learning_rate", "not a positive finite learning rate");
     reject(withMeta("weights_sha256", "ABC"), "weights_sha256", "64 lower-case hex digits");
+  }
+
+  @Test
+  void aForeignFilesProvenanceMustParseAsOurs() throws IOException {
+    // no vmlp.format_version: the activation is given, but unprefixed keys still mean what they mean
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = h.putObject("__metadata__");
+    meta.put("seed", "random");
+    reject(file(h, data), relu, "seed", "not a 64-bit integer");
+    meta.remove("seed");
+    meta.put("__metadata__", "x");
+    reject(file(h, data), relu, "__metadata__", "reserved name");
+    meta.remove("__metadata__");
+    meta.put("weights_sha256", "0".repeat(64));
+    reject(file(h, data), relu, "weights_sha256", "changed or damaged");
+    meta.put("weights_sha256", SafetensorsBytes.small().weightsSha256());
+    meta.put("seed", "7");
+    meta.put("format", "pt");
+    Model m = ModelFiles.read(file(h, data), tmp.resolve("foreign.safetensors"), relu);
+    ModelFiles.save(m, tmp.resolve("again.safetensors")); // what loads can be saved again
+    assertEquals("pt", ModelFiles.load(tmp.resolve("again.safetensors")).metadata().get("format"));
+  }
+
+  @Test
+  void aNegativeZeroBiasKeepsTheFilesHash() throws IOException {
+    // the model turns a -0 bias into +0; the hash check is over the values as stored
+    ByteBuffer d = ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN);
+    d.putFloat(48, -0f); // layers.0.bias [0]
+    dev.vmlp.internal.hash.FloatSha256 stored = new dev.vmlp.internal.hash.FloatSha256();
+    for (int i = 0; i < d.capacity(); i += 4) {
+      stored.add(d.getFloat(i));
+    }
+    ObjectNode h = header.deepCopy();
+    ((ObjectNode) h.get("__metadata__")).put("weights_sha256", stored.hex());
+    byte[] bytes = file(h, d.array());
+    Model m = ModelFiles.read(bytes, tmp.resolve("zero.safetensors"), LoadOptions.defaults());
+    assertEquals(0, Float.floatToRawIntBits(m.layer(0).bias()[0]), "+0 in the model");
   }
 
   @Test

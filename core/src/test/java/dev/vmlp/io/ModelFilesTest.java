@@ -202,6 +202,25 @@ class ModelFilesTest {
   }
 
   @Test
+  void savedHeadersDoNotDependOnTheMapsOrderAndLongNamesSave() throws IOException {
+    Model m = SafetensorsBytes.small().withMetadata(Map.of("zeta", "1", "alpha", "2", "mid", "3"));
+    Path f = tmp.resolve("x".repeat(230) + ".safetensors"); // 242 characters: a temporary name fits too
+    ModelFiles.save(m, f);
+    byte[] bytes = Files.readAllBytes(f);
+    String header = new String(bytes, 8, (int) ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(),
+        StandardCharsets.UTF_8);
+    int alpha = header.indexOf("\"alpha\"");
+    int mid = header.indexOf("\"mid\"");
+    int zeta = header.indexOf("\"zeta\"");
+    assertTrue(alpha > 0 && alpha < mid && mid < zeta, header);
+    assertEquals(List.of("alpha", "mid", "zeta"),
+        m.metadata().keySet().stream().filter(k -> k.length() > 2 && !k.contains("_")).toList());
+    try (var left = Files.list(tmp)) {
+      assertEquals(1, left.count(), "no temporary file is left");
+    }
+  }
+
+  @Test
   void reservedOrUnparsableMetadataIsRefusedWhenSaving() {
     Model m = SafetensorsBytes.small();
     IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
