@@ -52,10 +52,12 @@ class VectorMatchesScalarTest {
     return Arbitraries.of(1, 15, 16, 17, 100, 784, 1023);
   }
 
+  /** Equal bits, signed zeros included; any NaN equals any NaN (payloads are outside the promise). */
   static void assertSameBits(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what + ": length");
     for (int i = 0; i < expected.length; i++) {
-      if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+      if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])
+          && !(Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {
         fail(what + ": element " + i + " is " + actual[i] + " (bits " + Integer.toHexString(Float.floatToRawIntBits(actual[i]))
             + "), the scalar reference gives " + expected[i] + " (bits "
             + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + ")");
@@ -72,39 +74,83 @@ class VectorMatchesScalarTest {
     // the layout of a first layer followed by another, and of a network of one layer
     int block = rnd.nextBoolean() ? dev.vmlp.internal.kernel.KernelFixtures.firstBlock(out) : pad;
     MemorySegment w = weights(rnd, n, out, block);
-    float[] x = vector(rnd, n, n, zeros);
-    float[] x2 = vector(rnd, n, n, zeros);
+    // inputs inside longer arrays, at offsets, as rows of a batch or of a data set are
+    int xOff = rnd.nextInt(3) * 7;
+    int x2Off = rnd.nextInt(3) * 5;
+    float[] x = atOffset(vector(rnd, n, n, zeros), xOff, rnd);
+    float[] x2 = atOffset(vector(rnd, n, n, zeros), x2Off, rnd);
+    if (rnd.nextInt(4) == 0) {
+      x[xOff + rnd.nextInt(n)] = rnd.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NaN; // NaN is NaN, any payload
+    }
     float[] b = vector(rnd, out, pad, 0.2);
     float[] g = vector(rnd, out, pad, 0.1);
-    int[] nz = nonZeros(x, n);
-    // an output range that is a proper sub-range when possible, as a thread's slice (whole chunks) would be
-    int o0 = pad >= 128 && block < pad ? 64 : 0;
-    float[] zs = new float[pad];
-    float[] zv = new float[pad];
-    SCALAR.forwardInputMajor(w, block, x, 0, n, b, zs, o0, pad);
-    v.forwardInputMajor(w, block, x, 0, n, b, zv, o0, pad);
-    assertSameBits(zs, zv, "forwardInputMajor " + n + "x" + out);
-    SCALAR.forwardInputMajorSparse(w, block, n, x, 0, nz, 0, nz.length, b, zs, o0, pad);
-    v.forwardInputMajorSparse(w, block, n, x, 0, nz, 0, nz.length, b, zv, o0, pad);
-    assertSameBits(zs, zv, "forwardInputMajorSparse");
+    // index lists at an offset in a longer array, sometimes listing zero inputs too (the contract allows it)
+    int nzOff = rnd.nextInt(3) * 3;
+    int[] nz = list(x, xOff, n, nzOff, rnd);
+    int[] nz2 = list(x2, x2Off, n, nzOff, rnd);
+    int len = nz.length - 2 * nzOff;
+    int len2 = nz2.length - 2 * nzOff;
+    // an output range as a thread's slice would be: from a chunk boundary, ending at any multiple of 16
+    int o0 = pad >= 128 && block < pad ? 64 * rnd.nextInt(pad / 64) : 0;
+    int o1 = o0 + Layout.LANES * (1 + rnd.nextInt((pad - o0) / Layout.LANES));
+    String what = n + "x" + out + " outputs [" + o0 + ", " + o1 + ") of " + pad + ", offsets " + xOff + "/" + x2Off
+        + "/" + nzOff;
+    float[] zs = marked(pad);
+    float[] zv = marked(pad);
+    SCALAR.forwardInputMajor(w, block, x, xOff, n, b, zs, o0, o1);
+    v.forwardInputMajor(w, block, x, xOff, n, b, zv, o0, o1);
+    assertSameBits(zs, zv, "forwardInputMajor " + what);
+    SCALAR.forwardInputMajorSparse(w, block, n, x, xOff, nz, nzOff, len, b, zs, o0, o1);
+    v.forwardInputMajorSparse(w, block, n, x, xOff, nz, nzOff, len, b, zv, o0, o1);
+    assertSameBits(zs, zv, "forwardInputMajorSparse " + what);
 
     MemorySegment ws = copy(w);
     MemorySegment wv = copy(w);
-    SCALAR.updateInputMajor(ws, block, x, 0, n, g, o0, pad);
-    v.updateInputMajor(wv, block, x, 0, n, g, o0, pad);
-    assertSameBits(toArray(ws), toArray(wv), "updateInputMajor");
-    SCALAR.updateInputMajorSparse(ws, block, n, x2, 0, nonZeros(x2, n), 0, nonZeros(x2, n).length, g, o0, pad);
-    v.updateInputMajorSparse(wv, block, n, x2, 0, nonZeros(x2, n), 0, nonZeros(x2, n).length, g, o0, pad);
-    assertSameBits(toArray(ws), toArray(wv), "updateInputMajorSparse");
-    SCALAR.updateForwardInputMajor(ws, block, x, 0, g, x2, 0, n, b, zs, o0, pad);
-    v.updateForwardInputMajor(wv, block, x, 0, g, x2, 0, n, b, zv, o0, pad);
-    assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajor weights");
-    assertSameBits(zs, zv, "updateForwardInputMajor outputs");
-    int[] nz2 = nonZeros(x2, n);
-    SCALAR.updateForwardInputMajorSparse(ws, block, n, x, 0, g, x2, 0, nz2, 0, nz2.length, b, zs, o0, pad);
-    v.updateForwardInputMajorSparse(wv, block, n, x, 0, g, x2, 0, nz2, 0, nz2.length, b, zv, o0, pad);
-    assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajorSparse weights");
-    assertSameBits(zs, zv, "updateForwardInputMajorSparse outputs");
+    SCALAR.updateInputMajor(ws, block, x, xOff, n, g, o0, o1);
+    v.updateInputMajor(wv, block, x, xOff, n, g, o0, o1);
+    assertSameBits(toArray(ws), toArray(wv), "updateInputMajor " + what);
+    SCALAR.updateInputMajorSparse(ws, block, n, x2, x2Off, nz2, nzOff, len2, g, o0, o1);
+    v.updateInputMajorSparse(wv, block, n, x2, x2Off, nz2, nzOff, len2, g, o0, o1);
+    assertSameBits(toArray(ws), toArray(wv), "updateInputMajorSparse " + what);
+    SCALAR.updateForwardInputMajor(ws, block, x, xOff, g, x2, x2Off, n, b, zs, o0, o1);
+    v.updateForwardInputMajor(wv, block, x, xOff, g, x2, x2Off, n, b, zv, o0, o1);
+    assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajor weights " + what);
+    assertSameBits(zs, zv, "updateForwardInputMajor outputs " + what);
+    SCALAR.updateForwardInputMajorSparse(ws, block, n, x, xOff, g, x2, x2Off, nz2, nzOff, len2, b, zs, o0, o1);
+    v.updateForwardInputMajorSparse(wv, block, n, x, xOff, g, x2, x2Off, nz2, nzOff, len2, b, zv, o0, o1);
+    assertSameBits(toArray(ws), toArray(wv), "updateForwardInputMajorSparse weights " + what);
+    assertSameBits(zs, zv, "updateForwardInputMajorSparse outputs " + what);
+  }
+
+  /** {@code v} at {@code off} in a longer array, with other values around it. */
+  private static float[] atOffset(float[] v, int off, Random rnd) {
+    float[] a = new float[off + v.length + 5];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rnd.nextGaussian();
+    }
+    System.arraycopy(v, 0, a, off, v.length);
+    return a;
+  }
+
+  /**
+   * The non-zero inputs of {@code x[xOff..xOff+n)}, ascending, plus sometimes a few zero ones, at
+   * {@code off} in an array with {@code off} junk entries on both sides.
+   */
+  private static int[] list(float[] x, int xOff, int n, int off, Random rnd) {
+    boolean extra = rnd.nextBoolean();
+    int[] rows = java.util.stream.IntStream.range(0, n)
+        .filter(j -> x[xOff + j] != 0f || (extra && rnd.nextInt(8) == 0)).toArray();
+    int[] a = new int[rows.length + 2 * off];
+    Arrays.fill(a, -1);
+    System.arraycopy(rows, 0, a, off, rows.length);
+    return a;
+  }
+
+  /** An output array whose entries outside the written range must keep their marker. */
+  private static float[] marked(int n) {
+    float[] z = new float[n];
+    Arrays.fill(z, -7.25f);
+    return z;
   }
 
   @Property(tries = 60)
@@ -137,13 +183,15 @@ class VectorMatchesScalarTest {
     }
     MemorySegment ws = copy(w);
     MemorySegment wv = copy(w);
-    float[] ds = new float[n];
-    float[] dv = new float[n];
-    int j0 = n >= 128 ? 64 : 0;
-    SCALAR.backwardUpdateOutputMajor(ws, block, rows, s, g, x, ds, j0, n);
-    v.backwardUpdateOutputMajor(wv, block, rows, s, g, x, dv, j0, n);
-    assertSameBits(ds, dv, "backwardUpdateOutputMajor delta");
-    assertSameBits(toArray(ws), toArray(wv), "backwardUpdateOutputMajor weights");
+    float[] ds = marked(n);
+    float[] dv = marked(n);
+    // a thread's columns: from a chunk boundary, ending at any multiple of 16
+    int j0 = 64 * rnd.nextInt((n + 63) / 64);
+    int j1 = j0 + Layout.LANES * (1 + rnd.nextInt((n - j0) / Layout.LANES));
+    SCALAR.backwardUpdateOutputMajor(ws, block, rows, s, g, x, ds, j0, j1);
+    v.backwardUpdateOutputMajor(wv, block, rows, s, g, x, dv, j0, j1);
+    assertSameBits(ds, dv, "backwardUpdateOutputMajor delta, columns [" + j0 + ", " + j1 + ")");
+    assertSameBits(toArray(ws), toArray(wv), "backwardUpdateOutputMajor weights, columns [" + j0 + ", " + j1 + ")");
     SCALAR.backwardUpdateOutputMajor(ws, block, rows, s, g, x, null, 0, n);
     v.backwardUpdateOutputMajor(wv, block, rows, s, g, x, null, 0, n);
     assertSameBits(toArray(ws), toArray(wv), "backwardUpdateOutputMajor without delta");

@@ -1,5 +1,6 @@
 package dev.vmlp.internal.kernel;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
@@ -8,14 +9,16 @@ import java.util.Optional;
 
 /**
  * Picks the kernels once per JVM, in the manner of Lucene's {@code VectorizationProvider}: the vector
- * kernels when {@code jdk.incubator.vector} is readable, C2 is on, the vmlp-simd classes are present
- * and the preferred species has at least 128 bits; otherwise the scalar kernels, with one log line
+ * kernels when {@code jdk.incubator.vector} is readable, this is the Java release they were built for,
+ * C2 is on (by HotSpot's own flags, where {@code jdk.management} can tell), the vmlp-simd classes are
+ * present and the preferred species has at least 128 bits; otherwise the scalar kernels, with one log line
  * saying why. The vector class is loaded reflectively, so the scalar path never links Vector API
  * classes.
  *
  * <p>System properties: {@code vmlp.kernels=auto|scalar|vector} ({@code vector} makes a missing
- * prerequisite an error instead of a fallback) and {@code vmlp.vectorBits=128|256|512} (read by the
- * vector kernels to force a width).
+ * prerequisite an error instead of a fallback, and tries the kernels on a Java release other than the
+ * one they were built for) and {@code vmlp.vectorBits=128|256|512} (read by the vector kernels to
+ * force a width). Any other value of either is an error.
  */
 public final class KernelProvider {
   static final String VECTOR_CLASS = "dev.vmlp.simd.VectorKernels";
@@ -69,12 +72,13 @@ public final class KernelProvider {
         return new Choice(ScalarKernels.INSTANCE, why);
       }
       case "auto", "vector", "" -> {
-        Choice c = lookupVector();
+        boolean forced = mode.equals("vector");
+        Choice c = lookupVector(forced);
         if (c.kernels != null) {
           LOG.log(System.Logger.Level.INFO, "vmlp kernels: {0} ({1})", c.kernels.name(), c.reason);
           return c;
         }
-        if (mode.equals("vector")) {
+        if (forced) {
           throw new IllegalStateException("-Dvmlp.kernels=vector, but the vector kernels cannot run: " + c.reason);
         }
         LOG.log(System.Logger.Level.WARNING, "vmlp kernels: scalar fallback, {0}", c.reason);
@@ -86,9 +90,28 @@ public final class KernelProvider {
   }
 
   private static Choice lookupVector() {
+    return lookupVector(false);
+  }
+
+  /**
+   * The vector kernels, or why they cannot run. {@code forced} ({@code -Dvmlp.kernels=vector}) tries
+   * them on a Java release other than the one they were built for.
+   */
+  private static Choice lookupVector(boolean forced) {
+    String bits = System.getProperty("vmlp.vectorBits", "").trim();
+    if (!bits.isEmpty() && !bits.equals("128") && !bits.equals("256") && !bits.equals("512")) {
+      // an error, as for -Dvmlp.kernels: a typo must not silently pick other kernels
+      throw new IllegalArgumentException("-Dvmlp.vectorBits=" + bits + " is not one of 128, 256, 512");
+    }
     Optional<Module> vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector");
     if (vectorModule.isEmpty() || !KernelProvider.class.getModule().canRead(vectorModule.get())) {
       return new Choice(null, "jdk.incubator.vector is not readable; run with --add-modules jdk.incubator.vector");
+    }
+    int release = Runtime.version().feature();
+    if (release != BUILT_FOR && !forced) {
+      // an incubator API may change in any release: as Lucene does, use it only on the one it was built for
+      return new Choice(null, "the vector kernels are built for the Vector API of Java " + BUILT_FOR + ", this is Java "
+          + release + "; -Dvmlp.kernels=vector tries them anyway");
     }
     String noC2 = c2Missing();
     if (noC2 != null) {
@@ -118,20 +141,53 @@ public final class KernelProvider {
     }
   }
 
-  /** A reason why C2 is not available, or null when it is. */
-  private static String c2Missing() {
+  /** The Java release whose Vector API the vector kernels are compiled against. */
+  static final int BUILT_FOR = 25;
+
+  /** A reason why C2 is not available, or null when it is (or cannot be told). */
+  static String c2Missing() {
     String info = System.getProperty("java.vm.info", "");
     if (info.contains("interpreted")) {
       return "the JVM runs interpreted only (-Xint); the Vector API needs the C2 compiler";
     }
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-XX:TieredStopAtLevel=") && !arg.endsWith("=4")) {
-        return "C2 is off (" + arg + "); the Vector API needs the C2 compiler";
+    try {
+      return C2.missing();
+    } catch (LinkageError | RuntimeException e) {
+      return null; // no java.management or jdk.management (a jlinked runtime): assume the default, C2 on
+    }
+  }
+
+  /** The JIT's flags as HotSpot reports them, not as the command line spelled them. */
+  private static final class C2 {
+    static String missing() {
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (vm == null) {
+        return null;
       }
-      if (arg.equals("-XX:-UseCompiler") || arg.equals("-Xint")) {
-        return "the JIT is off (" + arg + "); the Vector API needs the C2 compiler";
+      if (!flag(vm, "UseCompiler", "true").equals("true")) {
+        return "the JIT is off (-XX:-UseCompiler or -Xint); the Vector API needs the C2 compiler";
+      }
+      if (flag(vm, "UseJVMCICompiler", "false").equals("true")) {
+        return "the top compiler is a JVMCI one (-XX:+UseJVMCICompiler); the Vector API needs C2";
+      }
+      if (flag(vm, "CompilationMode", "default").equals("quick-only")) {
+        return "C2 is off (-XX:CompilationMode=quick-only); the Vector API needs the C2 compiler";
+      }
+      if (flag(vm, "TieredCompilation", "true").equals("true")) {
+        String stop = flag(vm, "TieredStopAtLevel", "4");
+        if (!stop.equals("4")) {
+          return "C2 is off (-XX:TieredStopAtLevel=" + stop + "); the Vector API needs the C2 compiler";
+        }
+      }
+      return null; // tiered up to level 4, or C2 alone (-XX:-TieredCompilation)
+    }
+
+    private static String flag(HotSpotDiagnosticMXBean vm, String name, String absent) {
+      try {
+        return vm.getVMOption(name).getValue();
+      } catch (IllegalArgumentException e) {
+        return absent; // not a flag of this JVM build
       }
     }
-    return null;
   }
 }

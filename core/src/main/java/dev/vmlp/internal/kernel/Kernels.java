@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
  * Weights live in 64-byte-aligned native {@link MemorySegment}s of floats, as matrices stored in
  * column blocks of {@code block} floats ({@link Layout#index}): block {@code b} holds every row of
  * columns {@code [b·block, (b+1)·block)}, so the columns that one thread owns are contiguous memory
- * and no two threads share a cache line or a prefetch stream. Block widths are multiples of 64. Two
- * orientations are used:
+ * and no two threads share a cache line or a prefetch stream. Block widths are multiples of 64, but
+ * for a network's only layer, which is one block of its padded width. Two orientations are used:
  * <ul>
  *   <li><b>input-major</b> (the first layer): row {@code j} holds the weights from input {@code j} to
  *       every unit, {@code Wt[j][o] = W[o][j]}. The forward product is then an axpy sweep with the
@@ -29,7 +29,9 @@ import java.lang.foreign.MemorySegment;
  * implementations must perform exactly that sequence ({@code fma} is {@link Math#fma}); only the
  * order in which independent outputs are visited may differ. This is what makes training and
  * inference bit-identical across the scalar and vector kernels, vector widths and thread counts.
- * Sums never use an unordered reduction.
+ * Sums never use an unordered reduction. The one exception is a NaN's payload: where two NaNs meet in
+ * one operation, which one's bits come out depends on the operand order the hardware sees. A NaN in
+ * a network means training diverged, which {@code Trainer.fit} reports instead of finishing.
  *
  * <p>Arguments named as modified are the only ones written.
  */
@@ -212,8 +214,8 @@ public interface Kernels {
    * @param p probabilities; modified at {@code [0, n)}
    * @param s gradient {@code p - onehot(label)}; modified at {@code [0, n)} when non-null
    * @return the loss {@code (m - z[label]) + log S} in double precision ({@link ExpMath#log} of the float {@code S}), or
-   *     {@code log S + m} (the log-sum-exp) when {@code label < 0}; NaN when any logit is NaN or when the
-   *     logits hold both infinities
+   *     {@code log S + m} (the log-sum-exp) when {@code label < 0}; NaN when any logit is NaN or
+   *     {@code +∞}, or when every logit is {@code -∞} (then {@code z[i] - m} is NaN)
    */
   double softmax(float[] z, int n, int label, float[] p, float[] s);
 }

@@ -8,9 +8,6 @@ import java.util.Random;
 
 /** Random kernel inputs with the zeros, signed zeros and padding that real layers have. */
 public final class KernelFixtures {
-  /** The sizes every kernel property runs over. */
-  public static final int[] SIZES = {1, 15, 16, 17, 100, 784, 1023};
-
   private KernelFixtures() {}
 
   /**

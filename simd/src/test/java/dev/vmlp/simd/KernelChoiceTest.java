@@ -1,0 +1,85 @@
+package dev.vmlp.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vmlp.internal.kernel.KernelProvider;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider's choice in fresh JVMs with the flags that decide it: the vector kernels when C2 runs
+ * (whatever the command line spells), the scalar ones with the reason when it does not, and an error
+ * for a forced setting that cannot be met or is misspelt.
+ */
+class KernelChoiceTest {
+  /** Prints the choice and its reason, or the error that {@link KernelProvider#get()} throws. */
+  public static final class Probe {
+    public static void main(String[] args) {
+      try {
+        System.out.println(KernelProvider.get().name() + " | " + KernelProvider.reason());
+      } catch (Throwable e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        System.out.println("error | " + cause.getMessage());
+      }
+    }
+  }
+
+  @BeforeAll
+  static void onceInTheBuild() {
+    // it starts JVMs of its own; the build's other runs (scalar, narrower widths) add nothing
+    assumeTrue("vector".equals(System.getProperty("vmlp.kernels")) && System.getProperty("vmlp.vectorBits") == null,
+        "runs in the build's main vector run only");
+  }
+
+  private static String choice(String... jvmArgs) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of(jvmArgs));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+    p.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  private static final String VECTOR = "--add-modules=jdk.incubator.vector";
+
+  @Test
+  void c2IsReadFromTheJvmsFlagsNotTheirSpelling() throws Exception {
+    String vector = "vector-" + KernelProvider.vector().orElseThrow().vectorBits() + " |";
+    assertTrue(choice(VECTOR).startsWith(vector), choice(VECTOR));
+    // C2 alone: TieredStopAtLevel means nothing without tiers
+    String c2Only = choice(VECTOR, "-XX:-TieredCompilation", "-XX:TieredStopAtLevel=1");
+    assertTrue(c2Only.startsWith(vector), c2Only);
+    String leadingZero = choice(VECTOR, "-XX:TieredStopAtLevel=04");
+    assertTrue(leadingZero.startsWith(vector), leadingZero);
+    String c1 = choice(VECTOR, "-XX:TieredStopAtLevel=1");
+    assertTrue(c1.startsWith("scalar | C2 is off (-XX:TieredStopAtLevel=1)"), c1);
+    String quick = choice(VECTOR, "-XX:CompilationMode=quick-only");
+    assertTrue(quick.startsWith("scalar | C2 is off (-XX:CompilationMode=quick-only)"), quick);
+    String interpreted = choice(VECTOR, "-Xint");
+    assertTrue(interpreted.startsWith("scalar | the JVM runs interpreted only"), interpreted);
+  }
+
+  @Test
+  void aMissingModuleFallsBackAndForcedSettingsAreChecked() throws Exception {
+    String noModule = choice();
+    assertTrue(noModule.startsWith("scalar | jdk.incubator.vector is not readable; run with --add-modules"), noModule);
+    String forced = choice("-Dvmlp.kernels=vector");
+    assertTrue(forced.startsWith("error | -Dvmlp.kernels=vector, but the vector kernels cannot run"), forced);
+    String width = choice(VECTOR, "-Dvmlp.vectorBits=300");
+    assertEquals("error | -Dvmlp.vectorBits=300 is not one of 128, 256, 512", width);
+    String kernels = choice("-Dvmlp.kernels=fast");
+    assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
+  }
+}
