@@ -112,6 +112,9 @@ final class BenchCommand implements Callable<Integer> {
     if (quick && full) {
       throw usage("--quick and --full are mutually exclusive");
     }
+    if (compare != null && compare.size() != 2) {
+      throw usage("--compare takes one BASELINE.json and one CURRENT.json, given once");
+    }
     if (compare != null && from != null) {
       throw usage("--compare and --from are mutually exclusive");
     }
@@ -145,7 +148,8 @@ final class BenchCommand implements Callable<Integer> {
   // ---- rendering
 
   private int render() throws IOException {
-    Report report = new Report(from.getFileName().toString(), MachineInfo.besides(from), JmhJson.read(from));
+    var results = JmhJson.read(from); // first: it names a missing file or a folder
+    Report report = new Report(from.getFileName().toString(), MachineInfo.besides(from), results);
     ReportPage page = new ReportPage(List.of(report), from.toString());
     if (markdown) {
       main.out.print(page.markdown() + ReportPage.notes(from));
@@ -159,8 +163,10 @@ final class BenchCommand implements Callable<Integer> {
   private int compare() throws IOException {
     Path b = compare.get(0);
     Path c = compare.get(1);
-    Report base = new Report("baseline", MachineInfo.besides(b), JmhJson.read(b));
-    Report cur = new Report("current", MachineInfo.besides(c), JmhJson.read(c));
+    var baseResults = JmhJson.read(b); // first: they name a missing file or a folder
+    var curResults = JmhJson.read(c);
+    Report base = new Report("baseline", MachineInfo.besides(b), baseResults);
+    Report cur = new Report("current", MachineInfo.besides(c), curResults);
     ReportPage page = new ReportPage(List.of(base, cur), null);
     List<Comparison.Row> rows = page.comparison();
     if (markdown) {

@@ -46,7 +46,8 @@ final class Logs {
           if (r.getThrown() != null) {
             msg += ": " + Errors.describe(r.getThrown());
           }
-          return "vmlp: " + Errors.oneLine(msg);
+          msg = Errors.oneLine(msg);
+          return msg.startsWith("vmlp ") ? msg : "vmlp: " + msg; // the library's own lines name it already
         }
       });
     }

@@ -72,10 +72,22 @@ public final class Main implements Callable<Integer> {
     cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.failure(e, main.err, main.verbose));
     cl.setExecutionStrategy(parsed -> {
       Logs.configure(main.err, main.quiet);
-      return new CommandLine.RunLast().execute(parsed);
+      try {
+        return new CommandLine.RunLast().execute(parsed);
+      } catch (ExceptionInInitializerError e) {
+        // the library's one-time setup refused a setting, e.g. -Dvmlp.kernels=vector where it cannot run
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return Errors.failure(cause instanceof Exception ex ? ex : new IllegalStateException(cause), main.err,
+            main.verbose);
+      }
     });
     try {
-      return cl.execute(args);
+      int code = cl.execute(args);
+      if (out.checkError()) {
+        err.println(Errors.PREFIX + "cannot write to standard output");
+        return code == EXIT_OK ? EXIT_FAILURE : code;
+      }
+      return code;
     } catch (OutOfMemoryError e) {
       err.println("vmlp: error: out of memory (" + e.getMessage()
           + "); give the JVM more heap, e.g. VMLP_JAVA_OPTS=-Xmx8g");

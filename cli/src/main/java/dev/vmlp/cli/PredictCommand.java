@@ -13,6 +13,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -67,7 +68,12 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model m = model.load();
     int inputs = m.architecture().inputs();
-    float[][] rows = isIdx(input) ? images(input, inputs) : csvRows(input, inputs);
+    boolean idx = isIdx(input);
+    if (idx && labelColumn != null) {
+      throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column is "
+          + "for CSV input");
+    }
+    float[][] rows = idx ? images(input, inputs) : csvRows(input, inputs);
     int outputs = m.architecture().outputs();
     boolean classifies = m.architecture().head().classifies();
     Workspace ws = m.newWorkspace();
@@ -121,6 +127,9 @@ final class PredictCommand implements Callable<Integer> {
 
   /** Whether the (possibly gzip-compressed) file starts with two zero bytes, as IDX files do. */
   static boolean isIdx(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+    }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
       raw.mark(2);
       int b0 = raw.read();

@@ -3,9 +3,15 @@ package dev.vmlp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,5 +139,50 @@ class ErrorsTest {
     assertTrue(run.out().contains("--hidden"), run::describe);
     assertTrue(run.out().contains("--label-column"), run::describe);
     assertEquals("", run.err(), run::describe);
+  }
+
+  @Test
+  void aFolderWhereAFileBelongsIsNamed() {
+    String dir = tmp.toString();
+    CliRun.of("train", "--train", dir, "--test", dir).assertError(1, dir + ": is a folder, not a file");
+    CliRun.of("bench", "--from", dir, "--markdown").assertError(1, dir + ": is a folder, not a JMH JSON file");
+    CliRun.of("bench", "--from", "/", "--markdown").assertError(1, "/: is a folder");
+  }
+
+  @Test
+  void compareTakesOnePair() {
+    CliRun.of("bench", "--compare", "a.json", "b.json", "--compare", "c.json", "d.json", "--markdown")
+        .assertError(2, "--compare takes one BASELINE.json and one CURRENT.json");
+  }
+
+  @Test
+  void outputThatCannotBeWrittenIsAnError() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream broken = new PrintStream(OutputStream.nullOutputStream()) {
+      @Override
+      public boolean checkError() {
+        return true; // as System.out does after a write to a full disk or a closed pipe failed
+      }
+    };
+    int exit = Main.run(new String[] {"train", "--epochs", "1", "--hidden", "8"}, broken,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, exit);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("vmlp: error: cannot write to standard output"),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aSettingTheLibraryRefusesIsOneErrorLine() throws Exception {
+    // in a JVM of its own: the kernel choice is made once per JVM
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dvmlp.kernels=fast", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
+        "--epochs", "1", "--hidden", "8");
+    Process p = new ProcessBuilder(cmd).start();
+    p.getInputStream().transferTo(OutputStream.nullOutputStream());
+    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue(), stderr);
+    assertEquals(List.of("vmlp: error: -Dvmlp.kernels=fast is not one of auto, scalar, vector"),
+        stderr.lines().filter(l -> !l.startsWith("WARNING:")).toList());
   }
 }

@@ -57,8 +57,8 @@ class GlobalOptionsTest {
     log.log(System.Logger.Level.INFO, "vmlp kernels: {0} ({1})", "vector-256", "jdk.incubator.vector");
     log.log(System.Logger.Level.WARNING, "vmlp kernels: scalar fallback, {0}", "two\nlines");
     log.log(System.Logger.Level.DEBUG, "not shown");
-    assertEquals(List.of("vmlp: vmlp kernels: vector-256 (jdk.incubator.vector)",
-        "vmlp: vmlp kernels: scalar fallback, two; lines"), bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    assertEquals(List.of("vmlp kernels: vector-256 (jdk.incubator.vector)",
+        "vmlp kernels: scalar fallback, two; lines"), bytes.toString(StandardCharsets.UTF_8).lines().toList());
 
     bytes.reset();
     Logs.configure(err, true);

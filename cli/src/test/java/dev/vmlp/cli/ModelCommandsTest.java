@@ -161,6 +161,9 @@ class ModelCommandsTest {
     CliRun wrongSize = CliRun.of("predict", "--model", model.toString(), "--input",
         data.resolve("t10k-images-idx3-ubyte").toString());
     wrongSize.assertError(1, "images are 28x28 = 784 values, the model takes 64 inputs");
+    CliRun label = CliRun.of("predict", "--model", m.toString(), "--label-column", "0", "--input",
+        data.resolve("t10k-images-idx3-ubyte").toString());
+    label.assertError(1, "--label-column is for CSV input");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.vmlp.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -12,7 +13,15 @@ final class Compressed {
   private Compressed() {}
 
   static InputStream open(Path file) throws IOException {
-    return wrap(Files.newInputStream(file), file);
+    return wrap(openFile(file), file);
+  }
+
+  /** The file's raw bytes; a folder is refused by name (reading one would fail as "Is a directory"). */
+  static InputStream openFile(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+    }
+    return Files.newInputStream(file);
   }
 
   /** Wraps a stream, decompressing when it starts with the gzip magic; {@code file} names it in errors. */

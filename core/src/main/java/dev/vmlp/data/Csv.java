@@ -10,7 +10,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.ZipException;
@@ -70,7 +69,7 @@ public final class Csv {
    *     is not a finite number, or a label that is not a class index
    */
   public static Dataset read(Path file, Options options) throws IOException {
-    return read(Files.newInputStream(file), file, options);
+    return read(Compressed.openFile(file), file, options);
   }
 
   /**
@@ -104,7 +103,7 @@ public final class Csv {
    *     that is not a finite number
    */
   public static float[][] readRows(Path file, char separator) throws IOException {
-    Parsed p = parse(Files.newInputStream(file), file, Options.defaults().withSeparator(separator), false);
+    Parsed p = parse(Compressed.openFile(file), file, Options.defaults().withSeparator(separator), false);
     float[][] rows = new float[p.rows][];
     for (int r = 0; r < rows.length; r++) {
       rows[r] = Arrays.copyOfRange(p.features, r * p.width, (r + 1) * p.width);

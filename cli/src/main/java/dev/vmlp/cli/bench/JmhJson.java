@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ public final class JmhJson {
 
   /** The results in {@code file}; an {@link IOException} naming the file when it cannot be read or is not JMH's JSON. */
   public static List<JmhResult> read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a folder, not a JMH JSON file");
+    }
     String text = Files.readString(file);
     try {
       return parse(text);
