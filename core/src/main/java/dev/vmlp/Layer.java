@@ -24,8 +24,9 @@ final class Layer {
   /** Rows of storage: {@code in} when input-major, {@code out} otherwise. */
   final int rows;
   /**
-   * Width of the column blocks: the chunk length of the next layer's input (the first layer), of this
-   * layer's input (later layers), or the whole padded width for a network of one layer.
+   * Width of the column blocks: the chunk length of the next layer's input (the first layer, for
+   * training), of this layer's input (later layers), or the whole padded width (the first layer of a
+   * network of one layer, or of a {@link Model}, which no threads split).
    */
   final int block;
   final boolean last;
@@ -34,6 +35,14 @@ final class Layer {
   final float[] b;
 
   Layer(int index, int in, int out, Activation activation, boolean last) {
+    this(index, in, out, activation, last, false);
+  }
+
+  /**
+   * @param oneBlock store a first layer as one block of its padded width: its rows are then contiguous,
+   *     which a prediction's sparse reads of whole rows prefer; threads cannot split it
+   */
+  Layer(int index, int in, int out, Activation activation, boolean last, boolean oneBlock) {
     this.index = index;
     this.in = in;
     this.out = out;
@@ -42,7 +51,7 @@ final class Layer {
     this.inputMajor = index == 0;
     this.activation = activation;
     this.rows = inputMajor ? in : out;
-    this.block = inputMajor ? (last ? outPad : Layout.chunkLength(outPad)) : Layout.chunkLength(inPad);
+    this.block = inputMajor ? (last || oneBlock ? outPad : Layout.chunkLength(outPad)) : Layout.chunkLength(inPad);
     this.last = last;
     long floats = Layout.blockedSize(rows, inputMajor ? outPad : inPad, block);
     this.w = Arena.ofAuto().allocate(floats * Float.BYTES, Layout.ALIGN_BYTES);
@@ -62,17 +71,29 @@ final class Layer {
     w.setAtIndex(JAVA_FLOAT, at(o, i), v);
   }
 
-  /** A copy with its own storage. */
-  Layer copy() {
-    Layer c = new Layer(index, in, out, activation, last);
-    c.w.copyFrom(w);
-    System.arraycopy(b, 0, c.b, 0, b.length);
+  /** A copy with its own storage, in one block ({@code oneBlock}) or in the training layout. */
+  Layer copy(boolean oneBlock) {
+    Layer c = new Layer(index, in, out, activation, last, oneBlock);
+    c.copyFrom(this);
     return c;
   }
 
-  /** Copies all parameters from {@code src}, a layer of the same shape. */
+  /** Copies all parameters from {@code src}, a layer of the same shape in any block width. */
   void copyFrom(Layer src) {
-    w.copyFrom(src.w);
+    if (src.block == block) {
+      w.copyFrom(src.w);
+    } else {
+      // row by row, in runs that stay inside one block of each layout
+      int cols = inputMajor ? outPad : inPad;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; ) {
+          int run = Math.min(Math.min(src.block - c % src.block, block - c % block), cols - c);
+          MemorySegment.copy(src.w, JAVA_FLOAT, Layout.index(rows, src.block, r, c) * Float.BYTES, w, JAVA_FLOAT,
+              Layout.index(rows, block, r, c) * Float.BYTES, run);
+          c += run;
+        }
+      }
+    }
     System.arraycopy(src.b, 0, b, 0, b.length);
   }
 

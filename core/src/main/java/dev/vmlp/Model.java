@@ -46,7 +46,7 @@ public final class Model {
 
   /** A network with random weights from {@code seed} (see {@link Trainer} for the initialisation). */
   public static Model initialize(Architecture arch, long seed) {
-    return new Model(Params.initialize(arch, seed), InputScaling.none(), Map.of(), KernelProvider.get());
+    return new Model(Params.initialize(arch, seed).copy(true), InputScaling.none(), Map.of(), KernelProvider.get());
   }
 
   /**

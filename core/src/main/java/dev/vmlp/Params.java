@@ -14,11 +14,17 @@ final class Params {
     this.layers = layers;
   }
 
-  /** Zero parameters for {@code arch}. */
+  /** Zero parameters for {@code arch}, in the training layout. */
   static Params zeros(Architecture arch) {
+    return zeros(arch, false);
+  }
+
+  /** Zero parameters for {@code arch}; {@code oneBlock}: the first layer in one block (for a {@link Model}). */
+  static Params zeros(Architecture arch, boolean oneBlock) {
     Layer[] layers = new Layer[arch.layerCount()];
     for (int l = 0; l < layers.length; l++) {
-      layers[l] = new Layer(l, arch.layerInputs(l), arch.layerUnits(l), arch.activation(l), l == layers.length - 1);
+      layers[l] = new Layer(l, arch.layerInputs(l), arch.layerUnits(l), arch.activation(l), l == layers.length - 1,
+          oneBlock);
     }
     return new Params(arch, layers);
   }
@@ -46,7 +52,7 @@ final class Params {
   }
 
   /**
-   * Parameters from portable weights; a -0 bias is stored as +0.
+   * Parameters from portable weights, in the layout of a {@link Model}; a -0 bias is stored as +0.
    *
    * @throws IllegalArgumentException when the count or a shape does not match {@code arch}
    */
@@ -55,7 +61,7 @@ final class Params {
       throw new IllegalArgumentException(
           "got weights for " + weights.size() + " layers, the architecture " + arch + " has " + arch.layerCount());
     }
-    Params p = zeros(arch);
+    Params p = zeros(arch, true); // for a Model
     for (Layer layer : p.layers) {
       LayerWeights lw = weights.get(layer.index);
       if (lw.outputs() != layer.out || lw.inputs() != layer.in) {
@@ -94,9 +100,17 @@ final class Params {
   }
 
   Params copy() {
+    return copy(false);
+  }
+
+  /**
+   * A copy with its own storage: in the layout a {@link Model} predicts from ({@code oneBlock}: the
+   * first layer's rows contiguous) or in the one the trainer's threads split. Same values either way.
+   */
+  Params copy(boolean oneBlock) {
     Layer[] c = new Layer[layers.length];
     for (int l = 0; l < c.length; l++) {
-      c[l] = layers[l].copy();
+      c[l] = layers[l].copy(oneBlock);
     }
     return new Params(arch, c);
   }

@@ -384,7 +384,7 @@ public final class Trainer implements AutoCloseable {
    */
   public Model snapshot() {
     checkOpen();
-    Params copy = params.copy();
+    Params copy = params.copy(true); // the layout a Model predicts from
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));

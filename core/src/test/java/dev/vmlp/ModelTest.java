@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
+import dev.vmlp.internal.kernel.KernelProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,35 @@ class ModelTest {
     assertEquals(48, l0.outputs());
     assertEquals(64, l0.inputs());
     assertEquals(l0.weight(5, 7), l0.toMatrix()[5][7], 0f);
+  }
+
+  @Test
+  void aModelKeepsItsFirstLayerInOneBlockWithTheTrainersValuesAndPredictions() {
+    // 300 units: blocks of 64 for training, one of 304 for predicting
+    Architecture arch = Architecture.of(64, new int[] {300}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).scaling(digits.scaling()).threads(2).build()) {
+      t.fit(digits.train().slice(0, 300), null, 1);
+      Model snapshot = t.snapshot();
+      assertEquals(304, snapshot.params().layers[0].block);
+      Params training = snapshot.params().copy(false);
+      assertEquals(64, training.layers[0].block);
+      Model sameValues = new Model(training, snapshot.scaling(), Map.of(), KernelProvider.get());
+      assertEquals(snapshot.weights(), sameValues.weights());
+      assertEquals(snapshot.weightsSha256(), sameValues.weightsSha256());
+      assertEquals(snapshot.weightsSha256(), new Model(training.copy(true), snapshot.scaling(), Map.of(),
+          KernelProvider.get()).weightsSha256(), "and back");
+      float[] a = new float[10];
+      float[] b = new float[10];
+      for (int i = 0; i < 100; i++) {
+        snapshot.predictProbabilities(digits.test().row(i), a);
+        sameValues.predictProbabilities(digits.test().row(i), b);
+        assertArrayEquals(a, b, 0f, "row " + i);
+      }
+      // and training goes on from a model in the training layout
+      try (Trainer again = Trainer.builder(snapshot).threads(2).build()) {
+        again.fit(digits.train().slice(0, 100), null, 1);
+      }
+    }
   }
 
   @Test
