@@ -6,7 +6,7 @@ in registers; Java has no way to say "N registers" other than N variables, hence
 
 Weights are stored in column blocks (see dev.vmlp.internal.kernel.Layout#index): a tile of N vectors is
 cut into quads of 4 consecutive vectors, each of which lies inside one block (block widths are
-multiples of 64 floats, or a single block of a network's only layer), so a quad needs one base
+multiples of 64 floats, or a first layer's single block), so a quad needs one base
 address and every row adds the same row step.
 Run from the repository root:  python3 simd/gen/generate_tiles.py
 """

@@ -38,7 +38,7 @@ final class SingleEngine implements Engine {
       }
       res.done = pos + 1;
       if ((pos & (CHECK_EVERY - 1)) == CHECK_EVERY - 1) {
-        if (pass.listener() != null) {
+        if (pass.listener() != null && pos + 1 < pass.count()) { // Trainer.fit reports the end itself
           pass.listener().progress(pass.epoch(), pos + 1, pass.count());
         }
         if (Thread.currentThread().isInterrupted()) {

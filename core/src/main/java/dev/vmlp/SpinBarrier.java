@@ -137,8 +137,10 @@ final class SpinBarrier {
 
   /**
    * A volatile int with a cache line of padding on both sides, and atomic increments. The padding is
-   * in a superclass and a subclass because HotSpot lays out a class's own fields as it likes (an int
-   * first, into the object header's gap) but always puts a superclass's fields first.
+   * in a superclass and a subclass because HotSpot lays out a class's own fields as it likes but puts a
+   * superclass's fields first; the superclass also fills the gap after the header, where an int of a
+   * subclass would otherwise go (seen with {@code Unsafe.objectFieldOffset}: value at 12, before the
+   * padding).
    */
   static final class PaddedInt extends PaddedIntValue {
     @SuppressWarnings("unused")
@@ -168,8 +170,13 @@ final class SpinBarrier {
     }
   }
 
-  /** The padding before a {@link PaddedInt}'s value. */
+  /**
+   * The padding before a {@link PaddedInt}'s value. The int fills the gap after a 12-byte object
+   * header, where HotSpot would otherwise put the subclass's value, ahead of the longs.
+   */
   abstract static class PaddedIntBefore {
+    @SuppressWarnings("unused")
+    int gap;
     @SuppressWarnings("unused")
     long p0, p1, p2, p3, p4, p5, p6, p7;
   }

@@ -235,6 +235,7 @@ public final class Trainer implements AutoCloseable {
     List<EpochStats> stats = new ArrayList<>();
     Evaluation lastTest = null;
     for (int e = 0; e < epochs; e++) {
+      checkOpen(); // a listener's epochEnd may have closed it
       int epoch = epochsDone + 1;
       EpochLayout.fillIdentity(order);
       if (shuffle) {
@@ -410,7 +411,7 @@ public final class Trainer implements AutoCloseable {
     }
     if (inPass) {
       throw new IllegalStateException("the trainer is in the middle of a pass (a call from EpochListener.progress?), "
-          + "where its weights are being updated; snapshot, train or close it from epochEnd or after fit returns");
+          + "where its weights are being updated; take snapshots from epochEnd or after fit returns");
     }
   }
 

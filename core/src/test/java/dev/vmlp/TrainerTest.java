@@ -179,30 +179,41 @@ class TrainerTest {
   void theTrainerRefusesCallsFromInsideAPassAndAllowsThemAtEpochEnd() {
     Architecture arch = Architecture.of(64, new int[] {32}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
     for (int threads : new int[] {1, 2}) {
-      List<RuntimeException> refused = new ArrayList<>();
-      List<String> atEpochEnd = new ArrayList<>();
-      Trainer[] self = new Trainer[1];
-      try (Trainer t = Trainer.builder(arch).threads(threads).scaling(digits.scaling()).listener(new EpochListener() {
-        @Override
-        public void epochEnd(EpochStats stats) {
-          atEpochEnd.add(self[0].snapshot().weightsSha256());
-        }
-
-        @Override
-        public void progress(int epoch, long done, long total) {
-          if (done < total) { // inside the pass
-            refused.add(assertThrows(IllegalStateException.class, () -> self[0].snapshot()));
-            refused.add(assertThrows(IllegalStateException.class, () -> self[0].trainSample(new float[64], 0)));
-            refused.add(assertThrows(IllegalStateException.class, self[0]::close));
+      for (int size : new int[] {1438, 1024}) { // 1,024: the engines' last check falls on the epoch's end
+        Dataset data = digits.train().slice(0, size);
+        List<RuntimeException> refused = new ArrayList<>();
+        List<String> atEnd = new ArrayList<>();
+        Trainer[] self = new Trainer[1];
+        try (Trainer t = Trainer.builder(arch).threads(threads).scaling(digits.scaling()).listener(new EpochListener() {
+          @Override
+          public void epochEnd(EpochStats stats) {
+            atEnd.add("epochEnd " + self[0].snapshot().weightsSha256());
           }
+
+          @Override
+          public void progress(int epoch, long done, long total) {
+            if (done < total) { // inside the pass
+              refused.add(assertThrows(IllegalStateException.class, () -> self[0].snapshot()));
+              refused.add(assertThrows(IllegalStateException.class, () -> self[0].trainSample(new float[64], 0)));
+              refused.add(assertThrows(IllegalStateException.class, () -> self[0].fit(data, null, 1)));
+              refused.add(assertThrows(IllegalStateException.class, self[0]::close));
+            } else { // the epoch's end, reported by fit after the pass
+              atEnd.add("progress " + self[0].snapshot().weightsSha256());
+            }
+          }
+        }).build()) {
+          self[0] = t;
+          t.fit(data, null, 1);
+          String where = threads + " threads, " + size + " samples";
+          assertEquals(size > 1024 ? 4 : 0, refused.size(), where + ": progress calls inside the pass");
+          for (RuntimeException e : refused) {
+            assertTrue(e.getMessage().contains("middle of a pass"), e.getMessage());
+          }
+          String sha = t.snapshot().weightsSha256();
+          assertEquals(List.of("progress " + sha, "epochEnd " + sha), atEnd, where + ": the end sees the finished epoch");
         }
-      }).build()) {
-        self[0] = t;
-        t.fit(digits.train(), null, 1);
-        assertEquals(3, refused.size(), threads + " threads: one progress call inside the pass");
-        assertTrue(refused.get(0).getMessage().contains("middle of a pass"), refused.get(0).getMessage());
-        assertEquals(List.of(t.snapshot().weightsSha256()), atEpochEnd, "epochEnd sees the finished epoch");
       }
     }
   }
+
 }

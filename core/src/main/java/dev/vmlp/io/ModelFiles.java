@@ -66,8 +66,8 @@ import java.util.regex.Pattern;
  *       and {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
  *       in any file, each must parse, and the weights as stored in the file must hash to
  *       {@code weights_sha256}. Other keys are kept as they are. The {@code vmlp.} keys are written
- *       first, in a fixed order, and the others sorted, so the same model gives the same bytes in
- *       every run.
+ *       first, in a fixed order, then the others sorted ({@code weights_sha256} last when the
+ *       model's metadata lacks it), so the same model gives the same bytes in every run.
  * </ul>
  * The key {@code format}, which Hugging Face tools use for the framework that wrote a file
  * ({@code pt}), is not written, and is kept like any other key when read.
@@ -129,7 +129,8 @@ public final class ModelFiles {
     Path dir = target.getParent();
     // at most 64 characters of the name, so that a temporary name exists wherever the target's can
     String name = target.getFileName().toString();
-    Path tmp = dir.resolve("." + name.substring(0, Math.min(name.length(), 64)) + "."
+    int keep = name.offsetByCodePoints(0, Math.min(64, name.codePointCount(0, name.length()))); // whole characters
+    Path tmp = dir.resolve("." + name.substring(0, keep) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -215,8 +215,10 @@ class ModelFilesTest {
     assertTrue(alpha > 0 && alpha < mid && mid < zeta, header);
     assertEquals(List.of("alpha", "mid", "zeta"),
         m.metadata().keySet().stream().filter(k -> k.length() > 2 && !k.contains("_")).toList());
+    // a name whose 64th character is half of a pair: the temporary name keeps whole characters
+    ModelFiles.save(m, tmp.resolve("a".repeat(63) + "\ud83d\ude00.safetensors"));
     try (var left = Files.list(tmp)) {
-      assertEquals(1, left.count(), "no temporary file is left");
+      assertEquals(2, left.count(), "no temporary file is left");
     }
   }
 

@@ -79,6 +79,7 @@ class KernelChoiceTest {
     assertTrue(forced.startsWith("error | -Dvmlp.kernels=vector, but the vector kernels cannot run"), forced);
     String width = choice(VECTOR, "-Dvmlp.vectorBits=300");
     assertEquals("error | -Dvmlp.vectorBits=300 is not one of 128, 256, 512", width);
+    assertEquals(width, choice(VECTOR, "-Dvmlp.kernels=scalar", "-Dvmlp.vectorBits=300"), "whatever the mode");
     String kernels = choice("-Dvmlp.kernels=fast");
     assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
   }

@@ -64,6 +64,11 @@ public final class KernelProvider {
   private record Choice(Kernels kernels, String reason) {}
 
   private static Choice choose() {
+    String badBits = badVectorBits();
+    if (badBits != null) {
+      // an error whatever the mode, as for -Dvmlp.kernels: a typo must not silently pick other kernels
+      throw new IllegalArgumentException(badBits);
+    }
     String mode = System.getProperty("vmlp.kernels", "auto").trim().toLowerCase(Locale.ROOT);
     switch (mode) {
       case "scalar" -> {
@@ -98,10 +103,9 @@ public final class KernelProvider {
    * them on a Java release other than the one they were built for.
    */
   private static Choice lookupVector(boolean forced) {
-    String bits = System.getProperty("vmlp.vectorBits", "").trim();
-    if (!bits.isEmpty() && !bits.equals("128") && !bits.equals("256") && !bits.equals("512")) {
-      // an error, as for -Dvmlp.kernels: a typo must not silently pick other kernels
-      throw new IllegalArgumentException("-Dvmlp.vectorBits=" + bits + " is not one of 128, 256, 512");
+    String badBits = badVectorBits();
+    if (badBits != null) {
+      return new Choice(null, badBits);
     }
     Optional<Module> vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector");
     if (vectorModule.isEmpty() || !KernelProvider.class.getModule().canRead(vectorModule.get())) {
@@ -139,6 +143,13 @@ public final class KernelProvider {
       }
       return new Choice(null, "the vector kernels failed to start: " + e);
     }
+  }
+
+  /** What is wrong with {@code -Dvmlp.vectorBits}, or null when it is absent or valid. */
+  private static String badVectorBits() {
+    String bits = System.getProperty("vmlp.vectorBits", "").trim();
+    return bits.isEmpty() || bits.equals("128") || bits.equals("256") || bits.equals("512") ? null
+        : "-Dvmlp.vectorBits=" + bits + " is not one of 128, 256, 512";
   }
 
   /** The Java release whose Vector API the vector kernels are compiled against. */

@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * column blocks of {@code block} floats ({@link Layout#index}): block {@code b} holds every row of
  * columns {@code [b·block, (b+1)·block)}, so the columns that one thread owns are contiguous memory
  * and no two threads share a cache line or a prefetch stream. Block widths are multiples of 64, but
- * for a network's only layer, which is one block of its padded width. Two orientations are used:
+ * for a first layer stored as one block of its padded width (a network's only layer, and the first
+ * layer of a {@code Model}, which threads do not split). Two orientations are used:
  * <ul>
  *   <li><b>input-major</b> (the first layer): row {@code j} holds the weights from input {@code j} to
  *       every unit, {@code Wt[j][o] = W[o][j]}. The forward product is then an axpy sweep with the
