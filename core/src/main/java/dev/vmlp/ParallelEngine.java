@@ -61,7 +61,10 @@ final class ParallelEngine implements Engine {
     this(k, p, learningRate, threads, Runtime.getRuntime().availableProcessors());
   }
 
-  /** For tests: an engine that treats the machine as having {@code processors} processors. */
+  /**
+   * An engine whose hand-offs assume {@code processors} processors (the trainer passes the machine's,
+   * or what a test set through {@link Trainer.Builder}).
+   */
   ParallelEngine(Kernels k, Params p, float learningRate, int threads, int processors) {
     if (threads < 2 || threads > maxThreads(p.arch)) {
       throw new IllegalArgumentException(threads + " threads for " + p.arch + " (at most " + maxThreads(p.arch) + ")");

@@ -13,7 +13,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -128,7 +127,7 @@ final class PredictCommand implements Callable<Integer> {
   /** Whether the (possibly gzip-compressed) file starts with two zero bytes, as IDX files do. */
   static boolean isIdx(Path file) throws IOException {
     if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+      return false; // not IDX: the CSV reader names the folder as such
     }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
       raw.mark(2);

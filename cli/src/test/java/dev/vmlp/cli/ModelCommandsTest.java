@@ -164,6 +164,8 @@ class ModelCommandsTest {
     CliRun label = CliRun.of("predict", "--model", m.toString(), "--label-column", "0", "--input",
         data.resolve("t10k-images-idx3-ubyte").toString());
     label.assertError(1, "--label-column is for CSV input");
+    CliRun.of("predict", "--model", m.toString(), "--input", data.toString())
+        .assertError(1, data + ": is a folder, not a file");
   }
 
   @Test

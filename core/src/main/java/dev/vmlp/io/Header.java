@@ -90,7 +90,7 @@ final class Header {
       Map<String, String> metadata = null;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
-        checkText(name, name.equals(METADATA_KEY) ? METADATA_KEY : name, "tensor name", file);
+        checkText(name, name, "tensor name", file);
         if (!names.add(name)) {
           if (name.equals(METADATA_KEY)) {
             throw new ModelFormatException(file, METADATA_KEY, "metadata: " + METADATA_KEY + " appears twice");
