@@ -28,6 +28,24 @@ static float *at(float *w, long in, long j, long c) {
   return w + (c / BLOCK) * in * BLOCK + j * BLOCK + c % BLOCK;
 }
 
+// n floats, 64-byte aligned (the size rounded up to whole lines, as aligned_alloc requires), all v
+static float *filled(long n, float v) {
+  float *a = aligned_alloc(64, (n * 4 + 63) / 64 * 64);
+  if (!a) {
+    fprintf(stderr, "c-kernels: cannot allocate %ld floats\n", n);
+    exit(1);
+  }
+  for (long i = 0; i < n; i++) a[i] = v;
+  return a;
+}
+
+// n inputs base + (i % period) / 10: all non-zero, like a dense row
+static float *inputs(long n, float base, int period) {
+  float *x = filled(n, 0);
+  for (long i = 0; i < n; i++) x[i] = base + (i % period) * 0.1f;
+  return x;
+}
+
 static int fma_rate(void) {
   __m512 a[12];
   for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps(1.0f + i * 1e-3f);
@@ -47,11 +65,7 @@ static int fma_rate(void) {
 }
 
 static int rank1(long in, long out) {
-  float *w = aligned_alloc(64, in * out * 4);
-  float *x = malloc(in * 4), *g = aligned_alloc(64, out * 4);
-  for (long i = 0; i < in * out; i++) w[i] = 0.01f;
-  for (long i = 0; i < in; i++) x[i] = 0.05f + (i % 7) * 0.1f;
-  for (long i = 0; i < out; i++) g[i] = 1e-7f;
+  float *w = filled(in * out, 0.01f), *g = filled(out, 1e-7f), *x = inputs(in, 0.05f, 7);
   long reps = 0;
   double t0 = now();
   while (now() - t0 < 2.0) {
@@ -77,15 +91,8 @@ static int rank1(long in, long out) {
 }
 
 static int fused(long in, long out, int alt) {
-  float *w = aligned_alloc(64, in * out * 4);
-  float *xp = malloc(in * 4), *xn = malloc(in * 4);
-  float *g = aligned_alloc(64, out * 4), *z = aligned_alloc(64, out * 4);
-  for (long i = 0; i < in * out; i++) w[i] = 0.01f;
-  for (long i = 0; i < in; i++) {
-    xp[i] = 0.05f + (i % 7) * 0.1f;
-    xn[i] = 0.03f + (i % 5) * 0.1f;
-  }
-  for (long i = 0; i < out; i++) g[i] = 1e-7f;
+  float *w = filled(in * out, 0.01f), *g = filled(out, 1e-7f), *z = filled(out, 0);
+  float *xp = inputs(in, 0.05f, 7), *xn = inputs(in, 0.03f, 5);
   long reps = 0;
   double t0 = now();
   while (now() - t0 < 2.0) {
@@ -118,10 +125,25 @@ static int fused(long in, long out, int alt) {
   return 0;
 }
 
+// IN and OUT of a kernel command, or -1 after naming what is wrong: the tiles need whole tiles of columns
+static int shape(char **argv, long tile, long *in, long *out) {
+  *in = atol(argv[2]);
+  *out = atol(argv[3]);
+  if (*in < 1 || *out < tile || *out % tile != 0) {
+    fprintf(stderr, "c-kernels %s: IN must be at least 1 and OUT a positive multiple of %ld, got %s x %s\n", argv[1],
+            tile, argv[2], argv[3]);
+    return -1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  if (argc >= 2 && !strcmp(argv[1], "fma")) return fma_rate();
-  if (argc >= 4 && !strcmp(argv[1], "rank1")) return rank1(atol(argv[2]), atol(argv[3]));
-  if (argc >= 4 && !strcmp(argv[1], "fused")) return fused(atol(argv[2]), atol(argv[3]), argc > 4);
+  long in, out;
+  if (argc == 2 && !strcmp(argv[1], "fma")) return fma_rate();
+  if (argc == 4 && !strcmp(argv[1], "rank1")) return shape(argv, 256, &in, &out) ? 2 : rank1(in, out);
+  if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "alt"))) && !strcmp(argv[1], "fused")) {
+    return shape(argv, 128, &in, &out) ? 2 : fused(in, out, argc == 5);
+  }
   fprintf(stderr, "usage: c-kernels fma | rank1 IN OUT | fused IN OUT [alt]\n");
   return 2;
 }
