@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The trainer's speed-up on N threads with the one-thread and N-thread engines taking turns in one JVM
 # (dev.vmlp.InterleavedScaling), so that a host whose speed drifts slows both alike.
-# Usage: jmh/scripts/interleaved-scaling.sh [ROUNDS [THREADS [NET...]]]
+# Usage: jmh/scripts/interleaved-scaling.sh [ROUNDS [THREADS [NET...]]] (the dense path; the class takes
+# "sparse" as a fourth argument)
 #   e.g. jmh/scripts/interleaved-scaling.sh 240 2 784-1024-10 784-256-10   (the defaults)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-source "$ROOT/jmh/scripts/find-java.sh"
-JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
+source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR
+JAR="$CLI_JAR"
 ROUNDS="${1:-240}"
 THREADS="${2:-2}"
 shift $(( $# < 2 ? $# : 2 ))
@@ -18,5 +18,5 @@ if (( ${#NETS[@]} == 0 )); then
 fi
 for net in "${NETS[@]}"; do
   "$JAVA" --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$JAR" dev.vmlp.InterleavedScaling \
-    "$net" "$ROUNDS" "$THREADS" 2> >(grep -v '^WARNING' >&2)
+    "$net" "$ROUNDS" "$THREADS" 2> >(grep -vxF 'WARNING: Using incubator modules: jdk.incubator.vector' >&2)
 done

@@ -9,12 +9,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-source "$ROOT/jmh/scripts/find-java.sh"
+source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR
 HSDIS="$(mktemp -d)"
 trap 'rm -rf "$HSDIS"' EXIT
 gcc -O2 -shared -fPIC -o "$HSDIS/hsdis-amd64.so" jmh/scripts/hsdis-capstone.c -lcapstone
-JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
+JAR="$CLI_JAR"
 LD_LIBRARY_PATH="$HSDIS" "$JAVA" -cp "$JAR" org.openjdk.jmh.Main "$@" -f 1 -wi 12 -w 3s -i 5 -r 2s \
   -jvmArgsAppend "--add-modules=jdk.incubator.vector -XX:+UseParallelGC" \
   -prof 'perfasm:events=cpu-clock;intelSyntax=true;top=6;hotThreshold=0.03;tooBigThreshold=3000'

@@ -10,9 +10,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SECONDS_TO_RECORD="${1:?usage: profile.sh SECONDS JMH_ARGS...}"
 shift
 cd "$ROOT"
-bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-source "$ROOT/jmh/scripts/find-java.sh"
-JAR="$(ls cli/target/vmlp-cli-*-all.jar | head -n 1)"
+source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR
+JAR="$CLI_JAR"
 WORK="$(mktemp -d)"
 HOST=""
 trap '[ -n "$HOST" ] && kill "$HOST" 2>/dev/null; rm -rf "$WORK"' EXIT

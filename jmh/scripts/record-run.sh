@@ -7,9 +7,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:?usage: record-run.sh OUT_DIR}"
 mkdir -p "$OUT"
 cd "$ROOT"
-bin/vmlp --help >/dev/null            # builds the jars when missing or stale, and finds the JDK
-source "$ROOT/jmh/scripts/find-java.sh"
-JAR="$(ls jmh/target/vmlp-jmh-*-benchmarks.jar | head -n 1)"
+source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR
+JAR="$JMH_JAR"
 export OPENBLAS_NUM_THREADS=1         # peers on one core, like vmlp's single-thread numbers
 COMMON=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
 run() { # name, then JMH arguments

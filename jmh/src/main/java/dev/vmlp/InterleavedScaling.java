@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The trainer's speed-up on N threads, measured with both engines in one JVM: a one-thread engine and
- * an N-thread engine, each on its own copy of the same initial parameters, take turns at passes of
- * {@value #PASS} MNIST-format samples (the same passes, in alternating order), so that a host whose
+ * an N-thread engine, each on its own copy of the same initial parameters, run the same pass of
+ * {@value #PASS} MNIST-format samples in every round, which of them goes first alternating, so that a host whose
  * speed drifts from minute to minute slows both alike. {@link ThreadScalingBenchmark} runs each
  * configuration in its own forks, minutes apart; on a shared machine the drift between them can exceed
  * the effect. The first quarter of the rounds is warm-up. Prints the quartiles of each engine's time
@@ -30,7 +30,11 @@ public final class InterleavedScaling {
     String net = args.length > 0 ? args[0] : "784-1024-10";
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 240;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    boolean sparse = args.length > 3 && args[3].equals("sparse");
+    String path = args.length > 3 ? args[3] : "dense";
+    if (!path.equals("dense") && !path.equals("sparse")) {
+      throw new IllegalArgumentException("the input path is dense or sparse, not " + path);
+    }
+    boolean sparse = path.equals("sparse");
     if (rounds < 8 || threads < 2) {
       throw new IllegalArgumentException("at least 8 rounds and 2 threads, not " + rounds + " and " + threads);
     }
