@@ -145,22 +145,8 @@ final class Params {
     return null;
   }
 
-  /**
-   * SHA-256 of all parameters as little-endian float32, layer by layer, the weights row-major
-   * {@code [out][in]} and then the bias, as lower-case hex.
-   */
+  /** The {@code weights_sha256} of these parameters ({@link FloatSha256#ofLayers}), as lower-case hex. */
   String sha256() {
-    FloatSha256 h = new FloatSha256();
-    for (Layer layer : layers) {
-      for (int o = 0; o < layer.out; o++) {
-        for (int i = 0; i < layer.in; i++) {
-          h.add(layer.weight(o, i));
-        }
-      }
-      for (int o = 0; o < layer.out; o++) {
-        h.add(layer.b[o]);
-      }
-    }
-    return h.hex();
+    return FloatSha256.ofLayers(toWeights());
   }
 }

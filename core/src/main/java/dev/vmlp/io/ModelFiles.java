@@ -368,11 +368,7 @@ public final class ModelFiles {
     model = model.withMetadata(header.metadata);
     if (meta.weightsSha256() != null) {
       // over the values as stored: the model turns a -0 bias into +0, which a file may still hold
-      FloatSha256 stored = new FloatSha256();
-      for (LayerWeights lw : weights) {
-        stored.add(lw.weights()).add(lw.bias());
-      }
-      String hash = stored.hex();
+      String hash = FloatSha256.ofLayers(weights);
       if (!meta.weightsSha256().equals(hash)) {
         throw FileMetadata.error(file, FileMetadata.WEIGHTS_SHA256, "the file says " + meta.weightsSha256()
             + ", but its weights hash to " + hash + " (the file was changed or damaged)");

@@ -1,10 +1,12 @@
 package dev.vmlp.internal.hash;
 
+import dev.vmlp.LayerWeights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * SHA-256 over a sequence of floats as little-endian float32, their raw bits (a NaN's payload and the
@@ -21,6 +23,18 @@ public final class FloatSha256 {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
+  }
+
+  /**
+   * A network's {@code weights_sha256}: per layer in order, its weights {@code [out][in]} and then its
+   * bias, the values exactly as given.
+   */
+  public static String ofLayers(List<LayerWeights> layers) {
+    FloatSha256 h = new FloatSha256();
+    for (LayerWeights lw : layers) {
+      h.add(lw.weights()).add(lw.bias());
+    }
+    return h.hex();
   }
 
   /** Adds one value. */
