@@ -46,8 +46,8 @@ final class SpinBarrier {
   }
 
   /**
-   * For tests: a barrier that behaves as on a machine of {@code processors} processors and parks for
-   * {@code parkNanos} at a time.
+   * A barrier that behaves as on a machine of {@code processors} processors (the trainer passes the
+   * count it was built with) and parks for {@code parkNanos} at a time (tests park longer).
    */
   SpinBarrier(int parties, int processors, long parkNanos) {
     this.parties = parties;

@@ -1,16 +1,14 @@
 package dev.vmlp;
 
-import dev.vmlp.data.TrainTest;
 import dev.vmlp.internal.kernel.Kernels;
-import dev.vmlp.jmh.MnistLike;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The trainer's speed-up on N threads, measured with both engines in one JVM: a one-thread engine and
  * an N-thread engine, each on its own copy of the same initial parameters, run the same pass of
- * {@value #PASS} MNIST-format samples in every round, which of them goes first alternating, so that a host whose
- * speed drifts from minute to minute slows both alike. {@link ThreadScalingBenchmark} runs each
+ * {@value #PASS} MNIST-format samples in every round, which of them goes first alternating, so that a
+ * host whose speed drifts from minute to minute slows both alike. {@link ThreadScalingBenchmark} runs each
  * configuration in its own forks, minutes apart; on a shared machine the drift between them can exceed
  * the effect. The first quarter of the rounds is warm-up. Prints the quartiles of each engine's time
  * per sample and of the per-round speed-up, and checks that both engines trained to the same bits
@@ -21,8 +19,8 @@ import java.util.Locale;
  * {@code 784-1024-10 240 2 dense}.
  */
 public final class InterleavedScaling {
-  static final int PASS = 1024;
-  static final int POOL = 8192;
+  static final int PASS = ThreadScalingBenchmark.PASS;
+  static final int POOL = ThreadScalingBenchmark.POOL;
 
   private InterleavedScaling() {}
 
@@ -39,8 +37,7 @@ public final class InterleavedScaling {
       throw new IllegalArgumentException("at least 8 rounds and 2 threads, not " + rounds + " and " + threads);
     }
     Architecture arch = TrainStepBenchmark.architecture(net);
-    TrainTest data = MnistLike.standard();
-    Dataset pool = data.scaling().apply(data.train().slice(0, POOL));
+    Dataset pool = ThreadScalingBenchmark.pool();
     Kernels k = TrainStepBenchmark.kernels("vector");
     Params oneParams = Params.initialize(arch, 42);
     Params manyParams = Params.initialize(arch, 42);

@@ -57,8 +57,7 @@ public class ThreadScalingBenchmark {
     if (threads > ParallelEngine.maxThreads(arch)) {
       throw new IllegalStateException(net + " splits over at most " + ParallelEngine.maxThreads(arch) + " threads");
     }
-    TrainTest data = MnistLike.standard();
-    Dataset pool = data.scaling().apply(data.train().slice(0, POOL));
+    Dataset pool = pool();
     x = pool.featureArray();
     labels = pool.labelArray();
     rows = path.equals("sparse") ? pool.sparseRows() : null;
@@ -70,6 +69,12 @@ public class ThreadScalingBenchmark {
     Kernels k = TrainStepBenchmark.kernels("vector");
     Params p = Params.initialize(arch, 42);
     engine = threads == 1 ? new SingleEngine(k, p, 0.01f) : new ParallelEngine(k, p, 0.01f, threads);
+  }
+
+  /** The first {@value #POOL} samples of the MNIST-format training set, scaled as training scales them. */
+  static Dataset pool() {
+    TrainTest data = MnistLike.standard();
+    return data.scaling().apply(data.train().slice(0, POOL));
   }
 
   @TearDown
