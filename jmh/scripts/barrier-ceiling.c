@@ -1,8 +1,9 @@
 // The best two-thread speed-up this machine allows for a loop that meets at a barrier once per step,
 // as the trainer does once per sample: each thread does a fixed amount of register-only work (no memory
 // traffic, so only the hand-off and the host's interruptions cost anything), then waits for the other.
-// The same work on one thread, in the same run, gives the ratio. Two barriers: one shared counter
-// with a flipped sense (what SpinBarrier does) and one flag per thread, each on its own cache line.
+// The same work on one thread, in the same run, gives the ratio. Two barriers: a shared arrival
+// counter whose last arrival releases the others (as SpinBarrier does), and one flag per thread, each
+// on its own cache line.
 // Build and run: gcc -O2 -pthread -o barrier-ceiling barrier-ceiling.c && ./barrier-ceiling
 #define _GNU_SOURCE
 #include <immintrin.h>
