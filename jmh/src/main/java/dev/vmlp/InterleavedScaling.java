@@ -20,7 +20,6 @@ import java.util.Locale;
  */
 public final class InterleavedScaling {
   static final int PASS = ThreadScalingBenchmark.PASS;
-  static final int POOL = ThreadScalingBenchmark.POOL;
 
   private InterleavedScaling() {}
 
@@ -45,13 +44,9 @@ public final class InterleavedScaling {
     long[] many = new long[rounds];
     try (Engine e1 = new SingleEngine(k, oneParams, 0.01f);
         Engine en = new ParallelEngine(k, manyParams, 0.01f, threads)) {
+      SparseRows rows = sparse ? pool.sparseRows() : null;
       for (int r = 0; r < rounds; r++) {
-        int[] order = new int[PASS];
-        for (int i = 0; i < PASS; i++) {
-          order[i] = (r * PASS + i) % POOL;
-        }
-        Pass pass = new Pass(pool.featureArray(), pool.featureCount(), pool.labelArray(), null, 0,
-            sparse ? pool.sparseRows() : null, order, PASS, 1, null);
+        Pass pass = ThreadScalingBenchmark.pass(pool, rows, r);
         boolean oneFirst = (r & 1) == 0; // neither engine always runs on the caches the other left
         for (int turn = 0; turn < 2; turn++) {
           boolean single = oneFirst == (turn == 0);
@@ -66,7 +61,8 @@ public final class InterleavedScaling {
     for (int r = from; r < rounds; r++) {
       speedUp[r - from] = (double) one[r] / many[r];
     }
-    boolean same = oneParams.sha256().equals(manyParams.sha256());
+    String hash = oneParams.sha256();
+    boolean same = hash.equals(manyParams.sha256());
     System.out.printf(Locale.ROOT, "%s %s, %d rounds of %d samples (the first %d dropped)%n", net,
         sparse ? "sparse" : "dense", rounds, PASS, from);
     System.out.printf(Locale.ROOT, "1 thread:   %s µs per sample (p25 p50 p75)%n", quartiles(one, from, 1e3 * PASS));
@@ -75,7 +71,7 @@ public final class InterleavedScaling {
     int n = speedUp.length;
     System.out.printf(Locale.ROOT, "speed-up:   %.2f %.2f %.2f per round%n", speedUp[n / 4], speedUp[n / 2],
         speedUp[3 * n / 4]);
-    System.out.println("same weights: " + same + " (" + oneParams.sha256().substring(0, 12) + ")");
+    System.out.println("same weights: " + same + " (" + hash.substring(0, 12) + ")");
     if (!same) {
       System.exit(1);
     }

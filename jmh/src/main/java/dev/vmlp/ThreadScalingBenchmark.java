@@ -44,12 +44,9 @@ public class ThreadScalingBenchmark {
   public int threads;
 
   Engine engine;
-  float[] x;
-  int[] labels;
+  Dataset pool;
   SparseRows rows;
-  int d;
-  int[] order;
-  int start;
+  int round;
 
   @Setup
   public void setup() {
@@ -57,15 +54,8 @@ public class ThreadScalingBenchmark {
     if (threads > ParallelEngine.maxThreads(arch)) {
       throw new IllegalStateException(net + " splits over at most " + ParallelEngine.maxThreads(arch) + " threads");
     }
-    Dataset pool = pool();
-    x = pool.featureArray();
-    labels = pool.labelArray();
+    pool = pool();
     rows = path.equals("sparse") ? pool.sparseRows() : null;
-    d = pool.featureCount();
-    order = new int[POOL];
-    for (int i = 0; i < POOL; i++) {
-      order[i] = i;
-    }
     Kernels k = TrainStepBenchmark.kernels("vector");
     Params p = Params.initialize(arch, 42);
     engine = threads == 1 ? new SingleEngine(k, p, 0.01f) : new ParallelEngine(k, p, 0.01f, threads);
@@ -77,6 +67,19 @@ public class ThreadScalingBenchmark {
     return data.scaling().apply(data.train().slice(0, POOL));
   }
 
+  /**
+   * Pass number {@code round} over {@code pool}: its samples {@code round * PASS ..} in order, cycling
+   * through the pool; {@code rows} the pool's sparse rows for the sparse path, else null.
+   */
+  static Pass pass(Dataset pool, SparseRows rows, int round) {
+    int[] slice = new int[PASS];
+    int start = (int) ((long) round * PASS % POOL);
+    for (int i = 0; i < PASS; i++) {
+      slice[i] = (start + i) % POOL;
+    }
+    return new Pass(pool.featureArray(), pool.featureCount(), pool.labelArray(), null, 0, rows, slice, PASS, 1, null);
+  }
+
   @TearDown
   public void tearDown() {
     engine.close();
@@ -85,10 +88,6 @@ public class ThreadScalingBenchmark {
   @Benchmark
   @OperationsPerInvocation(PASS)
   public double pass() {
-    int[] slice = new int[PASS];
-    System.arraycopy(order, start, slice, 0, PASS);
-    start = start + PASS >= POOL ? 0 : start + PASS;
-    Pass p = new Pass(x, d, labels, null, 0, rows, slice, PASS, 1, null);
-    return engine.run(p).lossSum;
+    return engine.run(pass(pool, rows, round++)).lossSum;
   }
 }
