@@ -32,7 +32,9 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Lane-wise twins of {@link dev.vmlp.internal.kernel.ExpMath} and the softmax sum: the same operations
  * in the same order, with selects instead of branches, so every lane equals the scalar result. Each
- * method takes and returns arrays only: no vector crosses a call, so none is ever boxed.
+ * method takes and returns arrays only: no vector crosses a call, so none is ever boxed. The softmax
+ * comes in twins with and without the gradient, so that training and prediction never share a
+ * compiled method whose never-taken branch one of them would take (C2 would throw it away).
  */
 final class Elementwise {
   private Elementwise() {}
@@ -101,7 +103,7 @@ final class Elementwise {
   /**
    * The softmax head over {@code n <= L} classes (one masked vector), as
    * {@link dev.vmlp.internal.kernel.ScalarKernels#softmax}: {@code p = e / S} with
-   * {@code e = exp(z - max)}, {@code s = p - onehot(label)} when non-null. Returns the loss.
+   * {@code e = exp(z - max)}; {@code s = p - onehot(label)}. Returns the loss.
    */
   static double softmaxOneVector(float[] z, int n, int label, float[] p, float[] s) {
     VectorMask<Float> m = S.indexInRange(0, n);
@@ -150,11 +152,64 @@ final class Elementwise {
     f = f.add(f.rearrange(Dots.SWAP1));
     FloatVector q = e.div(f);
     q.intoArray(p, 0, m);
-    if (s != null) {
-      // minus one in the label's lane only (no lane when label < 0)
-      VectorMask<Float> hot = FloatVector.fromArray(S, LANE_INDEX, 0).compare(VectorOperators.EQ, (float) label);
-      q.blend(q.sub(1f), hot).intoArray(s, 0, m);
+    // minus one in the label's lane only (no lane when label < 0)
+    VectorMask<Float> hot = FloatVector.fromArray(S, LANE_INDEX, 0).compare(VectorOperators.EQ, (float) label);
+    q.blend(q.sub(1f), hot).intoArray(s, 0, m);
+    return ScalarKernels.logLoss(mx.lane(0), f.lane(0), z, label);
+  }
+
+  /**
+   * The softmax head over {@code n <= L} classes (one masked vector), as
+   * {@link dev.vmlp.internal.kernel.ScalarKernels#softmax}: {@code p = e / S} with
+   * {@code e = exp(z - max)}; no gradient. Returns the loss, or the log-sum-exp when {@code label < 0}.
+   */
+  static double probabilitiesOneVector(float[] z, int n, int label, float[] p) {
+    VectorMask<Float> m = S.indexInRange(0, n);
+    FloatVector v = FloatVector.fromArray(S, z, 0, m).blend(Float.NEGATIVE_INFINITY, m.not());
+    // the max in every lane by a butterfly: max is exact, so the order cannot change it
+    FloatVector mx = v;
+    if (L > 8) {
+      mx = mx.max(mx.rearrange(Dots.SWAP8));
     }
+    if (L > 4) {
+      mx = mx.max(mx.rearrange(Dots.SWAP4));
+    }
+    mx = mx.max(mx.rearrange(Dots.SWAP2));
+    mx = mx.max(mx.rearrange(Dots.SWAP1));
+    FloatVector x = v.sub(mx);
+    // e = exp(x), x <= 0: ExpMath.expNonPositive lane by lane
+    VectorMask<Float> underX = x.compare(VectorOperators.LT, EXP_MIN);
+    FloatVector tX = x.mul(LOG2E).add(ROUND_MAGIC);
+    FloatVector nX = tX.sub(ROUND_MAGIC);
+    FloatVector rX = nX.fma(FloatVector.broadcast(S, -LN2_HI), x);
+    rX = nX.fma(FloatVector.broadcast(S, -LN2_LO), rX);
+    FloatVector pX = FloatVector.broadcast(S, EXP_P0).fma(rX, FloatVector.broadcast(S, EXP_P1));
+    pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P2));
+    pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P3));
+    pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P4));
+    pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P5));
+    FloatVector yX = pX.fma(rX.mul(rX), rX).add(1f);
+    // t's low mantissa bits hold n; (n + 127) << 23 is the float 2^n
+    FloatVector scaleX = tX.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127)
+        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector e = yX.mul(scaleX).blend(0f, underX);
+    // one class per slot: the slots are the lanes, padded with +0
+    FloatVector zero = FloatVector.zero(S);
+    // fold the 16 slots: t[k] += t[k+8], then 4, 2, 1 (as ScalarKernels.fold16)
+    FloatVector f;
+    if (PER16 == 1) {
+      f = e.add(e.rearrange(Dots.SWAP8));
+      f = f.add(f.rearrange(Dots.SWAP4));
+    } else if (PER16 == 2) {
+      f = e.add(zero);
+      f = f.add(f.rearrange(Dots.SWAP4));
+    } else {
+      f = e.add(zero).add(zero.add(zero));
+    }
+    f = f.add(f.rearrange(Dots.SWAP2));
+    f = f.add(f.rearrange(Dots.SWAP1));
+    FloatVector q = e.div(f);
+    q.intoArray(p, 0, m);
     return ScalarKernels.logLoss(mx.lane(0), f.lane(0), z, label);
   }
 
@@ -218,12 +273,74 @@ final class Elementwise {
       VectorMask<Float> m = S.indexInRange(i, n);
       FloatVector q = FloatVector.fromArray(S, p, i, m).div(sum);
       q.intoArray(p, i, m);
-      if (s != null) {
-        q.intoArray(s, i, m);
+      q.intoArray(s, i, m);
+    }
+    if (label >= 0) {
+      s[label] = p[label] - 1f;
+    }
+    return ScalarKernels.logLoss(max, sum, z, label);
+  }
+
+  /** As {@link #probabilitiesOneVector} for any {@code n}: 16 slots, slot {@code i mod 16} in order of {@code i}. */
+  static double probabilitiesAny(float[] z, int n, int label, float[] p) {
+    FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      mv = mv.max(FloatVector.fromArray(S, z, i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+    }
+    float max = mv.reduceLanes(VectorOperators.MAX);
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    for (int i = 0; i < n; i += 16) {
+      for (int q = 0; q < PER16; q++) {
+        int at = i + q * L;
+        VectorMask<Float> m = S.indexInRange(at, n);
+        FloatVector x = FloatVector.fromArray(S, z, at, m).blend(Float.NEGATIVE_INFINITY, m.not()).sub(max);
+        // e = exp(x), x <= 0: ExpMath.expNonPositive lane by lane
+        VectorMask<Float> underX = x.compare(VectorOperators.LT, EXP_MIN);
+        FloatVector tX = x.mul(LOG2E).add(ROUND_MAGIC);
+        FloatVector nX = tX.sub(ROUND_MAGIC);
+        FloatVector rX = nX.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        rX = nX.fma(FloatVector.broadcast(S, -LN2_LO), rX);
+        FloatVector pX = FloatVector.broadcast(S, EXP_P0).fma(rX, FloatVector.broadcast(S, EXP_P1));
+        pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P2));
+        pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P3));
+        pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P4));
+        pX = pX.fma(rX, FloatVector.broadcast(S, EXP_P5));
+        FloatVector yX = pX.fma(rX.mul(rX), rX).add(1f);
+        // t's low mantissa bits hold n; (n + 127) << 23 is the float 2^n
+        FloatVector scaleX = tX.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127)
+            .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = yX.mul(scaleX).blend(0f, underX);
+        e.intoArray(p, at, m);
+        switch (q) {
+          case 0 -> s0 = s0.add(e);
+          case 1 -> s1 = s1.add(e);
+          case 2 -> s2 = s2.add(e);
+          default -> s3 = s3.add(e);
+        }
       }
     }
-    if (s != null && label >= 0) {
-      s[label] = p[label] - 1f;
+    // fold the 16 slots: t[k] += t[k+8], then 4, 2, 1 (as ScalarKernels.fold16)
+    FloatVector f;
+    if (PER16 == 1) {
+      f = s0.add(s0.rearrange(Dots.SWAP8));
+      f = f.add(f.rearrange(Dots.SWAP4));
+    } else if (PER16 == 2) {
+      f = s0.add(s1);
+      f = f.add(f.rearrange(Dots.SWAP4));
+    } else {
+      f = s0.add(s2).add(s1.add(s3));
+    }
+    f = f.add(f.rearrange(Dots.SWAP2));
+    f = f.add(f.rearrange(Dots.SWAP1));
+    float sum = f.lane(0);
+    for (int i = 0; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      FloatVector q = FloatVector.fromArray(S, p, i, m).div(sum);
+      q.intoArray(p, i, m);
     }
     return ScalarKernels.logLoss(max, sum, z, label);
   }

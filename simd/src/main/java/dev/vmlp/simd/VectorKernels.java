@@ -322,6 +322,10 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public double softmax(float[] z, int n, int label, float[] p, float[] s) {
-    return n <= L ? Elementwise.softmaxOneVector(z, n, label, p, s) : Elementwise.softmaxAny(z, n, label, p, s);
+    // training (s given) and prediction call different methods, so neither deoptimizes the other's
+    if (s != null) {
+      return n <= L ? Elementwise.softmaxOneVector(z, n, label, p, s) : Elementwise.softmaxAny(z, n, label, p, s);
+    }
+    return n <= L ? Elementwise.probabilitiesOneVector(z, n, label, p) : Elementwise.probabilitiesAny(z, n, label, p);
   }
 }

@@ -233,6 +233,7 @@ class VectorMatchesScalarTest {
         assertSameBits(p1, p2, "softmax probabilities, label " + label);
         assertSameBits(s1, s2, "softmax gradient, label " + label);
         assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), "softmax loss");
+        Arrays.fill(p2, 0, n, Float.NaN); // the call without a gradient must write every probability itself
         double l3 = v.softmax(z, n, label, p2, null);
         assertSameBits(p1, p2, "softmax probabilities without a gradient, label " + label);
         assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3), "softmax loss without a gradient");
