@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.internal.kernel.Layout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,25 @@ class ModelTest {
       // and training goes on from a model in the training layout
       try (Trainer again = Trainer.builder(snapshot).threads(2).build()) {
         again.fit(digits.train().slice(0, 100), null, 1);
+      }
+    }
+  }
+
+  @Test
+  void theLoadersMemoryBoundCountsWhatAModelStores() {
+    // ModelFiles bounds a file's memory by Layout.modelLayerFloats before Model.of allocates it
+    int[][] shapes = {{1, 1, 2}, {784, 256, 10}, {17, 1, 1048, 3}, {5, 65, 2}, {1024, 1025, 16, 2}};
+    for (int[] sizes : shapes) {
+      Architecture.Builder b = Architecture.builder(sizes[0]);
+      for (int l = 1; l < sizes.length - 1; l++) {
+        b.hidden(sizes[l], Activation.RELU);
+      }
+      Model m = Model.initialize(b.output(sizes[sizes.length - 1], Head.SOFTMAX_CROSS_ENTROPY), 1);
+      for (int l = 0; l < sizes.length - 1; l++) {
+        Layer layer = m.params().layers[l];
+        assertEquals(Float.BYTES * Layout.modelLayerFloats(l, sizes[l], sizes[l + 1]), layer.w.byteSize(),
+            java.util.Arrays.toString(sizes) + " layer " + l);
+        assertEquals(Layout.pad(sizes[l + 1]), layer.b.length);
       }
     }
   }

@@ -147,16 +147,16 @@ final class FileMetadata {
    */
   static Decoded decode(Map<String, String> meta, int hidden, int inputs, LoadOptions options, Path file)
       throws ModelFormatException {
+    // the entries a save would refuse are refused here, so that a loaded model can be saved again
+    if (meta.containsKey(Header.METADATA_KEY)) {
+      throw error(file, Header.METADATA_KEY, "is a reserved name, not a metadata key");
+    }
     String version = meta.get(FORMAT_VERSION);
     if (version == null) {
       for (String key : meta.keySet()) {
         if (key.startsWith(PREFIX)) {
           throw error(file, key, "is present but " + FORMAT_VERSION + " is missing");
         }
-      }
-      // the entries a save would refuse are refused here, so that a loaded model can be saved again
-      if (meta.containsKey(Header.METADATA_KEY)) {
-        throw error(file, Header.METADATA_KEY, "is a reserved name, not a metadata key");
       }
       checkProvenance(meta, file);
       return new Decoded(foreignActivations(hidden, options, file), options.head() != null ? options.head()
@@ -230,11 +230,13 @@ final class FileMetadata {
   private static List<Activation> activations(String value, int hidden, Path file) throws ModelFormatException {
     List<Activation> list = new ArrayList<>();
     if (!value.isEmpty()) {
-      String[] parts = value.split(",", -1);
-      if (parts.length != hidden) {
-        throw error(file, ACTIVATIONS, "names " + parts.length + " activations, but the tensors make "
+      // counted before splitting: a hostile value may hold millions of commas
+      long count = 1 + value.chars().filter(c -> c == ',').count();
+      if (count != hidden) {
+        throw error(file, ACTIVATIONS, "names " + count + " activations, but the tensors make "
             + hidden + " hidden layers");
       }
+      String[] parts = value.split(",", -1);
       for (int l = 0; l < parts.length; l++) {
         Activation a = activationById(parts[l]);
         if (a == null) {

@@ -51,8 +51,11 @@ final class Header {
    * Jackson's streaming parser, strict JSON (no comments, no NaN, no trailing commas) with limits.
    * Duplicate names are found by this class at every level instead of by
    * {@code StreamReadFeature.STRICT_DUPLICATE_DETECTION}, so that the error names the tensor or key.
+   * Names are not canonicalised: the factory's shared name table would keep every file's names for
+   * the life of the JVM, and it refuses a valid header whose names collide in its hash.
    */
   private static final JsonFactory JSON = JsonFactory.builder()
+      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxNestingDepth(8)
           .maxDocumentLength(MAX_BYTES)
@@ -322,8 +325,25 @@ final class Header {
     };
   }
 
-  /** A name or value from the file, cut to a length that fits an error message. */
+  /**
+   * A name or value from the file, cut to a length that fits an error message, with each control
+   * character written as a Java escape (a backslash, {@code u} and four hex digits), so that a hostile
+   * file cannot send escape sequences to a terminal.
+   */
   static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    String cut = s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    StringBuilder b = null;
+    for (int i = 0; i < cut.length(); i++) {
+      char c = cut.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (b == null) {
+          b = new StringBuilder(cut.length() + 16).append(cut, 0, i);
+        }
+        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? cut : b.toString();
   }
 }

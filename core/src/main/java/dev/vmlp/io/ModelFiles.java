@@ -9,6 +9,7 @@ import dev.vmlp.Head;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.internal.hash.FloatSha256;
+import dev.vmlp.internal.kernel.Layout;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,11 +17,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -64,8 +69,8 @@ import java.util.regex.Pattern;
  *   <li>Provenance, from {@link Model#metadata()} (as {@link dev.vmlp.Trainer#snapshot()} records
  *       it): {@code seed}, {@code epochs}, {@code learning_rate}, {@code threads}, {@code kernels}
  *       and {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
- *       in any file, each must parse, and the weights as stored in the file must hash to
- *       {@code weights_sha256}. Other keys are kept as they are. The {@code vmlp.} keys are written
+ *       in any file, each but the free-form {@code kernels} must parse, and the weights as stored in
+ *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The {@code vmlp.} keys are written
  *       first, in a fixed order, then the others sorted ({@code weights_sha256} last when the
  *       model's metadata lacks it), so the same model gives the same bytes in every run.
  * </ul>
@@ -85,11 +90,13 @@ import java.util.regex.Pattern;
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
  * outputs), the metadata must parse, and the weights must be finite unless
  * {@link LoadOptions#allowNonFinite()}. Nothing is allocated from a size the file has not been checked
- * to hold. Each problem is a {@link ModelFormatException} naming the tensor, key or section.
+ * to hold, and the model may take at most 4 times the file's weight bytes plus 64 MiB in memory (the
+ * padded layout stores a layer of few inputs in up to 64 times its size). Each problem is a
+ * {@link ModelFormatException} naming the tensor, key or section.
  *
  * <h2>Saving</h2>
  * Atomic: the file is written under a temporary name in the target's folder (a dot, at most 64
- * characters of the target's name, a random part and {@code .tmp}), forced to the disk, and
+ * bytes of the target's name, a random part and {@code .tmp}), forced to the disk, and
  * renamed over the target; the folder is then forced too where the platform allows. A failed or
  * interrupted save leaves any previous file under the target name as it was.
  */
@@ -97,6 +104,9 @@ public final class ModelFiles {
   private static final JsonFactory JSON = JsonFactory.builder().build();
   private static final Pattern LAYER_TENSOR = Pattern.compile("layers\\.(0|[1-9][0-9]{0,8})\\.(weight|bias)");
   private static final int CHUNK = 1 << 16;
+  /** A loaded model may take this many times its weights' bytes in the file, plus the allowance. */
+  static final long MEMORY_FACTOR = 4;
+  static final long MEMORY_ALLOWANCE = 64L << 20;
 
   private ModelFiles() {}
 
@@ -106,8 +116,10 @@ public final class ModelFiles {
    * Writes {@code model} to {@code file} atomically, replacing any file there.
    *
    * @throws IllegalArgumentException when the model's metadata has a reserved key ({@code vmlp.*}
-   *     other than those this class writes) or a provenance value that would not load
-   * @throws IOException when the folder does not exist or cannot be written, or {@code file} is a folder
+   *     other than those this class writes), a provenance value that would not load, or more than
+   *     {@code load} accepts (over 10,000 entries, a key over 65,536 characters, half a surrogate
+   *     pair, a header over 100,000,000 bytes); nothing is written then
+   * @throws IOException when {@link #saveTarget} refuses {@code file}, or writing fails
    */
   public static void save(Model model, Path file) throws IOException {
     save(model, file, bytes -> { });
@@ -122,18 +134,21 @@ public final class ModelFiles {
     Map<String, String> metadata = FileMetadata.encode(model);
     List<LayerWeights> layers = model.weights();
     byte[] header = header(metadata, layers);
-    Path target = file.toAbsolutePath();
-    if (Files.isDirectory(target)) {
-      throw new FileSystemException(file.toString(), null, "is a folder");
-    }
+    checkLoadable(header);
+    Path target = saveTarget(file);
     Path dir = target.getParent();
-    // at most 64 characters of the name, so that a temporary name exists wherever the target's can
-    String name = target.getFileName().toString();
-    int keep = name.offsetByCodePoints(0, Math.min(64, name.codePointCount(0, name.length()))); // whole characters
-    Path tmp = dir.resolve("." + name.substring(0, keep) + "."
+    Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    FileChannel opened;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (FileSystemException e) {
+      // name what the caller asked for, not the temporary file
+      throw new FileSystemException(file.toString(), null, "cannot create a file in " + dir + " ("
+          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+    }
+    try {
+      try (FileChannel ch = opened) {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(header.length);
         long written = 0;
@@ -170,6 +185,75 @@ public final class ModelFiles {
     forceFolder(dir);
   }
 
+  /**
+   * Checks, without writing anything, that a model can be saved to {@code file}: its folder exists
+   * and may be written, and {@code file} is missing, a regular file that may be written, or a link to
+   * one (the save then replaces the file the link points to, and the link stays). Devices, pipes,
+   * folders and read-only files are refused. The command line calls it before training, so that a
+   * bad {@code --save} fails at once rather than after the training.
+   *
+   * @return the file a save writes: {@code file} as an absolute path, or the real path of the file a
+   *     link at {@code file} points to
+   * @throws IOException naming {@code file} and what is wrong
+   */
+  public static Path saveTarget(Path file) throws IOException {
+    if (file.toString().isEmpty()) {
+      throw new FileSystemException("''", null, "is not a file name");
+    }
+    Path target = file.toAbsolutePath();
+    if (Files.isSymbolicLink(target)) {
+      try {
+        target = target.toRealPath();
+      } catch (NoSuchFileException e) {
+        throw new FileSystemException(file.toString(), null, "is a link to a missing file");
+      }
+    }
+    if (Files.isDirectory(target)) {
+      throw new FileSystemException(file.toString(), null, "is a folder; a model is saved to a file");
+    }
+    Path dir = target.getParent();
+    if (dir == null) {
+      throw new FileSystemException(file.toString(), null, "is not a file name");
+    }
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileSystemException(file.toString(), null,
+            "is not a regular file (a device, pipe or socket); a model is saved to a file");
+      }
+      if (!Files.isWritable(target)) {
+        throw new AccessDeniedException(file.toString(), null, "is read-only, so it is not replaced");
+      }
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "no folder to save " + target.getFileName() + " in");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new AccessDeniedException(dir.toString(), null, "this folder cannot be written, so "
+          + target.getFileName() + " cannot be saved in it");
+    }
+    return target;
+  }
+
+  /**
+   * The start of {@code name} that the temporary file's name repeats: whole characters, at most 64
+   * bytes of UTF-8, so that with the 20 bytes around it the temporary name fits wherever the target's
+   * does (file systems count a name's bytes, 255 at most on the usual ones).
+   */
+  static String tempPrefix(String name) {
+    int bytes = 0;
+    int end = 0;
+    while (end < name.length()) {
+      int cp = name.codePointAt(end);
+      int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + len > 64) {
+        break;
+      }
+      bytes += len;
+      end += Character.charCount(cp);
+    }
+    return name.substring(0, end);
+  }
+
   /** Writes out a full buffer and returns how many bytes it wrote (0 when not full). */
   private static int flushIfFull(FileChannel ch, ByteBuffer buf, WriteHook hook, long before) throws IOException {
     if (buf.hasRemaining()) {
@@ -195,6 +279,22 @@ public final class ModelFiles {
       d.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // best effort: the file itself is already on the disk
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, a header that {@link #load} would refuse: one longer than a
+   * file may hold, or metadata past the parser's limits (entries, name length, unpaired surrogates).
+   */
+  private static void checkLoadable(byte[] header) {
+    if (header.length > Header.MAX_BYTES) {
+      throw new IllegalArgumentException("the model's metadata makes a header of " + header.length
+          + " bytes, more than the " + Header.MAX_BYTES + " a model file may have");
+    }
+    try {
+      Header.parse(utf8(ByteBuffer.wrap(header), null), null);
+    } catch (ModelFormatException e) {
+      throw new IllegalArgumentException("the model's metadata would not load: " + e.getMessage(), e);
     }
   }
 
@@ -335,23 +435,13 @@ public final class ModelFiles {
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
     readAt(src, 8, headerBytes, file, "header");
-    String json;
-    try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(headerBytes.flip());
-      json = chars.toString();
-    } catch (CharacterCodingException e) {
-      throw new ModelFormatException(file, "header", "header: not valid UTF-8 (at byte "
-          + (8 + headerBytes.position()) + " of the file)", e);
-    }
-    Header header = Header.parse(json, file);
+    Header header = Header.parse(utf8(headerBytes.flip(), file), file);
     long dataStart = 8 + n;
     header.checkOffsets(size - dataStart, file);
 
     Header.Tensor[][] layers = layerTensors(header, file);
     int[] sizes = sizes(layers, file);
+    checkMemory(layers, sizes, file);
     int hidden = layers.length - 1;
     FileMetadata.Decoded meta = FileMetadata.decode(header.metadata, hidden, sizes[0], options, file);
     Architecture arch = architecture(sizes, meta, layers, file);
@@ -375,6 +465,28 @@ public final class ModelFiles {
       }
     }
     return model;
+  }
+
+  /**
+   * The header's text. The bytes are checked to be UTF-8 through a small buffer first, so that the
+   * text is the only copy made of them (a header may be 100 MB).
+   */
+  private static String utf8(ByteBuffer bytes, Path file) throws ModelFormatException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = bytes.duplicate();
+    CharBuffer scratch = CharBuffer.allocate(8192);
+    CoderResult r;
+    do {
+      scratch.clear();
+      r = decoder.decode(in, scratch, true);
+    } while (r.isOverflow());
+    if (r.isError()) {
+      throw new ModelFormatException(file, "header", "header: not valid UTF-8 (at byte " + (8 + in.position())
+          + " of the file)");
+    }
+    return new String(bytes.array(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8);
   }
 
   private static void readAt(Source src, long pos, ByteBuffer dst, Path file, String field) throws IOException {
@@ -461,6 +573,30 @@ public final class ModelFiles {
     return sizes;
   }
 
+  /**
+   * Refuses a file whose layers would take far more memory than the file holds: the padded layout
+   * stores a layer of few inputs in up to 64 times its size (a tiny file asking for gigabytes). The
+   * layers may take {@value #MEMORY_FACTOR} times their bytes in the file plus {@value #MEMORY_ALLOWANCE}
+   * bytes; every layer whose inputs and units number 16 or more stays within the factor.
+   */
+  private static void checkMemory(Header.Tensor[][] layers, int[] sizes, Path file) throws ModelFormatException {
+    long fileBytes = 0;
+    for (Header.Tensor[] pair : layers) {
+      fileBytes += (pair[0].end() - pair[0].begin()) + (pair[1].end() - pair[1].begin());
+    }
+    long budget = MEMORY_FACTOR * fileBytes + MEMORY_ALLOWANCE;
+    long stored = 0;
+    for (int l = 0; l < layers.length; l++) {
+      stored += Float.BYTES * (Layout.modelLayerFloats(l, sizes[l], sizes[l + 1]) + Layout.pad(sizes[l + 1]));
+      if (stored > budget) {
+        Header.Tensor w = layers[l][0];
+        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
+            + " brings the model's memory to " + stored + " bytes in this library's padded layout, more than "
+            + MEMORY_FACTOR + " times the " + fileBytes + " bytes of weights in the file plus " + MEMORY_ALLOWANCE);
+      }
+    }
+  }
+
   private static Architecture architecture(int[] sizes, FileMetadata.Decoded meta, Header.Tensor[][] layers,
       Path file) throws ModelFormatException {
     int outputs = sizes[sizes.length - 1];
@@ -499,7 +635,7 @@ public final class ModelFiles {
         if (!Float.isFinite(v[i])) {
           String at = inputs > 0 ? "[" + i / inputs + ", " + i % inputs + "]" : "[" + i + "]";
           throw new ModelFormatException(file, t.name(), "tensor '" + t.name() + "': value " + at + " is " + v[i]
-              + " (load with non-finite weights allowed to keep it)");
+              + " (LoadOptions.withAllowNonFinite, or --allow-non-finite of vmlp eval and predict, keeps it)");
         }
       }
     }

@@ -318,6 +318,55 @@ class ModelFileRejectionTest {
   }
 
   @Test
+  void controlCharactersInNamesAreEscapedInMessages() throws IOException {
+    ObjectNode h = header.deepCopy();
+    String name = "x\u001b[2Jy";
+    h.set(name, h.remove("layers.1.bias"));
+    Path f = Files.write(tmp.resolve("escape.safetensors"), file(h, data));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
+    assertEquals(name, e.field());
+    assertTrue(e.getMessage().contains("tensor 'x\\u001B[2Jy': unknown name"), e.getMessage());
+    assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+  }
+
+  @Test
+  void layersThatWouldTakeFarMoreMemoryThanTheFileHolds() throws IOException {
+    // a layer of one input is stored in rows of 64 floats: 4 MB of weights would take 256 MB
+    int wide = 1 << 20;
+    ObjectNode h = SafetensorsBytes.JSON.createObjectNode();
+    h.set("layers.0.weight", tensor("F32", new long[] {1, 1}, 0, 4));
+    h.set("layers.0.bias", tensor("F32", new long[] {1}, 4, 8));
+    h.set("layers.1.weight", tensor("F32", new long[] {wide, 1}, 8, 8 + 4L * wide));
+    h.set("layers.1.bias", tensor("F32", new long[] {wide}, 8 + 4L * wide, 8 + 8L * wide));
+    reject(file(h, zeros(8 + 8 * wide)), LoadOptions.defaults().withActivation(Activation.RELU), "layers.1.weight",
+        "shape [1048576, 1]", "memory", "4 times the 8388616 bytes");
+    // the same layer 16 inputs wide is within the bound and loads
+    h.set("layers.0.weight", tensor("F32", new long[] {16, 1}, 0, 64));
+    h.set("layers.0.bias", tensor("F32", new long[] {16}, 64, 128));
+    int rows = 1 << 16;
+    h.set("layers.1.weight", tensor("F32", new long[] {rows, 16}, 128, 128 + 64L * rows));
+    h.set("layers.1.bias", tensor("F32", new long[] {rows}, 128 + 64L * rows, 128 + 68L * rows));
+    Model m = ModelFiles.read(file(h, zeros(128 + 68 * rows)), null, LoadOptions.defaults().withActivation(Activation.RELU));
+    assertEquals(rows, m.architecture().outputs());
+  }
+
+  @Test
+  void metadataKeysWhoseHashesCollideLoad() throws IOException {
+    // 1,024 keys of "Aa" and "B@" blocks share one hash in a multiply-by-33 table (a JSON parser's name table)
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = (ObjectNode) h.get("__metadata__");
+    for (int i = 0; i < 1024; i++) {
+      StringBuilder key = new StringBuilder("c");
+      for (int bit = 0; bit < 10; bit++) {
+        key.append((i >> bit & 1) == 0 ? "Aa" : "B@");
+      }
+      meta.put(key.toString(), "v");
+    }
+    Model m = ModelFiles.read(file(h, data), null, LoadOptions.defaults());
+    assertEquals("v", m.metadata().get("cAaAaAaAaAaAaAaAaAaAa"));
+  }
+
+  @Test
   void layersNumberedFromOne() throws IOException {
     ObjectNode h = header.deepCopy();
     h.set("layers.2.weight", h.remove("layers.1.weight"));
@@ -405,6 +454,9 @@ class ModelFileRejectionTest {
     reject(withMeta("vmlp.activations", "swish"), "vmlp.activations", "unknown activation 'swish'");
     reject(withMeta("vmlp.activations", "RELU"), "vmlp.activations", "unknown activation 'RELU'");
     reject(withMeta("vmlp.activations", "relu,relu"), "vmlp.activations", "names 2 activations", "1 hidden");
+    reject(withMeta("vmlp.activations", ",".repeat(1_000_000)), "vmlp.activations", "names 1000001 activations");
+    // a key that a save refuses is refused on load too, so that what loads can be saved
+    reject(withMeta("__metadata__", "x"), "__metadata__", "reserved name");
     reject(withMeta("vmlp.activations", ""), "vmlp.activations", "is empty");
   }
 

@@ -18,11 +18,17 @@ import dev.vmlp.Workspace;
 import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -231,6 +237,75 @@ class ModelFilesTest {
     IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
         () -> ModelFiles.save(m.withMetadata(Map.of("seed", "forty-two")), tmp.resolve("b")));
     assertTrue(seed.getMessage().contains("'seed'") && seed.getMessage().contains("forty-two"), seed.getMessage());
+  }
+
+  @Test
+  void metadataThatLoadWouldRefuseIsRefusedWhenSavingAndNothingIsWritten() throws IOException {
+    Model m = SafetensorsBytes.small();
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i <= 10_000; i++) {
+      many.put("k" + i, "v");
+    }
+    Map<Map<String, String>, String> cases = Map.of(
+        many, "more than 10000 entries",
+        Map.of("note", "half \ud800 a pair"), "unpaired surrogate",
+        Map.of("k".repeat(70_000), "v"), "Name length");
+    for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
+      Path f = tmp.resolve("refused.safetensors");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ModelFiles.save(m.withMetadata(c.getKey()), f));
+      assertTrue(e.getMessage().contains("would not load") && e.getMessage().contains(c.getValue()), e.getMessage());
+      try (Stream<Path> files = Files.list(tmp)) {
+        assertEquals(List.of(), files.toList(), "nothing is written");
+      }
+    }
+  }
+
+  @Test
+  void savingFollowsALinkAndRefusesDevicesSocketsAndReadOnlyFiles() throws IOException {
+    Model m = SafetensorsBytes.small();
+    // a link: the file it points to is replaced, and the link stays a link
+    Path real = Files.writeString(tmp.resolve("real.safetensors"), "an older file");
+    Path link = Files.createSymbolicLink(tmp.resolve("link.safetensors"), real);
+    ModelFiles.save(m, link);
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals(m.weightsSha256(), ModelFiles.load(real).weightsSha256());
+    Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("missing"));
+    IOException e = assertThrows(IOException.class, () -> ModelFiles.save(m, dangling));
+    assertTrue(e.getMessage().endsWith("dangling: is a link to a missing file"), e.getMessage());
+    // a socket (as a device or a pipe) is not replaced by a regular file
+    Path socket = tmp.resolve("socket");
+    try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.bind(UnixDomainSocketAddress.of(socket));
+      e = assertThrows(IOException.class, () -> ModelFiles.save(m, socket));
+      assertTrue(e.getMessage().contains("socket: is not a regular file"), e.getMessage());
+      assertFalse(Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS));
+    }
+    e = assertThrows(IOException.class, () -> ModelFiles.save(m, Path.of("")));
+    assertEquals("'': is not a file name", e.getMessage());
+    e = assertThrows(IOException.class, () -> ModelFiles.saveTarget(Path.of("/")));
+    assertEquals("/: is a folder; a model is saved to a file", e.getMessage());
+    // a read-only file stays (root may write anything, so this part needs another user)
+    Path readOnly = Files.writeString(tmp.resolve("read-only.safetensors"), "keep me");
+    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r--r--r--"));
+    if (!Files.isWritable(readOnly)) {
+      e = assertThrows(AccessDeniedException.class, () -> ModelFiles.save(m, readOnly));
+      assertTrue(e.getMessage().contains("is read-only"), e.getMessage());
+      assertEquals("keep me", Files.readString(readOnly));
+    }
+  }
+
+  @Test
+  void temporaryNamesKeepAtMost64BytesOfWholeCharacters() throws IOException {
+    assertEquals("a".repeat(64), ModelFiles.tempPrefix("a".repeat(300)));
+    String emoji = "\ud83d\ude00"; // 4 bytes of UTF-8
+    assertEquals(emoji.repeat(16), ModelFiles.tempPrefix(emoji.repeat(60)));
+    assertEquals("a".repeat(61), ModelFiles.tempPrefix("a".repeat(61) + emoji));
+    assertEquals("\u00e9".repeat(32), ModelFiles.tempPrefix("\u00e9".repeat(40)));
+    // a target name of 240 bytes in 60 characters: its temporary name fits in 255 bytes too
+    Path f = tmp.resolve(emoji.repeat(60));
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    assertEquals(SafetensorsBytes.small().weightsSha256(), ModelFiles.load(f).weightsSha256());
   }
 
   @Test

@@ -44,6 +44,17 @@ public final class Layout {
     return ((long) (c / block) * rows + r) * block + c % block;
   }
 
+  /**
+   * Floats a {@code Model} stores for its layer {@code index} of {@code in} inputs and {@code out}
+   * units: the first layer input-major in one block of its padded width, the others output-major in
+   * column blocks of their input chunks. At most 64 times {@code in * out} (a layer of one input),
+   * about once or twice that for layers 16 or more wide.
+   */
+  public static long modelLayerFloats(int index, int in, int out) {
+    int inPad = pad(in);
+    return index == 0 ? (long) in * pad(out) : blockedSize(out, inPad, chunkLength(inPad));
+  }
+
   /** Floats a {@code rows x cols} matrix takes in column blocks of {@code block} (the last one whole). */
   public static long blockedSize(int rows, int cols, int block) {
     return (long) ((cols + block - 1) / block) * block * rows;
