@@ -128,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
     if (markdown && out != null) {
       throw usage("--markdown prints the summary; --out is for writing a folder");
     }
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw usage("--out names the report folder, but " + out + " is a file");
+    }
     if (include != null) {
       try {
         Pattern.compile(include);

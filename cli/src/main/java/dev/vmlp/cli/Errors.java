@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -23,7 +24,14 @@ final class Errors {
   static int usage(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println(PREFIX + oneLine(lowerFirst(stripErrorPrefix(ex.getMessage()))));
+    String message = lowerFirst(stripErrorPrefix(ex.getMessage()));
+    if (ex instanceof CommandLine.MaxValuesExceededException && message.startsWith("expected only one match")) {
+      // picocli lists the whole groups when a CSV pair meets another data option; say it plainly
+      message = "give one data source: " + (cl.getCommandSpec().name().equals("train")
+          ? "--dataset NAME, --data DIR or --train FILE --test FILE" : "--dataset NAME, --data DIR or --test FILE")
+          + "; they are mutually exclusive";
+    }
+    err.println(PREFIX + oneLine(message));
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return Main.EXIT_USAGE;
@@ -58,6 +66,7 @@ final class Errors {
         case NoSuchFileException _ -> "no such file or folder";
         case AccessDeniedException _ -> "permission denied";
         case NotDirectoryException _ -> "not a folder";
+        case FileAlreadyExistsException _ -> "already exists";
         default -> "cannot access";
       };
       return f.getFile() + ": " + what + (f.getOtherFile() != null ? " (" + f.getOtherFile() + ")" : "");

@@ -17,11 +17,16 @@ final class ModelOptions {
   @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (safetensors).")
   Path file;
 
-  @Option(names = "--activation", paramLabel = "NAME[,NAME...]", split = ",",
+  @Option(names = "--activation", paramLabel = "NAME", split = ",",
       converter = TrainCommand.ActivationConverter.class,
       description = "Hidden activation for a file without vmlp metadata, such as weights exported from PyTorch: "
-          + "one for every hidden layer, or one per hidden layer. Must agree with the file when it has metadata.")
+          + "one for all hidden layers, or one per hidden layer, comma-separated. Must agree with the file when "
+          + "it has metadata.")
   List<Activation> activations;
+
+  @Option(names = "--allow-non-finite",
+      description = "Load a file whose weights hold NaN or infinite values (refused by default).")
+  boolean allowNonFinite;
 
   @Option(names = "--head", paramLabel = "NAME", converter = HeadConverter.class,
       description = "Head for a file without vmlp metadata: softmax (the default) or squared_error.")
@@ -46,6 +51,9 @@ final class ModelOptions {
     }
     if (head != null) {
       options = options.withHead(head);
+    }
+    if (allowNonFinite) {
+      options = options.withAllowNonFinite(true);
     }
     return ModelFiles.load(file, options);
   }

@@ -13,6 +13,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -67,12 +68,15 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model m = model.load();
     int inputs = m.architecture().inputs();
-    boolean idx = isIdx(input);
-    if (idx && labelColumn != null) {
-      throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column is "
-          + "for CSV input");
+    float[][] rows;
+    // the input is read once: it may be a pipe (--input /dev/stdin)
+    try (Input in = Input.open(input)) {
+      if (in.idx() && labelColumn != null) {
+        throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column is "
+            + "for CSV input");
+      }
+      rows = in.idx() ? images(in.stream(), input, inputs) : csvRows(in.stream(), input, inputs);
     }
-    float[][] rows = idx ? images(input, inputs) : csvRows(input, inputs);
     int outputs = m.architecture().outputs();
     boolean classifies = m.architecture().head().classifies();
     Workspace ws = m.newWorkspace();
@@ -124,33 +128,79 @@ final class PredictCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  /** Whether the (possibly gzip-compressed) file starts with two zero bytes, as IDX files do. */
-  static boolean isIdx(Path file) throws IOException {
-    if (Files.isDirectory(file)) {
-      return false; // not IDX: the CSV reader names the folder as such
+  /**
+   * The input, opened once and decompressed when it is gzip, with what its first bytes say: IDX
+   * images start with two zero bytes; CSV text starts with neither a zero byte nor another control
+   * character than a tab or a line break, so anything else is refused here by its first bytes.
+   */
+  record Input(InputStream stream, boolean idx) implements AutoCloseable {
+    static Input open(Path file) throws IOException {
+      if (Files.isDirectory(file)) {
+        throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+      }
+      InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      try {
+        byte[] head = peek(in, 2);
+        if (head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+          try {
+            in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+          } catch (IOException e) {
+            throw new DataFormatException(file, "corrupt gzip header: " + e.getMessage(), e);
+          }
+        }
+        head = peek(in, 4);
+        boolean idx = head.length >= 2 && head[0] == 0 && head[1] == 0;
+        if (!idx && head.length > 0 && (contains(head, (byte) 0) || binaryStart(head[0]))) {
+          StringBuilder hex = new StringBuilder();
+          for (byte b : head) {
+            hex.append(String.format(Locale.ROOT, " %02x", b & 0xff));
+          }
+          throw new DataFormatException(file, "is neither CSV text nor IDX images: it starts with bytes" + hex
+              + ", and an IDX file starts with 00 00");
+        }
+        return new Input(in, idx);
+      } catch (IOException | RuntimeException e) {
+        in.close();
+        throw e;
+      }
     }
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
-      raw.mark(2);
-      int b0 = raw.read();
-      int b1 = raw.read();
-      raw.reset();
-      InputStream in = raw;
-      if (b0 == 0x1f && b1 == 0x8b) {
-        try {
-          in = new GZIPInputStream(raw);
-        } catch (IOException e) {
-          return false; // not really gzip: the CSV reader says what is wrong
+
+    private static byte[] peek(InputStream in, int n) throws IOException {
+      in.mark(n);
+      try {
+        return in.readNBytes(n);
+      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        return new byte[0]; // the reader then says what is wrong with the data
+      } finally {
+        in.reset();
+      }
+    }
+
+    private static boolean contains(byte[] bytes, byte b) {
+      for (byte x : bytes) {
+        if (x == b) {
+          return true;
         }
       }
-      byte[] head = in.readNBytes(2);
-      return head.length == 2 && head[0] == 0 && head[1] == 0;
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
       return false;
+    }
+
+    private static boolean binaryStart(byte b) {
+      return (b & 0xff) < 0x20 && b != '\t' && b != '\n' && b != '\r';
+    }
+
+    @Override
+    public void close() throws IOException {
+      stream.close();
     }
   }
 
-  private static float[][] images(Path file, int inputs) throws IOException {
-    Idx.Contents c = Idx.readImages(file);
+  private static String columns(int n) {
+    return n + (n == 1 ? " column" : " columns");
+  }
+
+  private static float[][] images(InputStream stream, Path file, int inputs) throws IOException {
+    Idx.Contents c = Idx.readImages(stream, file);
     int count = c.dims()[0];
     long pixels = (long) c.dims()[1] * c.dims()[2];
     if (pixels != inputs) {
@@ -166,23 +216,23 @@ final class PredictCommand implements Callable<Integer> {
     return rows;
   }
 
-  private float[][] csvRows(Path file, int inputs) throws IOException {
-    float[][] rows = Csv.readRows(file, ',');
+  private float[][] csvRows(InputStream stream, Path file, int inputs) throws IOException {
+    float[][] rows = Csv.readRows(stream, file, ',');
     int width = rows[0].length;
     if (labelColumn == null) {
       if (width != inputs) {
-        throw new DataFormatException(file, "rows have " + width + " columns, the model takes " + inputs + " inputs"
+        throw new DataFormatException(file, "rows have " + columns(width) + ", the model takes " + inputs + " inputs"
             + (width == inputs + 1 ? "; if one column is a label, say which with --label-column" : ""));
       }
       return rows;
     }
     int skip = labelColumn >= 0 ? labelColumn : width + labelColumn;
     if (skip < 0 || skip >= width) {
-      throw new DataFormatException(file, "label column " + labelColumn + " does not exist: rows have " + width
-          + " columns");
+      throw new DataFormatException(file, "label column " + labelColumn + " does not exist: rows have "
+          + columns(width));
     }
     if (width - 1 != inputs) {
-      throw new DataFormatException(file, "rows have " + width + " columns, " + (width - 1)
+      throw new DataFormatException(file, "rows have " + columns(width) + ", " + (width - 1)
           + " without the label column, but the model takes " + inputs + " inputs");
     }
     for (int r = 0; r < rows.length; r++) {

@@ -7,9 +7,6 @@ import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
 import dev.vmlp.io.ModelFiles;
 import java.io.PrintStream;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -124,14 +121,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     if (save != null) {
-      // fail before training rather than after it
-      Path dir = save.toAbsolutePath().getParent();
-      if (dir == null || !Files.isDirectory(dir)) {
-        throw new NoSuchFileException(String.valueOf(dir), null, "no folder to save " + save.getFileName() + " in");
-      }
-      if (Files.isDirectory(save)) {
-        throw new FileSystemException(save.toString(), null, "is a folder; --save needs a file name");
-      }
+      ModelFiles.saveTarget(save); // fail before training rather than after it
     }
     PrintStream out = main.out;
     DataSource.Loaded data = DataSource.load(source);

@@ -44,8 +44,8 @@ final class TrainOutput {
   static String summary(Run run, TrainingReport r) {
     Evaluation t = r.test();
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epochs in %.2f s%n",
-        run.arch(), run.dataset(), run.trainSamples(), run.epochs(), run.seconds()));
+    b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epoch%s in %.2f s%n",
+        run.arch(), run.dataset(), run.trainSamples(), run.epochs(), run.epochs() == 1 ? "" : "s", run.seconds()));
     if (t != null) {
       b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
           percent(t.accuracy()), t.meanLoss(), t.samples()));

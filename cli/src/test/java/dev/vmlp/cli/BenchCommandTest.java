@@ -92,6 +92,9 @@ class BenchCommandTest {
     CliRun.of("bench", "--include", "(unclosed").assertError(2, "--include");
     CliRun.of("bench", "--include", "NoSuchBenchmark", "--dry-run").assertError(2, "NoSuchBenchmark");
     CliRun.of("bench", "--frobnicate").assertError(2, "--frobnicate");
+    String file = sample("quick.json");
+    CliRun.of("bench", "--from", file, "--out", file).assertError(2, "--out names the report folder, but " + file
+        + " is a file");
   }
 
   @Test

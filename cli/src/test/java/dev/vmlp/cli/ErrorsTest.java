@@ -59,6 +59,10 @@ class ErrorsTest {
   @Test
   void conflictingSources() {
     CliRun.of("train", "--dataset", "digits", "--data", tmp.toString()).assertError(2, "mutually exclusive");
+    CliRun.of("train", "--train", "a.csv", "--test", "b.csv", "--data", tmp.toString()).assertError(2,
+        "give one data source: --dataset NAME, --data DIR or --train FILE --test FILE; they are mutually exclusive");
+    CliRun.of("eval", "--model", "m", "--test", "b.csv", "--data", tmp.toString()).assertError(2,
+        "give one data source: --dataset NAME, --data DIR or --test FILE; they are mutually exclusive");
   }
 
   @Test

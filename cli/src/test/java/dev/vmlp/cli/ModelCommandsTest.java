@@ -8,20 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Dataset;
+import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.data.Digits;
 import dev.vmlp.io.ModelFiles;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vmlp train --save}, {@code vmlp eval} and {@code vmlp predict}, with good and bad model files. */
@@ -131,6 +138,40 @@ class ModelCommandsTest {
   }
 
   @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a second open of the pipe would block
+  void predictReadsItsInputOnceSoAPipeWorks() throws Exception {
+    Path csv = digitsCsv(dir.resolve("piped.csv"), false);
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).out();
+    Path fifo = dir.resolve("rows.fifo");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("no mkfifo here: " + e.getMessage());
+      return;
+    }
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    Thread writer = Thread.ofPlatform().start(() -> {
+      try {
+        Files.write(fifo, Files.readAllBytes(csv)); // blocks until predict opens the pipe
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    CliRun piped = CliRun.of("predict", "--model", model.toString(), "--input", fifo.toString());
+    writer.join(10_000);
+    assertEquals(0, piped.exit(), piped::describe);
+    assertEquals(expected, piped.out(), "every row, read once from the pipe");
+  }
+
+  @Test
+  void predictRefusesInputThatIsNeitherCsvNorIdx() throws IOException {
+    Path bad = Files.write(dir.resolve("bad-magic.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8});
+    CliRun.of("predict", "--model", model.toString(), "--input", bad.toString())
+        .assertError(1, bad + ": is neither CSV text nor IDX images: it starts with bytes 01 00 08 03");
+  }
+
+  @Test
   void predictSkipsALabelColumnWhenToldWhich() throws IOException {
     Path csv = digitsCsv(dir.resolve("with-label.csv"), true);
     CliRun unsaid = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString());
@@ -199,6 +240,22 @@ class ModelCommandsTest {
   }
 
   @Test
+  void nonFiniteWeightsLoadOnlyWhenAllowed() throws IOException {
+    Model m = ModelFiles.load(model);
+    List<LayerWeights> w = new java.util.ArrayList<>(m.weights());
+    float[] bias = w.get(1).bias().clone();
+    bias[3] = Float.POSITIVE_INFINITY;
+    w.set(1, new LayerWeights(w.get(1).outputs(), w.get(1).inputs(), w.get(1).weights(), bias));
+    Path inf = dir.resolve("infinite.safetensors");
+    ModelFiles.save(Model.ofAllowingNonFinite(m.architecture(), w, m.scaling()), inf);
+    String refused = CliRun.of("eval", "--model", inf.toString()).assertError(1,
+        "tensor 'layers.1.bias': value [3] is Infinity");
+    assertTrue(refused.contains("--allow-non-finite"), refused);
+    // allowed, it loads; class 3's logit is then infinite for every row, which evaluation reports as such
+    CliRun.of("eval", "--model", inf.toString(), "--allow-non-finite").assertError(1, "output z[3]");
+  }
+
+  @Test
   void usageErrors() {
     CliRun.of("eval").assertError(2, "--model");
     CliRun.of("predict", "--model", model.toString()).assertError(2, "--input");
@@ -215,6 +272,18 @@ class ModelCommandsTest {
     run.assertError(1, "no folder to save m.safetensors in");
     assertFalse(run.out().contains("epoch"), run::describe);
     CliRun.of("train", "--epochs", "1", "--save", dir.toString()).assertError(1, "is a folder");
+    // a device, pipe or socket is not replaced by a file (a socket here: no special file of the system is touched)
+    Path socket = dir.resolve("train.socket");
+    try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.bind(UnixDomainSocketAddress.of(socket));
+      CliRun s = CliRun.of("train", "--save", socket.toString());
+      s.assertError(1, socket + ": is not a regular file");
+      assertFalse(s.out().contains("epoch"), s::describe);
+      assertFalse(Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    CliRun.of("train", "--save", "/").assertError(1, "/: is a folder; a model is saved to a file");
   }
 
   @Test

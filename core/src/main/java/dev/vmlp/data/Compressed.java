@@ -12,10 +12,6 @@ import java.util.zip.GZIPInputStream;
 final class Compressed {
   private Compressed() {}
 
-  static InputStream open(Path file) throws IOException {
-    return wrap(openFile(file), file);
-  }
-
   /** The file's raw bytes; a folder is refused by name (reading one would fail as "Is a directory"). */
   static InputStream openFile(Path file) throws IOException {
     if (Files.isDirectory(file)) {

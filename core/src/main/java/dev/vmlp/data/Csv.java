@@ -103,7 +103,15 @@ public final class Csv {
    *     that is not a finite number
    */
   public static float[][] readRows(Path file, char separator) throws IOException {
-    Parsed p = parse(Compressed.openFile(file), file, Options.defaults().withSeparator(separator), false);
+    return readRows(Compressed.openFile(file), file, separator);
+  }
+
+  /**
+   * {@link #readRows(Path, char)} from a stream (plain or gzip), which this closes; {@code name} names
+   * it in errors. For input that can be read only once, such as a pipe.
+   */
+  public static float[][] readRows(InputStream stream, Path name, char separator) throws IOException {
+    Parsed p = parse(stream, name, Options.defaults().withSeparator(separator), false);
     float[][] rows = new float[p.rows][];
     for (int r = 0; r < rows.length; r++) {
       rows[r] = Arrays.copyOfRange(p.features, r * p.width, (r + 1) * p.width);

@@ -56,7 +56,19 @@ public final class Idx {
    *     data, trailing bytes, or corrupt compression
    */
   public static Contents read(Path file, int expectedDims) throws IOException {
-    try (InputStream in = Compressed.open(file)) {
+    return read(Compressed.openFile(file), file, expectedDims);
+  }
+
+  /**
+   * {@link #readImages} from a stream (plain or gzip), which this closes; {@code name} names it in
+   * errors. For input that can be read only once, such as a pipe.
+   */
+  public static Contents readImages(InputStream stream, Path name) throws IOException {
+    return read(stream, name, 3);
+  }
+
+  private static Contents read(InputStream stream, Path file, int expectedDims) throws IOException {
+    try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, file)) {
       byte[] magic = readFully(in, file, 4, "the magic number");
       if (magic[0] != 0 || magic[1] != 0) {
         throw new DataFormatException(file, String.format(
