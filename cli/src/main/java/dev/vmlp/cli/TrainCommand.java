@@ -171,6 +171,9 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     float eta = (float) lr;
+    if (lr > 0 && eta == 0) {
+      throw usage("--lr " + lr + " is 0 in single precision, which the weights use; the smallest is about 1.4e-45");
+    }
     if (!(eta > 0) || !Float.isFinite(eta)) {
       throw usage("--lr must be a positive finite number, got " + lr);
     }

@@ -33,6 +33,8 @@ class ErrorsTest {
   @Test
   void notANumber() {
     CliRun.of("train", "--lr", "fast").assertError(2, "fast");
+    CliRun.of("train", "--lr", "-0.1").assertError(2, "--lr must be a positive finite number, got -0.1");
+    CliRun.of("train", "--lr", "1e-50").assertError(2, "--lr 1.0E-50 is 0 in single precision");
   }
 
   @Test

@@ -427,7 +427,7 @@ public final class ModelFiles {
     long n = lenBuf.flip().getLong();
     if (Long.compareUnsigned(n, Header.MAX_BYTES) > 0) {
       throw new ModelFormatException(file, "header length", "header length: " + Long.toUnsignedString(n)
-          + " bytes exceeds the limit of " + Header.MAX_BYTES);
+          + " bytes exceeds the limit of " + Header.MAX_BYTES + " (a safetensors file starts with its header's length)");
     }
     if (n > size - 8) {
       throw new ModelFormatException(file, "header length", "header length: " + n
