@@ -70,9 +70,10 @@ import java.util.regex.Pattern;
  *       it): {@code seed}, {@code epochs}, {@code learning_rate}, {@code threads}, {@code kernels}
  *       and {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
  *       in any file, each but the free-form {@code kernels} must parse, and the weights as stored in
- *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The {@code vmlp.} keys are written
- *       first, in a fixed order, then the others sorted ({@code weights_sha256} last when the
- *       model's metadata lacks it), so the same model gives the same bytes in every run.
+ *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The
+ *       {@code vmlp.} keys are written first, in a fixed order, then the others sorted
+ *       ({@code weights_sha256} last when the model's metadata lacks it), so the same model gives
+ *       the same bytes in every run.
  * </ul>
  * The key {@code format}, which Hugging Face tools use for the framework that wrote a file
  * ({@code pt}), is not written, and is kept like any other key when read.
