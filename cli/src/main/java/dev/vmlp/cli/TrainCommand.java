@@ -5,6 +5,7 @@ import dev.vmlp.Architecture;
 import dev.vmlp.Head;
 import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
+import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.io.ModelFiles;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -136,6 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         .scaling(data.scaling());
     TrainingReport report;
     double seconds;
+    KernelProvider.get(); // the kernels' one log line comes now, not in the middle of the first progress bar
     try (EpochPrinter printer = new EpochPrinter(out, epochs, data.train().size(), main.interactive && !json)) {
       builder.listener(printer);
       long t0 = System.nanoTime();
