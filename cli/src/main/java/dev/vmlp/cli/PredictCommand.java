@@ -68,38 +68,119 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model m = model.load();
     int inputs = m.architecture().inputs();
-    float[][] rows;
-    // the input is read once: it may be a pipe (--input /dev/stdin)
+    Printer printer = new Printer(m, main.out);
+    // the input is read once, row by row: it may be a pipe (--input /dev/stdin), and of any length
     try (Input in = Input.open(input)) {
-      if (in.idx() && labelColumn != null) {
-        throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column is "
-            + "for CSV input");
+      if (in.idx()) {
+        if (labelColumn != null) {
+          throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column "
+              + "is for CSV input");
+        }
+        float[] x = new float[inputs];
+        Idx.forEachImage(in.stream(), input, (dims, pixels, i) -> {
+          if (pixels.length != inputs) {
+            throw new DataFormatException(input, "images are " + dims[1] + "x" + dims[2] + " = " + pixels.length
+                + " values, the model takes " + inputs + " inputs");
+          }
+          for (int j = 0; j < inputs; j++) {
+            x[j] = pixels[j] & 0xff;
+          }
+          printer.row(x);
+        });
+      } else {
+        Csv.forEachRow(in.stream(), input, ',', new CsvRows(inputs, printer));
       }
-      rows = in.idx() ? images(in.stream(), input, inputs) : csvRows(in.stream(), input, inputs);
+    } finally {
+      printer.flush(); // rows predicted before a bad one are printed too
     }
-    int outputs = m.architecture().outputs();
-    boolean classifies = m.architecture().head().classifies();
-    Workspace ws = m.newWorkspace();
-    float[] p = new float[outputs];
-    PrintStream out = main.out;
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < rows.length; i++) {
-      m.predictProbabilities(rows[i], 0, p, 0, ws);
+    return Main.EXIT_OK;
+  }
+
+  /** Predicts one row at a time and prints the results in blocks. */
+  private final class Printer {
+    private final Model m;
+    private final Workspace ws;
+    private final float[] p;
+    private final boolean classifies;
+    private final PrintStream out;
+    private final StringBuilder b = new StringBuilder();
+    private int rows;
+
+    Printer(Model m, PrintStream out) {
+      this.m = m;
+      this.ws = m.newWorkspace();
+      this.p = new float[m.architecture().outputs()];
+      this.classifies = m.architecture().head().classifies();
+      this.out = out;
+    }
+
+    void row(float[] x) throws JsonProcessingException {
+      int i = rows++;
+      m.predictProbabilities(x, 0, p, 0, ws);
       if (classifies) {
-        int c = m.predict(rows[i], 0, ws);
+        int c = m.predict(x, 0, ws);
         b.append(json ? classJson(i, c, p[c]) : String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
       } else {
         b.append(json ? valuesJson(i, p) : valuesText(i, p));
       }
       b.append(System.lineSeparator());
       if (b.length() > 1 << 16) {
-        out.print(b);
-        b.setLength(0);
+        flush();
       }
     }
-    out.print(b);
-    out.flush();
-    return Main.EXIT_OK;
+
+    void flush() {
+      out.print(b);
+      b.setLength(0);
+      out.flush();
+    }
+  }
+
+  /** CSV rows to the printer: the width is checked on the first row, and a label column is dropped. */
+  private final class CsvRows implements Csv.RowConsumer {
+    private final int inputs;
+    private final Printer printer;
+    private float[] x;
+    private int skip = -1;
+
+    CsvRows(int inputs, Printer printer) {
+      this.inputs = inputs;
+      this.printer = printer;
+    }
+
+    @Override
+    public void accept(float[] values, long line) throws IOException {
+      if (x == null) {
+        checkWidth(values.length);
+        x = new float[inputs];
+      }
+      if (skip < 0) {
+        printer.row(values);
+      } else {
+        System.arraycopy(values, 0, x, 0, skip);
+        System.arraycopy(values, skip + 1, x, skip, values.length - skip - 1);
+        printer.row(x);
+      }
+    }
+
+    private void checkWidth(int width) throws DataFormatException {
+      if (labelColumn == null) {
+        if (width != inputs) {
+          throw new DataFormatException(input, "rows have " + columns(width) + ", the model takes " + inputs
+              + " inputs" + (width == inputs + 1 ? "; if one column is a label, say which with --label-column" : ""));
+        }
+        return;
+      }
+      skip = labelColumn >= 0 ? labelColumn : width + labelColumn;
+      if (skip < 0 || skip >= width) {
+        throw new DataFormatException(input, "label column " + labelColumn + " does not exist: rows have "
+            + columns(width));
+      }
+      if (width - 1 != inputs) {
+        throw new DataFormatException(input, "rows have " + columns(width) + ", " + (width - 1)
+            + " without the label column, but the model takes " + inputs + " inputs");
+      }
+    }
   }
 
   private static String classJson(int row, int c, float p) throws JsonProcessingException {
@@ -197,50 +278,5 @@ final class PredictCommand implements Callable<Integer> {
 
   private static String columns(int n) {
     return n + (n == 1 ? " column" : " columns");
-  }
-
-  private static float[][] images(InputStream stream, Path file, int inputs) throws IOException {
-    Idx.Contents c = Idx.readImages(stream, file);
-    int count = c.dims()[0];
-    long pixels = (long) c.dims()[1] * c.dims()[2];
-    if (pixels != inputs) {
-      throw new DataFormatException(file, "images are " + c.dims()[1] + "x" + c.dims()[2] + " = " + pixels
-          + " values, the model takes " + inputs + " inputs");
-    }
-    float[][] rows = new float[count][inputs];
-    for (int r = 0; r < count; r++) {
-      for (int j = 0; j < inputs; j++) {
-        rows[r][j] = c.unsigned(r * inputs + j);
-      }
-    }
-    return rows;
-  }
-
-  private float[][] csvRows(InputStream stream, Path file, int inputs) throws IOException {
-    float[][] rows = Csv.readRows(stream, file, ',');
-    int width = rows[0].length;
-    if (labelColumn == null) {
-      if (width != inputs) {
-        throw new DataFormatException(file, "rows have " + columns(width) + ", the model takes " + inputs + " inputs"
-            + (width == inputs + 1 ? "; if one column is a label, say which with --label-column" : ""));
-      }
-      return rows;
-    }
-    int skip = labelColumn >= 0 ? labelColumn : width + labelColumn;
-    if (skip < 0 || skip >= width) {
-      throw new DataFormatException(file, "label column " + labelColumn + " does not exist: rows have "
-          + columns(width));
-    }
-    if (width - 1 != inputs) {
-      throw new DataFormatException(file, "rows have " + columns(width) + ", " + (width - 1)
-          + " without the label column, but the model takes " + inputs + " inputs");
-    }
-    for (int r = 0; r < rows.length; r++) {
-      float[] x = new float[inputs];
-      System.arraycopy(rows[r], 0, x, 0, skip);
-      System.arraycopy(rows[r], skip + 1, x, skip, width - skip - 1);
-      rows[r] = x;
-    }
-    return rows;
   }
 }

@@ -78,7 +78,7 @@ public final class Csv {
    * @see #read(Path, Options)
    */
   public static Dataset read(InputStream stream, Path name, Options options) throws IOException {
-    Parsed p = parse(stream, name, options, true);
+    Parsed p = parse(stream, name, options, true, null);
     Path file = name;
     String datasetName = file.getFileName().toString();
     if (options.regression()) {
@@ -103,15 +103,7 @@ public final class Csv {
    *     that is not a finite number
    */
   public static float[][] readRows(Path file, char separator) throws IOException {
-    return readRows(Compressed.openFile(file), file, separator);
-  }
-
-  /**
-   * {@link #readRows(Path, char)} from a stream (plain or gzip), which this closes; {@code name} names
-   * it in errors. For input that can be read only once, such as a pipe.
-   */
-  public static float[][] readRows(InputStream stream, Path name, char separator) throws IOException {
-    Parsed p = parse(stream, name, Options.defaults().withSeparator(separator), false);
+    Parsed p = parse(Compressed.openFile(file), file, Options.defaults().withSeparator(separator), false, null);
     float[][] rows = new float[p.rows][];
     for (int r = 0; r < rows.length; r++) {
       rows[r] = Arrays.copyOfRange(p.features, r * p.width, (r + 1) * p.width);
@@ -119,11 +111,38 @@ public final class Csv {
     return rows;
   }
 
+  /** Receives the rows of {@link #forEachRow} one at a time. */
+  @FunctionalInterface
+  public interface RowConsumer {
+    /**
+     * @param values the row's numbers, every column; the array is reused for the next row
+     * @param line the row's 1-based line in the input
+     */
+    void accept(float[] values, long line) throws IOException;
+  }
+
+  /**
+   * {@link #readRows(Path, char)} for input of any length: reads {@code stream} (plain or gzip, which
+   * this closes) and hands each row to {@code consumer} as soon as it is parsed, so the memory taken
+   * does not grow with the input, and input that can be read only once (a pipe) works. {@code name}
+   * names the input in errors. A problem is found only when its line is reached: the rows before it
+   * have been handed over by then.
+   *
+   * @throws DataFormatException as {@link #readRows(Path, char)}, or from {@code consumer}
+   */
+  public static void forEachRow(InputStream stream, Path name, char separator, RowConsumer consumer)
+      throws IOException {
+    parse(stream, name, Options.defaults().withSeparator(separator), false, consumer);
+  }
+
   /** Parsed values: {@code rows} lines of {@code width} columns, the label column (if any) apart. */
   private record Parsed(float[] features, float[] labels, int width, int rows) {}
 
-  private static Parsed parse(InputStream stream, Path name, Options options, boolean labelled) throws IOException {
+  /** Parses every row, keeping them, or handing each to {@code sink} (unlabelled input only) when it is not null. */
+  private static Parsed parse(InputStream stream, Path name, Options options, boolean labelled, RowConsumer sink)
+      throws IOException {
     Path file = name;
+    float[] values = null;
     CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(options.separator());
     FloatList features = new FloatList();
     FloatList labels = new FloatList();
@@ -161,6 +180,17 @@ public final class Csv {
         }
         if (row.length != width) {
           throw new DataFormatException(file, "line " + line + " has " + row.length + " columns, expected " + width);
+        }
+        if (sink != null) {
+          if (values == null) {
+            values = new float[width];
+          }
+          for (int c = 0; c < width; c++) {
+            values[c] = parse(file, line, c, row[c]);
+          }
+          sink.accept(values, line);
+          rows++;
+          continue;
         }
         for (int c = 0; c < width; c++) {
           float v = parse(file, line, c, row[c]);

@@ -59,60 +59,117 @@ public final class Idx {
     return read(Compressed.openFile(file), file, expectedDims);
   }
 
+  /** Receives the images of {@link #forEachImage} one at a time. */
+  @FunctionalInterface
+  public interface ImageConsumer {
+    /**
+     * @param dims the file's dimension sizes, {@code [count, rows, columns]}
+     * @param pixels the image's {@code rows * columns} unsigned bytes, row by row; the array is reused
+     * @param index the image's 0-based position in the file
+     */
+    void accept(int[] dims, byte[] pixels, int index) throws IOException;
+  }
+
   /**
-   * {@link #readImages} from a stream (plain or gzip), which this closes; {@code name} names it in
-   * errors. For input that can be read only once, such as a pipe.
+   * {@link #readImages} for input of any length: reads {@code stream} (plain or gzip, which this
+   * closes) and hands each image to {@code consumer} as soon as it is read, so the memory taken is one
+   * image, and input that can be read only once (a pipe) works. {@code name} names the input in
+   * errors. Truncated data or trailing bytes are found at the end, after the whole images before them
+   * have been handed over.
+   *
+   * @throws DataFormatException as {@link #read}, or from {@code consumer}
    */
-  public static Contents readImages(InputStream stream, Path name) throws IOException {
-    return read(stream, name, 3);
+  public static void forEachImage(InputStream stream, Path name, ImageConsumer consumer) throws IOException {
+    try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
+      int[] dims = readHeader(in, name, 3);
+      int size = dims[1] * dims[2]; // at most MAX_ELEMENTS, which readHeader checked
+      long total = (long) dims[0] * size;
+      byte[] pixels = null;
+      for (int i = 0; i < dims[0]; i++) {
+        int n;
+        if (pixels == null) {
+          pixels = in.readNBytes(size); // grows as bytes arrive, as in read
+          n = pixels.length;
+        } else {
+          n = in.readNBytes(pixels, 0, size);
+        }
+        if (n < size) {
+          throw truncated(name, total, (long) i * size + n);
+        }
+        consumer.accept(dims, pixels, i);
+      }
+      if (in.read() != -1) {
+        throw trailing(name, total);
+      }
+    } catch (ZipException | EOFException e) {
+      throw new DataFormatException(name, "corrupt gzip data: " + e.getMessage(), e);
+    }
   }
 
   private static Contents read(InputStream stream, Path file, int expectedDims) throws IOException {
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, file)) {
-      byte[] magic = readFully(in, file, 4, "the magic number");
-      if (magic[0] != 0 || magic[1] != 0) {
-        throw new DataFormatException(file, String.format(
-            "bad magic number %02x %02x %02x %02x: an IDX file starts with 00 00", magic[0], magic[1], magic[2],
-            magic[3]));
-      }
-      if ((magic[2] & 0xff) != 0x08) {
-        throw new DataFormatException(file, String.format(
-            "unsupported IDX element type 0x%02x: only unsigned bytes (0x08) are read", magic[2] & 0xff));
-      }
-      int dimsCount = magic[3] & 0xff;
-      if (dimsCount != expectedDims) {
-        throw new DataFormatException(file,
-            "has " + dimsCount + " dimensions, expected " + expectedDims + (expectedDims == 1 ? " (labels)" : " (images)"));
-      }
-      byte[] header = readFully(in, file, 4 * dimsCount, "the dimension sizes");
-      int[] dims = new int[dimsCount];
+      int[] dims = readHeader(in, file, expectedDims);
       long total = 1;
-      for (int d = 0; d < dimsCount; d++) {
-        int size = ((header[4 * d] & 0xff) << 24) | ((header[4 * d + 1] & 0xff) << 16)
-            | ((header[4 * d + 2] & 0xff) << 8) | (header[4 * d + 3] & 0xff);
-        if (size <= 0) {
-          throw new DataFormatException(file, "dimension " + d + " has size " + Integer.toUnsignedString(size)
-              + "; sizes must be positive");
-        }
-        dims[d] = size;
-        total *= size;
-        if (total > MAX_ELEMENTS) {
-          throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
-        }
+      for (int d : dims) {
+        total *= d;
       }
       // readNBytes(int) grows its buffer as bytes arrive: a short file cannot make it allocate the header's size
       byte[] data = in.readNBytes((int) total);
       if (data.length < total) {
-        throw new DataFormatException(file, "truncated: the header promises " + total + " data bytes, the file has "
-            + data.length);
+        throw truncated(file, total, data.length);
       }
       if (in.read() != -1) {
-        throw new DataFormatException(file, "has bytes after the " + total + " data bytes the header promises");
+        throw trailing(file, total);
       }
       return new Contents(dims, data);
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }
+  }
+
+  /** The magic number and the dimension sizes, checked; the sizes multiply to at most {@link #MAX_ELEMENTS}. */
+  private static int[] readHeader(InputStream in, Path file, int expectedDims) throws IOException {
+    byte[] magic = readFully(in, file, 4, "the magic number");
+    if (magic[0] != 0 || magic[1] != 0) {
+      throw new DataFormatException(file, String.format(
+          "bad magic number %02x %02x %02x %02x: an IDX file starts with 00 00", magic[0], magic[1], magic[2],
+          magic[3]));
+    }
+    if ((magic[2] & 0xff) != 0x08) {
+      throw new DataFormatException(file, String.format(
+          "unsupported IDX element type 0x%02x: only unsigned bytes (0x08) are read", magic[2] & 0xff));
+    }
+    int dimsCount = magic[3] & 0xff;
+    if (dimsCount != expectedDims) {
+      throw new DataFormatException(file,
+          "has " + dimsCount + " dimensions, expected " + expectedDims + (expectedDims == 1 ? " (labels)" : " (images)"));
+    }
+    byte[] header = readFully(in, file, 4 * dimsCount, "the dimension sizes");
+    int[] dims = new int[dimsCount];
+    long total = 1;
+    for (int d = 0; d < dimsCount; d++) {
+      int size = ((header[4 * d] & 0xff) << 24) | ((header[4 * d + 1] & 0xff) << 16)
+          | ((header[4 * d + 2] & 0xff) << 8) | (header[4 * d + 3] & 0xff);
+      if (size <= 0) {
+        throw new DataFormatException(file, "dimension " + d + " has size " + Integer.toUnsignedString(size)
+            + "; sizes must be positive");
+      }
+      dims[d] = size;
+      total *= size;
+      if (total > MAX_ELEMENTS) {
+        throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
+      }
+    }
+    return dims;
+  }
+
+  private static DataFormatException truncated(Path file, long promised, long found) {
+    return new DataFormatException(file, "truncated: the header promises " + promised + " data bytes, the file has "
+        + found);
+  }
+
+  private static DataFormatException trailing(Path file, long promised) {
+    return new DataFormatException(file, "has bytes after the " + promised + " data bytes the header promises");
   }
 
   private static byte[] readFully(InputStream in, Path file, int n, String what) throws IOException {

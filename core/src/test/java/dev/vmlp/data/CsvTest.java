@@ -109,6 +109,31 @@ class CsvTest {
   }
 
   @Test
+  void rowsStreamOneAtATimeWithTheValuesOfTheWholeRead() throws IOException {
+    String text = "a,b,c\n1,2,3\n\n4.5,-6,7e1\n8,9,10";
+    Path f = Files.write(dir.resolve("stream.csv.gz"), gzip(text.getBytes(StandardCharsets.UTF_8)));
+    java.util.List<float[]> rows = new java.util.ArrayList<>();
+    java.util.List<Long> lines = new java.util.ArrayList<>();
+    Csv.forEachRow(Files.newInputStream(f), f, ',', (values, line) -> {
+      rows.add(values.clone());
+      lines.add(line);
+    });
+    float[][] whole = Csv.readRows(f, ',');
+    assertEquals(whole.length, rows.size());
+    for (int r = 0; r < whole.length; r++) {
+      assertArrayEquals(whole[r], rows.get(r), "row " + r);
+    }
+    assertEquals(java.util.List.of(2L, 4L, 5L), lines, "each row's line, the header and the blank one counted");
+    // a bad value is found on its line, after the rows before it were handed over
+    Path bad = Files.write(dir.resolve("bad.csv"), "1,2\n3,4\n5,x\n".getBytes(StandardCharsets.UTF_8));
+    int[] handed = {0};
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> Csv.forEachRow(Files.newInputStream(bad), bad, ',', (values, line) -> handed[0]++));
+    assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    assertEquals(2, handed[0]);
+  }
+
+  @Test
   void blankTrailingLinesAndNoFinalNewline() throws IOException {
     Dataset a = Csv.read(write("blank.csv", "1,2\n0,3\n\n"));
     assertEquals(2, a.size());

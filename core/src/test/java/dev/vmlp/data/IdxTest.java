@@ -91,6 +91,33 @@ class IdxTest {
   }
 
   @Test
+  void imagesStreamOneAtATimeWithTheBytesOfTheWholeRead() throws IOException {
+    byte[] data = ramp(7 * 28 * 28);
+    for (byte[] file : new byte[][] {idx(new int[] {7, 28, 28}, data), gzip(idx(new int[] {7, 28, 28}, data))}) {
+      Path f = write(dir, "stream.idx3", file);
+      java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+      int[] count = {0};
+      Idx.forEachImage(java.nio.file.Files.newInputStream(f), f, (dims, pixels, i) -> {
+        assertArrayEquals(new int[] {7, 28, 28}, dims);
+        assertEquals(count[0]++, i);
+        assertEquals(28 * 28, pixels.length);
+        seen.write(pixels, 0, pixels.length);
+      });
+      assertEquals(7, count[0]);
+      assertArrayEquals(Idx.readImages(f).data(), seen.toByteArray());
+    }
+    // a short or long file is refused after the whole images before the damage
+    Path shortFile = write(dir, "short.idx3", Arrays.copyOf(idx(new int[] {3, 2, 2}, ramp(12)), 16 + 10));
+    int[] handed = {0};
+    assertMalformed(shortFile, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(shortFile), shortFile,
+        (dims, pixels, i) -> handed[0]++), "truncated", "promises 12 data bytes, the file has 10");
+    assertEquals(2, handed[0]);
+    Path longFile = write(dir, "long.idx3", concat(idx(new int[] {3, 2, 2}, ramp(12)), new byte[] {1}));
+    assertMalformed(longFile, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(longFile), longFile,
+        (dims, pixels, i) -> { }), "bytes after the 12 data bytes");
+  }
+
+  @Test
   void plainFileNamedGzIsReadAsPlain() throws IOException {
     byte[] data = ramp(10);
     Path f = write(dir, "labels.gz", idx(new int[] {10}, data));
