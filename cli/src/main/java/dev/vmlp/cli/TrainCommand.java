@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -166,6 +167,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (hidden.length == 0) {
       throw usage("--hidden needs at least one width");
+    }
+    CommandLine.Model.OptionSpec given = spec.commandLine().getParseResult().matchedOption("--hidden");
+    if (given != null) {
+      for (String raw : given.originalStringValues()) {
+        if (raw.endsWith(",")) {
+          throw usage("--hidden '" + raw + "' ends with a comma: a width is missing");
+        }
+      }
     }
     for (int h : hidden) {
       if (h < 1 || h > Architecture.MAX_WIDTH) {

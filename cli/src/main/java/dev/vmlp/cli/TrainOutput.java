@@ -50,9 +50,11 @@ final class TrainOutput {
       b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
           percent(t.accuracy()), t.meanLoss(), t.samples()));
     }
-    b.append(String.format(Locale.ROOT, "speed %s  (kernels %s, %s inputs, %d thread%s)%n",
+    boolean capped = run.threads() != Trainer.AUTO_THREADS && run.threads() > r.threads();
+    b.append(String.format(Locale.ROOT, "speed %s  (kernels %s, %s inputs, %d thread%s%s)%n",
         rate(r.samplesPerSecond()), r.kernels(), r.sparseInputs() ? "sparse" : "dense", r.threads(),
-        r.threads() == 1 ? "" : "s"));
+        r.threads() == 1 ? "" : "s", capped ? " of the " + run.threads() + " asked for, the most this network can use"
+            : ""));
     b.append("weights sha256 ").append(r.model().weightsSha256());
     if (run.model() != null) {
       b.append(System.lineSeparator()).append("saved the model to ").append(run.model());

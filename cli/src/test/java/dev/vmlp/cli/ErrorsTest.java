@@ -40,6 +40,7 @@ class ErrorsTest {
   @Test
   void nonPositiveHiddenWidth() {
     CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden");
+    CliRun.of("train", "--hidden", "256,").assertError(2, "--hidden '256,' ends with a comma: a width is missing");
   }
 
   @Test

@@ -75,6 +75,10 @@ class TrainDigitsTest {
     JsonNode three = CliRun.of("train", "--epochs", "1", "--threads", "3", "--json").json();
     assertEquals(3, three.path("threads").asInt());
     assertEquals(one.path("weights_sha256").asText(), three.path("weights_sha256").asText());
+    // 256 units are 4 chunks: more threads than that run as 4, and the summary says so
+    CliRun many = CliRun.of("train", "--epochs", "1", "--threads", "9");
+    assertEquals(0, many.exit(), many::describe);
+    assertTrue(many.out().contains("4 threads of the 9 asked for, the most this network can use"), many::describe);
   }
 
   @Test
