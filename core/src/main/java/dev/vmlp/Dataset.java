@@ -171,6 +171,8 @@ public final class Dataset {
     if (targets == null) {
       throw new IllegalStateException("dataset '" + name + "' has labels, not targets");
     }
+    java.util.Objects.checkIndex(i, size());
+    java.util.Objects.checkIndex(t, targetCount);
     return targets[i * targetCount + t];
   }
 

@@ -49,7 +49,9 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
 
   /** The weight from input {@code i} to unit {@code o}. */
   public float weight(int o, int i) {
-    return weights[Math.multiplyExact(o, inputs) + i];
+    java.util.Objects.checkIndex(o, outputs);
+    java.util.Objects.checkIndex(i, inputs);
+    return weights[o * inputs + i];
   }
 
   /** A copy as {@code [outputs][inputs]}. */

@@ -231,7 +231,10 @@ public final class Model {
     }
   }
 
-  /** Accuracy, mean loss and confusion matrix (classifiers), or mean squared error (regressors). */
+  /**
+   * Accuracy, mean loss and confusion matrix (classifiers), or the mean of {@code ½ Σ (z - t)²}, half the
+   * summed squared error per sample (regressors).
+   */
   public Evaluation evaluate(Dataset data) {
     return evaluate(data, newWorkspace());
   }

@@ -137,7 +137,7 @@ final class ParallelEngine implements Engine {
       barrier.await(); // end: every thread has flushed its slice
     } catch (SpinBarrier.Broken e) {
       throw new IllegalStateException("a training worker failed: " + failure, failure);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // a listener may throw checked exceptions too (sneakily, or from Kotlin)
       fail(e);
       throw e;
     }

@@ -64,8 +64,16 @@ public final class Trainer implements AutoCloseable {
    * the weights are mid-update (a deferred first-layer update, other threads still writing).
    */
   private boolean inPass;
+  /** What escaped a pass (a listener's or a worker's exception), after which the weights are part-updated. */
+  private Throwable broken;
+  /** How many {@code fit} calls are running: more than one when a listener's epochEnd calls fit again. */
+  private int fitDepth;
 
   private Trainer(Builder b, Params params, InputScaling scaling) {
+    if (scaling.featureCount() != 0 && scaling.featureCount() != params.arch.inputs()) {
+      throw new IllegalArgumentException("input scaling is for " + scaling.featureCount()
+          + " features, the network has " + params.arch.inputs() + " inputs");
+    }
     this.arch = params.arch;
     this.params = params;
     this.scaling = scaling;
@@ -87,7 +95,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Training that continues from {@code start}'s weights and input scaling (the model is not changed). */
   public static Builder builder(Model start) {
-    return new Builder(start.architecture(), Objects.requireNonNull(start, "start"));
+    return new Builder(Objects.requireNonNull(start, "start").architecture(), start);
   }
 
   /** Options of a {@link Trainer}. */
@@ -211,7 +219,9 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set
-   * @throws IllegalStateException when a worker thread failed (the cause says why)
+   * @throws IllegalStateException when a worker thread failed (the cause says why), or an exception
+   *     (a listener's, say) escaped this or an earlier pass: the trainer then takes no more calls but
+   *     {@link #close()}, since its weights are part-updated
    */
   public TrainingReport fit(Dataset train, Dataset test, int epochs) {
     checkOpen();
@@ -223,9 +233,24 @@ public final class Trainer implements AutoCloseable {
     if (test != null) {
       live.checkData(test);
     }
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("dataset '" + train.name() + "' has no samples to train on");
+    }
     Dataset tr = scaling.kind() == InputScaling.Kind.NONE ? train : scaling.apply(train);
     boolean sparse = useSparse(tr);
-    Engine eng = engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
+    // a fit from a listener's epochEnd keeps the running fit's engine, which must not be closed under it
+    Engine eng = fitDepth > 0 && engine != null ? engine
+        : engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
+    fitDepth++;
+    try {
+      return fit(train, test, epochs, tr, sparse, eng);
+    } finally {
+      fitDepth--;
+    }
+  }
+
+  private TrainingReport fit(Dataset train, Dataset test, int epochs, Dataset tr, boolean sparse, Engine eng) {
+    Model live = new Model(params, scaling, Map.of(), kernels);
     SparseRows rows = sparse ? tr.sparseRows() : null;
     int n = tr.size();
     boolean classifies = arch.head().classifies();
@@ -248,6 +273,9 @@ public final class Trainer implements AutoCloseable {
       long t0 = System.nanoTime();
       Pass.Result res = run(eng, pass);
       double seconds = (System.nanoTime() - t0) * 1e-9;
+      if (Thread.currentThread().isInterrupted()) {
+        res.interrupted = true; // a pass shorter than Engine.CHECK_EVERY samples never looks itself
+      }
       if (res.divergedAt >= 0) {
         throw new TrainingDivergedException(epoch, res.divergedAt, order[res.divergedAt],
             "the loss is " + res.divergedLoss);
@@ -370,9 +398,16 @@ public final class Trainer implements AutoCloseable {
     scaling.apply(x, 0, onlineX, 0, x.length);
     Pass pass = new Pass(onlineX, x.length, new int[] {label}, target, target == null ? 0 : target.length, null,
         new int[] {0}, 1, epochsDone + 1, null);
-    Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), pass);
+    Engine eng = fitDepth > 0 && engine != null ? engine // from a listener: keep the running fit's engine
+        : engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads);
+    Pass.Result res = run(eng, pass);
     onlineSamples++;
     if (res.divergedAt >= 0) {
+      for (int i = 0; i < x.length; i++) {
+        if (!Float.isFinite(x[i])) {
+          throw new IllegalArgumentException("input [" + i + "] is " + x[i] + "; the weights are unchanged");
+        }
+      }
       throw new TrainingDivergedException(epochsDone + 1, onlineSamples - 1, -1, "the loss is " + res.divergedLoss);
     }
     return res.lossSum;
@@ -400,6 +435,9 @@ public final class Trainer implements AutoCloseable {
     inPass = true;
     try {
       return eng.run(pass);
+    } catch (Throwable e) {
+      broken = e;
+      throw e;
     } finally {
       inPass = false;
     }
@@ -408,6 +446,10 @@ public final class Trainer implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the trainer is closed");
+    }
+    if (broken != null) {
+      throw new IllegalStateException("the trainer stopped when an exception escaped a pass (" + broken
+          + "); its weights are part-updated, so it takes no more calls but close()", broken);
     }
     if (inPass) {
       throw new IllegalStateException("the trainer is in the middle of a pass (a call from EpochListener.progress?), "

@@ -84,13 +84,21 @@ final class EvalCommand implements Callable<Integer> {
     ConfusionMatrix c = e.confusion();
     if (c == null) {
       o.putNull("confusion_matrix");
-    } else {
+    } else if (c.classes() <= ConfusionMatrix.DENSE_MAX) {
+      o.put("confusion_matrix_layout", "rows: true class, columns: predicted class");
       ArrayNode rows = o.putArray("confusion_matrix");
       for (long[] row : c.toArray()) {
         ArrayNode r = rows.addArray();
         for (long v : row) {
           r.add(v);
         }
+      }
+    } else {
+      // a table of classes x classes would not fit: the pairs that occur instead
+      o.put("confusion_matrix_layout", "[true class, predicted class, samples] for every pair that occurs");
+      ArrayNode pairs = o.putArray("confusion_matrix");
+      for (long[] entry : c.entries()) {
+        pairs.addArray().add(entry[0]).add(entry[1]).add(entry[2]);
       }
     }
     return JSON.writeValueAsString(o);

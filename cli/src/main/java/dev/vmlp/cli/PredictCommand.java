@@ -226,7 +226,8 @@ final class PredictCommand implements Callable<Integer> {
           try {
             in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
           } catch (IOException e) {
-            throw new DataFormatException(file, "corrupt gzip header: " + e.getMessage(), e);
+            throw new DataFormatException(file, "corrupt gzip header: "
+                + (e.getMessage() != null ? e.getMessage() : "the file ends inside it"), e);
           }
         }
         head = peek(in, 4);

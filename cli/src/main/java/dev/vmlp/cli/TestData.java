@@ -58,6 +58,10 @@ final class TestData {
       return Digits.load().test();
     }
     if (source.mnistDir != null) {
+      if (!model.architecture().head().classifies()) {
+        throw new IllegalArgumentException("the model is a regressor (head " + model.architecture().head().id()
+            + "), and MNIST files hold class labels; evaluate it on a CSV file of targets (--test)");
+      }
       Path dir = source.mnistDir;
       if (!Files.isDirectory(dir)) {
         throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");

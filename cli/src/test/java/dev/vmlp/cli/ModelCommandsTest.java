@@ -240,6 +240,16 @@ class ModelCommandsTest {
   }
 
   @Test
+  void aRegressorIsNotEvaluatedOnClassLabels() throws IOException {
+    Path data = MnistFiles.write(dir.resolve("mnist-for-regressor"), 20, 10, 6);
+    Path reg = dir.resolve("regressor.safetensors");
+    ModelFiles.save(Model.initialize(dev.vmlp.Architecture.of(784, new int[] {8}, dev.vmlp.Activation.TANH, 1,
+        dev.vmlp.Head.SQUARED_ERROR), 1), reg);
+    CliRun.of("eval", "--model", reg.toString(), "--data", data.toString())
+        .assertError(1, "the model is a regressor (head squared_error), and MNIST files hold class labels");
+  }
+
+  @Test
   void nonFiniteWeightsLoadOnlyWhenAllowed() throws IOException {
     Model m = ModelFiles.load(model);
     List<LayerWeights> w = new java.util.ArrayList<>(m.weights());

@@ -32,7 +32,8 @@ final class Compressed {
         try {
           return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
         } catch (IOException e) {
-          throw new DataFormatException(file, "corrupt gzip header: " + e.getMessage(), e);
+          throw new DataFormatException(file, "corrupt gzip header: "
+              + (e.getMessage() != null ? e.getMessage() : "the file ends inside it"), e);
         }
       }
       return in;

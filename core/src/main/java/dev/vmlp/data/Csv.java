@@ -174,7 +174,7 @@ public final class Csv {
                   + " does not exist: lines have " + width + " columns");
             }
           }
-          if (!allNumeric(row)) {
+          if (isHeader(row)) {
             continue; // header
           }
         }
@@ -218,28 +218,42 @@ public final class Csv {
     return new Parsed(features.toArray(), labels.toArray(), width, rows);
   }
 
-  /** A label must be a class index, below {@code classes} when that is given (positive). */
+  /**
+   * A label must be a class index, below {@code classes} when that is given (positive). It is checked
+   * in double precision: {@code 2.0000001} is not a class, although as a float it would round to 2.
+   */
   private static void checkLabel(Path file, long line, int column, String s, float v, int classes)
       throws DataFormatException {
-    if (v < 0 || v != Math.rint(v) || v > 65535) {
-      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.trim()
-          + " is not a class index 0, 1, 2, ... (at most 65535)");
+    double d = Double.parseDouble(s.strip()); // parseNumber took it, so it parses
+    if (d < 0 || d != Math.rint(d) || d > 65535) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label "
+          + abbreviate(s.strip()) + " is not a class index 0, 1, 2, ... (at most 65535)");
     }
-    if (classes > 0 && v >= classes) {
-      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.trim()
-          + " is not below the " + classes + " classes given");
+    if (classes > 0 && d >= classes) {
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.strip()
+          + " is not one of the " + classes + " classes expected (0 to " + (classes - 1) + ")");
     }
   }
 
-  private static boolean allNumeric(String[] row) {
+  /**
+   * A first line is a header when none of its fields is a number: one with numbers is data, so a bad
+   * or empty cell in it is an error rather than a reason to skip it.
+   */
+  private static boolean isHeader(String[] row) {
     for (String s : row) {
       try {
         parseNumber(s);
-      } catch (NumberFormatException e) {
         return false;
+      } catch (NumberFormatException e) {
+        // a name
       }
     }
     return true;
+  }
+
+  /** A value from the file, cut to a length that fits an error message. */
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
   }
 
   /**
@@ -247,6 +261,12 @@ public final class Csv {
    * {@code 2d}) or a hexadecimal float ({@code 0x1p3}) is not a number in a data file.
    */
   private static float parseNumber(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') { // Float.parseFloat would trim a NUL away
+        throw new NumberFormatException("a control character in " + s);
+      }
+    }
     String t = s.trim();
     char last = t.isEmpty() ? '0' : t.charAt(t.length() - 1);
     if (last == 'f' || last == 'F' || last == 'd' || last == 'D' || t.indexOf('x') >= 0 || t.indexOf('X') >= 0) {
@@ -260,11 +280,13 @@ public final class Csv {
     try {
       v = parseNumber(s);
     } catch (NumberFormatException e) {
-      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": '" + s
-          + "' is not a number");
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": '" + abbreviate(s)
+          + "' is not a number" + (line == 1 ? " (a first line is a header only when none of its fields is one)"
+              : ""));
     }
     if (!Float.isFinite(v)) {
-      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": " + s + " is not finite");
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": " + abbreviate(s.strip())
+          + " is not finite");
     }
     return v;
   }

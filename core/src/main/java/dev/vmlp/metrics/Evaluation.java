@@ -21,7 +21,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
   public static final class Accumulator {
     private final boolean classifies;
     private final int classes;
-    private final long[] counts;
+    private final ConfusionMatrix counts;
     private long samples;
     private long correct;
     private double lossSum;
@@ -32,7 +32,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
       }
       this.classifies = classifies;
       this.classes = classes;
-      this.counts = classifies ? new long[Math.multiplyExact(classes, classes)] : null;
+      this.counts = classifies ? ConfusionMatrix.counting(classes) : null;
     }
 
     /**
@@ -48,7 +48,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
         throw new IllegalArgumentException(
             "class out of range [0, " + classes + "): truth " + truth + ", predicted " + predicted);
       }
-      counts[truth * classes + predicted]++;
+      counts.add(truth, predicted);
       samples++;
       if (truth == predicted) {
         correct++;
@@ -73,7 +73,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
         return new Evaluation(samples, Double.NaN, mean, null);
       }
       double acc = samples == 0 ? Double.NaN : (double) correct / samples;
-      return new Evaluation(samples, acc, mean, new ConfusionMatrix(classes, counts.clone()));
+      return new Evaluation(samples, acc, mean, counts.copy());
     }
   }
 }

@@ -228,6 +228,41 @@ class CsvTest {
   }
 
   @Test
+  void aFirstLineWithNumbersIsDataSoItsBadCellIsAnError() throws IOException {
+    // an empty or mistyped cell in the first row used to make it a "header", silently dropped
+    Path f = write("first-bad.csv", "2,1.5,,3.0\n0,0.1,0.2,0.1\n");
+    assertMalformed(f, () -> Csv.read(f), "line 1,", "column 3", "'' is not a number", "header only when none");
+    Path g = write("first-typo.csv", "2,1.5,2x,3.0\n0,0.1,0.2,0.1\n");
+    assertMalformed(g, () -> Csv.read(g), "line 1,", "column 3", "'2x'");
+    // a header names every column, empty names included
+    assertEquals(1, Csv.read(write("named.csv", "label,,x\n1,2,3\n")).size());
+  }
+
+  @Test
+  void labelsAreClassIndicesInDoublePrecision() throws IOException {
+    for (String label : new String[] {"2.0000001", "0.99999999", "1e-50"}) {
+      Path f = write("label.csv", "0,1\n" + label + ",2\n");
+      assertMalformed(f, () -> Csv.read(f), "line 2, column 1", "label " + label, "not a class index");
+    }
+    assertEquals(3, Csv.read(write("label-ok.csv", "0,1\n3.0,2\n")).label(1));
+    Path g = write("classes.csv", "0,1\n3,2\n");
+    assertMalformed(g, () -> Csv.read(g, Csv.Options.defaults().withClasses(3)), "label 3 is not one of the 3 classes "
+        + "expected (0 to 2)");
+  }
+
+  @Test
+  void controlCharactersAndHugeValuesInCells() throws IOException {
+    Path f = write("nul.csv", "0,1\n1,5\u0000\n");
+    assertMalformed(f, () -> Csv.read(f), "line 2, column 2", "is not a number");
+    String huge = "x".repeat(100_000);
+    Path g = write("huge.csv", "0,1\n1," + huge + "\n");
+    DataFormatException e = assertMalformed(g, () -> Csv.read(g), "line 2, column 2", "'xxxxx");
+    assertTrue(e.getMessage().length() < 300, "the value is cut in the message");
+    Path gz = Files.write(dir.resolve("cut.csv.gz"), new byte[] {0x1f, (byte) 0x8b});
+    assertMalformed(gz, () -> Csv.read(gz), "corrupt gzip header: the file ends inside it");
+  }
+
+  @Test
   void nonFiniteValue() throws IOException {
     Path f = write("nan.csv", "1,2,3\n0,4,NaN\n");
     assertMalformed(f, () -> Csv.read(f), "line 2,", "column 3", "NaN", "not finite");

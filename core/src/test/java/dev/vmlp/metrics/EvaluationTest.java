@@ -1,0 +1,96 @@
+package dev.vmlp.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Accuracy, loss and the confusion matrix against counts made by hand, dense and sparse alike. */
+class EvaluationTest {
+  /** Adds {@code n} random (truth, predicted) pairs to an accumulator of {@code classes} and to a plain table. */
+  private static Evaluation random(int classes, int n, long seed, long[][] table, double[] lossSum) {
+    Random r = new Random(seed);
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, classes);
+    for (int i = 0; i < n; i++) {
+      int t = r.nextInt(Math.min(classes, 12)) * (classes / 12 + 1) % classes; // a few classes, spread out
+      int p = r.nextBoolean() ? t : r.nextInt(Math.min(classes, 12)) * (classes / 12 + 1) % classes;
+      double loss = r.nextDouble();
+      acc.addClassified(t, p, loss);
+      lossSum[0] += loss;
+      if (table != null) {
+        table[t][p]++;
+      }
+    }
+    return acc.build();
+  }
+
+  @Test
+  void denseCountsAccuracyAndLossMatchAHandCount() {
+    long[][] table = new long[10][10];
+    double[] loss = {0};
+    Evaluation e = random(10, 5000, 1, table, loss);
+    ConfusionMatrix c = e.confusion();
+    assertArrayEquals(table, c.toArray());
+    long correct = 0;
+    for (int i = 0; i < 10; i++) {
+      correct += table[i][i];
+    }
+    assertEquals(correct, c.correct());
+    assertEquals(5000, c.total());
+    assertEquals((double) correct / 5000, e.accuracy());
+    assertEquals(loss[0] / 5000, e.meanLoss(), 1e-12);
+    long row3 = 0;
+    long col3 = 0;
+    for (int i = 0; i < 10; i++) {
+      row3 += table[3][i];
+      col3 += table[i][3];
+    }
+    assertEquals((double) table[3][3] / row3, c.recall(3));
+    assertEquals((double) table[3][3] / col3, c.precision(3));
+    assertTrue(c.format().startsWith("      predicted\n true "), c.format());
+  }
+
+  @Test
+  void manyClassesKeepOnlyThePairsThatOccur() {
+    // 60,000 classes: a dense table would be 28.8 GB of counts
+    int classes = 60_000;
+    double[] loss = {0};
+    Evaluation e = random(classes, 20_000, 2, null, loss);
+    ConfusionMatrix c = e.confusion();
+    assertEquals(20_000, c.total());
+    assertEquals(Math.round(e.accuracy() * 20_000), c.correct());
+    List<long[]> entries = c.entries();
+    assertTrue(entries.size() <= 144, "at most 12 x 12 pairs occur");
+    long sum = 0;
+    for (long[] entry : entries) {
+      assertEquals(entry[2], c.count((int) entry[0], (int) entry[1]));
+      sum += entry[2];
+    }
+    assertEquals(20_000, sum);
+    assertEquals(0, c.count(classes - 1, 0));
+    assertThrows(IllegalStateException.class, c::toArray);
+    assertThrows(IndexOutOfBoundsException.class, () -> c.count(classes, 0));
+    assertTrue(c.format().startsWith("60000 classes, too many for a table"), c.format());
+    assertEquals(c, random(classes, 20_000, 2, null, new double[1]).confusion(), "the same pairs, the same matrix");
+  }
+
+  @Test
+  void sparseAndDenseAgreeWhereBothApply() {
+    // the same samples counted by a dense matrix (1,024 classes) and a sparse one (1,025)
+    for (int classes : new int[] {ConfusionMatrix.DENSE_MAX, ConfusionMatrix.DENSE_MAX + 1}) {
+      Evaluation.Accumulator acc = Evaluation.accumulator(true, classes);
+      acc.addClassified(0, 0, 0.1).addClassified(5, 7, 0.2).addClassified(5, 7, 0.3).addClassified(1000, 5, 0.4);
+      ConfusionMatrix c = acc.build().confusion();
+      assertEquals(List.of("0 0 1", "5 7 2", "1000 5 1"),
+          c.entries().stream().map(x -> x[0] + " " + x[1] + " " + x[2]).toList());
+      assertEquals(1.0, c.recall(0));
+      assertEquals(0.0, c.recall(5));
+      assertEquals(0.0, c.precision(7));
+      assertTrue(Double.isNaN(c.recall(3)));
+    }
+  }
+}
