@@ -174,6 +174,7 @@ public final class ModelFiles {
         hook.wrote(written);
         ch.force(true);
       }
+      keepPermissions(target, tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException | Error e) {
       try {
@@ -271,6 +272,17 @@ public final class ModelFiles {
   private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       ch.write(buf);
+    }
+  }
+
+  /** A replaced file's permissions go to its successor (where the file system has POSIX permissions). */
+  private static void keepPermissions(Path target, Path tmp) throws IOException {
+    if (Files.exists(target)) {
+      try {
+        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+      } catch (UnsupportedOperationException e) {
+        // no POSIX permissions here: the new file has the folder's defaults
+      }
     }
   }
 

@@ -296,6 +296,17 @@ class ModelFilesTest {
   }
 
   @Test
+  void aReplacedFileKeepsItsPermissions() throws IOException {
+    Path f = tmp.resolve("shared.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    var groupReadable = PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(f, groupReadable);
+    ModelFiles.save(SafetensorsBytes.small().withMetadata(Map.of("note", "second")), f);
+    assertEquals(groupReadable, Files.getPosixFilePermissions(f));
+    assertEquals("second", ModelFiles.load(f).metadata().get("note"));
+  }
+
+  @Test
   void temporaryNamesKeepAtMost64BytesOfWholeCharacters() throws IOException {
     assertEquals("a".repeat(64), ModelFiles.tempPrefix("a".repeat(300)));
     String emoji = "\ud83d\ude00"; // 4 bytes of UTF-8
