@@ -62,11 +62,15 @@ public final class InputScaling {
   /**
    * {@code x' = x * (1 / divisor)} for every feature, e.g. {@code divideBy(255)} for pixel bytes.
    *
-   * @throws IllegalArgumentException when {@code divisor} is not finite and positive
+   * @throws IllegalArgumentException when {@code divisor} is not finite and positive, or so small
+   *     that {@code 1 / divisor} overflows
    */
   public static InputScaling divideBy(float divisor) {
     if (!(divisor > 0f) || !Float.isFinite(divisor)) {
       throw new IllegalArgumentException("scaling divisor must be finite and positive, got " + divisor);
+    }
+    if (!Float.isFinite(1f / divisor)) {
+      throw new IllegalArgumentException("scaling divisor " + divisor + " is so small that 1 / divisor overflows");
     }
     return new InputScaling(Kind.SCALE, 1f / divisor, null, null);
   }

@@ -219,9 +219,10 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set
-   * @throws IllegalStateException when a worker thread failed (the cause says why), or an exception
-   *     (a listener's, say) escaped this or an earlier pass: the trainer then takes no more calls but
-   *     {@link #close()}, since its weights are part-updated
+   * @throws IllegalStateException when a worker thread failed (the cause says why), or when an
+   *     exception escaped an earlier pass. An exception from the listener reaches the caller as it
+   *     is; the trainer then takes no more calls but {@link #close()}, since its weights are
+   *     part-updated
    */
   public TrainingReport fit(Dataset train, Dataset test, int epochs) {
     checkOpen();
@@ -365,8 +366,10 @@ public final class Trainer implements AutoCloseable {
    * One SGD step on one raw sample of a classifier (online learning).
    *
    * @return the sample's loss before the update
-   * @throws IllegalArgumentException when the row length or label is wrong
-   * @throws TrainingDivergedException when the loss is not finite
+   * @throws IllegalArgumentException when the row length or label is wrong, or the loss is not finite
+   *     because an input is NaN or infinite (named by index; the weights are unchanged)
+   * @throws IllegalStateException when the head is a regressor's
+   * @throws TrainingDivergedException when the loss is not finite for finite inputs
    */
   public double trainSample(float[] x, int label) {
     checkOpen();

@@ -144,6 +144,8 @@ class TrainerFailureTest {
     IllegalArgumentException scaling = assertThrows(IllegalArgumentException.class,
         () -> Trainer.builder(ARCH).scaling(InputScaling.perFeature(new float[3], new float[] {1, 1, 1})).build());
     assertEquals("input scaling is for 3 features, the network has 64 inputs", scaling.getMessage());
+    IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class, () -> InputScaling.divideBy(1e-39f));
+    assertTrue(tiny.getMessage().contains("1 / divisor overflows"), tiny.getMessage());
     try (Trainer t = Trainer.builder(ARCH).scaling(digits.scaling()).build()) {
       IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
           () -> t.fit(digits.train().slice(0, 0), null, 1));

@@ -53,7 +53,7 @@ final class PredictCommand implements Callable<Integer> {
   ModelOptions model;
 
   @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "CSV rows of raw features (plain or gzip; a first line that is not numbers is a header), "
+      description = "CSV rows of raw features (plain or gzip; a first line with no number in it is a header), "
           + "or IDX images (idx3-ubyte, plain or gzip); told apart by their content.")
   Path input;
 

@@ -16,7 +16,8 @@ import java.util.zip.ZipException;
 
 /**
  * Reads numeric CSV files (plain or gzip): one sample per line, a label (or regression target) column
- * and feature columns. A first line that does not parse as numbers is taken as a header. Every problem
+ * and feature columns. A first line none of whose fields is a number is a header; a first line with
+ * numbers is data, so a bad cell in it is an error. Every problem
  * is a {@link DataFormatException} naming the file, the line, the column and the value.
  *
  * <p>Parsing is done by Jackson's CSV module (quotes, separators and line endings per RFC 4180).
@@ -96,7 +97,7 @@ public final class Csv {
 
   /**
    * Reads rows of numbers without a label column (plain or gzip), e.g. inputs to predict: every
-   * column is a feature. A first line that does not parse as numbers is taken as a header.
+   * column is a feature. A first line none of whose fields is a number is a header.
    *
    * @return one array per data row, all of the same length
    * @throws DataFormatException for an empty file, a line with another number of columns, or a value

@@ -12,8 +12,8 @@ import java.util.Objects;
  * weights exported from PyTorch. For a file written by this library they may be left out; when given,
  * they must agree with the file.
  *
- * @param activations the hidden layers' activations: empty when not given, one entry for every hidden
- *     layer, or one per hidden layer
+ * @param activations the hidden layers' activations: empty when not given, one entry for all hidden
+ *     layers, or one per hidden layer
  * @param head the head, or null when not given (a file without metadata then gets
  *     {@link Head#SOFTMAX_CROSS_ENTROPY})
  * @param allowNonFinite whether NaN or infinite weights are kept instead of rejected

@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code t} were predicted as {@code p}. Immutable.
  *
  * <p>Up to {@value #DENSE_MAX} classes the counts are a dense {@code classes x classes} table; with more
- * (the library accepts class indices up to 65535) only the pairs that occur are kept, so memory grows
+ * (CSV labels go up to 65535, and a dataset may have any number of classes) only the pairs that occur
+ * are kept, so memory grows
  * with the samples rather than with the square of the classes.
  */
 public final class ConfusionMatrix {
