@@ -21,6 +21,10 @@ import jdk.incubator.vector.VectorOperators;
  * interface documentation fixes, lane by lane, so the results equal the scalar reference bit for bit at
  * any vector width. No {@code reduceLanes(ADD)}, no lanewise {@code EXP}: sums follow the fixed slot
  * and fold order, and exp is {@link ExpMath}'s polynomial.
+ *
+ * <p>Internal, not an API: public only so that the provider can load it reflectively. Applications
+ * never call kernels; {@link dev.vmlp.Trainer} and {@link dev.vmlp.Model} use whatever the provider
+ * picked.
  */
 public final class VectorKernels implements Kernels {
   private static final int MAX_TILE = 16;

@@ -26,14 +26,34 @@ public final class KernelProvider {
 
   private KernelProvider() {}
 
-  /** The kernels this JVM uses. */
+  /**
+   * The kernels this JVM uses.
+   *
+   * @throws IllegalArgumentException on every call when {@code vmlp.kernels} or {@code vmlp.vectorBits}
+   *     has a value that is not one of theirs
+   * @throws IllegalStateException on every call when {@code -Dvmlp.kernels=vector} asks for kernels
+   *     that cannot run here
+   */
   public static Kernels get() {
+    if (Holder.FAILURE != null) {
+      throw fresh(Holder.FAILURE);
+    }
     return Holder.INSTANCE;
   }
 
   /** Why the current kernels were chosen, e.g. {@code "jdk.incubator.vector is not readable ..."}. */
   public static String reason() {
+    if (Holder.FAILURE != null) {
+      throw fresh(Holder.FAILURE);
+    }
     return Holder.REASON;
+  }
+
+  /** The choice's failure again, as an exception of its own kind (not the class initialiser's Error). */
+  private static RuntimeException fresh(RuntimeException failure) {
+    return failure instanceof IllegalArgumentException
+        ? new IllegalArgumentException(failure.getMessage(), failure)
+        : new IllegalStateException(failure.getMessage(), failure);
   }
 
   /** The scalar reference kernels. */
@@ -53,11 +73,20 @@ public final class KernelProvider {
   private static final class Holder {
     static final Kernels INSTANCE;
     static final String REASON;
+    /** A setting that cannot be met, kept so that every call says so (an initialiser that threw would not). */
+    static final RuntimeException FAILURE;
 
     static {
-      Choice c = choose();
-      INSTANCE = c.kernels;
-      REASON = c.reason;
+      Choice c = null;
+      RuntimeException failure = null;
+      try {
+        c = choose();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        failure = e;
+      }
+      INSTANCE = c != null ? c.kernels : null;
+      REASON = c != null ? c.reason : null;
+      FAILURE = failure;
     }
   }
 
@@ -106,6 +135,9 @@ public final class KernelProvider {
     String badBits = badVectorBits();
     if (badBits != null) {
       return new Choice(null, badBits);
+    }
+    if (KernelProvider.class.getClassLoader().getResource(VECTOR_CLASS.replace('.', '/') + ".class") == null) {
+      return new Choice(null, "vmlp-simd is not on the class path"); // first: no command-line flag can help then
     }
     Optional<Module> vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector");
     if (vectorModule.isEmpty() || !KernelProvider.class.getModule().canRead(vectorModule.get())) {
