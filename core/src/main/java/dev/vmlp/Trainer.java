@@ -239,9 +239,7 @@ public final class Trainer implements AutoCloseable {
     }
     Dataset tr = scaling.kind() == InputScaling.Kind.NONE ? train : scaling.apply(train);
     boolean sparse = useSparse(tr);
-    // a fit from a listener's epochEnd keeps the running fit's engine, which must not be closed under it
-    Engine eng = fitDepth > 0 && engine != null ? engine
-        : engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
+    Engine eng = engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
     fitDepth++;
     try {
       return fit(train, test, epochs, tr, sparse, eng);
@@ -333,6 +331,9 @@ public final class Trainer implements AutoCloseable {
 
   /** The engine for {@code n} threads (capped by what the network can use), reused while the count stays. */
   private Engine engine(int n) {
+    if (fitDepth > 0 && engine != null) {
+      return engine; // a call from a listener's epochEnd: the running fit holds this engine, so it stays
+    }
     int use = Math.min(Math.max(1, n), ParallelEngine.maxThreads(arch));
     if (engine == null || engine.threads() != use) {
       if (engine != null) {
@@ -401,9 +402,7 @@ public final class Trainer implements AutoCloseable {
     scaling.apply(x, 0, onlineX, 0, x.length);
     Pass pass = new Pass(onlineX, x.length, new int[] {label}, target, target == null ? 0 : target.length, null,
         new int[] {0}, 1, epochsDone + 1, null);
-    Engine eng = fitDepth > 0 && engine != null ? engine // from a listener: keep the running fit's engine
-        : engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads);
-    Pass.Result res = run(eng, pass);
+    Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), pass);
     onlineSamples++;
     if (res.divergedAt >= 0) {
       for (int i = 0; i < x.length; i++) {
