@@ -51,7 +51,7 @@ final class Layer {
     this.inputMajor = index == 0;
     this.activation = activation;
     this.rows = inputMajor ? in : out;
-    this.block = inputMajor ? (last || oneBlock ? outPad : Layout.chunkLength(outPad)) : Layout.chunkLength(inPad);
+    this.block = Layout.blockWidth(inputMajor, inPad, outPad, last || oneBlock);
     this.last = last;
     long floats = Layout.blockedSize(rows, inputMajor ? outPad : inPad, block);
     this.w = Arena.ofAuto().allocate(floats * Float.BYTES, Layout.ALIGN_BYTES);

@@ -51,8 +51,20 @@ public final class Layout {
    * about once or twice that for layers 16 or more wide.
    */
   public static long modelLayerFloats(int index, int in, int out) {
+    boolean inputMajor = index == 0;
     int inPad = pad(in);
-    return index == 0 ? (long) in * pad(out) : blockedSize(out, inPad, chunkLength(inPad));
+    int outPad = pad(out);
+    return blockedSize(inputMajor ? in : out, inputMajor ? outPad : inPad, blockWidth(inputMajor, inPad, outPad, true));
+  }
+
+  /**
+   * Width of a layer's column blocks: for an input-major (first) layer the whole padded width when
+   * {@code wholeWidth} (a model's, or a network of one layer) and the chunk length of its outputs
+   * otherwise, so that threads own contiguous units; for an output-major layer the chunk length of its
+   * inputs.
+   */
+  public static int blockWidth(boolean inputMajor, int inPad, int outPad, boolean wholeWidth) {
+    return inputMajor ? (wholeWidth ? outPad : chunkLength(outPad)) : chunkLength(inPad);
   }
 
   /** Floats a {@code rows x cols} matrix takes in column blocks of {@code block} (the last one whole). */
