@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.Dataset;
 import java.io.EOFException;
 import java.io.IOException;
@@ -252,9 +253,9 @@ public final class Csv {
     return true;
   }
 
-  /** A value from the file, cut to a length that fits an error message. */
+  /** A value from the file as a message quotes it: at most 40 characters, control characters escaped. */
   private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    return Excerpt.of(s, 40);
   }
 
   /**

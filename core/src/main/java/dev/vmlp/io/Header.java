@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.vmlp.internal.text.Excerpt;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -325,25 +326,8 @@ final class Header {
     };
   }
 
-  /**
-   * A name or value from the file, cut to a length that fits an error message, with each control
-   * character written as a Java escape (a backslash, {@code u} and four hex digits), so that a hostile
-   * file cannot send escape sequences to a terminal.
-   */
+  /** A name or value from the file as a message quotes it: at most 80 characters, control characters escaped. */
   static String abbreviate(String s) {
-    String cut = s.length() <= 80 ? s : s.substring(0, 77) + "...";
-    StringBuilder b = null;
-    for (int i = 0; i < cut.length(); i++) {
-      char c = cut.charAt(i);
-      if (Character.isISOControl(c)) {
-        if (b == null) {
-          b = new StringBuilder(cut.length() + 16).append(cut, 0, i);
-        }
-        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
-      } else if (b != null) {
-        b.append(c);
-      }
-    }
-    return b == null ? cut : b.toString();
+    return Excerpt.of(s, 80);
   }
 }
