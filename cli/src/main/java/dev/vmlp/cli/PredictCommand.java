@@ -6,19 +6,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Model;
 import dev.vmlp.Workspace;
+import dev.vmlp.data.Compressed;
 import dev.vmlp.data.Csv;
 import dev.vmlp.data.DataFormatException;
 import dev.vmlp.data.Idx;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -216,21 +213,9 @@ final class PredictCommand implements Callable<Integer> {
    */
   record Input(InputStream stream, boolean idx) implements AutoCloseable {
     static Input open(Path file) throws IOException {
-      if (Files.isDirectory(file)) {
-        throw new FileSystemException(file.toString(), null, "is a folder, not a file");
-      }
-      InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      InputStream in = Compressed.open(file);
       try {
-        byte[] head = peek(in, 2);
-        if (head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-          try {
-            in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
-          } catch (IOException e) {
-            throw new DataFormatException(file, "corrupt gzip header: "
-                + (e.getMessage() != null ? e.getMessage() : "the file ends inside it"), e);
-          }
-        }
-        head = peek(in, 4);
+        byte[] head = peek(in, 4);
         boolean idx = head.length >= 2 && head[0] == 0 && head[1] == 0;
         if (!idx && head.length > 0 && (contains(head, (byte) 0) || binaryStart(head[0]))) {
           StringBuilder hex = new StringBuilder();

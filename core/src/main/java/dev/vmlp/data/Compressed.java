@@ -9,8 +9,20 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /** Opens plain or gzip-compressed files, recognised by their first two bytes rather than their name. */
-final class Compressed {
+public final class Compressed {
   private Compressed() {}
+
+  /**
+   * The file's contents, decompressed when it is gzip, as one buffered stream that supports
+   * {@link InputStream#mark}, so a caller can look at its first bytes and then read it from the start
+   * (input that can be read only once, such as a pipe, included).
+   *
+   * @throws java.nio.file.FileSystemException when {@code file} is a folder
+   * @throws DataFormatException when the gzip header is damaged
+   */
+  public static InputStream open(Path file) throws IOException {
+    return wrap(openFile(file), file);
+  }
 
   /** The file's raw bytes; a folder is refused by name (reading one would fail as "Is a directory"). */
   static InputStream openFile(Path file) throws IOException {
