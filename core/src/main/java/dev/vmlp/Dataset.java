@@ -235,6 +235,12 @@ public final class Dataset {
     for (int r = 0; r < size; r++) {
       scaling.apply(features, r * featureCount, f, r * featureCount, featureCount);
     }
+    for (int i = 0; i < f.length; i++) {
+      if (!Float.isFinite(f[i])) { // a huge value times a large factor: refused like a non-finite feature
+        throw new IllegalArgumentException("feature " + (i % featureCount) + " of row " + (i / featureCount) + " of '"
+            + name + "' is " + features[i] + ", which the input scaling (" + scaling + ") maps to " + f[i]);
+      }
+    }
     return new Dataset(name, size, featureCount, f, labels, classCount, targets, targetCount);
   }
 

@@ -183,7 +183,11 @@ public final class InputScaling {
     }
   }
 
-  /** A new dataset with every row mapped. @throws IllegalArgumentException when the widths differ */
+  /**
+   * A new dataset with every row mapped.
+   *
+   * @throws IllegalArgumentException when the widths differ, or a mapped value is not finite
+   */
   public Dataset apply(Dataset data) {
     checkWidth(data.featureCount());
     return data.mapFeatures(this);

@@ -26,6 +26,12 @@ public final class Model {
   private final InputScaling scaling;
   private final Map<String, String> metadata;
   private final Kernels kernels;
+  /**
+   * Whether every weight and bias is finite. The sparse path skips zero inputs, so it gives the dense
+   * path's bits only then: with an infinite weight the dense product has {@code 0 * inf = NaN}. Models
+   * that are not finite therefore always predict on the dense path, whatever the input's density.
+   */
+  private final boolean finite;
 
   /**
    * The workspaces of the methods without a workspace argument: per thread, shared by every model, the
@@ -42,6 +48,7 @@ public final class Model {
     // sorted, so that the metadata (and a saved file's header) reads the same in every run
     this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(metadata)));
     this.kernels = kernels;
+    this.finite = params.firstNonFinite() == null;
   }
 
   /** A network with random weights from {@code seed} (see {@link Trainer} for the initialisation). */
@@ -66,7 +73,9 @@ public final class Model {
 
   /**
    * Like {@link #of}, but keeps weights and biases that are NaN or infinite, e.g. to inspect a
-   * network that diverged. Predictions of such a model may throw {@link NonFiniteException}.
+   * network that diverged. Predictions of such a model may throw {@link NonFiniteException}; when a
+   * weight is not finite they always take the dense path, where a zero input times an infinite weight
+   * gives NaN as IEEE arithmetic says, whatever the input's density.
    *
    * @throws IllegalArgumentException when a shape does not match
    */
@@ -234,6 +243,9 @@ public final class Model {
   /**
    * Accuracy, mean loss and confusion matrix (classifiers), or the mean of {@code ½ Σ (z - t)²}, half the
    * summed squared error per sample (regressors).
+   *
+   * @throws IllegalArgumentException when the data does not fit the model
+   * @throws NonFiniteException when a row gives an output that is NaN or infinite, as {@link #predict} does
    */
   public Evaluation evaluate(Dataset data) {
     return evaluate(data, newWorkspace());
@@ -249,12 +261,11 @@ public final class Model {
       forward(row, 0, ws);
       if (arch.head().classifies()) {
         int y = data.label(i);
+        checkLogits(logits, data, i); // as predict does: an infinite logit would give a loss of 0 or infinity
         double loss = kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null);
-        if (Double.isNaN(loss)) {
-          checkLogits(logits);
-        }
         eb.addClassified(y, Forward.argmax(logits, arch.outputs()), loss);
       } else {
+        checkLogits(logits, data, i);
         double se = 0;
         for (int t = 0; t < arch.outputs(); t++) {
           double d = logits[t] - data.target(i, t);
@@ -337,7 +348,7 @@ public final class Model {
     }
     scaling.apply(x, off, buf.x, 0, n);
     int nnz = kernels.nonZeros(buf.x, 0, n, buf.nz);
-    boolean sparse = nnz <= Forward.SPARSE_MAX_DENSITY * n;
+    boolean sparse = finite && nnz <= Forward.SPARSE_MAX_DENSITY * n;
     Forward.run(kernels, params, buf, buf.x, 0, buf.nz, 0, sparse ? nnz : -1);
   }
 
@@ -347,6 +358,14 @@ public final class Model {
       if (!Float.isFinite(z[i])) {
         throw new NonFiniteException("output z[" + i + "] is " + z[i] + " (inputs far outside the trained range?)");
       }
+    }
+  }
+
+  private void checkLogits(float[] z, Dataset data, int row) {
+    try {
+      checkLogits(z);
+    } catch (NonFiniteException e) {
+      throw new NonFiniteException("row " + row + " of '" + data.name() + "': " + e.getMessage());
     }
   }
 

@@ -217,6 +217,9 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the data does not fit the architecture
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
+   * @throws NonFiniteException when the weights are finite but a row of {@code test} gives an output
+   *     that is not (inputs far outside the training range); the epoch counts, and the trainer goes on
+   *     taking calls
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set
    * @throws IllegalStateException when a worker thread failed (the cause says why), or when an
@@ -289,6 +292,7 @@ public final class Trainer implements AutoCloseable {
       if (listener != null) {
         listener.progress(epoch, n, n);
       }
+      epochsDone++; // the epoch's updates are in, whatever the evaluation below throws
       double testLoss = Double.NaN;
       double testAcc = Double.NaN;
       if (test != null) {
@@ -296,7 +300,6 @@ public final class Trainer implements AutoCloseable {
         testLoss = lastTest.meanLoss();
         testAcc = lastTest.accuracy();
       }
-      epochsDone++;
       EpochStats es = new EpochStats(epoch, n, res.lossSum / n, classifies ? (double) res.correct / n : Double.NaN,
           testLoss, testAcc, seconds);
       stats.add(es);
@@ -367,8 +370,8 @@ public final class Trainer implements AutoCloseable {
    * One SGD step on one raw sample of a classifier (online learning).
    *
    * @return the sample's loss before the update
-   * @throws IllegalArgumentException when the row length or label is wrong, or the loss is not finite
-   *     because an input is NaN or infinite (named by index; the weights are unchanged)
+   * @throws IllegalArgumentException when the row length or label is wrong, or an input is NaN or
+   *     infinite before or after the input scaling (named by index; the weights are unchanged)
    * @throws IllegalStateException when the head is a regressor's
    * @throws TrainingDivergedException when the loss is not finite for finite inputs
    */
@@ -400,17 +403,21 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("input has " + x.length + " values, the model expects " + arch.inputs());
     }
     scaling.apply(x, 0, onlineX, 0, x.length);
+    // checked before the step: tanh and sigmoid saturate an infinite input to a finite loss, and the
+    // update fma(g, inf, w) would then write NaN where g is 0
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(onlineX[i])) {
+        throw new IllegalArgumentException("input [" + i + "] is " + x[i]
+            + (Float.isFinite(x[i]) ? ", which the input scaling (" + scaling + ") maps to " + onlineX[i] : "")
+            + "; the weights are unchanged");
+      }
+    }
     Pass pass = new Pass(onlineX, x.length, new int[] {label}, target, target == null ? 0 : target.length, null,
         new int[] {0}, 1, epochsDone + 1, null);
     Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), pass);
     onlineSamples++;
     if (res.divergedAt >= 0) {
-      for (int i = 0; i < x.length; i++) {
-        if (!Float.isFinite(x[i])) {
-          throw new IllegalArgumentException("input [" + i + "] is " + x[i] + "; the weights are unchanged");
-        }
-      }
-      throw new TrainingDivergedException(epochsDone + 1, onlineSamples - 1, -1, "the loss is " + res.divergedLoss);
+      throw TrainingDivergedException.online(onlineSamples - 1, "the loss is " + res.divergedLoss);
     }
     return res.lossSum;
   }

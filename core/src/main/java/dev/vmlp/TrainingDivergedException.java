@@ -12,20 +12,33 @@ public final class TrainingDivergedException extends NonFiniteException {
   private final long row;
 
   TrainingDivergedException(int epoch, long position, long row, String what) {
-    super("training diverged in epoch " + epoch
+    this("training diverged in epoch " + epoch
         + (position >= 0 ? " at sample " + position + " (dataset row " + row + ")" : " (found after the epoch)")
-        + ": " + what + "; try a lower learning rate");
+        + ": " + what + "; try a lower learning rate", epoch, position, row);
+  }
+
+  private TrainingDivergedException(String message, int epoch, long position, long row) {
+    super(message);
     this.epoch = epoch;
     this.position = position;
     this.row = row;
   }
 
-  /** 1-based epoch. */
+  /** Divergence in {@link Trainer#trainSample}: {@code sample} counts the online samples, from 0. */
+  static TrainingDivergedException online(long sample, String what) {
+    return new TrainingDivergedException("training diverged at online sample " + sample + ": " + what
+        + "; try a lower learning rate, or check the input's scale", 0, sample, -1);
+  }
+
+  /** 1-based epoch, or 0 for an online sample. */
   public int epoch() {
     return epoch;
   }
 
-  /** 0-based position of the sample within its epoch, or -1 when found by the check after an epoch. */
+  /**
+   * 0-based position of the sample within its epoch (among the online samples for an online one), or
+   * -1 when found by the check after an epoch.
+   */
   public long position() {
     return position;
   }

@@ -159,4 +159,106 @@ class TrainerFailureTest {
       assertFalse(before.equals(t.snapshot().weightsSha256()));
     }
   }
+
+  @Test
+  void aSaturatingNetworkRefusesAnInfiniteOnlineInputBeforeTheStep() {
+    // tanh and sigmoid map an infinite input to a finite loss, so only a check before the step keeps
+    // fma(g, inf, w) from writing NaN into the weights
+    for (Activation a : new Activation[] {Activation.TANH, Activation.SIGMOID}) {
+      for (int threads : new int[] {1, 2}) {
+        Architecture arch = Architecture.of(2, new int[] {128}, a, 2, Head.SOFTMAX_CROSS_ENTROPY);
+        try (Trainer t = Trainer.builder(arch).threads(threads).build()) {
+          String before = t.snapshot().weightsSha256();
+          IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
+              () -> t.trainSample(new float[] {Float.POSITIVE_INFINITY, 1f}, 0));
+          assertEquals("input [0] is Infinity; the weights are unchanged", inf.getMessage());
+          assertEquals(before, t.snapshot().weightsSha256(), a + ", " + threads + " threads");
+          t.trainSample(new float[] {0.5f, 1f}, 0); // and it goes on training
+          assertFalse(before.equals(t.snapshot().weightsSha256()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFiniteInputThatTheScalingOverflowsIsRefusedOnlineAndInFit() {
+    Architecture arch = Architecture.of(2, new int[] {16}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).scaling(InputScaling.multiplyBy(1e10f)).build()) {
+      String before = t.snapshot().weightsSha256();
+      IllegalArgumentException online = assertThrows(IllegalArgumentException.class,
+          () -> t.trainSample(new float[] {1f, 1e30f}, 1));
+      assertEquals("input [1] is 1.0E30, which the input scaling (" + InputScaling.multiplyBy(1e10f)
+          + ") maps to Infinity; the weights are unchanged", online.getMessage());
+      Dataset huge = Dataset.ofClasses("huge", new float[] {1f, 2f, 3f, -1e30f}, 2, new int[] {0, 1}, 2);
+      IllegalArgumentException fit = assertThrows(IllegalArgumentException.class, () -> t.fit(huge, null, 1));
+      assertTrue(fit.getMessage().startsWith("feature 1 of row 1 of 'huge' is -1.0E30, which the input scaling"),
+          fit.getMessage());
+      assertEquals(before, t.snapshot().weightsSha256());
+      assertEquals(0, t.epochsDone());
+    }
+  }
+
+  @Test
+  void aTestSetThatOverflowsTheOutputsFailsAfterTheEpochCounted() {
+    Architecture arch = Architecture.of(4, new int[] {16}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
+    float[] f = new float[40 * 4];
+    int[] y = new int[40];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (i * 37 % 11) / 11f;
+    }
+    for (int i = 0; i < y.length; i++) {
+      y[i] = i % 3;
+    }
+    Dataset train = Dataset.ofClasses("sane", f, 4, y, 3);
+    Dataset test = Dataset.ofClasses("extreme", new float[] {3e38f, -3e38f, 3e38f, 0f}, 4, new int[] {0}, 3);
+    try (Trainer t = Trainer.builder(arch).seed(3).build(); Trainer same = Trainer.builder(arch).seed(3).build()) {
+      NonFiniteException e = assertThrows(NonFiniteException.class, () -> t.fit(train, test, 1));
+      assertTrue(e.getMessage().startsWith("row 0 of 'extreme': output z["), e.getMessage());
+      assertEquals(1, t.epochsDone(), "the epoch's updates are in, so it counts");
+      assertEquals("1", t.snapshot().metadata().get("epochs"));
+      // the next fit is epoch 2, with epoch 2's shuffle: the same weights as two epochs in one go
+      t.fit(train, null, 1);
+      same.fit(train, null, 2);
+      assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
+    }
+  }
+
+  @Test
+  void evaluationReportsNonFiniteOutputsAsPredictionDoes() {
+    Architecture reg = Architecture.of(2, new int[] {8}, Activation.RELU, 1, Head.SQUARED_ERROR);
+    Model m = Model.initialize(reg, 5);
+    Dataset far = Dataset.ofTargets("far", new float[] {0.5f, 0.5f, 3e38f, 3e38f}, 2, new float[] {0f, 0f}, 1);
+    NonFiniteException regressed = assertThrows(NonFiniteException.class, () -> m.evaluate(far));
+    assertTrue(regressed.getMessage().startsWith("row 1 of 'far': output z[0] is "), regressed.getMessage());
+    assertThrows(NonFiniteException.class, () -> m.predictProbabilities(new float[] {3e38f, 3e38f}, new float[1]));
+
+    // a logit of -inf away from the label gave a loss of 0 and was counted as a good answer
+    Architecture cls = Architecture.of(2, new int[] {8}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
+    java.util.List<LayerWeights> w = Model.initialize(cls, 5).weights();
+    float[] bias = w.get(1).bias().clone();
+    bias[1] = Float.NEGATIVE_INFINITY;
+    Model minusInf = Model.ofAllowingNonFinite(cls,
+        java.util.List.of(w.get(0), new LayerWeights(3, 8, w.get(1).weights(), bias)), InputScaling.none());
+    Dataset one = Dataset.ofClasses("one", new float[] {0.5f, 0.25f}, 2, new int[] {0}, 3);
+    NonFiniteException classified = assertThrows(NonFiniteException.class, () -> minusInf.evaluate(one));
+    assertTrue(classified.getMessage().startsWith("row 0 of 'one': output z[1] is -Infinity"), classified.getMessage());
+  }
+
+  @Test
+  void aModelWithAnInfiniteWeightGivesNaNForAZeroInputOnAnyPath() {
+    // 0 * inf is NaN on the dense path; the sparse path, which skips zero inputs, must not be taken
+    Architecture arch = Architecture.of(20, new int[] {16}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    java.util.List<LayerWeights> w = Model.initialize(arch, 9).weights();
+    float[] first = w.get(0).weights().clone();
+    first[3] = Float.POSITIVE_INFINITY; // output 0, input 3
+    Model m = Model.ofAllowingNonFinite(arch,
+        java.util.List.of(new LayerWeights(16, 20, first, w.get(0).bias()), w.get(1)), InputScaling.none());
+    float[] sparse = new float[20];
+    sparse[7] = 1f; // one input of 20: the density that picks the sparse path for a finite model
+    float[] dense = new float[20];
+    java.util.Arrays.fill(dense, 1f);
+    dense[3] = 0f;
+    assertThrows(NonFiniteException.class, () -> m.predict(sparse));
+    assertThrows(NonFiniteException.class, () -> m.predict(dense));
+  }
 }

@@ -76,7 +76,8 @@ final class Elementwise {
       q = q.fma(z2, FloatVector.broadcast(S, TANH_T2));
       q = q.fma(z2, FloatVector.broadcast(S, TANH_T3));
       q = q.fma(z2, FloatVector.broadcast(S, TANH_T4));
-      FloatVector small = q.mul(z2).fma(v, v);
+      // the polynomial turns -0 into +0 (p z^2 z + z with p < 0); tanh(±0) is the zero itself
+      FloatVector small = q.mul(z2).fma(v, v).blend(v, v.compare(VectorOperators.EQ, 0f));
       FloatVector x = a.mul(-2f);
       // e = exp(x), x <= 0: ExpMath.expNonPositive lane by lane
       VectorMask<Float> underX = x.compare(VectorOperators.LT, EXP_MIN);

@@ -276,6 +276,8 @@ class VectorMatchesScalarTest {
     for (int i = 0; i < n; i++) {
       z[i] = Float.intBitsToFloat(rnd.nextInt()); // every magnitude, NaN and infinities included
     }
+    z[rnd.nextInt(n)] = -0f; // signed zeros, which random bits almost never give
+    z[rnd.nextInt(n)] = 0f;
     for (Activation a : new Activation[] {Activation.SIGMOID, Activation.TANH}) {
       float[] os = new float[n];
       float[] ov = new float[n];

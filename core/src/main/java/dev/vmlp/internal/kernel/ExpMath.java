@@ -58,12 +58,16 @@ public final class ExpMath {
   private ExpMath() {}
 
   /**
-   * {@code ln x} for a positive normal {@code x} (the softmax's sum, which is at least 1); +∞ and NaN
-   * give themselves. Error about 1 ulp.
+   * {@code ln x}, made for the softmax's sum (a normal float of at least 1); +∞ and NaN give
+   * themselves, 0 gives -∞, a negative {@code x} NaN, and a subnormal one is scaled into the normal
+   * range first. Error about 1 ulp (2 for subnormals).
    */
   public static float log(float x) {
     if (!(x < Float.POSITIVE_INFINITY)) {
       return x;
+    }
+    if (!(x >= Float.MIN_NORMAL)) { // never from the loss, whose sum is at least 1; kept right anyway
+      return x > 0f ? log(x * 0x1p23f) - 23 * (LN2_HI + LN2_LO) : x == 0f ? Float.NEGATIVE_INFINITY : Float.NaN;
     }
     int bits = Float.floatToRawIntBits(x);
     // x = m 2^e with m in [0.5, 1)
@@ -131,7 +135,8 @@ public final class ExpMath {
       p = Math.fma(p, z2, TANH_T2);
       p = Math.fma(p, z2, TANH_T3);
       p = Math.fma(p, z2, TANH_T4);
-      return Math.fma(p * z2, z, z);
+      // the polynomial turns -0 into +0 (p z^2 z + z with p < 0); tanh(±0) is the zero itself
+      return z == 0f ? z : Math.fma(p * z2, z, z);
     }
     float e = expNonPositive(-2f * a);
     float t = (1f - e) / (1f + e);

@@ -87,9 +87,10 @@ public interface Kernels {
 
   /**
    * {@link #forwardInputMajor} visiting only the rows {@code j = nz[nzOff..nzOff+nzLen)} (ascending),
-   * which must include every {@code j} with {@code x[xOff+j] != 0}. The result has the same bits as
-   * the dense product: a skipped term {@code fma(±0, w, acc)} can only change the sign of a zero
-   * accumulator, and adding {@code b[o]} (never -0) erases that.
+   * which must include every {@code j} with {@code x[xOff+j] != 0}. With finite weights the result has
+   * the same bits as the dense product: a skipped term {@code fma(±0, w, acc)} can only change the sign
+   * of a zero accumulator, and adding {@code b[o]} (never -0) erases that. (With an infinite weight the
+   * dense term is NaN; models with such weights predict on the dense path only.)
    *
    * @param n the matrix's rows (inputs)
    * @param nz indices of the non-zero inputs, relative to {@code xOff}. Not modified.

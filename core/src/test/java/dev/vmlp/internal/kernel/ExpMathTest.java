@@ -45,6 +45,13 @@ class ExpMathTest {
     assertEquals(0f, ExpMath.log(1f), 0f);
     assertEquals(Float.POSITIVE_INFINITY, ExpMath.log(Float.POSITIVE_INFINITY), 0f);
     assertEquals(Float.NaN, ExpMath.log(Float.NaN), 0f);
+    assertEquals(Float.NEGATIVE_INFINITY, ExpMath.log(0f), 0f);
+    assertEquals(Float.NEGATIVE_INFINITY, ExpMath.log(-0f), 0f);
+    assertEquals(Float.NaN, ExpMath.log(-1f), 0f);
+    assertEquals(Float.NaN, ExpMath.log(Float.NEGATIVE_INFINITY), 0f);
+    for (float x = Float.MIN_VALUE; x < Float.MIN_NORMAL; x = x * 1.37f + Float.MIN_VALUE) {
+      assertUlps(StrictMath.log(x), ExpMath.log(x), 2, "log(" + x + ")"); // subnormals
+    }
   }
 
   @Test
@@ -59,5 +66,9 @@ class ExpMathTest {
     assertEquals(1f, ExpMath.tanh(100f), 0f);
     assertEquals(-1f, ExpMath.tanh(-100f), 0f);
     assertEquals(1e-30f, ExpMath.tanh(1e-30f), 0f);
+    // tanh is odd: the sign of a zero survives (assertEquals with a delta would take -0 for +0)
+    assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(ExpMath.tanh(-0f)), "tanh(-0)");
+    assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(ExpMath.tanh(0f)), "tanh(+0)");
+    assertEquals(Float.floatToRawIntBits(-1e-30f), Float.floatToRawIntBits(ExpMath.tanh(-1e-30f)), "tanh(-1e-30)");
   }
 }
