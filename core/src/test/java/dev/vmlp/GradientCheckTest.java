@@ -17,7 +17,8 @@ import net.jqwik.api.Provide;
 /**
  * Checks the math: the double-precision reference's analytic gradients against central finite
  * differences, then one float SGD step of the library against the reference's gradients, over random
- * small networks (depth 1-4, widths 1-20, every activation, both heads).
+ * small networks (depth 1-4, widths 1-20, every activation, both heads, random biases); and the
+ * library's logits against the reference's where a later layer's input spans several chunks.
  */
 class GradientCheckTest {
   /** Finite-difference step of the five-point central difference. */
@@ -59,6 +60,22 @@ class GradientCheckTest {
     });
   }
 
+  /**
+   * The initial weights with random biases: initialisation leaves them at 0, where a bias missing
+   * from the forward product or its update would change nothing.
+   */
+  private static Model withBiases(Model m, Random rnd) {
+    List<LayerWeights> w = new ArrayList<>();
+    for (LayerWeights lw : m.weights()) {
+      float[] b = new float[lw.outputs()];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (float) (0.5 * rnd.nextGaussian());
+      }
+      w.add(new LayerWeights(lw.outputs(), lw.inputs(), lw.weights(), b));
+    }
+    return Model.of(m.architecture(), w, InputScaling.none());
+  }
+
   private static double[] input(Architecture arch, Random rnd) {
     double[] x = new double[arch.inputs()];
     for (int i = 0; i < x.length; i++) {
@@ -90,7 +107,7 @@ class GradientCheckTest {
   @Property(tries = 80)
   void referenceGradientsMatchCentralDifferences(@ForAll("networks") Case c) {
     Random rnd = new Random(c.seed);
-    Model m = Model.initialize(c.arch, c.seed);
+    Model m = withBiases(Model.initialize(c.arch, c.seed), rnd);
     DoubleReference ref = new DoubleReference(c.arch, m.weights());
     double[] x = input(c.arch, rnd);
     int label = rnd.nextInt(c.arch.outputs());
@@ -159,7 +176,7 @@ class GradientCheckTest {
   @Property(tries = 80)
   void floatStepFollowsTheReferenceGradient(@ForAll("networks") Case c) {
     Random rnd = new Random(c.seed ^ 0x5DEECE66DL);
-    Model start = Model.initialize(c.arch, c.seed);
+    Model start = withBiases(Model.initialize(c.arch, c.seed), rnd);
     DoubleReference ref = new DoubleReference(c.arch, start.weights());
     double[] x = input(c.arch, rnd);
     int label = rnd.nextInt(c.arch.outputs());
@@ -218,6 +235,45 @@ class GradientCheckTest {
       }
       int layer = l;
       assertTrue(bad.isEmpty(), () -> c.arch + " layer " + layer + ": " + bad.subList(0, Math.min(5, bad.size())));
+    }
+  }
+
+  @Provide
+  Arbitrary<Case> wideNetworks() {
+    // hidden widths past one 64-input chunk (65, 100), past 1,024 inputs (chunks of 128), and odd ones
+    Arbitrary<Integer> width = Arbitraries.of(65, 100, 129, 1023, 1100);
+    Arbitrary<Activation> act = Arbitraries.of(Activation.class);
+    return Combinators.combine(Arbitraries.integers().between(1, 9), width, width, act, act, Arbitraries.longs())
+        .as((in, w1, w2, a1, a2, seed) -> new Case(
+            Architecture.builder(in).hidden(w1, a1).hidden(w2, a2).output(10, Head.SOFTMAX_CROSS_ENTROPY), seed));
+  }
+
+  @Property(tries = 12)
+  void logitsFollowTheReferenceAcrossChunks(@ForAll("wideNetworks") Case c) {
+    Random rnd = new Random(c.seed);
+    Model m = withBiases(Model.initialize(c.arch, c.seed), rnd);
+    DoubleReference ref = new DoubleReference(c.arch, m.weights());
+    double[] x = input(c.arch, rnd);
+    float[] xf = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      xf[i] = (float) x[i];
+    }
+    float[] logits = new float[c.arch.outputs()];
+    m.predictLogits(xf, 0, logits, 0, m.newWorkspace());
+    double[][] z = ref.forward(x);
+    int last = c.arch.layerCount() - 1;
+    double[] prev = new double[z[last - 1].length];
+    for (int i = 0; i < prev.length; i++) {
+      prev[i] = DoubleReference.act(c.arch.activation(last - 1), z[last - 1][i]);
+    }
+    for (int o = 0; o < logits.length; o++) {
+      // float round-off grows with the sum of the terms' magnitudes; a missing chunk of 64 terms or
+      // its misplaced partial is orders of magnitude above this
+      double magnitude = Math.abs(ref.b[last][o]);
+      for (int i = 0; i < prev.length; i++) {
+        magnitude += Math.abs(ref.w[last][o][i] * prev[i]);
+      }
+      assertEquals(z[last][o], logits[o], 2e-4 * (1 + magnitude), "logit " + o + " of " + c.arch);
     }
   }
 }

@@ -216,4 +216,66 @@ class TrainerTest {
     }
   }
 
+
+  @Test
+  void epochStatisticsAreEachSamplesLossAndAnswerBeforeItsUpdate() {
+    Dataset train = digits.train().slice(0, 150);
+    int n = train.size();
+    double lossSum = 0;
+    int correct = 0;
+    String replayed;
+    try (Trainer replay = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(4).shuffle(false).build()) {
+      float[] row = new float[64];
+      for (int i = 0; i < n; i++) {
+        train.copyRow(i, row, 0);
+        if (replay.snapshot().predict(row) == train.label(i)) {
+          correct++;
+        }
+        lossSum += replay.trainSample(row, train.label(i));
+      }
+      replayed = replay.snapshot().weightsSha256();
+    }
+    assertTrue(correct > 0 && correct < n, "a mix of right and wrong answers: " + correct);
+    for (int threads : new int[] {1, 2, 4}) {
+      for (Trainer.InputPath path : new Trainer.InputPath[] {Trainer.InputPath.DENSE, Trainer.InputPath.SPARSE}) {
+        try (Trainer t = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(4).shuffle(false)
+            .threads(threads).inputPath(path).build()) {
+          EpochStats s = t.fit(train, null, 1).epochs().get(0);
+          String what = threads + " threads, " + path;
+          assertEquals(lossSum / n, s.trainLoss(), 1e-12 * lossSum / n, what);
+          assertEquals((double) correct / n, s.trainAccuracy(), 0, what);
+          assertEquals(replayed, t.snapshot().weightsSha256(), what);
+        }
+      }
+    }
+  }
+
+  @Test
+  void eachEpochVisitsTheSamplesInTheOrderOfItsOwnSeededStream() {
+    Dataset train = digits.train().slice(0, 100);
+    String fitted;
+    try (Trainer t = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(11).build()) {
+      t.fit(train, null, 2);
+      fitted = t.snapshot().weightsSha256();
+    }
+    try (Trainer replay = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(11).shuffle(false).build()) {
+      int[][] orders = new int[2][];
+      float[] row = new float[64];
+      for (int epoch = 1; epoch <= 2; epoch++) {
+        int[] order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        SplitMix64.forStream(11, epoch).shuffle(order);
+        orders[epoch - 1] = order;
+        for (int i : order) {
+          train.copyRow(i, row, 0);
+          replay.trainSample(row, train.label(i));
+        }
+      }
+      assertNotEquals(java.util.Arrays.toString(orders[0]), java.util.Arrays.toString(orders[1]));
+      assertEquals(fitted, replay.snapshot().weightsSha256(), "fit follows epoch e's stream in epoch e");
+    }
+  }
 }
+

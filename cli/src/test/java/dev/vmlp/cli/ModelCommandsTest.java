@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Dataset;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
+import dev.vmlp.Trainer;
 import dev.vmlp.data.Digits;
 import dev.vmlp.io.ModelFiles;
 import java.io.IOException;
@@ -60,10 +61,21 @@ class ModelCommandsTest {
     assertEquals("2", m.metadata().get("epochs"));
 
     Path other = dir.resolve("human.safetensors");
-    CliRun run = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--save", other.toString());
+    CliRun run = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--lr", "0.05", "--seed", "9",
+        "--save", other.toString());
     assertEquals(0, run.exit(), run::describe);
     assertTrue(run.outLines().contains("saved the model to " + other), run::describe);
     assertTrue(Files.size(other) > 64 * 8 * 4);
+    // the options reach the trainer: the library trained the same way gives the same weights
+    Model saved = ModelFiles.load(other);
+    assertEquals("0.05", saved.metadata().get("learning_rate"));
+    assertEquals("9", saved.metadata().get("seed"));
+    var digits = Digits.load();
+    try (Trainer t = Trainer.builder(saved.architecture()).seed(9).learningRate(0.05f).scaling(digits.scaling())
+        .build()) {
+      t.fit(digits.train(), null, 1);
+      assertEquals(t.snapshot().weightsSha256(), saved.weightsSha256());
+    }
   }
 
   @Test

@@ -427,6 +427,11 @@ class ModelFileRejectionTest {
   void biasShapeWrong() throws IOException {
     header.set("layers.0.bias", tensor("F32", new long[] {1, 3}, 48, 60));
     reject(file(header, data), "layers.0.bias", "shape [1, 3] must be [3]");
+    // a bias of the right rank and the wrong length, with every offset still contiguous
+    header.set("layers.0.bias", tensor("F32", new long[] {2}, 48, 56));
+    header.set("layers.1.weight", tensor("F32", new long[] {2, 3}, 56, 80));
+    header.set("layers.1.bias", tensor("F32", new long[] {2}, 80, 88));
+    reject(file(header, zeros(88)), "layers.0.bias", "shape [2] must be [3]");
   }
 
   @Test

@@ -221,22 +221,31 @@ class VectorMatchesScalarTest {
       v.activationGradient(a, z, os, delta, sv, from, n + 1);
       assertSameBits(ss, sv, "activationGradient " + a);
     }
-    // exact-length arrays, and arrays padded to whole vectors as the trainer's buffers are
-    for (int len : new int[] {n, Layout.pad(n)}) {
-      for (int label : new int[] {-1, 0, n / 2, n - 1}) {
-        float[] p1 = new float[len];
-        float[] p2 = new float[len];
-        float[] s1 = new float[len];
-        float[] s2 = new float[len];
-        double l1 = SCALAR.softmax(z, n, label, p1, s1);
-        double l2 = v.softmax(z, n, label, p2, s2);
-        assertSameBits(p1, p2, "softmax probabilities, label " + label);
-        assertSameBits(s1, s2, "softmax gradient, label " + label);
-        assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), "softmax loss");
-        Arrays.fill(p2, 0, n, Float.NaN); // the call without a gradient must write every probability itself
-        double l3 = v.softmax(z, n, label, p2, null);
-        assertSameBits(p1, p2, "softmax probabilities without a gradient, label " + label);
-        assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3), "softmax loss without a gradient");
+    // the edge values above, and logits of one scale, where no term dominates the sum, so that an
+    // order of addition other than the specified one changes the bits in about a third of the draws
+    float[] even = new float[n + 3];
+    for (int i = 0; i < even.length; i++) {
+      even[i] = (float) rnd.nextGaussian();
+    }
+    for (float[] logits : new float[][] {z, even}) {
+      // exact-length arrays, and arrays padded to whole vectors as the trainer's buffers are
+      for (int len : new int[] {n, Layout.pad(n)}) {
+        for (int label : new int[] {-1, 0, n / 2, n - 1}) {
+          float[] p1 = new float[len];
+          float[] p2 = new float[len];
+          float[] s1 = new float[len];
+          float[] s2 = new float[len];
+          double l1 = SCALAR.softmax(logits, n, label, p1, s1);
+          double l2 = v.softmax(logits, n, label, p2, s2);
+          assertSameBits(p1, p2, "softmax probabilities, label " + label);
+          assertSameBits(s1, s2, "softmax gradient, label " + label);
+          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), "softmax loss");
+          Arrays.fill(p2, 0, n, Float.NaN); // the call without a gradient must write every probability itself
+          double l3 = v.softmax(logits, n, label, p2, null);
+          assertSameBits(p1, p2, "softmax probabilities without a gradient, label " + label);
+          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3),
+              "softmax loss without a gradient");
+        }
       }
     }
   }

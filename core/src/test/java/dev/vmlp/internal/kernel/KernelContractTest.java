@@ -292,7 +292,7 @@ class KernelContractTest {
             case SIGMOID -> 1 / (1 + Math.exp(-zi));
             case TANH -> Math.tanh(zi);
             case RELU -> Math.max(zi, 0);
-            case LEAKY_RELU -> zi > 0 ? zi : Activation.LEAKY_SLOPE * zi;
+            case LEAKY_RELU -> zi > 0 ? zi : 0.01f * zi;
           };
           // sigmoid below about 1e-38 flushes to 0 (exp's contract): hence the MIN_NORMAL absolute slack
           assertEquals(expected, o[i], 4 * Math.ulp((float) expected) + Float.MIN_NORMAL,
@@ -302,7 +302,7 @@ class KernelContractTest {
             case SIGMOID -> o[i] * (1.0 - o[i]);
             case TANH -> 1.0 - (double) o[i] * o[i];
             case RELU -> zi > 0 ? 1 : 0;
-            case LEAKY_RELU -> zi > 0 ? 1 : Activation.LEAKY_SLOPE;
+            case LEAKY_RELU -> zi > 0 ? 1 : 0.01f;
           };
           assertEquals(delta[i] * d, s[i], 2 * Math.ulp((float) (delta[i] * d)) + Float.MIN_NORMAL,
               k.name() + " " + a + "' at " + zi);

@@ -1,0 +1,82 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** What the datasets' factories refuse, and the numbers the input scalings compute. */
+class DataContractTest {
+
+  @Test
+  void standardizeUsesTheMeanAndPopulationDeviationOfEachFeature() {
+    // feature 0: 1, 2, 3, 6 (mean 3, population variance (4 + 1 + 0 + 9) / 4 = 3.5)
+    // feature 1: 5, 5, 5, 5 (no spread: scale 1)
+    // feature 2: -2, 2, -2, 2 (mean 0, deviation 2)
+    float[] f = {1, 5, -2, 2, 5, 2, 3, 5, -2, 6, 5, 2};
+    Dataset d = Dataset.ofClasses("hand", f, 3, new int[] {0, 1, 0, 1}, 2);
+    InputScaling s = InputScaling.standardize(d);
+    assertArrayEquals(new float[] {3f, 5f, 0f}, s.shift());
+    assertArrayEquals(new float[] {(float) (1 / Math.sqrt(3.5)), 1f, 0.5f}, s.scale());
+    float[] mapped = new float[3];
+    s.apply(new float[] {6, 5, 2}, 0, mapped, 0, 3);
+    assertArrayEquals(new float[] {(float) (6 - 3) * (float) (1 / Math.sqrt(3.5)), 0f, 1f}, mapped);
+
+    // after the map, every feature with spread has mean 0 and variance 1
+    Dataset z = s.apply(d);
+    for (int i : new int[] {0, 2}) {
+      double sum = 0;
+      double sq = 0;
+      for (int r = 0; r < z.size(); r++) {
+        float[] row = new float[3];
+        z.copyRow(r, row, 0);
+        sum += row[i];
+        sq += (double) row[i] * row[i];
+      }
+      assertEquals(0, sum / z.size(), 1e-6, "mean of feature " + i);
+      assertEquals(1, sq / z.size(), 1e-6, "variance of feature " + i);
+    }
+  }
+
+  @Test
+  void uniformScalingsMultiply() {
+    float[] out = new float[2];
+    InputScaling.divideBy(255f).apply(new float[] {255f, 51f}, 0, out, 0, 2);
+    assertArrayEquals(new float[] {255f * (1f / 255f), 51f * (1f / 255f)}, out);
+    InputScaling.multiplyBy(4f).apply(new float[] {1.5f, -2f}, 0, out, 0, 2);
+    assertArrayEquals(new float[] {6f, -8f}, out);
+  }
+
+  @Test
+  void classDatasetsRefuseWrongShapesLabelsAndValues() {
+    IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofClasses("d", new float[5], 2, new int[] {0, 1}, 2));
+    assertEquals("features has 5 values, expected rows x featureCount = 2 x 2 = 4", length.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofClasses("d", new float[4], 2, new int[] {0, -1}, 2));
+    assertEquals("label of row 1 is -1, outside [0, 2)", negative.getMessage());
+    IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofClasses("d", new float[4], 2, new int[] {2, 0}, 2));
+    assertEquals("label of row 0 is 2, outside [0, 2)", tooLarge.getMessage());
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofClasses("d", new float[] {0, 0, 0, Float.NaN}, 2, new int[] {0, 1}, 2));
+    assertEquals("feature 1 of row 1 is NaN", nan.getMessage());
+    IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofClasses("d", new float[0], 0, new int[0], 2));
+    assertEquals("featureCount must be positive, got 0", width.getMessage());
+  }
+
+  @Test
+  void targetDatasetsRefuseWrongShapesAndValues() {
+    IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofTargets("t", new float[4], 2, new float[] {0f, Float.POSITIVE_INFINITY}, 1));
+    assertEquals("target 0 of row 1 is Infinity", inf.getMessage());
+    IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofTargets("t", new float[4], 2, new float[3], 1));
+    assertEquals("features has 4 values, expected rows x featureCount = 3 x 2 = 6", rows.getMessage());
+    IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofUnsignedBytes("b", new byte[4], 2, new int[] {0, 3}, 3));
+    assertEquals("label of row 1 is 3, outside [0, 3)", bytes.getMessage());
+  }
+}
