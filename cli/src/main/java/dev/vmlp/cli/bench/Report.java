@@ -19,13 +19,6 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   static final Map<String, Integer> KERNEL_FLOPS = Map.of(
       "forwardInputMajor", 2, "forwardOutputMajor", 2, "rank1InputMajor", 2,
       "updateForwardFused", 4, "transposedUpdate", 4);
-  /**
-   * Bytes of weights moved per {@code IN·OUT} of each kernel: 4 for a product that reads them, 8 for
-   * a kernel that reads and writes them.
-   */
-  static final Map<String, Integer> KERNEL_BYTES = Map.of(
-      "forwardInputMajor", 4, "forwardOutputMajor", 4, "rank1InputMajor", 8,
-      "updateForwardFused", 8, "transposedUpdate", 8);
   static final List<String> KERNEL_ORDER = List.of(
       "forwardInputMajor", "forwardOutputMajor", "rank1InputMajor", "updateForwardFused", "transposedUpdate");
   static final List<String> PERCENTILES = List.of("50.0", "90.0", "99.0", "99.9");
@@ -68,15 +61,25 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   /** A number computed from a result, with its error margin carried through (NaN when unknown). */
   public record Derived(JmhResult source, double value, double error) {}
 
+  /** Which of the probes bound the kernels, and the kernels' bounds. */
+  Ceilings ceilings() {
+    return new Ceilings(fmaPeak(), bandwidth());
+  }
+
   // ---- kernels
 
-  /** One kernel at one shape and implementation. */
+  /**
+   * One kernel at one shape and implementation.
+   *
+   * @param ceiling the upper bound the run's probes put on its GFLOP/s ({@link Ceilings}), NaN when none
+   * @param ceilingSource what sets that bound: the cache level the weights fit in, or {@code peak FMA}; null without one
+   * @param ceilingOmitted why the run's probes give no bound (e.g. {@code L2: error ± 155%}), or empty
+   */
   public record KernelRow(JmhResult source, String kernel, String shape, String impl, double ns, double nsError,
-      double gflops, double gflopsError, double ceiling, String ceilingLevel) {}
+      double gflops, double gflopsError, double ceiling, String ceilingSource, String ceilingOmitted) {}
 
   public List<KernelRow> kernels() {
-    Derived peak = fmaPeak();
-    Map<String, Derived> bw = bandwidth();
+    Ceilings bounds = ceilings();
     List<KernelRow> rows = new ArrayList<>();
     for (JmhResult r : results) {
       Integer flops = KERNEL_FLOPS.get(r.method());
@@ -89,15 +92,9 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       double work = (double) flops * io[0] * io[1];
       double gflops = work / ns;
       double gflopsErr = gflops * nsErr / ns;
-      String level = level(4L * io[0] * io[1]);
-      double ceiling = peak != null ? peak.value() : Double.NaN;
-      if (level != null && bw.containsKey(level)) {
-        double bytes = (double) KERNEL_BYTES.get(r.method()) * io[0] * io[1];
-        double bound = work / bytes * bw.get(level).value();
-        ceiling = Double.isNaN(ceiling) ? bound : Math.min(ceiling, bound);
-      }
+      Ceilings.Ceiling c = bounds.of(level(4L * io[0] * io[1]), flops, gflops);
       rows.add(new KernelRow(r, r.method(), r.param("shape"), String.valueOf(r.param("impl")), ns, nsErr, gflops,
-          gflopsErr, ceiling, level));
+          gflopsErr, c.value(), c.source(), c.omitted()));
     }
     rows.sort(Comparator.comparingInt((KernelRow k) -> shapeOrder(k.shape()))
         .thenComparingInt(k -> KERNEL_ORDER.indexOf(k.kernel())).thenComparing(KernelRow::impl));

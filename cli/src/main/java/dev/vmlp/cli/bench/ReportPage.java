@@ -157,20 +157,37 @@ public final class ReportPage {
   private Section ceilings(boolean withCharts) {
     List<List<String>> rows = new ArrayList<>();
     for (Report r : runs) {
+      Ceilings bounds = r.ceilings();
       Report.Derived peak = r.fmaPeak();
       if (peak != null) {
-        rows.add(withRun(r, List.of("peak FMA (one core)", "registers", Format.pm(peak.value(), peak.error()) + " GFLOP/s")));
+        rows.add(withRun(r, List.of("peak FMA (one core)", "registers", Format.pm(peak.value(), peak.error()) + " GFLOP/s",
+            bounds(bounds, Ceilings.PEAK))));
       }
       r.bandwidth().forEach((level, d) -> rows.add(withRun(r, List.of("read bandwidth " + level,
           r.machine() != null && r.machine().probeBuffers() != null && r.machine().probeBuffers().get(level) != null
               ? Format.bytes(r.machine().probeBuffers().get(level)) : "-",
-          Format.pm(d.value(), d.error()) + " GB/s"))));
+          Format.pm(d.value(), d.error()) + " GB/s", bounds(bounds, level)))));
     }
     return new Section("ceilings", "The machine's ceilings",
         "MachineProbeBenchmark: independent vector FMA chains at the preferred width (no memory traffic), and "
-            + "vector loads over a buffer sized for each cache level. One core, like the kernels.",
+            + "vector loads over a buffer sized for each cache level. One core, like the kernels. A probe bounds the "
+            + "kernels only when its error margin is at most " + Math.round(100 * Ceilings.MAX_RELATIVE_ERROR)
+            + "% of its rate, and L3 only when it reads faster than DRAM beyond both margins (else its buffer, half "
+            + "the reported L3, lay in memory).",
         withCharts ? Charts.machine(runs) : List.of(),
-        List.of(new Table("", header("probe", "buffer", "rate"), rows, List.of())));
+        List.of(new Table("", header("probe", "buffer", "rate", "bounds the kernels"), rows, List.of())));
+  }
+
+  private static String bounds(Ceilings c, String probe) {
+    return c.unfit(probe) == null ? "yes" : "no: " + c.unfit(probe);
+  }
+
+  /** {@code 97.2 (L1)}, or {@code - (L2: error ± 155%)} when the run gives no bound. */
+  static String ceiling(Report.KernelRow k) {
+    if (Double.isNaN(k.ceiling())) {
+      return k.ceilingOmitted().isEmpty() ? "-" : "- (" + k.ceilingOmitted() + ")";
+    }
+    return Format.num(k.ceiling()) + " (" + k.ceilingSource() + ")";
   }
 
   private Section kernels(boolean withCharts) {
@@ -178,7 +195,7 @@ public final class ReportPage {
     for (Report r : runs) {
       for (Report.KernelRow k : r.kernels()) {
         rows.add(withRun(r, List.of(Charts.kernelName(k.kernel()), k.shape(), k.impl(), Format.time(k.ns()),
-            Format.pm(k.gflops(), k.gflopsError()), Format.num(k.ceiling()) + (k.ceilingLevel() != null ? " (" + k.ceilingLevel() + ")" : ""),
+            Format.pm(k.gflops(), k.gflopsError()), ceiling(k),
             Double.isNaN(k.ceiling()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * k.gflops() / k.ceiling()))));
       }
     }
@@ -197,9 +214,11 @@ public final class ReportPage {
     return new Section("kernels", "Kernels",
         "KernelBenchmark, one layer of IN x OUT weights. GFLOP/s = flops / time: 2·IN·OUT for the products and "
             + "the rank-1 update, 4·IN·OUT for the fused update + forward and the transposed product + update. "
-            + "The ceiling is the lower of the peak FMA rate and the weights' bytes moved (4 per weight read, 8 "
-            + "read and written) at the read bandwidth of the cache level the weights fit in. Error bars and ± are "
-            + "JMH's 99.9% confidence half-widths.",
+            + "The ceiling is an upper bound from this run's probes: the lower of the peak FMA rate and the read "
+            + "bandwidth of the cache level the weights fit in times the flops per 4-byte weight read (a kernel that "
+            + "also writes its weights is charged its reads only: stores use other ports than loads). Where a probe "
+            + "does not bound the kernels (see the machine's ceilings) or the kernel measured above the bound, no "
+            + "ceiling is given and the cell says why. Error bars and ± are JMH's 99.9% confidence half-widths.",
         charts, List.of(
             new Table("", header("kernel", "shape", "impl", "time/op", "GFLOP/s", "ceiling GFLOP/s", "of ceiling"), rows, List.of()),
             new Table("Vector over scalar", header("kernel", "shape", "scalar", "vector", "speed-up"), speed, List.of())));

@@ -108,6 +108,33 @@ class ReportPageTest {
   }
 
   @Test
+  void noKernelOfTheCommittedRecordIsShownAboveItsCeiling() throws IOException {
+    Path json = BenchmarksDocTest.ROOT.resolve("docs/bench/record.json");
+    String md = new ReportPage(List.of(new Report("record.json", MachineInfo.besides(json), JmhJson.read(json))), null)
+        .markdown();
+    String kernels = md.substring(md.indexOf("## Kernels"), md.indexOf("**Vector over scalar**"));
+    Matcher percent = Pattern.compile("\\| (\\d+)% \\|\n").matcher(kernels);
+    int rows = 0;
+    while (percent.find()) {
+      rows++;
+      assertTrue(Integer.parseInt(percent.group(1)) <= 100, percent.group());
+    }
+    assertTrue(rows > 0, kernels);
+    assertTrue(kernels.contains("| - (L2: error ± 154%) | - |"), "the noisy L2 probe is named where it leaves a gap");
+  }
+
+  @Test
+  void chartsDrawOnlyTheCeilingsThatAreBounds() {
+    List<JmhResult> results = new java.util.ArrayList<>(ReportModelTest.recordProbe());
+    results.add(ReportModelTest.kernel("transposedUpdate", "256x10", 99.4)); // under its L1 bound
+    results.add(ReportModelTest.kernel("forwardInputMajor", "784x256", 4760)); // L2's probe is unfit
+    String html = new ReportPage(List.of(new Report("record", Samples.report("quick.json").machine(), results)), null)
+        .html();
+    assertEquals(1, count(html, "ceiling (read bandwidth or peak FMA)"), "one chart with a ceiling bar");
+    assertFalse(Pattern.compile("peak FMA 206(?![.0-9])").matcher(html).find(), "no line at a peak of ± 89%");
+  }
+
+  @Test
   void specialCharactersAreEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
   }

@@ -1,0 +1,109 @@
+package dev.vmlp.cli.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The upper bounds that a run's own probes put on its kernels: the peak FMA rate, and the read
+ * bandwidth of the cache level the weights fit in times the kernel's flops per weight read. A probe
+ * bounds nothing when its error margin is over {@link #MAX_RELATIVE_ERROR} of its rate (or unknown);
+ * the L3 probe also not unless it reads faster than the DRAM probe beyond both margins, since its
+ * buffer (half the reported L3) otherwise lay in memory. A bound that the kernel measured above is not
+ * an upper bound and is not given either.
+ */
+final class Ceilings {
+  /** The largest error margin, as a fraction of the rate, of a probe that bounds the kernels. */
+  static final double MAX_RELATIVE_ERROR = 0.25;
+  /** Bytes read per weight: a kernel that also writes its weights stores through other ports than it loads. */
+  static final int BYTES_READ_PER_WEIGHT = 4;
+  static final String PEAK = "peak FMA";
+
+  /**
+   * A kernel's ceiling.
+   *
+   * @param value GFLOP/s, or NaN when none is given
+   * @param source the bound that sets it ({@code L1} ... {@code DRAM} or {@value #PEAK}), or null
+   * @param omitted why none is given although the run has probes (e.g. {@code L2: error ± 155%}), or empty
+   */
+  record Ceiling(double value, String source, String omitted) {
+    static final Ceiling NONE = new Ceiling(Double.NaN, null, "");
+  }
+
+  private final Report.Derived peak;
+  private final Map<String, Report.Derived> bandwidth;
+  private final Map<String, String> unfit = new LinkedHashMap<>();
+
+  Ceilings(Report.Derived peak, Map<String, Report.Derived> bandwidth) {
+    this.peak = peak;
+    this.bandwidth = bandwidth;
+    if (peak != null) {
+      judge(PEAK, peak);
+    }
+    bandwidth.forEach(this::judge);
+    Report.Derived l3 = bandwidth.get("L3");
+    Report.Derived dram = bandwidth.get("DRAM");
+    // the stronger reason first: a buffer in memory says more than a wide margin
+    if (l3 != null && dram == null) {
+      unfit.put("L3", "no DRAM probe to tell it from memory");
+    } else if (l3 != null && low(l3) <= high(dram)) {
+      unfit.put("L3", "not faster than DRAM");
+    }
+  }
+
+  private void judge(String probe, Report.Derived d) {
+    if (!Double.isFinite(d.error())) {
+      unfit.put(probe, "no error margin");
+    } else if (!(d.error() <= MAX_RELATIVE_ERROR * d.value())) {
+      unfit.put(probe, String.format(Locale.ROOT, "error ± %.0f%%", 100 * d.error() / d.value()));
+    }
+  }
+
+  private static double low(Report.Derived d) {
+    return d.value() - (Double.isFinite(d.error()) ? d.error() : 0);
+  }
+
+  private static double high(Report.Derived d) {
+    return d.value() + (Double.isFinite(d.error()) ? d.error() : 0);
+  }
+
+  /** Why {@code probe} ({@value #PEAK}, {@code L1} ... {@code DRAM}) bounds no kernel, or null when it does (or is absent). */
+  String unfit(String probe) {
+    return unfit.get(probe);
+  }
+
+  /** Whether the peak FMA rate was measured and bounds the kernels. */
+  boolean peakFit() {
+    return peak != null && unfit(PEAK) == null;
+  }
+
+  /**
+   * The ceiling of a kernel that does {@code flopsPerWeight} flops per weight, whose weights fit in
+   * {@code level} (null when the machine's caches are unknown), and measured {@code gflops}.
+   */
+  Ceiling of(String level, int flopsPerWeight, double gflops) {
+    double bound = peakFit() ? peak.value() : Double.NaN;
+    String source = peakFit() ? PEAK : null;
+    if (level != null) {
+      Report.Derived bw = bandwidth.get(level);
+      if (bw == null) {
+        return peak == null && bandwidth.isEmpty() ? Ceiling.NONE : new Ceiling(Double.NaN, null, "no " + level + " probe");
+      }
+      if (unfit(level) != null) {
+        return new Ceiling(Double.NaN, null, level + ": " + unfit(level));
+      }
+      double b = (double) flopsPerWeight / BYTES_READ_PER_WEIGHT * bw.value();
+      if (Double.isNaN(bound) || b < bound) {
+        bound = b;
+        source = level;
+      }
+    }
+    if (source == null) {
+      return peak == null ? Ceiling.NONE : new Ceiling(Double.NaN, null, PEAK + ": " + unfit(PEAK));
+    }
+    if (gflops > bound) {
+      return new Ceiling(Double.NaN, null, source + " bound " + Format.num(bound) + " < measured");
+    }
+    return new Ceiling(bound, source, "");
+  }
+}
