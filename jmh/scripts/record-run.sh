@@ -16,7 +16,8 @@ run() { # name, then JMH arguments
   echo "== $name: $*" >&2
   "$JAVA" -jar "$JAR" "$@" -rf json -rff "$OUT/$name.json" >"$OUT/$name.log" 2>&1
 }
-bin/vmlp bench --quick --include 'MachineProbe' --out "$OUT/probe" >&2
+# the probe's own annotations (1 fork, 3 x 1 s warm-up, 5 x 1 s): --quick's 3 x 0.5 s left margins wider than the rates
+bin/vmlp bench --full --include 'MachineProbe' --out "$OUT/probe" >&2
 run kernels-vector 'dev.vmlp.jmh.KernelBenchmark' -p impl=vector -p shape=784x128,784x256,256x10,1024x1024 "${COMMON[@]}"
 run kernels-scalar 'dev.vmlp.jmh.KernelBenchmark' -p impl=scalar -p shape=784x256,256x10 "${COMMON[@]}"
 run softmax 'dev.vmlp.jmh.SoftmaxBenchmark' "${COMMON[@]}"
@@ -30,7 +31,7 @@ run peers-train 'dev.vmlp.jmh.peers.PeerTrainStepBenchmark' -p layout=rowMajor -
 jq -s 'add' "$OUT/probe/results.json" "$OUT"/kernels-vector.json "$OUT"/kernels-scalar.json "$OUT"/softmax.json \
   "$OUT"/train-vector.json "$OUT"/train-scalar.json "$OUT"/predict.json "$OUT"/scaling-dense.json \
   "$OUT"/scaling-sparse.json "$OUT"/peers-kernels.json "$OUT"/peers-train.json >"$OUT/record.json"
-jq --arg cmd "jmh/scripts/record-run.sh" '.run.command = $cmd | .run.preset = "record (2 forks, 5 x 1-2 s warm-up, 5 x 1-2 s measurement)" | .run.jmhOptions = ["see jmh/scripts/record-run.sh"]' \
+jq --arg cmd "jmh/scripts/record-run.sh" '.run.command = $cmd | .run.preset = "record (2 forks; 5 x 1-2 s warm-up, 5 x 1-2 s measurement); the machine probe from bin/vmlp bench --full (1 fork; 3 x 1 s warm-up, 5 x 1 s)" | .run.jmhOptions = ["see jmh/scripts/record-run.sh"]' \
   "$OUT/probe/machine.json" >"$OUT/record.machine.json"
 bin/vmlp bench --from "$OUT/record.json" --out "$OUT/report" >&2
 echo "$OUT/record.json"

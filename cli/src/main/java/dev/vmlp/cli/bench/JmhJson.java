@@ -80,8 +80,11 @@ public final class JmhJson {
         raw.add(iterations);
       }
     }
+    JmhResult.Iterations iterations = new JmhResult.Iterations(r.path("warmupIterations").asInt(0),
+        r.path("warmupTime").asText(""), r.path("measurementIterations").asInt(0), r.path("measurementTime").asText(""));
     return new JmhResult(benchmark, mode, params, metric(benchmark, primary), percentiles, secondary,
-        r.path("forks").asInt(0), jvmArgs, r.path("jdkVersion").asText(""), r.path("vmVersion").asText(""), raw);
+        r.path("forks").asInt(0), jvmArgs, r.path("jdkVersion").asText(""), r.path("vmVersion").asText(""), raw,
+        iterations);
   }
 
   private static JmhResult.Metric metric(String benchmark, JsonNode m) {

@@ -20,11 +20,32 @@ import java.util.TreeMap;
  * @param vmVersion the forks' VM version
  * @param raw the primary metric of each measured iteration, per fork (empty for sample time, which
  *     JMH writes as histograms)
+ * @param iterations the warm-up and measured iterations of each fork
  */
 public record JmhResult(
     String benchmark, String mode, Map<String, String> params, Metric primary, Map<String, Double> percentiles,
     Map<String, Metric> secondary, int forks, List<String> jvmArgs, String jdkVersion, String vmVersion,
-    List<List<Double>> raw) {
+    List<List<Double>> raw, Iterations iterations) {
+
+  /**
+   * A fork's iterations as JMH wrote them.
+   *
+   * @param warmups warm-up iterations, 0 when unknown
+   * @param warmupTime each one's time, e.g. {@code 500 ms}, or empty
+   * @param measurements measured iterations, 0 when unknown
+   * @param measurementTime each one's time, or empty
+   */
+  public record Iterations(int warmups, String warmupTime, int measurements, String measurementTime) {
+    static final Iterations UNKNOWN = new Iterations(0, "", 0, "");
+  }
+
+  /** A result whose iterations are not known. */
+  public JmhResult(String benchmark, String mode, Map<String, String> params, Metric primary,
+      Map<String, Double> percentiles, Map<String, Metric> secondary, int forks, List<String> jvmArgs,
+      String jdkVersion, String vmVersion, List<List<Double>> raw) {
+    this(benchmark, mode, params, primary, percentiles, secondary, forks, jvmArgs, jdkVersion, vmVersion, raw,
+        Iterations.UNKNOWN);
+  }
 
   /** A score with its error margin and unit. */
   public record Metric(double score, double error, String unit) {
@@ -94,6 +115,15 @@ public record JmhResult(
       }
     }
     return false;
+  }
+
+  /** How it was run, e.g. {@code 2 forks, 5 x 1 s warm-up, 5 x 1 s}; empty when the JSON does not say. */
+  public String settings() {
+    if (forks <= 0 || iterations.measurements() <= 0) {
+      return "";
+    }
+    return forks + (forks == 1 ? " fork, " : " forks, ") + iterations.warmups() + " x " + iterations.warmupTime()
+        + " warm-up, " + iterations.measurements() + " x " + iterations.measurementTime();
   }
 
   /** Whether a lower score is better: time per operation, as opposed to operations per time. */

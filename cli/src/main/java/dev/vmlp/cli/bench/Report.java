@@ -311,6 +311,27 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     return results.stream().map(JmhResult::jvmArgs).distinct().toList();
   }
 
+  /**
+   * How the results were run, each distinct setting with how many results it covers, in the order they
+   * first appear: {@code 1 fork, 4 x 500 ms warm-up, 3 x 500 ms: 5 results}.
+   */
+  public List<String> settings() {
+    return settings(results);
+  }
+
+  /** The machine probe's distinct settings as {@link JmhResult#settings}, joined by {@code ; }; empty when unknown. */
+  public String probeSettings() {
+    return String.join("; ", results.stream().filter(r -> r.className().equals("MachineProbeBenchmark"))
+        .map(JmhResult::settings).filter(s -> !s.isEmpty()).distinct().toList());
+  }
+
+  private static List<String> settings(List<JmhResult> rs) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    rs.forEach(r -> counts.merge(r.settings().isEmpty() ? "not recorded" : r.settings(), 1, Integer::sum));
+    return counts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue() + (e.getValue() == 1 ? " result" : " results"))
+        .toList();
+  }
+
   /** The JDK the forks ran, e.g. {@code 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)}, or empty. */
   public String forkJdk() {
     return results.isEmpty() ? "" : results.get(0).jdkVersion() + " (VM " + results.get(0).vmVersion() + ")";

@@ -151,6 +151,7 @@ public final class ReportPage {
         : " of " + r.machine().run().planned() + " planned, " + r.machine().run().failed() + " failed"));
     row(rows, "JMH options", r -> r.machine() == null || r.machine().run() == null ? "-"
         : String.join("\n", r.machine().run().jmhOptions()));
+    row(rows, "iterations (from the results)", r -> String.join("\n", r.settings()));
     return new Table("How it was run", header, rows, java.util.Collections.nCopies(rows.size(), "wrap"));
   }
 
@@ -173,9 +174,21 @@ public final class ReportPage {
             + "vector loads over a buffer sized for each cache level. One core, like the kernels. A probe bounds the "
             + "kernels only when its error margin is at most " + Math.round(100 * Ceilings.MAX_RELATIVE_ERROR)
             + "% of its rate, and L3 only when it reads faster than DRAM beyond both margins (else its buffer, half "
-            + "the reported L3, lay in memory).",
+            + "the reported L3, lay in memory)." + probeSettings(),
         withCharts ? Charts.machine(runs) : List.of(),
         List.of(new Table("", header("probe", "buffer", "rate", "bounds the kernels"), rows, List.of())));
+  }
+
+  /** The probe's forks and iterations as the results say, which may differ from the rest of the run's. */
+  private String probeSettings() {
+    List<String> each = new ArrayList<>();
+    for (Report r : runs) {
+      String s = r.probeSettings();
+      if (!s.isEmpty()) {
+        each.add((runs.size() > 1 ? r.label() + ": " : "") + s);
+      }
+    }
+    return each.isEmpty() ? "" : " The probe ran " + String.join("; ", each) + ".";
   }
 
   private static String bounds(Ceilings c, String probe) {

@@ -168,6 +168,17 @@ class ReportModelTest {
   }
 
   @Test
+  void eachResultSaysHowItWasRun() throws IOException {
+    assertEquals(List.of("1 fork, 4 x 500 ms warm-up, 3 x 500 ms: 27 results", "1 fork, 8 x 500 ms warm-up, 3 x 500 ms: 7 results"),
+        quick.settings());
+    Path json = BenchmarksDocTest.ROOT.resolve("docs/bench/record.json");
+    Report record = new Report("record.json", MachineInfo.besides(json), JmhJson.read(json));
+    // the record's probe came from a quick run, not from the record's 2 forks of 1-2 s
+    assertEquals("1 fork, 4 x 500 ms warm-up, 3 x 500 ms", record.probeSettings());
+    assertTrue(record.settings().contains("2 forks, 5 x 1 s warm-up, 5 x 1 s: 54 results"), record.settings()::toString);
+  }
+
+  @Test
   void speedupIsScalarTimeOverVectorTime() {
     List<Report.Speedup> s = quick.speedups();
     assertEquals(11, s.size(), s::toString); // 5 kernels x 2 shapes, and the softmax head

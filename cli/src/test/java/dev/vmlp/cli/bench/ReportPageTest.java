@@ -121,6 +121,7 @@ class ReportPageTest {
     }
     assertTrue(rows > 0, kernels);
     assertTrue(kernels.contains("| - (L2: error ± 154%) | - |"), "the noisy L2 probe is named where it leaves a gap");
+    assertTrue(md.contains("The probe ran 1 fork, 4 x 500 ms warm-up, 3 x 500 ms."), "the probe's own settings");
   }
 
   @Test
