@@ -11,7 +11,9 @@ import java.util.Map;
  * own error margins say it is real: the intervals {@code score ± scoreError} must not overlap. Then it
  * is a regression when the current score is worse (more time per operation; fewer operations per
  * time) and an improvement when it is better; overlapping intervals are within noise. A result without
- * an error estimate (one iteration) cannot be judged.
+ * an error estimate (one iteration) cannot be judged. Scores are compared in one unit per kind (ns/op,
+ * ops/s), so a run saved in {@code us/op} compares with one in {@code ns/op}; units that do not convert
+ * into each other are not judged.
  */
 public final class Comparison {
   /** What the margins say about a change. */
@@ -20,6 +22,7 @@ public final class Comparison {
     IMPROVEMENT("improvement"),
     WITHIN_NOISE("within noise"),
     NO_MARGIN("no error margin"),
+    UNITS_DIFFER("units differ"),
     ONLY_BASELINE("only in baseline"),
     ONLY_CURRENT("only in current");
 
@@ -34,10 +37,8 @@ public final class Comparison {
   public record Row(String key, JmhResult baseline, JmhResult current, Verdict verdict) {
     /** The score's relative change in percent (NaN when the benchmark is in one run only). */
     public double changePercent() {
-      if (baseline == null || current == null) {
-        return Double.NaN;
-      }
-      return (current.primary().score() / baseline.primary().score() - 1) * 100;
+      JmhResult.Metric[] bc = baseline == null || current == null ? null : inOneUnit(baseline.primary(), current.primary());
+      return bc == null ? Double.NaN : (bc[1].score() / bc[0].score() - 1) * 100;
     }
 
     /** The one that exists. */
@@ -67,8 +68,12 @@ public final class Comparison {
 
   /** The verdict on two results of the same benchmark. */
   public static Verdict verdict(JmhResult baseline, JmhResult current) {
-    JmhResult.Metric b = baseline.primary();
-    JmhResult.Metric c = current.primary();
+    JmhResult.Metric[] bc = inOneUnit(baseline.primary(), current.primary());
+    if (bc == null) {
+      return Verdict.UNITS_DIFFER;
+    }
+    JmhResult.Metric b = bc[0];
+    JmhResult.Metric c = bc[1];
     if (!Double.isFinite(b.error()) || !Double.isFinite(c.error())) {
       return Verdict.NO_MARGIN;
     }
@@ -79,6 +84,41 @@ public final class Comparison {
     boolean higher = c.score() > b.score();
     boolean worse = current.lowerIsBetter() == higher;
     return worse ? Verdict.REGRESSION : Verdict.IMPROVEMENT;
+  }
+
+  /**
+   * Both metrics in one unit: ns/op for time per operation, ops/s for operations per time (both linear
+   * in the score, so the error margins scale with it); as they are when their units are equal but do
+   * not convert; null when they differ and do not convert into one.
+   */
+  static JmhResult.Metric[] inOneUnit(JmhResult.Metric baseline, JmhResult.Metric current) {
+    JmhResult.Metric b = normalised(baseline);
+    JmhResult.Metric c = normalised(current);
+    if (b != null && c != null && b.unit().equals(c.unit())) {
+      return new JmhResult.Metric[] {b, c};
+    }
+    return baseline.unit().equals(current.unit()) ? new JmhResult.Metric[] {baseline, current} : null;
+  }
+
+  /** {@code m} in ns/op or ops/s, or null when its unit is neither a time per op nor ops per a time. */
+  static JmhResult.Metric normalised(JmhResult.Metric m) {
+    String[] u = m.unit().split("/");
+    if (u.length != 2) {
+      return null;
+    }
+    try {
+      if (u[1].equals("op")) {
+        double f = Report.seconds(u[0]) * 1e9;
+        return new JmhResult.Metric(m.score() * f, m.error() * f, "ns/op");
+      }
+      if (u[0].equals("ops")) {
+        double f = 1 / Report.seconds(u[1]);
+        return new JmhResult.Metric(m.score() * f, m.error() * f, "ops/s");
+      }
+    } catch (IllegalArgumentException e) {
+      // not a time unit (B/op, say)
+    }
+    return null;
   }
 
   /** Regressions first, then improvements, the rest in their order. */

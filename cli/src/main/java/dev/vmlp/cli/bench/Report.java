@@ -361,7 +361,8 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     return parts;
   }
 
-  private static double seconds(String unit) {
+  /** Seconds in a JMH time unit ({@code ns}, {@code us}...); an {@link IllegalArgumentException} for another. */
+  static double seconds(String unit) {
     return switch (unit) {
       case "ns" -> 1e-9;
       case "us", "µs" -> 1e-6;

@@ -89,7 +89,8 @@ public final class ReportPage {
     String note = String.format(Locale.ROOT,
         "%d regression(s), %d improvement(s), %d within noise. A change is flagged only when the intervals "
             + "score ± error (JMH's 99.9%% confidence half-width) of the two runs do not overlap; for avgt and "
-            + "sample modes (time per operation) lower is better, for thrpt higher.",
+            + "sample modes (time per operation) lower is better, for thrpt higher. Scores are compared in ns/op "
+            + "or ops/s whatever unit each run was saved in; units that do not convert are not judged.",
         Comparison.count(comparison, Comparison.Verdict.REGRESSION),
         Comparison.count(comparison, Comparison.Verdict.IMPROVEMENT),
         Comparison.count(comparison, Comparison.Verdict.WITHIN_NOISE));

@@ -64,6 +64,38 @@ class ComparisonTest {
     assertEquals(Verdict.NO_MARGIN, Comparison.verdict(result("avgt", 100, Double.NaN), result("avgt", 200, 1)));
   }
 
+  static JmhResult inUnit(String mode, double score, double error, String unit) {
+    return new JmhResult("dev.vmlp.jmh.KernelBenchmark.forwardInputMajor", mode, Map.of("shape", "784x256"),
+        new JmhResult.Metric(score, error, unit), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+  }
+
+  @Test
+  void scoresSavedInOtherUnitsAreComparedInOne() {
+    // the same run in us/op and in ns/op
+    Comparison.Row same = Comparison.compare(List.of(inUnit("avgt", 4.76, 0.08, "us/op")),
+        List.of(inUnit("avgt", 4760, 80, "ns/op"))).get(0);
+    assertEquals(Verdict.WITHIN_NOISE, same.verdict());
+    assertEquals(0, same.changePercent(), 1e-9);
+    // 5 us against 6,000 ns: 20% slower, beyond both margins
+    Comparison.Row slower = Comparison.compare(List.of(inUnit("avgt", 5, 0.01, "us/op")),
+        List.of(inUnit("avgt", 6000, 10, "ns/op"))).get(0);
+    assertEquals(Verdict.REGRESSION, slower.verdict());
+    assertEquals(20, slower.changePercent(), 1e-9);
+    // 2 ops/ms is 2,000 ops/s
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("thrpt", 2, 0.1, "ops/ms"), inUnit("thrpt", 2000, 100, "ops/s")));
+    assertEquals(Verdict.IMPROVEMENT, Comparison.verdict(inUnit("thrpt", 2, 0.1, "ops/ms"), inUnit("thrpt", 3000, 100, "ops/s")));
+  }
+
+  @Test
+  void unitsThatDoNotConvertAreNotJudged() {
+    Comparison.Row r = Comparison.compare(List.of(inUnit("avgt", 100, 1, "B/op")), List.of(inUnit("avgt", 200, 1, "KB/op")))
+        .get(0);
+    assertEquals(Verdict.UNITS_DIFFER, r.verdict());
+    assertTrue(Double.isNaN(r.changePercent()));
+    // equal units compare as they are, converted or not
+    assertEquals(Verdict.REGRESSION, Comparison.verdict(inUnit("avgt", 100, 1, "B/op"), inUnit("avgt", 200, 1, "B/op")));
+  }
+
   @Test
   void benchmarksInOneRunOnlyAreListedAsSuch() {
     JmhResult a = result("dev.vmlp.A.x", "avgt", 1, 0.1);
