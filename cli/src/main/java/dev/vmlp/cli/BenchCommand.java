@@ -218,7 +218,7 @@ final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_OK;
     }
 
-    MachineInfo machine = MachineInfo.collect();
+    MachineInfo machine = MachineInfo.collect(jvmArgs); // the forks' kernels, not this JVM's
     Files.createDirectories(dir);
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     long t0 = System.nanoTime();

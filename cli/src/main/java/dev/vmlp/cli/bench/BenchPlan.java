@@ -66,6 +66,9 @@ public final class BenchPlan {
   /** One benchmark and parameter combination the step will run, with its planned seconds. */
   public record Item(String benchmark, Map<String, String> params, double seconds) {}
 
+  /** What every benchmark's {@code @Fork(jvmArgsAppend)} starts with: the Vector API's module. */
+  public static final String ADD_VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+
   private static final String JMH = "^dev\\.vmlp\\.jmh\\.";
   private static final String CORE = "^dev\\.vmlp\\.";
 
@@ -210,7 +213,7 @@ public final class BenchPlan {
     }
     o.jvmArgs(jvmArgs.toArray(String[]::new));
     if (jvmArgs.stream().anyMatch(a -> a.matches("-XX:\\+Use\\w*GC"))) {
-      o.jvmArgsAppend("--add-modules=jdk.incubator.vector");
+      o.jvmArgsAppend(ADD_VECTOR_MODULE);
     }
     o.shouldFailOnError(false);
     return o.build();

@@ -3,7 +3,6 @@ package dev.vmlp.cli.bench;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.jmh.CacheSizes;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -27,7 +26,8 @@ import java.util.Map;
  * @param javaVersion the runtime version of the JVM that ran {@code vmlp bench}
  * @param javaVendor its vendor
  * @param vmName its VM name
- * @param kernels vmlp's kernels in that JVM, e.g. {@code vector-512}
+ * @param kernels vmlp's kernels in the benchmark forks, e.g. {@code vector-512} ({@code unknown} when a
+ *     JVM with their options could not tell)
  * @param kernelsReason why those kernels were chosen
  * @param jvmArgs that JVM's arguments (the forks' are in the JMH JSON)
  * @param run how the run was made, or null for facts collected without a run
@@ -88,8 +88,15 @@ public record MachineInfo(
     return null;
   }
 
-  /** This machine and JVM. */
-  public static MachineInfo collect() {
+  /**
+   * This machine and JVM, and the kernels of benchmark forks started with {@code forkJvmArgs} (the
+   * options {@code --jvm-arg} gives them; {@code --add-modules=jdk.incubator.vector} is added, as every
+   * benchmark's annotation does).
+   */
+  public static MachineInfo collect(List<String> forkJvmArgs) {
+    List<String> forkArgs = new java.util.ArrayList<>(forkJvmArgs);
+    forkArgs.add(BenchPlan.ADD_VECTOR_MODULE);
+    ForkKernels.Choice kernels = ForkKernels.of(forkArgs);
     Map<String, String> cpu = cpuInfo();
     CacheSizes caches = CacheSizes.detect();
     Map<String, Long> buffers = new LinkedHashMap<>();
@@ -107,7 +114,7 @@ public record MachineInfo(
     return new MachineInfo(model, Runtime.getRuntime().availableProcessors(),
         vectorIsa(cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""))), physicalMemory(), os, caches, buffers,
         System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), System.getProperty("java.vm.name"),
-        KernelProvider.get().name(), KernelProvider.reason(),
+        kernels.name(), kernels.reason(),
         List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()), null);
   }
 

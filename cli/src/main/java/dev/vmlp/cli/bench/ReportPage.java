@@ -133,7 +133,7 @@ public final class ReportPage {
     row(rows, "JDK (benchmark forks)", Report::forkJdk);
     row(rows, "JDK (vmlp bench)", r -> r.machine() == null ? "-"
         : r.machine().javaVendor() + " " + r.machine().javaVersion() + " (" + r.machine().vmName() + ")");
-    row(rows, "vmlp kernels", r -> r.machine() == null ? "-" : r.machine().kernels() + " (" + r.machine().kernelsReason() + ")");
+    row(rows, "vmlp kernels (forks)", r -> r.machine() == null ? "-" : r.machine().kernels() + " (" + r.machine().kernelsReason() + ")");
     row(rows, "JVM flags (forks)", r -> String.join("; ", r.forkJvmArgs().stream().map(a -> String.join(" ", a)).toList()));
     row(rows, "JVM flags (vmlp bench)", r -> r.machine() == null ? "-" : String.join(" ", r.machine().jvmArgs()));
     return new Table("", header, rows, List.of());

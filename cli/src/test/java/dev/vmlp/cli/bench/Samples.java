@@ -15,7 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code quick.json}: {@code bin/vmlp bench --quick} (with {@code quick.machine.json});
  *   <li>{@code quick-256.json}: kernels and training again, forks at 256-bit vectors
- *       ({@code --jvm-arg=-Dvmlp.vectorBits=256});
+ *       ({@code --jvm-arg=-Dvmlp.vectorBits=256}); its machine.json predates the forks' kernels being
+ *       recorded and names the bench JVM's {@code vector-512};
  *   <li>{@code peers.json}: {@code bin/vmlp bench --quick} with the peer benchmarks ({@code dev.vmlp.jmh.peers})
  *       on the class path (the run behind docs/benchmarks.md).
  * </ul>
