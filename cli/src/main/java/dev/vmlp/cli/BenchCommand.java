@@ -224,6 +224,9 @@ final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     o.printf(Locale.ROOT, "vmlp bench: %s preset, %d benchmarks, about %s; report in %s%n", preset.id(),
         items.size(), Progress.clock(plan.seconds()), dir);
+    if (machine.openblasThreads().equals(MachineInfo.UNSET) && items.stream().anyMatch(i -> i.benchmark().contains(".peers."))) {
+      o.println("vmlp bench: OPENBLAS_NUM_THREADS is unset, so the native BLAS peer may use every core (bin/vmlp sets 1)");
+    }
     List<RunResult> results = new ArrayList<>();
     List<String> jmhOptions = new ArrayList<>();
     Progress progress;

@@ -30,13 +30,16 @@ import java.util.Map;
  *     JVM with their options could not tell)
  * @param kernelsReason why those kernels were chosen
  * @param jvmArgs that JVM's arguments (the forks' are in the JMH JSON)
+ * @param openblasThreads {@code OPENBLAS_NUM_THREADS} as the forks inherit it: its value, {@value #UNSET},
+ *     or null in files written before it was recorded
  * @param run how the run was made, or null for facts collected without a run
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MachineInfo(
     String cpuModel, int logicalCores, String vectorIsa, long memoryBytes, String os, CacheSizes caches,
     Map<String, Long> probeBuffers, String javaVersion, String javaVendor, String vmName, String kernels,
-    String kernelsReason, List<String> jvmArgs, Run run) {
+    String kernelsReason, List<String> jvmArgs, String openblasThreads, Run run) {
+  public static final String UNSET = "unset";
 
   /**
    * @param command the command line that produced the run, e.g. {@code bin/vmlp bench --quick}
@@ -57,7 +60,7 @@ public record MachineInfo(
   /** The same facts with {@code run} in place. */
   public MachineInfo withRun(Run r) {
     return new MachineInfo(cpuModel, logicalCores, vectorIsa, memoryBytes, os, caches, probeBuffers, javaVersion,
-        javaVendor, vmName, kernels, kernelsReason, jvmArgs, r);
+        javaVendor, vmName, kernels, kernelsReason, jvmArgs, openblasThreads, r);
   }
 
   public void write(Path file) throws IOException {
@@ -115,7 +118,13 @@ public record MachineInfo(
         vectorIsa(cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""))), physicalMemory(), os, caches, buffers,
         System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), System.getProperty("java.vm.name"),
         kernels.name(), kernels.reason(),
-        List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()), null);
+        List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()), openblasThreads(System.getenv()), null);
+  }
+
+  /** {@code OPENBLAS_NUM_THREADS} in {@code env}, or {@value #UNSET} (then OpenBLAS threads over every core). */
+  static String openblasThreads(Map<String, String> env) {
+    String v = env.get("OPENBLAS_NUM_THREADS");
+    return v == null || v.isBlank() ? UNSET : v;
   }
 
   /** The first processor's fields of /proc/cpuinfo (empty elsewhere). */

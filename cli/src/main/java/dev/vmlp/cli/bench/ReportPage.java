@@ -136,6 +136,9 @@ public final class ReportPage {
     row(rows, "vmlp kernels (forks)", r -> r.machine() == null ? "-" : r.machine().kernels() + " (" + r.machine().kernelsReason() + ")");
     row(rows, "JVM flags (forks)", r -> String.join("; ", r.forkJvmArgs().stream().map(a -> String.join(" ", a)).toList()));
     row(rows, "JVM flags (vmlp bench)", r -> r.machine() == null ? "-" : String.join(" ", r.machine().jvmArgs()));
+    row(rows, "OPENBLAS_NUM_THREADS (forks)", r -> r.machine() == null || r.machine().openblasThreads() == null
+        ? "not recorded" : r.machine().openblasThreads().equals(MachineInfo.UNSET)
+        ? "unset: OpenBLAS threads over every core" : r.machine().openblasThreads());
     return new Table("", header, rows, List.of());
   }
 

@@ -24,6 +24,13 @@ class MachineInfoTest {
   }
 
   @Test
+  void openBlasThreadsAreRecordedAsTheForksInheritThem() {
+    assertEquals("1", MachineInfo.openblasThreads(java.util.Map.of("OPENBLAS_NUM_THREADS", "1")));
+    assertEquals("unset", MachineInfo.openblasThreads(java.util.Map.of()));
+    assertEquals(MachineInfo.openblasThreads(System.getenv()), MachineInfo.collect(List.of()).openblasThreads());
+  }
+
+  @Test
   void forksThatCannotChooseTheirKernelsAreRecordedWithWhy() {
     MachineInfo m = MachineInfo.collect(List.of("-Dvmlp.vectorBits=100"));
     assertEquals("unknown", m.kernels());

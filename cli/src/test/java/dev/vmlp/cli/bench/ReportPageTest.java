@@ -80,6 +80,7 @@ class ReportPageTest {
     }
     assertTrue(md.contains(String.format(Locale.ROOT, "| %.2fx |", quick.scaling().get(1).speedup())));
     assertTrue(md.contains("| CPU | " + quick.machine().cpuModel() + " |"));
+    assertTrue(md.contains("| OPENBLAS_NUM_THREADS (forks) | not recorded |"), "quick.machine.json predates the field");
     assertFalse(md.contains("<svg"));
   }
 
@@ -122,6 +123,7 @@ class ReportPageTest {
     assertTrue(rows > 0, kernels);
     assertTrue(kernels.contains("| - (L2: error ± 154%) | - |"), "the noisy L2 probe is named where it leaves a gap");
     assertTrue(md.contains("The probe ran 1 fork, 4 x 500 ms warm-up, 3 x 500 ms."), "the probe's own settings");
+    assertTrue(md.contains("| OPENBLAS_NUM_THREADS (forks) | 1 |"), "record-run.sh exports it");
   }
 
   @Test

@@ -1,0 +1,80 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/vmlp itself, run by bash in a copy of the repository's layout whose jar is current and whose JDK
+ * is a stand-in that prints what the real one would be given instead of running vmlp.
+ */
+class VmlpScriptTest {
+  static final Path SCRIPT = Path.of("..", "bin", "vmlp").toAbsolutePath().normalize();
+
+  @TempDir
+  Path root;
+
+  @BeforeEach
+  void layout() throws IOException {
+    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash");
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    Files.copy(SCRIPT, bin.resolve("vmlp"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.writeString(root.resolve("pom.xml"), "").toFile();
+    Files.setLastModifiedTime(root.resolve("pom.xml"), FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Files.writeString(Files.createDirectories(root.resolve("cli/target")).resolve("vmlp-cli-0-all.jar"), "");
+    Path java = Files.createDirectories(root.resolve("jdk/bin")).resolve("java");
+    Files.writeString(java, """
+        #!/bin/sh
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        echo "OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS-unset}"
+        """);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** What the stand-in java saw of OPENBLAS_NUM_THREADS, run with {@code openblas} in the environment (null: none). */
+  String openblasThreads(String openblas, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("/bin/bash", root.resolve("bin/vmlp").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> env = pb.environment();
+    env.remove("VMLP_JAVA_OPTS");
+    env.remove("OPENBLAS_NUM_THREADS");
+    env.put("JAVA_HOME", root.resolve("jdk").toString());
+    if (openblas != null) {
+      env.put("OPENBLAS_NUM_THREADS", openblas);
+    }
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assumeTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  void benchRunsOpenBlasOnOneThreadUnlessTold() throws Exception {
+    assertEquals("OPENBLAS_NUM_THREADS=1", openblasThreads(null, "bench", "--dry-run"));
+    assertEquals("OPENBLAS_NUM_THREADS=1", openblasThreads(null, "--quiet", "bench"));
+    assertEquals("OPENBLAS_NUM_THREADS=1", openblasThreads("", "bench"));
+    assertEquals("OPENBLAS_NUM_THREADS=4", openblasThreads("4", "bench"));
+  }
+
+  @Test
+  void otherCommandsLeaveItAlone() throws Exception {
+    assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "train", "--help"));
+    assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "predict", "bench"));
+  }
+}
