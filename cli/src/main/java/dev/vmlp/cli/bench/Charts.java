@@ -215,32 +215,16 @@ public final class Charts {
     return b.isEmpty() ? List.of() : List.of(b.render());
   }
 
-  /** The peers' kernels beside vmlp's vector kernels for the same operation and shape. */
+  /** The peers' kernels beside vmlp's vector kernel for the same work at the same shape ({@link PeerComparison}). */
   static List<Chart> peerKernels(List<Report> runs) {
     Map<String, Bars> byShape = new LinkedHashMap<>();
-    Map<String, String> vmlpKernel = Map.of(
-        "forward", "forwardInputMajor", "transposed", "transposedUpdate", "rank1", "rank1InputMajor");
     for (Report r : runs) {
-      List<Report.PeerKernelRow> peers = r.peerKernels();
-      for (Report.PeerKernelRow p : peers) {
-        Bars b = byShape.computeIfAbsent(p.shape(), s -> new Bars("Peers' kernels at " + s, "operation", "GFLOP/s"));
-        b.add(r, p.variant(), p.op(), p.gflops(), p.gflops() * p.nsError() / p.ns());
-      }
-      // vmlp's bars first, the operations in a fixed order
-      for (Bars b : byShape.values()) {
-        int at = 0;
-        for (String op : List.of("forward", "transposed", "rank1")) {
-          for (Report.KernelRow k : r.kernels()) {
-            if (b.title.endsWith(" " + k.shape()) && k.impl().equals("vector") && k.kernel().equals(vmlpKernel.get(op))) {
-              b.items.add(at++, new Object[] {r, "vmlp vector", op, k.gflops(), k.gflopsError(), false});
-            }
-          }
-        }
+      for (PeerComparison.Bar p : PeerComparison.bars(r)) {
+        byShape.computeIfAbsent(p.shape(), s -> new Bars("Peers' kernels at " + s, "operation", "GFLOP/s"))
+            .add(r, p.variant(), p.op(), p.gflops(), p.error());
       }
     }
-    for (Bars b : byShape.values()) {
-      b.subtitle = "vmlp's transposed product is fused with its update (4 flops per weight)";
-    }
+    byShape.values().forEach(b -> b.subtitle = PeerComparison.SUBTITLE);
     return byShape.values().stream().map(Bars::render).toList();
   }
 

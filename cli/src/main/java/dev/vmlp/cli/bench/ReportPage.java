@@ -314,7 +314,10 @@ public final class ReportPage {
     }
     return new Section("peers", "Peers",
         any ? "The same operations through EJML, netlib's Java BLAS (Vector API) and native BLAS (OpenBLAS where "
-            + "installed), in the same run (dev.vmlp.jmh.peers). Each peer kernel is 2·IN·OUT flops."
+            + "installed), in the same run (dev.vmlp.jmh.peers). Each peer kernel is 2·IN·OUT flops. The charts set "
+            + "beside them the vmlp kernel that does that work where vmlp meets the shape: the input-major product "
+            + "for a first layer (784 inputs), the output-major one for a later layer, and the fused transposed "
+            + "product + update against each peer's transposed product and rank-1 update together."
             : "No peer benchmarks in this run (dev.vmlp.jmh.peers.PeerKernelBenchmark, PeerTrainStepBenchmark).",
         charts, any ? List.of(
             new Table("Kernels", header("operation", "peer", "layout", "shape", "time/op", "GFLOP/s"), k, List.of()),
