@@ -285,6 +285,25 @@ public final class Charts {
       markers.add(new Object[] {value, label});
     }
 
+    /**
+     * The tallest finite bar or marker: one NaN would make the axis range NaN and flatten the chart.
+     * Error bars beyond the tallest bar are cut, not allowed to squash the bars.
+     */
+    double top() {
+      double max = 0;
+      for (Object[] i : items) {
+        if (Double.isFinite((double) i[3])) {
+          max = Math.max(max, (double) i[3]);
+        }
+      }
+      for (Object[] m : markers) {
+        if (Double.isFinite((double) m[0])) {
+          max = Math.max(max, (double) m[0]);
+        }
+      }
+      return max;
+    }
+
     Chart render() {
       List<Report> runs = new ArrayList<>();
       for (Object[] i : items) {
@@ -296,7 +315,7 @@ public final class Charts {
       Map<String, Paint> paints = new LinkedHashMap<>();
       Map<String, Integer> baseColour = new LinkedHashMap<>();
       boolean errors = false;
-      double max = 0;
+      double max = top();
       // Series in order of first appearance, each run's beside the other's.
       List<String> order = new ArrayList<>();
       for (Object[] i : items) {
@@ -313,9 +332,12 @@ public final class Charts {
             String series = runs.size() > 1 ? base + " · " + run.label() : base;
             double v = (double) i[3];
             double e = (double) i[4];
-            data.add(v, Double.isFinite(e) ? e : 0, series, (String) i[2]);
-            errors |= Double.isFinite(e) && e > 0;
-            max = Math.max(max, v); // error bars beyond the tallest bar are cut, not allowed to squash the bars
+            if (Double.isFinite(v)) {
+              data.add(v, Double.isFinite(e) ? e : 0, series, (String) i[2]);
+              errors |= Double.isFinite(e) && e > 0;
+            } else {
+              data.add(null, null, series, (String) i[2]); // no bar, but the series and category keep their place
+            }
             if (!paints.containsKey(series)) {
               Color c = (boolean) i[5] ? CEILING
                   : PALETTE[baseColour.computeIfAbsent(base, k -> baseColour.size()) % PALETTE.length];
@@ -323,9 +345,6 @@ public final class Charts {
             }
           }
         }
-      }
-      for (Object[] m : markers) {
-        max = Math.max(max, (double) m[0]);
       }
       JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(title, categoryAxis, valueAxis, data,
           PlotOrientation.VERTICAL, true, false, false);
@@ -360,6 +379,9 @@ public final class Charts {
       NumberAxis y = (NumberAxis) plot.getRangeAxis();
       y.setRange(0, max > 0 ? max * 1.2 : 1);
       for (Object[] m : markers) {
+        if (!Double.isFinite((double) m[0])) {
+          continue;
+        }
         ValueMarker vm = new ValueMarker((double) m[0], MARKER, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         vm.setLabel(m[1] + " " + numberFormat(max, labelSuffix).format((double) m[0]));
