@@ -151,8 +151,8 @@ final class BenchCommand implements Callable<Integer> {
   // ---- rendering
 
   private int render() throws IOException {
-    var results = JmhJson.read(from); // first: it names a missing file or a folder
-    Report report = new Report(from.getFileName().toString(), MachineInfo.besides(from), results);
+    var results = JmhJson.read(from); // first: it names a missing file or a folder ("/" has no file name)
+    Report report = Report.read(from.getFileName().toString(), MachineInfo.besides(from), results, from);
     ReportPage page = new ReportPage(List.of(report), from.toString());
     if (markdown) {
       main.out.print(page.markdown() + ReportPage.notes(from));
@@ -166,10 +166,8 @@ final class BenchCommand implements Callable<Integer> {
   private int compare() throws IOException {
     Path b = compare.get(0);
     Path c = compare.get(1);
-    var baseResults = JmhJson.read(b); // first: they name a missing file or a folder
-    var curResults = JmhJson.read(c);
-    Report base = new Report("baseline", MachineInfo.besides(b), baseResults);
-    Report cur = new Report("current", MachineInfo.besides(c), curResults);
+    Report base = Report.read("baseline", b);
+    Report cur = Report.read("current", c);
     ReportPage page = new ReportPage(List.of(base, cur), null);
     List<Comparison.Row> rows = page.comparison();
     if (markdown) {
@@ -260,7 +258,7 @@ final class BenchCommand implements Callable<Integer> {
     machine = machine.withRun(new MachineInfo.Run(command(), preset.id(), jmhOptions, started.toString(), wall,
         items.size(), progress.failed()));
     machine.write(dir.resolve("machine.json"));
-    Report report = new Report("this run", machine, JmhJson.read(json));
+    Report report = Report.read("this run", machine, JmhJson.read(json), json);
     new ReportPage(List.of(report), json.toString()).write(dir);
     o.printf(Locale.ROOT, "wrote %s (and results.json, machine.json, summary.md, jmh.log) in %s%n",
         dir.resolve("index.html"), Progress.clock(wall));

@@ -1,6 +1,7 @@
 package dev.vmlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -106,6 +107,68 @@ class BenchCommandTest {
     Path machine = Files.writeString(tmp.resolve("machine.json"), "[1, 2]");
     Files.copy(Path.of(sample("quick.json")), tmp.resolve("run.json"));
     CliRun.of("bench", "--from", tmp.resolve("run.json").toString(), "--markdown").assertError(1, machine.toString());
+  }
+
+  static final String KERNEL = """
+      {"benchmark": "dev.vmlp.jmh.KernelBenchmark.forwardInputMajor", "mode": "avgt",
+       "params": {"impl": "vector", "shape": "%s"},
+       "primaryMetric": {"score": %s, "scoreError": 80, "scoreUnit": "ns/op"}}""";
+
+  /** {@code json} as a results file, rendered as Markdown: it must fail with one line naming the file and {@code what}. */
+  void refused(String json, String what) throws IOException {
+    Path f = Files.writeString(tmp.resolve("run.json"), json);
+    String line = CliRun.of("bench", "--from", f.toString(), "--markdown").assertError(1, f + ": ");
+    assertTrue(line.contains(what), line);
+  }
+
+  @Test
+  void resultsTheReportCannotReadAreNamedWithTheirFile() throws IOException {
+    refused("[" + KERNEL.formatted("784", "4760") + "]", "KernelBenchmark.forwardInputMajor impl=vector shape=784: "
+        + "shape '784' is not INxOUT");
+    refused("[" + KERNEL.formatted("784x256", "4760").replace(", \"scoreUnit\": \"ns/op\"", "") + "]",
+        "KernelBenchmark.forwardInputMajor impl=vector shape=784x256: a metric has no scoreUnit");
+    refused("[" + KERNEL.formatted("784x256", "4760").replace("ns/op", "ops/s") + "]", "unit 'ops/s' does not fit mode avgt");
+    refused("""
+        [{"benchmark": "dev.vmlp.ThreadScalingBenchmark.pass", "mode": "avgt", "params": {"threads": "2", "path": "dense"},
+          "primaryMetric": {"score": 6120, "scoreError": 80, "scoreUnit": "ns/op"}}]""",
+        "ThreadScalingBenchmark.pass path=dense threads=2: no parameter 'net'");
+    refused("""
+        [{"benchmark": "dev.vmlp.TrainStepBenchmark.step", "mode": "avgt", "params": {"net": "784-x-10"},
+          "primaryMetric": {"score": 8490, "scoreError": 80, "scoreUnit": "ns/op"}}]""", "net '784-x-10' is not layer sizes");
+  }
+
+  @Test
+  void noResultsOrScoresThatAreNotPositiveNumbersAreRefused() throws IOException {
+    refused("[]", "no results");
+    refused(" [ ] ", "no results");
+    refused("[" + KERNEL.formatted("784x256", "0") + "]", "score 0.0 is not a positive finite number");
+    refused("[" + KERNEL.formatted("784x256", "\"Infinity\"") + "]", "score Infinity is not a positive finite number");
+    refused("[" + KERNEL.formatted("784x256", "\"NaN\"") + "]", "score NaN is not a positive finite number");
+  }
+
+  @Test
+  void resultsThatAreNotUtf8AreNamedAsSuch() throws IOException {
+    Path f = Files.write(tmp.resolve("run.json"), new byte[] {'[', (byte) 0xff, ']'});
+    CliRun.of("bench", "--from", f.toString(), "--markdown").assertError(1, f + ": not a JMH JSON result file (not UTF-8 text)");
+  }
+
+  @Test
+  void aMachineDescriptionMayLackAnyField() throws IOException {
+    Files.copy(Path.of(sample("quick.json")), tmp.resolve("run.json"));
+    String full = Files.readString(Path.of(sample("quick.machine.json")));
+    for (String machine : List.of("{}", full.replaceAll("\"(jvmArgs|cpuModel|kernels|command)\" : [^\n]*\n", ""),
+        "{\"run\": {}, \"caches\": {\"l1d\": 49152}}")) {
+      Files.writeString(tmp.resolve("machine.json"), machine);
+      CliRun md = CliRun.of("bench", "--from", tmp.resolve("run.json").toString(), "--markdown");
+      assertEquals(0, md.exit(), md::describe);
+      assertFalse(md.out().contains("null"), md::describe);
+      CliRun page = CliRun.of("bench", "--from", tmp.resolve("run.json").toString(), "--out", tmp.resolve("out").toString());
+      assertEquals(0, page.exit(), page::describe);
+      assertFalse(Files.readString(tmp.resolve("out/index.html")).contains("null"), machine);
+    }
+    Files.writeString(tmp.resolve("machine.json"), "null");
+    CliRun.of("bench", "--from", tmp.resolve("run.json").toString(), "--markdown")
+        .assertError(1, tmp.resolve("machine.json") + ": not a machine description");
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +19,38 @@ public final class JmhJson {
 
   private JmhJson() {}
 
-  /** The results in {@code file}; an {@link IOException} naming the file when it cannot be read or is not JMH's JSON. */
+  /**
+   * The results in {@code file}: an {@link IOException} naming the file and what is wrong when it
+   * cannot be read, is not JMH's JSON, holds no result, or holds a result the report cannot read.
+   */
   public static List<JmhResult> read(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a folder, not a JMH JSON file");
     }
-    String text = Files.readString(file);
+    String text;
     try {
-      return parse(text);
+      text = Files.readString(file);
+    } catch (CharacterCodingException e) {
+      throw new IOException(file + ": not a JMH JSON result file (not UTF-8 text)", e);
+    }
+    List<JmhResult> results;
+    try {
+      results = parse(text);
+    } catch (BadResult e) {
+      throw new IOException(file + ": " + Report.firstLine(e.getMessage()), e);
     } catch (IllegalArgumentException | JsonProcessingException e) {
       throw new IOException(file + ": not a JMH JSON result file (" + Report.firstLine(e.getMessage()) + ")", e);
+    }
+    if (results.isEmpty()) {
+      throw new IOException(file + ": no results (an empty array)");
+    }
+    return results;
+  }
+
+  /** A result that JMH's JSON holds but the report cannot read; its message names the result. */
+  static final class BadResult extends IllegalArgumentException {
+    BadResult(String message) {
+      super(message);
     }
   }
 
@@ -56,6 +79,7 @@ public final class JmhJson {
     if (p != null) {
       p.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
     }
+    String name = JmhResult.label(benchmark, params);
     Map<String, Double> percentiles = new LinkedHashMap<>();
     JsonNode pc = primary.get("scorePercentiles");
     if (pc != null) {
@@ -64,7 +88,7 @@ public final class JmhJson {
     Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
     JsonNode sec = r.get("secondaryMetrics");
     if (sec != null) {
-      sec.properties().forEach(e -> secondary.put(e.getKey(), metric(benchmark, e.getValue())));
+      sec.properties().forEach(e -> secondary.put(e.getKey(), metric(name, e.getValue())));
     }
     List<String> jvmArgs = new ArrayList<>();
     JsonNode args = r.get("jvmArgs");
@@ -82,17 +106,54 @@ public final class JmhJson {
     }
     JmhResult.Iterations iterations = new JmhResult.Iterations(r.path("warmupIterations").asInt(0),
         r.path("warmupTime").asText(""), r.path("measurementIterations").asInt(0), r.path("measurementTime").asText(""));
-    return new JmhResult(benchmark, mode, params, metric(benchmark, primary), percentiles, secondary,
+    JmhResult.Metric score = metric(name, primary);
+    checkPrimary(name, mode, score);
+    return new JmhResult(benchmark, mode, params, score, percentiles, secondary,
         r.path("forks").asInt(0), jvmArgs, r.path("jdkVersion").asText(""), r.path("vmVersion").asText(""), raw,
         iterations);
   }
 
-  private static JmhResult.Metric metric(String benchmark, JsonNode m) {
+  private static JmhResult.Metric metric(String name, JsonNode m) {
     JsonNode score = m.get("score");
     if (score == null) {
-      throw new IllegalArgumentException(benchmark + ": a metric has no score");
+      throw new BadResult(name + ": a metric has no score");
     }
-    return new JmhResult.Metric(number(score), number(m.get("scoreError")), m.path("scoreUnit").asText(""));
+    JsonNode unit = m.get("scoreUnit");
+    if (unit == null || !unit.isTextual() || unit.asText().isBlank()) {
+      throw new BadResult(name + ": a metric has no scoreUnit");
+    }
+    try {
+      return new JmhResult.Metric(number(score), number(m.get("scoreError")), unit.asText());
+    } catch (IllegalArgumentException e) {
+      throw new BadResult(name + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a primary score that is not a positive finite number (the report divides by it and draws
+   * it), or whose unit does not fit the mode: a time per operation for {@code avgt}, {@code sample} and
+   * {@code ss}, operations per a time for {@code thrpt}.
+   */
+  private static void checkPrimary(String name, String mode, JmhResult.Metric m) {
+    if (!(Double.isFinite(m.score()) && m.score() > 0)) {
+      throw new BadResult(name + ": score " + m.score() + " is not a positive finite number");
+    }
+    String[] u = m.unit().split("/");
+    boolean perOp = u.length == 2 && u[1].equals("op") && isTimeUnit(u[0]);
+    boolean perTime = u.length == 2 && u[0].equals("ops") && isTimeUnit(u[1]);
+    if (mode.equals("thrpt") ? !perTime : !perOp) {
+      throw new BadResult(name + ": unit '" + m.unit() + "' does not fit mode " + mode + " ("
+          + (mode.equals("thrpt") ? "ops per a time, e.g. ops/s" : "a time per op, e.g. ns/op") + ")");
+    }
+  }
+
+  private static boolean isTimeUnit(String unit) {
+    try {
+      Report.seconds(unit);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** JMH writes NaN and infinities as strings. */

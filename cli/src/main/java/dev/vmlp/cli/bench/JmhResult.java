@@ -87,9 +87,24 @@ public record JmhResult(
 
   /** E.g. {@code impl=vector shape=784x256}. */
   public String paramsText() {
+    return paramsText(params);
+  }
+
+  private static String paramsText(Map<String, String> params) {
     StringBuilder b = new StringBuilder();
-    params.forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
+    new TreeMap<>(params).forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
     return b.toString();
+  }
+
+  /** The result in messages: {@code KernelBenchmark.forwardInputMajor impl=vector shape=784x256}. */
+  public String label() {
+    return label(benchmark, params);
+  }
+
+  static String label(String benchmark, Map<String, String> params) {
+    int dot = benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1);
+    String name = benchmark.substring(dot + 1);
+    return params.isEmpty() ? name : name + " " + paramsText(params);
   }
 
   /** The secondary metric whose name ends with {@code suffix} (e.g. {@code gc.alloc.rate.norm}), or null. */

@@ -41,6 +41,34 @@ public record MachineInfo(
     String kernelsReason, List<String> jvmArgs, String openblasThreads, Run run) {
   public static final String UNSET = "unset";
 
+  /** Fields a file lacks read as empty (strings, lists) or absent (caches, probe buffers, run). */
+  public MachineInfo {
+    cpuModel = orEmpty(cpuModel);
+    vectorIsa = orEmpty(vectorIsa);
+    os = orEmpty(os);
+    javaVersion = orEmpty(javaVersion);
+    javaVendor = orEmpty(javaVendor);
+    vmName = orEmpty(vmName);
+    kernels = orEmpty(kernels);
+    kernelsReason = orEmpty(kernelsReason);
+    jvmArgs = orEmpty(jvmArgs);
+    if (caches != null && caches.source() == null) {
+      caches = new CacheSizes(caches.l1d(), caches.l2(), caches.l3(), "");
+    }
+    if (openblasThreads != null && openblasThreads.isBlank()) {
+      openblasThreads = null;
+    }
+  }
+
+  static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** The list without nulls (a JSON {@code null} in it, or none at all). */
+  static List<String> orEmpty(List<String> l) {
+    return l == null ? List.of() : l.stream().filter(java.util.Objects::nonNull).toList();
+  }
+
   /**
    * @param command the command line that produced the run, e.g. {@code bin/vmlp bench --quick}
    * @param preset {@code quick} or {@code full}
@@ -53,7 +81,15 @@ public record MachineInfo(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Run(
       String command, String preset, List<String> jmhOptions, String started, double wallSeconds, int planned,
-      int failed) {}
+      int failed) {
+    /** Fields a file lacks read as empty. */
+    public Run {
+      command = orEmpty(command);
+      preset = orEmpty(preset);
+      jmhOptions = orEmpty(jmhOptions);
+      started = orEmpty(started);
+    }
+  }
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -67,12 +103,18 @@ public record MachineInfo(
     Files.writeString(file, JSON.writeValueAsString(this) + "\n");
   }
 
+  /** The facts in {@code file}; fields it lacks read as empty. An {@link IOException} naming the file when it is not a JSON object. */
   public static MachineInfo read(Path file) throws IOException {
+    MachineInfo m;
     try {
-      return JSON.readValue(file.toFile(), MachineInfo.class);
+      m = JSON.readValue(file.toFile(), MachineInfo.class);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new IOException(file + ": not a machine description (" + Report.firstLine(e.getOriginalMessage()) + ")", e);
     }
+    if (m == null) {
+      throw new IOException(file + ": not a machine description (null, not an object)");
+    }
+    return m;
   }
 
   /**

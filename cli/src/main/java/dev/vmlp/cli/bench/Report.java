@@ -1,5 +1,7 @@
 package dev.vmlp.cli.bench;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,8 +26,99 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   static final List<String> PERCENTILES = List.of("50.0", "90.0", "99.0", "99.9");
   static final String ALLOC_NORM = "gc.alloc.rate.norm";
 
+  /**
+   * @throws IllegalArgumentException naming the result, when a result of a family this report reads
+   *     lacks a parameter it needs or has one it cannot read (a shape that is not {@code INxOUT}, say)
+   */
   public Report {
     results = List.copyOf(results);
+    results.forEach(Report::check);
+  }
+
+  /** The run in {@code json}, with the machine.json beside it; an {@link IOException} naming the file for anything wrong. */
+  public static Report read(String label, Path json) throws IOException {
+    List<JmhResult> results = JmhJson.read(json); // first: it names a missing file or a folder
+    return read(label, MachineInfo.besides(json), results, json);
+  }
+
+  /** The run of {@code results}, read from {@code json}, on {@code machine}. */
+  public static Report read(String label, MachineInfo machine, List<JmhResult> results, Path json) throws IOException {
+    try {
+      return new Report(label, machine, results);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(json + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void check(JmhResult r) {
+    boolean peerMethod = r.method().indexOf('_') >= 0;
+    switch (r.className()) {
+      case "KernelBenchmark" -> {
+        if (KERNEL_FLOPS.containsKey(r.method())) {
+          shape(r);
+        }
+      }
+      case "PeerKernelBenchmark" -> {
+        if (peerMethod) {
+          shape(r);
+        }
+      }
+      case "TrainStepBenchmark", "PredictBenchmark" -> net(r);
+      case "PeerTrainStepBenchmark" -> {
+        if (peerMethod) {
+          net(r);
+        }
+      }
+      case "ThreadScalingBenchmark" -> {
+        net(r);
+        threads(r);
+      }
+      default -> { } // read as they are
+    }
+  }
+
+  private static String param(JmhResult r, String name) {
+    String v = r.param(name);
+    if (v == null) {
+      throw new IllegalArgumentException(r.label() + ": no parameter '" + name + "'");
+    }
+    return v;
+  }
+
+  /** The result's {@code shape}, {@code IN x OUT}. */
+  static int[] shape(JmhResult r) {
+    String s = param(r, "shape");
+    try {
+      return shape(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(r.label() + ": shape '" + s + "' is not INxOUT (e.g. 784x256)");
+    }
+  }
+
+  private static void net(JmhResult r) {
+    String n = param(r, "net");
+    try {
+      netOrder(n);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(r.label() + ": net '" + n + "' is not layer sizes (e.g. 784-256-10)");
+    }
+  }
+
+  private static int threads(JmhResult r) {
+    String t = param(r, "threads");
+    try {
+      return positive(t);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(r.label() + ": threads '" + t + "' is not a thread count");
+    }
+  }
+
+  private static int positive(String s) {
+    int v = Integer.parseInt(s.trim());
+    if (v <= 0) {
+      throw new IllegalArgumentException(s + " is not positive");
+    }
+    return v;
   }
 
   // ---- the machine's ceilings
@@ -96,7 +189,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       rows.add(new KernelRow(r, r.method(), r.param("shape"), String.valueOf(r.param("impl")), ns, nsErr, gflops,
           gflopsErr, c.value(), c.source(), c.omitted()));
     }
-    rows.sort(Comparator.comparingInt((KernelRow k) -> shapeOrder(k.shape()))
+    rows.sort(Comparator.comparingLong((KernelRow k) -> shapeOrder(k.shape()))
         .thenComparingInt(k -> KERNEL_ORDER.indexOf(k.kernel())).thenComparing(KernelRow::impl));
     return rows;
   }
@@ -181,7 +274,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
             ns(r.primary()), nsError(r.primary()), alloc(r)));
       }
     }
-    rows.sort(Comparator.comparingInt((TrainRow t) -> netOrder(t.net())).thenComparing(TrainRow::variant));
+    rows.sort(Comparator.comparingLong((TrainRow t) -> netOrder(t.net())).thenComparing(TrainRow::variant));
     return rows;
   }
 
@@ -200,16 +293,16 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     for (JmhResult r : rs) {
       double one = Double.NaN;
       for (JmhResult o : rs) {
-        if (o.param("threads").equals("1") && o.param("net").equals(r.param("net"))
+        if (threads(o) == 1 && o.param("net").equals(r.param("net"))
             && String.valueOf(o.param("path")).equals(String.valueOf(r.param("path")))) {
           one = ns(o.primary());
         }
       }
       double ns = ns(r.primary());
-      rows.add(new ScalingRow(r, r.param("net"), String.valueOf(r.param("path")), Integer.parseInt(r.param("threads")),
+      rows.add(new ScalingRow(r, r.param("net"), String.valueOf(r.param("path")), threads(r),
           ns, nsError(r.primary()), one / ns));
     }
-    rows.sort(Comparator.comparingInt((ScalingRow s) -> netOrder(s.net())).thenComparing(ScalingRow::path)
+    rows.sort(Comparator.comparingLong((ScalingRow s) -> netOrder(s.net())).thenComparing(ScalingRow::path)
         .thenComparingInt(ScalingRow::threads));
     return rows;
   }
@@ -244,7 +337,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       }
       rows.add(new PredictRow(r, r.param("net"), r.method(), ns(r.primary()), nsError(r.primary()), p, alloc(r)));
     }
-    rows.sort(Comparator.comparing(PredictRow::method).thenComparingInt(p -> netOrder(p.net())));
+    rows.sort(Comparator.comparing(PredictRow::method).thenComparingLong(p -> netOrder(p.net())));
     return rows;
   }
 
@@ -275,7 +368,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
           2.0 * io[0] * io[1] / ns));
     }
     List<String> ops = List.of("forward", "transposed", "rank1");
-    rows.sort(Comparator.comparingInt((PeerKernelRow p) -> shapeOrder(p.shape()))
+    rows.sort(Comparator.comparingLong((PeerKernelRow p) -> shapeOrder(p.shape()))
         .thenComparingInt(p -> ops.indexOf(p.op()) < 0 ? 99 : ops.indexOf(p.op())).thenComparing(PeerKernelRow::variant));
     return rows;
   }
@@ -290,7 +383,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
             r.param("layout") == null ? "" : r.param("layout"), ns(r.primary()), nsError(r.primary()), alloc(r)));
       }
     }
-    rows.sort(Comparator.comparingInt((TrainRow t) -> netOrder(t.net())).thenComparing(TrainRow::variant));
+    rows.sort(Comparator.comparingLong((TrainRow t) -> netOrder(t.net())).thenComparing(TrainRow::variant));
     return rows;
   }
 
@@ -334,7 +427,11 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
 
   /** The JDK the forks ran, e.g. {@code 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)}, or empty. */
   public String forkJdk() {
-    return results.isEmpty() ? "" : results.get(0).jdkVersion() + " (VM " + results.get(0).vmVersion() + ")";
+    if (results.isEmpty() || results.get(0).jdkVersion().isEmpty()) {
+      return "";
+    }
+    String vm = results.get(0).vmVersion();
+    return results.get(0).jdkVersion() + (vm.isEmpty() ? "" : " (VM " + vm + ")");
   }
 
   // ---- helpers
@@ -389,24 +486,30 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     return m != null ? m.score() : Double.NaN;
   }
 
-  /** {@code 784x256} as {@code {784, 256}}. */
+  /** {@code 784x256} as {@code {784, 256}}; an {@link IllegalArgumentException} for anything else. */
   static int[] shape(String s) {
-    String[] p = s.split("x");
-    return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+    String[] p = s.split("x", -1);
+    if (p.length != 2) {
+      throw new IllegalArgumentException("'" + s + "' is not INxOUT");
+    }
+    return new int[] {positive(p[0]), positive(p[1])};
   }
 
   /** Shapes by size of the weights, smallest first. */
-  static int shapeOrder(String s) {
+  static long shapeOrder(String s) {
     int[] io = shape(s);
-    return io[0] * io[1];
+    return (long) io[0] * io[1];
   }
 
-  /** Networks by parameter count. */
-  static int netOrder(String net) {
-    String[] sizes = net.split("-");
-    int n = 0;
+  /** Networks by parameter count; an {@link IllegalArgumentException} for a net that is not sizes such as {@code 784-256-10}. */
+  static long netOrder(String net) {
+    String[] sizes = net.split("-", -1);
+    if (sizes.length < 2) {
+      throw new IllegalArgumentException("'" + net + "' has fewer than two layer sizes");
+    }
+    long n = 0;
     for (int i = 1; i < sizes.length; i++) {
-      n += Integer.parseInt(sizes[i - 1]) * Integer.parseInt(sizes[i]);
+      n += (long) positive(sizes[i - 1]) * positive(sizes[i]);
     }
     return n;
   }

@@ -127,15 +127,18 @@ public final class ReportPage {
     row(rows, "vector instructions", r -> m(r, MachineInfo::vectorIsa));
     row(rows, "caches (per core view)", r -> r.machine() == null || r.machine().caches() == null ? "-"
         : "L1d " + Format.bytes(r.machine().caches().l1d()) + ", L2 " + Format.bytes(r.machine().caches().l2())
-            + ", L3 " + Format.bytes(r.machine().caches().l3()) + " (from " + r.machine().caches().source() + ")");
+            + ", L3 " + Format.bytes(r.machine().caches().l3())
+            + (r.machine().caches().source().isEmpty() ? "" : " (from " + r.machine().caches().source() + ")"));
     row(rows, "memory", r -> r.machine() == null ? "-" : Format.bytes(r.machine().memoryBytes()));
     row(rows, "OS", r -> m(r, MachineInfo::os));
-    row(rows, "JDK (benchmark forks)", Report::forkJdk);
+    row(rows, "JDK (benchmark forks)", r -> known(r.forkJdk()));
     row(rows, "JDK (vmlp bench)", r -> r.machine() == null ? "-"
-        : r.machine().javaVendor() + " " + r.machine().javaVersion() + " (" + r.machine().vmName() + ")");
-    row(rows, "vmlp kernels (forks)", r -> r.machine() == null ? "-" : r.machine().kernels() + " (" + r.machine().kernelsReason() + ")");
+        : known(String.join(" ", known(r.machine().javaVendor(), r.machine().javaVersion()))
+            + (r.machine().vmName().isEmpty() ? "" : " (" + r.machine().vmName() + ")")));
+    row(rows, "vmlp kernels (forks)", r -> r.machine() == null ? "-" : known(r.machine().kernels()
+        + (r.machine().kernelsReason().isEmpty() ? "" : " (" + r.machine().kernelsReason() + ")")));
     row(rows, "JVM flags (forks)", r -> String.join("; ", r.forkJvmArgs().stream().map(a -> String.join(" ", a)).toList()));
-    row(rows, "JVM flags (vmlp bench)", r -> r.machine() == null ? "-" : String.join(" ", r.machine().jvmArgs()));
+    row(rows, "JVM flags (vmlp bench)", r -> r.machine() == null ? "-" : known(String.join(" ", r.machine().jvmArgs())));
     row(rows, "OPENBLAS_NUM_THREADS (forks)", r -> r.machine() == null || r.machine().openblasThreads() == null
         ? "not recorded" : r.machine().openblasThreads().equals(MachineInfo.UNSET)
         ? "unset: OpenBLAS threads over every core" : r.machine().openblasThreads());
@@ -154,7 +157,7 @@ public final class ReportPage {
     row(rows, "benchmarks", r -> r.results().size() + " results" + (r.machine() == null || r.machine().run() == null ? ""
         : " of " + r.machine().run().planned() + " planned, " + r.machine().run().failed() + " failed"));
     row(rows, "JMH options", r -> r.machine() == null || r.machine().run() == null ? "-"
-        : String.join("\n", r.machine().run().jmhOptions()));
+        : known(String.join("\n", r.machine().run().jmhOptions())));
     row(rows, "iterations (from the results)", r -> String.join("\n", r.settings()));
     return new Table("How it was run", header, rows, java.util.Collections.nCopies(rows.size(), "wrap"));
   }
@@ -364,11 +367,32 @@ public final class ReportPage {
   }
 
   private static String m(Report r, Function<MachineInfo, String> f) {
-    return r.machine() == null ? "-" : String.valueOf(f.apply(r.machine()));
+    return r.machine() == null ? "-" : known(f.apply(r.machine()));
   }
 
   private static String run(Report r, Function<MachineInfo.Run, String> f) {
-    return r.machine() == null || r.machine().run() == null ? "-" : String.valueOf(f.apply(r.machine().run()));
+    return r.machine() == null || r.machine().run() == null ? "-" : known(f.apply(r.machine().run()));
+  }
+
+  /** {@code s}, or {@code -} when machine.json did not say. */
+  private static String known(String s) {
+    return s.isEmpty() ? "-" : s;
+  }
+
+  /** The parts of {@code parts} that are known. */
+  private static List<String> known(String... parts) {
+    return java.util.Arrays.stream(parts).filter(p -> !p.isEmpty()).toList();
+  }
+
+  /**
+   * The run's header facts, each left out when machine.json lacks it: {@code  on CPU, 2 cores, JDK 25.0.3
+   * (VM ...), vector-512, 2026-11-26T23:19:33Z}.
+   */
+  private static String facts(Report r, boolean cores) {
+    MachineInfo m = r.machine();
+    List<String> f = known(m.cpuModel(), cores && m.logicalCores() > 0 ? m.logicalCores() + " cores" : "",
+        r.forkJdk().isEmpty() ? "" : "JDK " + r.forkJdk(), m.kernels(), m.run() != null ? m.run().started() : "");
+    return f.isEmpty() ? "" : " on " + String.join(", ", f);
   }
 
   /** {@code 812 ± 12 ns/op -> 905 ± 20 ns/op (+11.5%)}. */
@@ -406,14 +430,12 @@ public final class ReportPage {
       MachineInfo.Run run = r.machine() != null ? r.machine().run() : null;
       String who = runs.size() > 1 ? r.label() + ": " : "";
       if (run != null) {
-        b.append(who).append("measured with `").append(run.command()).append("`");
-        if (run.preset() != null && run.preset().equals("quick")) {
+        b.append(who).append(run.command().isEmpty() ? "measured" : "measured with `" + run.command() + "`");
+        if (run.preset().equals("quick")) {
           b.append(" (quick preset: 1 fork, short iterations, key shapes only; indicative numbers, with wide error "
               + "margins; `--full` gives the numbers to quote)");
         }
-        b.append(" on ").append(r.machine().cpuModel()).append(", ").append(r.machine().logicalCores())
-            .append(" cores, JDK ").append(r.forkJdk()).append(", ").append(r.machine().kernels())
-            .append(", ").append(run.started()).append(".\n\n");
+        b.append(facts(r, true)).append(".\n\n");
       } else {
         b.append(who).append(r.results().size()).append(" results; no machine.json beside the JSON.\n\n");
       }
@@ -478,9 +500,8 @@ public final class ReportPage {
       MachineInfo.Run run = r.machine() != null ? r.machine().run() : null;
       b.append("<p class=\"lead\">").append(runs.size() > 1 ? "<b>" + esc(r.label()) + "</b>: " : "");
       if (run != null) {
-        b.append("<code>").append(esc(run.command())).append("</code> on ").append(esc(r.machine().cpuModel()))
-            .append(", JDK ").append(esc(r.forkJdk())).append(", ").append(esc(r.machine().kernels()))
-            .append(", ").append(esc(run.started()));
+        b.append(run.command().isEmpty() ? "measured" : "<code>" + esc(run.command()) + "</code>")
+            .append(esc(facts(r, false)));
         if ("quick".equals(run.preset())) {
           b.append(" <span class=\"badge\">quick preset: indicative numbers</span>");
         }
