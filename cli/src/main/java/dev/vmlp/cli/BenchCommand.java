@@ -1,5 +1,6 @@
 package dev.vmlp.cli;
 
+import dev.vmlp.cli.bench.AtomicWrite;
 import dev.vmlp.cli.bench.BenchPlan;
 import dev.vmlp.cli.bench.Comparison;
 import dev.vmlp.cli.bench.JmhJson;
@@ -252,9 +253,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new IOException("no benchmark produced a result; see " + dir.resolve("jmh.log"));
     }
     Path json = dir.resolve("results.json");
-    try (PrintStream ps = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
-      ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
-    }
+    AtomicWrite.print(json, ps -> ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results));
     machine = machine.withRun(new MachineInfo.Run(command(), preset.id(), jmhOptions, started.toString(), wall,
         items.size(), progress.failed()));
     machine.write(dir.resolve("machine.json"));

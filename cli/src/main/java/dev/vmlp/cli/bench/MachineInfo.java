@@ -99,8 +99,9 @@ public record MachineInfo(
         javaVendor, vmName, kernels, kernelsReason, jvmArgs, openblasThreads, r);
   }
 
+  /** Writes these facts to {@code file}, whole or not at all. */
   public void write(Path file) throws IOException {
-    Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+    AtomicWrite.text(file, JSON.writeValueAsString(this) + "\n");
   }
 
   /** The facts in {@code file}; fields it lacks read as empty. An {@link IOException} naming the file when it is not a JSON object. */

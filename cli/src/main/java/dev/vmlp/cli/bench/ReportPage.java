@@ -43,11 +43,11 @@ public final class ReportPage {
     return comparison;
   }
 
-  /** Writes {@code index.html} and {@code summary.md} into {@code dir} (created if missing). */
+  /** Writes {@code index.html} and {@code summary.md} into {@code dir} (created if missing), each whole or not at all. */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("index.html"), html());
-    Files.writeString(dir.resolve("summary.md"), markdown());
+    AtomicWrite.text(dir.resolve("index.html"), html());
+    AtomicWrite.text(dir.resolve("summary.md"), markdown());
   }
 
   // ---- content

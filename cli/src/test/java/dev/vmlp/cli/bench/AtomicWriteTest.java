@@ -1,0 +1,64 @@
+package dev.vmlp.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Report files are written whole or not at all, and a failed write says so. */
+class AtomicWriteTest {
+  @TempDir
+  Path tmp;
+
+  List<String> names() throws IOException {
+    try (Stream<Path> s = Files.list(tmp)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void replacesTheFileAndLeavesNothingElse() throws IOException {
+    Path f = Files.writeString(tmp.resolve("summary.md"), "old");
+    AtomicWrite.text(f, "new µs");
+    assertEquals("new µs", Files.readString(f));
+    assertEquals(List.of("summary.md"), names());
+  }
+
+  @Test
+  void aPrintErrorFailsTheWriteAndKeepsTheOldFile() throws IOException {
+    Path f = Files.writeString(tmp.resolve("results.json"), "old");
+    IOException e = assertThrows(IOException.class, () -> AtomicWrite.print(f, out -> {
+      out.print("[half");
+      out.close(); // what a full disk does to a PrintStream: the next print fails, silently
+      out.print(" of it]");
+    }));
+    assertTrue(e.getMessage().startsWith(f + ": cannot be written"), e.getMessage());
+    assertEquals("old", Files.readString(f));
+    assertEquals(List.of("results.json"), names());
+  }
+
+  @Test
+  void aWriterThatThrowsKeepsTheOldFile() throws IOException {
+    Path f = Files.writeString(tmp.resolve("index.html"), "old");
+    assertThrows(IllegalStateException.class, () -> AtomicWrite.print(f, out -> {
+      out.print("<html>");
+      throw new IllegalStateException("chart failed");
+    }));
+    assertEquals("old", Files.readString(f));
+    assertEquals(List.of("index.html"), names());
+  }
+
+  @Test
+  void aMissingFolderIsNamedWithTheFile() {
+    Path f = tmp.resolve("no/such/machine.json");
+    IOException e = assertThrows(IOException.class, () -> AtomicWrite.text(f, "{}"));
+    assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+  }
+}
