@@ -154,9 +154,9 @@ final class BenchCommand implements Callable<Integer> {
   private int render() throws IOException {
     var results = JmhJson.read(from); // first: it names a missing file or a folder ("/" has no file name)
     Report report = Report.read(from.getFileName().toString(), MachineInfo.besides(from), results, from);
-    ReportPage page = new ReportPage(List.of(report), from.toString());
+    ReportPage page = new ReportPage(List.of(report), from.toString(), ReportPage.notes(from));
     if (markdown) {
-      main.out.print(page.markdown() + ReportPage.notes(from));
+      main.out.print(page.markdown());
       return Main.EXIT_OK;
     }
     page.write(outDir());

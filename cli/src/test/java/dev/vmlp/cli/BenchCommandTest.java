@@ -66,6 +66,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void theNotesBesideTheRunEndThePageAndTheSummary() throws IOException {
+    Path json = Files.copy(Path.of(sample("quick.json")), tmp.resolve("run.json"));
+    Files.copy(Path.of(sample("quick.machine.json")), tmp.resolve("run.machine.json"));
+    Files.writeString(tmp.resolve("run.notes.md"), "## Targets\n\nforward < 5 µs: met & <kept>\n");
+    Path out = tmp.resolve("report");
+    CliRun run = CliRun.of("bench", "--from", json.toString(), "--out", out.toString());
+    assertEquals(0, run.exit(), run::describe);
+    assertTrue(Files.readString(out.resolve("summary.md")).endsWith("\n## Targets\n\nforward < 5 µs: met & <kept>\n"));
+    String html = Files.readString(out.resolve("index.html"));
+    assertTrue(html.contains("<section id=\"notes\">\n<h2>Notes</h2>\n<div class=\"notes\">## Targets\n\n"
+        + "forward &lt; 5 µs: met &amp; &lt;kept&gt;</div>"), html);
+    assertTrue(html.contains("<a href=\"#notes\">Notes</a>"));
+    assertTrue(CliRun.of("bench", "--from", json.toString(), "--markdown").out().endsWith("met & <kept>\n"));
+  }
+
+  @Test
   void printsTheMarkdownSummary() {
     CliRun run = CliRun.of("bench", "--from", sample("quick.json"), "--markdown");
     assertEquals(0, run.exit(), run::describe);

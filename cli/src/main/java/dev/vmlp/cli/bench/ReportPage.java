@@ -24,18 +24,28 @@ public final class ReportPage {
   private final List<Report> runs;
   private final List<Comparison.Row> comparison;
   private final String source;
+  private final String notes;
 
   /**
    * @param runs one run, or the baseline and the current run
    * @param source the JMH JSON the numbers came from, as the user named it (for the re-render command)
    */
   public ReportPage(List<Report> runs, String source) {
+    this(runs, source, "");
+  }
+
+  /**
+   * @param notes hand-written notes on the run ({@link #notes(Path)}), ending both the page and the
+   *     summary; empty for none
+   */
+  public ReportPage(List<Report> runs, String source, String notes) {
     if (runs.isEmpty() || runs.size() > 2) {
       throw new IllegalArgumentException("a report shows one or two runs");
     }
     this.runs = List.copyOf(runs);
     this.comparison = runs.size() == 2 ? Comparison.compare(runs.get(0).results(), runs.get(1).results()) : null;
     this.source = source;
+    this.notes = notes;
   }
 
   /** The comparison rows, or null for a single run. */
@@ -413,7 +423,7 @@ public final class ReportPage {
 
   /**
    * Hand-written notes on a run, {@code NAME.notes.md} beside {@code NAME.json} (for instance which
-   * targets it meets and why others are missed), appended to its Markdown summary; empty when absent.
+   * targets it meets and why others are missed), preceded by an empty line; empty when absent.
    */
   public static String notes(java.nio.file.Path jmhJson) throws java.io.IOException {
     String name = jmhJson.getFileName().toString();
@@ -422,7 +432,7 @@ public final class ReportPage {
     return java.nio.file.Files.isRegularFile(notes) ? "\n" + java.nio.file.Files.readString(notes) : "";
   }
 
-  /** The Markdown summary: the page's tables, headed by the run and the command that re-renders it. */
+  /** The Markdown summary: the page's tables, headed by the run and the command that re-renders it, then the notes. */
   public String markdown() {
     StringBuilder b = new StringBuilder();
     b.append("# ").append(title()).append("\n\n");
@@ -472,6 +482,7 @@ public final class ReportPage {
         b.append('\n');
       }
     }
+    b.append(notes);
     return b.toString();
   }
 
@@ -515,6 +526,9 @@ public final class ReportPage {
     for (Section s : sections) {
       b.append("<a href=\"#").append(s.id()).append("\">").append(esc(s.title())).append("</a> ");
     }
+    if (!notes.isBlank()) {
+      b.append("<a href=\"#notes\">Notes</a> ");
+    }
     b.append("</nav></header>\n<main>\n");
     for (Section s : sections) {
       b.append("<section id=\"").append(s.id()).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
@@ -549,6 +563,11 @@ public final class ReportPage {
       }
       b.append("</section>\n");
     }
+    if (!notes.isBlank()) {
+      // the notes' Markdown as text: tables and lists read as they are, and no renderer is needed
+      b.append("<section id=\"notes\">\n<h2>Notes</h2>\n<div class=\"notes\">").append(esc(notes.strip()))
+          .append("</div>\n</section>\n");
+    }
     b.append("</main>\n</body>\n</html>\n");
     return b.toString();
   }
@@ -580,6 +599,7 @@ public final class ReportPage {
       main { padding: 8px 32px 40px; }
       section { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 16px 20px; margin: 16px 0; }
       .note { color: #444; max-width: 1100px; }
+      .notes { white-space: pre-wrap; max-width: 1100px; }
       .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 12px; }
       figure { margin: 0; }
       figure svg { width: 100%; height: auto; display: block; }

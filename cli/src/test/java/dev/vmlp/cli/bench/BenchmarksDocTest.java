@@ -28,7 +28,7 @@ class BenchmarksDocTest {
     String source = m.group(1);
     Path json = ROOT.resolve(source);
     Report run = new Report(json.getFileName().toString(), MachineInfo.besides(json), JmhJson.read(json));
-    assertEquals(new ReportPage(List.of(run), source).markdown() + ReportPage.notes(json), doc,
+    assertEquals(new ReportPage(List.of(run), source, ReportPage.notes(json)).markdown(), doc,
         "docs/benchmarks.md is stale: bin/vmlp bench --from " + source + " --markdown > docs/benchmarks.md");
   }
 }
