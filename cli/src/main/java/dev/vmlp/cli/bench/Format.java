@@ -16,7 +16,12 @@ final class Format {
     return String.format(Locale.ROOT, pattern, v);
   }
 
-  /** {@code value ± error}, or the value alone when the error is unknown. */
+  /** As {@link #num}, without thousands separators: for lists whose items a comma separates. */
+  static String plain(double v) {
+    return num(v).replace(",", "");
+  }
+
+    /** {@code value ± error}, or the value alone when the error is unknown. */
   static String pm(double v, double error) {
     return Double.isFinite(error) ? num(v) + " ± " + num(error) : num(v);
   }

@@ -115,7 +115,7 @@ public final class ReportPage {
       for (JmhResult u : r.results()) {
         if (u.unsettled()) {
           List<String> its = new ArrayList<>();
-          u.raw().forEach(f -> its.add(String.join(", ", f.stream().map(Format::num).toList())));
+          u.raw().forEach(f -> its.add(String.join(", ", f.stream().map(Format::plain).toList()))); // 579531, 586502
           rows.add(withRun(r, List.of(u.className() + "." + u.method(), u.paramsText(),
               String.join("; ", its) + " " + u.primary().unit())));
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,15 @@ class ReportPageTest {
   }
 
   @Test
+  void unsettledIterationsAreListedWithoutThousandsSeparators() {
+    JmhResult r = new JmhResult("dev.vmlp.jmh.KernelBenchmark.updateForwardFused", "avgt",
+        Map.of("impl", "scalar", "shape", "784x256"), new JmhResult.Metric(479_000, 50_000, "ns/op"), Map.of(), Map.of(), 2,
+        List.of(), "25", "25", List.of(List.of(609_531.0, 394_042.0), List.of(397_003.0, 423_524.4)));
+    String md = new ReportPage(List.of(new Report("run", null, List.of(r))), null).markdown();
+    assertTrue(md.contains("| 609531, 394042; 397003, 423524 ns/op |"), md);
+  }
+
+    @Test
   void specialCharactersAreEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
   }
