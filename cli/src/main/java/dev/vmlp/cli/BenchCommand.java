@@ -262,8 +262,10 @@ final class BenchCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "wrote %s (and results.json, machine.json, summary.md, jmh.log) in %s%n",
         dir.resolve("index.html"), Progress.clock(wall));
     if (progress.failed() > 0) {
-      main.err.printf(Locale.ROOT, "vmlp: %d of %d benchmarks failed; their errors are in %s%n", progress.failed(),
-          items.size(), dir.resolve("jmh.log"));
+      // the report of the others is written; the exit status still says that the run is incomplete
+      main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX,
+          progress.failed(), items.size(), dir.resolve("jmh.log"));
+      return Main.EXIT_FAILURE;
     }
     return Main.EXIT_OK;
   }

@@ -39,6 +39,41 @@ class BenchCommandTest {
   }
 
   @Test
+  void aCollectorOfTheUsersSaysThatTheAppendedFlagsWereReplaced() {
+    CliRun run = CliRun.of("bench", "--include", "ThreadScaling", "--jvm-arg=-XX:+UseG1GC", "--dry-run");
+    assertEquals(0, run.exit(), run::describe);
+    assertTrue(run.out().contains(" -jvmArgs '-XX:+UseG1GC' -jvmArgsAppend '--add-modules=jdk.incubator.vector'\n"),
+        run::describe);
+    CliRun plain = CliRun.of("bench", "--include", "ThreadScaling", "--jvm-arg=-Xmx2g", "--dry-run");
+    assertTrue(plain.out().contains(" -jvmArgs '-Xmx2g'\n"), plain::describe); // the annotations' flags still apply
+  }
+
+  /**
+   * A real run whose vector forks fail (a vector width no kernel has) and scalar forks succeed: the
+   * report of those is written, and the exit status and one error line say how many failed. About 15 s.
+   */
+  @Test
+  void aRunWithFailedBenchmarksWritesTheRestAndFails() throws IOException {
+    String ignoreLock = System.setProperty("jmh.ignoreLock", "true"); // another JMH run on this machine is no matter
+    try {
+      Path out = tmp.resolve("run");
+      CliRun run = CliRun.of("bench", "--include", "KernelBenchmark\\.forwardOutputMajor", "--jvm-arg=-Dvmlp.vectorBits=100",
+          "--out", out.toString());
+      run.assertError(1, "2 of 4 benchmarks failed; their errors are in " + out.resolve("jmh.log"));
+      assertEquals(2, dev.vmlp.cli.bench.JmhJson.read(out.resolve("results.json")).size(), run::describe);
+      assertTrue(Files.readString(out.resolve("summary.md")).contains("| 2 results of 4 planned, 2 failed |"), run::describe);
+      assertTrue(Files.readString(out.resolve("machine.json")).contains("-Dvmlp.vectorBits=100 is not one of 128, 256, 512"),
+          "the forks' kernels, not this JVM's");
+    } finally {
+      if (ignoreLock == null) {
+        System.clearProperty("jmh.ignoreLock");
+      } else {
+        System.setProperty("jmh.ignoreLock", ignoreLock);
+      }
+    }
+  }
+
+  @Test
   void includeNarrowsThePreset() {
     CliRun run = CliRun.of("bench", "--include", "ThreadScaling", "--dry-run");
     assertEquals(0, run.exit(), run::describe);

@@ -212,14 +212,17 @@ public final class BenchPlan {
       o.addProfiler(GCProfiler.class);
     }
     o.jvmArgs(jvmArgs.toArray(String[]::new));
-    if (jvmArgs.stream().anyMatch(a -> a.matches("-XX:\\+Use\\w*GC"))) {
+    if (picksCollector(jvmArgs)) {
       o.jvmArgsAppend(ADD_VECTOR_MODULE);
     }
     o.shouldFailOnError(false);
     return o.build();
   }
 
-  /** The step in JMH's command-line syntax, for the report (run with the jmh module's benchmarks jar). */
+  /**
+   * The step in JMH's command-line syntax, for the report (run with the jmh module's benchmarks jar):
+   * with a collector in {@code jvmArgs}, the {@code -jvmArgsAppend} that replaced the annotations' too.
+   */
   public static String describe(Step step, List<String> jvmArgs) {
     StringBuilder b = new StringBuilder();
     b.append('\'').append(regex(step.benchmarks())).append('\'');
@@ -236,7 +239,16 @@ public final class BenchPlan {
     if (!jvmArgs.isEmpty()) {
       b.append(" -jvmArgs '").append(String.join(" ", jvmArgs)).append('\'');
     }
+    if (picksCollector(jvmArgs)) {
+      // what ran: the annotations' appended flags were replaced, their -XX:+UseParallelGC with them
+      b.append(" -jvmArgsAppend '").append(ADD_VECTOR_MODULE).append('\'');
+    }
     return b.toString();
+  }
+
+  /** Whether {@code jvmArgs} pick a garbage collector, which the annotations' appended flags would pick a second time. */
+  static boolean picksCollector(List<String> jvmArgs) {
+    return jvmArgs.stream().anyMatch(a -> a.matches("-XX:\\+Use\\w*GC"));
   }
 
   /** Benchmark names as one regex: {@code Class.(a|b)} per class. */
