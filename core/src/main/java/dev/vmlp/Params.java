@@ -1,6 +1,7 @@
 package dev.vmlp;
 
 import dev.vmlp.internal.hash.FloatSha256;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -127,6 +128,9 @@ final class Params {
    * null when all are finite.
    */
   String firstNonFinite() {
+    if (allFinite()) {
+      return null; // the common case, in one pass over memory; the search below names the position
+    }
     for (Layer layer : layers) {
       for (int o = 0; o < layer.out; o++) {
         if (!Float.isFinite(layer.b[o])) {
@@ -143,6 +147,24 @@ final class Params {
       }
     }
     return null;
+  }
+
+  /** Whether every stored float is finite (the layout's padding holds zeros). */
+  private boolean allFinite() {
+    for (Layer layer : layers) {
+      for (float v : layer.b) {
+        if (!Float.isFinite(v)) {
+          return false;
+        }
+      }
+      long n = layer.w.byteSize() / Float.BYTES;
+      for (long i = 0; i < n; i++) {
+        if (!Float.isFinite(layer.w.getAtIndex(ValueLayout.JAVA_FLOAT, i))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The {@code weights_sha256} of these parameters ({@link FloatSha256#ofLayers}), as lower-case hex. */
