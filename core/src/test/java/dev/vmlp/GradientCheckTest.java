@@ -76,6 +76,15 @@ class GradientCheckTest {
     return Model.of(m.architecture(), w, InputScaling.none());
   }
 
+  /** The values as floats (they were drawn as floats, so nothing is rounded). */
+  private static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
   private static double[] input(Architecture arch, Random rnd) {
     double[] x = new double[arch.inputs()];
     for (int i = 0; i < x.length; i++) {
@@ -183,14 +192,8 @@ class GradientCheckTest {
     double[] t = target(c.arch, rnd);
     assumeAwayFromKinks(ref, x);
     float eta = 0.05f;
-    float[] xf = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      xf[i] = (float) x[i];
-    }
-    float[] tf = new float[t.length];
-    for (int i = 0; i < t.length; i++) {
-      tf[i] = (float) t[i];
-    }
+    float[] xf = floats(x);
+    float[] tf = floats(t);
     List<LayerWeights> after;
     double floatLoss;
     try (Trainer tr = Trainer.builder(start).learningRate(eta).build()) {
@@ -254,10 +257,7 @@ class GradientCheckTest {
     Model m = withBiases(Model.initialize(c.arch, c.seed), rnd);
     DoubleReference ref = new DoubleReference(c.arch, m.weights());
     double[] x = input(c.arch, rnd);
-    float[] xf = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      xf[i] = (float) x[i];
-    }
+    float[] xf = floats(x);
     float[] logits = new float[c.arch.outputs()];
     m.predictLogits(xf, 0, logits, 0, m.newWorkspace());
     double[][] z = ref.forward(x);

@@ -9,6 +9,7 @@ import dev.vmlp.Head;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.internal.hash.FloatSha256;
+import dev.vmlp.internal.io.AtomicFiles;
 import dev.vmlp.internal.kernel.Layout;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -27,13 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,54 +136,30 @@ public final class ModelFiles {
     byte[] header = header(metadata, layers);
     checkLoadable(header);
     Path target = saveTarget(file);
-    Path dir = target.getParent();
-    Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
-        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-    FileChannel opened;
-    try {
-      opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    } catch (FileSystemException e) {
-      // name what the caller asked for, not the temporary file
-      throw new FileSystemException(file.toString(), null, "cannot create a file in " + dir + " ("
-          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
-    }
-    try {
-      try (FileChannel ch = opened) {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(header.length);
-        long written = 0;
-        int h = 0;
-        while (h < header.length) {
-          int n = Math.min(buf.remaining(), header.length - h);
-          buf.put(header, h, n);
-          h += n;
-          written += flushIfFull(ch, buf, hook, written);
-        }
-        for (LayerWeights lw : layers) {
-          for (float[] values : List.of(lw.weights(), lw.bias())) {
-            for (float v : values) {
-              written += flushIfFull(ch, buf, hook, written);
-              buf.putFloat(v);
-            }
+    AtomicFiles.replace(file, target, ch -> {
+      ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+      buf.putLong(header.length);
+      long written = 0;
+      int h = 0;
+      while (h < header.length) {
+        int n = Math.min(buf.remaining(), header.length - h);
+        buf.put(header, h, n);
+        h += n;
+        written += flushIfFull(ch, buf, hook, written);
+      }
+      for (LayerWeights lw : layers) {
+        for (float[] values : List.of(lw.weights(), lw.bias())) {
+          for (float v : values) {
+            written += flushIfFull(ch, buf, hook, written);
+            buf.putFloat(v);
           }
         }
-        buf.flip();
-        written += buf.remaining();
-        writeFully(ch, buf);
-        hook.wrote(written);
-        ch.force(true);
       }
-      keepPermissions(target, tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    forceFolder(dir);
+      buf.flip();
+      written += buf.remaining();
+      writeFully(ch, buf);
+      hook.wrote(written);
+    });
   }
 
   /**
@@ -236,25 +211,6 @@ public final class ModelFiles {
     return target;
   }
 
-  /**
-   * The start of {@code name} that the temporary file's name repeats: whole characters, at most 64
-   * bytes of UTF-8, so that with the 20 bytes around it the temporary name fits wherever the target's
-   * does (file systems count a name's bytes, 255 at most on the usual ones).
-   */
-  static String tempPrefix(String name) {
-    int bytes = 0;
-    int end = 0;
-    while (end < name.length()) {
-      int cp = name.codePointAt(end);
-      int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      if (bytes + len > 64) {
-        break;
-      }
-      bytes += len;
-      end += Character.charCount(cp);
-    }
-    return name.substring(0, end);
-  }
 
   /** Writes out a full buffer and returns how many bytes it wrote (0 when not full). */
   private static int flushIfFull(FileChannel ch, ByteBuffer buf, WriteHook hook, long before) throws IOException {
@@ -272,26 +228,6 @@ public final class ModelFiles {
   private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       ch.write(buf);
-    }
-  }
-
-  /** A replaced file's permissions go to its successor (where the file system has POSIX permissions). */
-  private static void keepPermissions(Path target, Path tmp) throws IOException {
-    if (Files.exists(target)) {
-      try {
-        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-      } catch (UnsupportedOperationException e) {
-        // no POSIX permissions here: the new file has the folder's defaults
-      }
-    }
-  }
-
-  /** Makes the rename durable; not every platform can open a folder (Windows cannot), which is no error. */
-  private static void forceFolder(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort: the file itself is already on the disk
     }
   }
 

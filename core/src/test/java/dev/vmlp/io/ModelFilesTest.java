@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Activation;
 import dev.vmlp.Architecture;
 import dev.vmlp.Head;
+import dev.vmlp.internal.io.AtomicFiles;
 import dev.vmlp.InputScaling;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
@@ -308,11 +309,11 @@ class ModelFilesTest {
 
   @Test
   void temporaryNamesKeepAtMost64BytesOfWholeCharacters() throws IOException {
-    assertEquals("a".repeat(64), ModelFiles.tempPrefix("a".repeat(300)));
+    assertEquals("a".repeat(64), AtomicFiles.tempPrefix("a".repeat(300)));
     String emoji = "\ud83d\ude00"; // 4 bytes of UTF-8
-    assertEquals(emoji.repeat(16), ModelFiles.tempPrefix(emoji.repeat(60)));
-    assertEquals("a".repeat(61), ModelFiles.tempPrefix("a".repeat(61) + emoji));
-    assertEquals("\u00e9".repeat(32), ModelFiles.tempPrefix("\u00e9".repeat(40)));
+    assertEquals(emoji.repeat(16), AtomicFiles.tempPrefix(emoji.repeat(60)));
+    assertEquals("a".repeat(61), AtomicFiles.tempPrefix("a".repeat(61) + emoji));
+    assertEquals("\u00e9".repeat(32), AtomicFiles.tempPrefix("\u00e9".repeat(40)));
     // a target name of 240 bytes in 60 characters: its temporary name fits in 255 bytes too
     Path f = tmp.resolve(emoji.repeat(60));
     ModelFiles.save(SafetensorsBytes.small(), f);

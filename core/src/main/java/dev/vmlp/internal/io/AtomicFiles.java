@@ -1,0 +1,103 @@
+package dev.vmlp.internal.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Replaces a file whole or not at all: the content goes to a new temporary file in the target's folder,
+ * is forced to the disk and renamed over the target, and the folder is forced so that the rename lasts.
+ * A reader sees the old file or the new one, never half of one; a failed write leaves the old file and
+ * no temporary one.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Writes a file's content into the channel of the temporary file. */
+  @FunctionalInterface
+  public interface Body {
+    void write(FileChannel ch) throws IOException;
+  }
+
+  /**
+   * Replaces {@code target} (or creates it) with what {@code body} writes. A replaced file's POSIX
+   * permissions carry over to the new one.
+   *
+   * @param file the path as the caller named it, for messages
+   * @param target the absolute path that is replaced (a link's target, say)
+   * @throws IOException naming {@code file} when the temporary file cannot be created, or as the write,
+   *     the sync or the rename fails; the temporary file is gone then
+   */
+  public static void replace(Path file, Path target, Body body) throws IOException {
+    Path dir = target.getParent();
+    Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
+        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    FileChannel opened;
+    try {
+      opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (FileSystemException e) {
+      // name what the caller asked for, not the temporary file
+      throw new FileSystemException(file.toString(), null, "cannot create a file in " + dir + " ("
+          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+    }
+    try {
+      try (FileChannel ch = opened) {
+        body.write(ch);
+        ch.force(true);
+      }
+      keepPermissions(target, tmp);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    forceFolder(dir);
+  }
+
+  /**
+   * The start of {@code name} that the temporary file's name keeps: at most 64 bytes of UTF-8, in whole
+   * characters, so that the dot, the random part and {@code .tmp} fit a file system's 255-byte limit.
+   */
+  public static String tempPrefix(String name) {
+    int bytes = 0;
+    int end = 0;
+    while (end < name.length()) {
+      int cp = name.codePointAt(end);
+      int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + len > 64) {
+        break;
+      }
+      bytes += len;
+      end += Character.charCount(cp);
+    }
+    return name.substring(0, end);
+  }
+
+  private static void keepPermissions(Path target, Path tmp) throws IOException {
+    if (Files.exists(target)) {
+      try {
+        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+      } catch (UnsupportedOperationException e) {
+        // no POSIX permissions here: the new file has the folder's defaults
+      }
+    }
+  }
+
+  /** Makes the rename durable; not every platform can open a folder (Windows cannot), which is no error. */
+  private static void forceFolder(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort: the file itself is already on the disk
+    }
+  }
+}
