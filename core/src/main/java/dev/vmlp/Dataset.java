@@ -237,11 +237,28 @@ public final class Dataset {
     }
     for (int i = 0; i < f.length; i++) {
       if (!Float.isFinite(f[i])) { // a huge value times a large factor: refused like a non-finite feature
-        throw new IllegalArgumentException("feature " + (i % featureCount) + " of row " + (i / featureCount) + " of '"
-            + name + "' is " + features[i] + ", which the input scaling (" + scaling + ") maps to " + f[i]);
+        throw scaledNotFinite(i, f[i], scaling);
       }
     }
     return new Dataset(name, size, featureCount, f, labels, classCount, targets, targetCount);
+  }
+
+  /** Throws naming the first value that {@code scaling} maps to one that is not finite; copies nothing. */
+  void checkScaledFinite(InputScaling scaling) {
+    float[] row = new float[featureCount];
+    for (int r = 0; r < size; r++) {
+      scaling.apply(features, r * featureCount, row, 0, featureCount);
+      for (int i = 0; i < featureCount; i++) {
+        if (!Float.isFinite(row[i])) {
+          throw scaledNotFinite(r * featureCount + i, row[i], scaling);
+        }
+      }
+    }
+  }
+
+  private IllegalArgumentException scaledNotFinite(int at, float mapped, InputScaling scaling) {
+    return new IllegalArgumentException("feature " + (at % featureCount) + " of row " + (at / featureCount) + " of '"
+        + name + "' is " + features[at] + ", which the input scaling (" + scaling + ") maps to " + mapped);
   }
 
   // ---- for the engine in this package: no copies

@@ -9,6 +9,7 @@ interface Engine extends AutoCloseable {
   /** Every this many samples a pass reports progress and checks the caller's interrupt flag. */
   int CHECK_EVERY = 1024;
 
+  /** Runs {@code pass}; the result is the engine's own, valid until its next run. */
   Pass.Result run(Pass pass);
 
   /** Threads doing the work. */

@@ -41,6 +41,10 @@ public final class Model {
   private static final ThreadLocal<Workspace[]> LOCAL = ThreadLocal.withInitial(() -> new Workspace[4]);
 
   Model(Params params, InputScaling scaling, Map<String, String> metadata, Kernels kernels) {
+    this(params, scaling, metadata, kernels, params.firstNonFinite() == null);
+  }
+
+  private Model(Params params, InputScaling scaling, Map<String, String> metadata, Kernels kernels, boolean finite) {
     this.arch = params.arch;
     this.params = params;
     this.scaling = Objects.requireNonNull(scaling, "scaling");
@@ -48,7 +52,7 @@ public final class Model {
     // sorted, so that the metadata (and a saved file's header) reads the same in every run
     this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(metadata)));
     this.kernels = kernels;
-    this.finite = params.firstNonFinite() == null;
+    this.finite = finite;
   }
 
   /** A network with random weights from {@code seed} (see {@link Trainer} for the initialisation). */
@@ -68,7 +72,7 @@ public final class Model {
     if (bad != null) {
       throw new IllegalArgumentException("non-finite parameter: " + bad);
     }
-    return new Model(p, scaling, Map.of(), KernelProvider.get());
+    return new Model(p, scaling, Map.of(), KernelProvider.get(), true);
   }
 
   /**
@@ -85,12 +89,12 @@ public final class Model {
 
   /** This model with other metadata (replacing all of it). */
   public Model withMetadata(Map<String, String> newMetadata) {
-    return new Model(params, scaling, newMetadata, kernels);
+    return new Model(params, scaling, newMetadata, kernels, finite);
   }
 
   /** This model with another input scaling. */
   public Model withScaling(InputScaling newScaling) {
-    return new Model(params, newScaling, metadata, kernels);
+    return new Model(params, newScaling, metadata, kernels, finite);
   }
 
   public Architecture architecture() {
@@ -252,6 +256,15 @@ public final class Model {
   }
 
   Evaluation evaluate(Dataset data, Workspace ws) {
+    return evaluate(data, ws, true);
+  }
+
+  /**
+   * With {@code strict}, an output that is not finite throws as in {@link #evaluate(Dataset)}; without,
+   * its row counts with an infinite loss (and its argmax as the answer): how {@link Trainer#fit} watches
+   * a test set, which should not stop a training whose weights are finite.
+   */
+  Evaluation evaluate(Dataset data, Workspace ws, boolean strict) {
     checkData(data);
     Evaluation.Accumulator eb = Evaluation.accumulator(arch.head().classifies(), arch.outputs());
     float[] row = new float[arch.inputs()];
@@ -261,17 +274,17 @@ public final class Model {
       forward(row, 0, ws);
       if (arch.head().classifies()) {
         int y = data.label(i);
-        checkLogits(logits, data, i); // as predict does: an infinite logit would give a loss of 0 or infinity
-        double loss = kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null);
+        // as predict does: an infinite logit would give a loss of 0 or infinity
+        boolean ok = outputsFinite(logits, data, i, strict);
+        double loss = ok ? kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null) : Double.POSITIVE_INFINITY;
         eb.addClassified(y, Forward.argmax(logits, arch.outputs()), loss);
       } else {
-        checkLogits(logits, data, i);
         double se = 0;
         for (int t = 0; t < arch.outputs(); t++) {
           double d = logits[t] - data.target(i, t);
           se += d * d;
         }
-        eb.addRegressed(0.5 * se);
+        eb.addRegressed(outputsFinite(logits, data, i, strict) ? 0.5 * se : Double.POSITIVE_INFINITY);
       }
     }
     return eb.build();
@@ -336,17 +349,20 @@ public final class Model {
           + x.length);
     }
     Buffers buf = ws.buf;
+    scaling.apply(x, off, buf.x, 0, n);
     if (ws.checksFinite()) {
+      // after the scaling, which can overflow a finite value (the same compares as before it)
       for (int i = 0; i < n; i++) {
-        if (!Float.isFinite(x[off + i])) {
+        if (!Float.isFinite(buf.x[i])) {
           // in a batch the row is named too (rows start at multiples of the input count)
           String row = off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")")
               + ", ";
-          throw new IllegalArgumentException(row + "input [" + i + "] is " + x[off + i] + ", not finite");
+          throw new IllegalArgumentException(row + "input [" + i + "] is " + x[off + i]
+              + (Float.isFinite(x[off + i]) ? ", which the input scaling (" + scaling + ") maps to " + buf.x[i]
+                  : ", not finite"));
         }
       }
     }
-    scaling.apply(x, off, buf.x, 0, n);
     int nnz = kernels.nonZeros(buf.x, 0, n, buf.nz);
     boolean sparse = finite && nnz <= Forward.SPARSE_MAX_DENSITY * n;
     Forward.run(kernels, params, buf, buf.x, 0, buf.nz, 0, sparse ? nnz : -1);
@@ -356,18 +372,28 @@ public final class Model {
   private void checkLogits(float[] z) {
     for (int i = 0; i < arch.outputs(); i++) {
       if (!Float.isFinite(z[i])) {
-        throw new NonFiniteException("output z[" + i + "] is " + z[i] + " (inputs far outside the trained range?)");
+        throw new NonFiniteException(notFinite(z, i));
       }
     }
   }
 
-  private void checkLogits(float[] z, Dataset data, int row) {
-    try {
-      checkLogits(z);
-    } catch (NonFiniteException e) {
-      throw new NonFiniteException("row " + row + " of '" + data.name() + "': " + e.getMessage());
-    }
+  private static String notFinite(float[] z, int i) {
+    return "output z[" + i + "] is " + z[i] + " (inputs far outside the trained range?)";
   }
+
+  /** Whether every output is finite; when not and {@code strict}, throws naming the row instead. */
+  private boolean outputsFinite(float[] z, Dataset data, int row, boolean strict) {
+    for (int i = 0; i < arch.outputs(); i++) {
+      if (!Float.isFinite(z[i])) {
+        if (strict) {
+          throw new NonFiniteException("row " + row + " of '" + data.name() + "': " + notFinite(z, i));
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
 
   private void requireClassifier() {
     if (!arch.head().classifies()) {

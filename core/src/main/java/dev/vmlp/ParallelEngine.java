@@ -42,6 +42,7 @@ final class ParallelEngine implements Engine {
 
   private volatile Pass job;
   private volatile Pass.Result result;
+  private final Pass.Result reusable = new Pass.Result();
   private volatile boolean stopping;
   private volatile Throwable failure;
   /** Position at which every thread stops the running pass (set by thread 0 on interrupt). */
@@ -127,7 +128,7 @@ final class ParallelEngine implements Engine {
       throw new IllegalStateException("the trainer's worker threads are stopped", failure);
     }
     barrier.register(0, Thread.currentThread());
-    Pass.Result res = new Pass.Result();
+    Pass.Result res = reusable.reset();
     result = res;
     stopAt = Integer.MAX_VALUE;
     job = pass;

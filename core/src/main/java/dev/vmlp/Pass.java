@@ -23,5 +23,16 @@ record Pass(float[] x, int d, int[] labels, float[] targets, int tc, SparseRows 
     double divergedLoss;
     /** Whether the calling thread's interrupt stopped the pass early (after a whole sample). */
     boolean interrupted;
+
+    /** Back to a pass that has not started: each engine reuses one, so an online step allocates nothing. */
+    Result reset() {
+      lossSum = 0;
+      correct = 0;
+      done = 0;
+      divergedAt = -1;
+      divergedLoss = 0;
+      interrupted = false;
+      return this;
+    }
   }
 }

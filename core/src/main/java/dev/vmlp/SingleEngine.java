@@ -7,6 +7,7 @@ final class SingleEngine implements Engine {
   private final SgdStep step;
   private final int outputs;
   private final boolean classifies;
+  private final Pass.Result reusable = new Pass.Result();
 
   SingleEngine(Kernels k, Params p, float learningRate) {
     this.step = new SgdStep(k, p, learningRate);
@@ -16,7 +17,7 @@ final class SingleEngine implements Engine {
 
   @Override
   public Pass.Result run(Pass pass) {
-    Pass.Result res = new Pass.Result();
+    Pass.Result res = reusable.reset();
     float[] logits = step.buf.z[step.buf.z.length - 1];
     SparseRows rows = pass.rows();
     int d = pass.d();

@@ -56,6 +56,10 @@ public final class Trainer implements AutoCloseable {
   private final int processors;
   private Engine engine;
   private final float[] onlineX;
+  /** The online step's one-sample pass over these arrays, made once: a step allocates nothing. */
+  private final int[] onlineLabel = new int[1];
+  private final float[] onlineTarget;
+  private final Pass onlinePass;
   private int epochsDone;
   private long onlineSamples;
   private boolean closed;
@@ -86,6 +90,9 @@ public final class Trainer implements AutoCloseable {
     this.kernels = b.kernels != null ? b.kernels : KernelProvider.get();
     this.processors = b.processors;
     this.onlineX = new float[arch.inputs()];
+    this.onlineTarget = arch.head().classifies() ? null : new float[arch.outputs()];
+    this.onlinePass = new Pass(onlineX, arch.inputs(), onlineLabel, onlineTarget,
+        onlineTarget == null ? 0 : onlineTarget.length, null, new int[] {0}, 1, 0, null);
   }
 
   /** Training from random weights drawn from the builder's seed. */
@@ -213,13 +220,13 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Trains for {@code epochs} epochs over {@code train} (raw features; the trainer applies its input
-   * scaling), evaluating on {@code test} after each epoch when it is not null.
+   * scaling), evaluating on {@code test} after each epoch when it is not null. The test set only
+   * watches: a row of it whose outputs are not finite (inputs far outside the training range) counts
+   * with an infinite loss, as a wrong answer unless its argmax is right, and training goes on.
    *
-   * @throws IllegalArgumentException when the data does not fit the architecture
+   * @throws IllegalArgumentException when the data does not fit the architecture, or a value of
+   *     either set is not finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
-   * @throws NonFiniteException when the weights are finite but a row of {@code test} gives an output
-   *     that is not (inputs far outside the training range); the epoch counts, and the trainer goes on
-   *     taking calls
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set
    * @throws IllegalStateException when a worker thread failed (the cause says why), or when an
@@ -236,6 +243,7 @@ public final class Trainer implements AutoCloseable {
     live.checkData(train);
     if (test != null) {
       live.checkData(test);
+      test.checkScaledFinite(scaling);
     }
     if (train.size() == 0) {
       throw new IllegalArgumentException("dataset '" + train.name() + "' has no samples to train on");
@@ -285,6 +293,10 @@ public final class Trainer implements AutoCloseable {
       if (res.interrupted && res.done < n) {
         throw new TrainingInterruptedException(epoch, res.done);
       }
+      // the engine reuses its result, and a listener's nested fit may run the engine again
+      boolean interruptedLate = res.interrupted;
+      double trainLoss = res.lossSum / n;
+      double trainAcc = classifies ? (double) res.correct / n : Double.NaN;
       String bad = params.firstNonFinite();
       if (bad != null) {
         throw new TrainingDivergedException(epoch, -1, -1, bad);
@@ -292,21 +304,20 @@ public final class Trainer implements AutoCloseable {
       if (listener != null) {
         listener.progress(epoch, n, n);
       }
-      epochsDone++; // the epoch's updates are in, whatever the evaluation below throws
+      epochsDone++; // the epoch's updates are in
       double testLoss = Double.NaN;
       double testAcc = Double.NaN;
       if (test != null) {
-        lastTest = live.evaluate(test, evalWs);
+        lastTest = live.evaluate(test, evalWs, false);
         testLoss = lastTest.meanLoss();
         testAcc = lastTest.accuracy();
       }
-      EpochStats es = new EpochStats(epoch, n, res.lossSum / n, classifies ? (double) res.correct / n : Double.NaN,
-          testLoss, testAcc, seconds);
+      EpochStats es = new EpochStats(epoch, n, trainLoss, trainAcc, testLoss, testAcc, seconds);
       stats.add(es);
       if (listener != null) {
         listener.epochEnd(es);
       }
-      if (res.interrupted) {
+      if (interruptedLate) {
         // the interrupt came so late that the epoch finished: it counts, and training stops here
         throw new TrainingInterruptedException(epoch, n);
       }
@@ -395,6 +406,11 @@ public final class Trainer implements AutoCloseable {
     if (target.length != arch.outputs()) {
       throw new IllegalArgumentException("target has " + target.length + " values, the model has " + arch.outputs());
     }
+    for (int t = 0; t < target.length; t++) {
+      if (!Float.isFinite(target[t])) {
+        throw new IllegalArgumentException("target [" + t + "] is " + target[t] + "; the weights are unchanged");
+      }
+    }
     return online(x, -1, target);
   }
 
@@ -412,9 +428,11 @@ public final class Trainer implements AutoCloseable {
             + "; the weights are unchanged");
       }
     }
-    Pass pass = new Pass(onlineX, x.length, new int[] {label}, target, target == null ? 0 : target.length, null,
-        new int[] {0}, 1, epochsDone + 1, null);
-    Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), pass);
+    onlineLabel[0] = label;
+    if (target != null) {
+      System.arraycopy(target, 0, onlineTarget, 0, target.length);
+    }
+    Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), onlinePass);
     onlineSamples++;
     if (res.divergedAt >= 0) {
       throw TrainingDivergedException.online(onlineSamples - 1, "the loss is " + res.divergedLoss);

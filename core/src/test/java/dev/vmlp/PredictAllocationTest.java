@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Predictions allocate nothing once warm: the bytes this thread allocates over 10,000 calls (as the
  * JVM counts them, {@code com.sun.management.ThreadMXBean}) are 0, for dense and sparse inputs, both
- * heads, every prediction method, and a stream of snapshots served through the per-thread workspace.
+ * heads, every prediction method, and a stream of snapshots served through the per-thread workspace;
+ * and so do online training steps ({@code trainSample}) on one thread and on two.
  *
  * <p>Each case is warmed up (so that the JIT has compiled the path), then measured in up to five
  * rounds of 10,000 calls; it passes when one round allocates nothing at all. A path that allocates
@@ -142,4 +143,24 @@ class PredictAllocationTest {
     assertNoAllocation("predictProbabilities, per-thread workspace",
         i -> snapshots.get(next[0]++ / 100).predictProbabilities(dense, out));
   }
+
+  @Test
+  void onlineTrainingStepsAllocateNothing() {
+    // a service that learns online calls trainSample per request: the step reuses its pass and result
+    float[] target = {0.5f, -1f, 2f};
+    // 256 hidden units are four chunks, so two threads do run (48 and 32 units allow one)
+    Architecture wide = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(wide).threads(2).learningRate(1e-4f).scaling(InputScaling.divideBy(16)).build()) {
+      assertNoAllocation("trainSample, two threads", i -> t.trainSample((i & 1) == 0 ? dense : sparse, i % 10));
+      assertEquals("2", t.snapshot().metadata().get("threads"), "two threads ran");
+    }
+    try (Trainer t = Trainer.builder(classifier.architecture()).threads(1).learningRate(1e-4f)
+        .scaling(InputScaling.divideBy(16)).build();
+        Trainer r = Trainer.builder(regressor.architecture()).threads(1).learningRate(1e-4f)
+            .scaling(InputScaling.divideBy(16)).build()) {
+      assertNoAllocation("trainSample, one thread", i -> t.trainSample((i & 1) == 0 ? dense : sparse, i % 10));
+      assertNoAllocation("trainSample with targets", i -> r.trainSample(dense, target));
+    }
+  }
 }
+

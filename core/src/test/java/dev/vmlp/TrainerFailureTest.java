@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,7 +201,7 @@ class TrainerFailureTest {
   }
 
   @Test
-  void aTestSetThatOverflowsTheOutputsFailsAfterTheEpochCounted() {
+  void aTestRowWhoseOutputsOverflowCountsWithAnInfiniteLossAndTrainingGoesOn() {
     Architecture arch = Architecture.of(4, new int[] {16}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
     float[] f = new float[40 * 4];
     int[] y = new int[40];
@@ -210,16 +212,52 @@ class TrainerFailureTest {
       y[i] = i % 3;
     }
     Dataset train = Dataset.ofClasses("sane", f, 4, y, 3);
-    Dataset test = Dataset.ofClasses("extreme", new float[] {3e38f, -3e38f, 3e38f, 0f}, 4, new int[] {0}, 3);
-    try (Trainer t = Trainer.builder(arch).seed(3).build(); Trainer same = Trainer.builder(arch).seed(3).build()) {
-      NonFiniteException e = assertThrows(NonFiniteException.class, () -> t.fit(train, test, 1));
+    Dataset test = Dataset.ofClasses("extreme", new float[] {3e38f, -3e38f, 3e38f, 0f, 0.5f, 0.5f, 0.5f, 0.5f}, 4,
+        new int[] {0, 1}, 3);
+    List<EpochStats> seen = new ArrayList<>();
+    try (Trainer t = Trainer.builder(arch).seed(3).listener(seen::add).build();
+        Trainer same = Trainer.builder(arch).seed(3).build()) {
+      TrainingReport r = t.fit(train, test, 2);
+      assertEquals(2, seen.size(), "the test set watches; it does not stop training");
+      assertEquals(Double.POSITIVE_INFINITY, r.epochs().get(1).testLoss());
+      assertEquals(2, r.test().samples());
+      assertEquals(2, t.epochsDone());
+      // strict where a caller evaluates: the same row throws, naming it
+      NonFiniteException e = assertThrows(NonFiniteException.class, () -> t.snapshot().evaluate(test));
       assertTrue(e.getMessage().startsWith("row 0 of 'extreme': output z["), e.getMessage());
-      assertEquals(1, t.epochsDone(), "the epoch's updates are in, so it counts");
-      assertEquals("1", t.snapshot().metadata().get("epochs"));
-      // the next fit is epoch 2, with epoch 2's shuffle: the same weights as two epochs in one go
-      t.fit(train, null, 1);
       same.fit(train, null, 2);
-      assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
+      assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256(), "the test set changed nothing");
+    }
+  }
+
+  @Test
+  void valuesThatTheScalingOverflowsAreRefusedInTheTestSetAndByTheFiniteCheck() {
+    Architecture arch = Architecture.of(2, new int[] {16}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset sane = Dataset.ofClasses("sane", new float[] {1f, 2f, 3f, 4f}, 2, new int[] {0, 1}, 2);
+    Dataset huge = Dataset.ofClasses("huge", new float[] {1f, 2f, 3f, -1e30f}, 2, new int[] {0, 1}, 2);
+    try (Trainer t = Trainer.builder(arch).scaling(InputScaling.multiplyBy(1e10f)).build()) {
+      IllegalArgumentException test = assertThrows(IllegalArgumentException.class, () -> t.fit(sane, huge, 1));
+      assertTrue(test.getMessage().startsWith("feature 1 of row 1 of 'huge' is -1.0E30, which the input scaling"),
+          test.getMessage());
+      assertEquals(0, t.epochsDone());
+      Model m = t.snapshot();
+      Workspace checking = m.newWorkspace().checkFinite(true);
+      IllegalArgumentException predict = assertThrows(IllegalArgumentException.class,
+          () -> m.predict(new float[] {1f, 1e30f}, 0, checking));
+      assertEquals("input [1] is 1.0E30, which the input scaling (" + InputScaling.multiplyBy(1e10f)
+          + ") maps to Infinity", predict.getMessage());
+    }
+  }
+
+  @Test
+  void aRegressorRefusesATargetThatIsNotFinite() {
+    Architecture arch = Architecture.of(2, new int[] {8}, Activation.RELU, 1, Head.SQUARED_ERROR);
+    try (Trainer t = Trainer.builder(arch).build()) {
+      String before = t.snapshot().weightsSha256();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> t.trainSample(new float[] {1f, 2f}, new float[] {Float.NaN}));
+      assertEquals("target [0] is NaN; the weights are unchanged", e.getMessage());
+      assertEquals(before, t.snapshot().weightsSha256());
     }
   }
 
