@@ -1,6 +1,7 @@
 package dev.vmlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -57,9 +58,14 @@ class VmlpScriptTest {
     if (openblas != null) {
       env.put("OPENBLAS_NUM_THREADS", openblas);
     }
+    Path outFile = root.resolve("out-" + System.nanoTime() + ".txt");
+    pb.redirectOutput(outFile.toFile()); // to a file, so that the wait below has a time limit
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assumeTrue(p.waitFor(30, TimeUnit.SECONDS));
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp " + String.join(" ", args) + " did not finish in 30 s");
+    }
+    String out = Files.readString(outFile, StandardCharsets.UTF_8).strip();
     assertEquals(0, p.exitValue(), out);
     return out;
   }

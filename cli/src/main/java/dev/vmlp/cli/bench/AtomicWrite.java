@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -21,13 +22,15 @@ public final class AtomicWrite {
   }
 
   /**
-   * Writes what {@code body} prints to {@code file}. {@link PrintStream} keeps its errors to itself, so
+   * Writes what {@code body} prints to {@code file} (to the file it links to, if it is a link). {@link PrintStream} keeps its errors to itself, so
    * the stream's error flag is checked after the body has printed.
    *
    * @throws IOException naming {@code file} when it cannot be written
    */
   public static void print(Path file, Consumer<PrintStream> body) throws IOException {
-    AtomicFiles.replace(file, file.toAbsolutePath(), ch -> {
+    // a link stays a link, and the file it names is replaced (as a model save does)
+    Path target = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+    AtomicFiles.replace(file, target, ch -> {
       // not closed here: AtomicFiles closes the channel after forcing it to the disk
       PrintStream out = new PrintStream(Channels.newOutputStream(ch), false, StandardCharsets.UTF_8);
       body.accept(out);

@@ -1,6 +1,8 @@
 package dev.vmlp.cli.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -9,7 +11,8 @@ import java.util.Map;
  * bandwidth of the cache level the weights fit in times the kernel's flops per weight read. A probe
  * bounds nothing when its error margin is over {@link #MAX_RELATIVE_ERROR} of its rate (or unknown);
  * the L3 probe also not unless it reads faster than the DRAM probe beyond both margins, since its
- * buffer (half the reported L3) otherwise lay in memory. A bound that the kernel measured above is not
+ * buffer (half the reported L3) otherwise lay in memory. Each fit probe's bound is an upper bound on
+ * its own, so a kernel's ceiling is the lowest of them; a bound that the kernel measured above is not
  * an upper bound and is not given either.
  */
 final class Ceilings {
@@ -79,27 +82,39 @@ final class Ceilings {
 
   /**
    * The ceiling of a kernel that does {@code flopsPerWeight} flops per weight, whose weights fit in
-   * {@code level} (null when the machine's caches are unknown), and measured {@code gflops}.
+   * {@code level} (null when the machine's caches are unknown), and measured {@code gflops}: the lower
+   * of the bounds whose probes are fit, each of which alone is an upper bound; none when no probe is.
    */
   Ceiling of(String level, int flopsPerWeight, double gflops) {
-    double bound = peakFit() ? peak.value() : Double.NaN;
-    String source = peakFit() ? PEAK : null;
+    double bound = Double.NaN;
+    String source = null;
+    List<String> why = new ArrayList<>();
+    if (peak != null) {
+      if (peakFit()) {
+        bound = peak.value();
+        source = PEAK;
+      } else {
+        why.add(PEAK + ": " + unfit(PEAK));
+      }
+    }
     if (level != null) {
       Report.Derived bw = bandwidth.get(level);
       if (bw == null) {
-        return peak == null && bandwidth.isEmpty() ? Ceiling.NONE : new Ceiling(Double.NaN, null, "no " + level + " probe");
-      }
-      if (unfit(level) != null) {
-        return new Ceiling(Double.NaN, null, level + ": " + unfit(level));
-      }
-      double b = (double) flopsPerWeight / BYTES_READ_PER_WEIGHT * bw.value();
-      if (Double.isNaN(bound) || b < bound) {
-        bound = b;
-        source = level;
+        if (peak != null || !bandwidth.isEmpty()) {
+          why.add("no " + level + " probe");
+        }
+      } else if (unfit(level) != null) {
+        why.add(level + ": " + unfit(level));
+      } else {
+        double b = (double) flopsPerWeight / BYTES_READ_PER_WEIGHT * bw.value();
+        if (source == null || b < bound) {
+          bound = b;
+          source = level;
+        }
       }
     }
     if (source == null) {
-      return peak == null ? Ceiling.NONE : new Ceiling(Double.NaN, null, PEAK + ": " + unfit(PEAK));
+      return why.isEmpty() ? Ceiling.NONE : new Ceiling(Double.NaN, null, String.join("; ", why));
     }
     if (gflops > bound) {
       return new Ceiling(Double.NaN, null, source + " bound " + Format.num(bound) + " < measured");

@@ -102,23 +102,12 @@ public final class Comparison {
 
   /** {@code m} in ns/op or ops/s, or null when its unit is neither a time per op nor ops per a time. */
   static JmhResult.Metric normalised(JmhResult.Metric m) {
-    String[] u = m.unit().split("/");
-    if (u.length != 2) {
-      return null;
+    ScoreUnit u = ScoreUnit.of(m.unit());
+    if (u == null) {
+      return null; // not a time unit (B/op, say)
     }
-    try {
-      if (u[1].equals("op")) {
-        double f = Report.seconds(u[0]) * 1e9;
-        return new JmhResult.Metric(m.score() * f, m.error() * f, "ns/op");
-      }
-      if (u[0].equals("ops")) {
-        double f = 1 / Report.seconds(u[1]);
-        return new JmhResult.Metric(m.score() * f, m.error() * f, "ops/s");
-      }
-    } catch (IllegalArgumentException e) {
-      // not a time unit (B/op, say)
-    }
-    return null;
+    double f = u.perOp() ? u.seconds() * 1e9 : 1 / u.seconds();
+    return new JmhResult.Metric(m.score() * f, m.error() * f, u.perOp() ? "ns/op" : "ops/s");
   }
 
   /** Regressions first, then improvements, the rest in their order. */

@@ -2,8 +2,8 @@ package dev.vmlp.cli.bench;
 
 import dev.vmlp.internal.kernel.KernelProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class ForkKernels {
   static final String UNKNOWN = "unknown";
   private static final long WAIT_SECONDS = 60;
+  /** Starts the answer's line, which JVM logging on stdout cannot be mistaken for. */
+  static final String MARK = "vmlp-fork-kernels\t";
 
   /** The kernels' name (e.g. {@code vector-256}, or {@value #UNKNOWN}) and why they were chosen (or not). */
   record Choice(String name, String reason) {}
@@ -30,36 +32,49 @@ final class ForkKernels {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), ForkKernels.class.getName()));
+    Path out = null;
     try {
-      // stderr has the kernels' log line and the incubator warning; the answer is on stdout
-      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      }
+      // to a file, so that the wait below has a time limit whatever the JVM does with its output
+      out = Files.createTempFile("vmlp-fork-kernels", ".txt");
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+          .redirectOutput(out.toFile()).start();
       if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Choice(UNKNOWN, "a JVM with the forks' options did not answer in " + WAIT_SECONDS + " s");
       }
-      String[] f = out.split("\t", 2);
-      if (p.exitValue() == 0 && f.length == 2) {
-        return new Choice(f[0], f[1]);
+      // the forks' options may make the JVM log to stdout too (-Xlog, -verbose:gc): only the marked line counts
+      for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        if (line.startsWith(MARK)) {
+          String[] f = line.substring(MARK.length()).split("\t", 2);
+          return f.length == 2 ? new Choice(f[0], f[1]) : new Choice(UNKNOWN, f[0]);
+        }
       }
-      return new Choice(UNKNOWN, out.isEmpty() ? "a JVM with the forks' options exited with " + p.exitValue() : out);
+      return new Choice(UNKNOWN, "a JVM with the forks' options exited with " + p.exitValue() + " without an answer");
     } catch (IOException e) {
       return new Choice(UNKNOWN, "a JVM with the forks' options did not start: " + Report.firstLineOf(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Choice(UNKNOWN, "interrupted");
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temporary file left behind is no reason to fail the report
+        }
+      }
     }
   }
 
-  /** Prints this JVM's kernels and why, separated by a tab; or why it has none, and exits with 1. */
+  /**
+   * Prints, on a line of its own after {@link #MARK}, this JVM's kernels and why, separated by a tab;
+   * or why it has none, and exits with 1.
+   */
   public static void main(String[] args) {
     try {
-      System.out.println(KernelProvider.get().name() + "\t" + KernelProvider.reason());
+      System.out.println(MARK + KernelProvider.get().name() + "\t" + KernelProvider.reason());
     } catch (RuntimeException e) {
-      System.out.println(Report.firstLineOf(e));
+      System.out.println(MARK + Report.firstLineOf(e));
       System.exit(1);
     }
   }

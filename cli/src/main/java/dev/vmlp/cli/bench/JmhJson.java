@@ -138,21 +138,10 @@ public final class JmhJson {
     if (!(Double.isFinite(m.score()) && m.score() > 0)) {
       throw new BadResult(name + ": score " + m.score() + " is not a positive finite number");
     }
-    String[] u = m.unit().split("/");
-    boolean perOp = u.length == 2 && u[1].equals("op") && isTimeUnit(u[0]);
-    boolean perTime = u.length == 2 && u[0].equals("ops") && isTimeUnit(u[1]);
-    if (mode.equals("thrpt") ? !perTime : !perOp) {
+    ScoreUnit u = ScoreUnit.of(m.unit());
+    if (u == null || u.perOp() == mode.equals("thrpt")) {
       throw new BadResult(name + ": unit '" + m.unit() + "' does not fit mode " + mode + " ("
           + (mode.equals("thrpt") ? "ops per a time, e.g. ops/s" : "a time per op, e.g. ns/op") + ")");
-    }
-  }
-
-  private static boolean isTimeUnit(String unit) {
-    try {
-      Report.seconds(unit);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 

@@ -438,47 +438,35 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
 
   /** The score in ns per operation, from any of JMH's units ({@code ns/op}, {@code us/op}, {@code ops/s}...). */
   static double ns(JmhResult.Metric m) {
-    String[] u = unit(m);
-    return u[1].equals("op") ? m.score() * seconds(u[0]) * 1e9 : seconds(u[1]) * 1e9 / m.score();
+    ScoreUnit u = unit(m);
+    return u.perOp() ? m.score() * u.seconds() * 1e9 : u.seconds() * 1e9 / m.score();
   }
 
   /** The error margin of {@link #ns}, to first order for throughput units. */
   static double nsError(JmhResult.Metric m) {
-    String[] u = unit(m);
-    return Math.abs(u[1].equals("op")
-        ? m.error() * seconds(u[0]) * 1e9
-        : seconds(u[1]) * 1e9 * m.error() / (m.score() * m.score()));
+    ScoreUnit u = unit(m);
+    return Math.abs(u.perOp()
+        ? m.error() * u.seconds() * 1e9
+        : u.seconds() * 1e9 * m.error() / (m.score() * m.score()));
   }
 
-  private static String[] unit(JmhResult.Metric m) {
-    String[] parts = m.unit().split("/");
-    if (parts.length != 2 || !(parts[1].equals("op") || parts[0].equals("ops"))) {
+  private static ScoreUnit unit(JmhResult.Metric m) {
+    ScoreUnit u = ScoreUnit.of(m.unit());
+    if (u == null) {
       throw new IllegalArgumentException("unit '" + m.unit() + "' is neither time per op nor ops per time");
     }
-    return parts;
-  }
-
-  /** Seconds in a JMH time unit ({@code ns}, {@code us}...); an {@link IllegalArgumentException} for another. */
-  static double seconds(String unit) {
-    return switch (unit) {
-      case "ns" -> 1e-9;
-      case "us", "µs" -> 1e-6;
-      case "ms" -> 1e-3;
-      case "s" -> 1;
-      case "min" -> 60;
-      default -> throw new IllegalArgumentException("unknown time unit '" + unit + "'");
-    };
+    return u;
   }
 
   /** A rate counter ({@code ops/s}, {@code ops/ms}...) per second. */
   static double perSecond(JmhResult.Metric m) {
-    String[] parts = m.unit().split("/");
-    return parts.length == 2 && parts[0].equals("ops") ? m.score() / seconds(parts[1]) : Double.NaN;
+    ScoreUnit u = ScoreUnit.of(m.unit());
+    return u != null && !u.perOp() ? m.score() / u.seconds() : Double.NaN;
   }
 
   static double perSecondError(JmhResult.Metric m) {
-    String[] parts = m.unit().split("/");
-    return parts.length == 2 && parts[0].equals("ops") ? m.error() / seconds(parts[1]) : Double.NaN;
+    ScoreUnit u = ScoreUnit.of(m.unit());
+    return u != null && !u.perOp() ? m.error() / u.seconds() : Double.NaN;
   }
 
   static double alloc(JmhResult r) {

@@ -61,4 +61,14 @@ class AtomicWriteTest {
     IOException e = assertThrows(IOException.class, () -> AtomicWrite.text(f, "{}"));
     assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
   }
+
+  @Test
+  void aLinkStaysALinkAndItsFileIsReplaced() throws IOException {
+    Path real = Files.writeString(tmp.resolve("real.md"), "old");
+    Path link = Files.createSymbolicLink(tmp.resolve("summary.md"), real.getFileName());
+    AtomicWrite.text(link, "new");
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals("new", Files.readString(real));
+    assertEquals(List.of("real.md", "summary.md"), names());
+  }
 }

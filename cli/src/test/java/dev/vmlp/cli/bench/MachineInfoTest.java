@@ -36,4 +36,11 @@ class MachineInfoTest {
     assertEquals("unknown", m.kernels());
     assertTrue(m.kernelsReason().contains("-Dvmlp.vectorBits=100 is not one of 128, 256, 512"), m.kernelsReason());
   }
+
+  @Test
+  void forkOptionsThatLogToStandardOutputDoNotGetIntoTheAnswer() {
+    MachineInfo m = MachineInfo.collect(List.of("-Xlog:gc", "-verbose:class", "-Dvmlp.kernels=scalar"));
+    assertEquals("scalar", m.kernels());
+    assertEquals("forced by -Dvmlp.kernels=scalar", m.kernelsReason());
+  }
 }

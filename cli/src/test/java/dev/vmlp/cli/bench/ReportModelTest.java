@@ -143,10 +143,27 @@ class ReportModelTest {
     assertEquals("L1", t.ceilingSource());
     Report.KernelRow f = row(r, "forwardInputMajor", "784x256");
     assertTrue(Double.isNaN(f.ceiling()), f::toString);
-    assertEquals("L2: error ± 155%", f.ceilingOmitted());
+    assertEquals("peak FMA: error ± 89%; L2: error ± 155%", f.ceilingOmitted());
     Report.KernelRow u = row(r, "rank1InputMajor", "1024x1024");
     assertTrue(Double.isNaN(u.ceiling()), u::toString);
-    assertEquals("L3: not faster than DRAM", u.ceilingOmitted());
+    assertEquals("peak FMA: error ± 89%; L3: not faster than DRAM", u.ceilingOmitted());
+  }
+
+  @Test
+  void aFitPeakBoundsAKernelWhoseLevelsProbeIsUnfit() {
+    Report.Derived peak = new Report.Derived(null, 200, 10);
+    Map<String, Report.Derived> bw = new java.util.LinkedHashMap<>();
+    bw.put("L1", new Report.Derived(null, 190, 5));
+    bw.put("L2", new Report.Derived(null, 100, 150)); // unfit
+    Ceilings c = new Ceilings(peak, bw);
+    Ceilings.Ceiling l2 = c.of("L2", 2, 60);
+    assertEquals(200, l2.value(), 1e-9); // the peak alone is an upper bound
+    assertEquals("peak FMA", l2.source());
+    Ceilings.Ceiling l1 = c.of("L1", 2, 60);
+    assertEquals(95, l1.value(), 1e-9); // the lower of the two: 2 flops per 4 bytes at 190 GB/s
+    assertEquals("L1", l1.source());
+    Ceilings noisy = new Ceilings(new Report.Derived(null, 200, 150), bw);
+    assertEquals("peak FMA: error ± 75%; L2: error ± 150%", noisy.of("L2", 2, 60).omitted());
   }
 
   @Test

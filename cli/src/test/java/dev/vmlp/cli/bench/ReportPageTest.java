@@ -122,7 +122,7 @@ class ReportPageTest {
       assertTrue(Integer.parseInt(percent.group(1)) <= 100, percent.group());
     }
     assertTrue(rows > 0, kernels);
-    assertTrue(kernels.contains("| - (L2: error ± 154%) | - |"), "the noisy L2 probe is named where it leaves a gap");
+    assertTrue(kernels.contains("| - (peak FMA: error ± 89%; L2: error ± 154%) | - |"), "the noisy L2 probe is named where it leaves a gap");
     assertTrue(md.contains("The probe ran 1 fork, 4 x 500 ms warm-up, 3 x 500 ms."), "the probe's own settings");
     assertTrue(md.contains("| OPENBLAS_NUM_THREADS (forks) | 1 |"), "record-run.sh exports it");
   }
