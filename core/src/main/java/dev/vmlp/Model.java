@@ -261,8 +261,9 @@ public final class Model {
 
   /**
    * With {@code strict}, an output that is not finite throws as in {@link #evaluate(Dataset)}; without,
-   * its row counts with an infinite loss (and its argmax as the answer): how {@link Trainer#fit} watches
-   * a test set, which should not stop a training whose weights are finite.
+   * its row counts with an infinite loss (a classifier's as a wrong answer, in no cell of the confusion
+   * matrix): how {@link Trainer#fit} watches a test set, which should not stop a training whose weights
+   * are finite.
    */
   Evaluation evaluate(Dataset data, Workspace ws, boolean strict) {
     checkData(data);
@@ -275,9 +276,12 @@ public final class Model {
       if (arch.head().classifies()) {
         int y = data.label(i);
         // as predict does: an infinite logit would give a loss of 0 or infinity
-        boolean ok = outputsFinite(logits, data, i, strict);
-        double loss = ok ? kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null) : Double.POSITIVE_INFINITY;
-        eb.addClassified(y, Forward.argmax(logits, arch.outputs()), loss);
+        if (outputsFinite(logits, data, i, strict)) {
+          eb.addClassified(y, Forward.argmax(logits, arch.outputs()),
+              kernels.softmax(logits, arch.outputs(), y, ws.buf.p, null));
+        } else {
+          eb.addUnanswered(y, Double.POSITIVE_INFINITY); // no class can be read from NaN or infinite logits
+        }
       } else {
         double se = 0;
         for (int t = 0; t < arch.outputs(); t++) {

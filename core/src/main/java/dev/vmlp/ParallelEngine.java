@@ -41,7 +41,6 @@ final class ParallelEngine implements Engine {
   private final float[][][][] sSlices;
 
   private volatile Pass job;
-  private volatile Pass.Result result;
   private final Pass.Result reusable = new Pass.Result();
   private volatile boolean stopping;
   private volatile Throwable failure;
@@ -129,7 +128,6 @@ final class ParallelEngine implements Engine {
     }
     barrier.register(0, Thread.currentThread());
     Pass.Result res = reusable.reset();
-    result = res;
     stopAt = Integer.MAX_VALUE;
     job = pass;
     try {

@@ -222,7 +222,8 @@ public final class Trainer implements AutoCloseable {
    * Trains for {@code epochs} epochs over {@code train} (raw features; the trainer applies its input
    * scaling), evaluating on {@code test} after each epoch when it is not null. The test set only
    * watches: a row of it whose outputs are not finite (inputs far outside the training range) counts
-   * with an infinite loss, as a wrong answer unless its argmax is right, and training goes on.
+   * with an infinite loss and as a wrong answer (in no cell of the confusion matrix), and training goes
+   * on.
    *
    * @throws IllegalArgumentException when the data does not fit the architecture, or a value of
    *     either set is not finite after the input scaling

@@ -221,6 +221,15 @@ class TrainerFailureTest {
       assertEquals(2, seen.size(), "the test set watches; it does not stop training");
       assertEquals(Double.POSITIVE_INFINITY, r.epochs().get(1).testLoss());
       assertEquals(2, r.test().samples());
+      // the overflowing row (label 0) is a wrong answer in no cell; the other row is in its cell
+      long inCells = 0;
+      for (int truth = 0; truth < 3; truth++) {
+        for (int predicted = 0; predicted < 3; predicted++) {
+          inCells += r.test().confusion().count(truth, predicted);
+        }
+      }
+      assertEquals(1, inCells);
+      assertTrue(r.test().accuracy() <= 0.5, "accuracy " + r.test().accuracy());
       assertEquals(2, t.epochsDone());
       // strict where a caller evaluates: the same row throws, naming it
       NonFiniteException e = assertThrows(NonFiniteException.class, () -> t.snapshot().evaluate(test));

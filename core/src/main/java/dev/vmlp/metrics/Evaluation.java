@@ -57,6 +57,23 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
       return this;
     }
 
+    /**
+     * Adds a classified sample that has no answer (its outputs were not finite, so no class can be
+     * read from them): it counts as a wrong answer in the accuracy and adds {@code loss}, but it is in
+     * no cell of the confusion matrix.
+     */
+    public Accumulator addUnanswered(int truth, double loss) {
+      if (!classifies) {
+        throw new IllegalStateException("this accumulator is for regression");
+      }
+      if (truth < 0 || truth >= classes) {
+        throw new IllegalArgumentException("class out of range [0, " + classes + "): truth " + truth);
+      }
+      samples++;
+      lossSum += loss;
+      return this;
+    }
+
     /** Adds one regressed sample's loss. */
     public Accumulator addRegressed(double loss) {
       if (classifies) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -28,8 +29,15 @@ public final class AtomicWrite {
    * @throws IOException naming {@code file} when it cannot be written
    */
   public static void print(Path file, Consumer<PrintStream> body) throws IOException {
-    // a link stays a link, and the file it names is replaced (as a model save does)
-    Path target = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+    // a link stays a link, and the file it names is replaced (as a model save does, which also refuses
+    // a link to a missing file rather than guess where to create it)
+    Path target = file.toAbsolutePath();
+    if (Files.isSymbolicLink(file)) {
+      if (!Files.exists(file)) {
+        throw new FileSystemException(file.toString(), null, "is a link to a missing file");
+      }
+      target = file.toRealPath();
+    }
     AtomicFiles.replace(file, target, ch -> {
       // not closed here: AtomicFiles closes the channel after forcing it to the disk
       PrintStream out = new PrintStream(Channels.newOutputStream(ch), false, StandardCharsets.UTF_8);

@@ -86,13 +86,11 @@ final class Ceilings {
    * of the bounds whose probes are fit, each of which alone is an upper bound; none when no probe is.
    */
   Ceiling of(String level, int flopsPerWeight, double gflops) {
-    double bound = Double.NaN;
-    String source = null;
     List<String> why = new ArrayList<>();
+    Map<String, Double> bounds = new LinkedHashMap<>(); // the fit ones, each an upper bound on its own
     if (peak != null) {
       if (peakFit()) {
-        bound = peak.value();
-        source = PEAK;
+        bounds.put(PEAK, peak.value());
       } else {
         why.add(PEAK + ": " + unfit(PEAK));
       }
@@ -106,19 +104,22 @@ final class Ceilings {
       } else if (unfit(level) != null) {
         why.add(level + ": " + unfit(level));
       } else {
-        double b = (double) flopsPerWeight / BYTES_READ_PER_WEIGHT * bw.value();
-        if (source == null || b < bound) {
-          bound = b;
-          source = level;
-        }
+        bounds.put(level, (double) flopsPerWeight / BYTES_READ_PER_WEIGHT * bw.value());
       }
     }
-    if (source == null) {
-      return why.isEmpty() ? Ceiling.NONE : new Ceiling(Double.NaN, null, String.join("; ", why));
+    String source = null;
+    for (Map.Entry<String, Double> b : bounds.entrySet()) {
+      if (b.getValue() >= gflops) { // one the kernel beat was no bound: its probe read low
+        if (source == null || b.getValue() < bounds.get(source)) {
+          source = b.getKey();
+        }
+      } else {
+        why.add(b.getKey() + " bound " + Format.num(b.getValue()) + " < measured");
+      }
     }
-    if (gflops > bound) {
-      return new Ceiling(Double.NaN, null, source + " bound " + Format.num(bound) + " < measured");
+    if (source != null) {
+      return new Ceiling(bounds.get(source), source, "");
     }
-    return new Ceiling(bound, source, "");
+    return why.isEmpty() ? Ceiling.NONE : new Ceiling(Double.NaN, null, String.join("; ", why));
   }
 }

@@ -36,20 +36,25 @@ final class ForkKernels {
     try {
       // to a file, so that the wait below has a time limit whatever the JVM does with its output
       out = Files.createTempFile("vmlp-fork-kernels", ".txt");
-      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
-          .redirectOutput(out.toFile()).start();
+      // both streams: HotSpot writes why it could not start (-Xmx1k, a mistyped -XX option) to either
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Choice(UNKNOWN, "a JVM with the forks' options did not answer in " + WAIT_SECONDS + " s");
       }
+      // decoded leniently: a fork under another locale may write bytes that are not UTF-8
+      List<String> lines = new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList();
       // the forks' options may make the JVM log to stdout too (-Xlog, -verbose:gc): only the marked line counts
-      for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      for (String line : lines) {
         if (line.startsWith(MARK)) {
           String[] f = line.substring(MARK.length()).split("\t", 2);
           return f.length == 2 ? new Choice(f[0], f[1]) : new Choice(UNKNOWN, f[0]);
         }
       }
-      return new Choice(UNKNOWN, "a JVM with the forks' options exited with " + p.exitValue() + " without an answer");
+      String said = lines.stream().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("WARNING: Using incubator modules")).findFirst().orElse("");
+      return new Choice(UNKNOWN, "a JVM with the forks' options exited with " + p.exitValue()
+          + (said.isEmpty() ? " without an answer" : ": " + said));
     } catch (IOException e) {
       return new Choice(UNKNOWN, "a JVM with the forks' options did not start: " + Report.firstLineOf(e));
     } catch (InterruptedException e) {

@@ -70,5 +70,9 @@ class AtomicWriteTest {
     assertTrue(Files.isSymbolicLink(link));
     assertEquals("new", Files.readString(real));
     assertEquals(List.of("real.md", "summary.md"), names());
+    Path dangling = Files.createSymbolicLink(tmp.resolve("index.html"), Path.of("gone/index.html"));
+    IOException e = assertThrows(IOException.class, () -> AtomicWrite.text(dangling, "<html>"));
+    assertEquals(dangling + ": is a link to a missing file", e.getMessage());
+    assertTrue(Files.isSymbolicLink(dangling), "the link is left as it was");
   }
 }

@@ -43,4 +43,11 @@ class MachineInfoTest {
     assertEquals("scalar", m.kernels());
     assertEquals("forced by -Dvmlp.kernels=scalar", m.kernelsReason());
   }
+
+  @Test
+  void aForkThatCannotStartSaysWhy() {
+    MachineInfo m = MachineInfo.collect(List.of("-Xmx1k"));
+    assertEquals("unknown", m.kernels());
+    assertTrue(m.kernelsReason().contains("Error occurred during initialization of VM"), m.kernelsReason());
+  }
 }

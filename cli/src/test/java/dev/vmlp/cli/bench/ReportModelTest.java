@@ -162,6 +162,10 @@ class ReportModelTest {
     Ceilings.Ceiling l1 = c.of("L1", 2, 60);
     assertEquals(95, l1.value(), 1e-9); // the lower of the two: 2 flops per 4 bytes at 190 GB/s
     assertEquals("L1", l1.source());
+    Ceilings.Ceiling beaten = c.of("L1", 2, 120); // above L1's 95: that probe read low, the peak still holds
+    assertEquals(200, beaten.value(), 1e-9);
+    assertEquals("peak FMA", beaten.source());
+    assertEquals("peak FMA bound 200 < measured; L1 bound 95.0 < measured", c.of("L1", 2, 250).omitted());
     Ceilings noisy = new Ceilings(new Report.Derived(null, 200, 150), bw);
     assertEquals("peak FMA: error ± 75%; L2: error ± 150%", noisy.of("L2", 2, 60).omitted());
   }
@@ -181,7 +185,7 @@ class ReportModelTest {
     results.add(kernel("forwardInputMajor", "784x256", 4760)); // 84 GFLOP/s
     Report.KernelRow k = row(new Report("record", quick.machine(), results), "forwardInputMajor", "784x256");
     assertTrue(Double.isNaN(k.ceiling()), k::toString);
-    assertEquals("L2 bound 25.0 < measured", k.ceilingOmitted());
+    assertEquals("peak FMA: error ± 89%; L2 bound 25.0 < measured", k.ceilingOmitted());
   }
 
   @Test
