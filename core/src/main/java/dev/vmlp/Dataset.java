@@ -234,11 +234,7 @@ public final class Dataset {
     float[] f = new float[features.length];
     for (int r = 0; r < size; r++) {
       scaling.apply(features, r * featureCount, f, r * featureCount, featureCount);
-    }
-    for (int i = 0; i < f.length; i++) {
-      if (!Float.isFinite(f[i])) { // a huge value times a large factor: refused like a non-finite feature
-        throw scaledNotFinite(i, f[i], scaling);
-      }
+      checkMapped(f, r * featureCount, r, scaling);
     }
     return new Dataset(name, size, featureCount, f, labels, classCount, targets, targetCount);
   }
@@ -248,17 +244,21 @@ public final class Dataset {
     float[] row = new float[featureCount];
     for (int r = 0; r < size; r++) {
       scaling.apply(features, r * featureCount, row, 0, featureCount);
-      for (int i = 0; i < featureCount; i++) {
-        if (!Float.isFinite(row[i])) {
-          throw scaledNotFinite(r * featureCount + i, row[i], scaling);
-        }
-      }
+      checkMapped(row, 0, r, scaling);
     }
   }
 
-  private IllegalArgumentException scaledNotFinite(int at, float mapped, InputScaling scaling) {
-    return new IllegalArgumentException("feature " + (at % featureCount) + " of row " + (at / featureCount) + " of '"
-        + name + "' is " + features[at] + ", which the input scaling (" + scaling + ") maps to " + mapped);
+  /**
+   * Throws when row {@code r}, mapped by {@code scaling} into {@code mapped} from {@code off}, holds a
+   * value that is not finite (a huge value times a large factor: refused like a non-finite feature).
+   */
+  private void checkMapped(float[] mapped, int off, int r, InputScaling scaling) {
+    for (int i = 0; i < featureCount; i++) {
+      if (!Float.isFinite(mapped[off + i])) {
+        throw new IllegalArgumentException("feature " + i + " of row " + r + " of '" + name + "' is "
+            + features[r * featureCount + i] + scaling.mapsTo(mapped[off + i]));
+      }
+    }
   }
 
   // ---- for the engine in this package: no copies

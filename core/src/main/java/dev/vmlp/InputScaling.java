@@ -193,6 +193,11 @@ public final class InputScaling {
     return data.mapFeatures(this);
   }
 
+  /** How messages say that this map turned a finite value into {@code mapped} (which is not finite). */
+  String mapsTo(float mapped) {
+    return ", which the input scaling (" + this + ") maps to " + mapped;
+  }
+
   void checkWidth(int features) {
     if (shift != null && shift.length != features) {
       throw new IllegalArgumentException(

@@ -362,8 +362,7 @@ public final class Model {
           String row = off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")")
               + ", ";
           throw new IllegalArgumentException(row + "input [" + i + "] is " + x[off + i]
-              + (Float.isFinite(x[off + i]) ? ", which the input scaling (" + scaling + ") maps to " + buf.x[i]
-                  : ", not finite"));
+              + (Float.isFinite(x[off + i]) ? scaling.mapsTo(buf.x[i]) : ", not finite"));
         }
       }
     }
@@ -374,11 +373,20 @@ public final class Model {
 
   /** Throws when an output value is NaN or infinite (e.g. from inputs far outside the training range). */
   private void checkLogits(float[] z) {
+    int i = firstNonFinite(z);
+    if (i >= 0) {
+      throw new NonFiniteException(notFinite(z, i));
+    }
+  }
+
+  /** Index of the first output that is NaN or infinite, or -1. */
+  private int firstNonFinite(float[] z) {
     for (int i = 0; i < arch.outputs(); i++) {
       if (!Float.isFinite(z[i])) {
-        throw new NonFiniteException(notFinite(z, i));
+        return i;
       }
     }
+    return -1;
   }
 
   private static String notFinite(float[] z, int i) {
@@ -387,17 +395,12 @@ public final class Model {
 
   /** Whether every output is finite; when not and {@code strict}, throws naming the row instead. */
   private boolean outputsFinite(float[] z, Dataset data, int row, boolean strict) {
-    for (int i = 0; i < arch.outputs(); i++) {
-      if (!Float.isFinite(z[i])) {
-        if (strict) {
-          throw new NonFiniteException("row " + row + " of '" + data.name() + "': " + notFinite(z, i));
-        }
-        return false;
-      }
+    int i = firstNonFinite(z);
+    if (i >= 0 && strict) {
+      throw new NonFiniteException("row " + row + " of '" + data.name() + "': " + notFinite(z, i));
     }
-    return true;
+    return i < 0;
   }
-
 
   private void requireClassifier() {
     if (!arch.head().classifies()) {

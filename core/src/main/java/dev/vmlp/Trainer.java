@@ -254,14 +254,14 @@ public final class Trainer implements AutoCloseable {
     Engine eng = engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
     fitDepth++;
     try {
-      return fit(train, test, epochs, tr, sparse, eng);
+      return fit(live, test, epochs, tr, sparse, eng);
     } finally {
       fitDepth--;
     }
   }
 
-  private TrainingReport fit(Dataset train, Dataset test, int epochs, Dataset tr, boolean sparse, Engine eng) {
-    Model live = new Model(params, scaling, Map.of(), kernels);
+  /** The epochs, on {@code tr} (the training set as scaled), with {@code live} a view of the weights. */
+  private TrainingReport fit(Model live, Dataset test, int epochs, Dataset tr, boolean sparse, Engine eng) {
     SparseRows rows = sparse ? tr.sparseRows() : null;
     int n = tr.size();
     boolean classifies = arch.head().classifies();
@@ -425,7 +425,7 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < x.length; i++) {
       if (!Float.isFinite(onlineX[i])) {
         throw new IllegalArgumentException("input [" + i + "] is " + x[i]
-            + (Float.isFinite(x[i]) ? ", which the input scaling (" + scaling + ") maps to " + onlineX[i] : "")
+            + (Float.isFinite(x[i]) ? scaling.mapsTo(onlineX[i]) : "")
             + "; the weights are unchanged");
       }
     }

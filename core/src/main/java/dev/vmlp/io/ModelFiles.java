@@ -177,14 +177,7 @@ public final class ModelFiles {
     if (file.toString().isEmpty()) {
       throw new FileSystemException("''", null, "is not a file name");
     }
-    Path target = file.toAbsolutePath();
-    if (Files.isSymbolicLink(target)) {
-      try {
-        target = target.toRealPath();
-      } catch (NoSuchFileException e) {
-        throw new FileSystemException(file.toString(), null, "is a link to a missing file");
-      }
-    }
+    Path target = AtomicFiles.linkTarget(file);
     if (Files.isDirectory(target)) {
       throw new FileSystemException(file.toString(), null, "is a folder; a model is saved to a file");
     }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -23,22 +21,14 @@ public final class AtomicWrite {
   }
 
   /**
-   * Writes what {@code body} prints to {@code file} (to the file it links to, if it is a link). {@link PrintStream} keeps its errors to itself, so
-   * the stream's error flag is checked after the body has printed.
+   * Writes what {@code body} prints to {@code file} (to the file it links to, if it is a link; a link to
+   * a missing file is refused, as a model save refuses it). {@link PrintStream} keeps its errors to
+   * itself, so the stream's error flag is checked after the body has printed.
    *
    * @throws IOException naming {@code file} when it cannot be written
    */
   public static void print(Path file, Consumer<PrintStream> body) throws IOException {
-    // a link stays a link, and the file it names is replaced (as a model save does, which also refuses
-    // a link to a missing file rather than guess where to create it)
-    Path target = file.toAbsolutePath();
-    if (Files.isSymbolicLink(file)) {
-      if (!Files.exists(file)) {
-        throw new FileSystemException(file.toString(), null, "is a link to a missing file");
-      }
-      target = file.toRealPath();
-    }
-    AtomicFiles.replace(file, target, ch -> {
+    AtomicFiles.replace(file, AtomicFiles.linkTarget(file), ch -> {
       // not closed here: AtomicFiles closes the channel after forcing it to the disk
       PrintStream out = new PrintStream(Channels.newOutputStream(ch), false, StandardCharsets.UTF_8);
       body.accept(out);

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The numbers a report shows, derived from JMH results: each benchmark family of the {@code jmh} module
@@ -87,29 +88,24 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
 
   /** The result's {@code shape}, {@code IN x OUT}. */
   static int[] shape(JmhResult r) {
-    String s = param(r, "shape");
-    try {
-      return shape(s);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(r.label() + ": shape '" + s + "' is not INxOUT (e.g. 784x256)");
-    }
+    return parsed(r, "shape", Report::shape, "INxOUT (e.g. 784x256)");
   }
 
   private static void net(JmhResult r) {
-    String n = param(r, "net");
-    try {
-      netOrder(n);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(r.label() + ": net '" + n + "' is not layer sizes (e.g. 784-256-10)");
-    }
+    parsed(r, "net", Report::netOrder, "layer sizes (e.g. 784-256-10)");
   }
 
   private static int threads(JmhResult r) {
-    String t = param(r, "threads");
+    return parsed(r, "threads", Report::positive, "a thread count");
+  }
+
+  /** Parameter {@code name} of {@code r} as {@code parse} reads it; an exception naming the result when it cannot. */
+  private static <T> T parsed(JmhResult r, String name, Function<String, T> parse, String expected) {
+    String v = param(r, name);
     try {
-      return positive(t);
+      return parse.apply(v);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(r.label() + ": threads '" + t + "' is not a thread count");
+      throw new IllegalArgumentException(r.label() + ": " + name + " '" + v + "' is not " + expected);
     }
   }
 

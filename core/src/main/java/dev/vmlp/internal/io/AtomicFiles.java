@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -61,6 +62,25 @@ public final class AtomicFiles {
       throw e;
     }
     forceFolder(dir);
+  }
+
+  /**
+   * The file that writing to {@code file} replaces: {@code file} as an absolute path, or, when it is a
+   * link, the real path of the file it points to (so the link stays a link).
+   *
+   * @throws FileSystemException naming {@code file} when it is a link to a missing file, rather than
+   *     guess where to create one
+   */
+  public static Path linkTarget(Path file) throws IOException {
+    Path target = file.toAbsolutePath();
+    if (Files.isSymbolicLink(target)) {
+      try {
+        return target.toRealPath();
+      } catch (NoSuchFileException e) {
+        throw new FileSystemException(file.toString(), null, "is a link to a missing file");
+      }
+    }
+    return target;
   }
 
   /**
