@@ -173,16 +173,17 @@ public final class Model {
    * thread's own workspace.
    *
    * @param out modified; exactly {@link Architecture#outputs()} values
+   * @return the predicted class, as {@link #predict(float[])} gives it, or -1 for a regressor
    * @throws IllegalArgumentException when {@code x} or {@code out} does not have exactly the model's
    *     number of inputs or outputs
    */
-  public void predictProbabilities(float[] x, float[] out) {
+  public int predictProbabilities(float[] x, float[] out) {
     checkRowLength(x);
     if (out.length != arch.outputs()) {
       throw new IllegalArgumentException("output array has " + out.length + " values, the model has "
           + arch.outputs() + " outputs");
     }
-    predictProbabilities(x, 0, out, 0, local());
+    return predictProbabilities(x, 0, out, 0, local());
   }
 
   /**
@@ -190,8 +191,10 @@ public final class Model {
    * {@code x[off..)} into {@code out[outOff .. outOff+outputs)}.
    *
    * @param out modified
+   * @return the predicted class, as {@link #predict(float[], int, Workspace)} gives it (the arg max of
+   *     the logits, which two probabilities that round alike cannot blur), or -1 for a regressor
    */
-  public void predictProbabilities(float[] x, int off, float[] out, int outOff, Workspace ws) {
+  public int predictProbabilities(float[] x, int off, float[] out, int outOff, Workspace ws) {
     checkOutput(out, outOff, 1);
     forward(x, off, ws);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
@@ -199,9 +202,10 @@ public final class Model {
     if (arch.head().classifies()) {
       kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null);
       System.arraycopy(ws.buf.p, 0, out, outOff, arch.outputs());
-    } else {
-      System.arraycopy(logits, 0, out, outOff, arch.outputs());
+      return Forward.argmax(logits, arch.outputs());
     }
+    System.arraycopy(logits, 0, out, outOff, arch.outputs());
+    return -1;
   }
 
   /** Writes the output layer's values {@code z} (logits) of the raw row at {@code x[off..)} into {@code out}. */

@@ -142,14 +142,15 @@ class ServingTest {
       for (int n = 0; n < rec.count; n++) {
         Model m = published[rec.snapshot[n]];
         float[] x = test.row(rec.row[n]);
-        m.predictProbabilities(x, 0, p, 0, ws);
+        int c = m.predictProbabilities(x, 0, p, 0, ws);
         for (int k = 0; k < 10; k++) {
           if (Float.floatToRawIntBits(p[k]) != Float.floatToRawIntBits(rec.probabilities[n * 10 + k])) {
             throw new AssertionError("snapshot " + rec.snapshot[n] + ", row " + rec.row[n] + ": probability " + k
                 + " was " + rec.probabilities[n * 10 + k] + " while training, " + p[k] + " alone");
           }
         }
-        assertEquals(m.predict(x, 0, ws), rec.predicted[n]);
+        assertEquals(rec.predicted[n], m.predict(x, 0, ws));
+        assertEquals(rec.predicted[n], c);
         seen.add(rec.snapshot[n]);
         checked++;
       }
@@ -196,6 +197,40 @@ class ServingTest {
     IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
         () -> m.predictBatch(new float[8], 2, new int[1], m.newWorkspace()));
     assertEquals("2 rows need 2 classes, the array has 1", classes.getMessage());
+  }
+
+  @Test
+  void probabilitiesComeWithTheClassThatPredictGives() {
+    Model m = Model.initialize(Architecture.of(20, new int[] {16}, Activation.TANH, 5, Head.SOFTMAX_CROSS_ENTROPY), 3);
+    Workspace ws = m.newWorkspace();
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+    float[] x = new float[20];
+    float[] p = new float[5];
+    Set<Integer> classes = new HashSet<>();
+    for (int r = 0; r < 2000; r++) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian() * 3;
+      }
+      int c = m.predictProbabilities(x, 0, p, 0, ws);
+      assertEquals(m.predict(x, 0, ws), c);
+      for (int k = 0; k < p.length; k++) {
+        assertTrue(p[k] <= p[c], "class " + c + " has p " + p[c] + ", class " + k + " has " + p[k]);
+      }
+      classes.add(c);
+    }
+    assertTrue(classes.size() >= 3, "the rows reached only classes " + classes);
+    // equal logits: the first class, as predict gives it
+    Architecture tied = Architecture.of(2, new int[0], Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
+    Model flat = Model.of(tied, List.of(new LayerWeights(3, 2, new float[] {0, 0, 1, 1, 1, 1},
+        new float[] {0, 0, 0})), InputScaling.none());
+    assertEquals(1, flat.predictProbabilities(new float[] {1, 2}, new float[3]));
+    assertEquals(1, flat.predict(new float[] {1, 2}));
+    // a regressor has no class; its outputs are still written
+    Model reg = Model.of(Architecture.of(2, new int[0], Activation.RELU, 1, Head.SQUARED_ERROR),
+        List.of(new LayerWeights(1, 2, new float[] {2, 3}, new float[] {1})), InputScaling.none());
+    float[] out = new float[1];
+    assertEquals(-1, reg.predictProbabilities(new float[] {1, 1}, out));
+    assertEquals(6f, out[0]);
   }
 
   @Test

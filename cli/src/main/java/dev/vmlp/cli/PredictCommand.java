@@ -113,9 +113,8 @@ final class PredictCommand implements Callable<Integer> {
 
     void row(float[] x) throws JsonProcessingException {
       int i = rows++;
-      m.predictProbabilities(x, 0, p, 0, ws);
+      int c = m.predictProbabilities(x, 0, p, 0, ws); // one pass gives both
       if (classifies) {
-        int c = m.predict(x, 0, ws);
         b.append(json ? classJson(i, c, p[c]) : String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
       } else {
         b.append(json ? valuesJson(i, p) : valuesText(i, p));
@@ -222,8 +221,10 @@ final class PredictCommand implements Callable<Integer> {
           for (byte b : head) {
             hex.append(String.format(Locale.ROOT, " %02x", b & 0xff));
           }
+          boolean gzipInGzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
           throw new DataFormatException(file, "is neither CSV text nor IDX images: it starts with bytes" + hex
-              + ", and an IDX file starts with 00 00");
+              + (gzipInGzip ? " once decompressed, which is gzip again (compressed twice?)"
+                  : ", and an IDX file starts with 00 00"));
         }
         return new Input(in, idx);
       } catch (IOException | RuntimeException e) {

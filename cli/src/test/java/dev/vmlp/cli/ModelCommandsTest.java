@@ -181,6 +181,21 @@ class ModelCommandsTest {
     Path bad = Files.write(dir.resolve("bad-magic.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8});
     CliRun.of("predict", "--model", model.toString(), "--input", bad.toString())
         .assertError(1, bad + ": is neither CSV text nor IDX images: it starts with bytes 01 00 08 03");
+    // a file compressed twice is said to be so
+    Path csv = digitsCsv(dir.resolve("twice.csv"), false);
+    Path twice = dir.resolve("twice.csv.gz.gz");
+    Files.write(twice, gzip(gzip(Files.readAllBytes(csv))));
+    CliRun.of("predict", "--model", model.toString(), "--input", twice.toString())
+        .assertError(1, twice + ": is neither CSV text nor IDX images: it starts with bytes 1f 8b 08 00 once "
+            + "decompressed, which is gzip again (compressed twice?)");
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(bytes)) {
+      z.write(data);
+    }
+    return bytes.toByteArray();
   }
 
   @Test
