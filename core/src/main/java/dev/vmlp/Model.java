@@ -123,7 +123,9 @@ public final class Model {
 
   /**
    * SHA-256 over every parameter as little-endian float32, layer by layer, {@code W} row-major
-   * {@code [out][in]} then {@code b}: equal hashes mean bit-identical networks.
+   * {@code [out][in]} then {@code b}: for two models of one {@link #architecture()}, equal hashes mean
+   * bit-identical networks. The layers' shapes are not hashed (the same values cut into other widths
+   * hash alike), so compare the architectures too.
    */
   public String weightsSha256() {
     return params.sha256();

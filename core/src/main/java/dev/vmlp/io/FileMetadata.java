@@ -138,6 +138,11 @@ final class FileMetadata {
 
   // ------------------------------------------------------------------ reading
 
+  /** Whether a file's metadata is not this library's: no {@code vmlp.format_version} (e.g. from PyTorch). */
+  static boolean isForeign(Map<String, String> meta) {
+    return !meta.containsKey(FORMAT_VERSION);
+  }
+
   /**
    * Reads the architecture, scaling and provenance entries of a file whose network has
    * {@code hidden} hidden layers and {@code inputs} inputs. A file without {@code vmlp.format_version}
@@ -152,7 +157,7 @@ final class FileMetadata {
       throw error(file, Header.METADATA_KEY, "is a reserved name, not a metadata key");
     }
     String version = meta.get(FORMAT_VERSION);
-    if (version == null) {
+    if (isForeign(meta)) {
       for (String key : meta.keySet()) {
         if (key.startsWith(PREFIX)) {
           throw error(file, key, "is present but " + FORMAT_VERSION + " is missing");

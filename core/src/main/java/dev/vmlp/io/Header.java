@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.vmlp.internal.text.Excerpt;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +44,12 @@ final class Header {
   static final int MAX_TENSORS = 4096;
   static final int MAX_METADATA = 10_000;
   static final int MAX_RANK = 8;
+  /**
+   * Longest metadata value, in characters: room for a standardisation list of the widest input layer
+   * ({@code 2^20} numbers of up to 15 characters and their commas), and a bound on what the parser
+   * holds twice while it reads one value (a 100 MB value took six times its size in heap).
+   */
+  static final int MAX_STRING = 1 << 25;
   static final String METADATA_KEY = "__metadata__";
   static final String F32 = "F32";
   /** The data types the safetensors format defines; all but F32 are recognised only to be refused by name. */
@@ -60,7 +68,7 @@ final class Header {
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxNestingDepth(8)
           .maxDocumentLength(MAX_BYTES)
-          .maxStringLength((int) MAX_BYTES)
+          .maxStringLength(MAX_STRING)
           .maxNameLength(1 << 16)
           .maxNumberLength(64)
           .build())
@@ -82,7 +90,7 @@ final class Header {
   }
 
   /** Parses the header text; {@code file} only names the file in errors. */
-  static Header parse(String json, Path file) throws ModelFormatException {
+  static Header parse(Reader json, Path file) throws ModelFormatException {
     try (JsonParser p = JSON.createParser(json)) {
       JsonToken t = p.nextToken();
       if (t != JsonToken.START_OBJECT) {
@@ -127,7 +135,7 @@ final class Header {
       throw new ModelFormatException(file, "header", "header: not valid JSON: " + e.getOriginalMessage()
           + (at != null ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : ""), e);
     } catch (IOException e) {
-      // Jackson reads from a String here, so only its parse errors (above) can occur.
+      // Jackson reads from bytes in memory here, so only its parse errors (above) can occur.
       throw new ModelFormatException(file, "header", "header: " + e.getMessage(), e);
     }
   }
@@ -154,7 +162,13 @@ final class Header {
       if (m.size() == MAX_METADATA) {
         throw new ModelFormatException(file, METADATA_KEY, "metadata: more than " + MAX_METADATA + " entries");
       }
-      String value = p.getText();
+      String value;
+      try {
+        value = p.getText();
+      } catch (StreamConstraintsException e) {
+        throw new ModelFormatException(file, key, "metadata '" + abbreviate(key) + "': the value is longer than "
+            + MAX_STRING + " characters", e);
+      }
       checkText(value, key, "metadata '" + abbreviate(key) + "' value", file);
       m.put(key, value);
     }
@@ -266,6 +280,10 @@ final class Header {
             + (text.startsWith("-") ? " is negative" : " is too large"));
       }
       long v = p.getLongValue();
+      if (v == 0 && p.getText().startsWith("-")) {
+        // serde_json reads -0 as a float, which the reference refuses as a size or offset
+        throw new ModelFormatException(file, tensor, where + key + " value -0 is not a non-negative integer");
+      }
       if (v < 0) {
         throw new ModelFormatException(file, tensor, where + key + " value " + v + " is negative");
       }

@@ -11,9 +11,12 @@ import dev.vmlp.Model;
 import dev.vmlp.internal.hash.FloatSha256;
 import dev.vmlp.internal.io.AtomicFiles;
 import dev.vmlp.internal.kernel.Layout;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -79,7 +82,10 @@ import java.util.regex.Pattern;
  *
  * <p>A file without {@code vmlp.format_version}, such as a PyTorch export, loads when the caller
  * gives the hidden activation ({@link LoadOptions#withActivation}); its head defaults to softmax and
- * its input scaling is none.
+ * its input scaling is none. Its layers may be named as PyTorch's {@code state_dict} names those of an
+ * {@code nn.Sequential}: {@code {i}.weight} and {@code {i}.bias} after one module path shared by all
+ * (none, or e.g. {@code layers.}), with indices that may skip the modules without parameters (the
+ * activations), taken in numeric order.
  *
  * <h2>Loading</h2>
  * Everything is checked before anything is trusted, as the safetensors reference implementation does
@@ -103,6 +109,12 @@ import java.util.regex.Pattern;
 public final class ModelFiles {
   private static final JsonFactory JSON = JsonFactory.builder().build();
   private static final Pattern LAYER_TENSOR = Pattern.compile("layers\\.(0|[1-9][0-9]{0,8})\\.(weight|bias)");
+  /**
+   * A foreign file's layer tensors: a module path (none for a bare {@code nn.Sequential}), an index,
+   * {@code weight} or {@code bias}, as PyTorch's {@code state_dict} names them.
+   */
+  private static final Pattern FOREIGN_TENSOR =
+      Pattern.compile("((?:[A-Za-z_][A-Za-z0-9_]*\\.)*)(0|[1-9][0-9]{0,8})\\.(weight|bias)");
   private static final int CHUNK = 1 << 16;
   /** A loaded model may take this many times its weights' bytes in the file, plus the allowance. */
   static final long MEMORY_FACTOR = 4;
@@ -117,8 +129,8 @@ public final class ModelFiles {
    *
    * @throws IllegalArgumentException when the model's metadata has a reserved key ({@code vmlp.*}
    *     other than those this class writes), a provenance value that would not load, or more than
-   *     {@code load} accepts (over 10,000 entries, a key over 65,536 characters, half a surrogate
-   *     pair, a header over 100,000,000 bytes); nothing is written then
+   *     {@code load} accepts (over 10,000 entries, a key over 65,536 characters, a value over
+   *     33,554,432, half a surrogate pair, a header over 100,000,000 bytes); nothing is written then
    * @throws IOException when {@link #saveTarget} refuses {@code file}, or writing fails
    */
   public static void save(Model model, Path file) throws IOException {
@@ -297,11 +309,16 @@ public final class ModelFiles {
    * @throws ModelFormatException naming the tensor, metadata key or section that is wrong, including
    *     when {@code options} disagree with the file's metadata or a file without metadata needs an
    *     activation that {@code options} do not give
-   * @throws IOException when the file cannot be read or is a folder
+   * @throws IOException when the file cannot be read, or is a folder, a device, a pipe or a socket
    */
   public static Model load(Path file, LoadOptions options) throws IOException {
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a folder, not a model file");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      // opening a pipe would wait for a writer; a model file is read at chosen positions anyway
+      throw new FileSystemException(file.toString(), null,
+          "is not a regular file (a device, pipe or socket); a model is loaded from a file");
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -381,7 +398,8 @@ public final class ModelFiles {
     long dataStart = 8 + n;
     header.checkOffsets(size - dataStart, file);
 
-    Header.Tensor[][] layers = layerTensors(header, file);
+    Header.Tensor[][] layers = FileMetadata.isForeign(header.metadata)
+        ? foreignLayerTensors(header, file) : layerTensors(header, file);
     int[] sizes = sizes(layers, file);
     checkMemory(layers, sizes, file);
     int hidden = layers.length - 1;
@@ -410,10 +428,11 @@ public final class ModelFiles {
   }
 
   /**
-   * The header's text. The bytes are checked to be UTF-8 through a small buffer first, so that the
-   * text is the only copy made of them (a header may be 100 MB).
+   * The header's text, read from its bytes: they are checked to be UTF-8 through a small buffer first,
+   * and the parser then decodes them as it goes, so that no copy of the whole text is made (a header
+   * may be 100 MB, and the parsed names and values are kept besides).
    */
-  private static String utf8(ByteBuffer bytes, Path file) throws ModelFormatException {
+  private static Reader utf8(ByteBuffer bytes, Path file) throws ModelFormatException {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -428,7 +447,8 @@ public final class ModelFiles {
       throw new ModelFormatException(file, "header", "header: not valid UTF-8 (at byte " + (8 + in.position())
           + " of the file)");
     }
-    return new String(bytes.array(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8);
+    return new InputStreamReader(new ByteArrayInputStream(bytes.array(), bytes.position(), bytes.remaining()),
+        StandardCharsets.UTF_8);
   }
 
   private static void readAt(Source src, long pos, ByteBuffer dst, Path file, String field) throws IOException {
@@ -478,6 +498,55 @@ public final class ModelFiles {
     return layers;
   }
 
+  /**
+   * The weight and bias tensor of every layer of a foreign file (one without
+   * {@code vmlp.format_version}), such as PyTorch's {@code save_file(model.state_dict())} writes: names
+   * {@code P{i}.weight} and {@code P{i}.bias} with one module path {@code P} for all ({@code ""} for a
+   * bare {@code nn.Sequential}, {@code layers.} for a {@code layers} attribute), the layers in the order
+   * of their indices, which may skip the numbers of modules without parameters (the activations of
+   * {@code nn.Sequential(Linear, ReLU, Linear)} are {@code 0} and {@code 2}).
+   */
+  private static Header.Tensor[][] foreignLayerTensors(Header header, Path file) throws ModelFormatException {
+    TreeMap<Integer, Header.Tensor[]> byIndex = new TreeMap<>();
+    String path = null;
+    String first = null;
+    for (Header.Tensor t : header.tensors) {
+      Matcher m = FOREIGN_TENSOR.matcher(t.name());
+      if (!m.matches()) {
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
+            + "': unknown name; a model file holds {i}.weight and {i}.bias, after one module path such as "
+            + "layers. (layers.{i}.weight), for every layer");
+      }
+      if (path == null) {
+        path = m.group(1);
+        first = t.name();
+      } else if (!path.equals(m.group(1))) {
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
+            + "': its module path '" + Header.abbreviate(m.group(1)) + "' differs from '" + Header.abbreviate(path)
+            + "' of '" + Header.abbreviate(first) + "'; the layers of a model file are one sequence");
+      }
+      Header.Tensor[] pair = byIndex.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new Header.Tensor[2]);
+      pair[m.group(3).equals("weight") ? 0 : 1] = t;
+    }
+    if (byIndex.isEmpty()) {
+      throw new ModelFormatException(file, "layers.0.weight", "tensor 'layers.0.weight' is missing: the file holds "
+          + (header.tensors.isEmpty() ? "no tensors" : "no layers"));
+    }
+    Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
+    int l = 0;
+    for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
+      Header.Tensor[] pair = e.getValue();
+      for (int k = 0; k < 2; k++) {
+        if (pair[k] == null) {
+          String missing = path + e.getKey() + (k == 0 ? ".weight" : ".bias");
+          throw new ModelFormatException(file, missing, "tensor '" + Header.abbreviate(missing) + "' is missing");
+        }
+      }
+      layers[l++] = pair;
+    }
+    return layers;
+  }
+
   /** The widths from the input to the output; checks that the shapes chain. */
   private static int[] sizes(Header.Tensor[][] layers, Path file) throws ModelFormatException {
     int[] sizes = new int[layers.length + 1];
@@ -500,7 +569,7 @@ public final class ModelFiles {
         sizes[0] = in;
       } else if (in != sizes[l]) {
         throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
-            + " takes " + in + " inputs, but layers." + (l - 1) + " has " + sizes[l] + " outputs");
+            + " takes " + in + " inputs, but " + layers[l - 1][0].name() + " has " + sizes[l] + " outputs");
       }
       if (w.elements() > Architecture.MAX_LAYER_WEIGHTS) {
         throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': more than "

@@ -190,6 +190,17 @@ class ModelFileRejectionTest {
     reject(file(json("{'__metadata__':{'a':{'b':'c'}}}"), new byte[0]), "a", "must be a string", "an object");
   }
 
+  @Test
+  void aMetadataValueLongerThanTheLimit() throws IOException {
+    // a value near the header's cap took six times its size in heap to parse; one past the limit is refused
+    String longest = "a".repeat(Header.MAX_STRING);
+    ObjectNode h = header.deepCopy();
+    ((ObjectNode) h.get("__metadata__")).put("note", longest + "a");
+    reject(file(h, data), "note", "metadata 'note': the value is longer than 33554432 characters");
+    ((ObjectNode) h.get("__metadata__")).put("note", longest);
+    assertEquals(longest, ModelFiles.read(file(h, data), null, LoadOptions.defaults()).metadata().get("note"));
+  }
+
   // ------------------------------------------------------------------ tensor entries
 
   @Test
@@ -216,6 +227,10 @@ class ModelFileRejectionTest {
     reject(file(json("{'x':{'dtype':'F32','shape':'1','data_offsets':[0,4]}}"), zeros(4)), "x", "shape must be an array");
     reject(file(json("{'x':{'dtype':'F32','shape':[1.0],'data_offsets':[0,4]}}"), zeros(4)), "x", "must hold integers");
     reject(file(json("{'x':{'dtype':'F32','shape':[-1],'data_offsets':[0,4]}}"), zeros(4)), "x", "negative");
+    // serde_json reads -0 as a float, which the reference refuses for a size or an offset
+    reject(file(json("{'x':{'dtype':'F32','shape':[-0],'data_offsets':[0,0]}}"), new byte[0]), "x", "shape value -0");
+    reject(file(json("{'x':{'dtype':'F32','shape':[1],'data_offsets':[-0,4]}}"), zeros(4)), "x",
+        "data_offsets value -0");
     reject(file(json("{'x':{'dtype':'F32','shape':[1],'data_offsets':[0,4,8]}}"), zeros(4)), "x", "more than 2 values");
     reject(file(json("{'x':{'dtype':'F32','shape':[1],'data_offsets':[4]}}"), zeros(4)), "x", "[begin, end]");
     reject(file(json("{'x':{'dtype':'F32','shape':[1,1,1,1,1,1,1,1,1],'data_offsets':[0,4]}}"), zeros(4)), "x",
@@ -402,7 +417,7 @@ class ModelFileRejectionTest {
   @Test
   void shapesThatDoNotChain() throws IOException {
     header.set("layers.1.weight", tensor("F32", new long[] {3, 2}, 60, 84));
-    reject(file(header, data), "layers.1.weight", "takes 2 inputs", "layers.0 has 3 outputs");
+    reject(file(header, data), "layers.1.weight", "takes 2 inputs", "layers.0.weight has 3 outputs");
   }
 
   @Test

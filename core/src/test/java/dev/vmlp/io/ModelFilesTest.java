@@ -209,6 +209,22 @@ class ModelFilesTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void loadingAPipeOrADeviceFailsAtOnce() throws Exception {
+    // opening a pipe for reading would wait for a writer
+    Path fifo = tmp.resolve("model.safetensors");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    for (Path special : new Path[] {fifo, Path.of("/dev/null")}) {
+      java.nio.file.FileSystemException e =
+          assertThrows(java.nio.file.FileSystemException.class, () -> ModelFiles.load(special));
+      assertEquals(special + ": is not a regular file (a device, pipe or socket); a model is loaded from a file",
+          e.getMessage());
+    }
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFiles.load(tmp.resolve("missing")));
+  }
+
+  @Test
   void savedHeadersDoNotDependOnTheMapsOrderAndLongNamesSave() throws IOException {
     Model m = SafetensorsBytes.small().withMetadata(Map.of("zeta", "1", "alpha", "2", "mid", "3"));
     Path f = tmp.resolve("x".repeat(230) + ".safetensors"); // 242 characters: a temporary name fits too

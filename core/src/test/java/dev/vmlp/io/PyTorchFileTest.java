@@ -5,21 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Activation;
 import dev.vmlp.Head;
 import dev.vmlp.InputScaling;
 import dev.vmlp.Model;
 import dev.vmlp.Workspace;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file written by PyTorch ({@code make_pytorch_fixture.py} beside the resources:
  * {@code nn.Sequential(Linear(64, 32), ReLU(), Linear(32, 10))}, keys renamed to
- * {@code layers.{i}.*}) loads with the activation given and predicts what PyTorch computed.
+ * {@code layers.{i}.*}) loads with the activation given and predicts what PyTorch computed; so does the
+ * same file under the names PyTorch itself gives ({@code 0.*}, {@code 2.*}).
  */
 class PyTorchFileTest {
   static final String FILE = "pytorch-64-32-10.safetensors";
@@ -61,6 +65,72 @@ class PyTorchFileTest {
     }
     // Not bit-equal in general, but close: and not vacuously so (the model is not trivial).
     assertTrue(worstLogit < 1e-5 && worstProbability < 1e-6, worstLogit + " " + worstProbability);
+  }
+
+  /** The fixture with its layer tensors renamed: layers.0 and layers.1 to {@code path + i0} and {@code path + i1}. */
+  private Path renamed(String path, int i0, int i1, String name) throws IOException {
+    return renamed(name, n -> n.replace("layers.0.", path + i0 + ".").replace("layers.1.", path + i1 + "."));
+  }
+
+  private Path renamed(String name, UnaryOperator<String> rename) throws IOException {
+    byte[] bytes = TestResources.bytes(FILE);
+    ObjectNode h = SafetensorsBytes.header(bytes);
+    ObjectNode out = SafetensorsBytes.JSON.createObjectNode();
+    for (Map.Entry<String, JsonNode> e : h.properties()) {
+      out.set(e.getKey().equals("__metadata__") ? e.getKey() : rename.apply(e.getKey()), e.getValue());
+    }
+    return Files.write(tmp.resolve(name), SafetensorsBytes.file(out, SafetensorsBytes.data(bytes)));
+  }
+
+  @Test
+  void loadsUnderTheNamesPyTorchGivesTheLayersOfASequential() throws IOException {
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Model reference = ModelFiles.load(TestResources.copy(FILE, tmp), relu);
+    // save_file(net.state_dict()) of nn.Sequential(Linear, ReLU, Linear): 0.* and 2.*; of a module
+    // whose attribute `layers` is that Sequential: layers.0.* and layers.2.*; deeper paths alike
+    for (Path f : new Path[] {renamed("", 0, 2, "bare.safetensors"), renamed("layers.", 0, 2, "attr.safetensors"),
+        renamed("model.net_1.", 1, 3, "deep.safetensors"), renamed("", 4, 17, "far.safetensors")}) {
+      Model m = ModelFiles.load(f, relu);
+      assertEquals(reference.architecture(), m.architecture(), f.toString());
+      assertEquals(reference.weightsSha256(), m.weightsSha256(), f.toString());
+    }
+    // the order is the indices', not the names' (as text, "10" sorts before "9")
+    Path numeric = renamed("", 9, 10, "numeric.safetensors");
+    assertEquals(reference.weightsSha256(), ModelFiles.load(numeric, relu).weightsSha256());
+  }
+
+  @Test
+  void aForeignFileIsStillOneSequenceOfWholeLayers() throws IOException {
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Path mixed = renamed("mixed.safetensors", n -> n.replace("layers.0.", "0.").replace("layers.1.", "head.2."));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(mixed, relu));
+    assertTrue(e.getMessage().contains("module path 'head.' differs from ''"), e.getMessage());
+    Path noBias = renamed("nobias.safetensors", n -> n.replace("layers.0.bias", "0.gamma")
+        .replace("layers.0.", "0.").replace("layers.1.", "2."));
+    e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(noBias, relu));
+    assertEquals("0.gamma", e.field());
+    assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
+    Path missing = renamed("missing.safetensors", n -> n.replace("layers.0.bias", "7.bias")
+        .replace("layers.0.", "0.").replace("layers.1.", "2."));
+    e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(missing, relu));
+    assertEquals("0.bias", e.field());
+    assertTrue(e.getMessage().contains("tensor '0.bias' is missing"), e.getMessage());
+  }
+
+  @Test
+  void aFileOfThisLibraryNumbersItsLayersWithoutGaps() throws IOException {
+    // vmlp.format_version says the file is this library's, which never skips an index: a gap is a lost layer
+    Model m = ModelFiles.load(TestResources.copy(FILE, tmp), LoadOptions.defaults().withActivation(Activation.RELU));
+    Path own = tmp.resolve("own.safetensors");
+    ModelFiles.save(m, own);
+    byte[] bytes = Files.readAllBytes(own);
+    ObjectNode h = SafetensorsBytes.header(bytes);
+    h.set("layers.2.weight", h.remove("layers.1.weight"));
+    h.set("layers.2.bias", h.remove("layers.1.bias"));
+    Path gap = Files.write(tmp.resolve("gap.safetensors"), SafetensorsBytes.file(h, SafetensorsBytes.data(bytes)));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(gap));
+    assertEquals("layers.1.weight", e.field());
+    assertTrue(e.getMessage().contains("layer indices jump from 0 to 2"), e.getMessage());
   }
 
   @Test
