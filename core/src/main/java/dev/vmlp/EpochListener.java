@@ -3,7 +3,11 @@ package dev.vmlp;
 /** Receives progress from {@link Trainer#fit}, on the calling thread. */
 @FunctionalInterface
 public interface EpochListener {
-  /** Called after each epoch, with its statistics; the trainer may be used here (e.g. {@link Trainer#snapshot()}). */
+  /**
+   * Called after each epoch, with its statistics; the trainer may be used here (e.g.
+   * {@link Trainer#snapshot()}), and closing it stops training early: {@code fit} then returns the
+   * report of the epochs done.
+   */
   void epochEnd(EpochStats stats);
 
   /**

@@ -46,7 +46,8 @@ final class ParallelEngine implements Engine {
   private volatile Throwable failure;
   /** Position at which every thread stops the running pass (set by thread 0 on interrupt). */
   private volatile int stopAt;
-  private boolean closed;
+  private volatile boolean stopRequested;
+  private volatile boolean closed;
 
   /** Most threads the architecture can use: the fewest chunks of any hidden layer. */
   static int maxThreads(Architecture arch) {
@@ -106,8 +107,14 @@ final class ParallelEngine implements Engine {
       pool[t - 1] = th;
       barrier.register(t, th);
     }
-    for (Thread th : pool) {
-      th.start();
+    try {
+      for (Thread th : pool) {
+        th.start();
+      }
+    } catch (Throwable e) { // e.g. OutOfMemoryError: unable to create native thread
+      stopping = true;
+      barrier.breakBarrier(); // the workers started wait for their first pass: they leave
+      throw e;
     }
   }
 
@@ -153,12 +160,18 @@ final class ParallelEngine implements Engine {
   }
 
   @Override
-  public void close() {
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  @Override
+  public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
     stopping = true;
+    barrier.register(0, Thread.currentThread()); // the closing thread may not be the last pass's caller
     if (!barrier.isBroken()) {
       try {
         barrier.await(); // the workers see 'stopping' and return
@@ -270,12 +283,12 @@ final class ParallelEngine implements Engine {
     void loop() {
       try {
         while (true) {
-          barrier.await(); // wait for a pass, or for close()
+          barrier.awaitAsWorker(); // wait for a pass, or for close()
           if (stopping) {
             return;
           }
           runPass(job, null);
-          barrier.await();
+          barrier.awaitAsWorker();
         }
       } catch (SpinBarrier.Broken e) {
         // another thread failed, or the trainer closes after a failure
@@ -331,7 +344,7 @@ final class ParallelEngine implements Engine {
             if (pass.listener() != null && pos + 1 < pass.count()) { // Trainer.fit reports the end itself
               pass.listener().progress(pass.epoch(), pos + 1, pass.count());
             }
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || stopRequested) {
               // the others are at most one sample ahead: all stop before pos + 2
               res.interrupted = true;
               stopAt = pos + 2;

@@ -8,6 +8,7 @@ final class SingleEngine implements Engine {
   private final int outputs;
   private final boolean classifies;
   private final Pass.Result reusable = new Pass.Result();
+  private volatile boolean stopRequested;
 
   SingleEngine(Kernels k, Params p, float learningRate) {
     this.step = new SgdStep(k, p, learningRate);
@@ -42,7 +43,7 @@ final class SingleEngine implements Engine {
         if (pass.listener() != null && pos + 1 < pass.count()) { // Trainer.fit reports the end itself
           pass.listener().progress(pass.epoch(), pos + 1, pass.count());
         }
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread().isInterrupted() || stopRequested) {
           res.interrupted = true;
           break;
         }
@@ -50,6 +51,11 @@ final class SingleEngine implements Engine {
     }
     step.flush();
     return res;
+  }
+
+  @Override
+  public void requestStop() {
+    stopRequested = true;
   }
 
   @Override

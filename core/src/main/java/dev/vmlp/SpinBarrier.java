@@ -9,8 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * atomic and the last one advances a generation that the others spin on. A waiter spins with
  * {@link Thread#onSpinWait()}, then also yields (at once when there are more parties than processors,
  * so an oversubscribed machine runs the thread it waits for), and after {@link #SPIN_NANOS} parks in
- * slices that double from {@code parkNanos} up to {@link #MAX_PARK_NANOS}, so an idle pool costs about
- * 0.3% of a core per waiter (the last arrival unparks sleepers at once, so the slices only bound a lost
+ * slices that double from {@code parkNanos} up to {@link #MAX_PARK_NANOS}, so an idle pool costs under
+ * 1% of a core per waiter (the last arrival unparks sleepers at once, so the slices only bound a lost
  * wake-up). Parking or
  * an executor would cost 13-50 µs per hand-off here, more than a whole training step.
  *
@@ -85,6 +85,18 @@ final class SpinBarrier {
    * @throws Broken when the barrier is or becomes broken
    */
   void await() {
+    await(false);
+  }
+
+  /**
+   * {@link #await()} for a thread of the pool, which nobody should interrupt: an interrupt flag left
+   * set would make every park return at once, and the idle waiter would spin a whole core.
+   */
+  void awaitAsWorker() {
+    await(true);
+  }
+
+  private void await(boolean clearInterrupts) {
     if (broken) {
       throw new Broken();
     }
@@ -115,6 +127,9 @@ final class SpinBarrier {
           sleepers.incrementAndGet();
           if (generation.value == gen && !broken) {
             LockSupport.parkNanos(this, slice);
+            if (clearInterrupts) {
+              Thread.interrupted();
+            }
             slice = Math.min(2 * slice, Math.max(parkNanos, MAX_PARK_NANOS));
           }
           sleepers.decrementAndGet();

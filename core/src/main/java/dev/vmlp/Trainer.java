@@ -3,16 +3,21 @@ package dev.vmlp;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.metrics.Evaluation;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Trains a network by per-sample SGD (batch size 1): after every sample,
- * {@code W^l -= η s^l (o^{l-1})ᵀ} and {@code b^l -= η s^l}. Mutable and owned by one thread; publish
- * its current state to other threads with {@link #snapshot()}.
+ * {@code W^l -= η s^l (o^{l-1})ᵀ} and {@code b^l -= η s^l}. Mutable, and used by one thread at a time:
+ * a call while another thread's call runs is refused ({@link IllegalStateException} naming that
+ * thread), but for {@link #close()}, which stops the running call and waits for it. Publish the
+ * current state to other threads with {@link #snapshot()}.
  *
  * <p>Training is deterministic: the same seed, data and options give bit-identical weights on every
  * kernel implementation and vector width (compare {@link Model#weightsSha256()}).
@@ -54,7 +59,16 @@ public final class Trainer implements AutoCloseable {
   private final InputPath inputPath;
   private final Kernels kernels;
   private final int processors;
-  private Engine engine;
+  /** Stops the worker threads of a trainer that was never closed, once it is unreachable. */
+  private static final Cleaner CLEANER = Cleaner.create();
+  /** The current engine, held apart from the trainer so that the cleaner can close it. */
+  private final EngineHolder holder = new EngineHolder();
+  private final Cleaner.Cleanable cleanable = CLEANER.register(this, holder);
+  /** The thread whose call runs now (null between calls), and how deeply it is nested (listeners). */
+  private final AtomicReference<Thread> user = new AtomicReference<>();
+  private int userDepth;
+  /** The thread that called {@link #close()} while another thread's call ran. */
+  private volatile Thread closer;
   private final float[] onlineX;
   /** The online step's one-sample pass over these arrays, made once: a step allocates nothing. */
   private final int[] onlineLabel = new int[1];
@@ -62,7 +76,7 @@ public final class Trainer implements AutoCloseable {
   private final Pass onlinePass;
   private int epochsDone;
   private long onlineSamples;
-  private boolean closed;
+  private volatile boolean closed;
   /**
    * True while an engine runs a pass. The listener's {@code progress} is called from inside it, where
    * the weights are mid-update (a deferred first-layer update, other threads still writing).
@@ -230,12 +244,26 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set
-   * @throws IllegalStateException when a worker thread failed (the cause says why), or when an
-   *     exception escaped an earlier pass. An exception from the listener reaches the caller as it
-   *     is; the trainer then takes no more calls but {@link #close()}, since its weights are
-   *     part-updated
+   * @throws IllegalStateException when a worker thread failed (the cause says why), when an
+   *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
+   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count).
+   *     An exception from the listener reaches the caller as it is. From {@code progress} during an
+   *     epoch it leaves the weights part-updated, and the trainer then takes no more calls but
+   *     {@link #close()}; from {@code epochEnd}, or from the {@code progress} call that ends an epoch,
+   *     it comes after the epoch's updates, which count, and training may go on. A listener that
+   *     closes the trainer from {@code epochEnd} ends {@code fit} there: it returns the report of the
+   *     epochs done
    */
   public TrainingReport fit(Dataset train, Dataset test, int epochs) {
+    enter();
+    try {
+      return fitOwned(train, test, epochs);
+    } finally {
+      exit();
+    }
+  }
+
+  private TrainingReport fitOwned(Dataset train, Dataset test, int epochs) {
     checkOpen();
     if (epochs < 1) {
       throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
@@ -291,6 +319,11 @@ public final class Trainer implements AutoCloseable {
         throw new TrainingDivergedException(epoch, res.divergedAt, order[res.divergedAt],
             "the loss is " + res.divergedLoss);
       }
+      Thread c = closer;
+      if (c != null && res.done < n) {
+        throw new IllegalStateException("the trainer was closed by thread '" + c.getName() + "' in epoch " + epoch
+            + ", after " + res.done + " samples (their updates are in)");
+      }
       if (res.interrupted && res.done < n) {
         throw new TrainingInterruptedException(epoch, res.done);
       }
@@ -302,10 +335,10 @@ public final class Trainer implements AutoCloseable {
       if (bad != null) {
         throw new TrainingDivergedException(epoch, -1, -1, bad);
       }
+      epochsDone++; // the epoch's updates are in (before the listener, which may throw)
       if (listener != null) {
         listener.progress(epoch, n, n);
       }
-      epochsDone++; // the epoch's updates are in
       double testLoss = Double.NaN;
       double testAcc = Double.NaN;
       if (test != null) {
@@ -322,8 +355,11 @@ public final class Trainer implements AutoCloseable {
         // the interrupt came so late that the epoch finished: it counts, and training stops here
         throw new TrainingInterruptedException(epoch, n);
       }
+      if (closed) {
+        break; // the listener closed the trainer: an early stop
+      }
     }
-    return new TrainingReport(stats, snapshot(), lastTest, kernels.name(), sparse, eng.threads());
+    return new TrainingReport(stats, copy(), lastTest, kernels.name(), sparse, eng.threads());
   }
 
   /**
@@ -346,28 +382,31 @@ public final class Trainer implements AutoCloseable {
 
   /** The engine for {@code n} threads (capped by what the network can use), reused while the count stays. */
   private Engine engine(int n) {
+    Engine engine = holder.engine;
     if (fitDepth > 0 && engine != null) {
       return engine; // a call from a listener's epochEnd: the running fit holds this engine, so it stays
     }
     int use = Math.min(Math.max(1, n), ParallelEngine.maxThreads(arch));
     if (engine == null || engine.threads() != use) {
       if (engine != null) {
+        holder.engine = null; // should the new one fail to start, no closed engine is left in use
         engine.close();
       }
       engine = use == 1 ? new SingleEngine(kernels, params, learningRate)
           : new ParallelEngine(kernels, params, learningRate, use, processors);
+      holder.engine = engine;
     }
     return engine;
   }
 
   /** For tests: whether the current engine's hand-offs treat the machine as oversubscribed. */
   boolean oversubscribed() {
-    return engine instanceof ParallelEngine pe && pe.oversubscribed();
+    return holder.engine instanceof ParallelEngine pe && pe.oversubscribed();
   }
 
   /** Worker threads of the current engine (none before the first pass), for tests. */
   Thread[] workerThreads() {
-    return engine instanceof ParallelEngine pe ? pe.workerThreads() : new Thread[0];
+    return holder.engine instanceof ParallelEngine pe ? pe.workerThreads() : new Thread[0];
   }
 
   private boolean useSparse(Dataset scaled) {
@@ -388,31 +427,42 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainingDivergedException when the loss is not finite for finite inputs
    */
   public double trainSample(float[] x, int label) {
-    checkOpen();
-    if (!arch.head().classifies()) {
-      throw new IllegalStateException("the head is " + arch.head().id() + "; pass targets");
+    enter();
+    try {
+      checkOpen();
+      if (!arch.head().classifies()) {
+        throw new IllegalStateException("the head is " + arch.head().id() + "; pass targets");
+      }
+      if (label < 0 || label >= arch.outputs()) {
+        throw new IllegalArgumentException("label " + label + " is outside [0, " + arch.outputs() + ")");
+      }
+      return online(x, label, null);
+    } finally {
+      exit();
     }
-    if (label < 0 || label >= arch.outputs()) {
-      throw new IllegalArgumentException("label " + label + " is outside [0, " + arch.outputs() + ")");
-    }
-    return online(x, label, null);
   }
 
   /** One SGD step on one raw sample of a regressor. @see #trainSample(float[], int) */
   public double trainSample(float[] x, float[] target) {
-    checkOpen();
-    if (arch.head().classifies()) {
-      throw new IllegalStateException("the head is " + arch.head().id() + "; pass a label");
-    }
-    if (target.length != arch.outputs()) {
-      throw new IllegalArgumentException("target has " + target.length + " values, the model has " + arch.outputs());
-    }
-    for (int t = 0; t < target.length; t++) {
-      if (!Float.isFinite(target[t])) {
-        throw new IllegalArgumentException("target [" + t + "] is " + target[t] + "; the weights are unchanged");
+    enter();
+    try {
+      checkOpen();
+      if (arch.head().classifies()) {
+        throw new IllegalStateException("the head is " + arch.head().id() + "; pass a label");
       }
+      if (target.length != arch.outputs()) {
+        throw new IllegalArgumentException("target has " + target.length + " values, the model has "
+            + arch.outputs());
+      }
+      for (int t = 0; t < target.length; t++) {
+        if (!Float.isFinite(target[t])) {
+          throw new IllegalArgumentException("target [" + t + "] is " + target[t] + "; the weights are unchanged");
+        }
+      }
+      return online(x, -1, target);
+    } finally {
+      exit();
     }
-    return online(x, -1, target);
   }
 
   private double online(float[] x, int label, float[] target) {
@@ -447,12 +497,23 @@ public final class Trainer implements AutoCloseable {
    * weights' SHA-256.
    */
   public Model snapshot() {
-    checkOpen();
+    enter();
+    try {
+      checkOpen();
+      return copy();
+    } finally {
+      exit();
+    }
+  }
+
+  /** The model of the current weights, with its provenance. */
+  private Model copy() {
     Params copy = params.copy(true); // the layout a Model predicts from
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));
     meta.put("epochs", Integer.toString(epochsDone));
+    Engine engine = holder.engine;
     meta.put("threads", Integer.toString(engine != null ? engine.threads() : Math.max(1, threads)));
     meta.put("kernels", kernels.name());
     meta.put("weights_sha256", copy.sha256());
@@ -471,9 +532,41 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the calling thread the trainer's user until {@link #exit()}; a nested call (from a listener)
+   * counts as the same use.
+   *
+   * @throws IllegalStateException when another thread's call runs
+   */
+  private void enter() {
+    Thread me = Thread.currentThread();
+    if (user.get() == me) {
+      userDepth++;
+      return;
+    }
+    while (!user.compareAndSet(null, me)) {
+      Thread other = user.get();
+      if (other != null) {
+        throw new IllegalStateException("the trainer is in use by thread '" + other.getName() + "'; a trainer "
+            + "takes calls from one thread at a time (give other threads its snapshots)");
+      }
+    }
+    userDepth = 1;
+  }
+
+  private void exit() {
+    if (--userDepth == 0) {
+      user.set(null);
+    }
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the trainer is closed");
+    }
+    Thread c = closer;
+    if (c != null) {
+      throw new IllegalStateException("the trainer is being closed by thread '" + c.getName() + "'");
     }
     if (broken != null) {
       throw new IllegalStateException("the trainer stopped when an exception escaped a pass (" + broken
@@ -487,16 +580,59 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Stops the worker threads, if any (no thread of the trainer is alive when this returns), and
-   * releases the trainer; later calls throw {@link IllegalStateException}.
+   * releases the trainer; later calls throw {@link IllegalStateException}. From another thread than
+   * the one whose call runs, it stops that call (training stops after a whole sample, within
+   * {@value Engine#CHECK_EVERY} samples, and {@code fit} throws {@link IllegalStateException}) and
+   * waits for it to end. From a listener's {@code epochEnd}, it ends {@code fit} after that epoch, and
+   * {@code fit} returns the report of the epochs done. A trainer that is never closed stops its
+   * workers once it is unreachable (when the garbage collector finds it so).
+   *
+   * @throws IllegalStateException when called from a listener's {@code progress}, in the middle of a pass
    */
   @Override
   public void close() {
-    if (inPass) {
-      checkOpen(); // throws: the pass still needs the engine
+    Thread me = Thread.currentThread();
+    if (user.get() == me) {
+      if (inPass) {
+        checkOpen(); // throws: the pass still needs the engine
+      }
+      closeNow();
+      return;
     }
+    if (closed) {
+      return;
+    }
+    closer = me;
+    Engine running = holder.engine;
+    if (running != null) {
+      running.requestStop();
+    }
+    while (!user.compareAndSet(null, me)) {
+      LockSupport.parkNanos(this, 1_000_000); // the running call stops at its next check
+    }
+    try {
+      closeNow();
+    } finally {
+      user.set(null);
+    }
+  }
+
+  private void closeNow() {
     closed = true;
-    if (engine != null) {
-      engine.close();
+    cleanable.clean(); // closes the engine, at most once
+  }
+
+  /** The trainer's engine, apart from the trainer: the cleaner's action must not reach the trainer. */
+  private static final class EngineHolder implements Runnable {
+    volatile Engine engine;
+
+    @Override
+    public void run() {
+      Engine e = engine;
+      engine = null;
+      if (e != null) {
+        e.close();
+      }
     }
   }
 }

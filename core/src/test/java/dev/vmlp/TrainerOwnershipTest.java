@@ -1,0 +1,246 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.data.Digits;
+import dev.vmlp.data.TrainTest;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A trainer is used by one thread at a time: calls from a second thread while one runs are refused,
+ * but {@code close()}, which stops the running call and waits for it; a listener may end {@code fit}
+ * early by closing the trainer; worker threads outlive neither an interrupt nor an unclosed trainer.
+ */
+@Timeout(120)
+class TrainerOwnershipTest {
+  static TrainTest digits;
+  static final Architecture ARCH =
+      Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+
+  @BeforeAll
+  static void load() {
+    digits = Digits.load();
+  }
+
+  private static Trainer.Builder builder(int threads) {
+    return Trainer.builder(ARCH).scaling(digits.scaling()).seed(5).threads(threads);
+  }
+
+  /** Waits up to 10 s for the threads to end; true when they all did. */
+  private static boolean ended(Thread[] threads) throws InterruptedException {
+    for (Thread th : threads) {
+      th.join(10_000);
+      if (th.isAlive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void closeFromAnotherThreadStopsARunningFitAndWaitsForIt() throws Exception {
+    for (int threads : new int[] {1, 2, 4}) {
+      for (int delayMs : new int[] {0, 3, 40}) {
+        AtomicReference<Thread[]> workers = new AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        CountDownLatch running = new CountDownLatch(1);
+        Trainer[] self = new Trainer[1];
+        Trainer t = builder(threads).listener(new EpochListener() {
+          @Override
+          public void epochEnd(EpochStats stats) {}
+
+          @Override
+          public void progress(int epoch, long done, long total) {
+            workers.compareAndSet(null, self[0].workerThreads());
+            running.countDown();
+          }
+        }).build();
+        self[0] = t;
+        Thread trainer = Thread.ofPlatform().name("owner").start(() -> {
+          try {
+            t.fit(digits.train(), null, 1000);
+          } catch (Throwable e) {
+            thrown.set(e);
+          }
+        });
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        Thread.sleep(delayMs);
+        t.close(); // returns only when the fit has stopped
+        trainer.join(10_000);
+        assertFalse(trainer.isAlive(), "the fit did not stop");
+        Throwable e = thrown.get();
+        assertTrue(e instanceof IllegalStateException && e.getMessage().contains("by thread '"
+            + Thread.currentThread().getName() + "'"), threads + " threads: " + e);
+        assertTrue(ended(workers.get()), threads + " threads: a worker outlived close()");
+        IllegalStateException after = assertThrows(IllegalStateException.class, t::snapshot);
+        assertEquals("the trainer is closed", after.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void closeFromAnotherThreadStopsOnlineTrainingWithoutAHang() throws Exception {
+    float[] x = digits.train().row(0);
+    for (int round = 0; round < 30; round++) {
+      Trainer t = builder(round % 2 == 0 ? 2 : 4).build();
+      t.trainSample(x, 1);
+      Thread[] workers = t.workerThreads();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread online = Thread.ofPlatform().start(() -> {
+        try {
+          while (true) {
+            t.trainSample(x, 1);
+          }
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+      });
+      Thread.sleep(round % 3);
+      t.close();
+      online.join(10_000);
+      assertFalse(online.isAlive(), "round " + round + ": the online loop hangs");
+      assertTrue(thrown.get() instanceof IllegalStateException, "round " + round + ": " + thrown.get());
+      assertTrue(ended(workers), "round " + round + ": a worker outlived close()");
+    }
+  }
+
+  @Test
+  void callsFromASecondThreadAreRefusedWhileOneRuns() throws Exception {
+    CountDownLatch inPass = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Trainer t = builder(2).listener(new EpochListener() {
+      @Override
+      public void epochEnd(EpochStats stats) {}
+
+      @Override
+      public void progress(int epoch, long done, long total) {
+        inPass.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }).build()) {
+      AtomicReference<TrainingReport> report = new AtomicReference<>();
+      Thread owner = Thread.ofPlatform().name("owner-thread").start(() -> report.set(t.fit(digits.train(), null, 1)));
+      assertTrue(inPass.await(30, TimeUnit.SECONDS));
+      String inUse = "the trainer is in use by thread 'owner-thread'";
+      assertTrue(assertThrows(IllegalStateException.class, t::snapshot).getMessage().startsWith(inUse));
+      assertTrue(assertThrows(IllegalStateException.class, () -> t.trainSample(digits.train().row(0), 0))
+          .getMessage().startsWith(inUse));
+      assertTrue(assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1))
+          .getMessage().startsWith(inUse));
+      release.countDown();
+      owner.join(30_000);
+      assertNotNull(report.get(), "the owner's fit did not finish");
+      // once it has, another thread may use the trainer, and sees what the fit left
+      assertEquals(report.get().model().weightsSha256(), t.snapshot().weightsSha256());
+      assertEquals(1, t.epochsDone());
+    }
+  }
+
+  @Test
+  void anEpochCountsBeforeTheListenerHearsOfItsEnd() {
+    String uninterrupted;
+    try (Trainer t = builder(1).build()) {
+      uninterrupted = t.fit(digits.train(), null, 2).model().weightsSha256();
+    }
+    boolean[] armed = {true};
+    try (Trainer t = builder(1).listener(new EpochListener() {
+      @Override
+      public void epochEnd(EpochStats stats) {}
+
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (done == total && armed[0]) {
+          armed[0] = false;
+          throw new IllegalStateException("progress bar gone");
+        }
+      }
+    }).build()) {
+      assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 2));
+      assertEquals(1, t.epochsDone(), "the epoch's updates are in, so it counts");
+      TrainingReport r = t.fit(digits.train(), null, 1); // epoch 2, with its own shuffle
+      assertEquals(uninterrupted, r.model().weightsSha256());
+      assertEquals("2", r.model().metadata().get("epochs"));
+    }
+  }
+
+  @Test
+  void closingFromEpochEndEndsFitWithTheEpochsDone() throws Exception {
+    String twoEpochs;
+    try (Trainer t = builder(2).build()) {
+      twoEpochs = t.fit(digits.train(), null, 2).model().weightsSha256();
+    }
+    AtomicReference<Thread[]> workers = new AtomicReference<>();
+    Trainer[] self = new Trainer[1];
+    Trainer t = builder(2).listener(stats -> {
+      if (stats.epoch() == 2) {
+        workers.set(self[0].workerThreads());
+        self[0].close();
+      }
+    }).build();
+    self[0] = t;
+    TrainingReport r = t.fit(digits.train(), null, 5);
+    assertEquals(2, r.epochs().size());
+    assertEquals(twoEpochs, r.model().weightsSha256());
+    assertEquals("2", r.model().metadata().get("epochs"));
+    assertTrue(ended(workers.get()));
+    assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
+  }
+
+  @Test
+  void anInterruptedWorkerGoesBackToSleep() throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Assumptions.assumeTrue(mx.isThreadCpuTimeSupported());
+    try (Trainer t = builder(2).build()) {
+      t.trainSample(digits.train().row(0), 3);
+      Thread worker = t.workerThreads()[0];
+      worker.interrupt();
+      Thread.sleep(200); // past the spinning, into the parked slices
+      long cpu0 = mx.getThreadCpuTime(worker.threadId());
+      Thread.sleep(1000);
+      long cpuMs = (mx.getThreadCpuTime(worker.threadId()) - cpu0) / 1_000_000;
+      // parked, an idle worker takes about 1% of a core; with its interrupt flag left set it took 94%
+      assertTrue(cpuMs < 300, "the idle worker used " + cpuMs + " ms of CPU in a second");
+      assertEquals(t.fit(digits.train().slice(0, 50), null, 1).epochs().size(), 1); // and still works
+    }
+  }
+
+  /** Trains one sample on a trainer that is then dropped without close(); returns its workers. */
+  private static Thread[] abandonedTrainerWorkers() {
+    Trainer t = builder(4).build();
+    t.trainSample(digits.train().row(0), 3);
+    return t.workerThreads();
+  }
+
+  @Test
+  void theWorkersOfATrainerNeverClosedStopOnceItIsUnreachable() throws Exception {
+    Thread[] workers = abandonedTrainerWorkers();
+    assertEquals(3, workers.length);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean alive = true;
+    while (alive && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+      alive = false;
+      for (Thread th : workers) {
+        alive |= th.isAlive();
+      }
+    }
+    assertFalse(alive, "the workers of an unreachable trainer still run");
+  }
+}
