@@ -243,7 +243,9 @@ public final class Trainer implements AutoCloseable {
    *     either set is not finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
-   *     a whole sample, every update is applied, and the interrupt flag stays set
+   *     a whole sample, every update is applied, and the interrupt flag stays set. An epoch stopped
+   *     part-way does not count: its samples' updates stay in, and the next {@code fit} runs that
+   *     epoch again from its start, in the same order
    * @throws IllegalStateException when a worker thread failed (the cause says why), when an
    *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
    *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count).
