@@ -108,7 +108,8 @@ import java.util.regex.Pattern;
  */
 public final class ModelFiles {
   private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final Pattern LAYER_TENSOR = Pattern.compile("layers\\.(0|[1-9][0-9]{0,8})\\.(weight|bias)");
+  /** A layer tensor of this library's files: the module path {@code layers.}, an index, the kind. */
+  private static final Pattern LAYER_TENSOR = Pattern.compile("(layers\\.)(0|[1-9][0-9]{0,8})\\.(weight|bias)");
   /**
    * A foreign file's layer tensors: a module path (none for a bare {@code nn.Sequential}), an index,
    * {@code weight} or {@code bias}, as PyTorch's {@code state_dict} names them.
@@ -398,8 +399,7 @@ public final class ModelFiles {
     long dataStart = 8 + n;
     header.checkOffsets(size - dataStart, file);
 
-    Header.Tensor[][] layers = FileMetadata.isForeign(header.metadata)
-        ? foreignLayerTensors(header, file) : layerTensors(header, file);
+    Header.Tensor[][] layers = layerTensors(header, file, FileMetadata.isForeign(header.metadata));
     int[] sizes = sizes(layers, file);
     checkMemory(layers, sizes, file);
     int hidden = layers.length - 1;
@@ -460,62 +460,28 @@ public final class ModelFiles {
     }
   }
 
-  /** The weight and bias tensor of every layer, by index; checks the names. */
-  private static Header.Tensor[][] layerTensors(Header header, Path file) throws ModelFormatException {
-    TreeMap<Integer, Header.Tensor[]> byIndex = new TreeMap<>();
-    for (Header.Tensor t : header.tensors) {
-      Matcher m = LAYER_TENSOR.matcher(t.name());
-      if (!m.matches()) {
-        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
-            + "': unknown name; a model file holds layers.{i}.weight and layers.{i}.bias");
-      }
-      int index = Integer.parseInt(m.group(1));
-      Header.Tensor[] pair = byIndex.computeIfAbsent(index, i -> new Header.Tensor[2]);
-      pair[m.group(2).equals("weight") ? 0 : 1] = t;
-    }
-    if (byIndex.isEmpty()) {
-      throw new ModelFormatException(file, "layers.0.weight", "tensor 'layers.0.weight' is missing: the file holds "
-          + (header.tensors.isEmpty() ? "no tensors" : "no layers"));
-    }
-    Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
-    int expected = 0;
-    for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
-      if (e.getKey() != expected) {
-        String missing = "layers." + expected + ".weight";
-        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: "
-            + (expected == 0 ? "the first layer is numbered " + e.getKey()
-                : "layer indices jump from " + (expected - 1) + " to " + e.getKey()));
-      }
-      Header.Tensor[] pair = e.getValue();
-      for (int k = 0; k < 2; k++) {
-        if (pair[k] == null) {
-          String missing = "layers." + expected + (k == 0 ? ".weight" : ".bias");
-          throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing");
-        }
-      }
-      layers[expected++] = pair;
-    }
-    return layers;
-  }
-
   /**
-   * The weight and bias tensor of every layer of a foreign file (one without
-   * {@code vmlp.format_version}), such as PyTorch's {@code save_file(model.state_dict())} writes: names
-   * {@code P{i}.weight} and {@code P{i}.bias} with one module path {@code P} for all ({@code ""} for a
-   * bare {@code nn.Sequential}, {@code layers.} for a {@code layers} attribute), the layers in the order
-   * of their indices, which may skip the numbers of modules without parameters (the activations of
-   * {@code nn.Sequential(Linear, ReLU, Linear)} are {@code 0} and {@code 2}).
+   * The weight and bias tensor of every layer, by index; checks the names. A file of this library names
+   * them {@code layers.{i}.weight} and {@code layers.{i}.bias}, {@code i} from 0 with no gap (a gap is a
+   * lost layer). A {@code foreign} file (without {@code vmlp.format_version}) may name them as PyTorch's
+   * {@code save_file(model.state_dict())} does: {@code P{i}.weight} and {@code P{i}.bias} with one module
+   * path {@code P} for all ({@code ""} for a bare {@code nn.Sequential}, {@code layers.} for a
+   * {@code layers} attribute), the layers in the order of their indices, which may skip the numbers of
+   * modules without parameters (the activations of {@code nn.Sequential(Linear, ReLU, Linear)} leave
+   * {@code 0} and {@code 2}).
    */
-  private static Header.Tensor[][] foreignLayerTensors(Header header, Path file) throws ModelFormatException {
+  private static Header.Tensor[][] layerTensors(Header header, Path file, boolean foreign)
+      throws ModelFormatException {
+    Pattern names = foreign ? FOREIGN_TENSOR : LAYER_TENSOR;
     TreeMap<Integer, Header.Tensor[]> byIndex = new TreeMap<>();
     String path = null;
     String first = null;
     for (Header.Tensor t : header.tensors) {
-      Matcher m = FOREIGN_TENSOR.matcher(t.name());
+      Matcher m = names.matcher(t.name());
       if (!m.matches()) {
-        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
-            + "': unknown name; a model file holds {i}.weight and {i}.bias, after one module path such as "
-            + "layers. (layers.{i}.weight), for every layer");
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': unknown name; "
+            + (foreign ? "a model file holds {i}.weight and {i}.bias, after one module path such as layers. "
+                + "(layers.{i}.weight), for every layer" : "a model file holds layers.{i}.weight and layers.{i}.bias"));
       }
       if (path == null) {
         path = m.group(1);
@@ -535,6 +501,12 @@ public final class ModelFiles {
     Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
     int l = 0;
     for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
+      if (!foreign && e.getKey() != l) {
+        String missing = path + l + ".weight";
+        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: "
+            + (l == 0 ? "the first layer is numbered " + e.getKey()
+                : "layer indices jump from " + (l - 1) + " to " + e.getKey()));
+      }
       Header.Tensor[] pair = e.getValue();
       for (int k = 0; k < 2; k++) {
         if (pair[k] == null) {
