@@ -25,6 +25,8 @@ public final class Architecture {
   public static final int MAX_WIDTH = 1 << 20;
   /** Largest number of weights in one layer (so a layer fits one int-indexed row-major array). */
   public static final long MAX_LAYER_WEIGHTS = Integer.MAX_VALUE - 64L;
+  /** Largest number of layers (hidden and output), so that every network fits a model file's 4,096 tensors. */
+  public static final int MAX_LAYERS = 2048;
 
   private final int inputs;
   private final int[] units;
@@ -80,6 +82,10 @@ public final class Architecture {
       Objects.requireNonNull(head, "head");
       if (head == Head.SOFTMAX_CROSS_ENTROPY && width < 2) {
         throw new IllegalArgumentException("a softmax head needs at least 2 classes, got " + width);
+      }
+      if (units.size() + 1 > MAX_LAYERS) {
+        throw new IllegalArgumentException("a network has at most " + MAX_LAYERS + " layers (" + (MAX_LAYERS - 1)
+            + " hidden), got " + (units.size() + 1));
       }
       int[] u = new int[units.size() + 1];
       Activation[] a = new Activation[u.length];

@@ -3,11 +3,14 @@ package dev.vmlp.cli;
 import dev.vmlp.Dataset;
 import dev.vmlp.InputScaling;
 import dev.vmlp.data.Csv;
+import dev.vmlp.data.DataFormatException;
 import dev.vmlp.data.Digits;
 import dev.vmlp.data.Mnist;
 import dev.vmlp.data.TrainTest;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +52,8 @@ final class DataSource {
     boolean standardize;
   }
 
-  /** Loaded data and the name it goes by in reports. */
-  record Loaded(String name, TrainTest data) {
+  /** Loaded data, the name it goes by in reports, and the files it was read from. */
+  record Loaded(String name, TrainTest data, List<Path> files) {
     Dataset train() {
       return data.train();
     }
@@ -61,6 +64,18 @@ final class DataSource {
 
     InputScaling scaling() {
       return data.scaling();
+    }
+
+    /** The input file that {@code target} is (a model saved there would replace it), or null. */
+    Path sameFileAs(Path target) throws IOException {
+      if (Files.exists(target)) {
+        for (Path f : files) {
+          if (Files.isSameFile(target, f)) {
+            return f;
+          }
+        }
+      }
+      return null;
     }
   }
 
@@ -75,17 +90,22 @@ final class DataSource {
   /** Reads the data {@code source} names (digits when null). */
   static Loaded load(DataSource source) throws IOException {
     if (source == null || source.dataset != null) {
-      return new Loaded(DIGITS, Digits.load());
+      return new Loaded(DIGITS, Digits.load(), List.of());
     }
     if (source.mnistDir != null) {
-      return new Loaded(folderName(source.mnistDir), Mnist.load(source.mnistDir));
+      TrainTest data = Mnist.load(source.mnistDir);
+      return new Loaded(folderName(source.mnistDir), data, Mnist.files(source.mnistDir));
     }
     CsvFiles c = source.csv;
     Csv.Options options = Csv.Options.defaults().withLabelColumn(c.labelColumn);
     Dataset train = Csv.read(c.train, options);
     Dataset test = Csv.read(c.test, options);
+    if (test.featureCount() != train.featureCount()) {
+      throw new DataFormatException(c.test, "rows have " + (test.featureCount() + 1) + " columns (the label and "
+          + test.featureCount() + " features), the training file " + c.train + " has " + (train.featureCount() + 1));
+    }
     InputScaling scaling = c.standardize ? InputScaling.standardize(train) : InputScaling.none();
-    return new Loaded(fileName(c.train), new TrainTest(train, test, scaling));
+    return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test));
   }
 
   private static String folderName(Path dir) {

@@ -84,8 +84,11 @@ public final class Main implements Callable<Integer> {
     try {
       int code = cl.execute(args);
       if (out.checkError()) {
+        if (code != EXIT_OK) {
+          return code; // the command has said what went wrong
+        }
         err.println(Errors.PREFIX + "cannot write to standard output");
-        return code == EXIT_OK ? EXIT_FAILURE : code;
+        return EXIT_FAILURE;
       }
       return code;
     } catch (OutOfMemoryError e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Model;
+import dev.vmlp.NonFiniteException;
 import dev.vmlp.Workspace;
 import dev.vmlp.data.Compressed;
 import dev.vmlp.data.Csv;
@@ -82,14 +83,16 @@ final class PredictCommand implements Callable<Integer> {
           for (int j = 0; j < inputs; j++) {
             x[j] = pixels[j] & 0xff;
           }
-          printer.row(x);
+          printer.row(x, "image " + i);
         });
       } else {
         Csv.forEachRow(in.stream(), input, ',', new CsvRows(inputs, printer));
       }
-    } finally {
-      printer.flush(); // rows predicted before a bad one are printed too
+    } catch (IOException | RuntimeException e) {
+      printer.print(); // rows predicted before a bad one are printed too
+      throw e;
     }
+    printer.flush();
     return Main.EXIT_OK;
   }
 
@@ -111,9 +114,15 @@ final class PredictCommand implements Callable<Integer> {
       this.out = out;
     }
 
-    void row(float[] x) throws JsonProcessingException {
+    /** Predicts and prints row {@code x}; {@code where} names it in the input (its line, or image). */
+    void row(float[] x, String where) throws IOException {
       int i = rows++;
-      int c = m.predictProbabilities(x, 0, p, 0, ws); // one pass gives both
+      int c;
+      try {
+        c = m.predictProbabilities(x, 0, p, 0, ws); // one pass gives both
+      } catch (NonFiniteException e) {
+        throw new DataFormatException(input, where + " (row " + i + "): " + e.getMessage(), e);
+      }
       if (classifies) {
         b.append(json ? classJson(i, c, p[c]) : String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
       } else {
@@ -125,10 +134,20 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
 
-    void flush() {
+    /** Prints the rows held back; {@link Main} reports a failed write at the end. */
+    void print() {
       out.print(b);
       b.setLength(0);
       out.flush();
+    }
+
+    /** Prints the rows held back, and stops the run when standard output can no longer be written. */
+    void flush() throws IOException {
+      print();
+      if (out.checkError()) {
+        // e.g. a closed pipe (| head): stop reading the input rather than predict it all for nothing
+        throw new IOException("cannot write to standard output");
+      }
     }
   }
 
@@ -151,11 +170,11 @@ final class PredictCommand implements Callable<Integer> {
         x = new float[inputs];
       }
       if (skip < 0) {
-        printer.row(values);
+        printer.row(values, "line " + line);
       } else {
         System.arraycopy(values, 0, x, 0, skip);
         System.arraycopy(values, skip + 1, x, skip, values.length - skip - 1);
-        printer.row(x);
+        printer.row(x, "line " + line);
       }
     }
 

@@ -68,6 +68,11 @@ final class TestData {
       }
       return Mnist.loadPair(find(dir, Mnist.TEST_IMAGES), find(dir, Mnist.TEST_LABELS), outputs);
     }
+    if (!model.architecture().head().classifies() && outputs > 1) {
+      // a CSV row here holds one label or target column; several targets need the library's Model.evaluate
+      throw new IllegalArgumentException("the model is a regressor of " + outputs + " outputs, and vmlp eval reads "
+          + "one target per CSV row; evaluate it with the library (Dataset.ofTargets and Model.evaluate)");
+    }
     Csv.Options options = Csv.Options.defaults().withLabelColumn(source.csv.labelColumn);
     options = model.architecture().head().classifies() ? options.withClasses(outputs) : options.asRegression();
     return Csv.read(source.csv.test, options);

@@ -68,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
           + "or sparse. Same weights either way. Default: ${DEFAULT-VALUE}.")
   Trainer.InputPath inputs;
 
-  @Option(names = "--json", description = "End the output with one line of JSON describing the run.")
+  @Option(names = "--json", description = "Print one line of JSON describing the run, alone on standard output "
+      + "(the epoch lines go to standard error).")
   boolean json;
 
   @Option(names = "--save", paramLabel = "FILE",
@@ -127,9 +128,22 @@ final class TrainCommand implements Callable<Integer> {
     }
     PrintStream out = main.out;
     DataSource.Loaded data = DataSource.load(source);
+    Path input = save != null ? data.sameFileAs(save) : null;
+    if (input != null) {
+      throw usage("--save " + save + " is the input file " + input + ", which the model would replace");
+    }
     int outputs = Math.max(data.train().outputCount(), data.test().outputCount());
-    Architecture arch = Architecture.of(
-        data.train().featureCount(), hidden, activation, outputs, Head.SOFTMAX_CROSS_ENTROPY);
+    int features = data.train().featureCount();
+    if (features > Architecture.MAX_WIDTH) {
+      throw new IllegalArgumentException(data.name() + ": rows have " + features + " features, more than the "
+          + Architecture.MAX_WIDTH + " inputs a network may take");
+    }
+    Architecture arch;
+    try {
+      arch = Architecture.of(features, hidden, activation, outputs, Head.SOFTMAX_CROSS_ENTROPY);
+    } catch (IllegalArgumentException e) {
+      throw usage("--hidden with " + features + " inputs and " + outputs + " classes: " + e.getMessage());
+    }
     Trainer.Builder builder = Trainer.builder(arch)
         .learningRate((float) lr)
         .seed(seed)
@@ -139,7 +153,9 @@ final class TrainCommand implements Callable<Integer> {
     TrainingReport report;
     double seconds;
     KernelProvider.get(); // the kernels' one log line comes now, not in the middle of the first progress bar
-    try (EpochPrinter printer = new EpochPrinter(out, epochs, data.train().size(), main.interactive && !json)) {
+    // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
+    try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, epochs, data.train().size(),
+        main.interactive && !json)) {
       builder.listener(printer);
       long t0 = System.nanoTime();
       try (Trainer trainer = builder.build()) {
@@ -179,6 +195,17 @@ final class TrainCommand implements Callable<Integer> {
     for (int h : hidden) {
       if (h < 1 || h > Architecture.MAX_WIDTH) {
         throw usage("--hidden widths must be in [1, " + Architecture.MAX_WIDTH + "], got " + h);
+      }
+    }
+    // what the data does not decide is checked before the data is read
+    if (hidden.length >= Architecture.MAX_LAYERS) {
+      throw usage("--hidden gives " + hidden.length + " hidden layers; a network has at most "
+          + (Architecture.MAX_LAYERS - 1));
+    }
+    for (int i = 0; i + 1 < hidden.length; i++) {
+      if ((long) hidden[i] * hidden[i + 1] > Architecture.MAX_LAYER_WEIGHTS) {
+        throw usage("--hidden " + hidden[i] + "," + hidden[i + 1] + " makes a layer of more than "
+            + Architecture.MAX_LAYER_WEIGHTS + " weights");
       }
     }
     float eta = (float) lr;

@@ -274,6 +274,13 @@ class ModelCommandsTest {
         dev.vmlp.Head.SQUARED_ERROR), 1), reg);
     CliRun.of("eval", "--model", reg.toString(), "--data", data.toString())
         .assertError(1, "the model is a regressor (head squared_error), and MNIST files hold class labels");
+    // several outputs: a CSV row of vmlp eval holds one target, so it says so rather than miscount columns
+    Path wide = dir.resolve("regressor3.safetensors");
+    ModelFiles.save(Model.initialize(dev.vmlp.Architecture.of(4, new int[] {8}, dev.vmlp.Activation.TANH, 3,
+        dev.vmlp.Head.SQUARED_ERROR), 1), wide);
+    Path csv = Files.writeString(dir.resolve("targets.csv"), "1,2,3,4,5,6,7\n");
+    CliRun.of("eval", "--model", wide.toString(), "--test", csv.toString())
+        .assertError(1, "the model is a regressor of 3 outputs, and vmlp eval reads one target per CSV row");
   }
 
   @Test

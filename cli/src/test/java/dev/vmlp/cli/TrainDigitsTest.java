@@ -52,9 +52,10 @@ class TrainDigitsTest {
     assertEquals(epochs.get(1).path("test_accuracy").asDouble(), acc, why);
     assertTrue(epochs.get(1).path("train_loss").asDouble() < epochs.get(0).path("train_loss").asDouble(), why);
 
-    // One summary line per epoch precedes the JSON.
-    List<String> lines = run.outLines();
-    assertEquals(3, lines.size(), why);
+    // Standard output holds the JSON alone (a pipe to jq reads it); the epoch lines go to standard error.
+    assertEquals(1, run.outLines().size(), why);
+    List<String> lines = run.errLines().stream().filter(l -> l.startsWith("epoch ")).toList();
+    assertEquals(2, lines.size(), why);
     assertTrue(lines.get(0).startsWith("epoch 1/2  loss "), why);
     assertTrue(lines.get(1).matches("epoch 2/2  loss \\d+\\.\\d{4}  train acc \\d+\\.\\d\\d%  test loss \\d+\\.\\d{4}"
         + "  test acc \\d+\\.\\d\\d%  [\\d,]+ samples/s"), why);

@@ -1,5 +1,6 @@
 package dev.vmlp.data;
 
+import dev.vmlp.Architecture;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,6 +160,11 @@ public final class Idx {
       if (total > MAX_ELEMENTS) {
         throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
       }
+    }
+    if (dimsCount == 3 && (long) dims[1] * dims[2] > Architecture.MAX_WIDTH) {
+      // checked before any pixel is read: such an image could not be a network's input anyway
+      throw new DataFormatException(file, "images of " + dims[1] + "x" + dims[2] + " = " + (long) dims[1] * dims[2]
+          + " values are wider than the " + Architecture.MAX_WIDTH + " inputs a network may take");
     }
     return dims;
   }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Loads an MNIST-format folder: {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
@@ -78,6 +79,16 @@ public final class Mnist {
       throw new DataFormatException(labels, "has " + l.length + " labels but " + images.getFileName() + " has "
           + c.dims()[0] + " images");
     }
+  }
+
+  /**
+   * The four files {@link #load} reads from {@code dir}: training images and labels, test images and
+   * labels, each plain or {@code .gz}.
+   *
+   * @throws NoSuchFileException naming the file that is missing
+   */
+  public static List<Path> files(Path dir) throws NoSuchFileException {
+    return List.of(find(dir, TRAIN_IMAGES), find(dir, TRAIN_LABELS), find(dir, TEST_IMAGES), find(dir, TEST_LABELS));
   }
 
   private static Path find(Path dir, String name) throws NoSuchFileException {

@@ -41,7 +41,7 @@ import java.util.Set;
 final class Header {
   /** Largest accepted header, in bytes (the reference implementation's limit). */
   static final long MAX_BYTES = 100_000_000;
-  static final int MAX_TENSORS = 4096;
+  static final int MAX_TENSORS = 2 * dev.vmlp.Architecture.MAX_LAYERS; // a weight and a bias per layer
   static final int MAX_METADATA = 10_000;
   static final int MAX_RANK = 8;
   /**

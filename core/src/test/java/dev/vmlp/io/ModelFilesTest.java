@@ -185,7 +185,7 @@ class ModelFilesTest {
           throw new IOException("disk full (simulated)");
         }
       }));
-      assertEquals("disk full (simulated)", e.getMessage());
+      assertEquals(f + ": cannot be written: disk full (simulated)", e.getMessage()); // the file is named
       assertArrayEquals(before, Files.readAllBytes(f), "the old file is untouched");
       try (Stream<Path> files = Files.list(tmp)) {
         assertEquals(List.of(f), files.toList(), "no temporary file is left");

@@ -59,6 +59,10 @@ public final class AtomicFiles {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
+      if (e instanceof IOException io && !(e instanceof FileSystemException)) {
+        // a failed write says only what failed ("No space left on device"), not where
+        throw new IOException(file + ": cannot be written: " + io.getMessage(), io);
+      }
       throw e;
     }
     forceFolder(dir);

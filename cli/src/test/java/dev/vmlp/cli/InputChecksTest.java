@@ -1,0 +1,153 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
+import dev.vmlp.Head;
+import dev.vmlp.InputScaling;
+import dev.vmlp.LayerWeights;
+import dev.vmlp.Model;
+import dev.vmlp.io.ModelFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the commands check before they spend time: inputs that do not fit, a model file that would
+ * replace its own data, network sizes no file could hold; and what they name when they stop: the file
+ * and row of an output that is not finite, the image size of an IDX file too wide for any network.
+ */
+@Timeout(120)
+class InputChecksTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void trainRefusesATestFileOfAnotherWidthNamingBothFiles() throws IOException {
+    Path train = Files.writeString(dir.resolve("train.csv"), "0,1,2\n1,3,4\n0,5,6\n");
+    Path test = Files.writeString(dir.resolve("test.csv"), "0,1,2,3\n1,4,5,6\n");
+    CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1")
+        .assertError(1, test + ": rows have 4 columns (the label and 3 features), the training file " + train
+            + " has 3");
+  }
+
+  @Test
+  void trainRefusesToSaveOverItsOwnInput() throws IOException {
+    Path train = Files.writeString(dir.resolve("train.csv"), "0,1,2\n1,3,4\n0,5,6\n");
+    Path test = Files.writeString(dir.resolve("test.csv"), "0,1,2\n1,4,5\n");
+    String before = Files.readString(train);
+    CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1",
+        "--save", dir.resolve(".").resolve("train.csv").toString())
+        .assertError(2, "is the input file " + train + ", which the model would replace");
+    assertEquals(before, Files.readString(train));
+    Path mnist = MnistFiles.write(dir.resolve("mnist"), 30, 10, 3);
+    Path labels = mnist.resolve("t10k-labels-idx1-ubyte");
+    assertTrue(Files.exists(labels));
+    CliRun.of("train", "--data", mnist.toString(), "--epochs", "1", "--save", labels.toString())
+        .assertError(2, "is the input file");
+  }
+
+  @Test
+  void networkSizesNoFileCouldHoldAreUsageErrorsBeforeTraining() {
+    String widths = String.join(",", java.util.Collections.nCopies(Architecture.MAX_LAYERS, "2"));
+    CliRun.of("train", "--hidden", widths, "--epochs", "1")
+        .assertError(2, "--hidden gives 2048 hidden layers; a network has at most 2047");
+    CliRun.of("train", "--hidden", "1048576,2048", "--epochs", "1")
+        .assertError(2, "--hidden 1048576,2048 makes a layer of more than");
+  }
+
+  @Test
+  void trainJsonIsAloneOnStandardOutput() {
+    CliRun run = CliRun.of("train", "--epochs", "2", "--hidden", "16", "--json");
+    assertEquals(1, run.outLines().size(), run::describe);
+    assertTrue(run.json().path("weights_sha256").isTextual());
+    assertEquals(2, run.errLines().stream().filter(l -> l.startsWith("epoch ")).count(), run::describe);
+  }
+
+  @Test
+  void predictNamesTheFileAndLineOfAnOutputThatIsNotFinite() throws IOException {
+    Architecture arch = Architecture.builder(2).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 2, new float[] {1e30f, 0, 0, 1}, new float[] {0, 0})),
+        InputScaling.none());
+    Path model = dir.resolve("m.safetensors");
+    ModelFiles.save(m, model);
+    Path rows = Files.writeString(dir.resolve("rows.csv"), "x,y\n1,2\n1e10,0\n3,4\n");
+    CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", rows.toString());
+    run.assertError(1, rows + ": line 3 (row 1): output z[0] is Infinity");
+    assertEquals(1, run.outLines().size(), "the row before is printed: " + run.describe());
+  }
+
+  @Test
+  void anIdxFileOfImagesWiderThanAnyNetworkIsRefusedByItsHeader() throws IOException {
+    // 1 image of 2048 x 1024: refused before its 2 MB of pixels are looked for (there are none)
+    byte[] header = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 8, 0, 0, 0, 4, 0};
+    Path images = Files.write(dir.resolve("wide-idx3-ubyte"), header);
+    Architecture arch = Architecture.builder(4).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Path model = dir.resolve("small.safetensors");
+    ModelFiles.save(Model.initialize(arch, 1), model);
+    CliRun.of("predict", "--model", model.toString(), "--input", images.toString())
+        .assertError(1, images + ": images of 2048x1024 = 2097152 values are wider than the 1048576 inputs");
+  }
+
+  @Test
+  void predictStopsWhenItsOutputIsClosed() throws Exception {
+    // `vmlp predict ... | head -1` on endless input: the closed pipe must end the run
+    Path model = dir.resolve("digits.safetensors");
+    ModelFiles.save(Model.initialize(Architecture.of(64, new int[] {8}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1), model);
+    Path fifo = dir.resolve("rows.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    String row = "1" + ",0".repeat(63) + "\n";
+    Thread writer = Thread.ofPlatform().daemon().start(() -> {
+      try (OutputStream out = Files.newOutputStream(fifo)) {
+        byte[] block = row.repeat(1000).getBytes(StandardCharsets.US_ASCII);
+        while (true) {
+          out.write(block); // until the reader has gone: a broken pipe
+        }
+      } catch (IOException e) {
+        // the reader closed the pipe
+      }
+    });
+    OutputStream closedAfterFirstBlock = new OutputStream() {
+      long written;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (written > 0) {
+          throw new IOException("Broken pipe");
+        }
+        written += len;
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream out = new PrintStream(closedAfterFirstBlock, false, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      exit = Main.run(new String[] {"predict", "--model", model.toString(), "--input", fifo.toString()}, out, e);
+    }
+    assertEquals(1, exit);
+    List<String> errors = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("vmlp: error:"))
+        .toList();
+    assertEquals(List.of("vmlp: error: cannot write to standard output"), errors);
+    writer.join(10_000);
+    assertFalse(writer.isAlive(), "predict left the pipe open");
+  }
+}
