@@ -146,6 +146,10 @@ final class ParallelEngine implements Engine {
     } catch (Throwable e) { // a listener may throw checked exceptions too (sneakily, or from Kotlin)
       fail(e);
       throw e;
+    } finally {
+      // the workers outlive the pass: through its listener and data, the job would keep the trainer
+      // reachable (so its cleaner would never run) and the training set alive
+      job = null;
     }
     return res;
   }

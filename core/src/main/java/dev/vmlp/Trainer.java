@@ -361,7 +361,7 @@ public final class Trainer implements AutoCloseable {
         break; // the listener closed the trainer: an early stop
       }
     }
-    return new TrainingReport(stats, copy(), lastTest, kernels.name(), sparse, eng.threads());
+    return new TrainingReport(stats, copy(eng.threads()), lastTest, kernels.name(), sparse, eng.threads());
   }
 
   /**
@@ -399,6 +399,12 @@ public final class Trainer implements AutoCloseable {
       holder.engine = engine;
     }
     return engine;
+  }
+
+  /** For tests: makes {@code owner} the trainer's user, as if its call were running. */
+  void holdFor(Thread owner) {
+    user.set(owner);
+    userDepth = 1;
   }
 
   /** For tests: whether the current engine's hand-offs treat the machine as oversubscribed. */
@@ -502,21 +508,21 @@ public final class Trainer implements AutoCloseable {
     enter();
     try {
       checkOpen();
-      return copy();
+      Engine engine = holder.engine;
+      return copy(engine != null ? engine.threads() : Math.max(1, threads));
     } finally {
       exit();
     }
   }
 
-  /** The model of the current weights, with its provenance. */
-  private Model copy() {
+  /** The model of the current weights, with its provenance ({@code threadsUsed}: the last pass's threads). */
+  private Model copy(int threadsUsed) {
     Params copy = params.copy(true); // the layout a Model predicts from
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));
     meta.put("epochs", Integer.toString(epochsDone));
-    Engine engine = holder.engine;
-    meta.put("threads", Integer.toString(engine != null ? engine.threads() : Math.max(1, threads)));
+    meta.put("threads", Integer.toString(threadsUsed));
     meta.put("kernels", kernels.name());
     meta.put("weights_sha256", copy.sha256());
     return new Model(copy, scaling, meta, kernels);
@@ -548,6 +554,11 @@ public final class Trainer implements AutoCloseable {
     }
     while (!user.compareAndSet(null, me)) {
       Thread other = user.get();
+      if (other != null && !other.isAlive()) {
+        // a StackOverflowError can end a thread between a call and its exit(): its call never ended
+        throw new IllegalStateException("thread '" + other.getName() + "' ended inside a call of the trainer, "
+            + "which may have left its weights part-updated; only close() is accepted");
+      }
       if (other != null) {
         throw new IllegalStateException("the trainer is in use by thread '" + other.getName() + "'; a trainer "
             + "takes calls from one thread at a time (give other threads its snapshots)");
@@ -609,13 +620,18 @@ public final class Trainer implements AutoCloseable {
     if (running != null) {
       running.requestStop();
     }
-    while (!user.compareAndSet(null, me)) {
+    boolean interrupted = false;
+    for (Thread u = user.get(); !user.compareAndSet(u != null && !u.isAlive() ? u : null, me); u = user.get()) {
       LockSupport.parkNanos(this, 1_000_000); // the running call stops at its next check
+      interrupted |= Thread.interrupted(); // else each park would return at once, and this spin
     }
     try {
       closeNow();
     } finally {
       user.set(null);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -187,7 +187,7 @@ class TrainerOwnershipTest {
     }
     AtomicReference<Thread[]> workers = new AtomicReference<>();
     Trainer[] self = new Trainer[1];
-    Trainer t = builder(2).listener(stats -> {
+    Trainer t = builder(8).listener(stats -> { // 8 asked, 4 used: 256 hidden units are 4 chunks
       if (stats.epoch() == 2) {
         workers.set(self[0].workerThreads());
         self[0].close();
@@ -198,6 +198,7 @@ class TrainerOwnershipTest {
     assertEquals(2, r.epochs().size());
     assertEquals(twoEpochs, r.model().weightsSha256());
     assertEquals("2", r.model().metadata().get("epochs"));
+    assertEquals("4", r.model().metadata().get("threads"), "the threads that trained it, not those asked for");
     assertTrue(ended(workers.get()));
     assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
   }
@@ -220,10 +221,59 @@ class TrainerOwnershipTest {
     }
   }
 
-  /** Trains one sample on a trainer that is then dropped without close(); returns its workers. */
-  private static Thread[] abandonedTrainerWorkers() {
-    Trainer t = builder(4).build();
+  @Test
+  void aTrainerWhoseUserThreadDiedCanStillBeClosed() throws Exception {
+    Thread dead = Thread.ofPlatform().name("gone").start(() -> { });
+    dead.join();
+    Trainer t = builder(2).build();
     t.trainSample(digits.train().row(0), 3);
+    Thread[] workers = t.workerThreads();
+    t.holdFor(dead); // as a StackOverflowError between a call and its exit would leave it
+    IllegalStateException e = assertThrows(IllegalStateException.class, t::snapshot);
+    assertTrue(e.getMessage().startsWith("thread 'gone' ended inside a call of the trainer"), e.getMessage());
+    t.close(); // does not wait for a thread that is gone
+    assertTrue(ended(workers));
+  }
+
+  @Test
+  void anInterruptedThreadWaitsInCloseWithoutSpinning() throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Assumptions.assumeTrue(mx.isThreadCpuTimeSupported());
+    CountDownLatch inEpochEnd = new CountDownLatch(1);
+    Trainer t = builder(1).listener(stats -> {
+      inEpochEnd.countDown();
+      try {
+        Thread.sleep(1000); // the owner is busy here while another thread closes
+      } catch (InterruptedException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }).build();
+    Thread owner = Thread.ofPlatform().start(() -> t.fit(digits.train().slice(0, 100), null, 1));
+    assertTrue(inEpochEnd.await(30, TimeUnit.SECONDS));
+    long[] cpu = new long[1];
+    boolean[] flagKept = new boolean[1];
+    Thread closer = Thread.ofPlatform().start(() -> {
+      Thread.currentThread().interrupt();
+      long c0 = mx.getCurrentThreadCpuTime();
+      t.close();
+      cpu[0] = (mx.getCurrentThreadCpuTime() - c0) / 1_000_000;
+      flagKept[0] = Thread.currentThread().isInterrupted();
+    });
+    closer.join(30_000);
+    owner.join(30_000);
+    assertTrue(cpu[0] < 300, "close() used " + cpu[0] + " ms of CPU waiting about a second");
+    assertTrue(flagKept[0], "the closing thread's interrupt is kept");
+  }
+
+  /**
+   * Trains on a trainer that is then dropped without close(); returns its workers. Its listener can
+   * reach the trainer, as one that takes snapshots must: the workers must not keep the listener.
+   */
+  private static Thread[] abandonedTrainerWorkers() {
+    Trainer[] self = new Trainer[1];
+    Trainer t = builder(4).listener(stats -> self[0].snapshot()).build();
+    self[0] = t;
+    t.fit(digits.train().slice(0, 100), null, 1);
     return t.workerThreads();
   }
 

@@ -102,6 +102,7 @@ class InputChecksTest {
   }
 
   @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a stuck pipe read ignores interrupts
   void predictStopsWhenItsOutputIsClosed() throws Exception {
     // `vmlp predict ... | head -1` on endless input: the closed pipe must end the run
     Path model = dir.resolve("digits.safetensors");

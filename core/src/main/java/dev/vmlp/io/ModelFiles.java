@@ -36,8 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Saves and loads {@link Model}s as safetensors files, the format PyTorch users exchange weights in.
@@ -109,13 +107,7 @@ import java.util.regex.Pattern;
 public final class ModelFiles {
   private static final JsonFactory JSON = JsonFactory.builder().build();
   /** A layer tensor of this library's files: the module path {@code layers.}, an index, the kind. */
-  private static final Pattern LAYER_TENSOR = Pattern.compile("(layers\\.)(0|[1-9][0-9]{0,8})\\.(weight|bias)");
-  /**
-   * A foreign file's layer tensors: a module path (none for a bare {@code nn.Sequential}), an index,
-   * {@code weight} or {@code bias}, as PyTorch's {@code state_dict} names them.
-   */
-  private static final Pattern FOREIGN_TENSOR =
-      Pattern.compile("((?:[A-Za-z_][A-Za-z0-9_]*\\.)*)(0|[1-9][0-9]{0,8})\\.(weight|bias)");
+  private static final String LAYERS_PATH = "layers.";
   private static final int CHUNK = 1 << 16;
   /** A loaded model may take this many times its weights' bytes in the file, plus the allowance. */
   static final long MEMORY_FACTOR = 4;
@@ -472,27 +464,26 @@ public final class ModelFiles {
    */
   private static Header.Tensor[][] layerTensors(Header header, Path file, boolean foreign)
       throws ModelFormatException {
-    Pattern names = foreign ? FOREIGN_TENSOR : LAYER_TENSOR;
     TreeMap<Integer, Header.Tensor[]> byIndex = new TreeMap<>();
     String path = null;
     String first = null;
     for (Header.Tensor t : header.tensors) {
-      Matcher m = names.matcher(t.name());
-      if (!m.matches()) {
+      LayerName m = LayerName.parse(t.name());
+      if (m == null || (!foreign && !m.path().equals(LAYERS_PATH))) {
         throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': unknown name; "
             + (foreign ? "a model file holds {i}.weight and {i}.bias, after one module path such as layers. "
                 + "(layers.{i}.weight), for every layer" : "a model file holds layers.{i}.weight and layers.{i}.bias"));
       }
       if (path == null) {
-        path = m.group(1);
+        path = m.path();
         first = t.name();
-      } else if (!path.equals(m.group(1))) {
+      } else if (!path.equals(m.path())) {
         throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
-            + "': its module path '" + Header.abbreviate(m.group(1)) + "' differs from '" + Header.abbreviate(path)
+            + "': its module path '" + Header.abbreviate(m.path()) + "' differs from '" + Header.abbreviate(path)
             + "' of '" + Header.abbreviate(first) + "'; the layers of a model file are one sequence");
       }
-      Header.Tensor[] pair = byIndex.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new Header.Tensor[2]);
-      pair[m.group(3).equals("weight") ? 0 : 1] = t;
+      Header.Tensor[] pair = byIndex.computeIfAbsent(m.index(), i -> new Header.Tensor[2]);
+      pair[m.weight() ? 0 : 1] = t;
     }
     if (byIndex.isEmpty()) {
       throw new ModelFormatException(file, "layers.0.weight", "tensor 'layers.0.weight' is missing: the file holds "
@@ -517,6 +508,44 @@ public final class ModelFiles {
       layers[l++] = pair;
     }
     return layers;
+  }
+
+  /**
+   * A layer tensor's name taken apart: a module path of identifiers each followed by a dot (possibly
+   * none), an index ({@code 0} or up to 9 digits without a leading zero), {@code .weight} or
+   * {@code .bias}. Parsed by hand: a regular expression with a repeated group recursed once per path
+   * segment, and a hostile name of 32,000 segments overflowed the stack.
+   */
+  private record LayerName(String path, int index, boolean weight) {
+    /** The parts of {@code name}, or null when it is not such a name. */
+    static LayerName parse(String name) {
+      boolean weight = name.endsWith(".weight");
+      if (!weight && !name.endsWith(".bias")) {
+        return null;
+      }
+      String rest = name.substring(0, name.length() - (weight ? ".weight" : ".bias").length());
+      int dot = rest.lastIndexOf('.');
+      String digits = rest.substring(dot + 1);
+      if (digits.isEmpty() || digits.length() > 9 || (digits.length() > 1 && digits.charAt(0) == '0')) {
+        return null;
+      }
+      for (int i = 0; i < digits.length(); i++) {
+        if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+          return null;
+        }
+      }
+      String path = rest.substring(0, dot + 1);
+      boolean segmentStart = true;
+      for (int i = 0; i < path.length(); i++) {
+        char c = path.charAt(i);
+        boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+        if (c == '.' ? segmentStart : !(letter || (!segmentStart && c >= '0' && c <= '9'))) {
+          return null; // an empty segment, or one that does not start with a letter or _
+        }
+        segmentStart = c == '.';
+      }
+      return new LayerName(path, Integer.parseInt(digits), weight);
+    }
   }
 
   /** The widths from the input to the output; checks that the shapes chain. */

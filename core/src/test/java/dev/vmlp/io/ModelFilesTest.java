@@ -209,7 +209,7 @@ class ModelFilesTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(20)
+  @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void loadingAPipeOrADeviceFailsAtOnce() throws Exception {
     // opening a pipe for reading would wait for a writer
     Path fifo = tmp.resolve("model.safetensors");

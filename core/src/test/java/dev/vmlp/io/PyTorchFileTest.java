@@ -118,6 +118,19 @@ class PyTorchFileTest {
   }
 
   @Test
+  void aLongModulePathIsReadWithoutRecursion() throws IOException {
+    // 32,000 segments (64,008 characters, under the name limit): a regular expression with a repeated
+    // group recursed once per segment and overflowed the stack
+    String deep = "a.".repeat(32_000);
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Path f = renamed("deep-path.safetensors", n -> n.replace("layers.0.", deep + "0.").replace("layers.1.", deep + "1."));
+    assertEquals("64-32(relu)-10(softmax)", ModelFiles.load(f, relu).architecture().toString());
+    Path bad = renamed("deep-bad.safetensors", n -> n.replace("layers.0.", deep + "x.").replace("layers.1.", deep + "1."));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(bad, relu));
+    assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
+  }
+
+  @Test
   void aFileOfThisLibraryNumbersItsLayersWithoutGaps() throws IOException {
     // vmlp.format_version says the file is this library's, which never skips an index: a gap is a lost layer
     Model m = ModelFiles.load(TestResources.copy(FILE, tmp), LoadOptions.defaults().withActivation(Activation.RELU));
