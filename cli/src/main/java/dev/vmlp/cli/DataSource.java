@@ -52,8 +52,11 @@ final class DataSource {
     boolean standardize;
   }
 
-  /** Loaded data, the name it goes by in reports, and the files it was read from. */
-  record Loaded(String name, TrainTest data, List<Path> files) {
+  /**
+   * Loaded data, the name it goes by in reports, the files it was read from, and the paths that would
+   * be read instead of some of them next time (an MNIST folder's plain file before its {@code .gz}).
+   */
+  record Loaded(String name, TrainTest data, List<Path> files, List<Path> shadows) {
     Dataset train() {
       return data.train();
     }
@@ -66,16 +69,34 @@ final class DataSource {
       return data.scaling();
     }
 
-    /** The input file that {@code target} is (a model saved there would replace it), or null. */
-    Path sameFileAs(Path target) throws IOException {
-      if (Files.exists(target)) {
-        for (Path f : files) {
-          if (Files.isSameFile(target, f)) {
-            return f;
-          }
+    /**
+     * Why a model saved to {@code target} would destroy this data (it would replace an input file, or be
+     * read in place of one next time), or null. Links are followed, as the save follows them; another
+     * hard link to an input is a name of its own, which the save replaces without touching the input.
+     */
+    String clash(Path target) throws IOException {
+      Path t = real(target);
+      for (Path f : files) {
+        if (t.equals(real(f))) {
+          return "is the input file " + f + ", which the model would replace";
+        }
+      }
+      for (Path s : shadows) {
+        if (t.equals(real(s))) {
+          return "would be read next time in place of the input file " + s + ".gz";
         }
       }
       return null;
+    }
+
+    /** The path with its links resolved, as far as it exists. */
+    private static Path real(Path p) throws IOException {
+      Path abs = p.toAbsolutePath().normalize();
+      if (Files.exists(abs)) {
+        return abs.toRealPath();
+      }
+      Path parent = abs.getParent();
+      return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
     }
   }
 
@@ -90,11 +111,14 @@ final class DataSource {
   /** Reads the data {@code source} names (digits when null). */
   static Loaded load(DataSource source) throws IOException {
     if (source == null || source.dataset != null) {
-      return new Loaded(DIGITS, Digits.load(), List.of());
+      return new Loaded(DIGITS, Digits.load(), List.of(), List.of());
     }
     if (source.mnistDir != null) {
       TrainTest data = Mnist.load(source.mnistDir);
-      return new Loaded(folderName(source.mnistDir), data, Mnist.files(source.mnistDir));
+      List<Path> files = Mnist.files(source.mnistDir);
+      List<Path> shadows = files.stream().filter(f -> f.getFileName().toString().endsWith(".gz"))
+          .map(f -> f.resolveSibling(f.getFileName().toString().replaceFirst("\\.gz$", ""))).toList();
+      return new Loaded(folderName(source.mnistDir), data, files, shadows);
     }
     CsvFiles c = source.csv;
     Csv.Options options = Csv.Options.defaults().withLabelColumn(c.labelColumn);
@@ -105,7 +129,7 @@ final class DataSource {
           + test.featureCount() + " features), the training file " + c.train + " has " + (train.featureCount() + 1));
     }
     InputScaling scaling = c.standardize ? InputScaling.standardize(train) : InputScaling.none();
-    return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test));
+    return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test), List.of());
   }
 
   private static String folderName(Path dir) {

@@ -128,9 +128,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     PrintStream out = main.out;
     DataSource.Loaded data = DataSource.load(source);
-    Path input = save != null ? data.sameFileAs(save) : null;
-    if (input != null) {
-      throw usage("--save " + save + " is the input file " + input + ", which the model would replace");
+    String clash = save != null ? data.clash(save) : null;
+    if (clash != null) {
+      throw usage("--save " + save + " " + clash);
     }
     int outputs = Math.max(data.train().outputCount(), data.test().outputCount());
     int features = data.train().featureCount();

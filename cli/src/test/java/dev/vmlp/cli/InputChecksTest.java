@@ -57,6 +57,17 @@ class InputChecksTest {
     assertTrue(Files.exists(labels));
     CliRun.of("train", "--data", mnist.toString(), "--epochs", "1", "--save", labels.toString())
         .assertError(2, "is the input file");
+    // the training images are gzipped: a plain file of their name would be read in their place next time
+    Path plain = mnist.resolve("train-images-idx3-ubyte");
+    assertTrue(Files.exists(mnist.resolve("train-images-idx3-ubyte.gz")) && !Files.exists(plain));
+    CliRun.of("train", "--data", mnist.toString(), "--epochs", "1", "--save", plain.toString())
+        .assertError(2, "would be read next time in place of the input file " + plain + ".gz");
+    // another hard link to an input is a name of its own: the save replaces that name, not the input
+    Path link = Files.createLink(dir.resolve("hard.csv"), train);
+    CliRun ok = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1",
+        "--save", link.toString());
+    assertEquals(0, ok.exit(), ok::describe);
+    assertEquals(before, Files.readString(train));
   }
 
   @Test

@@ -191,6 +191,14 @@ class ModelFilesTest {
         assertEquals(List.of(f), files.toList(), "no temporary file is left");
       }
     }
+    // A save interrupted by the thread's interrupt keeps the type that says so, and the old file.
+    Thread.currentThread().interrupt();
+    try {
+      assertThrows(java.nio.channels.ClosedByInterruptException.class, () -> ModelFiles.save(big, f));
+    } finally {
+      Thread.interrupted();
+    }
+    assertArrayEquals(before, Files.readAllBytes(f));
     // The interruption happened while writing: without it, the same save completes.
     ModelFiles.save(big, f, written -> { });
     assertEquals(big.weightsSha256(), ModelFiles.load(f).weightsSha256());

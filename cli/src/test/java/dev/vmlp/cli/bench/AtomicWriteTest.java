@@ -39,7 +39,7 @@ class AtomicWriteTest {
       out.close(); // what a full disk does to a PrintStream: the next print fails, silently
       out.print(" of it]");
     }));
-    assertTrue(e.getMessage().startsWith(f + ": cannot be written"), e.getMessage());
+    assertEquals(f + ": cannot be written (a write failed: a full disk?)", e.getMessage()); // named once
     assertEquals("old", Files.readString(f));
     assertEquals(List.of("results.json"), names());
   }

@@ -1,6 +1,7 @@
 package dev.vmlp.internal.io;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -59,9 +60,12 @@ public final class AtomicFiles {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      if (e instanceof IOException io && !(e instanceof FileSystemException)) {
-        // a failed write says only what failed ("No space left on device"), not where
-        throw new IOException(file + ": cannot be written: " + io.getMessage(), io);
+      if (e instanceof IOException io && !(e instanceof FileSystemException) && !(e instanceof ClosedChannelException)
+          && (io.getMessage() == null || !io.getMessage().startsWith(file.toString()))) {
+        // a failed write says only what failed ("No space left on device"), not where; an interrupt
+        // (ClosedByInterruptException) keeps its type, and a message that names the file is kept
+        throw new IOException(file + ": cannot be written: "
+            + (io.getMessage() != null ? io.getMessage() : io.getClass().getSimpleName()), io);
       }
       throw e;
     }
