@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,14 +20,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class TrainerFailureTest {
-  static TrainTest digits;
-  static final Architecture ARCH =
-      Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
-
-  @BeforeAll
-  static void load() {
-    digits = Digits.load();
-  }
+  static final TrainTest digits = DigitsFixture.DIGITS;
+  static final Architecture ARCH = DigitsFixture.NET_64_256_10;
 
   @SuppressWarnings("unchecked")
   private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -14,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,14 +23,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class TrainerOwnershipTest {
-  static TrainTest digits;
-  static final Architecture ARCH =
-      Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
-
-  @BeforeAll
-  static void load() {
-    digits = Digits.load();
-  }
+  static final TrainTest digits = DigitsFixture.DIGITS;
+  static final Architecture ARCH = DigitsFixture.NET_64_256_10;
 
   private static Trainer.Builder builder(int threads) {
     return Trainer.builder(ARCH).scaling(digits.scaling()).seed(5).threads(threads);

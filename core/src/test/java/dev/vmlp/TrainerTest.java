@@ -5,23 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
-  static TrainTest digits;
-  static final Architecture DIGITS_256 =
-      Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
-
-  @BeforeAll
-  static void load() {
-    digits = Digits.load();
-  }
+  static final TrainTest digits = DigitsFixture.DIGITS;
+  static final Architecture DIGITS_256 = DigitsFixture.NET_64_256_10;
 
   private static TrainingReport train(Architecture arch, long seed, int epochs, Trainer.InputPath path) {
     try (Trainer t = Trainer.builder(arch).seed(seed).learningRate(0.01f).scaling(digits.scaling())
