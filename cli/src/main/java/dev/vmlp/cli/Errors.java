@@ -31,10 +31,30 @@ final class Errors {
           ? "--dataset NAME, --data DIR or --train FILE --test FILE" : "--dataset NAME, --data DIR or --test FILE")
           + "; they are mutually exclusive";
     }
+    String csvOnly = csvOnlyOption(args);
+    boolean csvFileGiven = java.util.Arrays.stream(args).anyMatch(a -> a.matches("--(train|test)(=.*)?"));
+    if (message != null && message.startsWith("missing required argument(s): --t") && csvOnly != null
+        && !csvFileGiven) {
+      // the CSV options form a group that requires its files: picocli then asks for the files alone
+      message = csvOnly + " is for CSV input, given with " + (cl.getCommandSpec().name().equals("train")
+          ? "--train FILE --test FILE" : "--test FILE") + "; it does not apply to --data or --dataset";
+    }
     err.println(PREFIX + oneLine(message));
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return Main.EXIT_USAGE;
+  }
+
+  /** The first option of the command line that only CSV input takes, or null. */
+  private static String csvOnlyOption(String[] args) {
+    for (String a : args) {
+      for (String option : new String[] {"--label-column", "--standardize"}) {
+        if (a.equals(option) || a.startsWith(option + "=")) {
+          return option;
+        }
+      }
+    }
+    return null;
   }
 
   /** A failure while a command ran: one error line (and the stack trace of unexpected ones with --verbose). */

@@ -71,6 +71,19 @@ class InputChecksTest {
   }
 
   @Test
+  void csvOptionsWithOtherDataSayWhatTheyAreFor() {
+    CliRun.of("train", "--dataset", "digits", "--label-column", "1")
+        .assertError(2, "--label-column is for CSV input, given with --train FILE --test FILE; it does not apply");
+    CliRun.of("train", "--standardize")
+        .assertError(2, "--standardize is for CSV input, given with --train FILE --test FILE");
+    CliRun.of("eval", "--model", "m.safetensors", "--dataset", "digits", "--label-column=2")
+        .assertError(2, "--label-column is for CSV input, given with --test FILE");
+    // a CSV pair missing its other file is still said so
+    CliRun.of("train", "--train", "a.csv", "--label-column", "1")
+        .assertError(2, "missing required argument(s): --test=FILE");
+  }
+
+  @Test
   void networkSizesNoFileCouldHoldAreUsageErrorsBeforeTraining() {
     String widths = String.join(",", java.util.Collections.nCopies(Architecture.MAX_LAYERS, "2"));
     CliRun.of("train", "--hidden", widths, "--epochs", "1")
