@@ -131,16 +131,19 @@ public final class Architecture {
 
   /** Number of inputs of layer {@code layer} (0-based). */
   public int layerInputs(int layer) {
+    Objects.checkIndex(layer, units.length);
     return layer == 0 ? inputs : units[layer - 1];
   }
 
   /** Number of units of layer {@code layer} (0-based). */
   public int layerUnits(int layer) {
+    Objects.checkIndex(layer, units.length);
     return units[layer];
   }
 
   /** Activation of layer {@code layer} (0-based); the output layer's is {@link Activation#IDENTITY}. */
   public Activation activation(int layer) {
+    Objects.checkIndex(layer, units.length);
     return activations[layer];
   }
 

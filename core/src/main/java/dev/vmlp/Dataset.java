@@ -65,6 +65,7 @@ public final class Dataset {
    */
   public static Dataset ofUnsignedBytes(String name, byte[] bytes, int featureCount, int[] labels, int classCount) {
     Objects.requireNonNull(bytes, "bytes");
+    Objects.requireNonNull(labels, "labels");
     if (featureCount < 1 || (long) labels.length * featureCount != bytes.length) {
       throw new IllegalArgumentException("bytes has " + bytes.length + " values, expected rows x featureCount = "
           + labels.length + " x " + featureCount);
@@ -163,6 +164,7 @@ public final class Dataset {
     if (labels == null) {
       throw new IllegalStateException("dataset '" + name + "' has targets, not labels");
     }
+    Objects.checkIndex(i, size);
     return labels[i];
   }
 
@@ -178,8 +180,9 @@ public final class Dataset {
 
   /** Feature {@code f} of row {@code i}. */
   public float feature(int i, int f) {
+    Objects.checkIndex(i, size);
     Objects.checkIndex(f, featureCount);
-    return features[Math.multiplyExact(i, featureCount) + f];
+    return features[i * featureCount + f];
   }
 
   /** A copy of row {@code i}. */
@@ -189,9 +192,18 @@ public final class Dataset {
     return r;
   }
 
-  /** Copies row {@code i} into {@code dst} at {@code off}. */
+  /**
+   * Copies row {@code i} into {@code dst} at {@code off}.
+   *
+   * @param dst modified at {@code [off, off + featureCount)}
+   * @throws IllegalArgumentException when that range is not inside {@code dst}
+   */
   public void copyRow(int i, float[] dst, int off) {
     Objects.checkIndex(i, size);
+    if (off < 0 || off > dst.length - featureCount) {
+      throw new IllegalArgumentException("a row of " + featureCount + " features does not fit at offset " + off
+          + " of an array of " + dst.length);
+    }
     System.arraycopy(features, i * featureCount, dst, off, featureCount);
   }
 

@@ -85,11 +85,17 @@ public final class InputScaling {
 
   /**
    * Standardisation with the per-feature mean and (population) standard deviation of {@code data},
-   * computed in double precision. A feature with zero deviation gets scale 1.
+   * computed in double precision. A feature whose deviation is under 1e-12 (a constant one, in
+   * practice) gets scale 1: it is centred, not blown up.
+   *
+   * @throws IllegalArgumentException when {@code data} has no rows, which give no mean
    */
   public static InputScaling standardize(Dataset data) {
     int d = data.featureCount();
     int n = data.size();
+    if (n == 0) {
+      throw new IllegalArgumentException("dataset '" + data.name() + "' has no rows to standardize by");
+    }
     double[] mean = new double[d];
     double[] m2 = new double[d];
     float[] row = new float[d];
@@ -123,6 +129,9 @@ public final class InputScaling {
     if (shift.length != scale.length) {
       throw new IllegalArgumentException(
           "scaling shift has " + shift.length + " values but scale has " + scale.length);
+    }
+    if (shift.length == 0) {
+      throw new IllegalArgumentException("a per-feature scaling needs at least one feature");
     }
     for (int i = 0; i < shift.length; i++) {
       if (!Float.isFinite(shift[i]) || !Float.isFinite(scale[i]) || scale[i] == 0f) {
@@ -166,8 +175,17 @@ public final class InputScaling {
    * Writes {@code dst[dstOff + i] = (src[srcOff + i] - shift_i) * scale_i} for {@code i < n}.
    *
    * @param dst modified at {@code [dstOff, dstOff + n)}; may be {@code src} at the same offset
+   * @throws IllegalArgumentException when {@code n} is not the width of a per-feature map, or a range is
+   *     not inside its array
    */
   public void apply(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+    if (kind == Kind.STANDARDIZE && n != shift.length) {
+      throw new IllegalArgumentException(n + " values, but the scaling is for " + shift.length + " features");
+    }
+    if (n < 0 || srcOff < 0 || srcOff > src.length - n || dstOff < 0 || dstOff > dst.length - n) {
+      throw new IllegalArgumentException(n + " values do not fit at offset " + srcOff + " of " + src.length
+          + " (source) or " + dstOff + " of " + dst.length + " (destination)");
+    }
     switch (kind) {
       case NONE -> System.arraycopy(src, srcOff, dst, dstOff, n);
       case SCALE -> {

@@ -36,6 +36,11 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
     if (weights.length == 0) {
       throw new IllegalArgumentException("weights has no rows");
     }
+    for (int o = 0; o < weights.length; o++) {
+      if (weights[o] == null) {
+        throw new NullPointerException("weights row " + o);
+      }
+    }
     int in = weights[0].length;
     float[] flat = new float[Math.multiplyExact(weights.length, in)];
     for (int o = 0; o < weights.length; o++) {

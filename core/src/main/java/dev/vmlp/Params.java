@@ -4,6 +4,7 @@ import dev.vmlp.internal.hash.FloatSha256;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** All layers of a network in the kernels' layout. Mutable; {@link Model} keeps a private copy. */
 final class Params {
@@ -64,7 +65,7 @@ final class Params {
     }
     Params p = zeros(arch, true); // for a Model
     for (Layer layer : p.layers) {
-      LayerWeights lw = weights.get(layer.index);
+      LayerWeights lw = Objects.requireNonNull(weights.get(layer.index), () -> "weights of layer " + layer.index);
       if (lw.outputs() != layer.out || lw.inputs() != layer.in) {
         throw new IllegalArgumentException("layer " + layer.index + " weights have shape [" + lw.outputs() + ", "
             + lw.inputs() + "], the architecture needs [" + layer.out + ", " + layer.in + "]");

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Counts of (true class, predicted class) pairs: {@code count(t, p)} is how many samples of class
@@ -92,6 +93,7 @@ public final class ConfusionMatrix {
 
   /** Recall of class {@code c} (correct / samples of the class), NaN for an absent class. */
   public double recall(int c) {
+    Objects.checkIndex(c, classes);
     long row = 0;
     for (long[] e : entries()) {
       if (e[0] == c) {
@@ -103,6 +105,7 @@ public final class ConfusionMatrix {
 
   /** Precision of class {@code c} (correct / samples predicted as it), NaN when never predicted. */
   public double precision(int c) {
+    Objects.checkIndex(c, classes);
     long col = 0;
     for (long[] e : entries()) {
       if (e[1] == c) {
@@ -171,15 +174,15 @@ public final class ConfusionMatrix {
     int w = Math.max(Long.toString(max).length(), Integer.toString(classes - 1).length()) + 1;
     StringBuilder sb = new StringBuilder();
     sb.append(" ".repeat(6)).append("predicted\n");
-    sb.append(String.format("%5s ", "true"));
+    sb.append(String.format(Locale.ROOT, "%5s ", "true"));
     for (int p = 0; p < classes; p++) {
-      sb.append(String.format("%" + w + "d", p));
+      sb.append(String.format(Locale.ROOT, "%" + w + "d", p));
     }
     sb.append('\n');
     for (int t = 0; t < classes; t++) {
-      sb.append(String.format("%5d ", t));
+      sb.append(String.format(Locale.ROOT, "%5d ", t));
       for (int p = 0; p < classes; p++) {
-        sb.append(String.format("%" + w + "d", count(t, p)));
+        sb.append(String.format(Locale.ROOT, "%" + w + "d", count(t, p)));
       }
       sb.append('\n');
     }

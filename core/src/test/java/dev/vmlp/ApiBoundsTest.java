@@ -1,0 +1,93 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.vmlp.metrics.ConfusionMatrix;
+import dev.vmlp.metrics.Evaluation;
+import java.util.Arrays;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/** Indexes and ranges passed to the public API are checked by it, with errors that say what is wrong. */
+class ApiBoundsTest {
+  static final Dataset DATA = Dataset.ofClasses("d", new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, new int[] {0, 1, 0}, 2);
+
+  @Test
+  void layerAccessorsCheckTheLayer() {
+    Architecture arch = Architecture.of(3, new int[] {4}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(4, arch.layerInputs(1));
+    // layer 2 does not exist: its "inputs" used to be the output width
+    assertThrows(IndexOutOfBoundsException.class, () -> arch.layerInputs(2));
+    assertThrows(IndexOutOfBoundsException.class, () -> arch.layerInputs(-1));
+    assertThrows(IndexOutOfBoundsException.class, () -> arch.layerUnits(2));
+    assertThrows(IndexOutOfBoundsException.class, () -> arch.activation(2));
+  }
+
+  @Test
+  void rowsOfADatasetAreChecked() {
+    assertEquals(7f, DATA.feature(2, 0));
+    IndexOutOfBoundsException row = assertThrows(IndexOutOfBoundsException.class, () -> DATA.feature(3, 0));
+    assertEquals("Index 3 out of bounds for length 3", row.getMessage()); // the row, not a flat index
+    assertThrows(IndexOutOfBoundsException.class, () -> DATA.label(3));
+    assertThrows(IndexOutOfBoundsException.class, () -> DATA.label(-1));
+    float[] dst = new float[5];
+    DATA.copyRow(1, dst, 2);
+    assertEquals("[0.0, 0.0, 4.0, 5.0, 6.0]", Arrays.toString(dst));
+    IllegalArgumentException short_ = assertThrows(IllegalArgumentException.class, () -> DATA.copyRow(0, new float[2], 0));
+    assertEquals("a row of 3 features does not fit at offset 0 of an array of 2", short_.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> DATA.copyRow(0, dst, -1));
+    NullPointerException labels = assertThrows(NullPointerException.class,
+        () -> Dataset.ofUnsignedBytes("x", new byte[3], 3, null, 2));
+    assertEquals("labels", labels.getMessage());
+  }
+
+  @Test
+  void nullWeightsAreNamed() {
+    Architecture arch = Architecture.of(1, new int[] {1}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    LayerWeights first = new LayerWeights(1, 1, new float[] {1}, new float[] {0});
+    NullPointerException layer = assertThrows(NullPointerException.class,
+        () -> Model.of(arch, Arrays.asList(first, null), InputScaling.none()));
+    assertEquals("weights of layer 1", layer.getMessage());
+    NullPointerException row = assertThrows(NullPointerException.class,
+        () -> LayerWeights.of(new float[][] {{1}, null}, new float[2]));
+    assertEquals("weights row 1", row.getMessage());
+  }
+
+  @Test
+  void scalingChecksItsRanges() {
+    InputScaling std = InputScaling.standardize(DATA);
+    float[] out = new float[3];
+    std.apply(new float[] {1, 2, 3}, 0, out, 0, 3);
+    IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+        () -> std.apply(new float[5], 0, new float[5], 0, 5));
+    assertEquals("5 values, but the scaling is for 3 features", width.getMessage());
+    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        () -> InputScaling.divideBy(2).apply(new float[2], 0, new float[2], 0, 5));
+    assertEquals("5 values do not fit at offset 0 of 2 (source) or 0 of 2 (destination)", range.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> InputScaling.none().apply(new float[4], 2, new float[4], 0, 3));
+    assertEquals("dataset 'empty' has no rows to standardize by", assertThrows(IllegalArgumentException.class,
+        () -> InputScaling.standardize(Dataset.ofClasses("empty", new float[0], 3, new int[0], 2))).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> InputScaling.perFeature(new float[0], new float[0]));
+  }
+
+  @Test
+  void confusionMatrixChecksClassesAndPrintsAsciiDigits() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 3);
+    acc.addClassified(1, 2, 0.5);
+    ConfusionMatrix cm = acc.build().confusion();
+    assertThrows(IndexOutOfBoundsException.class, () -> cm.recall(5));
+    assertThrows(IndexOutOfBoundsException.class, () -> cm.recall(-1));
+    assertThrows(IndexOutOfBoundsException.class, () -> cm.precision(3));
+    assertEquals(0.0, cm.recall(1));
+    Locale before = Locale.getDefault();
+    try {
+      Locale.setDefault(Locale.forLanguageTag("th-TH-u-nu-thai"));
+      String table = cm.format();
+      assertEquals(table, table.replaceAll("[^\\x00-\\x7f]", ""), "digits of the default locale: " + table);
+      assertEquals(true, table.contains("    1 "), table);
+    } finally {
+      Locale.setDefault(before);
+    }
+  }
+}
