@@ -218,6 +218,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     MachineInfo machine = MachineInfo.collect(jvmArgs); // the forks' kernels, not this JVM's
+    if (!machine.forksStart()) {
+      // every fork would fail the same way, after the whole run (an hour with --full)
+      throw new IllegalArgumentException("the benchmark forks cannot start with these JVM options: "
+          + machine.kernelsReason());
+    }
     Files.createDirectories(dir);
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     long t0 = System.nanoTime();

@@ -49,20 +49,21 @@ class BenchCommandTest {
   }
 
   /**
-   * A real run whose vector forks fail (a vector width no kernel has) and scalar forks succeed: the
-   * report of those is written, and the exit status and one error line say how many failed. About 15 s.
+   * A real run whose vector forks fail (vectors of 64 bits, narrower than any kernel) and scalar forks
+   * succeed: the report of those is written, and the exit status and one error line say how many
+   * failed. About 15 s.
    */
   @Test
   void aRunWithFailedBenchmarksWritesTheRestAndFails() throws IOException {
     String ignoreLock = System.setProperty("jmh.ignoreLock", "true"); // another JMH run on this machine is no matter
     try {
       Path out = tmp.resolve("run");
-      CliRun run = CliRun.of("bench", "--include", "KernelBenchmark\\.forwardOutputMajor", "--jvm-arg=-Dvmlp.vectorBits=100",
+      CliRun run = CliRun.of("bench", "--include", "KernelBenchmark\\.forwardOutputMajor", "--jvm-arg=-XX:MaxVectorSize=8",
           "--out", out.toString());
       run.assertError(1, "2 of 4 benchmarks failed; their errors are in " + out.resolve("jmh.log"));
       assertEquals(2, dev.vmlp.cli.bench.JmhJson.read(out.resolve("results.json")).size(), run::describe);
       assertTrue(Files.readString(out.resolve("summary.md")).contains("| 2 results of 4 planned, 2 failed |"), run::describe);
-      assertTrue(Files.readString(out.resolve("machine.json")).contains("-Dvmlp.vectorBits=100 is not one of 128, 256, 512"),
+      assertTrue(Files.readString(out.resolve("machine.json")).contains("the preferred vector width is 64 bits"),
           "the forks' kernels, not this JVM's");
     } finally {
       if (ignoreLock == null) {
@@ -71,6 +72,17 @@ class BenchCommandTest {
         System.setProperty("jmh.ignoreLock", ignoreLock);
       }
     }
+  }
+
+  @Test
+  void aSettingTheForksRefuseStopsTheRunBeforeItStarts() {
+    // the benchmarks would run, ignoring it, and the report would say "unknown" kernels after the run
+    Path out = tmp.resolve("refused");
+    CliRun.of("bench", "--include", "KernelBenchmark\\.forwardOutputMajor", "--jvm-arg=-Dvmlp.kernels=foo",
+        "--out", out.toString())
+        .assertError(1, "the benchmark forks cannot start with these JVM options: -Dvmlp.kernels=foo is not one of "
+            + "auto, scalar, vector");
+    assertFalse(Files.exists(out.resolve("results.json")));
   }
 
   @Test

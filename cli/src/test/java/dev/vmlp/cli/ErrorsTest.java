@@ -191,5 +191,16 @@ class ErrorsTest {
     assertEquals(1, p.exitValue(), stderr);
     assertEquals(List.of("vmlp: error: -Dvmlp.kernels=fast is not one of auto, scalar, vector"),
         stderr.lines().filter(l -> !l.startsWith("WARNING:")).toList());
+    // vector forced where it cannot run (no --add-modules here): the user's setting, not an internal error
+    List<String> forced = List.of(cmd.get(0), "-Dvmlp.kernels=vector", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "train", "--epochs", "1", "--hidden", "8", "--verbose");
+    Process q = new ProcessBuilder(forced).start();
+    q.getInputStream().transferTo(OutputStream.nullOutputStream());
+    String err = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(q.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, q.exitValue(), err);
+    assertEquals(List.of("vmlp: error: -Dvmlp.kernels=vector, but the vector kernels cannot run: jdk.incubator.vector "
+        + "is not readable; run with --add-modules jdk.incubator.vector"),
+        err.lines().filter(l -> !l.startsWith("WARNING:")).toList(), "no class name, no stack trace");
   }
 }

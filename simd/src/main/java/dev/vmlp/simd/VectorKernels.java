@@ -41,7 +41,8 @@ public final class VectorKernels implements Kernels {
     }
     if (bits > max) {
       throw new UnsupportedOperationException(
-          "-Dvmlp.vectorBits=" + bits + " exceeds this CPU's " + max + "-bit vectors");
+          "-Dvmlp.vectorBits=" + bits + " exceeds the " + max + "-bit vectors of this JVM on this CPU (which "
+              + "-XX:UseAVX or -XX:MaxVectorSize may limit)");
     }
   }
 

@@ -81,6 +81,9 @@ class KernelChoiceTest {
     assertTrue(c1.startsWith("scalar | C2 is off (-XX:TieredStopAtLevel=1)"), c1);
     String quick = choice(VECTOR, "-XX:CompilationMode=quick-only");
     assertTrue(quick.startsWith("scalar | C2 is off (-XX:CompilationMode=quick-only)"), quick);
+    // level 0 makes HotSpot turn UseCompiler off: the reason names the flag that was given
+    String none = choice(VECTOR, "-XX:TieredStopAtLevel=0");
+    assertTrue(none.startsWith("scalar | C2 is off (-XX:TieredStopAtLevel=0)"), none);
     String interpreted = choice(VECTOR, "-Xint");
     assertTrue(interpreted.startsWith("scalar | the JVM runs interpreted only"), interpreted);
   }
@@ -103,5 +106,7 @@ class KernelChoiceTest {
     assertEquals(width, choice(VECTOR, "-Dvmlp.kernels=scalar", "-Dvmlp.vectorBits=300"), "whatever the mode");
     String kernels = choice("-Dvmlp.kernels=fast");
     assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
+    assertEquals("error | -Dvmlp.kernels=FAST is not one of auto, scalar, vector", choice("-Dvmlp.kernels=FAST"),
+        "quoted as given");
   }
 }

@@ -212,4 +212,9 @@ public record MachineInfo(
     }
     return 0;
   }
+
+  /** Whether a JVM with the forks' options started and chose kernels ({@link #kernelsReason} says why not). */
+  public boolean forksStart() {
+    return !kernels.equals(ForkKernels.UNKNOWN);
+  }
 }

@@ -98,7 +98,8 @@ public final class KernelProvider {
       // an error whatever the mode, as for -Dvmlp.kernels: a typo must not silently pick other kernels
       throw new IllegalArgumentException(badBits);
     }
-    String mode = System.getProperty("vmlp.kernels", "auto").trim().toLowerCase(Locale.ROOT);
+    String given = System.getProperty("vmlp.kernels", "auto");
+    String mode = given.trim().toLowerCase(Locale.ROOT);
     switch (mode) {
       case "scalar" -> {
         String why = "forced by -Dvmlp.kernels=scalar";
@@ -113,13 +114,15 @@ public final class KernelProvider {
           return c;
         }
         if (forced) {
-          throw new IllegalStateException("-Dvmlp.kernels=vector, but the vector kernels cannot run: " + c.reason);
+          // a setting that cannot hold here, as a typo in it is: the user's to change
+          throw new IllegalArgumentException("-Dvmlp.kernels=" + given + ", but the vector kernels cannot run: "
+              + c.reason);
         }
         LOG.log(System.Logger.Level.WARNING, "vmlp kernels: scalar fallback, {0}", c.reason);
         return new Choice(ScalarKernels.INSTANCE, c.reason);
       }
       default -> throw new IllegalArgumentException(
-          "-Dvmlp.kernels=" + mode + " is not one of auto, scalar, vector");
+          "-Dvmlp.kernels=" + given + " is not one of auto, scalar, vector");
     }
   }
 
@@ -207,8 +210,11 @@ public final class KernelProvider {
       if (vm == null) {
         return null;
       }
+      String stop = flag(vm, "TieredStopAtLevel", "4");
       if (!flag(vm, "UseCompiler", "true").equals("true")) {
-        return "the JIT is off (-XX:-UseCompiler or -Xint); the Vector API needs the C2 compiler";
+        // HotSpot turns UseCompiler off for -XX:TieredStopAtLevel=0 too: name the flag the user gave
+        return stop.equals("0") ? "C2 is off (-XX:TieredStopAtLevel=0); the Vector API needs the C2 compiler"
+            : "the JIT is off (-XX:-UseCompiler or -Xint); the Vector API needs the C2 compiler";
       }
       if (flag(vm, "UseJVMCICompiler", "false").equals("true")) {
         return "the top compiler is a JVMCI one (-XX:+UseJVMCICompiler); the Vector API needs C2";
@@ -216,11 +222,8 @@ public final class KernelProvider {
       if (flag(vm, "CompilationMode", "default").equals("quick-only")) {
         return "C2 is off (-XX:CompilationMode=quick-only); the Vector API needs the C2 compiler";
       }
-      if (flag(vm, "TieredCompilation", "true").equals("true")) {
-        String stop = flag(vm, "TieredStopAtLevel", "4");
-        if (!stop.equals("4")) {
-          return "C2 is off (-XX:TieredStopAtLevel=" + stop + "); the Vector API needs the C2 compiler";
-        }
+      if (flag(vm, "TieredCompilation", "true").equals("true") && !stop.equals("4")) {
+        return "C2 is off (-XX:TieredStopAtLevel=" + stop + "); the Vector API needs the C2 compiler";
       }
       return null; // tiered up to level 4, or C2 alone (-XX:-TieredCompilation)
     }
