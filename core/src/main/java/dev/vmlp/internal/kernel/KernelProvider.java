@@ -30,9 +30,8 @@ public final class KernelProvider {
    * The kernels this JVM uses.
    *
    * @throws IllegalArgumentException on every call when {@code vmlp.kernels} or {@code vmlp.vectorBits}
-   *     has a value that is not one of theirs
-   * @throws IllegalStateException on every call when {@code -Dvmlp.kernels=vector} asks for kernels
-   *     that cannot run here
+   *     has a value that is not one of theirs, or {@code -Dvmlp.kernels=vector} asks for kernels that
+   *     cannot run here
    */
   public static Kernels get() {
     if (Holder.FAILURE != null) {
