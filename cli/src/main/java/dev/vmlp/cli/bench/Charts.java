@@ -160,9 +160,10 @@ public final class Charts {
     for (Report r : runs) {
       Map<String, XYSeries> series = new LinkedHashMap<>();
       for (Report.ScalingRow s : r.scaling()) {
-        String base = s.net() + " " + s.path();
+        String base = s.curve();
         String name = runs.size() > 1 ? base + " · " + r.label() : base;
-        XYSeries xy = series.computeIfAbsent(name, n -> new XYSeries(n, true, false));
+        // duplicates allowed: a file may hold the same result twice (two runs' arrays joined)
+        XYSeries xy = series.computeIfAbsent(name, n -> new XYSeries(n, true, true));
         xy.add(s.threads(), s.speedup());
         maxThreads = Math.max(maxThreads, s.threads());
         if (!names.contains(name)) {

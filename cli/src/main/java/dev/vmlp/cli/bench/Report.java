@@ -274,12 +274,47 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     return rows;
   }
 
-  /** The thread-scaling benchmark, with the speed-up over the 1-thread run of the same network and path. */
+  /**
+   * The thread-scaling benchmark, with the speed-up over the 1-thread run of the same curve: the same
+   * benchmark, mode and parameters but {@code threads}.
+   */
   public record ScalingRow(JmhResult source, String net, String path, int threads, double ns, double nsError,
       double speedup) {
     public double samplesPerSecond() {
       return 1e9 / ns;
     }
+
+    /** The curve this point lies on: the network and {@link #variant}, e.g. {@code 784-256-10 dense}. */
+    public String curve() {
+      return net + " " + variant();
+    }
+
+    /**
+     * The path, with a method other than {@code pass}, a mode other than {@code avgt} and any further
+     * parameter added, so that no two curves of a network share a name.
+     */
+    public String variant() {
+      StringBuilder b = new StringBuilder(path);
+      if (!source.method().equals("pass")) {
+        b.append(' ').append(source.method());
+      }
+      source.params().forEach((k, v) -> {
+        if (!List.of("net", "path", "threads").contains(k)) {
+          b.append(' ').append(k).append('=').append(v);
+        }
+      });
+      if (!source.mode().equals("avgt")) {
+        b.append(" (").append(source.mode()).append(')');
+      }
+      return b.toString();
+    }
+  }
+
+  /** What identifies a thread-scaling curve: the result's key without its thread count. */
+  private static String curveKey(JmhResult r) {
+    Map<String, String> p = new LinkedHashMap<>(r.params());
+    p.remove("threads");
+    return r.benchmark() + " " + r.mode() + " " + p;
   }
 
   public List<ScalingRow> scaling() {
@@ -289,8 +324,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     for (JmhResult r : rs) {
       double one = Double.NaN;
       for (JmhResult o : rs) {
-        if (threads(o) == 1 && o.param("net").equals(r.param("net"))
-            && String.valueOf(o.param("path")).equals(String.valueOf(r.param("path")))) {
+        if (threads(o) == 1 && curveKey(o).equals(curveKey(r))) {
           one = ns(o.primary());
         }
       }
@@ -298,7 +332,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       rows.add(new ScalingRow(r, r.param("net"), String.valueOf(r.param("path")), threads(r),
           ns, nsError(r.primary()), one / ns));
     }
-    rows.sort(Comparator.comparingLong((ScalingRow s) -> netOrder(s.net())).thenComparing(ScalingRow::path)
+    rows.sort(Comparator.comparingLong((ScalingRow s) -> netOrder(s.net())).thenComparing(ScalingRow::variant)
         .thenComparingInt(ScalingRow::threads));
     return rows;
   }

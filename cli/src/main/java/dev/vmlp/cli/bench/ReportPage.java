@@ -273,7 +273,7 @@ public final class ReportPage {
     List<List<String>> rows = new ArrayList<>();
     for (Report r : runs) {
       for (Report.ScalingRow s : r.scaling()) {
-        rows.add(withRun(r, List.of(s.net(), s.path(), Integer.toString(s.threads()), Format.time(s.ns()),
+        rows.add(withRun(r, List.of(s.net(), s.variant(), Integer.toString(s.threads()), Format.time(s.ns()),
             Format.num(s.samplesPerSecond()), String.format(Locale.ROOT, "%.2fx", s.speedup()),
             String.format(Locale.ROOT, "%.0f%%", 100 * s.speedup() / s.threads()))));
       }

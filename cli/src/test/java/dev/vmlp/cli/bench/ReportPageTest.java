@@ -147,6 +147,39 @@ class ReportPageTest {
     assertTrue(md.contains("| 609531, 394042; 397003, 423524 ns/op |"), md);
   }
 
+  static JmhResult scaling(String mode, int threads, double ns, Map<String, String> extra) {
+    Map<String, String> params = new java.util.HashMap<>(extra);
+    params.putAll(Map.of("net", "784-256-10", "path", "dense", "threads", Integer.toString(threads)));
+    return new JmhResult("dev.vmlp.ThreadScalingBenchmark.pass", mode, params, new JmhResult.Metric(ns, ns / 100, "ns/op"),
+        Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+  }
+
+  @Test
+  void threadScalingInTwoModesOrWithAFurtherParameterDrawsOneCurveEach() {
+    // JMH run by hand with -bm avgt,ss (or -p of a parameter of its own) gives two points per thread count
+    Report modes = new Report("run", null, List.of(scaling("avgt", 1, 10_000, Map.of()), scaling("avgt", 2, 6_000, Map.of()),
+        scaling("ss", 1, 50_000, Map.of()), scaling("ss", 2, 40_000, Map.of())));
+    assertEquals(List.of("784-256-10 dense:1:1.00", "784-256-10 dense:2:1.67", "784-256-10 dense (ss):1:1.00",
+        "784-256-10 dense (ss):2:1.25"), modes.scaling().stream()
+        .map(s -> s.curve() + ":" + s.threads() + ":" + String.format(Locale.ROOT, "%.2f", s.speedup())).toList(),
+        "each speed-up over the one-thread run of its own mode");
+    String html = new ReportPage(List.of(modes), null).html();
+    assertTrue(html.contains("784-256-10 dense (ss)"), "a curve per mode");
+    Report extra = new Report("run", null, List.of(scaling("avgt", 1, 10_000, Map.of("pool", "a")),
+        scaling("avgt", 1, 12_000, Map.of("pool", "b")), scaling("avgt", 2, 6_000, Map.of("pool", "a")),
+        scaling("avgt", 2, 6_000, Map.of("pool", "b"))));
+    assertEquals(List.of(1.0, 10_000 / 6_000.0, 1.0, 2.0), extra.scaling().stream().map(Report.ScalingRow::speedup).toList());
+    assertTrue(new ReportPage(List.of(extra), null).markdown().contains("| 784-256-10 | dense pool=b | 2 |"));
+  }
+
+  @Test
+  void aResultGivenTwiceDrawsItsScalingCurve() {
+    JmhResult one = scaling("avgt", 1, 10_000, Map.of());
+    JmhResult two = scaling("avgt", 2, 6_000, Map.of());
+    String html = new ReportPage(List.of(new Report("run", null, List.of(one, two, one, two))), null).html();
+    assertTrue(html.contains("Thread scaling of the trainer"));
+  }
+
     @Test
   void specialCharactersAreEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
