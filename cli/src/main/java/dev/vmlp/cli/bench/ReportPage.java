@@ -212,6 +212,11 @@ public final class ReportPage {
     return c.unfit(probe) == null ? "yes" : "no: " + c.unfit(probe);
   }
 
+  /** {@code 1.55x}, or {@code -} when there is none (no one-thread run to compare with). */
+  static String speedup(double x) {
+    return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.2fx", x);
+  }
+
   /** {@code 97.2 (L1)}, or {@code - (L2: error ± 155%)} when the run gives no bound. */
   static String ceiling(Report.KernelRow k) {
     if (Double.isNaN(k.ceiling())) {
@@ -274,8 +279,8 @@ public final class ReportPage {
     for (Report r : runs) {
       for (Report.ScalingRow s : r.scaling()) {
         rows.add(withRun(r, List.of(s.net(), s.variant(), Integer.toString(s.threads()), Format.time(s.ns()),
-            Format.num(s.samplesPerSecond()), String.format(Locale.ROOT, "%.2fx", s.speedup()),
-            String.format(Locale.ROOT, "%.0f%%", 100 * s.speedup() / s.threads()))));
+            Format.num(s.samplesPerSecond()), speedup(s.speedup()),
+            Double.isNaN(s.speedup()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.speedup() / s.threads()))));
       }
     }
     return new Section("scaling", "Thread scaling",

@@ -173,6 +173,14 @@ class ReportPageTest {
   }
 
   @Test
+  void aScalingRunWithoutOneThreadShowsNoSpeedUp() {
+    String md = new ReportPage(List.of(new Report("run", null, List.of(scaling("avgt", 2, 6_000, Map.of())))), null)
+        .markdown();
+    assertFalse(md.contains("NaN"), md);
+    assertTrue(md.contains("| 784-256-10 | dense | 2 | 6.00 µs | 166,667 | - | - |"), md);
+  }
+
+  @Test
   void aResultGivenTwiceDrawsItsScalingCurve() {
     JmhResult one = scaling("avgt", 1, 10_000, Map.of());
     JmhResult two = scaling("avgt", 2, 6_000, Map.of());
