@@ -491,8 +491,14 @@ public final class ReportPage {
     return b.toString();
   }
 
-  private static String md(String cell) {
-    return cell.replace("|", "\\|").replace("\n", "<br>");
+  /**
+   * A table cell's text in Markdown: a backslash, a {@code |} and a {@code <} escaped (an escaped pipe
+   * after a backslash, {@code \\|}, would end the cell, and {@code <b>} would be markup), line breaks as
+   * {@code <br>}.
+   */
+  static String md(String cell) {
+    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
+        .replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>");
   }
 
   private String title() {

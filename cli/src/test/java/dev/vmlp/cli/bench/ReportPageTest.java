@@ -188,6 +188,15 @@ class ReportPageTest {
     assertTrue(html.contains("Thread scaling of the trainer"));
   }
 
+  @Test
+  void markdownCellsAreTextWhateverTheirCharacters() {
+    // a pipe after a backslash: escaping the pipe alone gave \\| , an escaped backslash and then a cell's end
+    JmhResult r = new JmhResult("org.example.Other.run", "avgt", Map.of("p", "C:\\|x<b>y</b>\r\nz"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+    String md = new ReportPage(List.of(new Report("run", null, List.of(r))), null).markdown();
+    assertTrue(md.contains("| Other.run | p=C:\\\\\\|x\\<b>y\\</b><br>z | avgt | 72.9 ns/op |"), md);
+  }
+
     @Test
   void specialCharactersAreEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
