@@ -177,10 +177,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     page.write(outDir());
     long unitsDiffer = Comparison.count(rows, Comparison.Verdict.UNITS_DIFFER);
-    main.out.printf(Locale.ROOT, "%d regression(s), %d improvement(s), %d within noise, %d without error margin%s%n",
+    main.out.printf(Locale.ROOT, "%d regression(s), %d improvement(s), %d within noise, %d without error margin%s%s%n",
         Comparison.count(rows, Comparison.Verdict.REGRESSION), Comparison.count(rows, Comparison.Verdict.IMPROVEMENT),
         Comparison.count(rows, Comparison.Verdict.WITHIN_NOISE), Comparison.count(rows, Comparison.Verdict.NO_MARGIN),
-        unitsDiffer == 0 ? "" : ", " + unitsDiffer + " in units that do not convert");
+        unitsDiffer == 0 ? "" : ", " + unitsDiffer + " in units that do not convert", Comparison.unmatched(rows));
     for (Comparison.Row r : rows) {
       if (r.verdict() == Comparison.Verdict.REGRESSION) {
         main.out.printf(Locale.ROOT, "  regression %s %s: %s%n", r.any().className() + "." + r.any().method(),

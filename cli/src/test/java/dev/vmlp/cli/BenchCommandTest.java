@@ -141,8 +141,11 @@ class BenchCommandTest {
     Path out = tmp.resolve("cmp");
     CliRun run = CliRun.of("bench", "--compare", sample("quick.json"), sample("quick-256.json"), "--out", out.toString());
     assertEquals(0, run.exit(), run::describe);
-    assertTrue(run.outLines().get(0).matches("\\d+ regression\\(s\\), \\d+ improvement\\(s\\), \\d+ within noise, \\d+ without error margin"),
+    assertTrue(run.outLines().get(0).matches("\\d+ regression\\(s\\), \\d+ improvement\\(s\\), \\d+ within noise, \\d+ without error margin.*"),
         run::describe);
+    // quick-256 left out the probe, prediction and scaling: 23 of quick's 34 results are in the baseline alone
+    assertTrue(run.outLines().get(0).endsWith(", 23 only in baseline"), run::describe);
+    assertTrue(Files.readString(out.resolve("summary.md")).contains("within noise, 23 only in baseline. A change"));
     String html = Files.readString(out.resolve("index.html"));
     assertTrue(html.contains("Comparison: baseline → current"));
   }

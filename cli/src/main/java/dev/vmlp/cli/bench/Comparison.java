@@ -121,6 +121,17 @@ public final class Comparison {
     return sorted;
   }
 
+  /**
+   * {@code , 23 only in baseline, 1 only in current} for the benchmarks that one run lacks (a benchmark
+   * that failed or was left out), each part only when there are some; empty when both runs have the same.
+   */
+  public static String unmatched(List<Row> rows) {
+    long base = count(rows, Verdict.ONLY_BASELINE);
+    long cur = count(rows, Verdict.ONLY_CURRENT);
+    return (base == 0 ? "" : ", " + base + " " + Verdict.ONLY_BASELINE.text)
+        + (cur == 0 ? "" : ", " + cur + " " + Verdict.ONLY_CURRENT.text);
+  }
+
   /** How many rows have {@code v}. */
   public static long count(List<Row> rows, Verdict v) {
     return rows.stream().filter(r -> r.verdict() == v).count();

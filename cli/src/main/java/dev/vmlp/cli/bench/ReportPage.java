@@ -97,13 +97,13 @@ public final class ReportPage {
       classes.add(r.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     String note = String.format(Locale.ROOT,
-        "%d regression(s), %d improvement(s), %d within noise. A change is flagged only when the intervals "
+        "%d regression(s), %d improvement(s), %d within noise%s. A change is flagged only when the intervals "
             + "score ± error (JMH's 99.9%% confidence half-width) of the two runs do not overlap; for avgt and "
             + "sample modes (time per operation) lower is better, for thrpt higher. Scores are compared in ns/op "
             + "or ops/s whatever unit each run was saved in; units that do not convert are not judged.",
         Comparison.count(comparison, Comparison.Verdict.REGRESSION),
         Comparison.count(comparison, Comparison.Verdict.IMPROVEMENT),
-        Comparison.count(comparison, Comparison.Verdict.WITHIN_NOISE));
+        Comparison.count(comparison, Comparison.Verdict.WITHIN_NOISE), Comparison.unmatched(comparison));
     return new Section("comparison", "Comparison: " + runs.get(0).label() + " → " + runs.get(1).label(), note,
         List.of(), List.of(new Table("", List.of("benchmark", "params", "mode", runs.get(0).label(),
             runs.get(1).label(), "change", "verdict"), rows, classes)));
