@@ -429,12 +429,21 @@ public final class ReportPage {
   /**
    * Hand-written notes on a run, {@code NAME.notes.md} beside {@code NAME.json} (for instance which
    * targets it meets and why others are missed), preceded by an empty line; empty when absent.
+   *
+   * @throws IOException naming the notes file when it cannot be read or is not UTF-8 text
    */
   public static String notes(java.nio.file.Path jmhJson) throws java.io.IOException {
     String name = jmhJson.getFileName().toString();
     String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
     java.nio.file.Path notes = jmhJson.resolveSibling(stem + ".notes.md");
-    return java.nio.file.Files.isRegularFile(notes) ? "\n" + java.nio.file.Files.readString(notes) : "";
+    if (!java.nio.file.Files.isRegularFile(notes)) {
+      return "";
+    }
+    try {
+      return "\n" + java.nio.file.Files.readString(notes);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(notes + ": not UTF-8 text", e);
+    }
   }
 
   /** The Markdown summary: the page's tables, headed by the run and the command that re-renders it, then the notes. */

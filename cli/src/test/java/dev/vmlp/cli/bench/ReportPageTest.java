@@ -189,6 +189,15 @@ class ReportPageTest {
   }
 
   @Test
+  void notesThatAreNotUtf8AreNamed() throws IOException {
+    Path json = tmp.resolve("run.json");
+    Files.writeString(json, "[]");
+    Files.write(tmp.resolve("run.notes.md"), new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'}); // Latin-1
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> ReportPage.notes(json));
+    assertEquals(tmp.resolve("run.notes.md") + ": not UTF-8 text", e.getMessage()); // was "Input length = 2"
+  }
+
+  @Test
   void markdownCellsAreTextWhateverTheirCharacters() {
     // a pipe after a backslash: escaping the pipe alone gave \\| , an escaped backslash and then a cell's end
     JmhResult r = new JmhResult("org.example.Other.run", "avgt", Map.of("p", "C:\\|x<b>y</b>\r\nz"),
