@@ -83,7 +83,7 @@ public final class JmhJson {
     Map<String, Double> percentiles = new LinkedHashMap<>();
     JsonNode pc = primary.get("scorePercentiles");
     if (pc != null) {
-      pc.properties().forEach(e -> percentiles.put(e.getKey(), number(e.getValue())));
+      pc.properties().forEach(e -> percentiles.put(e.getKey(), number(name, "percentile " + e.getKey(), e.getValue())));
     }
     Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
     JsonNode sec = r.get("secondaryMetrics");
@@ -100,7 +100,7 @@ public final class JmhJson {
     if (rawData != null && rawData.isArray()) {
       for (JsonNode fork : rawData) {
         List<Double> iterations = new ArrayList<>();
-        fork.forEach(v -> iterations.add(number(v)));
+        fork.forEach(v -> iterations.add(number(name, "an iteration", v)));
         raw.add(iterations);
       }
     }
@@ -142,6 +142,15 @@ public final class JmhJson {
     if (u == null || u.perOp() == mode.equals("thrpt")) {
       throw new BadResult(name + ": unit '" + m.unit() + "' does not fit mode " + mode + " ("
           + (mode.equals("thrpt") ? "ops per a time, e.g. ops/s" : "a time per op, e.g. ns/op") + ")");
+    }
+  }
+
+  /** {@link #number(JsonNode)}, refusing what is not a number with the result's name and what the value was. */
+  private static double number(String name, String what, JsonNode n) {
+    try {
+      return number(n);
+    } catch (IllegalArgumentException e) {
+      throw new BadResult(name + ": " + what + ": " + e.getMessage());
     }
   }
 

@@ -309,6 +309,20 @@ class ReportModelTest {
   }
 
   @Test
+  void aPercentileOrIterationThatIsNotANumberNamesTheResult(@TempDir Path tmp) throws IOException {
+    String result = """
+        [{"benchmark": "org.example.FooBenchmark.bar", "mode": "avgt", "params": {"n": "3"},
+          "primaryMetric": {"score": 12.5, "scoreError": 1, "scoreUnit": "ns/op", %s}}]""";
+    Map<String, String> cases = Map.of("\"scorePercentiles\": {\"50.0\": \"fast\"}", "percentile 50.0: 'fast' is not a number",
+        "\"rawData\": [[12.5, \"abc\"]]", "an iteration: 'abc' is not a number");
+    for (var c : cases.entrySet()) {
+      Path f = Files.writeString(tmp.resolve("bad.json"), result.formatted(c.getKey()));
+      IOException e = assertThrows(IOException.class, () -> JmhJson.read(f));
+      assertEquals(f + ": FooBenchmark.bar n=3: " + c.getValue(), e.getMessage()); // was "not a JMH JSON result file ('abc' ...)"
+    }
+  }
+
+  @Test
   void filesThatAreNotJmhJsonAreErrorsNamingTheFile(@TempDir Path tmp) throws IOException {
     for (String text : List.of("{not json", "{\"benchmark\": 1}", "[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\"}]")) {
       Path f = Files.writeString(tmp.resolve("bad.json"), text);
