@@ -126,6 +126,9 @@ final class BenchCommand implements Callable<Integer> {
     if (markdown && compare == null && from == null) {
       throw usage("--markdown needs --from or --compare");
     }
+    if (dryRun && out != null) {
+      throw usage("--dry-run only lists what would run and writes nothing; --out is for a run");
+    }
     if (markdown && out != null) {
       throw usage("--markdown prints the summary; --out is for writing a folder");
     }

@@ -158,6 +158,7 @@ class BenchCommandTest {
     CliRun.of("bench", "--markdown").assertError(2, "--markdown");
     CliRun.of("bench", "--include", "(unclosed").assertError(2, "--include");
     CliRun.of("bench", "--include", "NoSuchBenchmark", "--dry-run").assertError(2, "NoSuchBenchmark");
+    CliRun.of("bench", "--quick", "--dry-run", "--out", tmp.resolve("r").toString()).assertError(2, "--dry-run only lists");
     CliRun.of("bench", "--frobnicate").assertError(2, "--frobnicate");
     String file = sample("quick.json");
     CliRun.of("bench", "--from", file, "--out", file).assertError(2, "--out names the report folder, but " + file
@@ -194,6 +195,8 @@ class BenchCommandTest {
     refused("[" + KERNEL.formatted("784x256", "4760").replace(", \"scoreUnit\": \"ns/op\"", "") + "]",
         "KernelBenchmark.forwardInputMajor impl=vector shape=784x256: a metric has no scoreUnit");
     refused("[" + KERNEL.formatted("784x256", "4760").replace("ns/op", "ops/s") + "]", "unit 'ops/s' does not fit mode avgt");
+    refused("[" + KERNEL.formatted("784x256", "4760").replace("\"avgt\"", "\"weird\"") + "]",
+        "dev.vmlp.jmh.KernelBenchmark.forwardInputMajor: unknown mode 'weird'");
     refused("""
         [{"benchmark": "dev.vmlp.ThreadScalingBenchmark.pass", "mode": "avgt", "params": {"threads": "2", "path": "dense"},
           "primaryMetric": {"score": 6120, "scoreError": 80, "scoreUnit": "ns/op"}}]""",

@@ -16,6 +16,8 @@ import java.util.Map;
 /** Reads the JSON that JMH writes with {@code -rf json}. */
 public final class JmhJson {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** JMH's short mode names; any other would be read as a time per operation. */
+  private static final java.util.Set<String> MODES = java.util.Set.of("thrpt", "avgt", "sample", "ss");
 
   private JmhJson() {}
 
@@ -70,6 +72,9 @@ public final class JmhJson {
   private static JmhResult result(JsonNode r) {
     String benchmark = text(r, "benchmark");
     String mode = text(r, "mode");
+    if (!MODES.contains(mode)) {
+      throw new BadResult(benchmark + ": unknown mode '" + mode + "' (JMH writes thrpt, avgt, sample or ss)");
+    }
     JsonNode primary = r.get("primaryMetric");
     if (primary == null || !primary.isObject()) {
       throw new IllegalArgumentException(benchmark + " has no primaryMetric");
