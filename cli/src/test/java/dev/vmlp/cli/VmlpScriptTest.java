@@ -83,4 +83,52 @@ class VmlpScriptTest {
     assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "train", "--help"));
     assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "predict", "bench"));
   }
+
+  /** Puts a stand-in {@code mvn} first on the PATH: it runs {@code body} (sh) in the root and counts its builds. */
+  Map<String, String> standInMaven(ProcessBuilder pb, String body) throws IOException {
+    Path mvn = Files.createDirectories(root.resolve("mvnbin")).resolve("mvn");
+    Files.writeString(mvn, "#!/bin/sh\necho build >> builds.log\n" + body + "\n");
+    Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Map<String, String> env = pb.environment();
+    env.put("PATH", mvn.getParent() + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+    return env;
+  }
+
+  /** Runs bin/vmlp {@code args} with the stand-in JDK and Maven, and returns its exit code. */
+  int runWithMaven(String mavenBody, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("/bin/bash", root.resolve("bin/vmlp").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> env = standInMaven(pb, mavenBody);
+    env.remove("VMLP_JAVA_OPTS");
+    env.put("JAVA_HOME", root.resolve("jdk").toString());
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp " + String.join(" ", args) + " did not finish in 30 s");
+    }
+    return p.exitValue();
+  }
+
+  int builds() throws IOException {
+    Path log = root.resolve("builds.log");
+    return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+  }
+
+  @Test
+  void aSourceSavedDuringTheBuildLeavesTheJarStale() throws Exception {
+    Files.delete(root.resolve("cli/target/vmlp-cli-0-all.jar"));
+    Path source = Files.createDirectories(root.resolve("core/src")).resolve("A.java");
+    Files.writeString(source, "");
+    Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    // the jar is written, then a source is saved before Maven returns
+    String build = "mkdir -p cli/target && : > cli/target/vmlp-cli-0-all.jar && sleep 1 && touch core/src/A.java";
+    assertEquals(0, runWithMaven(build, "train", "--help"));
+    assertEquals(1, builds());
+    assertEquals(0, runWithMaven(build.replace(" && sleep 1 && touch core/src/A.java", ""), "train", "--help"));
+    assertEquals(2, builds(), "the edit made during the first build was not built");
+    assertEquals(0, runWithMaven("exit 1", "train", "--help"));
+    assertEquals(2, builds(), "a current jar was built again");
+  }
 }
