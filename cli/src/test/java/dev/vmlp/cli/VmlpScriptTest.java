@@ -131,4 +131,13 @@ class VmlpScriptTest {
     assertEquals(0, runWithMaven("exit 1", "train", "--help"));
     assertEquals(2, builds(), "a current jar was built again");
   }
+
+  @Test
+  void theBuildIsToldOfTheJdkFound() throws Exception {
+    // the toolchain plugin does not look where bin/vmlp does (/opt/jdk*, java on PATH): it is told
+    Files.delete(root.resolve("cli/target/vmlp-cli-0-all.jar"));
+    String build = "echo \"$JAVA_VMLP_HOME\" > toolchain.txt; mkdir -p cli/target; : > cli/target/vmlp-cli-0-all.jar";
+    assertEquals(0, runWithMaven(build, "train", "--help"));
+    assertEquals(root.resolve("jdk").toRealPath().toString(), Files.readString(root.resolve("toolchain.txt")).strip());
+  }
 }
