@@ -166,7 +166,7 @@ public final class Model {
     requireClassifier();
     forward(x, off, ws);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
-    checkLogits(logits);
+    checkLogits(logits, x, off);
     return Forward.argmax(logits, arch.outputs());
   }
 
@@ -200,7 +200,7 @@ public final class Model {
     checkOutput(out, outOff, 1);
     forward(x, off, ws);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
-    checkLogits(logits); // as predict and predictLogits do: an infinite logit is an error here too
+    checkLogits(logits, x, off); // as predict and predictLogits do: an infinite logit is an error here too
     if (arch.head().classifies()) {
       kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null);
       System.arraycopy(ws.buf.p, 0, out, outOff, arch.outputs());
@@ -215,7 +215,7 @@ public final class Model {
     checkOutput(out, outOff, 1);
     forward(x, off, ws);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
-    checkLogits(logits);
+    checkLogits(logits, x, off);
     System.arraycopy(logits, 0, out, outOff, arch.outputs());
   }
 
@@ -364,10 +364,7 @@ public final class Model {
       // after the scaling, which can overflow a finite value (the same compares as before it)
       for (int i = 0; i < n; i++) {
         if (!Float.isFinite(buf.x[i])) {
-          // in a batch the row is named too (rows start at multiples of the input count)
-          String row = off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")")
-              + ", ";
-          throw new IllegalArgumentException(row + "input [" + i + "] is " + x[off + i]
+          throw new IllegalArgumentException(row(x, off) + "input [" + i + "] is " + x[off + i]
               + (Float.isFinite(x[off + i]) ? scaling.mapsTo(buf.x[i]) : ", not finite"));
         }
       }
@@ -377,11 +374,23 @@ public final class Model {
     Forward.run(kernels, params, buf, buf.x, 0, buf.nz, 0, sparse ? nnz : -1);
   }
 
-  /** Throws when an output value is NaN or infinite (e.g. from inputs far outside the training range). */
-  private void checkLogits(float[] z) {
+  /**
+   * How a message names the row at {@code x[off..)}: nothing for a single row, its number in a batch
+   * (rows start at multiples of the input count).
+   */
+  private String row(float[] x, int off) {
+    int n = arch.inputs();
+    return off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")") + ", ";
+  }
+
+  /**
+   * Throws when an output value of the row at {@code x[off..)} is NaN or infinite (e.g. from inputs far
+   * outside the training range), naming the row as the finite check of the inputs does.
+   */
+  private void checkLogits(float[] z, float[] x, int off) {
     int i = firstNonFinite(z);
     if (i >= 0) {
-      throw new NonFiniteException(notFinite(z, i));
+      throw new NonFiniteException(row(x, off) + notFinite(z, i));
     }
   }
 

@@ -246,4 +246,25 @@ class ServingTest {
     NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predictProbabilities(x, 0, out, 0, ws));
     assertTrue(e.getMessage().contains("z[0] is -Infinity"), e.getMessage());
   }
+
+  @Test
+  void aNonFiniteOutputInABatchNamesItsRow() {
+    Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 2, new float[] {1e30f, 0, 0, 1}, new float[] {0, 0})),
+        InputScaling.none());
+    float[] batch = {1, 1, 1e10f, 1, 2, 2}; // row 1 gives z[0] = 1e40, which overflows
+    Workspace ws = m.newWorkspace();
+    NonFiniteException classes = assertThrows(NonFiniteException.class,
+        () -> m.predictBatch(batch, 3, new int[3], ws));
+    assertEquals("row 1, output z[0] is Infinity (inputs far outside the trained range?)", classes.getMessage());
+    NonFiniteException probabilities = assertThrows(NonFiniteException.class,
+        () -> m.predictBatchProbabilities(batch, 3, new float[6], ws));
+    assertTrue(probabilities.getMessage().startsWith("row 1, output z[0] is Infinity"), probabilities.getMessage());
+    NonFiniteException logits = assertThrows(NonFiniteException.class,
+        () -> m.predictLogits(batch, 2, new float[2], 0, ws));
+    assertTrue(logits.getMessage().startsWith("row 1, output z[0]"), logits.getMessage());
+    // a row alone is not numbered
+    NonFiniteException alone = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {1e10f, 1}));
+    assertEquals("output z[0] is Infinity (inputs far outside the trained range?)", alone.getMessage());
+  }
 }
