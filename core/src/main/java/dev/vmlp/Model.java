@@ -424,7 +424,10 @@ public final class Model {
   }
 
   private void checkBatch(float[] x, int rows) {
-    if (rows < 0 || (long) rows * arch.inputs() > x.length) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("a batch of " + rows + " rows; the count cannot be negative");
+    }
+    if ((long) rows * arch.inputs() > x.length) {
       throw new IllegalArgumentException(rows + " rows of " + arch.inputs() + " inputs need "
           + (long) rows * arch.inputs() + " values, the array has " + x.length);
     }

@@ -197,6 +197,10 @@ class ServingTest {
     IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
         () -> m.predictBatch(new float[8], 2, new int[1], m.newWorkspace()));
     assertEquals("2 rows need 2 classes, the array has 1", classes.getMessage());
+    // a negative count is said to be one (it said "-1 rows of 4 inputs need -4 values")
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> m.predictBatchProbabilities(new float[8], -1, new float[4], m.newWorkspace()));
+    assertEquals("a batch of -1 rows; the count cannot be negative", negative.getMessage());
   }
 
   @Test
