@@ -241,10 +241,23 @@ public final class Model {
   /**
    * Probabilities (or regression outputs) of {@code rows} raw rows, row-major into
    * {@code out[rows * outputs]}; identical to predicting each row alone.
+   *
+   * @param out modified at {@code [0, rows * outputs)}, row by row (when a row throws, the rows before
+   *     it are written); it may be {@code x} itself when the model has no more outputs than inputs,
+   *     as each row is read before its outputs are written over it
+   * @throws IllegalArgumentException when {@code rows} is negative, {@code x} or {@code out} is too
+   *     short, {@code out} is {@code x} and a row's outputs would overwrite the next row, or as
+   *     {@link #predict(float[], int, Workspace)} throws for a row
+   * @throws NonFiniteException when an output value is NaN or infinite, naming the row
    */
   public void predictBatchProbabilities(float[] x, int rows, float[] out, Workspace ws) {
     checkBatch(x, rows);
     checkOutput(out, 0, rows);
+    if (out == x && rows > 1 && arch.outputs() > arch.inputs()) {
+      // row 0's outputs would land on row 1's inputs before they are read
+      throw new IllegalArgumentException("out is the input array, and each row's " + arch.outputs()
+          + " outputs would overwrite the next row's " + arch.inputs() + " inputs");
+    }
     for (int r = 0; r < rows; r++) {
       predictProbabilities(x, r * arch.inputs(), out, r * arch.outputs(), ws);
     }

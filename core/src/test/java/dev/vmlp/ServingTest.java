@@ -252,6 +252,27 @@ class ServingTest {
   }
 
   @Test
+  void aBatchWritesOverItsInputsOnlyWhereThatGivesEachRowsOwnOutputs() {
+    float[] rows = {1, -2, 3, 0.5f, 4, -1};
+    // 2 inputs, 3 outputs: in place, row 0's outputs would overwrite row 1 before it is read
+    Model wide = Model.initialize(Architecture.of(2, new int[] {4}, Activation.TANH, 3, Head.SQUARED_ERROR), 5);
+    float[] inPlace = rows.clone();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> wide.predictBatchProbabilities(inPlace, 2, inPlace, wide.newWorkspace()));
+    assertEquals("out is the input array, and each row's 3 outputs would overwrite the next row's 2 inputs",
+        e.getMessage());
+    // 3 inputs, 2 outputs: each row is read before its outputs land on it
+    Model narrow = Model.initialize(Architecture.of(3, new int[] {4}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY), 5);
+    float[] apart = new float[4];
+    narrow.predictBatchProbabilities(rows, 2, apart, narrow.newWorkspace());
+    float[] same = rows.clone();
+    narrow.predictBatchProbabilities(same, 2, same, narrow.newWorkspace());
+    for (int i = 0; i < apart.length; i++) {
+      assertEquals(Float.floatToRawIntBits(apart[i]), Float.floatToRawIntBits(same[i]), "value " + i);
+    }
+  }
+
+  @Test
   void aNonFiniteOutputInABatchNamesItsRow() {
     Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
     Model m = Model.of(arch, List.of(new LayerWeights(2, 2, new float[] {1e30f, 0, 0, 1}, new float[] {0, 0})),
