@@ -18,7 +18,9 @@ import java.util.TreeMap;
  *
  * <p>Every prediction of a row gives the same bits, alone or inside a batch, on any kernel
  * implementation and width. Methods that take a {@link Workspace} allocate nothing; the others use a
- * workspace kept per thread.
+ * workspace kept per thread, one for each of the four architectures the thread used last (a thread
+ * that alternates between more architectures, or a new thread, allocates a workspace on the call).
+ * No method modifies its input array; the ones that write results say where.
  */
 public final class Model {
   private final Architecture arch;
@@ -92,7 +94,11 @@ public final class Model {
     return new Model(params, scaling, newMetadata, kernels, finite);
   }
 
-  /** This model with another input scaling. */
+  /**
+   * This model with another input scaling.
+   *
+   * @throws IllegalArgumentException when a per-feature scaling is for another number of inputs
+   */
   public Model withScaling(InputScaling newScaling) {
     return new Model(params, newScaling, metadata, kernels, finite);
   }
@@ -115,7 +121,11 @@ public final class Model {
     return params.toWeights();
   }
 
-  /** A copy of layer {@code layer}'s weights and bias. */
+  /**
+   * A copy of layer {@code layer}'s weights and bias.
+   *
+   * @throws IndexOutOfBoundsException when the layer does not exist
+   */
   public LayerWeights layer(int layer) {
     Objects.checkIndex(layer, params.layers.length);
     return Params.toWeights(params.layers[layer]);
@@ -147,6 +157,8 @@ public final class Model {
    * The predicted class of one raw input row, through this thread's own workspace.
    *
    * @throws IllegalArgumentException when {@code x} does not have exactly {@link Architecture#inputs()} values
+   * @throws IllegalStateException when the head is not a classifier
+   * @throws NonFiniteException when an output value is NaN or infinite
    * @see #predict(float[], int, Workspace)
    */
   public int predict(float[] x) {
@@ -157,8 +169,10 @@ public final class Model {
   /**
    * The predicted class (arg max of the logits, first on ties) of the raw row {@code x[off..off+inputs)}.
    *
-   * @throws IllegalArgumentException when the row is out of the array's bounds, or, when the workspace
-   *     checks inputs, when a value is not finite
+   * @param ws modified (its scratch); for this model's {@link Architecture}
+   * @throws IllegalArgumentException when the row is out of the array's bounds, the workspace is for
+   *     another architecture, or, when the workspace checks inputs, a value is not finite (naming the
+   *     index and the value, and the row when {@code x} holds more than one)
    * @throws IllegalStateException when the head is not a classifier
    * @throws NonFiniteException when an output value is NaN or infinite
    */
@@ -178,6 +192,7 @@ public final class Model {
    * @return the predicted class, as {@link #predict(float[])} gives it, or -1 for a regressor
    * @throws IllegalArgumentException when {@code x} or {@code out} does not have exactly the model's
    *     number of inputs or outputs
+   * @throws NonFiniteException when an output value is NaN or infinite ({@code out} is then unchanged)
    */
   public int predictProbabilities(float[] x, float[] out) {
     checkRowLength(x);
@@ -192,9 +207,14 @@ public final class Model {
    * Writes {@code softmax(z)} for a classifier, or {@code z} for a regressor, of the raw row at
    * {@code x[off..)} into {@code out[outOff .. outOff+outputs)}.
    *
-   * @param out modified
+   * @param out modified at {@code [outOff, outOff + outputs)} only; it may be {@code x} (the row is
+   *     read first)
+   * @param ws modified (its scratch)
    * @return the predicted class, as {@link #predict(float[], int, Workspace)} gives it (the arg max of
    *     the logits, which two probabilities that round alike cannot blur), or -1 for a regressor
+   * @throws IllegalArgumentException when the output range is not inside {@code out}, or as
+   *     {@link #predict(float[], int, Workspace)} throws
+   * @throws NonFiniteException when an output value is NaN or infinite ({@code out} is then unchanged)
    */
   public int predictProbabilities(float[] x, int off, float[] out, int outOff, Workspace ws) {
     checkOutput(out, outOff, 1);
@@ -210,7 +230,15 @@ public final class Model {
     return -1;
   }
 
-  /** Writes the output layer's values {@code z} (logits) of the raw row at {@code x[off..)} into {@code out}. */
+  /**
+   * Writes the output layer's values {@code z} (logits) of the raw row at {@code x[off..)} into
+   * {@code out}.
+   *
+   * @param out modified at {@code [outOff, outOff + outputs)} only; it may be {@code x}
+   * @param ws modified (its scratch)
+   * @throws IllegalArgumentException as {@link #predictProbabilities(float[], int, float[], int, Workspace)} throws
+   * @throws NonFiniteException when an output value is NaN or infinite ({@code out} is then unchanged)
+   */
   public void predictLogits(float[] x, int off, float[] out, int outOff, Workspace ws) {
     checkOutput(out, outOff, 1);
     forward(x, off, ws);
@@ -225,7 +253,13 @@ public final class Model {
    * Predicted classes of {@code rows} raw rows stored row-major in {@code x}; identical to predicting
    * each row alone.
    *
-   * @param classes modified at {@code [0, rows)}
+   * @param classes modified at {@code [0, rows)}, row by row (when a row throws, the rows before it
+   *     are written)
+   * @param ws modified (its scratch)
+   * @throws IllegalArgumentException when {@code rows} is negative, {@code x} or {@code classes} is too
+   *     short, or as {@link #predict(float[], int, Workspace)} throws for a row
+   * @throws IllegalStateException when the head is not a classifier
+   * @throws NonFiniteException when an output value is NaN or infinite, naming the row
    */
   public void predictBatch(float[] x, int rows, int[] classes, Workspace ws) {
     requireClassifier();
