@@ -112,7 +112,9 @@ class ModelTest {
     for (int r = 0; r < rows; r++) {
       float[] single = new float[10];
       trained.predictProbabilities(digits.test().row(r), single);
-      assertArrayEquals(single, java.util.Arrays.copyOfRange(batch, r * 10, r * 10 + 10), 0f, "row " + r);
+      for (int k = 0; k < 10; k++) { // bit for bit: assertArrayEquals with a delta takes -0 for +0
+        assertEquals(Float.floatToRawIntBits(single[k]), Float.floatToRawIntBits(batch[r * 10 + k]), "row " + r + " class " + k);
+      }
       assertEquals(trained.predict(digits.test().row(r)), classes[r]);
     }
   }
