@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Trains a network by per-sample SGD (batch size 1): after every sample,
@@ -98,6 +99,7 @@ public final class Trainer implements AutoCloseable {
     this.learningRate = b.learningRate;
     this.seed = b.seed;
     this.shuffle = b.shuffle;
+    this.epochsDone = b.start != null ? b.startEpochs : 0;
     this.threads = b.threads;
     this.listener = b.listener;
     this.inputPath = b.inputPath;
@@ -114,9 +116,55 @@ public final class Trainer implements AutoCloseable {
     return new Builder(Objects.requireNonNull(arch, "arch"), null);
   }
 
-  /** Training that continues from {@code start}'s weights and input scaling (the model is not changed). */
+  /**
+   * Training that continues from {@code start} (the model is not changed): its weights and input
+   * scaling, and, where its metadata records them (as every model a trainer made does, and the files
+   * saved from one), its count of epochs, seed, learning rate and shuffle setting. So fitting
+   * {@code n} more epochs on the same data continues the same sequence of shuffles and gives the bits of
+   * one run that never stopped (compare {@link Model#weightsSha256()}). The builder's setters override
+   * what the metadata gives; a model without it (from {@link Model#of} or a foreign file) starts at
+   * epoch 0 with the builder's defaults.
+   *
+   * @throws IllegalArgumentException when a recorded value does not parse, naming its key and value
+   */
   public static Builder builder(Model start) {
-    return new Builder(Objects.requireNonNull(start, "start").architecture(), start);
+    Builder b = new Builder(Objects.requireNonNull(start, "start").architecture(), start);
+    Map<String, String> meta = start.metadata();
+    b.startEpochs = recorded(meta, "epochs", v -> {
+      int n = Integer.parseInt(v);
+      return n >= 0 ? n : null;
+    }, 0);
+    b.seed = recorded(meta, "seed", Long::valueOf, b.seed);
+    b.learningRate = recorded(meta, "learning_rate", v -> {
+      float eta = Float.parseFloat(v);
+      return eta > 0 && Float.isFinite(eta) ? eta : null;
+    }, b.learningRate);
+    b.shuffle = recorded(meta, "shuffle", v -> v.equals("true") ? Boolean.TRUE : v.equals("false") ? false : null,
+        b.shuffle);
+    return b;
+  }
+
+  /** The value of {@code key} in a model's metadata parsed by {@code parse} (null: invalid), or {@code absent}. */
+  private static <T> T recorded(Map<String, String> meta, String key, Function<String, T> parse, T absent) {
+    String v = meta.get(key);
+    if (v == null) {
+      return absent;
+    }
+    T parsed;
+    try {
+      parsed = parse.apply(v);
+    } catch (NumberFormatException e) {
+      parsed = null;
+    }
+    if (parsed == null) {
+      throw new IllegalArgumentException("the model's metadata '" + key + "' is '" + abbreviate(v)
+          + "', which does not parse as its " + key.replace('_', ' '));
+    }
+    return parsed;
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() <= 40 ? v : v.substring(0, 40) + "...";
   }
 
   /** Options of a {@link Trainer}. */
@@ -126,6 +174,8 @@ public final class Trainer implements AutoCloseable {
     private float learningRate = 0.01f;
     private long seed = 42;
     private boolean shuffle = true;
+    /** Epochs the starting model had already trained for (from its metadata). */
+    private int startEpochs;
     private int threads = 1;
     private EpochListener listener;
     private InputPath inputPath = InputPath.AUTO;
@@ -138,7 +188,10 @@ public final class Trainer implements AutoCloseable {
       this.start = start;
     }
 
-    /** SGD step size η (default 0.01). @throws IllegalArgumentException unless finite and positive */
+    /**
+     * SGD step size η (default 0.01, or a continued model's). @throws IllegalArgumentException unless
+     * finite and positive
+     */
     public Builder learningRate(float eta) {
       if (!(eta > 0f) || !Float.isFinite(eta)) {
         throw new IllegalArgumentException("learning rate must be finite and positive, got " + eta);
@@ -147,13 +200,16 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Seed of the weight initialisation and of the per-epoch shuffles (default 42). */
+    /** Seed of the weight initialisation and of the per-epoch shuffles (default 42, or a continued model's). */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Whether each epoch visits the samples in a fresh seeded random order (default true). */
+    /**
+     * Whether each epoch visits the samples in a fresh seeded random order (default true, or a continued
+     * model's).
+     */
     public Builder shuffle(boolean shuffle) {
       this.shuffle = shuffle;
       return this;
@@ -227,7 +283,7 @@ public final class Trainer implements AutoCloseable {
     return kernels.name();
   }
 
-  /** Epochs completed by {@link #fit} so far. */
+  /** Epochs completed by {@link #fit} so far, counting those of the model it continues from. */
   public int epochsDone() {
     return epochsDone;
   }
@@ -269,6 +325,10 @@ public final class Trainer implements AutoCloseable {
     checkOpen();
     if (epochs < 1) {
       throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+    }
+    if (epochs > Integer.MAX_VALUE - epochsDone) {
+      throw new IllegalArgumentException(epochs + " more epochs after " + epochsDone + " would exceed "
+          + Integer.MAX_VALUE + " in all");
     }
     Model live = new Model(params, scaling, Map.of(), kernels);
     live.checkData(train);
@@ -525,6 +585,7 @@ public final class Trainer implements AutoCloseable {
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));
     meta.put("epochs", Integer.toString(epochsDone));
+    meta.put("shuffle", Boolean.toString(shuffle));
     meta.put("threads", Integer.toString(threadsUsed));
     meta.put("kernels", kernels.name());
     meta.put("weights_sha256", copy.sha256());

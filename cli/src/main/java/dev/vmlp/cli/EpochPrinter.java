@@ -31,17 +31,19 @@ final class EpochPrinter implements EpochListener, AutoCloseable {
   private final int width;
 
   /**
+   * @param first the number of the first epoch (above 1 when training continues a saved model)
+   * @param epochs the number of the last epoch
    * @param samples training samples per epoch, for the first bar, which is shown at once so that
    *     setting it up does not slow the first epoch
    * @param progressBar whether to draw progress bars on {@code out} (a terminal)
    */
-  EpochPrinter(PrintStream out, int epochs, long samples, boolean progressBar) {
+  EpochPrinter(PrintStream out, int first, int epochs, long samples, boolean progressBar) {
     this.out = out;
     this.epochs = epochs;
     this.progressBar = progressBar;
     this.width = progressBar ? terminalWidth(out) : 0;
     if (progressBar) {
-      open(1, samples);
+      open(first, samples);
     }
   }
 

@@ -6,10 +6,13 @@ import dev.vmlp.Head;
 import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
 import dev.vmlp.internal.kernel.KernelProvider;
+import dev.vmlp.Model;
+import dev.vmlp.io.LoadOptions;
 import dev.vmlp.io.ModelFiles;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -72,6 +75,12 @@ final class TrainCommand implements Callable<Integer> {
       + "(the epoch lines go to standard error).")
   boolean json;
 
+  @Option(names = "--resume", paramLabel = "FILE",
+      description = "Continue training the model in FILE: its layers, activation and input scaling, and the epoch "
+          + "count, seed and learning rate it records (--seed and --lr override them). --epochs counts the epochs to "
+          + "add; on the same data the weights are those of one run that never stopped. --save may name FILE.")
+  Path resume;
+
   @Option(names = "--save", paramLabel = "FILE",
       description = "Save the trained model to FILE (safetensors; replaced atomically) for vmlp eval and predict.")
   Path save;
@@ -127,6 +136,7 @@ final class TrainCommand implements Callable<Integer> {
       ModelFiles.saveTarget(save); // fail before training rather than after it
     }
     PrintStream out = main.out;
+    Model start = resume != null ? loadResumed() : null;
     DataSource.Loaded data = DataSource.load(source);
     String clash = save != null ? data.clash(save) : null;
     if (clash != null) {
@@ -139,23 +149,45 @@ final class TrainCommand implements Callable<Integer> {
           + Architecture.MAX_WIDTH + " inputs a network may take");
     }
     Architecture arch;
-    try {
-      arch = Architecture.of(features, hidden, activation, outputs, Head.SOFTMAX_CROSS_ENTROPY);
-    } catch (IllegalArgumentException e) {
-      throw usage("--hidden with " + features + " inputs and " + outputs + " classes: " + e.getMessage());
+    Trainer.Builder builder;
+    if (start == null) {
+      try {
+        arch = Architecture.of(features, hidden, activation, outputs, Head.SOFTMAX_CROSS_ENTROPY);
+      } catch (IllegalArgumentException e) {
+        throw usage("--hidden with " + features + " inputs and " + outputs + " classes: " + e.getMessage());
+      }
+      builder = Trainer.builder(arch).learningRate((float) lr).seed(seed).scaling(data.scaling());
+    } else {
+      arch = start.architecture();
+      if (features != arch.inputs()) {
+        throw new IllegalArgumentException(data.name() + ": rows have " + features + " features, the model in "
+            + resume + " takes " + arch.inputs() + " inputs");
+      }
+      if (outputs > arch.outputs()) {
+        throw new IllegalArgumentException(data.name() + ": has " + outputs + " classes, the model in " + resume
+            + " predicts " + arch.outputs());
+      }
+      builder = Trainer.builder(start); // its seed, learning rate and epochs, unless given here
+      if (given("--seed")) {
+        builder.seed(seed);
+      }
+      if (given("--lr")) {
+        builder.learningRate((float) lr);
+      }
     }
-    Trainer.Builder builder = Trainer.builder(arch)
-        .learningRate((float) lr)
-        .seed(seed)
-        .threads(threads)
-        .inputPath(inputs)
-        .scaling(data.scaling());
+    builder.threads(threads).inputPath(inputs);
     TrainingReport report;
     double seconds;
     KernelProvider.get(); // the kernels' one log line comes now, not in the middle of the first progress bar
     // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
-    try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, epochs, data.train().size(),
-        main.interactive && !json)) {
+    // a loaded file's epoch count is a checked count (ModelFiles)
+    int before = start == null ? 0 : Integer.parseInt(start.metadata().getOrDefault("epochs", "0"));
+    if (epochs > Integer.MAX_VALUE - before) {
+      throw usage("--epochs " + epochs + " after the " + before + " of " + resume + " would exceed "
+          + Integer.MAX_VALUE + " in all");
+    }
+    try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
+        data.train().size(), main.interactive && !json)) {
       builder.listener(printer);
       long t0 = System.nanoTime();
       try (Trainer trainer = builder.build()) {
@@ -168,16 +200,57 @@ final class TrainCommand implements Callable<Integer> {
       provenance.put("dataset", data.name());
       ModelFiles.save(report.model().withMetadata(provenance), save);
     }
-    TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activation.id(), epochs, lr, seed, threads,
-        data.train().size(), data.test().size(), seconds, save);
+    Map<String, String> used = report.model().metadata();
+    String activations = start == null ? activation.id() : activationIds(arch);
+    TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
+        used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
+        data.test().size(), seconds, save, resume, before);
     out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
     out.flush();
     return Main.EXIT_OK;
   }
 
+  /** Whether the command line gave {@code option} (rather than its default). */
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** The model to continue: a classifier, with {@code --activation} for a file without vmlp metadata. */
+  private Model loadResumed() throws java.io.IOException {
+    LoadOptions options = LoadOptions.defaults();
+    if (given("--activation")) {
+      options = options.withActivations(List.of(activation));
+    }
+    Model m = ModelFiles.load(resume, options);
+    if (!m.architecture().head().classifies()) {
+      throw new IllegalArgumentException(resume + ": a regressor (head " + m.architecture().head().id()
+          + "); vmlp train trains classifiers");
+    }
+    return m;
+  }
+
+  /** The hidden layers' activations, comma-separated, or one name when they agree. */
+  private static String activationIds(Architecture arch) {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    List<String> all = new java.util.ArrayList<>();
+    for (int l = 0; l < arch.layerCount() - 1; l++) {
+      all.add(arch.activation(l).id());
+      ids.add(arch.activation(l).id());
+    }
+    return ids.size() == 1 ? ids.iterator().next() : String.join(",", all);
+  }
+
   /** Checks what the option types alone do not: positive sizes and a usable learning rate. */
   private void validate() {
     DataSource.validate(source, spec);
+    if (resume != null) {
+      if (given("--hidden")) {
+        throw usage("--resume takes the layers from the model; --hidden is for a new network");
+      }
+      if (source != null && source.csv != null && source.csv.standardize) {
+        throw usage("--resume takes the input scaling from the model; --standardize is for a new network");
+      }
+    }
     if (epochs < 1) {
       throw usage("--epochs must be at least 1, got " + epochs);
     }

@@ -21,7 +21,7 @@ final class TrainOutput {
   /** What a training run was asked to do, for the report. */
   record Run(
       String dataset, Architecture arch, String activation, int epochs, double lr, long seed, int threads,
-      long trainSamples, long testSamples, double seconds, Path model) {}
+      long trainSamples, long testSamples, double seconds, Path model, Path resumedFrom, int epochsBefore) {}
 
   /** E.g. {@code epoch 3/10  loss 0.1234  train acc 96.51%  test loss 0.1021  test acc 97.49%  34,722 samples/s}. */
   static String epochLine(EpochStats s, int epochs) {
@@ -46,6 +46,10 @@ final class TrainOutput {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epoch%s in %.2f s%n",
         run.arch(), run.dataset(), run.trainSamples(), run.epochs(), run.epochs() == 1 ? "" : "s", run.seconds()));
+    if (run.resumedFrom() != null) {
+      b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%n", run.resumedFrom(),
+          run.epochsBefore(), run.epochsBefore() == 1 ? "" : "s", run.epochsBefore() + run.epochs()));
+    }
     if (t != null) {
       b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
           percent(t.accuracy()), t.meanLoss(), t.samples()));
@@ -74,6 +78,10 @@ final class TrainOutput {
     o.put("head", run.arch().head().id());
     o.put("parameters", run.arch().parameterCount());
     o.put("epochs", run.epochs());
+    if (run.resumedFrom() != null) {
+      o.put("resumed_from", run.resumedFrom().toString());
+      o.put("epochs_before", run.epochsBefore());
+    }
     o.put("lr", run.lr());
     o.put("seed", run.seed());
     o.put("threads", r.threads());

@@ -79,6 +79,42 @@ class ModelCommandsTest {
   }
 
   @Test
+  void resumingTakesUpWhereTheSavedRunStopped() throws IOException {
+    Path two = dir.resolve("resume-two.safetensors");
+    CliRun.of("train", "--epochs", "2", "--hidden", "16", "--lr", "0.03", "--seed", "5", "--save", two.toString(),
+        "--json").json();
+    JsonNode four = CliRun.of("train", "--epochs", "4", "--hidden", "16", "--lr", "0.03", "--seed", "5", "--json")
+        .json();
+    // the seed, learning rate and epoch count come from the file; --save may name it
+    CliRun run = CliRun.of("train", "--epochs", "2", "--resume", two.toString(), "--save", two.toString(), "--json");
+    JsonNode resumed = run.json();
+    assertEquals(four.path("weights_sha256").asText(), resumed.path("weights_sha256").asText(), run::describe);
+    assertEquals(2, resumed.path("epochs").asInt());
+    assertEquals(2, resumed.path("epochs_before").asInt());
+    assertEquals(two.toString(), resumed.path("resumed_from").asText());
+    assertEquals(5, resumed.path("seed").asLong());
+    assertEquals(0.03, resumed.path("lr").asDouble(), 1e-7);
+    assertEquals(List.of(3, 4), List.of(resumed.path("epochs_detail").get(0).path("epoch").asInt(),
+        resumed.path("epochs_detail").get(1).path("epoch").asInt()));
+    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("epoch 4/4 ")), run::describe);
+    Model saved = ModelFiles.load(two);
+    assertEquals("4", saved.metadata().get("epochs"));
+    assertEquals(four.path("weights_sha256").asText(), saved.weightsSha256());
+    // an explicit seed overrides the file's
+    JsonNode reseeded = CliRun.of("train", "--epochs", "1", "--resume", two.toString(), "--seed", "6", "--json")
+        .json();
+    assertEquals(6, reseeded.path("seed").asLong());
+
+    CliRun.of("train", "--resume", two.toString(), "--hidden", "16").assertError(2, "--resume takes the layers");
+    CliRun.of("train", "--resume", dir.resolve("missing.safetensors").toString()).assertError(1, "missing.safetensors");
+    Path csv = Files.writeString(dir.resolve("resume-narrow.csv"), "1,0.5,0.25\n0,0.1,0.2\n");
+    CliRun.of("train", "--resume", two.toString(), "--train", csv.toString(), "--test", csv.toString())
+        .assertError(1, "rows have 2 features, the model in " + two + " takes 64 inputs");
+    CliRun.of("train", "--resume", two.toString(), "--train", csv.toString(), "--test", csv.toString(),
+        "--standardize").assertError(2, "--resume takes the input scaling");
+  }
+
+  @Test
   void evalOnTheDigitsGivesTheTestFiguresOfTraining() {
     JsonNode e = CliRun.of("eval", "--model", model.toString(), "--json").json();
     assertEquals(model.toString(), e.path("model").asText());

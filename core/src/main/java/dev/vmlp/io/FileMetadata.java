@@ -35,6 +35,7 @@ final class FileMetadata {
   static final String EPOCHS = "epochs";
   static final String LEARNING_RATE = "learning_rate";
   static final String THREADS = "threads";
+  static final String SHUFFLE = "shuffle";
   static final String WEIGHTS_SHA256 = "weights_sha256";
 
   /** The format version this library writes, and the newest it reads. */
@@ -198,7 +199,7 @@ final class FileMetadata {
   }
 
   private static void checkProvenance(Map<String, String> meta, Path file) throws ModelFormatException {
-    for (String key : List.of(SEED, EPOCHS, LEARNING_RATE, THREADS, WEIGHTS_SHA256)) {
+    for (String key : List.of(SEED, EPOCHS, LEARNING_RATE, SHUFFLE, THREADS, WEIGHTS_SHA256)) {
       String value = meta.get(key);
       String problem = value == null ? null : checkProvenance(key, value);
       if (problem != null) {
@@ -357,6 +358,8 @@ final class FileMetadata {
       case EPOCHS -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of epochs";
       case THREADS -> nonNegativeInt(value) && Integer.parseInt(value) >= 1 ? null
           : "'" + Header.abbreviate(value) + "' is not a positive number of threads";
+      case SHUFFLE -> value.equals("true") || value.equals("false") ? null
+          : "'" + Header.abbreviate(value) + "' is not true or false";
       case LEARNING_RATE -> decimalProblem(value) == null && Float.parseFloat(value) > 0 ? null
           : "'" + Header.abbreviate(value) + "' is not a positive finite learning rate";
       case WEIGHTS_SHA256 -> SHA256.matcher(value).matches() ? null

@@ -1,0 +1,114 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.data.TrainTest;
+import dev.vmlp.io.ModelFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training continued from a model takes up its epochs, seed, learning rate and shuffle setting. */
+class ResumeTest {
+  static final TrainTest digits = DigitsFixture.DIGITS;
+  static final Architecture NET = Architecture.of(64, new int[] {48}, Activation.TANH, 10, Head.SOFTMAX_CROSS_ENTROPY);
+  static final Dataset TRAIN = digits.train().slice(0, 400);
+
+  @TempDir
+  Path tmp;
+
+  private static Model straight(int epochs, long seed, float lr, boolean shuffle) {
+    try (Trainer t = Trainer.builder(NET).seed(seed).learningRate(lr).shuffle(shuffle).scaling(digits.scaling())
+        .build()) {
+      return t.fit(TRAIN, null, epochs).model();
+    }
+  }
+
+  private static Model more(Model start, int epochs, int threads) {
+    try (Trainer t = Trainer.builder(start).threads(threads).build()) {
+      return t.fit(TRAIN, null, epochs).model();
+    }
+  }
+
+  @Test
+  void twoAndTwoEpochsGiveTheBitsOfFourInOneRun() {
+    for (boolean shuffle : List.of(true, false)) {
+      Model four = straight(4, 7, 0.03f, shuffle);
+      Model two = straight(2, 7, 0.03f, shuffle);
+      Model resumed = more(two, 2, 1);
+      assertEquals(four.weightsSha256(), resumed.weightsSha256(), "shuffle " + shuffle);
+      assertEquals("4", resumed.metadata().get("epochs"));
+      assertEquals("7", resumed.metadata().get("seed"));
+      assertEquals(Float.toString(0.03f), resumed.metadata().get("learning_rate"));
+      assertEquals(Boolean.toString(shuffle), resumed.metadata().get("shuffle"));
+      // one epoch at a time, on two threads
+      Model stepwise = more(more(straight(1, 7, 0.03f, shuffle), 1, 2), 2, 2);
+      assertEquals(four.weightsSha256(), stepwise.weightsSha256(), "shuffle " + shuffle + ", stepwise");
+    }
+    // the shuffles of epochs 3 and 4, not those of 1 and 2 again
+    Model two = straight(2, 7, 0.03f, true);
+    Model restarted;
+    try (Trainer t = Trainer.builder(two.withMetadata(Map.of())).seed(7).learningRate(0.03f).build()) {
+      restarted = t.fit(TRAIN, null, 2).model();
+    }
+    assertNotEquals(straight(4, 7, 0.03f, true).weightsSha256(), restarted.weightsSha256());
+    assertEquals("2", restarted.metadata().get("epochs"), "a model without metadata starts at epoch 0");
+  }
+
+  @Test
+  void aSavedFileResumesAsTheModelDid() throws IOException {
+    Model two = straight(2, 11, 0.02f, true);
+    Path f = tmp.resolve("two.safetensors");
+    ModelFiles.save(two, f);
+    Model loaded = ModelFiles.load(f);
+    assertEquals(more(two, 1, 1).weightsSha256(), more(loaded, 1, 1).weightsSha256());
+    assertEquals(straight(3, 11, 0.02f, true).weightsSha256(), more(loaded, 1, 1).weightsSha256());
+    assertTrue(Files.exists(f));
+  }
+
+  @Test
+  void theBuildersSettersOverrideTheRecordedValues() {
+    Model two = straight(2, 7, 0.03f, true);
+    try (Trainer t = Trainer.builder(two).seed(8).learningRate(0.01f).shuffle(false).build()) {
+      assertEquals(2, t.epochsDone());
+      Model m = t.fit(TRAIN, null, 1).model();
+      assertEquals("3", m.metadata().get("epochs"));
+      assertEquals("8", m.metadata().get("seed"));
+      assertEquals(Float.toString(0.01f), m.metadata().get("learning_rate"));
+      assertEquals("false", m.metadata().get("shuffle"));
+    }
+  }
+
+  @Test
+  void aRecordedValueThatDoesNotParseIsNamed() {
+    Model m = straight(1, 7, 0.03f, true);
+    for (String[] bad : new String[][] {{"epochs", "-2"}, {"epochs", "x"}, {"seed", "1.5"},
+        {"learning_rate", "0"}, {"learning_rate", "NaN"}, {"shuffle", "yes"}}) {
+      Map<String, String> meta = new HashMap<>(m.metadata());
+      meta.put(bad[0], bad[1]);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Trainer.builder(m.withMetadata(meta)));
+      assertTrue(e.getMessage().contains("'" + bad[0] + "' is '" + bad[1] + "'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void theEpochCountCannotOverflow() {
+    Model m = straight(1, 7, 0.03f, true);
+    Map<String, String> meta = new HashMap<>(m.metadata());
+    meta.put("epochs", Integer.toString(Integer.MAX_VALUE - 1));
+    try (Trainer t = Trainer.builder(m.withMetadata(meta)).build()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(TRAIN, null, 2));
+      assertTrue(e.getMessage().contains("2 more epochs after 2147483646"), e.getMessage());
+      assertEquals(Integer.toString(Integer.MAX_VALUE), t.fit(TRAIN, null, 1).model().metadata().get("epochs"));
+    }
+  }
+}
