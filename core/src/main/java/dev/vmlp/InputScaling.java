@@ -172,7 +172,9 @@ public final class InputScaling {
   }
 
   /**
-   * Writes {@code dst[dstOff + i] = (src[srcOff + i] - shift_i) * scale_i} for {@code i < n}.
+   * Writes {@code dst[dstOff + i] = (src[srcOff + i] - shift_i) * scale_i} for {@code i < n}, in float;
+   * where the float difference overflows, the same formula in double, rounded once (a standardised
+   * value of data with a range near ±3e38 fits a float even when the difference does not).
    *
    * @param dst modified at {@code [dstOff, dstOff + n)}; may be {@code src} at the same offset
    * @throws IllegalArgumentException when {@code n} is not the width of a per-feature map, or a range is
@@ -195,7 +197,14 @@ public final class InputScaling {
       }
       case STANDARDIZE -> {
         for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (src[srcOff + i] - shift[i]) * scale[i];
+          float x = src[srcOff + i];
+          float v = (x - shift[i]) * scale[i];
+          if (Float.isInfinite(v) && Float.isFinite(x)) {
+            // x - shift overflowed a float (values near ±3e38 whose mean lies on the other side); the
+            // formula in double keeps the float result's bits wherever that was finite
+            v = (float) (((double) x - shift[i]) * scale[i]);
+          }
+          dst[dstOff + i] = v;
         }
       }
     }

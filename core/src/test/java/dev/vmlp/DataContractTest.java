@@ -40,6 +40,28 @@ class DataContractTest {
   }
 
   @Test
+  void standardizeMapsItsOwnDataWhenTheFloatDifferenceOverflows() {
+    // feature 0: -3e38 once, 3e38 three times (mean 1.5e38, deviation 2.6e38); -3e38 - 1.5e38 overflows
+    // a float, but the standardised value is about -1.73
+    float[] f = {-3e38f, 1, 3e38f, 2, 3e38f, 3, 3e38f, 4};
+    Dataset d = Dataset.ofClasses("wide", f, 2, new int[] {0, 1, 0, 1}, 2);
+    InputScaling s = InputScaling.standardize(d);
+    Dataset z = s.apply(d);
+    float[] row = new float[2];
+    z.copyRow(0, row, 0);
+    assertEquals(-Math.sqrt(3), row[0], 1e-6);
+    z.copyRow(1, row, 0);
+    assertEquals(1 / Math.sqrt(3), row[0], 1e-6);
+    // where the float formula stays finite, its bits are kept
+    s.apply(new float[] {1e38f, 0f}, 0, row, 0, 2);
+    assertEquals((1e38f - s.shift()[0]) * s.scale()[0], row[0], 0f);
+    // a value whose standardised value does not fit a float is still refused
+    InputScaling tight = InputScaling.perFeature(new float[] {0f}, new float[] {1e10f});
+    assertThrows(IllegalArgumentException.class,
+        () -> tight.apply(Dataset.ofClasses("big", new float[] {3e38f}, 1, new int[] {0}, 2)));
+  }
+
+  @Test
   void uniformScalingsMultiply() {
     float[] out = new float[2];
     InputScaling.divideBy(255f).apply(new float[] {255f, 51f}, 0, out, 0, 2);
