@@ -368,6 +368,11 @@ public final class Model {
     return params;
   }
 
+  /** Whether every weight and bias is finite. */
+  boolean finite() {
+    return finite;
+  }
+
   Kernels kernels() {
     return kernels;
   }

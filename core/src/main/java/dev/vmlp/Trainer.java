@@ -566,13 +566,20 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws IllegalStateException when the trainer is closed or being closed, another thread's call
    *     runs, a pass is under way (from a listener's {@code progress}), or an exception escaped a pass
+   * @throws TrainingDivergedException when a weight or bias is NaN or infinite: an online step whose
+   *     loss was finite can overflow its update, and {@link #trainSample} scans no weights (the next
+   *     step's loss would be NaN), so the copy is checked before it is published
    */
   public Model snapshot() {
     enter();
     try {
       checkOpen();
       Engine engine = holder.engine;
-      return copy(engine != null ? engine.threads() : Math.max(1, threads));
+      Model m = copy(engine != null ? engine.threads() : Math.max(1, threads));
+      if (!m.finite()) {
+        throw TrainingDivergedException.atSnapshot(onlineSamples, params.firstNonFinite());
+      }
+      return m;
     } finally {
       exit();
     }

@@ -30,6 +30,17 @@ public final class TrainingDivergedException extends NonFiniteException {
         + "; try a lower learning rate, or check the input's scale", 0, sample, -1);
   }
 
+  /**
+   * Weights found not finite by {@link Trainer#snapshot()} after {@code onlineSamples} online samples:
+   * a step whose loss was finite can still overflow the update, and online steps scan no weights.
+   */
+  static TrainingDivergedException atSnapshot(long onlineSamples, String what) {
+    return new TrainingDivergedException("training diverged"
+        + (onlineSamples > 0 ? " at online sample " + (onlineSamples - 1) : "")
+        + " (found by snapshot): " + what + "; try a lower learning rate, or check the input's scale", 0,
+        onlineSamples - 1, -1);
+  }
+
   /** 1-based epoch, or 0 for an online sample. */
   public int epoch() {
     return epoch;

@@ -175,6 +175,22 @@ class TrainerFailureTest {
   }
 
   @Test
+  void aSnapshotRefusesWeightsThatAnOnlineUpdateOverflowed() {
+    // the loss of this step is finite (about 1.5e30), but its update g * 1e30 with g near 1e9 is not:
+    // the step cannot tell, and the snapshot must not publish the infinite weights with a hash
+    Architecture arch = Architecture.builder(3).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).learningRate(1e9f).build()) {
+      double loss = t.trainSample(new float[] {1e30f, 0f, 0f}, 0);
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::snapshot);
+      assertTrue(e.getMessage().startsWith("training diverged at online sample 0 (found by snapshot): layer 0 "),
+          e.getMessage());
+      assertEquals(0, e.position());
+      assertThrows(TrainingDivergedException.class, () -> t.trainSample(new float[] {0f, 1f, 0f}, 1));
+    }
+  }
+
+  @Test
   void aFiniteInputThatTheScalingOverflowsIsRefusedOnlineAndInFit() {
     Architecture arch = Architecture.of(2, new int[] {16}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY);
     try (Trainer t = Trainer.builder(arch).scaling(InputScaling.multiplyBy(1e10f)).build()) {
