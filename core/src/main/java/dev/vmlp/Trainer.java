@@ -561,7 +561,7 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * An immutable copy of the current network, safe to share with other threads while training goes
-   * on. Its metadata records the provenance: seed, learning rate, epochs, threads, kernels and the
+   * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and the
    * weights' SHA-256.
    *
    * @throws IllegalStateException when the trainer is closed or being closed, another thread's call
