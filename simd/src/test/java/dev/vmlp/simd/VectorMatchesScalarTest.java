@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vmlp.Activation;
+import dev.vmlp.internal.kernel.ExpMath;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.internal.kernel.Layout;
@@ -247,6 +248,41 @@ class VectorMatchesScalarTest {
               "softmax loss without a gradient");
         }
       }
+    }
+  }
+
+  /**
+   * The values where a kernel's branches meet, at every position of a vector and of the scalar tail:
+   * NaN, infinities, both zeros, tanh's switch from the polynomial at {@link ExpMath#TANH_SMALL}, exp's
+   * flush to 0 below {@link ExpMath#EXP_MIN} (sigmoid of {@code EXP_MIN} takes exp of exactly it), and
+   * their neighbours. Random draws almost never land on them.
+   */
+  @Property(tries = 10)
+  void branchEdgesGiveTheScalarBits(@ForAll("sizes") int n, @ForAll long seed) {
+    Kernels v = v();
+    Random rnd = new Random(seed);
+    float[] edges = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, ExpMath.TANH_SMALL,
+        -ExpMath.TANH_SMALL, Math.nextDown(ExpMath.TANH_SMALL), Math.nextUp(ExpMath.TANH_SMALL), ExpMath.EXP_MIN,
+        -ExpMath.EXP_MIN, Math.nextUp(ExpMath.EXP_MIN), Math.nextDown(ExpMath.EXP_MIN), ExpMath.EXP_MIN / 2,
+        Float.MIN_VALUE, -Float.MIN_VALUE};
+    // every edge in any 16 consecutive entries, starting anywhere in the cycle
+    int start = rnd.nextInt(edges.length);
+    float[] z = new float[n + 3];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = edges[(start + i) % edges.length];
+    }
+    float[] delta = vector(rnd, n + 3, n + 3, 0.1);
+    for (Activation a : Activation.values()) {
+      float[] os = new float[n + 3];
+      float[] ov = new float[n + 3];
+      SCALAR.activate(a, z, os, 0, n);
+      v.activate(a, z, ov, 0, n);
+      assertSameBits(os, ov, "activate " + a + " of " + Arrays.toString(Arrays.copyOf(z, n)));
+      float[] ss = new float[n + 3];
+      float[] sv = new float[n + 3];
+      SCALAR.activationGradient(a, z, os, delta, ss, 0, n);
+      v.activationGradient(a, z, os, delta, sv, 0, n);
+      assertSameBits(ss, sv, "activationGradient " + a);
     }
   }
 
