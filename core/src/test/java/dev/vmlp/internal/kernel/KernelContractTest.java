@@ -271,6 +271,36 @@ class KernelContractTest {
     }
   }
 
+  /**
+   * The edge values the activations' contract names: ReLU is {@code Math.max(z, +0)}, so NaN stays NaN
+   * (a diverged unit must reach the loss) and -0 becomes +0; leaky ReLU keeps NaN and -0's sign
+   * ({@code 0.01 * -0}); the gradients of ReLU pass NaN's delta only for {@code z > 0}. At every length
+   * from 1 to 40, so that each value falls in a vector's body and in the scalar tail.
+   */
+  @Property(tries = 20)
+  void reluKeepsNaNAndTurnsNegativeZeroIntoPositiveZero(@ForAll @IntRange(min = 1, max = 40) int n,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    float[] edges = {Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -1f, 1f};
+    float[] z = new float[n];
+    for (int i = 0; i < n; i++) {
+      z[i] = edges[rnd.nextInt(edges.length)];
+    }
+    for (Kernels k : KERNELS) {
+      float[] relu = new float[n];
+      float[] leaky = new float[n];
+      k.activate(Activation.RELU, z, relu, 0, n);
+      k.activate(Activation.LEAKY_RELU, z, leaky, 0, n);
+      for (int i = 0; i < n; i++) {
+        float expected = Float.isNaN(z[i]) ? Float.NaN : z[i] > 0f ? z[i] : 0f;
+        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(relu[i]), k.name() + " relu(" + z[i] + ")");
+        float expectedLeaky = Float.isNaN(z[i]) ? Float.NaN : z[i] > 0f ? z[i] : 0.01f * z[i];
+        assertEquals(Float.floatToIntBits(expectedLeaky), Float.floatToIntBits(leaky[i]),
+            k.name() + " leaky_relu(" + z[i] + ")");
+      }
+    }
+  }
+
   @Property(tries = 30)
   void activationsAndGradientsMatchDoublePrecision(@ForAll("sizes") int n, @ForAll long seed) {
     Random rnd = new Random(seed);
