@@ -235,6 +235,55 @@ class KernelContractTest {
     }
   }
 
+  /**
+   * The chunk partials have the bits of {@link Kernels#chunkDots}'s documented order, with chunks of
+   * {@code 64 ⌈n/1024⌉} inputs: the layout that fixes a wide layer's sums (and so its weights' hash).
+   * Sizes past 1,024 only, where chunks grow beyond 64: the properties above never reach them.
+   */
+  @Property(tries = 12)
+  void wideInputsAreCutIntoTheDocumentedChunks(@ForAll("wideInputs") int in, @ForAll @IntRange(min = 1, max = 5) int rows,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    int n = Layout.pad(in);
+    int len = 64 * ((n + 1023) / 1024);
+    int chunks = (n + len - 1) / len;
+    assertEquals(len, Layout.chunkLength(n), "chunk length of " + n + " inputs");
+    assertEquals(chunks, Layout.chunkCount(n), "chunks of " + n + " inputs");
+    MemorySegment w = weights(rnd, rows, in, len);
+    float[] x = vector(rnd, in, n, 0.3);
+    float[] expected = new float[rows * chunks];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < chunks; c++) {
+        float[] t = new float[2 * Layout.LANES]; // A: even groups of 16 within the chunk, B: odd ones
+        for (int j = c * len, group = 0; j < Math.min((c + 1) * len, n); j += Layout.LANES, group++) {
+          for (int k = 0; k < Layout.LANES; k++) {
+            int slot = (group % 2) * Layout.LANES + k;
+            t[slot] = Math.fma(w.getAtIndex(JAVA_FLOAT, Layout.index(rows, len, r, j + k)), x[j + k], t[slot]);
+          }
+        }
+        for (int k = 0; k < Layout.LANES; k++) {
+          t[k] = t[k] + t[Layout.LANES + k];
+        }
+        for (int half = 8; half >= 1; half /= 2) {
+          for (int k = 0; k < half; k++) {
+            t[k] = t[k] + t[k + half];
+          }
+        }
+        expected[r * chunks + c] = t[0];
+      }
+    }
+    for (Kernels k : KERNELS) {
+      float[] partials = new float[rows * chunks];
+      k.chunkDots(w, rows, x, n, 0, chunks, partials);
+      assertArrayEquals(bits(expected), bits(partials), k.name() + ": " + rows + "x" + in);
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> wideInputs() {
+    return Arbitraries.of(1025, 1100, 2048, 2049, 3000, 5000);
+  }
+
   @Property(tries = 40)
   void backwardUpdateIsTheTransposedProductThenTheRankOneUpdate(
       @ForAll("outputs") int rows, @ForAll("sizes") int in, @ForAll long seed) {
