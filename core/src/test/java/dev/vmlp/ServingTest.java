@@ -249,6 +249,13 @@ class ServingTest {
     assertThrows(NonFiniteException.class, () -> m.predictLogits(x, 0, out, 0, ws));
     NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predictProbabilities(x, 0, out, 0, ws));
     assertTrue(e.getMessage().contains("z[0] is -Infinity"), e.getMessage());
+    // the last output is checked too: +∞ there would otherwise be the predicted class
+    Model last = Model.ofAllowingNonFinite(arch, List.of(new LayerWeights(2, 2, new float[] {1, 0, 0, 1},
+        new float[] {0, Float.POSITIVE_INFINITY})), InputScaling.none());
+    assertThrows(NonFiniteException.class, () -> last.predict(x, 0, ws));
+    assertThrows(NonFiniteException.class, () -> last.predictLogits(x, 0, out, 0, ws));
+    e = assertThrows(NonFiniteException.class, () -> last.predictProbabilities(x, 0, out, 0, ws));
+    assertTrue(e.getMessage().contains("z[1] is Infinity"), e.getMessage());
   }
 
   @Test
