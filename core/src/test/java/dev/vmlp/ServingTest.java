@@ -237,6 +237,24 @@ class ServingTest {
     assertEquals(6f, out[0]);
   }
 
+  /**
+   * A model with an infinite weight predicts on the dense path even for a sparse row: the zero input
+   * facing the infinite weight makes the dense product NaN ({@code 0 · ∞}), which the sparse path,
+   * skipping that row, would hide behind a finite logit (Kernels#forwardInputMajorSparse).
+   */
+  @Test
+  void anInfiniteWeightFacingAZeroInputIsNaNEvenForASparseRow() {
+    Architecture arch = Architecture.of(20, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    float[] w = new float[2 * 20];
+    java.util.Arrays.fill(w, 0.1f);
+    w[5] = Float.POSITIVE_INFINITY; // unit 0, input 5
+    Model m = Model.ofAllowingNonFinite(arch, List.of(new LayerWeights(2, 20, w, new float[2])), InputScaling.none());
+    float[] x = new float[20];
+    x[0] = 1; // one non-zero input in 20: a row the sparse path would take
+    NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predict(x));
+    assertTrue(e.getMessage().contains("z[0] is NaN"), e.getMessage());
+  }
+
   @Test
   void anInfiniteLogitIsAnErrorInEveryPredictionForm() {
     Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
