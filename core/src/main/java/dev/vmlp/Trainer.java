@@ -125,10 +125,16 @@ public final class Trainer implements AutoCloseable {
    * what the metadata gives; a model without it (from {@link Model#of} or a foreign file) starts at
    * epoch 0 with the builder's defaults.
    *
-   * @throws IllegalArgumentException when a recorded value does not parse, naming its key and value
+   * @throws IllegalArgumentException when a recorded value does not parse, naming its key and value,
+   *     or when a weight or bias is NaN or infinite (a model from {@link Model#ofAllowingNonFinite}),
+   *     naming it: training from it could only be reported as diverging
    */
   public static Builder builder(Model start) {
     Builder b = new Builder(Objects.requireNonNull(start, "start").architecture(), start);
+    if (!start.finite()) {
+      throw new IllegalArgumentException("the model to continue from has a parameter that is not finite ("
+          + start.params().firstNonFinite() + "); training cannot start from it");
+    }
     Map<String, String> meta = start.metadata();
     b.startEpochs = recorded(meta, "epochs", v -> {
       int n = Integer.parseInt(v);

@@ -191,6 +191,20 @@ class TrainerFailureTest {
   }
 
   @Test
+  void aModelWhoseWeightsAreNotFiniteIsRefusedAsAStart() {
+    // a model kept by Model.ofAllowingNonFinite (to inspect a diverged network) was trained from: the
+    // snapshot then said "training diverged (found by snapshot) ... try a lower learning rate" before any
+    // step, and fit blamed its first sample
+    Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model inf = Model.ofAllowingNonFinite(arch,
+        List.of(new LayerWeights(2, 2, new float[] {Float.POSITIVE_INFINITY, 0, 0, 1}, new float[] {0, 0})),
+        InputScaling.none());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(inf));
+    assertEquals("the model to continue from has a parameter that is not finite (layer 0 weight [0, 0] = "
+        + "Infinity); training cannot start from it", e.getMessage());
+  }
+
+  @Test
   void aFiniteInputThatTheScalingOverflowsIsRefusedOnlineAndInFit() {
     Architecture arch = Architecture.of(2, new int[] {16}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY);
     try (Trainer t = Trainer.builder(arch).scaling(InputScaling.multiplyBy(1e10f)).build()) {
