@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Training continued from a model takes up its epochs, seed, learning rate and shuffle setting. */
 class ResumeTest {
   static final TrainTest digits = DigitsFixture.DIGITS;
-  static final Architecture NET = Architecture.of(64, new int[] {48}, Activation.TANH, 10, Head.SOFTMAX_CROSS_ENTROPY);
+  /** 128 hidden units are two chunks: a second thread has a share (48 gave one, and "two threads" ran on one). */
+  static final Architecture NET = Architecture.of(64, new int[] {128}, Activation.TANH, 10, Head.SOFTMAX_CROSS_ENTROPY);
   static final Dataset TRAIN = digits.train().slice(0, 400);
 
   @TempDir
@@ -34,7 +35,9 @@ class ResumeTest {
 
   private static Model more(Model start, int epochs, int threads) {
     try (Trainer t = Trainer.builder(start).threads(threads).build()) {
-      return t.fit(TRAIN, null, epochs).model();
+      TrainingReport r = t.fit(TRAIN, null, epochs);
+      assertEquals(threads, r.threads(), "threads used");
+      return r.model();
     }
   }
 
