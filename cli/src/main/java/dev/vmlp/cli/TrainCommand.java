@@ -77,8 +77,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume", paramLabel = "FILE",
       description = "Continue training the model in FILE: its layers, activation and input scaling, and the epoch "
-          + "count, seed and learning rate it records (--seed and --lr override them). --epochs counts the epochs to "
-          + "add; on the same data the weights are those of one run that never stopped. --save may name FILE.")
+          + "count, seed, learning rate and shuffle setting it records (--seed and --lr override them). --epochs "
+          + "counts the epochs to add; on the same data the weights are those of one run that never stopped. --save "
+          + "may name FILE.")
   Path resume;
 
   @Option(names = "--save", paramLabel = "FILE",
@@ -204,7 +205,7 @@ final class TrainCommand implements Callable<Integer> {
     String activations = start == null ? activation.id() : activationIds(arch);
     TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
         used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
-        data.test().size(), seconds, save, resume, before);
+        data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
     out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
     out.flush();
     return Main.EXIT_OK;

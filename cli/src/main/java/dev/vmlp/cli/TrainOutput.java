@@ -21,7 +21,8 @@ final class TrainOutput {
   /** What a training run was asked to do, for the report. */
   record Run(
       String dataset, Architecture arch, String activation, int epochs, double lr, long seed, int threads,
-      long trainSamples, long testSamples, double seconds, Path model, Path resumedFrom, int epochsBefore) {}
+      long trainSamples, long testSamples, double seconds, Path model, Path resumedFrom, int epochsBefore,
+      boolean shuffle) {}
 
   /** E.g. {@code epoch 3/10  loss 0.1234  train acc 96.51%  test loss 0.1021  test acc 97.49%  34,722 samples/s}. */
   static String epochLine(EpochStats s, int epochs) {
@@ -47,8 +48,9 @@ final class TrainOutput {
     b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epoch%s in %.2f s%n",
         run.arch(), run.dataset(), run.trainSamples(), run.epochs(), run.epochs() == 1 ? "" : "s", run.seconds()));
     if (run.resumedFrom() != null) {
-      b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%n", run.resumedFrom(),
-          run.epochsBefore(), run.epochsBefore() == 1 ? "" : "s", run.epochsBefore() + run.epochs()));
+      b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%s%n", run.resumedFrom(),
+          run.epochsBefore(), run.epochsBefore() == 1 ? "" : "s", run.epochsBefore() + run.epochs(),
+          run.shuffle() ? "" : ", without shuffling (as the model was trained)"));
     }
     if (t != null) {
       b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
@@ -81,6 +83,7 @@ final class TrainOutput {
     if (run.resumedFrom() != null) {
       o.put("resumed_from", run.resumedFrom().toString());
       o.put("epochs_before", run.epochsBefore());
+      o.put("shuffle", run.shuffle()); // the model's setting, which a new run cannot change
     }
     o.put("lr", run.lr());
     o.put("seed", run.seed());

@@ -115,6 +115,32 @@ class ModelCommandsTest {
   }
 
   @Test
+  void resumingAModelTrainedWithoutShufflingSaysSo() throws IOException {
+    // the library can train without shuffling and the file records it; the command line, which has no
+    // option for it, goes on that way, and says so rather than leaving it to be guessed
+    var digits = Digits.load();
+    dev.vmlp.Architecture arch = dev.vmlp.Architecture.of(64, new int[] {16}, dev.vmlp.Activation.RELU, 10,
+        dev.vmlp.Head.SOFTMAX_CROSS_ENTROPY);
+    Path one = dir.resolve("unshuffled.safetensors");
+    String two;
+    try (Trainer t = Trainer.builder(arch).shuffle(false).scaling(digits.scaling()).build()) {
+      ModelFiles.save(t.fit(digits.train(), null, 1).model(), one);
+      two = t.fit(digits.train(), null, 1).model().weightsSha256();
+    }
+    CliRun run = CliRun.of("train", "--resume", one.toString(), "--epochs", "1", "--json");
+    JsonNode resumed = run.json();
+    assertEquals(two, resumed.path("weights_sha256").asText(), run::describe);
+    assertFalse(resumed.path("shuffle").asBoolean(true), run::describe);
+    CliRun text = CliRun.of("train", "--resume", one.toString(), "--epochs", "1");
+    assertTrue(text.outLines().contains("continued " + one + " after its 1 epoch: 2 in all, without shuffling "
+        + "(as the model was trained)"), text::describe);
+    assertTrue(CliRun.of("train", "--help").outLines().stream().anyMatch(l -> l.contains("shuffle")));
+    // a model trained with shuffles says nothing of them
+    JsonNode shuffled = CliRun.of("train", "--resume", model.toString(), "--epochs", "1", "--json").json();
+    assertTrue(shuffled.path("shuffle").asBoolean(false));
+  }
+
+  @Test
   void evalOnTheDigitsGivesTheTestFiguresOfTraining() {
     JsonNode e = CliRun.of("eval", "--model", model.toString(), "--json").json();
     assertEquals(model.toString(), e.path("model").asText());
