@@ -76,6 +76,8 @@ public final class Trainer implements AutoCloseable {
   private final float[] onlineTarget;
   private final Pass onlinePass;
   private int epochsDone;
+  /** The continued model's other metadata (its own keys, e.g. a dataset's name), carried into snapshots. */
+  private final Map<String, String> keptMetadata;
   private long onlineSamples;
   private volatile boolean closed;
   /**
@@ -100,6 +102,7 @@ public final class Trainer implements AutoCloseable {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.epochsDone = b.start != null ? b.startEpochs : 0;
+    this.keptMetadata = b.start != null ? kept(b.start.metadata()) : Map.of();
     this.threads = b.threads;
     this.listener = b.listener;
     this.inputPath = b.inputPath;
@@ -121,7 +124,8 @@ public final class Trainer implements AutoCloseable {
    * scaling, and, where its metadata records them (as every model a trainer made does, and the files
    * saved from one), its count of epochs, seed, learning rate and shuffle setting. So fitting
    * {@code n} more epochs on the same data continues the same sequence of shuffles and gives the bits of
-   * one run that never stopped (compare {@link Model#weightsSha256()}). The builder's setters override
+   * one run that never stopped (compare {@link Model#weightsSha256()}); its other metadata keys are
+   * carried into the trainer's snapshots. The builder's setters override
    * what the metadata gives; a model without it (from {@link Model#of} or a foreign file) starts at
    * epoch 0 with the builder's defaults.
    *
@@ -148,6 +152,21 @@ public final class Trainer implements AutoCloseable {
     b.shuffle = recorded(meta, "shuffle", v -> v.equals("true") ? Boolean.TRUE : v.equals("false") ? false : null,
         b.shuffle);
     return b;
+  }
+
+  /** Keys a snapshot writes itself, and the file format's own ({@code vmlp.*}), which a save rewrites. */
+  private static final java.util.Set<String> PROVENANCE = java.util.Set.of("seed", "learning_rate", "epochs",
+      "shuffle", "threads", "kernels", "weights_sha256");
+
+  /** A continued model's metadata less what a snapshot records anew. */
+  private static Map<String, String> kept(Map<String, String> meta) {
+    Map<String, String> m = new LinkedHashMap<>();
+    meta.forEach((k, v) -> {
+      if (!PROVENANCE.contains(k) && !k.startsWith("vmlp.")) {
+        m.put(k, v);
+      }
+    });
+    return Map.copyOf(m);
   }
 
   /** The value of {@code key} in a model's metadata parsed by {@code parse} (null: invalid), or {@code absent}. */
@@ -594,7 +613,7 @@ public final class Trainer implements AutoCloseable {
   /** The model of the current weights, with its provenance ({@code threadsUsed}: the last pass's threads). */
   private Model copy(int threadsUsed) {
     Params copy = params.copy(true); // the layout a Model predicts from
-    Map<String, String> meta = new LinkedHashMap<>();
+    Map<String, String> meta = new LinkedHashMap<>(keptMetadata);
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));
     meta.put("epochs", Integer.toString(epochsDone));

@@ -91,6 +91,21 @@ class ResumeTest {
   }
 
   @Test
+  void theModelsOtherMetadataIsKept() {
+    Model two = straight(2, 7, 0.03f, true);
+    Map<String, String> meta = new HashMap<>(two.metadata());
+    meta.put("dataset", "digits");
+    meta.put("owner", "team a");
+    meta.put("threads", "9");
+    Model m = more(two.withMetadata(meta), 1, 1);
+    assertEquals("digits", m.metadata().get("dataset"));
+    assertEquals("team a", m.metadata().get("owner"));
+    assertEquals("1", m.metadata().get("threads"), "provenance is this trainer's");
+    assertEquals("3", m.metadata().get("epochs"));
+    assertEquals(m.weightsSha256(), m.metadata().get("weights_sha256"));
+  }
+
+  @Test
   void aRecordedValueThatDoesNotParseIsNamed() {
     Model m = straight(1, 7, 0.03f, true);
     for (String[] bad : new String[][] {{"epochs", "-2"}, {"epochs", "x"}, {"seed", "1.5"},

@@ -76,7 +76,11 @@ final class TrainOutput {
     for (int size : run.arch().sizes()) {
       layers.add(size);
     }
-    o.put("activation", run.activation());
+    if (run.activation().isEmpty()) {
+      o.putNull("activation"); // a continued model without hidden layers
+    } else {
+      o.put("activation", run.activation());
+    }
     o.put("head", run.arch().head().id());
     o.put("parameters", run.arch().parameterCount());
     o.put("epochs", run.epochs());
