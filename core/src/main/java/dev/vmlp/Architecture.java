@@ -43,6 +43,9 @@ public final class Architecture {
   /**
    * A network of {@code inputs} inputs, hidden layers of the given widths all using {@code activation},
    * and an output layer of {@code outputs} units.
+   *
+   * @throws IllegalArgumentException as {@link #builder}, {@link Builder#hidden} and
+   *     {@link Builder#output} throw
    */
   public static Architecture of(int inputs, int[] hidden, Activation activation, int outputs, Head head) {
     Builder b = builder(inputs);
@@ -52,7 +55,11 @@ public final class Architecture {
     return b.output(outputs, head);
   }
 
-  /** Starts a network with {@code inputs} input features. */
+  /**
+   * Starts a network with {@code inputs} input features.
+   *
+   * @throws IllegalArgumentException when {@code inputs} is outside [1, {@link Architecture#MAX_WIDTH}]
+   */
   public static Builder builder(int inputs) {
     return new Builder(inputs);
   }
@@ -68,7 +75,11 @@ public final class Architecture {
       this.inputs = inputs;
     }
 
-    /** Adds a hidden layer. */
+    /**
+     * Adds a hidden layer.
+     *
+     * @throws IllegalArgumentException when {@code width} is outside [1, {@link Architecture#MAX_WIDTH}]
+     */
     public Builder hidden(int width, Activation activation) {
       checkWidth("hidden layer " + (units.size() + 1) + " width", width);
       units.add(width);
@@ -76,7 +87,14 @@ public final class Architecture {
       return this;
     }
 
-    /** Adds the output layer and builds the architecture. */
+    /**
+     * Adds the output layer and builds the architecture.
+     *
+     * @throws IllegalArgumentException when {@code width} is outside [1, {@link Architecture#MAX_WIDTH}],
+     *     a softmax head gets fewer than 2 classes, the network has more than
+     *     {@link Architecture#MAX_LAYERS} layers, or a layer more than
+     *     {@link Architecture#MAX_LAYER_WEIGHTS} weights
+     */
     public Architecture output(int width, Head head) {
       checkWidth("output width", width);
       Objects.requireNonNull(head, "head");

@@ -35,8 +35,9 @@ public enum Head {
   }
 
   /**
-   * Parses a head name: {@code softmax} (also {@code softmax_cross_entropy}, {@code classification})
-   * or {@code squared_error} (also {@code mse}, {@code regression}).
+   * Parses a head name, case-insensitively: {@code softmax} (also {@code softmax_cross_entropy},
+   * {@code cross_entropy}, {@code classification}) or {@code squared_error} (also {@code mse},
+   * {@code regression}).
    *
    * @throws IllegalArgumentException naming the value and the accepted names
    */

@@ -268,8 +268,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * The map from raw features to network inputs (default none), which travels with the model. Not
-     * allowed when continuing from a model, which brings its own.
+     * The map from raw features to network inputs (default none), which travels with the model.
+     *
+     * @throws IllegalStateException when continuing from a model, which brings its own
      */
     public Builder scaling(InputScaling scaling) {
       if (start != null) {
@@ -320,8 +321,9 @@ public final class Trainer implements AutoCloseable {
    * with an infinite loss and as a wrong answer (in no cell of the confusion matrix), and training goes
    * on.
    *
-   * @throws IllegalArgumentException when the data does not fit the architecture, or a value of
-   *     either set is not finite after the input scaling
+   * @throws IllegalArgumentException when {@code epochs} is below 1 (or would take the count past
+   *     {@link Integer#MAX_VALUE}), {@code train} has no rows, the data does not fit the architecture,
+   *     or a value of either set is not finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set. An epoch stopped

@@ -61,7 +61,11 @@ public final class ConfusionMatrix {
     return classes;
   }
 
-  /** How many samples of class {@code truth} were predicted as {@code predicted}. */
+  /**
+   * How many samples of class {@code truth} were predicted as {@code predicted}.
+   *
+   * @throws IndexOutOfBoundsException when a class is outside {@code [0, classes)}
+   */
   public long count(int truth, int predicted) {
     if (truth < 0 || truth >= classes || predicted < 0 || predicted >= classes) {
       throw new IndexOutOfBoundsException("class out of range [0, " + classes + "): truth " + truth
@@ -91,7 +95,11 @@ public final class ConfusionMatrix {
     return c;
   }
 
-  /** Recall of class {@code c} (correct / samples of the class), NaN for an absent class. */
+  /**
+   * Recall of class {@code c} (correct / samples of the class), NaN for an absent class.
+   *
+   * @throws IndexOutOfBoundsException when {@code c} is outside {@code [0, classes)}
+   */
   public double recall(int c) {
     Objects.checkIndex(c, classes);
     long row = 0;
@@ -103,7 +111,11 @@ public final class ConfusionMatrix {
     return row == 0 ? Double.NaN : (double) count(c, c) / row;
   }
 
-  /** Precision of class {@code c} (correct / samples predicted as it), NaN when never predicted. */
+  /**
+   * Precision of class {@code c} (correct / samples predicted as it), NaN when never predicted.
+   *
+   * @throws IndexOutOfBoundsException when {@code c} is outside {@code [0, classes)}
+   */
   public double precision(int c) {
     Objects.checkIndex(c, classes);
     long col = 0;

@@ -12,7 +12,11 @@ package dev.vmlp.metrics;
  */
 public record Evaluation(long samples, double accuracy, double meanLoss, ConfusionMatrix confusion) {
 
-  /** Starts accumulating per-sample results. */
+  /**
+   * Starts accumulating per-sample results.
+   *
+   * @throws IllegalArgumentException when {@code classes} is below 1
+   */
   public static Accumulator accumulator(boolean classifies, int classes) {
     return new Accumulator(classifies, classes);
   }
@@ -39,6 +43,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
      * Adds one classified sample.
      *
      * @throws IllegalArgumentException when a class is out of range
+     * @throws IllegalStateException when the accumulator is for regression
      */
     public Accumulator addClassified(int truth, int predicted, double loss) {
       if (!classifies) {
@@ -61,6 +66,9 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
      * Adds a classified sample that has no answer (its outputs were not finite, so no class can be
      * read from them): it counts as a wrong answer in the accuracy and adds {@code loss}, but it is in
      * no cell of the confusion matrix.
+     *
+     * @throws IllegalArgumentException when {@code truth} is out of range
+     * @throws IllegalStateException when the accumulator is for regression
      */
     public Accumulator addUnanswered(int truth, double loss) {
       if (!classifies) {
@@ -74,7 +82,11 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
       return this;
     }
 
-    /** Adds one regressed sample's loss. */
+    /**
+     * Adds one regressed sample's loss.
+     *
+     * @throws IllegalStateException when the accumulator is for classification
+     */
     public Accumulator addRegressed(double loss) {
       if (classifies) {
         throw new IllegalStateException("this accumulator is for classification");
