@@ -64,8 +64,8 @@ final class BenchCommand implements Callable<Integer> {
       + "and thread scaling) and 3 x 0.5 s measurement, the key shapes only (the default).")
   boolean quick;
 
-  @Option(names = "--full", description = "The benchmarks' own settings (3 forks, 5 + 5 iterations) and every "
-      + "parameter: an hour or more.")
+  @Option(names = "--full", description = "The benchmarks' own settings (3 forks, 5 + 5 iterations; the machine "
+      + "probe 1 fork, 3 + 5) and every parameter: an hour or more.")
   boolean full;
 
   @Option(names = "--include", paramLabel = "REGEX",

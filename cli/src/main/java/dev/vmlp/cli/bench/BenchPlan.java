@@ -28,7 +28,10 @@ public final class BenchPlan {
   public enum Preset {
     /** 1 fork, 4 x 0.5 s warm-up (8 for training, prediction and scaling), 3 x 0.5 s measurement, the key shapes. */
     QUICK,
-    /** The benchmarks' own annotations (3 forks, 5 + 5 iterations of 1-2 s) and every parameter. */
+    /**
+     * The benchmarks' own annotations (3 forks, 5 + 5 iterations of 1-2 s; the machine probe 1 fork,
+     * 3 + 5 of 1 s) and every parameter.
+     */
     FULL;
 
     public String id() {
