@@ -32,6 +32,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -195,7 +196,7 @@ public final class ModelFiles {
         throw new FileSystemException(file.toString(), null,
             "is not a regular file (a device, pipe or socket); a model is saved to a file");
       }
-      if (!Files.isWritable(target)) {
+      if (readOnly(target)) {
         throw new AccessDeniedException(file.toString(), null, "is read-only, so it is not replaced");
       }
     }
@@ -209,6 +210,22 @@ public final class ModelFiles {
     return target;
   }
 
+
+  /**
+   * Whether {@code file} may not be written, or has no write permission for anyone: root may write any
+   * file, but a file made read-only (e.g. {@code chmod 444}) is one its owner wants kept.
+   */
+  private static boolean readOnly(Path file) throws IOException {
+    if (!Files.isWritable(file)) {
+      return true;
+    }
+    if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return false;
+    }
+    var perms = Files.getPosixFilePermissions(file);
+    return !perms.contains(PosixFilePermission.OWNER_WRITE) && !perms.contains(PosixFilePermission.GROUP_WRITE)
+        && !perms.contains(PosixFilePermission.OTHERS_WRITE);
+  }
 
   /** Writes out a full buffer and returns how many bytes it wrote (0 when not full). */
   private static int flushIfFull(FileChannel ch, ByteBuffer buf, WriteHook hook, long before) throws IOException {
