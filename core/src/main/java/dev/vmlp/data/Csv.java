@@ -208,6 +208,11 @@ public final class Csv {
         rows++;
       }
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof ZipException || e.getCause() instanceof EOFException) {
+        // Jackson wraps what the decompressing stream throws past the first buffer: not the CSV line's fault
+        throw new DataFormatException(file, "corrupt gzip data after line " + line + ": " + e.getCause().getMessage(),
+            e.getCause());
+      }
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);

@@ -336,4 +336,23 @@ class CsvTest {
     Path f = Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(b, b.length / 2));
     assertMalformed(f, () -> Csv.read(f), "corrupt gzip");
   }
+
+  /**
+   * Cut past the parser's first buffer, the gzip error reaches the reader wrapped by Jackson: it was
+   * reported as a CSV line's fault ("line 9342: Unexpected end of ZLIB input stream").
+   */
+  @Test
+  void corruptGzipPastTheFirstBufferIsNotBlamedOnALine() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      text.append(i % 3).append(',').append(i * 0.37f).append(',').append(i ^ 0x5a5a).append('\n');
+    }
+    byte[] b = gzip(text.toString().getBytes(StandardCharsets.UTF_8));
+    Path f = Files.write(dir.resolve("cut-late.csv.gz"), java.util.Arrays.copyOf(b, b.length / 2));
+    DataFormatException e = assertMalformed(f, () -> Csv.read(f), "corrupt gzip data after line ");
+    assertTrue(e.getCause() instanceof java.io.EOFException || e.getCause() instanceof java.util.zip.ZipException,
+        () -> "cause: " + e.getCause());
+    assertMalformed(f, () -> Csv.forEachRow(Files.newInputStream(f), f, ',', (v, line) -> { }),
+        "corrupt gzip data after line ");
+  }
 }
