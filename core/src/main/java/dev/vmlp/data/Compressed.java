@@ -1,21 +1,29 @@
 package dev.vmlp.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
-/** Opens plain or gzip-compressed files, recognised by their first two bytes rather than their name. */
+/**
+ * Opens plain or gzip-compressed files, recognised by their first two bytes rather than their name. Gzip
+ * is read strictly: concatenated members are one stream, each member's header and trailer are checked,
+ * and any byte after the last member is corrupt data.
+ */
 public final class Compressed {
   private Compressed() {}
 
   /**
    * The file's contents, decompressed when it is gzip, as one buffered stream that supports
    * {@link InputStream#mark}, so a caller can look at its first bytes and then read it from the start
-   * (input that can be read only once, such as a pipe, included).
+   * (input that can be read only once, such as a pipe, included). A damaged gzip stream fails its reads
+   * with a {@link ZipException} (or an {@link EOFException} where it is cut short).
    *
    * @throws java.nio.file.FileSystemException when {@code file} is a folder
    * @throws DataFormatException when the gzip header is damaged
@@ -41,17 +49,98 @@ public final class Compressed {
       int b1 = in.read();
       in.reset();
       if (b0 == 0x1f && b1 == 0x8b) {
+        Source source = new Source(in);
         try {
-          return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+          // decompressConcatenated: members follow one another, and anything else after one is an error
+          GzipCompressorInputStream gzip = GzipCompressorInputStream.builder().setInputStream(source)
+              .setDecompressConcatenated(true).get();
+          return new BufferedInputStream(new Strict(gzip, source), 1 << 16);
         } catch (IOException e) {
+          if (source.failure == e) {
+            throw e;
+          }
           throw new DataFormatException(file, "corrupt gzip header: "
-              + (e.getMessage() != null ? e.getMessage() : "the file ends inside it"), e);
+              + (e instanceof EOFException || e.getMessage() == null ? "the file ends inside it" : e.getMessage()), e);
         }
       }
       return in;
     } catch (IOException | RuntimeException e) {
       in.close(); // closes raw: the caller never gets a stream to close
       throw e;
+    }
+  }
+
+  /** The compressed bytes, remembering a failure to read them, which is not a format error. */
+  private static final class Source extends FilterInputStream {
+    IOException failure;
+
+    Source(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The decompressor's format errors (plain {@link IOException}s, such as "Garbage after a valid .gz
+   * stream") as {@link ZipException}s, which the readers report as corrupt gzip data; failures to read
+   * the file and a stream cut short pass as they are.
+   */
+  private static final class Strict extends FilterInputStream {
+    private final Source source;
+
+    Strict(InputStream gzip, Source source) {
+      super(gzip);
+      this.source = source;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    private IOException translate(IOException e) {
+      if (e == source.failure || e instanceof ZipException) {
+        return e;
+      }
+      if (e instanceof EOFException) {
+        return e.getMessage() != null ? e : (IOException) new EOFException("the file ends inside the gzip data")
+            .initCause(e);
+      }
+      ZipException z = new ZipException(e.getMessage() != null ? e.getMessage() : e.toString());
+      z.initCause(e);
+      return z;
     }
   }
 }

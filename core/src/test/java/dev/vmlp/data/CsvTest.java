@@ -102,6 +102,22 @@ class CsvTest {
     }
   }
 
+  /** Text appended to a gzip file (or a damaged second member) is not dropped quietly, as GZIPInputStream did. */
+  @Test
+  void bytesAfterTheGzipDataAreAnError() throws IOException {
+    byte[] gz = gzip("1,2,3\n0,4,5\n".getBytes(StandardCharsets.UTF_8));
+    byte[] more = gzip("1,6,7\n".getBytes(StandardCharsets.UTF_8));
+    Path both = Files.write(dir.resolve("both.csv.gz"), IdxFiles.concat(gz, more));
+    assertEquals(3, Csv.read(both).size(), "concatenated members are one file");
+    Path tail = Files.write(dir.resolve("tail.csv.gz"),
+        IdxFiles.concat(gz, "1,6,7\n".getBytes(StandardCharsets.UTF_8)));
+    assertMalformed(tail, () -> Csv.read(tail), "corrupt gzip data", "after a valid .gz stream");
+    assertMalformed(tail, () -> Csv.readRows(tail, ','), "corrupt gzip data");
+    more[3] = (byte) 0x80; // a reserved flag: the second member's header is damaged
+    Path damaged = Files.write(dir.resolve("damaged.csv.gz"), IdxFiles.concat(gz, more));
+    assertMalformed(damaged, () -> Csv.read(damaged), "corrupt gzip data", "Reserved flags");
+  }
+
   private static long countFiles(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
       return s.count();

@@ -255,4 +255,67 @@ class IdxTest {
     Path f = write(dir, "no-trailer.gz", Arrays.copyOf(b, b.length - 8));
     assertMalformed(f, () -> Idx.readLabels(f), "corrupt gzip");
   }
+
+  /**
+   * GZIPInputStream ends quietly at bytes after a member that do not start another one, so an IDX
+   * file with garbage appended to its gzip data, or a second member whose header is damaged or cut,
+   * was read as if the file ended there.
+   */
+  @Test
+  void bytesAfterTheGzipDataAreRefused() throws IOException {
+    byte[] gz = gzip(idx(new int[] {1, 2, 2}, ramp(4)));
+    Path junk = write(dir, "junk.gz", concat(gz, "junk".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertMalformed(junk, () -> Idx.readImages(junk), "corrupt gzip", "after a valid .gz stream");
+    Path one = write(dir, "one-byte.gz", concat(gz, new byte[] {7}));
+    assertMalformed(one, () -> Idx.readImages(one), "corrupt gzip", "after a valid .gz stream");
+    Path cut = write(dir, "cut-member.gz", concat(gz, Arrays.copyOf(gzip(new byte[] {1}), 4)));
+    assertMalformed(cut, () -> Idx.readImages(cut), "corrupt gzip", "the file ends inside the gzip data");
+    byte[] second = gzip(new byte[] {1});
+    second[2] = 9; // not deflate
+    Path method = write(dir, "bad-member.gz", concat(gz, second));
+    assertMalformed(method, () -> Idx.readImages(method), "corrupt gzip", "compression method 9");
+    int[] seen = {0};
+    Path streamed = write(dir, "streamed.gz", concat(gz, "junk".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertMalformed(streamed, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(streamed), streamed,
+        (dims, pixels, i) -> seen[0]++), "corrupt gzip", "after a valid .gz stream");
+    assertTrue(seen[0] <= 1, "no image is made up from the garbage");
+    assertArrayEquals(ramp(4), Idx.readImages(write(dir, "ok.gz", gz)).data(), "the same member alone");
+  }
+
+  /** Concatenated members are one stream, as gzip -d reads them; zeros after the last one are refused too. */
+  @Test
+  void concatenatedGzipMembersAndZeroPadding() throws IOException {
+    byte[] file = idx(new int[] {3, 2, 2}, ramp(12));
+    byte[] parts = concat(concat(gzip(Arrays.copyOf(file, 10)), gzip(new byte[0])),
+        gzip(Arrays.copyOfRange(file, 10, file.length)));
+    Path f = write(dir, "members.gz", parts);
+    Idx.Contents c = Idx.readImages(f);
+    assertArrayEquals(new int[] {3, 2, 2}, c.dims());
+    assertArrayEquals(ramp(12), c.data());
+    byte[] bad = gzip(file);
+    bad[bad.length - 8] ^= 1; // the CRC-32 in the trailer
+    Path crc = write(dir, "crc.gz", bad);
+    assertMalformed(crc, () -> Idx.readImages(crc), "corrupt gzip", "CRC32");
+    Path padded = write(dir, "padded.gz", concat(parts, new byte[512]));
+    assertMalformed(padded, () -> Idx.readImages(padded), "corrupt gzip", "after a valid .gz stream");
+  }
+
+  /** A header with every optional field (extra, name, comment, its own CRC-16), as RFC 1952 allows, reads. */
+  @Test
+  void gzipHeaderWithEveryOptionalField() throws IOException {
+    byte[] file = idx(new int[] {2}, ramp(2));
+    byte[] plain = gzip(file);
+    java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+    // the extra field holds one subfield: id 'A' 'B', length 3, then its 3 bytes
+    h.write(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3, 7, 0, 'A', 'B', 3, 0, 'a', 'b', 'c'});
+    h.writeBytes("labels\0a comment\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(h.toByteArray());
+    h.write((int) crc.getValue() & 0xff);
+    h.write((int) crc.getValue() >>> 8 & 0xff);
+    byte[] header = h.toByteArray();
+    byte[] rest = Arrays.copyOfRange(plain, 10, plain.length); // deflate data and trailer after the plain header
+    Path f = write(dir, "flags.gz", concat(header, rest));
+    assertArrayEquals(new int[] {ramp(2)[0] & 0xff, ramp(2)[1] & 0xff}, Idx.readLabels(f));
+  }
 }
