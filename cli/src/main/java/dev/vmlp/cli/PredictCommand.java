@@ -104,7 +104,7 @@ final class PredictCommand implements Callable<Integer> {
     private final boolean classifies;
     private final PrintStream out;
     private final StringBuilder b = new StringBuilder();
-    private int rows;
+    private long rows; // piped input may go on past 2^31 rows
 
     Printer(Model m, PrintStream out) {
       this.m = m;
@@ -116,7 +116,7 @@ final class PredictCommand implements Callable<Integer> {
 
     /** Predicts and prints row {@code x}; {@code where} names it in the input (its line, or image). */
     void row(float[] x, String where) throws IOException {
-      int i = rows++;
+      long i = rows++;
       int c;
       try {
         c = m.predictProbabilities(x, 0, p, 0, ws); // one pass gives both
@@ -198,7 +198,7 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  private static String classJson(int row, int c, float p) throws JsonProcessingException {
+  private static String classJson(long row, int c, float p) throws JsonProcessingException {
     ObjectNode o = JSON.createObjectNode();
     o.put("row", row);
     o.put("class", c);
@@ -206,7 +206,7 @@ final class PredictCommand implements Callable<Integer> {
     return JSON.writeValueAsString(o);
   }
 
-  private static String valuesJson(int row, float[] v) throws JsonProcessingException {
+  private static String valuesJson(long row, float[] v) throws JsonProcessingException {
     ObjectNode o = JSON.createObjectNode();
     o.put("row", row);
     ArrayNode a = o.putArray("values");
@@ -216,8 +216,8 @@ final class PredictCommand implements Callable<Integer> {
     return JSON.writeValueAsString(o);
   }
 
-  private static String valuesText(int row, float[] v) {
-    StringBuilder b = new StringBuilder(Integer.toString(row));
+  private static String valuesText(long row, float[] v) {
+    StringBuilder b = new StringBuilder(Long.toString(row));
     for (float f : v) {
       b.append(' ').append(f);
     }

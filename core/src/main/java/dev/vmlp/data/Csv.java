@@ -150,7 +150,7 @@ public final class Csv {
     FloatList labels = new FloatList();
     int width = -1;
     int labelCol = -1;
-    int rows = 0;
+    long rows = 0; // a streamed input may have more than 2^31 rows
     long line = 0;
     // the stream is a resource of its own: it is closed even when wrapping it fails
     try (InputStream raw = stream;
@@ -216,13 +216,16 @@ public final class Csv {
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+    } catch (FloatList.Full e) {
+      throw new DataFormatException(file, "line " + line + ": more than " + FloatList.MAX
+          + " values, more than one dataset holds; split the file");
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     if (rows == 0) {
       throw new DataFormatException(file, "holds no data rows");
     }
-    return new Parsed(features.toArray(), labels.toArray(), width, rows);
+    return new Parsed(features.toArray(), labels.toArray(), width, (int) rows); // kept rows fit: each has a value
   }
 
   /**
@@ -300,12 +303,24 @@ public final class Csv {
 
   /** A growable float array (no boxing). */
   private static final class FloatList {
+    /** The longest array a JVM allocates. */
+    static final int MAX = Integer.MAX_VALUE - 8;
     float[] data = new float[1024];
     int size;
 
+    /** Thrown when the list holds {@link #MAX} values already. */
+    static final class Full extends RuntimeException {
+      Full() {
+        super(null, null, false, false);
+      }
+    }
+
     void add(float v) {
       if (size == data.length) {
-        data = Arrays.copyOf(data, Math.multiplyExact(data.length, 2));
+        if (size == MAX) {
+          throw new Full();
+        }
+        data = Arrays.copyOf(data, (int) Math.min(2L * data.length, MAX));
       }
       data[size++] = v;
     }
