@@ -93,4 +93,40 @@ class EvaluationTest {
       assertTrue(Double.isNaN(c.recall(3)));
     }
   }
+
+  @Test
+  void theTableLabelsRowsAndColumnsWithTheirClasses() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 3);
+    acc.addClassified(0, 0, 0).addClassified(2, 1, 0).addClassified(2, 1, 0).addClassified(1, 2, 0);
+    assertEquals("""
+              predicted
+         true  0 1 2
+            0  1 0 0
+            1  0 0 1
+            2  0 2 0
+        """, acc.build().confusion().format());
+  }
+
+  @Test
+  void manyClassesListTheMostFrequentConfusionsFirst() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 40);
+    acc.addClassified(1, 2, 0).addClassified(5, 6, 0).addClassified(5, 6, 0).addClassified(5, 6, 0)
+        .addClassified(7, 8, 0).addClassified(7, 8, 0).addClassified(3, 3, 0);
+    assertEquals("""
+        40 classes, too many for a table; the most frequent confusions (true -> predicted: samples):
+          5 -> 6: 3
+          7 -> 8: 2
+          1 -> 2: 1
+        """, acc.build().confusion().format());
+  }
+
+  @Test
+  void anUnansweredSampleIsAWrongAnswerInNoCell() {
+    Evaluation e = Evaluation.accumulator(true, 3).addClassified(1, 1, 0.5).addUnanswered(2, 1.5).build();
+    assertEquals(2, e.samples());
+    assertEquals(0.5, e.accuracy());
+    assertEquals(1.0, e.meanLoss());
+    assertEquals(1, e.confusion().total());
+    assertEquals(List.of("1 1 1"), e.confusion().entries().stream().map(x -> x[0] + " " + x[1] + " " + x[2]).toList());
+  }
 }
