@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** {@code vmlp train} on the bundled digits. */
@@ -95,6 +96,49 @@ class TrainDigitsTest {
     assertTrue(lines.get(lines.size() - 1).matches("weights sha256 [0-9a-f]{64}"), run::describe);
     assertTrue(run.errLines().stream().allMatch(l -> l.startsWith("vmlp: ") || l.startsWith("vmlp kernels: ")),
         run::describe);
+  }
+
+  @Test
+  void theFiguresAgreeAcrossTheJsonTheEpochLinesAndTheSummary() {
+    // no --epochs: the default of 10
+    CliRun run = CliRun.of("train", "--hidden", "8", "--threads", "1", "--json");
+    JsonNode j = run.json();
+    String why = run.describe();
+    assertEquals(10, j.path("epochs").asInt(), why);
+    JsonNode epochs = j.path("epochs_detail");
+    assertEquals(10, epochs.size(), why);
+
+    // each epoch line on standard error says what its entry in epochs_detail says
+    List<String> lines = run.errLines().stream().filter(l -> l.startsWith("epoch ")).toList();
+    assertEquals(10, lines.size(), why);
+    long samples = 0;
+    double seconds = 0;
+    for (int i = 0; i < 10; i++) {
+      JsonNode e = epochs.get(i);
+      assertEquals(String.format(Locale.ROOT, "epoch %d/10  loss %.4f  train acc %.2f%%  test loss %.4f  test acc "
+          + "%.2f%%  %,d samples/s", i + 1, e.path("train_loss").asDouble(), 100 * e.path("train_accuracy").asDouble(),
+          e.path("test_loss").asDouble(), 100 * e.path("test_accuracy").asDouble(),
+          Math.round(e.path("samples_per_sec").asDouble())), lines.get(i), why);
+      assertEquals(e.path("samples").asDouble() / e.path("train_seconds").asDouble(),
+          e.path("samples_per_sec").asDouble(), 1e-9 * e.path("samples_per_sec").asDouble(), why);
+      if (i > 0) { // the first epoch, with the JIT's warm-up, is left out of the run's speed
+        samples += e.path("samples").asLong();
+        seconds += e.path("train_seconds").asDouble();
+      }
+    }
+    assertEquals(samples / seconds, j.path("train_samples_per_sec").asDouble(), 1e-9 * samples / seconds, why);
+    assertEquals(epochs.get(9).path("test_loss").asDouble(), j.path("test_loss").asDouble(), why);
+
+    // the same run for people (same seed, same weights): its summary gives the same test figures
+    CliRun human = CliRun.of("train", "--hidden", "8", "--threads", "1");
+    assertEquals(0, human.exit(), human::describe);
+    List<String> out = human.outLines();
+    assertEquals(j.path("weights_sha256").asText(), out.get(out.size() - 1).substring("weights sha256 ".length()),
+        human::describe);
+    assertTrue(out.contains(String.format(Locale.ROOT, "test accuracy %.2f%%  (loss %.4f, 359 samples)",
+        100 * j.path("test_accuracy").asDouble(), j.path("test_loss").asDouble())), human::describe);
+    // one thread asked for and used: nothing is said of a cap
+    assertTrue(out.stream().anyMatch(l -> l.startsWith("speed ") && l.endsWith(" inputs, 1 thread)")), human::describe);
   }
 
   private static String sha(String... extra) {
