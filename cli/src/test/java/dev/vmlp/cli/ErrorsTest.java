@@ -22,7 +22,8 @@ class ErrorsTest {
 
   @Test
   void unknownFlag() {
-    CliRun.of("train", "--frobnicate").assertError(2, "--frobnicate");
+    // picocli's capitalised message, in the lower case of the command line's own
+    CliRun.of("train", "--frobnicate").assertError(2, "vmlp: error: unknown option: '--frobnicate'");
   }
 
   @Test
@@ -34,12 +35,13 @@ class ErrorsTest {
   void notANumber() {
     CliRun.of("train", "--lr", "fast").assertError(2, "fast");
     CliRun.of("train", "--lr", "-0.1").assertError(2, "--lr must be a positive finite number, got -0.1");
+    CliRun.of("train", "--lr", "0").assertError(2, "--lr must be a positive finite number, got 0.0");
     CliRun.of("train", "--lr", "1e-50").assertError(2, "--lr 1.0E-50 is 0 in single precision");
   }
 
   @Test
   void nonPositiveHiddenWidth() {
-    CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden");
+    CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden widths must be in [1, 1048576], got 0");
     CliRun.of("train", "--hidden", "256,").assertError(2, "--hidden '256,' ends with a comma: a width is missing");
   }
 
