@@ -71,6 +71,17 @@ class TrainFilesTest {
     assertTrue(wrongColumn.assertError(1, "a.csv").contains("not a class index"), wrongColumn.describe());
   }
 
+  @Test
+  void aClassOnlyTheTestFileHasGetsAnOutput() throws IOException {
+    // the training file has classes 0 and 1; the test file has a 2 as well, which the network must be able to name
+    Path train = Files.writeString(tmp.resolve("two.csv"), "0,0,0\n1,1,1\n0,0,1\n1,1,0\n");
+    Path test = Files.writeString(tmp.resolve("three.csv"), "0,0,0\n2,5,5\n");
+    CliRun run = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1",
+        "--hidden", "4", "--json");
+    assertEquals(List.of(2, 4, 3), TrainDigitsTest.ints(run.json().path("layers")), run.describe());
+    assertEquals(2, run.json().path("test_samples").asLong(), run.describe());
+  }
+
   /**
    * Three classes around well-separated centres in 4 dimensions, every feature shifted by
    * {@code offset}; label in column {@code labelColumn} (0 or -1), optionally with a header line.
