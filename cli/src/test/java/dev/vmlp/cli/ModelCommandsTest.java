@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
 import dev.vmlp.Dataset;
+import dev.vmlp.Head;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.Trainer;
@@ -115,6 +118,28 @@ class ModelCommandsTest {
   }
 
   @Test
+  void resumingTakesTheLearningRateGivenAndRefusesWhatTheModelCannotTake() throws IOException {
+    // an explicit learning rate overrides the file's (0.01), as --seed does
+    JsonNode faster = CliRun.of("train", "--epochs", "1", "--resume", model.toString(), "--lr", "0.07", "--json")
+        .json();
+    assertEquals(0.07, faster.path("lr").asDouble(), 1e-7);
+    assertEquals(42, faster.path("seed").asLong());
+    // a class the model has no output for
+    Path csv = Files.writeString(dir.resolve("eleven-classes.csv"), "0" + ",1".repeat(64) + "\n10" + ",2".repeat(64)
+        + "\n");
+    CliRun.of("train", "--resume", model.toString(), "--train", csv.toString(), "--test", csv.toString())
+        .assertError(1, "eleven-classes.csv: has 11 classes, the model in " + model + " predicts 10");
+    // epochs past the count a file can record: a usage error before any training
+    Path old = dir.resolve("old.safetensors");
+    Model m = ModelFiles.load(model);
+    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(m.metadata());
+    meta.put("epochs", Integer.toString(Integer.MAX_VALUE - 1));
+    ModelFiles.save(m.withMetadata(meta), old);
+    CliRun.of("train", "--resume", old.toString(), "--epochs", "2")
+        .assertError(2, "--epochs 2 after the 2147483646 of " + old + " would exceed 2147483647 in all");
+  }
+
+  @Test
   void resumingAModelTrainedWithoutShufflingSaysSo() throws IOException {
     // the library can train without shuffling and the file records it; the command line, which has no
     // option for it, goes on that way, and says so rather than leaving it to be guessed
@@ -141,7 +166,7 @@ class ModelCommandsTest {
   }
 
   @Test
-  void evalOnTheDigitsGivesTheTestFiguresOfTraining() {
+  void evalOnTheDigitsGivesTheTestFiguresOfTraining() throws IOException {
     JsonNode e = CliRun.of("eval", "--model", model.toString(), "--json").json();
     assertEquals(model.toString(), e.path("model").asText());
     assertEquals("64-32(relu)-10(softmax)", e.path("architecture").asText());
@@ -162,6 +187,51 @@ class ModelCommandsTest {
     }
     assertEquals(359, total);
     assertEquals(e.path("accuracy").asDouble(), diagonal / 359.0, 1e-12);
+    // rows are true classes, columns predicted ones, as the layout says: counted here by hand
+    assertEquals("rows: true class, columns: predicted class", e.path("confusion_matrix_layout").asText());
+    Model m = ModelFiles.load(model);
+    long[][] counts = new long[10][10];
+    for (int i = 0; i < test.size(); i++) {
+      counts[test.label(i)][m.predict(test.row(i))]++;
+    }
+    for (int t = 0; t < 10; t++) {
+      for (int p = 0; p < 10; p++) {
+        assertEquals(counts[t][p], cm.get(t).get(p).asLong(), "true " + t + ", predicted " + p);
+      }
+    }
+  }
+
+  @Test
+  void evalOfManyClassesListsTheTruePredictedPairs() throws IOException {
+    // past ConfusionMatrix.DENSE_MAX classes the JSON lists [true, predicted, samples]
+    int classes = dev.vmlp.metrics.ConfusionMatrix.DENSE_MAX + 1;
+    Model m = Model.initialize(Architecture.builder(4).output(classes, Head.SOFTMAX_CROSS_ENTROPY), 3);
+    Path file = dir.resolve("many-classes.safetensors");
+    ModelFiles.save(m, file);
+    float[][] rows = {{1, 2, 3, 4}, {-4, 3, -2, 1}, {0.5f, 0, 0, 9}, {1, 2, 3, 4}};
+    int[] labels = {1000, 3, 777, 1000};
+    StringBuilder csv = new StringBuilder();
+    java.util.TreeMap<String, Integer> expected = new java.util.TreeMap<>();
+    for (int i = 0; i < rows.length; i++) {
+      csv.append(labels[i]);
+      for (float v : rows[i]) {
+        csv.append(',').append(v);
+      }
+      csv.append('\n');
+      int predicted = m.predict(rows[i]);
+      assertTrue(predicted != labels[i], "a pair whose order shows");
+      expected.merge(String.format(Locale.ROOT, "%04d %04d", labels[i], predicted), 1, Integer::sum);
+    }
+    Path data = Files.writeString(dir.resolve("many-classes.csv"), csv);
+    JsonNode e = CliRun.of("eval", "--model", file.toString(), "--test", data.toString(), "--json").json();
+    assertEquals("[true class, predicted class, samples] for every pair that occurs",
+        e.path("confusion_matrix_layout").asText());
+    List<String> pairs = new java.util.ArrayList<>();
+    for (JsonNode pair : e.path("confusion_matrix")) {
+      pairs.add(String.format(Locale.ROOT, "%04d %04d %d", pair.get(0).asInt(), pair.get(1).asInt(),
+          pair.get(2).asInt()));
+    }
+    assertEquals(expected.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).toList(), pairs);
   }
 
   @Test
@@ -171,7 +241,8 @@ class ModelCommandsTest {
     List<String> lines = run.outLines();
     assertTrue(lines.get(0).startsWith("evaluated 64-32(relu)-10(softmax) (" + model + ") on digits/test, 359 samples"),
         run::describe);
-    assertTrue(lines.get(1).matches("accuracy \\d+\\.\\d\\d%  loss \\d+\\.\\d{4}"), run::describe);
+    assertEquals(String.format(Locale.ROOT, "accuracy %.2f%%  loss %.4f", 100 * trained.path("test_accuracy").asDouble(),
+        trained.path("test_loss").asDouble()), lines.get(1), run::describe);
     assertTrue(lines.get(2).contains("predicted"), run::describe);
     assertEquals(2 + 2 + 10, lines.size(), run::describe); // two header lines and one row per class
   }
@@ -268,7 +339,73 @@ class ModelCommandsTest {
     CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--label-column", "-1");
     assertEquals(0, run.exit(), run::describe);
     Path plain = digitsCsv(dir.resolve("plain.csv"), false);
-    assertEquals(CliRun.of("predict", "--model", model.toString(), "--input", plain.toString()).out(), run.out());
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input", plain.toString()).out();
+    assertEquals(expected, run.out());
+    // the label first, or among the features: the other columns, in their order, are the inputs
+    for (int column : new int[] {0, 10}) {
+      Path moved = dir.resolve("label-at-" + column + ".csv");
+      Files.write(moved, Files.readAllLines(csv).stream().map(l -> {
+        List<String> cells = new java.util.ArrayList<>(List.of(l.split(",")));
+        cells.add(column, cells.remove(cells.size() - 1));
+        return String.join(",", cells);
+      }).toList());
+      CliRun r = CliRun.of("predict", "--model", model.toString(), "--input", moved.toString(), "--label-column",
+          Integer.toString(column));
+      assertEquals(0, r.exit(), r::describe);
+      assertEquals(expected, r.out(), "label in column " + column);
+    }
+    CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--label-column", "65")
+        .assertError(1, csv + ": label column 65 does not exist: rows have 65 columns");
+    CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--label-column", "-66")
+        .assertError(1, csv + ": label column -66 does not exist: rows have 65 columns");
+    CliRun.of("predict", "--model", model.toString(), "--input", plain.toString(), "--label-column", "0")
+        .assertError(1, plain + ": rows have 64 columns, 63 without the label column, but the model takes 64 inputs");
+  }
+
+  @Test
+  void predictPrintsARegressorsOutputs() throws IOException {
+    Model m = Model.initialize(Architecture.of(4, new int[] {8}, Activation.TANH, 3, Head.SQUARED_ERROR), 1);
+    Path file = dir.resolve("regressor-outputs.safetensors");
+    ModelFiles.save(m, file);
+    Path rows = Files.writeString(dir.resolve("regressor-rows.csv"), "1,2,3,4\n-1,0.5,0,2\n");
+    float[] v = new float[3];
+    CliRun text = CliRun.of("predict", "--model", file.toString(), "--input", rows.toString());
+    CliRun json = CliRun.of("predict", "--model", file.toString(), "--input", rows.toString(), "--json");
+    assertEquals(0, text.exit(), text::describe);
+    assertEquals(0, json.exit(), json::describe);
+    float[][] x = {{1, 2, 3, 4}, {-1, 0.5f, 0, 2}};
+    for (int i = 0; i < 2; i++) {
+      assertEquals(-1, m.predictProbabilities(x[i], v));
+      assertEquals(i + " " + v[0] + " " + v[1] + " " + v[2], text.outLines().get(i));
+      JsonNode o = JSON.readTree(json.outLines().get(i));
+      assertEquals(List.of("row", "values"), names(o));
+      assertEquals(i, o.path("row").asInt());
+      for (int k = 0; k < 3; k++) {
+        assertEquals(v[k], (float) o.path("values").get(k).asDouble());
+      }
+    }
+  }
+
+  @Test
+  void predictClosesItsInput() throws IOException {
+    Path fds = Path.of("/proc/self/fd");
+    Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc/self/fd here");
+    Path csv = digitsCsv(dir.resolve("closed.csv"), false);
+    assertEquals(0, CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).exit());
+    Path bad = Files.write(dir.resolve("closed-bad.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1});
+    CliRun.of("predict", "--model", model.toString(), "--input", bad.toString()).assertError(1, "is neither CSV");
+    List<Path> open = new java.util.ArrayList<>();
+    try (var links = Files.list(fds)) {
+      for (Path fd : links.toList()) {
+        try {
+          open.add(Files.readSymbolicLink(fd));
+        } catch (IOException e) {
+          // closed since it was listed
+        }
+      }
+    }
+    assertFalse(open.contains(csv.toRealPath()), "predict left " + csv + " open");
+    assertFalse(open.contains(bad.toRealPath()), "predict left " + bad + " open");
   }
 
   @Test
@@ -296,6 +433,10 @@ class ModelCommandsTest {
     label.assertError(1, "--label-column is for CSV input");
     CliRun.of("predict", "--model", m.toString(), "--input", data.toString())
         .assertError(1, data + ": is a folder, not a file");
+    // with both a plain file and its .gz, eval reads the plain one, as train does
+    MnistFiles.writeIdx(data.resolve("t10k-images-idx3-ubyte.gz"), true, new int[] {40, 28, 28}, new byte[40 * 784]);
+    JsonNode again = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--json").json();
+    assertEquals(t.path("test_accuracy").asDouble(), again.path("accuracy").asDouble());
   }
 
   @Test
