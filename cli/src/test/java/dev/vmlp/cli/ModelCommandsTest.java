@@ -394,6 +394,11 @@ class ModelCommandsTest {
     assertEquals(0, CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).exit());
     Path bad = Files.write(dir.resolve("closed-bad.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1});
     CliRun.of("predict", "--model", model.toString(), "--input", bad.toString()).assertError(1, "is neither CSV");
+    // refused after it was opened and before it was read: images given a label column
+    Path images = dir.resolve("closed-idx3-ubyte");
+    MnistFiles.writeIdx(images, false, new int[] {1, 8, 8}, new byte[64]);
+    CliRun.of("predict", "--model", model.toString(), "--input", images.toString(), "--label-column", "0")
+        .assertError(1, "--label-column is for CSV input");
     List<Path> open = new java.util.ArrayList<>();
     try (var links = Files.list(fds)) {
       for (Path fd : links.toList()) {
@@ -406,6 +411,7 @@ class ModelCommandsTest {
     }
     assertFalse(open.contains(csv.toRealPath()), "predict left " + csv + " open");
     assertFalse(open.contains(bad.toRealPath()), "predict left " + bad + " open");
+    assertFalse(open.contains(images.toRealPath()), "predict left " + images + " open");
   }
 
   @Test
