@@ -323,6 +323,19 @@ class ModelCommandsTest {
             + "decompressed, which is gzip again (compressed twice?)");
   }
 
+  /** A small gzip input with junk after it, or a bad CRC, is corrupt gzip data (it read "Skip count must be non-negative"). */
+  @Test
+  void predictNamesCorruptGzipInputThatItPeekedInto() throws IOException {
+    byte[] gz = gzip(Files.readAllBytes(digitsCsv(dir.resolve("small.csv"), false)));
+    Path junk = Files.write(dir.resolve("junk.csv.gz"), java.util.Arrays.copyOf(gz, gz.length + 1));
+    CliRun.of("predict", "--model", model.toString(), "--input", junk.toString())
+        .assertError(1, junk + ": corrupt gzip data: Unexpected data after a valid .gz stream");
+    gz[gz.length - 8] ^= 1;
+    Path crc = Files.write(dir.resolve("crc.csv.gz"), gz);
+    CliRun.of("predict", "--model", model.toString(), "--input", crc.toString())
+        .assertError(1, crc + ": corrupt gzip data: Gzip-compressed data is corrupt (CRC32 error)");
+  }
+
   private static byte[] gzip(byte[] data) throws IOException {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(bytes)) {

@@ -102,10 +102,13 @@ public final class Compressed {
   /**
    * The decompressor's format errors (plain {@link IOException}s, such as "Garbage after a valid .gz
    * stream") as {@link ZipException}s, which the readers report as corrupt gzip data; failures to read
-   * the file and a stream cut short pass as they are.
+   * the file and a stream cut short pass as they are. A read after a failure fails again with the same
+   * exception: the decompressor is not called again, since its state is then undefined (a second read
+   * past a bad trailer threw "Skip count must be non-negative", an IllegalArgumentException).
    */
   private static final class Strict extends FilterInputStream {
     private final Source source;
+    private IOException failure;
 
     Strict(InputStream gzip, Source source) {
       super(gzip);
@@ -114,19 +117,27 @@ public final class Compressed {
 
     @Override
     public int read() throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
       try {
         return super.read();
       } catch (IOException e) {
-        throw translate(e);
+        failure = translate(e);
+        throw failure;
       }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
       try {
         return in.read(b, off, len);
       } catch (IOException e) {
-        throw translate(e);
+        failure = translate(e);
+        throw failure;
       }
     }
 

@@ -282,6 +282,26 @@ class IdxTest {
     assertArrayEquals(ramp(4), Idx.readImages(write(dir, "ok.gz", gz)).data(), "the same member alone");
   }
 
+  /**
+   * A gzip stream that failed fails again the same way when read again, as vmlp predict does after
+   * looking at its input's first bytes: Commons Compress, read past its own failure, threw
+   * "Skip count must be non-negative", an IllegalArgumentException.
+   */
+  @Test
+  void aFailedGzipStreamFailsAgainTheSameWay() throws IOException {
+    byte[] gz = gzip(idx(new int[] {1, 2, 2}, ramp(4)));
+    byte[] crc = gz.clone();
+    crc[crc.length - 8] ^= 1;
+    for (byte[] bad : new byte[][] {concat(gz, new byte[] {7}), crc}) {
+      Path f = write(dir, "bad.gz", bad);
+      try (java.io.InputStream in = Compressed.open(f)) {
+        java.util.zip.ZipException first = assertThrows(java.util.zip.ZipException.class, in::readAllBytes);
+        java.util.zip.ZipException again = assertThrows(java.util.zip.ZipException.class, in::readAllBytes);
+        assertEquals(first.getMessage(), again.getMessage());
+      }
+    }
+  }
+
   /** Concatenated members are one stream, as gzip -d reads them; zeros after the last one are refused too. */
   @Test
   void concatenatedGzipMembersAndZeroPadding() throws IOException {
