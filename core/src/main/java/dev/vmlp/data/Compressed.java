@@ -141,6 +141,19 @@ public final class Compressed {
       }
     }
 
+    @Override
+    public long skip(long n) throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        failure = translate(e);
+        throw failure;
+      }
+    }
+
     private IOException translate(IOException e) {
       if (e == source.failure || e instanceof ZipException) {
         return e;

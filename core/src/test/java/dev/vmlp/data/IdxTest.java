@@ -298,6 +298,7 @@ class IdxTest {
         java.util.zip.ZipException first = assertThrows(java.util.zip.ZipException.class, in::readAllBytes);
         java.util.zip.ZipException again = assertThrows(java.util.zip.ZipException.class, in::readAllBytes);
         assertEquals(first.getMessage(), again.getMessage());
+        assertThrows(java.util.zip.ZipException.class, () -> in.skip(10), "a skip too");
       }
     }
   }
