@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.metrics.Evaluation;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -154,18 +155,13 @@ public final class Trainer implements AutoCloseable {
     return b;
   }
 
-  /** Keys a snapshot writes itself, and the file format's own ({@code vmlp.*}), which a save rewrites. */
-  private static final java.util.Set<String> PROVENANCE = java.util.Set.of("seed", "learning_rate", "epochs",
-      "shuffle", "threads", "kernels", "weights_sha256");
-
-  /** A continued model's metadata less what a snapshot records anew. */
+  /**
+   * A continued model's metadata less the file format's own keys ({@code vmlp.*}, which a save
+   * rewrites); {@link #copy} writes the provenance keys over the rest.
+   */
   private static Map<String, String> kept(Map<String, String> meta) {
-    Map<String, String> m = new LinkedHashMap<>();
-    meta.forEach((k, v) -> {
-      if (!PROVENANCE.contains(k) && !k.startsWith("vmlp.")) {
-        m.put(k, v);
-      }
-    });
+    Map<String, String> m = new LinkedHashMap<>(meta);
+    m.keySet().removeIf(k -> k.startsWith("vmlp."));
     return Map.copyOf(m);
   }
 
@@ -182,15 +178,12 @@ public final class Trainer implements AutoCloseable {
       parsed = null;
     }
     if (parsed == null) {
-      throw new IllegalArgumentException("the model's metadata '" + key + "' is '" + abbreviate(v)
+      throw new IllegalArgumentException("the model's metadata '" + key + "' is '" + Excerpt.of(v, 40)
           + "', which does not parse as its " + key.replace('_', ' '));
     }
     return parsed;
   }
 
-  private static String abbreviate(String v) {
-    return v.length() <= 40 ? v : v.substring(0, 40) + "...";
-  }
 
   /** Options of a {@link Trainer}. */
   public static final class Builder {
