@@ -180,13 +180,13 @@ final class TrainCommand implements Callable<Integer> {
     TrainingReport report;
     double seconds;
     KernelProvider.get(); // the kernels' one log line comes now, not in the middle of the first progress bar
-    // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
     // a loaded file's epoch count is a checked count (ModelFiles)
     int before = start == null ? 0 : Integer.parseInt(start.metadata().getOrDefault("epochs", "0"));
     if (epochs > Integer.MAX_VALUE - before) {
       throw usage("--epochs " + epochs + " after the " + before + " of " + resume + " would exceed "
           + Integer.MAX_VALUE + " in all");
     }
+    // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
     try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
         data.train().size(), main.interactive && !json)) {
       builder.listener(printer);
@@ -232,13 +232,11 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The hidden layers' activations, comma-separated, or one name when they agree. */
   private static String activationIds(Architecture arch) {
-    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
     List<String> all = new java.util.ArrayList<>();
     for (int l = 0; l < arch.layerCount() - 1; l++) {
       all.add(arch.activation(l).id());
-      ids.add(arch.activation(l).id());
     }
-    return ids.size() == 1 ? ids.iterator().next() : String.join(",", all);
+    return all.stream().distinct().count() == 1 ? all.get(0) : String.join(",", all);
   }
 
   /** Checks what the option types alone do not: positive sizes and a usable learning rate. */
