@@ -61,6 +61,27 @@ class TrainerTest {
   }
 
   @Test
+  void theAutomaticInputPathIsSparseUpToHalfTheInputsNonZero() {
+    // the trainer picks the path itself: rows of 16 inputs with 8, 9 or 2 non-zero values
+    Architecture arch = Architecture.builder(16).hidden(8, Activation.RELU).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    for (int nonZero : new int[] {8, 9, 2}) {
+      int rows = 20;
+      float[] x = new float[rows * 16];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < nonZero; j++) {
+          x[r * 16 + (j * 5 + r) % 16] = 1 + j;
+        }
+      }
+      Dataset data = Dataset.ofClasses("nz" + nonZero, x, 16, new int[rows], 2);
+      try (Trainer t = Trainer.builder(arch).seed(1).build()) {
+        assertEquals(nonZero <= 8, t.fit(data, null, 1).sparseInputs(), nonZero + " of 16 inputs non-zero");
+      }
+    }
+    // the bundled digits (about half their pixels non-zero) train on the path their density gives
+    assertEquals(digits.train().density() <= 0.5, train(DIGITS_256, 1, 1, Trainer.InputPath.AUTO).sparseInputs());
+  }
+
+  @Test
   void fusedEpochsEqualOnlineStepsInTheSameOrder() {
     Architecture arch = Architecture.builder(64).hidden(33, Activation.SIGMOID).output(10, Head.SOFTMAX_CROSS_ENTROPY);
     Model start = Model.initialize(arch, 3).withScaling(digits.scaling());
