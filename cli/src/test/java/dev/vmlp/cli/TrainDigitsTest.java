@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmlp.internal.kernel.KernelProvider;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,21 @@ class TrainDigitsTest {
     assertTrue(lines.get(0).startsWith("epoch 1/2  loss "), why);
     assertTrue(lines.get(1).matches("epoch 2/2  loss \\d+\\.\\d{4}  train acc \\d+\\.\\d\\d%  test loss \\d+\\.\\d{4}"
         + "  test acc \\d+\\.\\d\\d%  [\\d,]+ samples/s"), why);
+  }
+
+  @Test
+  void theJsonSaysWhichKernelsAndWhichInputPathRan() {
+    String kernels = KernelProvider.get().name();
+    assertTrue(kernels.matches("scalar|vector-(128|256|512)"), kernels);
+    for (String inputs : List.of("sparse", "dense")) {
+      CliRun run = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--inputs", inputs, "--json");
+      JsonNode j = run.json();
+      assertEquals(kernels, j.path("kernels").asText(), run::describe);
+      assertEquals(inputs.equals("sparse"), j.path("sparse_inputs").asBoolean(!inputs.equals("sparse")),
+          run::describe);
+      CliRun text = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--inputs", inputs);
+      assertTrue(text.out().contains("(kernels " + kernels + ", " + inputs + " inputs, 1 thread)"), text::describe);
+    }
   }
 
   @Test
