@@ -17,14 +17,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The provider's choice in fresh JVMs with the flags that decide it: the vector kernels when C2 runs
  * (whatever the command line spells), the scalar ones with the reason when it does not, and an error
- * for a forced setting that cannot be met or is misspelt.
+ * for a forced setting that cannot be met or is misspelt; the one log line that says which and why.
  */
 class KernelChoiceTest {
   /** Prints the choice and its reason, or the error that {@link KernelProvider#get()} throws. */
   public static final class Probe {
     public static void main(String[] args) {
       try {
-        System.out.println(KernelProvider.get().name() + " | " + KernelProvider.reason());
+        String name = KernelProvider.get().name();
+        KernelProvider.get(); // the choice is logged once, however often it is asked for
+        System.out.println(name + " | " + KernelProvider.reason());
       } catch (Throwable e) {
         // a second call must fail the same way, and neither as an Error (a service catches Exceptions)
         String second;
@@ -54,16 +56,31 @@ class KernelChoiceTest {
   }
 
   private static String choiceOn(String classPath, String... jvmArgs) throws IOException, InterruptedException {
+    return probe(classPath, jvmArgs)[0];
+  }
+
+  /** The probe's standard output, and the lines of its log records that name the kernels ("LEVEL message"). */
+  private static String[] probe(String classPath, String... jvmArgs) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%n");
     cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-cp", classPath, Probe.class.getName()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-    p.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+    java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
     assertEquals(0, p.exitValue(), out);
-    return out;
+    // the JVM's own warnings (incubator modules) are left out
+    String log = err.join().lines().filter(l -> l.contains("vmlp kernels:"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+    return new String[] {out, log};
   }
 
   private static final String VECTOR = "--add-modules=jdk.incubator.vector";
@@ -108,5 +125,22 @@ class KernelChoiceTest {
     assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
     assertEquals("error | -Dvmlp.kernels=FAST is not one of auto, scalar, vector", choice("-Dvmlp.kernels=FAST"),
         "quoted as given");
+  }
+
+  @Test
+  void theChoiceIsLoggedOnceWithTheReasonForAFallback() throws Exception {
+    String cp = System.getProperty("java.class.path");
+    assertEquals("WARNING vmlp kernels: scalar fallback, jdk.incubator.vector is not readable; run with --add-modules "
+        + "jdk.incubator.vector", probe(cp)[1]);
+    assertEquals("WARNING vmlp kernels: scalar fallback, C2 is off (-XX:TieredStopAtLevel=1); the Vector API needs "
+        + "the C2 compiler",
+        probe(cp, VECTOR, "-XX:TieredStopAtLevel=1")[1]);
+    int bits = KernelProvider.vector().orElseThrow().vectorBits();
+    assertEquals("INFO vmlp kernels: vector-" + bits + " (jdk.incubator.vector, " + bits + "-bit FloatVector)",
+        probe(cp, VECTOR)[1]);
+    assertEquals("INFO vmlp kernels: vector-128 (jdk.incubator.vector, 128-bit FloatVector)",
+        probe(cp, VECTOR, "-Dvmlp.vectorBits=128")[1]);
+    assertEquals("INFO vmlp kernels: scalar (forced by -Dvmlp.kernels=scalar)",
+        probe(cp, VECTOR, "-Dvmlp.kernels=scalar")[1]);
   }
 }
