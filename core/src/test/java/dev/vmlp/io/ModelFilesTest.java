@@ -205,6 +205,32 @@ class ModelFilesTest {
   }
 
   @Test
+  void whileASaveWritesTheTargetKeepsItsOldBytesAndTheNewOnesGoToAHiddenFileBesideIt() throws IOException {
+    Path f = tmp.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    byte[] before = Files.readAllBytes(f);
+    Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1);
+    List<Long> seen = new ArrayList<>();
+    ModelFiles.save(big, f, written -> {
+      assertArrayEquals(before, Files.readAllBytes(f), "the target is untouched until the rename");
+      try (Stream<Path> files = Files.list(tmp)) {
+        List<Path> others = files.filter(p -> !p.equals(f)).toList();
+        assertEquals(1, others.size(), others::toString);
+        String name = others.get(0).getFileName().toString();
+        assertTrue(name.startsWith(".m.safetensors.") && name.endsWith(".tmp"), name);
+        assertEquals(written, Files.size(others.get(0)), "what is written goes to the temporary file");
+      }
+      seen.add(written);
+    });
+    assertTrue(seen.size() > 1, "written in chunks: " + seen);
+    assertEquals(big.weightsSha256(), ModelFiles.load(f).weightsSha256());
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertEquals(List.of(f), files.toList());
+    }
+  }
+
+  @Test
   void savingIntoAMissingFolderOrOverAFolderAndLoadingAFolderFail() throws IOException {
     Model m = SafetensorsBytes.small();
     assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFiles.save(m, tmp.resolve("no/such/m.st")));
