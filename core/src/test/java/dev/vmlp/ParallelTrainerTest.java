@@ -159,6 +159,14 @@ class ParallelTrainerTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
     assertSame(boom, e.getCause());
     Thread[] workers = t.workerThreads();
+    // before close(): the failure broke the barrier, and the other workers leave rather than spin or wait
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    for (Thread w : workers) {
+      while (w.isAlive() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertFalse(w.isAlive(), () -> w.getName() + " is still " + w.getState() + " 10 s after the failure");
+    }
     t.close();
     for (Thread w : workers) {
       assertFalse(w.isAlive(), w.getName() + " survived a failure and close()");
