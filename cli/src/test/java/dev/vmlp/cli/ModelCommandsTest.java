@@ -470,6 +470,23 @@ class ModelCommandsTest {
         "--input", digitsCsv(dir.resolve("p.csv"), false).toString());
     assertEquals(0, p.exit(), p::describe);
     assertEquals(359, p.outLines().size());
+    // --head takes effect: the same tensors read as a regressor print their outputs, and cannot be
+    // evaluated on class labels
+    Path csv = digitsCsv(dir.resolve("p-head.csv"), false);
+    CliRun values = CliRun.of("predict", "--model", bare.toString(), "--activation", "relu", "--head",
+        "squared_error", "--input", csv.toString(), "--json");
+    assertEquals(0, values.exit(), values::describe);
+    Model regressor = ModelFiles.load(bare, dev.vmlp.io.LoadOptions.defaults().withActivation(Activation.RELU)
+        .withHead(Head.SQUARED_ERROR));
+    float[] v = new float[10];
+    regressor.predictProbabilities(test.row(0), v);
+    JsonNode first = JSON.readTree(values.outLines().get(0));
+    assertEquals(List.of("row", "values"), names(first), values::describe);
+    for (int k = 0; k < 10; k++) {
+      assertEquals(v[k], (float) first.path("values").get(k).asDouble());
+    }
+    CliRun.of("eval", "--model", bare.toString(), "--activation", "relu", "--head", "squared_error")
+        .assertError(1, "has class labels, the model's head is squared_error");
   }
 
   @Test
