@@ -151,7 +151,7 @@ class ParallelTrainerTest {
   }
 
   @Test
-  void aWorkersFailureReachesTheCallerWithItsCause() {
+  void aWorkersFailureReachesTheCallerWithItsCause() throws InterruptedException {
     Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
     RuntimeException boom = new RuntimeException("injected failure");
     Kernels failing = new FailingKernels(KernelProvider.get(), "vmlp-trainer-2", 500, boom);
@@ -162,9 +162,7 @@ class ParallelTrainerTest {
     // before close(): the failure broke the barrier, and the other workers leave rather than spin or wait
     long deadline = System.nanoTime() + 10_000_000_000L;
     for (Thread w : workers) {
-      while (w.isAlive() && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      w.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       assertFalse(w.isAlive(), () -> w.getName() + " is still " + w.getState() + " 10 s after the failure");
     }
     t.close();
