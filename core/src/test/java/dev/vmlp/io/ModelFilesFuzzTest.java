@@ -1,7 +1,18 @@
 package dev.vmlp.io;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vmlp.Activation;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 /**
  * Arbitrary bytes given to the loader either load or fail with a {@link ModelFormatException}: any
@@ -29,6 +40,26 @@ class ModelFilesFuzzTest {
         if (expected.field() == null || expected.getMessage() == null) {
           throw new AssertionError("a format error must name what is wrong", expected);
         }
+      }
+    }
+  }
+
+  /**
+   * Jazzer replays the folder named after the class and the method, and a missing folder replays only
+   * the empty input without a word: renaming either, or moving the files, must fail here instead.
+   */
+  @Test
+  void theStoredInputsAreWhereJazzerLooks() throws IOException, URISyntaxException {
+    for (Method m : ModelFilesFuzzTest.class.getDeclaredMethods()) {
+      if (!m.isAnnotationPresent(FuzzTest.class)) {
+        continue;
+      }
+      String folder = getClass().getSimpleName() + "Inputs/" + m.getName();
+      URL url = getClass().getResource(folder);
+      assertNotNull(url, () -> "no stored inputs for " + m.getName() + ": expected the resource folder " + folder);
+      try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+        long n = files.filter(Files::isRegularFile).count();
+        assertTrue(n >= 100, () -> folder + " holds " + n + " inputs; the stored corpus has over 100");
       }
     }
   }
