@@ -15,6 +15,7 @@ import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.Trainer;
 import dev.vmlp.data.Digits;
+import dev.vmlp.data.Mnist;
 import dev.vmlp.io.ModelFiles;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -440,10 +441,30 @@ class ModelCommandsTest {
         data.resolve("t10k-images-idx3-ubyte").toString(), "--json");
     assertEquals(0, images.exit(), images::describe);
     assertEquals(40, images.outLines().size());
+    // each image gets the model's own class and probability, in file order
+    Model saved = ModelFiles.load(m);
+    Dataset testImages = Mnist.loadPair(data.resolve("t10k-images-idx3-ubyte"),
+        data.resolve("t10k-labels-idx1-ubyte"), 10);
+    float[] p = new float[10];
+    for (int i = 0; i < 40; i++) {
+      int c = saved.predict(testImages.row(i));
+      saved.predictProbabilities(testImages.row(i), p);
+      JsonNode o = JSON.readTree(images.outLines().get(i));
+      assertEquals(i, o.path("row").asInt());
+      assertEquals(c, o.path("class").asInt(), "image " + i);
+      assertEquals(p[c], (float) o.path("probability").asDouble(), "image " + i);
+    }
     CliRun gz = CliRun.of("predict", "--model", m.toString(), "--input",
         data.resolve("train-images-idx3-ubyte.gz").toString());
     assertEquals(0, gz.exit(), gz::describe);
     assertEquals(300, gz.outLines().size());
+    Dataset trainImages = Mnist.loadPair(data.resolve("train-images-idx3-ubyte.gz"),
+        data.resolve("train-labels-idx1-ubyte"), 10);
+    for (int i = 0; i < 300; i++) {
+      int c = saved.predict(trainImages.row(i));
+      saved.predictProbabilities(trainImages.row(i), p);
+      assertEquals(String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]), gz.outLines().get(i));
+    }
     CliRun wrongSize = CliRun.of("predict", "--model", model.toString(), "--input",
         data.resolve("t10k-images-idx3-ubyte").toString());
     wrongSize.assertError(1, "images are 28x28 = 784 values, the model takes 64 inputs");
