@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.Dataset;
+import java.io.CharConversionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ public final class Csv {
    * Reads {@code file}.
    *
    * @throws DataFormatException for an empty file, a line with another number of columns, a value that
-   *     is not a finite number, or a label that is not a class index
+   *     is not a finite number, a label that is not a class index, or bytes that are not UTF-8
    */
   public static Dataset read(Path file, Options options) throws IOException {
     return read(Compressed.openFile(file), file, options);
@@ -208,6 +209,9 @@ public final class Csv {
         rows++;
       }
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof CharConversionException c) {
+        throw notUtf8(file, line, c);
+      }
       if (e.getCause() instanceof ZipException || e.getCause() instanceof EOFException) {
         // Jackson wraps what the decompressing stream throws past the first buffer: not the CSV line's fault
         throw new DataFormatException(file, "corrupt gzip data after line " + line + ": " + e.getCause().getMessage(),
@@ -216,6 +220,8 @@ public final class Csv {
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+    } catch (CharConversionException e) {
+      throw notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
     } catch (FloatList.Full e) {
       throw new DataFormatException(file, "line " + line + ": more than " + FloatList.MAX
           + " values, more than one dataset holds; split the file");
@@ -226,6 +232,15 @@ public final class Csv {
       throw new DataFormatException(file, "holds no data rows");
     }
     return new Parsed(features.toArray(), labels.toArray(), width, (int) rows); // kept rows fit: each has a value
+  }
+
+  /**
+   * Bytes that are not UTF-8: the decoder works ahead of the parser, so the bad byte is on the line being
+   * parsed or a later one.
+   */
+  private static DataFormatException notUtf8(Path file, long line, CharConversionException e) {
+    return new DataFormatException(file, "not UTF-8 text at or after line " + Math.max(1, line) + ": "
+        + e.getMessage(), e);
   }
 
   /**

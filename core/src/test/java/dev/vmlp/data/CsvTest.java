@@ -379,4 +379,22 @@ class CsvTest {
     assertMalformed(f, () -> Csv.forEachRow(Files.newInputStream(f), f, ',', (v, line) -> { }),
         "corrupt gzip data after line ");
   }
+
+  /**
+   * Bytes that are not UTF-8 are a format error naming the file: in the parser's first buffer (a file
+   * whose gzip magic was damaged, a binary file) Jackson's CharConversionException escaped bare, naming
+   * nothing ("Invalid UTF-8 start byte 0xfd (at char #1, byte #-1)"); later, it blamed the line being
+   * parsed, though the decoder works ahead of the parser (a bad byte on line 2 was "line 1").
+   */
+  @Test
+  void bytesThatAreNotUtf8AreNamedAsSuch() throws IOException {
+    Path first = Files.write(dir.resolve("magic.csv.gz"), new byte[] {(byte) 0xfd, (byte) 0x8b, 8, 0, 0, 0});
+    assertMalformed(first, () -> Csv.read(first), "not UTF-8 text at or after line 1", "0xfd");
+    assertMalformed(first, () -> Csv.forEachRow(Files.newInputStream(first), first, ',', (v, line) -> { }),
+        "not UTF-8 text at or after line 1");
+    Path later = Files.write(dir.resolve("later.csv"), new byte[] {'1', ',', '2', '\n', (byte) 0xff, '\n'});
+    DataFormatException e = assertMalformed(later, () -> Csv.read(later), "not UTF-8 text at or after line 1",
+        "0xff");
+    assertTrue(e.getCause() instanceof java.io.CharConversionException, () -> "cause: " + e.getCause());
+  }
 }
