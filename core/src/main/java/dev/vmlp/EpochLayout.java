@@ -45,9 +45,8 @@ final class EpochLayout {
     }
   }
 
-  /** A pass over the samples in {@code order}, copied into that order first. */
-  Pass arrange(int[] order, int epoch, EpochListener listener) {
-    int n = data.size();
+  /** A pass over the samples {@code order[0..n)}, copied into that order first. */
+  Pass arrange(int[] order, int n, int epoch, EpochListener listener) {
     int d = data.featureCount();
     int tc = data.targetCount();
     float[] srcX = data.featureArray();

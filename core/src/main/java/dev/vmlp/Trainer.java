@@ -77,6 +77,11 @@ public final class Trainer implements AutoCloseable {
   private final float[] onlineTarget;
   private final Pass onlinePass;
   private int epochsDone;
+  /**
+   * Samples of epoch {@code epochsDone + 1} trained already, in its order, by a pass that an interrupt
+   * stopped (or by the model continued from): the next {@code fit} goes on from there.
+   */
+  private int epochSamples;
   /** The continued model's other metadata (its own keys, e.g. a dataset's name), carried into snapshots. */
   private final Map<String, String> keptMetadata;
   private long onlineSamples;
@@ -103,6 +108,7 @@ public final class Trainer implements AutoCloseable {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.epochsDone = b.start != null ? b.startEpochs : 0;
+    this.epochSamples = b.start != null ? b.startEpochSamples : 0;
     this.keptMetadata = b.start != null ? kept(b.start.metadata()) : Map.of();
     this.threads = b.threads;
     this.listener = b.listener;
@@ -123,7 +129,8 @@ public final class Trainer implements AutoCloseable {
   /**
    * Training that continues from {@code start} (the model is not changed): its weights and input
    * scaling, and, where its metadata records them (as every model a trainer made does, and the files
-   * saved from one), its count of epochs, seed, learning rate and shuffle setting. So fitting
+   * saved from one), its count of epochs (and of the samples of a part-done epoch, after an interrupt),
+   * seed, learning rate and shuffle setting. So fitting
    * {@code n} more epochs on the same data continues the same sequence of shuffles and gives the bits of
    * one run that never stopped (compare {@link Model#weightsSha256()}); its other metadata keys are
    * carried into the trainer's snapshots. The builder's setters override
@@ -145,6 +152,10 @@ public final class Trainer implements AutoCloseable {
       int n = Integer.parseInt(v);
       return n >= 0 ? n : null;
     }, 0);
+    b.startEpochSamples = recorded(meta, "epoch_samples", v -> {
+      int n = Integer.parseInt(v);
+      return n >= 0 ? n : null;
+    }, 0);
     b.seed = recorded(meta, "seed", Long::valueOf, b.seed);
     b.learningRate = recorded(meta, "learning_rate", v -> {
       float eta = Float.parseFloat(v);
@@ -157,11 +168,12 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * A continued model's metadata less the file format's own keys ({@code vmlp.*}, which a save
-   * rewrites); {@link #copy} writes the provenance keys over the rest.
+   * rewrites) and {@code epoch_samples} (written only while an epoch is part-done); {@link #copy} writes
+   * the provenance keys over the rest.
    */
   private static Map<String, String> kept(Map<String, String> meta) {
     Map<String, String> m = new LinkedHashMap<>(meta);
-    m.keySet().removeIf(k -> k.startsWith("vmlp."));
+    m.keySet().removeIf(k -> k.startsWith("vmlp.") || k.equals("epoch_samples"));
     return Map.copyOf(m);
   }
 
@@ -194,6 +206,8 @@ public final class Trainer implements AutoCloseable {
     private boolean shuffle = true;
     /** Epochs the starting model had already trained for (from its metadata). */
     private int startEpochs;
+    /** Samples of the next epoch the starting model had trained on (from its metadata). */
+    private int startEpochSamples;
     private int threads = 1;
     private EpochListener listener;
     private InputPath inputPath = InputPath.AUTO;
@@ -315,13 +329,16 @@ public final class Trainer implements AutoCloseable {
    * on.
    *
    * @throws IllegalArgumentException when {@code epochs} is below 1 (or would take the count past
-   *     {@link Integer#MAX_VALUE}), {@code train} has no rows, the data does not fit the architecture,
-   *     or a value of either set is not finite after the input scaling
+   *     {@link Integer#MAX_VALUE}), {@code train} has no rows (or no more than the samples of a part-done
+   *     epoch trained already), the data does not fit the architecture, or a value of either set is not
+   *     finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set. An epoch stopped
-   *     part-way does not count: its samples' updates stay in, and the next {@code fit} runs that
-   *     epoch again from its start, in the same order
+   *     part-way does not count yet: its samples' updates stay in, {@link #snapshot()} records how many
+   *     ({@code epoch_samples}), and the next {@code fit}, or one continued from the snapshot, goes on
+   *     with that epoch's next sample (its first epoch is the rest of this one), so the weights are
+   *     those of a run that never stopped
    * @throws IllegalStateException when a worker thread failed (the cause says why), when an
    *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
    *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count).
@@ -359,6 +376,10 @@ public final class Trainer implements AutoCloseable {
     if (train.size() == 0) {
       throw new IllegalArgumentException("dataset '" + train.name() + "' has no samples to train on");
     }
+    if (epochSamples >= train.size()) {
+      throw new IllegalArgumentException("epoch " + (epochsDone + 1) + " stopped after " + epochSamples
+          + " samples, and dataset '" + train.name() + "' has only " + train.size() + ": none is left to go on with");
+    }
     Dataset tr = scaling.kind() == InputScaling.Kind.NONE ? train : scaling.apply(train);
     boolean sparse = useSparse(tr);
     Engine eng = engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
@@ -387,39 +408,49 @@ public final class Trainer implements AutoCloseable {
       if (shuffle) {
         SplitMix64.forStream(seed, epoch).shuffle(order);
       }
+      // an epoch that an interrupt stopped goes on with its next sample, as if it had never stopped
+      int skip = epochSamples;
+      int count = n - skip;
+      if (skip > 0) {
+        System.arraycopy(order, skip, order, 0, count);
+      }
       Pass pass = layout != null
-          ? layout.arrange(order, epoch, listener)
+          ? layout.arrange(order, count, epoch, listener)
           : new Pass(tr.featureArray(), tr.featureCount(), tr.labelArray(), tr.targetArray(), tr.targetCount(),
-              rows, order, n, epoch, listener);
+              rows, order, count, epoch, listener);
       long t0 = System.nanoTime();
       Pass.Result res = run(eng, pass);
       double seconds = (System.nanoTime() - t0) * 1e-9;
       if (Thread.currentThread().isInterrupted()) {
         res.interrupted = true; // a pass shorter than Engine.CHECK_EVERY samples never looks itself
       }
+      if (res.divergedAt < 0 && res.done < count) {
+        epochSamples += res.done; // stopped (interrupted or closed) after whole samples, whose updates are in
+      }
       if (res.divergedAt >= 0) {
         throw new TrainingDivergedException(epoch, res.divergedAt, order[res.divergedAt],
             "the loss is " + res.divergedLoss);
       }
       Thread c = closer;
-      if (c != null && res.done < n) {
+      if (c != null && res.done < count) {
         throw new IllegalStateException("the trainer was closed by thread '" + c.getName() + "' in epoch " + epoch
             + ", after " + res.done + " samples (their updates are in)");
       }
-      if (res.interrupted && res.done < n) {
-        throw new TrainingInterruptedException(epoch, res.done);
+      if (res.interrupted && res.done < count) {
+        throw new TrainingInterruptedException(epoch, epochSamples);
       }
       // the engine reuses its result, and a listener's nested fit may run the engine again
       boolean interruptedLate = res.interrupted;
-      double trainLoss = res.lossSum / n;
-      double trainAcc = classifies ? (double) res.correct / n : Double.NaN;
+      double trainLoss = res.lossSum / count;
+      double trainAcc = classifies ? (double) res.correct / count : Double.NaN;
       String bad = params.firstNonFinite();
       if (bad != null) {
         throw new TrainingDivergedException(epoch, -1, -1, bad);
       }
       epochsDone++; // the epoch's updates are in (before the listener, which may throw)
+      epochSamples = 0;
       if (listener != null) {
-        listener.progress(epoch, n, n);
+        listener.progress(epoch, count, count);
       }
       double testLoss = Double.NaN;
       double testAcc = Double.NaN;
@@ -428,7 +459,7 @@ public final class Trainer implements AutoCloseable {
         testLoss = lastTest.meanLoss();
         testAcc = lastTest.accuracy();
       }
-      EpochStats es = new EpochStats(epoch, n, trainLoss, trainAcc, testLoss, testAcc, seconds);
+      EpochStats es = new EpochStats(epoch, count, trainLoss, trainAcc, testLoss, testAcc, seconds);
       stats.add(es);
       if (listener != null) {
         listener.epochEnd(es);
@@ -582,7 +613,8 @@ public final class Trainer implements AutoCloseable {
   /**
    * An immutable copy of the current network, safe to share with other threads while training goes
    * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and the
-   * weights' SHA-256.
+   * weights' SHA-256, and {@code epoch_samples} after an interrupt stopped an epoch part-way (the samples
+   * of the next epoch trained already).
    *
    * @throws IllegalStateException when the trainer is closed or being closed, another thread's call
    *     runs, a pass is under way (from a listener's {@code progress}), or an exception escaped a pass
@@ -612,6 +644,9 @@ public final class Trainer implements AutoCloseable {
     meta.put("seed", Long.toString(seed));
     meta.put("learning_rate", Float.toString(learningRate));
     meta.put("epochs", Integer.toString(epochsDone));
+    if (epochSamples > 0) {
+      meta.put("epoch_samples", Integer.toString(epochSamples));
+    }
     meta.put("shuffle", Boolean.toString(shuffle));
     meta.put("threads", Integer.toString(threadsUsed));
     meta.put("kernels", kernels.name());

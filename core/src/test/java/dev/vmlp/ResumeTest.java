@@ -129,4 +129,64 @@ class ResumeTest {
       assertEquals(Integer.toString(Integer.MAX_VALUE), t.fit(TRAIN, null, 1).model().metadata().get("epochs"));
     }
   }
+
+  /**
+   * A model snapshot after an interrupt in the middle of an epoch records how far that epoch got, and
+   * training goes on from the next sample, in the same trainer or from the saved file: the snapshot
+   * claimed "2 epochs", and epoch 3 started over, training its first 1,024 samples twice under a
+   * metadata of "4 epochs, seed 7" whose weights no run of 4 epochs has.
+   */
+  @Test
+  void anEpochStoppedByAnInterruptGoesOnFromItsNextSample() throws IOException {
+    Dataset all = digits.train(); // past Engine.CHECK_EVERY samples, where a pass looks at the interrupt
+    for (int threads : new int[] {1, 2}) {
+      for (Trainer.InputPath path : List.of(Trainer.InputPath.DENSE, Trainer.InputPath.SPARSE)) {
+        String what = threads + " threads, " + path;
+        Model four;
+        try (Trainer t = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling()).build()) {
+          four = t.fit(all, null, 4).model();
+        }
+        EpochListener interruptInEpoch3 = new EpochListener() {
+          @Override
+          public void epochEnd(EpochStats stats) {}
+
+          @Override
+          public void progress(int epoch, long done, long total) {
+            if (epoch == 3 && done < total) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+        try (Trainer t = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling()).threads(threads)
+            .inputPath(path).listener(interruptInEpoch3).build()) {
+          TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(all, null, 4));
+          assertTrue(Thread.interrupted());
+          assertEquals(3, e.epoch());
+          assertTrue(e.samplesDone() > 0 && e.samplesDone() < all.size(), what + ": " + e.samplesDone());
+          Model stopped = t.snapshot();
+          assertEquals("2", stopped.metadata().get("epochs"), what);
+          assertEquals(Long.toString(e.samplesDone()), stopped.metadata().get("epoch_samples"), what);
+          Path f = tmp.resolve("stopped.safetensors");
+          ModelFiles.save(stopped, f);
+          Model resumed;
+          try (Trainer r = Trainer.builder(ModelFiles.load(f)).threads(3 - threads).inputPath(path).build()) {
+            TrainingReport report = r.fit(all, null, 2);
+            assertEquals(all.size() - e.samplesDone(), report.epochs().get(0).samples(), what);
+            resumed = report.model();
+          }
+          assertEquals(four.weightsSha256(), resumed.weightsSha256(), what + ", from the file");
+          assertEquals("4", resumed.metadata().get("epochs"), what);
+          assertEquals(null, resumed.metadata().get("epoch_samples"), what);
+          // the same trainer goes on as well
+          assertEquals(four.weightsSha256(), t.fit(all, null, 2).model().weightsSha256(), what + ", same trainer");
+        }
+      }
+    }
+    Map<String, String> meta = new HashMap<>(straight(1, 7, 0.03f, true).metadata());
+    meta.put("epoch_samples", "400");
+    try (Trainer t = Trainer.builder(straight(1, 7, 0.03f, true).withMetadata(meta)).build()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(TRAIN, null, 1));
+      assertTrue(e.getMessage().contains("epoch 2 stopped after 400 samples"), e.getMessage());
+    }
+  }
 }

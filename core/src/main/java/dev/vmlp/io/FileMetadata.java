@@ -33,6 +33,7 @@ final class FileMetadata {
   static final String SCALING_SCALE = "vmlp.scaling.scale";
   static final String SEED = "seed";
   static final String EPOCHS = "epochs";
+  static final String EPOCH_SAMPLES = "epoch_samples";
   static final String LEARNING_RATE = "learning_rate";
   static final String THREADS = "threads";
   static final String SHUFFLE = "shuffle";
@@ -199,7 +200,7 @@ final class FileMetadata {
   }
 
   private static void checkProvenance(Map<String, String> meta, Path file) throws ModelFormatException {
-    for (String key : List.of(SEED, EPOCHS, LEARNING_RATE, SHUFFLE, THREADS, WEIGHTS_SHA256)) {
+    for (String key : List.of(SEED, EPOCHS, EPOCH_SAMPLES, LEARNING_RATE, SHUFFLE, THREADS, WEIGHTS_SHA256)) {
       String value = meta.get(key);
       String problem = value == null ? null : checkProvenance(key, value);
       if (problem != null) {
@@ -356,6 +357,7 @@ final class FileMetadata {
       case SEED -> INTEGER.matcher(value).matches() && fitsLong(value) ? null : "'" + Header.abbreviate(value)
           + "' is not a 64-bit integer";
       case EPOCHS -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of epochs";
+      case EPOCH_SAMPLES -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of samples";
       case THREADS -> nonNegativeInt(value) && Integer.parseInt(value) >= 1 ? null
           : "'" + Header.abbreviate(value) + "' is not a positive number of threads";
       case SHUFFLE -> value.equals("true") || value.equals("false") ? null
