@@ -428,13 +428,13 @@ public final class Trainer implements AutoCloseable {
         epochSamples += res.done; // stopped (interrupted or closed) after whole samples, whose updates are in
       }
       if (res.divergedAt >= 0) {
-        throw new TrainingDivergedException(epoch, res.divergedAt, order[res.divergedAt],
+        throw new TrainingDivergedException(epoch, skip + res.divergedAt, order[res.divergedAt],
             "the loss is " + res.divergedLoss);
       }
       Thread c = closer;
       if (c != null && res.done < count) {
         throw new IllegalStateException("the trainer was closed by thread '" + c.getName() + "' in epoch " + epoch
-            + ", after " + res.done + " samples (their updates are in)");
+            + ", after " + epochSamples + " of its samples (their updates are in)");
       }
       if (res.interrupted && res.done < count) {
         throw new TrainingInterruptedException(epoch, epochSamples);

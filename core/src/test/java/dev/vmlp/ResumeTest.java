@@ -189,4 +189,26 @@ class ResumeTest {
       assertTrue(e.getMessage().contains("epoch 2 stopped after 400 samples"), e.getMessage());
     }
   }
+
+  @Test
+  void aDivergenceInAPartDoneEpochNamesItsPlaceInTheWholeEpoch() {
+    // weights so large that every sample's loss is NaN: the first sample trained diverges
+    Architecture relu = Architecture.of(64, new int[] {16}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    float[] w1 = new float[16 * 64];
+    java.util.Arrays.fill(w1, 1e38f);
+    float[] w2 = new float[10 * 16];
+    for (int i = 0; i < w2.length; i++) {
+      w2[i] = i % 2 == 0 ? 1f : -1f;
+    }
+    Model huge = Model.of(relu, List.of(new LayerWeights(16, 64, w1, new float[16]),
+        new LayerWeights(10, 16, w2, new float[10])), digits.scaling());
+    Map<String, String> meta = Map.of("epochs", "1", "epoch_samples", "150", "seed", "7", "shuffle", "false",
+        "learning_rate", "0.01");
+    try (Trainer t = Trainer.builder(huge.withMetadata(meta)).build()) {
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.fit(TRAIN, null, 1));
+      assertEquals(2, e.epoch());
+      assertEquals(150, e.position(), e.getMessage()); // sample 150 of epoch 2, not the first of this pass
+      assertEquals(150, e.row(), e.getMessage()); // in file order, without shuffling
+    }
+  }
 }
