@@ -110,5 +110,34 @@ class SpinBarrierTest {
     assertEquals(SpinBarrier.Broken.class, seen.get() == null ? null : seen.get().getClass());
     assertTrue(barrier.isBroken());
     assertThrows(SpinBarrier.Broken.class, barrier::await);
+    SpinBarrier alone = new SpinBarrier(1);
+    alone.breakBarrier();
+    assertThrows(SpinBarrier.Broken.class, alone::await, "the last party to arrive is refused too");
+  }
+
+  @Test
+  void breakingWakesAParkedWaiterAtOnce() throws InterruptedException {
+    // parks of a minute: only the break's wake-up can release the waiter within the test's wait
+    SpinBarrier barrier = new SpinBarrier(2, 2, TimeUnit.MINUTES.toNanos(1));
+    AtomicReference<Throwable> seen = new AtomicReference<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        barrier.await();
+      } catch (Throwable e) {
+        seen.set(e);
+      }
+    });
+    barrier.register(1, waiter);
+    waiter.setDaemon(true);
+    waiter.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(1, barrier.sleepers(), "the waiter parked");
+    barrier.breakBarrier();
+    waiter.join(10_000);
+    assertTrue(!waiter.isAlive(), "the parked waiter was not woken");
+    assertEquals(SpinBarrier.Broken.class, seen.get() == null ? null : seen.get().getClass());
   }
 }
