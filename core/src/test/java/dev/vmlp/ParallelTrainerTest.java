@@ -235,6 +235,10 @@ class ParallelTrainerTest {
       many = r.model().weightsSha256();
     }
     assertEquals(sha(wide, 1, Trainer.InputPath.DENSE, 1), many);
+    try (Trainer t = Trainer.builder(wide).threads(2).processors(2).scaling(digits.scaling()).build()) {
+      t.fit(digits.train().slice(0, 10), null, 1);
+      assertFalse(t.oversubscribed(), "as many threads as processors spin between yields");
+    }
   }
 
   @Test
@@ -245,6 +249,11 @@ class ParallelTrainerTest {
     int cores = Runtime.getRuntime().availableProcessors();
     assertEquals(Math.min(cores, 16), Trainer.autoThreads(big, 1.0));
     assertTrue(Trainer.autoThreads(big, 0.01) < Trainer.autoThreads(big, 1.0) || cores == 1);
+    // one thread per whole 100,000 multiply-adds: 784-160-10 has 127,040, 784-256-10 has 203,264
+    assertEquals(1, Trainer.autoThreads(Architecture.of(784, new int[] {160}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1.0));
+    assertEquals(Math.min(cores, 2), Trainer.autoThreads(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1.0));
   }
 
   /** Delegates to real kernels, and throws once from one named thread after some calls. */
