@@ -12,6 +12,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,6 +80,49 @@ class TrainerOwnershipTest {
         IllegalStateException after = assertThrows(IllegalStateException.class, t::snapshot);
         assertEquals("the trainer is closed", after.getMessage());
       }
+    }
+  }
+
+  /**
+   * A close from another thread stops the pass at the next check, one sample later on several threads,
+   * not at the epoch's end: the listener holds the pass at sample 1,024 until the close has been asked
+   * for (a call from the listener then says the trainer is being closed).
+   */
+  @Test
+  void closeFromAnotherThreadStopsThePassAtItsNextCheck() throws Exception {
+    for (int threads : new int[] {1, 2}) {
+      Trainer[] self = new Trainer[1];
+      AtomicReference<Thread> closer = new AtomicReference<>();
+      Trainer t = builder(threads).listener(new EpochListener() {
+        @Override
+        public void epochEnd(EpochStats stats) {}
+
+        @Override
+        public void progress(int epoch, long done, long total) {
+          if (closer.get() != null) {
+            return;
+          }
+          closer.set(Thread.ofPlatform().name("closer").start(self[0]::close));
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (System.nanoTime() < deadline) {
+            try {
+              self[0].snapshot();
+            } catch (IllegalStateException e) {
+              if (e.getMessage().startsWith("the trainer is being closed")) {
+                break;
+              }
+            }
+            LockSupport.parkNanos(1_000_000);
+          }
+          LockSupport.parkNanos(100_000_000); // close() asks the engine to stop just after it says so
+        }
+      }).build();
+      self[0] = t;
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 3));
+      assertEquals("the trainer was closed by thread 'closer' in epoch 1, after " + (threads == 1 ? 1024 : 1025)
+          + " samples (their updates are in)", e.getMessage(), threads + " threads");
+      closer.get().join(10_000);
+      assertEquals(0, t.epochsDone(), "the stopped epoch does not count");
     }
   }
 
