@@ -1,6 +1,7 @@
 package dev.vmlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,9 @@ class ResumeTest {
     meta.put("dataset", "digits");
     meta.put("owner", "team a");
     meta.put("threads", "9");
+    meta.put("vmlp.activation", "tanh"); // the file format's own keys, which a save writes and refuses in metadata
     Model m = more(two.withMetadata(meta), 1, 1);
+    assertFalse(m.metadata().containsKey("vmlp.activation"), m.metadata().toString());
     assertEquals("digits", m.metadata().get("dataset"));
     assertEquals("team a", m.metadata().get("owner"));
     assertEquals("1", m.metadata().get("threads"), "provenance is this trainer's");
@@ -109,13 +112,31 @@ class ResumeTest {
   void aRecordedValueThatDoesNotParseIsNamed() {
     Model m = straight(1, 7, 0.03f, true);
     for (String[] bad : new String[][] {{"epochs", "-2"}, {"epochs", "x"}, {"seed", "1.5"},
-        {"learning_rate", "0"}, {"learning_rate", "NaN"}, {"shuffle", "yes"}}) {
+        {"learning_rate", "0"}, {"learning_rate", "NaN"}, {"learning_rate", "Infinity"}, {"shuffle", "yes"}}) {
       Map<String, String> meta = new HashMap<>(m.metadata());
       meta.put(bad[0], bad[1]);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> Trainer.builder(m.withMetadata(meta)));
       assertTrue(e.getMessage().contains("'" + bad[0] + "' is '" + bad[1] + "'"), e.getMessage());
     }
+  }
+
+  /** A trainer's snapshot before its first epoch records 0 epochs, which is a count to continue from. */
+  @Test
+  void aModelOfNoEpochsYetContinuesFromTheStart() {
+    try (Trainer fresh = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling()).build()) {
+      Model zero = fresh.snapshot();
+      assertEquals("0", zero.metadata().get("epochs"));
+      assertEquals(straight(2, 7, 0.03f, true).weightsSha256(), more(zero, 2, 1).weightsSha256());
+    }
+  }
+
+  @Test
+  void aContinuedModelKeepsItsOwnInputScaling() {
+    Model two = straight(2, 7, 0.03f, true);
+    Trainer.Builder b = Trainer.builder(two);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.scaling(InputScaling.none()));
+    assertEquals("the trainer continues from a model and uses its input scaling", e.getMessage());
   }
 
   @Test

@@ -152,6 +152,9 @@ class TrainerTest {
     IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
         () -> Trainer.builder(DIGITS_256).learningRate(Float.NaN));
     assertTrue(lr.getMessage().contains("learning rate"), lr.getMessage());
+    for (float bad : new float[] {0f, -0.01f, Float.POSITIVE_INFINITY}) {
+      assertThrows(IllegalArgumentException.class, () -> Trainer.builder(DIGITS_256).learningRate(bad), "" + bad);
+    }
     assertThrows(IllegalArgumentException.class, () -> Trainer.builder(DIGITS_256).threads(-1));
     try (Trainer t = Trainer.builder(Architecture.of(63, new int[] {8}, Activation.RELU, 10,
         Head.SOFTMAX_CROSS_ENTROPY)).build()) {
