@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,24 @@ class DataContractTest {
     InputScaling tight = InputScaling.perFeature(new float[] {0f}, new float[] {1e10f});
     assertThrows(IllegalArgumentException.class,
         () -> tight.apply(Dataset.ofClasses("big", new float[] {3e38f}, 1, new int[] {0}, 2)));
+  }
+
+  /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
+  @Test
+  void perFeatureMapsCopyTheirArraysAndCompareBothOfThem() {
+    float[] shift = {1f, 2f};
+    float[] scale = {2f, 4f};
+    InputScaling s = InputScaling.perFeature(shift, scale);
+    shift[0] = 100f;
+    scale[0] = 100f;
+    s.shift()[1] = 100f;
+    s.scale()[1] = 100f;
+    float[] out = new float[2];
+    s.apply(new float[] {3f, 3f}, 0, out, 0, 2);
+    assertArrayEquals(new float[] {4f, 4f}, out);
+    assertEquals(InputScaling.perFeature(new float[] {1f, 2f}, new float[] {2f, 4f}), s);
+    assertNotEquals(InputScaling.perFeature(new float[] {1f, 2f}, new float[] {2f, 5f}), s, "another scale");
+    assertNotEquals(InputScaling.perFeature(new float[] {1f, 3f}, new float[] {2f, 4f}), s, "another shift");
   }
 
   @Test
