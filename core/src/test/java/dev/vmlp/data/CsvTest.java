@@ -340,6 +340,10 @@ class CsvTest {
   void labelTooLarge() throws IOException {
     Path f = write("large.csv", "0,1\n1,1\n65536,1\n");
     assertMalformed(f, () -> Csv.read(f), "line 3, column 1", "label 65536 ", "at most 65535");
+    Path most = write("most.csv", "0,1\n65535,2\n");
+    Dataset d = Csv.read(most);
+    assertEquals(65536, d.classCount(), "65535 is the largest class index");
+    assertRow(d, 1, 65535, 2f);
   }
 
   @Test

@@ -170,6 +170,50 @@ class IdxTest {
     assertMalformed(f, () -> Idx.readImages(f), "dimension sizes multiply", String.valueOf(Idx.MAX_ELEMENTS));
   }
 
+  /** An image wider than a network's inputs is refused from the header, before its pixels are read. */
+  @Test
+  void imagesWiderThanANetworkTakes() throws IOException {
+    Path f = write(dir, "wide", idx(new int[] {1, 1025, 1024}, new byte[0]));
+    assertMalformed(f, () -> Idx.readImages(f), "1025x1024 = 1049600 values", "wider than the 1048576 inputs");
+  }
+
+  /**
+   * A failure to read the input itself (a disk, a pipe) is not corrupt gzip data: it passes as it is,
+   * whether it comes inside the gzip header or inside the compressed data.
+   */
+  @Test
+  void aFailureToReadTheInputIsNotCorruptGzip() throws IOException {
+    byte[] gz = gzip(idx(new int[] {4, 16, 16}, ramp(1024)));
+    IOException disk = new IOException("the disk failed");
+    for (int at : new int[] {5, gz.length - 9}) { // inside the 10-byte header; the last byte of the deflate data
+      java.io.InputStream failing = new java.io.InputStream() {
+        int pos;
+
+        @Override
+        public int read() throws IOException {
+          if (pos >= at) {
+            throw disk;
+          }
+          return gz[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (pos >= at) {
+            throw disk;
+          }
+          int n = Math.min(len, at - pos);
+          System.arraycopy(gz, pos, b, off, n);
+          pos += n;
+          return n;
+        }
+      };
+      IOException e = assertThrows(IOException.class,
+          () -> Idx.forEachImage(failing, Path.of("images.gz"), (dims, pixels, i) -> { }));
+      org.junit.jupiter.api.Assertions.assertSame(disk, e, "a read failure at byte " + at + " of " + gz.length);
+    }
+  }
+
   @Test
   void headerTruncatedInMagic() throws IOException {
     Path f = write(dir, "short-magic", new byte[] {0, 0, 8});
