@@ -101,10 +101,30 @@ class MnistTest {
   }
 
   @Test
+  void testImageCountDiffersFromTestLabelCount() throws IOException {
+    writeFolder();
+    Path labels = write(dir, Mnist.TEST_LABELS + ".gz", gzip(idx(new int[] {3}, new byte[] {1, 2, 3})));
+    assertMalformed(labels, () -> Mnist.load(dir), "3 labels", Mnist.TEST_IMAGES + " has 2 images");
+  }
+
+  @Test
   void testImagesOfAnotherSize() throws IOException {
     writeFolder();
     Path testImages = write(dir, Mnist.TEST_IMAGES, idx(new int[] {2, COLS, ROWS}, testPixels));
     assertMalformed(testImages, () -> Mnist.load(dir), "images are 3x4", "training images are 4x3");
+    Path wider = write(dir, Mnist.TEST_IMAGES, idx(new int[] {2, ROWS, ROWS}, ramp(2 * ROWS * ROWS)));
+    assertMalformed(wider, () -> Mnist.load(dir), "images are 4x4", "training images are 4x3");
+  }
+
+  /** The classes are counted over both files: a test label the training labels lack still has its class. */
+  @Test
+  void aTestClassTheTrainingLabelsLackCounts() throws IOException {
+    writeFolder();
+    write(dir, Mnist.TEST_LABELS + ".gz", gzip(idx(new int[] {2}, new byte[] {12, 4})));
+    TrainTest tt = Mnist.load(dir);
+    assertEquals(13, tt.train().classCount());
+    assertEquals(13, tt.test().classCount());
+    assertEquals(12, tt.test().label(0));
   }
 
   @Test
