@@ -120,7 +120,7 @@ class TrainerOwnershipTest {
       self[0] = t;
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 3));
       assertEquals("the trainer was closed by thread 'closer' in epoch 1, after " + (threads == 1 ? 1024 : 1025)
-          + " samples (their updates are in)", e.getMessage(), threads + " threads");
+          + " of its samples (their updates are in)", e.getMessage(), threads + " threads");
       closer.get().join(10_000);
       assertEquals(0, t.epochsDone(), "the stopped epoch does not count");
     }
