@@ -109,6 +109,7 @@ public final class Trainer implements AutoCloseable {
     this.shuffle = b.shuffle;
     this.epochsDone = b.start != null ? b.startEpochs : 0;
     this.epochSamples = b.start != null ? b.startEpochSamples : 0;
+    this.onlineSamples = b.start != null ? b.startOnlineSamples : 0;
     this.keptMetadata = b.start != null ? kept(b.start.metadata()) : Map.of();
     this.threads = b.threads;
     this.listener = b.listener;
@@ -156,6 +157,10 @@ public final class Trainer implements AutoCloseable {
       int n = Integer.parseInt(v);
       return n >= 0 ? n : null;
     }, 0);
+    b.startOnlineSamples = recorded(meta, "online_samples", v -> {
+      long n = Long.parseLong(v);
+      return n >= 0 ? n : null;
+    }, 0L);
     b.seed = recorded(meta, "seed", Long::valueOf, b.seed);
     b.learningRate = recorded(meta, "learning_rate", v -> {
       float eta = Float.parseFloat(v);
@@ -208,6 +213,8 @@ public final class Trainer implements AutoCloseable {
     private int startEpochs;
     /** Samples of the next epoch the starting model had trained on (from its metadata). */
     private int startEpochSamples;
+    /** Single samples the starting model had been trained on with {@link #trainSample} (from its metadata). */
+    private long startOnlineSamples;
     private int threads = 1;
     private EpochListener listener;
     private InputPath inputPath = InputPath.AUTO;
@@ -613,8 +620,10 @@ public final class Trainer implements AutoCloseable {
   /**
    * An immutable copy of the current network, safe to share with other threads while training goes
    * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and the
-   * weights' SHA-256, and {@code epoch_samples} after an interrupt stopped an epoch part-way (the samples
-   * of the next epoch trained already).
+   * weights' SHA-256, {@code epoch_samples} after an interrupt stopped an epoch part-way (the samples
+   * of the next epoch trained already), and {@code online_samples} once {@link #trainSample} has trained
+   * on any (counting those of the model it continues): weights that single samples moved are not those
+   * of the epochs alone, and the metadata says so.
    *
    * @throws IllegalStateException when the trainer is closed or being closed, another thread's call
    *     runs, a pass is under way (from a listener's {@code progress}), or an exception escaped a pass
@@ -646,6 +655,9 @@ public final class Trainer implements AutoCloseable {
     meta.put("epochs", Integer.toString(epochsDone));
     if (epochSamples > 0) {
       meta.put("epoch_samples", Integer.toString(epochSamples));
+    }
+    if (onlineSamples > 0) {
+      meta.put("online_samples", Long.toString(onlineSamples));
     }
     meta.put("shuffle", Boolean.toString(shuffle));
     meta.put("threads", Integer.toString(threadsUsed));

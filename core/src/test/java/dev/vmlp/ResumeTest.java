@@ -232,4 +232,34 @@ class ResumeTest {
       assertEquals(150, e.row(), e.getMessage()); // in file order, without shuffling
     }
   }
+
+  @Test
+  void samplesTrainedOneAtATimeAreCountedInTheProvenance() throws IOException {
+    Model after;
+    try (Trainer t = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling()).build()) {
+      t.fit(TRAIN, null, 1);
+      assertEquals(null, t.snapshot().metadata().get("online_samples"), "none yet");
+      for (int i = 0; i < 5; i++) {
+        t.trainSample(TRAIN.row(i), TRAIN.label(i));
+      }
+      after = t.snapshot();
+    }
+    assertEquals("1", after.metadata().get("epochs"));
+    assertEquals("5", after.metadata().get("online_samples"));
+    Path f = tmp.resolve("online.safetensors");
+    ModelFiles.save(after, f);
+    // the count goes on in a trainer continued from the file, and travels through its fits
+    try (Trainer t = Trainer.builder(ModelFiles.load(f)).build()) {
+      t.trainSample(TRAIN.row(5), TRAIN.label(5));
+      t.fit(TRAIN, null, 1);
+      Model m = t.snapshot();
+      assertEquals("6", m.metadata().get("online_samples"));
+      assertEquals("2", m.metadata().get("epochs"));
+    }
+    Map<String, String> meta = new HashMap<>(after.metadata());
+    meta.put("online_samples", "-1");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder(after.withMetadata(meta)));
+    assertTrue(e.getMessage().contains("online_samples"), e.getMessage());
+  }
 }
