@@ -161,7 +161,8 @@ public final class Csv {
       for (line = it.getCurrentLocation().getLineNr(); it.hasNextValue();
           line = it.getCurrentLocation().getLineNr()) {
         String[] row = it.nextValue();
-        if (row.length == 1 && row[0].isBlank()) {
+        // a byte-order mark with nothing after it reaches here as a cell of its own
+        if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
           continue;
         }
         if (width < 0) {

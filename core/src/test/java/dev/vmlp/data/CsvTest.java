@@ -220,6 +220,12 @@ class CsvTest {
   }
 
   @Test
+  void aByteOrderMarkAloneIsAnEmptyFile() throws IOException {
+    Path f = write("bom.csv", "\uFEFF");
+    assertMalformed(f, () -> Csv.read(f), "no data rows");
+  }
+
+  @Test
   void headerOnly() throws IOException {
     Path f = write("header.csv", "label,x,y\n");
     assertMalformed(f, () -> Csv.read(f), "no data rows");
