@@ -57,7 +57,11 @@ public final class Model {
     this.finite = finite;
   }
 
-  /** A network with random weights from {@code seed} (see {@link Trainer} for the initialisation). */
+  /**
+   * A network with random weights from {@code seed}, the ones a {@link Trainer} built with that seed
+   * starts from: He uniform {@code U(±√(6/fan_in))} before ReLU-family activations, Glorot uniform
+   * {@code U(±√(6/(fan_in+fan_out)))} otherwise, zero biases.
+   */
   public static Model initialize(Architecture arch, long seed) {
     return new Model(Params.initialize(arch, seed).copy(true), InputScaling.none(), Map.of(), KernelProvider.get());
   }
