@@ -82,6 +82,12 @@ public final class Trainer implements AutoCloseable {
    * stopped (or by the model continued from): the next {@code fit} goes on from there.
    */
   private int epochSamples;
+  /**
+   * The size of the training set of that part-done epoch (0 when none, or when the model continued from
+   * did not record it): its order is a shuffle of this many samples, so the rest of it is only there on
+   * a training set of this size.
+   */
+  private int epochSize;
   /** The continued model's other metadata (its own keys, e.g. a dataset's name), carried into snapshots. */
   private final Map<String, String> keptMetadata;
   private long onlineSamples;
@@ -109,6 +115,7 @@ public final class Trainer implements AutoCloseable {
     this.shuffle = b.shuffle;
     this.epochsDone = b.start != null ? b.startEpochs : 0;
     this.epochSamples = b.start != null ? b.startEpochSamples : 0;
+    this.epochSize = b.start != null && b.startEpochSamples > 0 ? b.startEpochSize : 0;
     this.onlineSamples = b.start != null ? b.startOnlineSamples : 0;
     this.keptMetadata = b.start != null ? kept(b.start.metadata()) : Map.of();
     this.threads = b.threads;
@@ -157,6 +164,10 @@ public final class Trainer implements AutoCloseable {
       int n = Integer.parseInt(v);
       return n >= 0 ? n : null;
     }, 0);
+    b.startEpochSize = recorded(meta, "epoch_size", v -> {
+      int n = Integer.parseInt(v);
+      return n >= 1 ? n : null;
+    }, 0);
     b.startOnlineSamples = recorded(meta, "online_samples", v -> {
       long n = Long.parseLong(v);
       return n >= 0 ? n : null;
@@ -173,12 +184,12 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * A continued model's metadata less the file format's own keys ({@code vmlp.*}, which a save
-   * rewrites) and {@code epoch_samples} (written only while an epoch is part-done); {@link #copy} writes
+   * rewrites) and {@code epoch_samples} and {@code epoch_size} (written only while an epoch is part-done); {@link #copy} writes
    * the provenance keys over the rest.
    */
   private static Map<String, String> kept(Map<String, String> meta) {
     Map<String, String> m = new LinkedHashMap<>(meta);
-    m.keySet().removeIf(k -> k.startsWith("vmlp.") || k.equals("epoch_samples"));
+    m.keySet().removeIf(k -> k.startsWith("vmlp.") || k.equals("epoch_samples") || k.equals("epoch_size"));
     return Map.copyOf(m);
   }
 
@@ -213,6 +224,8 @@ public final class Trainer implements AutoCloseable {
     private int startEpochs;
     /** Samples of the next epoch the starting model had trained on (from its metadata). */
     private int startEpochSamples;
+    /** The size of the training set of that part-done epoch (from its metadata; 0 when not recorded). */
+    private int startEpochSize;
     /** Single samples the starting model had been trained on with {@link #trainSample} (from its metadata). */
     private long startOnlineSamples;
     private int threads = 1;
@@ -337,7 +350,7 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when {@code epochs} is below 1 (or would take the count past
    *     {@link Integer#MAX_VALUE}), {@code train} has no rows (or no more than the samples of a part-done
-   *     epoch trained already), the data does not fit the architecture, or a value of either set is not
+   *     epoch trained already, or another number of rows than that epoch's training set), the data does not fit the architecture, or a value of either set is not
    *     finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
@@ -387,6 +400,11 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("epoch " + (epochsDone + 1) + " stopped after " + epochSamples
           + " samples, and dataset '" + train.name() + "' has only " + train.size() + ": none is left to go on with");
     }
+    if (epochSamples > 0 && epochSize > 0 && epochSize != train.size()) {
+      throw new IllegalArgumentException("epoch " + (epochsDone + 1) + " stopped after " + epochSamples + " of "
+          + epochSize + " samples, and dataset '" + train.name() + "' has " + train.size()
+          + ": the rest of that epoch is on a training set of its size");
+    }
     Dataset tr = scaling.kind() == InputScaling.Kind.NONE ? train : scaling.apply(train);
     boolean sparse = useSparse(tr);
     Engine eng = engine(threads == AUTO_THREADS ? autoThreads(arch, sparse ? tr.density() : 1.0) : threads);
@@ -433,6 +451,7 @@ public final class Trainer implements AutoCloseable {
       }
       if (res.divergedAt < 0 && res.done < count) {
         epochSamples += res.done; // stopped (interrupted or closed) after whole samples, whose updates are in
+        epochSize = n;
       }
       if (res.divergedAt >= 0) {
         throw new TrainingDivergedException(epoch, skip + res.divergedAt, order[res.divergedAt],
@@ -456,6 +475,7 @@ public final class Trainer implements AutoCloseable {
       }
       epochsDone++; // the epoch's updates are in (before the listener, which may throw)
       epochSamples = 0;
+      epochSize = 0;
       if (listener != null) {
         listener.progress(epoch, count, count);
       }
@@ -620,8 +640,8 @@ public final class Trainer implements AutoCloseable {
   /**
    * An immutable copy of the current network, safe to share with other threads while training goes
    * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and the
-   * weights' SHA-256, {@code epoch_samples} after an interrupt stopped an epoch part-way (the samples
-   * of the next epoch trained already), and {@code online_samples} once {@link #trainSample} has trained
+   * weights' SHA-256, {@code epoch_samples} and {@code epoch_size} after an interrupt stopped an epoch
+   * part-way (the samples of the next epoch trained already, and the size of its training set), and {@code online_samples} once {@link #trainSample} has trained
    * on any (counting those of the model it continues): weights that single samples moved are not those
    * of the epochs alone, and the metadata says so.
    *
@@ -655,6 +675,9 @@ public final class Trainer implements AutoCloseable {
     meta.put("epochs", Integer.toString(epochsDone));
     if (epochSamples > 0) {
       meta.put("epoch_samples", Integer.toString(epochSamples));
+    }
+    if (epochSamples > 0 && epochSize > 0) {
+      meta.put("epoch_size", Integer.toString(epochSize));
     }
     if (onlineSamples > 0) {
       meta.put("online_samples", Long.toString(onlineSamples));

@@ -211,6 +211,54 @@ class ResumeTest {
     }
   }
 
+  /**
+   * The rest of a part-done epoch is the rest of a shuffle of its training set: a fit on a set of
+   * another size, in the same trainer or continued from its snapshot, is refused naming both sizes (it
+   * skipped the first samples of the new set's order and counted what was left as a whole epoch).
+   */
+  @Test
+  void aPartDoneEpochGoesOnOnlyOnATrainingSetOfItsSize() throws IOException {
+    Dataset all = digits.train();
+    Dataset other = all.slice(0, all.size() - 100); // larger than the samples done, so the old check passed it
+    EpochListener interruptInEpoch2 = new EpochListener() {
+      @Override
+      public void epochEnd(EpochStats stats) {}
+
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (epoch == 2 && done < total) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    try (Trainer t = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling())
+        .listener(interruptInEpoch2).build()) {
+      assertThrows(TrainingInterruptedException.class, () -> t.fit(all, null, 2));
+      assertTrue(Thread.interrupted());
+      Model stopped = t.snapshot();
+      assertEquals(Integer.toString(all.size()), stopped.metadata().get("epoch_size"));
+      String expected = "epoch 2 stopped after 1024 of " + all.size() + " samples, and dataset '" + other.name()
+          + "' has " + other.size();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(other, null, 1));
+      assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+      Path f = tmp.resolve("stopped.safetensors");
+      ModelFiles.save(stopped, f);
+      try (Trainer r = Trainer.builder(ModelFiles.load(f)).build()) {
+        e = assertThrows(IllegalArgumentException.class, () -> r.fit(other, null, 1));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        Model done = r.fit(all, null, 1).model();
+        assertEquals(null, done.metadata().get("epoch_size"), "no epoch is part-done");
+      }
+      assertEquals("2", t.fit(all, null, 1).model().metadata().get("epochs"), "the same set goes on");
+    }
+    Map<String, String> meta = new HashMap<>(straight(1, 7, 0.03f, true).metadata());
+    meta.put("epoch_samples", "100");
+    meta.put("epoch_size", "0");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder(straight(1, 7, 0.03f, true).withMetadata(meta)));
+    assertTrue(e.getMessage().contains("epoch_size"), e.getMessage());
+  }
+
   @Test
   void aDivergenceInAPartDoneEpochNamesItsPlaceInTheWholeEpoch() {
     // weights so large that every sample's loss is NaN: the first sample trained diverges

@@ -34,6 +34,7 @@ final class FileMetadata {
   static final String SEED = "seed";
   static final String EPOCHS = "epochs";
   static final String EPOCH_SAMPLES = "epoch_samples";
+  static final String EPOCH_SIZE = "epoch_size";
   static final String ONLINE_SAMPLES = "online_samples";
   static final String LEARNING_RATE = "learning_rate";
   static final String THREADS = "threads";
@@ -201,7 +202,7 @@ final class FileMetadata {
   }
 
   private static void checkProvenance(Map<String, String> meta, Path file) throws ModelFormatException {
-    for (String key : List.of(SEED, EPOCHS, EPOCH_SAMPLES, ONLINE_SAMPLES, LEARNING_RATE, SHUFFLE, THREADS,
+    for (String key : List.of(SEED, EPOCHS, EPOCH_SAMPLES, EPOCH_SIZE, ONLINE_SAMPLES, LEARNING_RATE, SHUFFLE, THREADS,
         WEIGHTS_SHA256)) {
       String value = meta.get(key);
       String problem = value == null ? null : checkProvenance(key, value);
@@ -360,6 +361,8 @@ final class FileMetadata {
           + "' is not a 64-bit integer";
       case EPOCHS -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of epochs";
       case EPOCH_SAMPLES -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of samples";
+      case EPOCH_SIZE -> nonNegativeInt(value) && Integer.parseInt(value) >= 1 ? null
+          : "'" + Header.abbreviate(value) + "' is not a positive count of samples";
       case ONLINE_SAMPLES -> value.matches("[0-9]{1,19}") && fitsLong(value) ? null
           : "'" + Header.abbreviate(value) + "' is not a count of samples";
       case THREADS -> nonNegativeInt(value) && Integer.parseInt(value) >= 1 ? null
