@@ -184,8 +184,8 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * A continued model's metadata less the file format's own keys ({@code vmlp.*}, which a save
-   * rewrites) and {@code epoch_samples} and {@code epoch_size} (written only while an epoch is part-done); {@link #copy} writes
-   * the provenance keys over the rest.
+   * rewrites), {@code epoch_samples} and {@code epoch_size} (written only while an epoch is part-done);
+   * {@link #copy} writes the provenance keys over the rest.
    */
   private static Map<String, String> kept(Map<String, String> meta) {
     Map<String, String> m = new LinkedHashMap<>(meta);
@@ -350,8 +350,8 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws IllegalArgumentException when {@code epochs} is below 1 (or would take the count past
    *     {@link Integer#MAX_VALUE}), {@code train} has no rows (or no more than the samples of a part-done
-   *     epoch trained already, or another number of rows than that epoch's training set), the data does not fit the architecture, or a value of either set is not
-   *     finite after the input scaling
+   *     epoch trained already, or another number of rows than that epoch's training set), the data does
+   *     not fit the architecture, or a value of either set is not finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set. An epoch stopped
@@ -639,11 +639,12 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * An immutable copy of the current network, safe to share with other threads while training goes
-   * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and the
-   * weights' SHA-256, {@code epoch_samples} and {@code epoch_size} after an interrupt stopped an epoch
-   * part-way (the samples of the next epoch trained already, and the size of its training set), and {@code online_samples} once {@link #trainSample} has trained
-   * on any (counting those of the model it continues): weights that single samples moved are not those
-   * of the epochs alone, and the metadata says so.
+   * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and
+   * the weights' SHA-256; {@code epoch_samples} and {@code epoch_size} after an interrupt stopped an
+   * epoch part-way (the samples of the next epoch trained already, and the size of its training set);
+   * and {@code online_samples} once {@link #trainSample} has trained on any (counting those of the model
+   * it continues): weights that single samples moved are not those of the epochs alone, and the
+   * metadata says so.
    *
    * @throws IllegalStateException when the trainer is closed or being closed, another thread's call
    *     runs, a pass is under way (from a listener's {@code progress}), or an exception escaped a pass

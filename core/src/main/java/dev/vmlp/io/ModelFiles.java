@@ -68,11 +68,12 @@ import java.util.TreeMap;
  *       the tensors are exactly the network's parameters: a PyTorch module with a {@code layers}
  *       {@code ModuleList} of {@code nn.Linear} loads a file with {@code strict=True}.
  *   <li>Provenance, from {@link Model#metadata()} (as {@link dev.vmlp.Trainer#snapshot()} records
- *       it): {@code seed}, {@code epochs}, {@code epoch_samples} (the samples of the next epoch trained
- *       already, after an interrupt; absent when none), {@code epoch_size} (the size of that epoch's training
- *       set, beside {@code epoch_samples}), {@code online_samples} (samples trained one at a time
- *       by {@code Trainer.trainSample}; absent when none), {@code learning_rate}, {@code shuffle} ({@code true} or
- *       {@code false}), {@code threads}, {@code kernels} and {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
+ *       it): {@code seed}, {@code epochs}, {@code epoch_samples} (the samples of the next epoch
+ *       trained already, after an interrupt; absent when none), {@code epoch_size} (the size of that
+ *       epoch's training set, beside {@code epoch_samples}), {@code online_samples} (samples trained
+ *       one at a time by {@code Trainer.trainSample}; absent when none), {@code learning_rate},
+ *       {@code shuffle} ({@code true} or {@code false}), {@code threads}, {@code kernels} and
+ *       {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
  *       in any file, each but the free-form {@code kernels} must parse, and the weights as stored in
  *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The
  *       {@code vmlp.} keys are written first, in a fixed order, then the others sorted
