@@ -540,6 +540,7 @@ class ModelFileRejectionTest {
     reject(withMeta("seed", "99999999999999999999"), "seed", "not a 64-bit integer");
     reject(withMeta("epochs", "-1"), "epochs", "not a count of epochs");
     reject(withMeta("epoch_samples", "1.5"), "epoch_samples", "not a count of samples");
+    reject(withMeta("epoch_size", "0"), "epoch_size", "not a positive count of samples");
     reject(withMeta("online_samples", "-3"), "online_samples", "not a count of samples");
     reject(withMeta("online_samples", "99999999999999999999"), "online_samples", "not a count of samples");
     reject(withMeta("threads", "0"), "threads", "not a positive number of threads");
