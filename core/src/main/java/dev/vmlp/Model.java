@@ -52,7 +52,7 @@ public final class Model {
     this.scaling = Objects.requireNonNull(scaling, "scaling");
     scaling.checkWidth(arch.inputs());
     // sorted, so that the metadata (and a saved file's header) reads the same in every run
-    this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(metadata)));
+    this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(checkEntries(metadata))));
     this.kernels = kernels;
     this.finite = finite;
   }
@@ -93,7 +93,11 @@ public final class Model {
     return new Model(Params.fromWeights(arch, weights), scaling, Map.of(), KernelProvider.get());
   }
 
-  /** This model with other metadata (replacing all of it). */
+  /**
+   * This model with other metadata (replacing all of it).
+   *
+   * @throws NullPointerException when the map, a key or a value is null (naming the key)
+   */
   public Model withMetadata(Map<String, String> newMetadata) {
     return new Model(params, scaling, newMetadata, kernels, finite);
   }
@@ -495,6 +499,16 @@ public final class Model {
       throw new IllegalArgumentException("output needs " + need + " values at offset " + outOff
           + ", the array has " + out.length);
     }
+  }
+
+  /** {@code metadata}, once no key or value is null: {@code Map.copyOf} would throw an NPE naming neither. */
+  private static Map<String, String> checkEntries(Map<String, String> metadata) {
+    Objects.requireNonNull(metadata, "metadata");
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      Objects.requireNonNull(e.getKey(), "a metadata key is null");
+      Objects.requireNonNull(e.getValue(), () -> "metadata key '" + e.getKey() + "' has a null value");
+    }
+    return metadata;
   }
 
   static Map<String, String> mutableCopy(Map<String, String> m) {

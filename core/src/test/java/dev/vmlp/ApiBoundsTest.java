@@ -55,6 +55,21 @@ class ApiBoundsTest {
   }
 
   @Test
+  void nullMetadataIsNamed() {
+    Model m = Model.initialize(Architecture.of(1, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
+    java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+    nullValue.put("dataset", null);
+    NullPointerException value = assertThrows(NullPointerException.class, () -> m.withMetadata(nullValue));
+    assertEquals("metadata key 'dataset' has a null value", value.getMessage());
+    java.util.Map<String, String> nullKey = new java.util.HashMap<>();
+    nullKey.put(null, "x");
+    NullPointerException key = assertThrows(NullPointerException.class, () -> m.withMetadata(nullKey));
+    assertEquals("a metadata key is null", key.getMessage());
+    NullPointerException map = assertThrows(NullPointerException.class, () -> m.withMetadata(null));
+    assertEquals("metadata", map.getMessage());
+  }
+
+  @Test
   void scalingChecksItsRanges() {
     InputScaling std = InputScaling.standardize(DATA);
     float[] out = new float[3];
