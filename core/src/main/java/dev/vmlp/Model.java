@@ -50,7 +50,11 @@ public final class Model {
     this.arch = params.arch;
     this.params = params;
     this.scaling = Objects.requireNonNull(scaling, "scaling");
-    scaling.checkWidth(arch.inputs());
+    if (scaling.featureCount() != 0 && scaling.featureCount() != arch.inputs()) {
+      // as the trainer says it: InputScaling.checkWidth speaks of "the data", and there is none here
+      throw new IllegalArgumentException("input scaling is for " + scaling.featureCount() + " features, the model has "
+          + arch.inputs() + " inputs");
+    }
     // sorted, so that the metadata (and a saved file's header) reads the same in every run
     this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(checkEntries(metadata))));
     this.kernels = kernels;
@@ -69,8 +73,8 @@ public final class Model {
   /**
    * A network from portable weights, one {@link LayerWeights} per layer.
    *
-   * @throws IllegalArgumentException when a shape does not match, or a weight or bias is not finite
-   *     (naming the layer and position)
+   * @throws IllegalArgumentException when a shape does not match, a per-feature scaling is for another
+   *     number of inputs, or a weight or bias is not finite (naming the layer and position)
    */
   public static Model of(Architecture arch, List<LayerWeights> weights, InputScaling scaling) {
     Params p = Params.fromWeights(arch, weights);
@@ -87,7 +91,8 @@ public final class Model {
    * weight is not finite they always take the dense path, where a zero input times an infinite weight
    * gives NaN as IEEE arithmetic says, whatever the input's density.
    *
-   * @throws IllegalArgumentException when a shape does not match
+   * @throws IllegalArgumentException when a shape does not match, or a per-feature scaling is for
+   *     another number of inputs
    */
   public static Model ofAllowingNonFinite(Architecture arch, List<LayerWeights> weights, InputScaling scaling) {
     return new Model(Params.fromWeights(arch, weights), scaling, Map.of(), KernelProvider.get());

@@ -70,6 +70,17 @@ class ApiBoundsTest {
   }
 
   @Test
+  void aScalingForAnotherWidthIsNamedAgainstTheModel() {
+    Model m = Model.initialize(Architecture.of(3, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
+    InputScaling four = InputScaling.perFeature(new float[4], new float[] {1, 1, 1, 1});
+    IllegalArgumentException with = assertThrows(IllegalArgumentException.class, () -> m.withScaling(four));
+    assertEquals("input scaling is for 4 features, the model has 3 inputs", with.getMessage());
+    IllegalArgumentException of = assertThrows(IllegalArgumentException.class,
+        () -> Model.of(m.architecture(), m.weights(), four));
+    assertEquals("input scaling is for 4 features, the model has 3 inputs", of.getMessage());
+  }
+
+  @Test
   void scalingChecksItsRanges() {
     InputScaling std = InputScaling.standardize(DATA);
     float[] out = new float[3];
