@@ -114,7 +114,7 @@ class TrainerOwnershipTest {
             }
             LockSupport.parkNanos(1_000_000);
           }
-          LockSupport.parkNanos(100_000_000); // close() asks the engine to stop just after it says so
+          LockSupport.parkNanos(500_000_000); // close() asks the engine to stop just after it says so (slack for a busy machine)
         }
       }).build();
       self[0] = t;
