@@ -94,7 +94,10 @@ public final class Dataset {
    */
   public static Dataset ofTargets(String name, float[] features, int featureCount, float[] targets, int targetCount) {
     Objects.requireNonNull(targets, "targets");
-    if (targetCount < 1 || targets.length % targetCount != 0) {
+    if (targetCount < 1) {
+      throw new IllegalArgumentException("targetCount must be positive, got " + targetCount);
+    }
+    if (targets.length % targetCount != 0) {
       throw new IllegalArgumentException(
           "targets has " + targets.length + " values, not a multiple of targetCount " + targetCount);
     }

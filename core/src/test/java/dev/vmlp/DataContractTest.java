@@ -116,6 +116,16 @@ class DataContractTest {
     IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
         () -> Dataset.ofTargets("t", new float[4], 2, new float[3], 1));
     assertEquals("features has 4 values, expected rows x featureCount = 3 x 2 = 6", rows.getMessage());
+    // no count of targets divides 0 values: the count itself is wrong, and the message must say so
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofTargets("t", new float[0], 2, new float[0], 0));
+    assertEquals("targetCount must be positive, got 0", none.getMessage());
+    IllegalArgumentException negativeCount = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofTargets("t", new float[0], 2, new float[0], -1));
+    assertEquals("targetCount must be positive, got -1", negativeCount.getMessage());
+    IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofTargets("t", new float[2], 2, new float[3], 2));
+    assertEquals("targets has 3 values, not a multiple of targetCount 2", ragged.getMessage());
     IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class,
         () -> Dataset.ofUnsignedBytes("b", new byte[4], 2, new int[] {0, 3}, 3));
     assertEquals("label of row 1 is 3, outside [0, 3)", bytes.getMessage());
