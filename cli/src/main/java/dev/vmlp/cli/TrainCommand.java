@@ -43,7 +43,8 @@ final class TrainCommand implements Callable<Integer> {
   DataSource source;
 
   @Option(names = "--hidden", paramLabel = "WIDTHS", split = ",", defaultValue = "256",
-      description = "Hidden layer widths, comma-separated, e.g. 512,256. Default: ${DEFAULT-VALUE}.")
+      description = "Hidden layer widths, comma-separated, e.g. 512,256; 0 for none (softmax regression on the "
+          + "inputs). Default: ${DEFAULT-VALUE}.")
   int[] hidden;
 
   @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", converter = ActivationConverter.class,
@@ -202,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
       ModelFiles.save(report.model().withMetadata(provenance), save);
     }
     Map<String, String> used = report.model().metadata();
-    String activations = start == null ? activation.id() : activationIds(arch);
+    String activations = activationIds(arch); // "" without hidden layers: the JSON says null
     TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
         used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
         data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
@@ -264,9 +265,13 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
     }
+    if (hidden.length == 1 && hidden[0] == 0) {
+      hidden = new int[0]; // the output layer on the inputs: a linear baseline
+    }
     for (int h : hidden) {
       if (h < 1 || h > Architecture.MAX_WIDTH) {
-        throw usage("--hidden widths must be in [1, " + Architecture.MAX_WIDTH + "], got " + h);
+        throw usage("--hidden widths must be in [1, " + Architecture.MAX_WIDTH + "], got " + h
+            + (h == 0 ? " (0 alone means no hidden layer)" : ""));
       }
     }
     // what the data does not decide is checked before the data is read

@@ -41,7 +41,8 @@ class ErrorsTest {
 
   @Test
   void nonPositiveHiddenWidth() {
-    CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden widths must be in [1, 1048576], got 0");
+    CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden widths must be in [1, 1048576], got 0 (0 alone "
+        + "means no hidden layer)");
     CliRun.of("train", "--hidden", "256,").assertError(2, "--hidden '256,' ends with a comma: a width is missing");
   }
 

@@ -115,6 +115,20 @@ class TrainDigitsTest {
   }
 
   @Test
+  void hiddenZeroTrainsWithoutAHiddenLayer() {
+    JsonNode o = CliRun.of("train", "--epochs", "3", "--hidden", "0", "--json").json();
+    assertEquals("[64,10]", o.path("layers").toString());
+    assertEquals(650, o.path("parameters").asInt()); // 64 x 10 weights and 10 biases
+    assertTrue(o.path("activation").isNull(), o::toString); // no hidden layer has one
+    // a linear model on the digits still learns: far above the 10% of chance
+    assertTrue(o.path("test_accuracy").asDouble() > 0.8, o::toString);
+    CliRun human = CliRun.of("train", "--epochs", "1", "--hidden", "0");
+    assertEquals(0, human.exit(), human::describe);
+    assertTrue(human.outLines().stream().anyMatch(l -> l.startsWith("trained 64-10(softmax) on digits")),
+        human::describe);
+  }
+
+  @Test
   void theFiguresAgreeAcrossTheJsonTheEpochLinesAndTheSummary() {
     // no --epochs: the default of 10
     CliRun run = CliRun.of("train", "--hidden", "8", "--threads", "1", "--json");
