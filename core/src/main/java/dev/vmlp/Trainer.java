@@ -596,6 +596,7 @@ public final class Trainer implements AutoCloseable {
       if (arch.head().classifies()) {
         throw new IllegalStateException("the head is " + arch.head().id() + "; pass a label");
       }
+      Objects.requireNonNull(target, "target");
       if (target.length != arch.outputs()) {
         throw new IllegalArgumentException("target has " + target.length + " values, the model has "
             + arch.outputs());
@@ -612,6 +613,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private double online(float[] x, int label, float[] target) {
+    Objects.requireNonNull(x, "input");
     if (x.length != arch.inputs()) {
       throw new IllegalArgumentException("input has " + x.length + " values, the model expects " + arch.inputs());
     }

@@ -55,6 +55,19 @@ class ApiBoundsTest {
   }
 
   @Test
+  void nullOnlineSamplesAreNamed() {
+    Architecture classifier = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Architecture regressor = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SQUARED_ERROR);
+    try (Trainer c = Trainer.builder(classifier).build(); Trainer r = Trainer.builder(regressor).build()) {
+      assertEquals("input", assertThrows(NullPointerException.class, () -> c.trainSample(null, 0)).getMessage());
+      assertEquals("input", assertThrows(NullPointerException.class,
+          () -> r.trainSample(null, new float[2])).getMessage());
+      assertEquals("target", assertThrows(NullPointerException.class,
+          () -> r.trainSample(new float[2], (float[]) null)).getMessage());
+    }
+  }
+
+  @Test
   void nullMetadataIsNamed() {
     Model m = Model.initialize(Architecture.of(1, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
     java.util.Map<String, String> nullValue = new java.util.HashMap<>();
