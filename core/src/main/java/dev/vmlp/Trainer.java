@@ -156,25 +156,14 @@ public final class Trainer implements AutoCloseable {
           + start.params().firstNonFinite() + "); training cannot start from it");
     }
     Map<String, String> meta = start.metadata();
-    b.startEpochs = recorded(meta, "epochs", v -> {
-      int n = Integer.parseInt(v);
-      return n >= 0 ? n : null;
-    }, 0);
-    b.startEpochSamples = recorded(meta, "epoch_samples", v -> {
-      int n = Integer.parseInt(v);
-      return n >= 0 ? n : null;
-    }, 0);
-    b.startEpochSize = recorded(meta, "epoch_size", v -> {
-      int n = Integer.parseInt(v);
-      return n >= 1 ? n : null;
-    }, 0);
-    b.startOnlineSamples = recorded(meta, "online_samples", v -> {
-      long n = Long.parseLong(v);
-      return n >= 0 ? n : null;
-    }, 0L);
-    b.seed = recorded(meta, "seed", Long::valueOf, b.seed);
+    b.startEpochs = recorded(meta, "epochs", count(0), 0);
+    b.startEpochSamples = recorded(meta, "epoch_samples", count(0), 0);
+    b.startEpochSize = recorded(meta, "epoch_size", count(1), 0);
+    b.startOnlineSamples = recorded(meta, "online_samples", v -> v.matches("[0-9]{1,19}") ? Long.parseLong(v) : null,
+        0L);
+    b.seed = recorded(meta, "seed", v -> v.matches("-?[0-9]{1,19}") ? Long.parseLong(v) : null, b.seed);
     b.learningRate = recorded(meta, "learning_rate", v -> {
-      float eta = Float.parseFloat(v);
+      float eta = v.matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?") ? Float.parseFloat(v) : Float.NaN;
       return eta > 0 && Float.isFinite(eta) ? eta : null;
     }, b.learningRate);
     b.shuffle = recorded(meta, "shuffle", v -> v.equals("true") ? Boolean.TRUE : v.equals("false") ? false : null,
@@ -191,6 +180,15 @@ public final class Trainer implements AutoCloseable {
     Map<String, String> m = new LinkedHashMap<>(meta);
     m.keySet().removeIf(k -> k.startsWith("vmlp.") || k.equals("epoch_samples") || k.equals("epoch_size"));
     return Map.copyOf(m);
+  }
+
+  /**
+   * A count of at least {@code min} written as a saved file writes it: ASCII digits, no sign (Java's
+   * parsers also take {@code +3} and other scripts' digits, which no file may hold).
+   */
+  private static Function<String, Integer> count(int min) {
+    return v -> v.matches("[0-9]{1,10}") && Long.parseLong(v) <= Integer.MAX_VALUE && Long.parseLong(v) >= min
+        ? Integer.valueOf(v) : null;
   }
 
   /** The value of {@code key} in a model's metadata parsed by {@code parse} (null: invalid), or {@code absent}. */

@@ -112,7 +112,11 @@ class ResumeTest {
   void aRecordedValueThatDoesNotParseIsNamed() {
     Model m = straight(1, 7, 0.03f, true);
     for (String[] bad : new String[][] {{"epochs", "-2"}, {"epochs", "x"}, {"seed", "1.5"},
-        {"learning_rate", "0"}, {"learning_rate", "NaN"}, {"learning_rate", "Infinity"}, {"shuffle", "yes"}}) {
+        {"learning_rate", "0"}, {"learning_rate", "NaN"}, {"learning_rate", "Infinity"}, {"shuffle", "yes"},
+        // what Java's parsers take but no saved file may hold: a sign, other scripts' digits, hex, suffixes
+        {"epochs", "+3"}, {"epochs", "\u0663"}, {"seed", "+7"}, {"learning_rate", "0x1p-5"},
+        {"learning_rate", "0.01f"}, {"learning_rate", " 0.01"}, {"epoch_samples", "+1"}, {"epoch_size", "0"},
+        {"online_samples", "-1"}}) {
       Map<String, String> meta = new HashMap<>(m.metadata());
       meta.put(bad[0], bad[1]);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
