@@ -1,0 +1,41 @@
+package dev.vmlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Params#firstNonFinite}: every weight and bias of every layer is looked at, and NaN and both
+ * infinities are all named, in either layout.
+ */
+class ParamsTest {
+  private static final float[] NOT_FINITE = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+
+  @Test
+  void firstNonFiniteNamesAnyWeightOrBiasThatIsNotFinite() {
+    // 70 hidden units: the first layer's training layout has two column blocks, a model's one
+    Architecture arch = Architecture.builder(5).hidden(70, Activation.TANH).hidden(17, Activation.RELU).output(3,
+        Head.SOFTMAX_CROSS_ENTROPY);
+    for (boolean oneBlock : new boolean[] {false, true}) {
+      Params p = Params.zeros(arch, oneBlock);
+      assertNull(p.firstNonFinite());
+      for (Layer layer : p.layers) {
+        for (float v : NOT_FINITE) {
+          for (int o = 0; o < layer.out; o++) {
+            layer.b[o] = v;
+            assertEquals("layer " + layer.index + " bias [" + o + "] = " + v, p.firstNonFinite());
+            layer.b[o] = 0f;
+            for (int i = 0; i < layer.in; i++) {
+              layer.setWeight(o, i, v);
+              assertEquals("layer " + layer.index + " weight [" + o + ", " + i + "] = " + v, p.firstNonFinite(),
+                  "one block: " + oneBlock);
+              layer.setWeight(o, i, 0f);
+            }
+          }
+        }
+      }
+      assertNull(p.firstNonFinite());
+    }
+  }
+}
