@@ -61,4 +61,51 @@ class SparseStepTest {
     b.flush();
     assertEquals(viaRows.sha256(), viaValues.sha256(), "the parameters' bits");
   }
+
+  /**
+   * Deferring each first-layer update to the next step gives the bits of applying it at once (a
+   * {@link SgdStep#flush()} after every step), in any mix of dense and sparse steps, and across a step
+   * whose loss is not finite: that step applies the previous sample's update, changes nothing of its own,
+   * and leaves nothing for the next step to apply again.
+   */
+  @Property(tries = 40)
+  void deferredUpdatesGiveTheBitsOfImmediateOnes(
+      @ForAll @IntRange(min = 1, max = 100) int inputs, @ForAll @IntRange(min = 1, max = 70) int hidden,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    Architecture arch = Architecture.builder(inputs).hidden(hidden, Activation.TANH).output(2,
+        Head.SQUARED_ERROR);
+    int samples = 40;
+    float[] x = new float[samples * inputs];
+    for (int r = 0; r < samples; r++) {
+      System.arraycopy(vector(rnd, inputs, inputs, rnd.nextDouble()), 0, x, r * inputs, inputs);
+    }
+    float[] t = new float[samples * 2];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = rnd.nextInt(8) == 0 ? Float.NaN : (float) rnd.nextGaussian();
+    }
+    SparseRows rows = SparseRows.of(x, samples, inputs);
+    Kernels k = KernelProvider.get();
+    Params deferred = Params.initialize(arch, seed);
+    Params immediate = deferred.copy();
+    SgdStep a = new SgdStep(k, deferred, 0.05f);
+    SgdStep b = new SgdStep(k, immediate, 0.05f);
+    for (int r = 0; r < samples; r++) {
+      int s0 = rows.start()[r];
+      int len = rows.start()[r + 1] - s0;
+      double la;
+      double lb;
+      if (rnd.nextBoolean()) {
+        la = a.step(x, r * inputs, null, 0, -1, -1, t, 2 * r);
+        lb = b.step(x, r * inputs, null, 0, -1, -1, t, 2 * r);
+      } else {
+        la = a.step(x, r * inputs, rows.index(), s0, len, -1, t, 2 * r);
+        lb = b.step(x, r * inputs, rows.index(), s0, len, -1, t, 2 * r);
+      }
+      b.flush();
+      assertEquals(lb, la, "loss of sample " + r);
+    }
+    a.flush();
+    assertEquals(immediate.sha256(), deferred.sha256(), "the parameters' bits");
+  }
 }
