@@ -222,6 +222,23 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * An online step whose loss is not finite throws and changes no weight, and the trainer's next step
+   * trains as if that sample had not been given.
+   */
+  @Test
+  void anOnlineStepThatDivergesChangesNothingAndTheNextStepTrains() {
+    Architecture arch = Architecture.of(4, new int[] {16}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
+    float[] sane = {0.1f, 0.2f, 0.3f, 0.4f};
+    try (Trainer t = Trainer.builder(arch).seed(3).build(); Trainer same = Trainer.builder(arch).seed(3).build()) {
+      assertEquals(same.trainSample(sane, 1), t.trainSample(sane, 1));
+      assertThrows(TrainingDivergedException.class, () -> t.trainSample(new float[] {3e38f, -3e38f, 3e38f, 0f}, 0));
+      assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
+      assertEquals(same.trainSample(sane, 2), t.trainSample(sane, 2));
+      assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
+    }
+  }
+
   @Test
   void aTestRowWhoseOutputsOverflowCountsWithAnInfiniteLossAndTrainingGoesOn() {
     Architecture arch = Architecture.of(4, new int[] {16}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);

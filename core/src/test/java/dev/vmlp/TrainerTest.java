@@ -266,6 +266,39 @@ class TrainerTest {
     }
   }
 
+  /** Each epoch's loss and accuracy count that epoch's samples only, not those of the epochs before. */
+  @Test
+  void everyEpochsStatisticsAreItsOwn() {
+    Dataset train = digits.train().slice(0, 150);
+    int n = train.size();
+    int epochs = 3;
+    double[] lossSum = new double[epochs];
+    int[] correct = new int[epochs];
+    try (Trainer replay = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(4).shuffle(false).build()) {
+      float[] row = new float[64];
+      for (int e = 0; e < epochs; e++) {
+        for (int i = 0; i < n; i++) {
+          train.copyRow(i, row, 0);
+          if (replay.snapshot().predict(row) == train.label(i)) {
+            correct[e]++;
+          }
+          lossSum[e] += replay.trainSample(row, train.label(i));
+        }
+      }
+    }
+    for (int threads : new int[] {1, 2}) {
+      try (Trainer t = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(4).shuffle(false)
+          .threads(threads).build()) {
+        List<EpochStats> stats = t.fit(train, null, epochs).epochs();
+        for (int e = 0; e < epochs; e++) {
+          String what = threads + " threads, epoch " + (e + 1);
+          assertEquals(lossSum[e] / n, stats.get(e).trainLoss(), 1e-12 * lossSum[e] / n, what);
+          assertEquals((double) correct[e] / n, stats.get(e).trainAccuracy(), 0, what);
+        }
+      }
+    }
+  }
+
   @Test
   void eachEpochVisitsTheSamplesInTheOrderOfItsOwnSeededStream() {
     Dataset train = digits.train().slice(0, 100);
