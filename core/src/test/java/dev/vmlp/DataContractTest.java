@@ -130,4 +130,11 @@ class DataContractTest {
         () -> Dataset.ofUnsignedBytes("b", new byte[4], 2, new int[] {0, 3}, 3));
     assertEquals("label of row 1 is 3, outside [0, 3)", bytes.getMessage());
   }
+
+  /** {@link Dataset#density}: the non-zero features of every row, the last one's included; -0 is zero. */
+  @Test
+  void densityCountsTheNonZeroFeaturesOfEveryRow() {
+    Dataset d = Dataset.ofClasses("d", new float[] {0, 2, 0, 0, 0, -0f, 0, 0, 1, -1, 0, 5}, 4, new int[] {0, 1, 0}, 2);
+    assertEquals(4.0 / 12, d.density());
+  }
 }
