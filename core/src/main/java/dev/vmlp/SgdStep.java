@@ -22,7 +22,7 @@ final class SgdStep {
   final Buffers buf;
   private final boolean classifies;
   private final int outputs;
-  private float negLr;
+  private final float negLr;
 
   private boolean pending;
   private final PreviousInput prev;
@@ -35,10 +35,6 @@ final class SgdStep {
     this.outputs = p.arch.outputs();
     this.negLr = -learningRate;
     this.prev = new PreviousInput(buf);
-  }
-
-  void learningRate(float lr) {
-    this.negLr = -lr;
   }
 
   /**
