@@ -62,6 +62,8 @@ class ComparisonTest {
   @Test
   void withoutAnErrorEstimateNothingIsClaimed() {
     assertEquals(Verdict.NO_MARGIN, Comparison.verdict(result("avgt", 100, Double.NaN), result("avgt", 200, 1)));
+    // either run may be the one measured once
+    assertEquals(Verdict.NO_MARGIN, Comparison.verdict(result("avgt", 100, 1), result("avgt", 200, Double.NaN)));
   }
 
   static JmhResult inUnit(String mode, double score, double error, String unit) {
@@ -105,6 +107,32 @@ class ComparisonTest {
     assertEquals(List.of(Verdict.WITHIN_NOISE, Verdict.ONLY_CURRENT, Verdict.ONLY_BASELINE),
         rows.stream().map(Comparison.Row::verdict).toList());
     assertTrue(Double.isNaN(rows.get(1).changePercent()));
+  }
+
+  @Test
+  void byVerdictPutsRegressionsFirstThenImprovementsAndKeepsTheRestInOrder() {
+    JmhResult noise = result("dev.vmlp.A.noise", "avgt", 100, 5);
+    JmhResult better = result("dev.vmlp.B.better", "avgt", 200, 5);
+    JmhResult once = result("dev.vmlp.C.once", "avgt", 100, Double.NaN);
+    JmhResult worse = result("dev.vmlp.D.worse", "avgt", 100, 5);
+    JmhResult added = result("dev.vmlp.E.added", "avgt", 100, 5);
+    List<Comparison.Row> rows = Comparison.compare(List.of(noise, better, once, worse),
+        List.of(noise, result("dev.vmlp.B.better", "avgt", 100, 5), once, result("dev.vmlp.D.worse", "avgt", 200, 5),
+            added));
+    assertEquals(List.of(Verdict.REGRESSION, Verdict.IMPROVEMENT, Verdict.WITHIN_NOISE, Verdict.NO_MARGIN,
+        Verdict.ONLY_CURRENT), Comparison.byVerdict(rows).stream().map(Comparison.Row::verdict).toList());
+  }
+
+  @Test
+  void unmatchedNamesEachRunsOwnBenchmarksOnlyWhenThereAreSome() {
+    JmhResult a = result("dev.vmlp.A.x", "avgt", 1, 0.1);
+    JmhResult b = result("dev.vmlp.B.y", "avgt", 1, 0.1);
+    JmhResult c = result("dev.vmlp.C.z", "avgt", 1, 0.1);
+    assertEquals("", Comparison.unmatched(Comparison.compare(List.of(a, b), List.of(a, b))));
+    assertEquals(", 1 only in baseline", Comparison.unmatched(Comparison.compare(List.of(a, b), List.of(a))));
+    assertEquals(", 2 only in current", Comparison.unmatched(Comparison.compare(List.of(a), List.of(a, b, c))));
+    assertEquals(", 1 only in baseline, 1 only in current",
+        Comparison.unmatched(Comparison.compare(List.of(a, b), List.of(b, c))));
   }
 
   @Test
