@@ -1,0 +1,34 @@
+package dev.vmlp.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The numbers on the page and in the summary: three significant digits, switching unit at the boundary. */
+class FormatTest {
+  @Test
+  void numbersKeepThreeSignificantDigitsAtEachBoundary() {
+    assertEquals("100", Format.num(100));
+    assertEquals("99.9", Format.num(99.9));
+    assertEquals("10.0", Format.num(10));
+    assertEquals("1.00", Format.num(1));
+    assertEquals("0.999", Format.num(0.999));
+    assertEquals("1,234", Format.num(1234));
+    assertEquals("1234", Format.plain(1234));
+  }
+
+  @Test
+  void timesSwitchUnitAtAThousand() {
+    assertEquals("999 ns", Format.time(999));
+    assertEquals("1.00 µs", Format.time(1e3));
+    assertEquals("1.00 ms", Format.time(1e6));
+    assertEquals("-", Format.time(Double.NaN));
+  }
+
+  @Test
+  void percentileKeysLoseOnlyATrailingPointZero() {
+    assertEquals("50", Format.percentile("50.0"));
+    assertEquals("99.9", Format.percentile("99.9"));
+    assertEquals("100", Format.percentile("100.0"));
+  }
+}
