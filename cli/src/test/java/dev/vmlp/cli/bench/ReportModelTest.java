@@ -305,6 +305,9 @@ class ReportModelTest {
     assertEquals(100, Report.nsError(new JmhResult.Metric(5, 0.1, "us/op")), 1e-9);
     assertEquals(2_000_000, Report.ns(new JmhResult.Metric(2, 0, "ms/op")), 1e-9);
     assertEquals(1e9 / 4, Report.ns(new JmhResult.Metric(4, 0, "ops/s")), 1e-3);
+    assertEquals(5_000, Report.ns(new JmhResult.Metric(5, 0.1, "µs/op")), 1e-9);
+    assertEquals(120e9, Report.ns(new JmhResult.Metric(2, 0, "min/op")), 1e-3);
+    assertEquals(60e9 / 4, Report.ns(new JmhResult.Metric(4, 0, "ops/min")), 1e-3);
     assertThrows(IllegalArgumentException.class, () -> Report.ns(new JmhResult.Metric(1, 0, "B/op/s")));
   }
 
