@@ -326,6 +326,20 @@ class ReportModelTest {
   }
 
   @Test
+  void aMetricWithABlankOrNonTextUnitNamesTheResult(@TempDir Path tmp) throws IOException {
+    String result = """
+        [{"benchmark": "org.example.FooBenchmark.bar", "mode": "avgt",
+          "primaryMetric": {"score": 12.5, "scoreError": 1, "scoreUnit": %s},
+          "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 0, "scoreError": "NaN", "scoreUnit": %s}}}]""";
+    for (String[] units : List.of(new String[] {"\" \"", "\"ns/op\""}, new String[] {"\"ns/op\"", "\"\""},
+        new String[] {"\"ns/op\"", "7"})) {
+      Path f = Files.writeString(tmp.resolve("bad.json"), result.formatted(units[0], units[1]));
+      IOException e = assertThrows(IOException.class, () -> JmhJson.read(f), units[1]);
+      assertEquals(f + ": FooBenchmark.bar: a metric has no scoreUnit", e.getMessage());
+    }
+  }
+
+  @Test
   void filesThatAreNotJmhJsonAreErrorsNamingTheFile(@TempDir Path tmp) throws IOException {
     for (String text : List.of("{not json", "{\"benchmark\": 1}", "[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\"}]")) {
       Path f = Files.writeString(tmp.resolve("bad.json"), text);
