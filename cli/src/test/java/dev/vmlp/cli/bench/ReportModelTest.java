@@ -299,8 +299,69 @@ class ReportModelTest {
     assertTrue(r.bandwidth().isEmpty());
   }
 
+  static MachineInfo withCaches(long l1d, long l2, long l3) {
+    return new MachineInfo("", 1, "", 0, "", new dev.vmlp.jmh.CacheSizes(l1d, l2, l3, ""), null, "", "", "", "", "",
+        List.of(), null, null);
+  }
+
+  @Test
+  void weightsLieInTheSmallestCacheThatHoldsThemAndInDramOnlyWhenACacheSizeIsKnown() {
+    Report r = new Report("r", withCaches(32 << 10, 1 << 20, 32 << 20), List.of());
+    assertEquals("L1", r.level(32 << 10));
+    assertEquals("L2", r.level((32 << 10) + 1));
+    assertEquals("L2", r.level(1 << 20));
+    assertEquals("L3", r.level(32 << 20));
+    assertEquals("DRAM", r.level((32 << 20) + 1));
+    assertEquals("DRAM", new Report("r", withCaches(0, 0, 8 << 20), List.of()).level(9 << 20));
+    assertNull(new Report("r", withCaches(0, 0, 0), List.of()).level(1), "no size known: no level");
+    assertNull(new Report("r", null, List.of()).level(1));
+  }
+
+  static JmhResult of(String benchmark, String mode, Map<String, String> params, JmhResult.Metric primary,
+      Map<String, Double> percentiles) {
+    return new JmhResult(benchmark, mode, params, primary, percentiles, Map.of(), 1, List.of(), "", "", List.of());
+  }
+
+  @Test
+  void predictionPercentilesSavedInMicrosecondsAreShownInNanoseconds() {
+    JmhResult one = of("dev.vmlp.PredictBenchmark.predictOne", "sample", Map.of("net", "784-256-10"),
+        new JmhResult.Metric(2.5, 0.1, "us/op"), Map.of("50.0", 2.0, "99.9", 4.5));
+    Report.PredictRow row = new Report("r", null, List.of(one)).predict().get(0);
+    assertEquals(2_500, row.ns(), 1e-9);
+    assertEquals(Map.of("50.0", 2_000.0, "99.9", 4_500.0), row.percentiles());
+  }
+
+  @Test
+  void aNetOfOneLayerSizeIsRefused() {
+    for (String net : List.of("784", "abc")) {
+      JmhResult r = of("dev.vmlp.TrainStepBenchmark.step", "avgt", Map.of("net", net), new JmhResult.Metric(1, 0.1, "us/op"),
+          Map.of());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Report("r", null, List.of(r)));
+      assertEquals("TrainStepBenchmark.step net=" + net + ": net '" + net + "' is not layer sizes (e.g. 784-256-10)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aSettingThatCoversOneResultSaysResult() {
+    JmhResult r = new JmhResult("a.B.c", "avgt", Map.of(), new JmhResult.Metric(1, 0.1, "ns/op"), Map.of(), Map.of(), 2,
+        List.of(), "", "", List.of(), new JmhResult.Iterations(5, "1 s", 5, "1 s"));
+    assertEquals(List.of("2 forks, 5 x 1 s warm-up, 5 x 1 s: 1 result"), new Report("r", null, List.of(r)).settings());
+    assertEquals(List.of("2 forks, 5 x 1 s warm-up, 5 x 1 s: 2 results"), new Report("r", null, List.of(r, r)).settings());
+  }
+
+  @Test
+  void firstLineOfDropsJmhsErrorPrefix() {
+    assertEquals("Benchmark had encountered error", Report.firstLineOf(
+        new RuntimeException("ERROR: Benchmark had encountered error\n\tat x.y.z")));
+    assertEquals("the fork exited", Report.firstLineOf(new RuntimeException("WARNING: the fork exited")));
+    assertEquals("IllegalStateException", Report.firstLineOf(new IllegalStateException()));
+  }
+
   @Test
   void timesInOtherUnitsAreConvertedToNanoseconds() {
+    // throughput: 4 ± 0.4 ops/s is 0.25 s ± 0.025 s per op, to first order
+    assertEquals(2.5e7, Report.nsError(new JmhResult.Metric(4, 0.4, "ops/s")), 1e-3);
     assertEquals(5_000, Report.ns(new JmhResult.Metric(5, 0.1, "us/op")), 1e-9);
     assertEquals(100, Report.nsError(new JmhResult.Metric(5, 0.1, "us/op")), 1e-9);
     assertEquals(2_000_000, Report.ns(new JmhResult.Metric(2, 0, "ms/op")), 1e-9);
