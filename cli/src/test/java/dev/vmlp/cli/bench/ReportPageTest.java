@@ -41,6 +41,21 @@ class ReportPageTest {
   }
 
   @Test
+  void aQuickRunSaysSoInItsTitle() {
+    assertTrue(new ReportPage(List.of(Samples.report("quick.json")), "quick.json").html()
+        .contains("<title>vmlp benchmarks (quick run)</title>"));
+    assertTrue(new ReportPage(List.of(new Report("run", null, List.of())), null).html()
+        .contains("<title>vmlp benchmarks</title>"));
+  }
+
+  @Test
+  void cellsOfSeveralLinesBreakIntoLinesOnThePage() {
+    String html = new ReportPage(List.of(Samples.report("quick.json")), "quick.json").html();
+    assertFalse(Pattern.compile("<td>[^<]*\n").matcher(html).find(), "a line break in a cell is <br>, not a space");
+    assertTrue(html.contains(" results<br>1 fork, 8 x 500 ms warm-up"), "each iteration setting on a line of its own");
+  }
+
+  @Test
   void thePageHasTheCharts() {
     String html = new ReportPage(List.of(Samples.report("quick.json")), "quick.json").html();
     // bandwidth, 2 kernel shapes, speed-up, training, scaling, latency
