@@ -167,6 +167,21 @@ class ModelCommandsTest {
   }
 
   @Test
+  void resumingAModelWithoutHiddenLayersReportsNoActivation() throws IOException {
+    var digits = Digits.load();
+    dev.vmlp.Architecture arch = dev.vmlp.Architecture.of(64, new int[0], dev.vmlp.Activation.RELU, 10,
+        dev.vmlp.Head.SOFTMAX_CROSS_ENTROPY);
+    Path linear = dir.resolve("linear.safetensors");
+    try (Trainer t = Trainer.builder(arch).scaling(digits.scaling()).build()) {
+      ModelFiles.save(t.fit(digits.train(), null, 1).model(), linear);
+    }
+    CliRun run = CliRun.of("train", "--resume", linear.toString(), "--epochs", "1", "--json");
+    JsonNode j = run.json();
+    assertTrue(j.has("activation") && j.path("activation").isNull(), run::describe);
+    assertEquals(List.of(64, 10), TrainDigitsTest.ints(j.path("layers")), run::describe);
+  }
+
+  @Test
   void evalOnTheDigitsGivesTheTestFiguresOfTraining() throws IOException {
     JsonNode e = CliRun.of("eval", "--model", model.toString(), "--json").json();
     assertEquals(model.toString(), e.path("model").asText());
