@@ -559,6 +559,18 @@ class ModelCommandsTest {
   }
 
   @Test
+  void aRegressorsTextReportGivesTheLossToSixDecimals() throws IOException {
+    Path reg = dir.resolve("regressor-text.safetensors");
+    ModelFiles.save(Model.initialize(dev.vmlp.Architecture.of(4, new int[] {8}, dev.vmlp.Activation.TANH, 1,
+        dev.vmlp.Head.SQUARED_ERROR), 1), reg);
+    Path csv = Files.writeString(dir.resolve("one-target.csv"), "0.5,1,2,3,4\n-1,0,1,0,1\n");
+    JsonNode j = CliRun.of("eval", "--model", reg.toString(), "--test", csv.toString(), "--json").json();
+    CliRun text = CliRun.of("eval", "--model", reg.toString(), "--test", csv.toString());
+    assertEquals(String.format(Locale.ROOT, "loss %.6f (mean of half the squared error)", j.path("loss").asDouble()),
+        text.outLines().get(text.outLines().size() - 1), text::describe);
+  }
+
+  @Test
   void nonFiniteWeightsLoadOnlyWhenAllowed() throws IOException {
     Model m = ModelFiles.load(model);
     List<LayerWeights> w = new java.util.ArrayList<>(m.weights());
