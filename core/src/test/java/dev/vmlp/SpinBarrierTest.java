@@ -94,16 +94,7 @@ class SpinBarrierTest {
   void breakingReleasesWaitersAndStaysBroken() throws InterruptedException {
     SpinBarrier barrier = new SpinBarrier(3);
     AtomicReference<Throwable> seen = new AtomicReference<>();
-    Thread waiter = new Thread(() -> {
-      try {
-        barrier.await();
-      } catch (Throwable e) {
-        seen.set(e);
-      }
-    });
-    barrier.register(1, waiter);
-    waiter.setDaemon(true);
-    waiter.start();
+    Thread waiter = startWaiter(barrier, seen);
     Thread.sleep(20);
     barrier.breakBarrier();
     waiter.join(10_000);
@@ -120,6 +111,20 @@ class SpinBarrierTest {
     // parks of a minute: only the break's wake-up can release the waiter within the test's wait
     SpinBarrier barrier = new SpinBarrier(2, 2, TimeUnit.MINUTES.toNanos(1));
     AtomicReference<Throwable> seen = new AtomicReference<>();
+    Thread waiter = startWaiter(barrier, seen);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(1, barrier.sleepers(), "the waiter parked");
+    barrier.breakBarrier();
+    waiter.join(10_000);
+    assertTrue(!waiter.isAlive(), "the parked waiter was not woken");
+    assertEquals(SpinBarrier.Broken.class, seen.get() == null ? null : seen.get().getClass());
+  }
+
+  /** Starts party 1 of {@code barrier} waiting; what its {@code await} throws lands in {@code seen}. */
+  private static Thread startWaiter(SpinBarrier barrier, AtomicReference<Throwable> seen) {
     Thread waiter = new Thread(() -> {
       try {
         barrier.await();
@@ -130,14 +135,6 @@ class SpinBarrierTest {
     barrier.register(1, waiter);
     waiter.setDaemon(true);
     waiter.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertEquals(1, barrier.sleepers(), "the waiter parked");
-    barrier.breakBarrier();
-    waiter.join(10_000);
-    assertTrue(!waiter.isAlive(), "the parked waiter was not woken");
-    assertEquals(SpinBarrier.Broken.class, seen.get() == null ? null : seen.get().getClass());
+    return waiter;
   }
 }
