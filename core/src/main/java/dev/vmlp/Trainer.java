@@ -3,6 +3,7 @@ package dev.vmlp;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.internal.text.Excerpt;
+import dev.vmlp.internal.text.Provenance;
 import dev.vmlp.metrics.Evaluation;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -156,18 +157,14 @@ public final class Trainer implements AutoCloseable {
           + start.params().firstNonFinite() + "); training cannot start from it");
     }
     Map<String, String> meta = start.metadata();
-    b.startEpochs = recorded(meta, "epochs", count(0), 0);
-    b.startEpochSamples = recorded(meta, "epoch_samples", count(0), 0);
-    b.startEpochSize = recorded(meta, "epoch_size", count(1), 0);
-    b.startOnlineSamples = recorded(meta, "online_samples", v -> v.matches("[0-9]{1,19}") ? Long.parseLong(v) : null,
-        0L);
-    b.seed = recorded(meta, "seed", v -> v.matches("-?[0-9]{1,19}") ? Long.parseLong(v) : null, b.seed);
-    b.learningRate = recorded(meta, "learning_rate", v -> {
-      float eta = v.matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?") ? Float.parseFloat(v) : Float.NaN;
-      return eta > 0 && Float.isFinite(eta) ? eta : null;
-    }, b.learningRate);
-    b.shuffle = recorded(meta, "shuffle", v -> v.equals("true") ? Boolean.TRUE : v.equals("false") ? false : null,
-        b.shuffle);
+    // each value is checked as a file's loader checks it (Provenance), then parsed
+    b.startEpochs = recorded(meta, Provenance.EPOCHS, Integer::valueOf, 0);
+    b.startEpochSamples = recorded(meta, Provenance.EPOCH_SAMPLES, Integer::valueOf, 0);
+    b.startEpochSize = recorded(meta, Provenance.EPOCH_SIZE, Integer::valueOf, 0);
+    b.startOnlineSamples = recorded(meta, Provenance.ONLINE_SAMPLES, Long::valueOf, 0L);
+    b.seed = recorded(meta, Provenance.SEED, Long::valueOf, b.seed);
+    b.learningRate = recorded(meta, Provenance.LEARNING_RATE, Float::valueOf, b.learningRate);
+    b.shuffle = recorded(meta, Provenance.SHUFFLE, Boolean::valueOf, b.shuffle);
     return b;
   }
 
@@ -178,37 +175,27 @@ public final class Trainer implements AutoCloseable {
    */
   private static Map<String, String> kept(Map<String, String> meta) {
     Map<String, String> m = new LinkedHashMap<>(meta);
-    m.keySet().removeIf(k -> k.startsWith("vmlp.") || k.equals("epoch_samples") || k.equals("epoch_size"));
+    m.keySet().removeIf(k -> k.startsWith("vmlp.") || k.equals(Provenance.EPOCH_SAMPLES)
+        || k.equals(Provenance.EPOCH_SIZE));
     return Map.copyOf(m);
   }
 
   /**
-   * A count of at least {@code min} written as a saved file writes it: ASCII digits, no sign (Java's
-   * parsers also take {@code +3} and other scripts' digits, which no file may hold).
+   * The value of {@code key} in a model's metadata, checked as a file's loader checks it and then parsed
+   * by {@code parse}, or {@code absent}.
    */
-  private static Function<String, Integer> count(int min) {
-    return v -> v.matches("[0-9]{1,10}") && Long.parseLong(v) <= Integer.MAX_VALUE && Long.parseLong(v) >= min
-        ? Integer.valueOf(v) : null;
-  }
-
-  /** The value of {@code key} in a model's metadata parsed by {@code parse} (null: invalid), or {@code absent}. */
   private static <T> T recorded(Map<String, String> meta, String key, Function<String, T> parse, T absent) {
     String v = meta.get(key);
     if (v == null) {
       return absent;
     }
-    T parsed;
-    try {
-      parsed = parse.apply(v);
-    } catch (NumberFormatException e) {
-      parsed = null;
-    }
-    if (parsed == null) {
+    if (Provenance.problem(key, v) != null) {
       throw new IllegalArgumentException("the model's metadata '" + key + "' is '" + Excerpt.of(v, 40)
           + "', which does not parse as its " + key.replace('_', ' '));
     }
-    return parsed;
+    return parse.apply(v);
   }
+
 
 
   /** Options of a {@link Trainer}. */
@@ -671,22 +658,22 @@ public final class Trainer implements AutoCloseable {
   private Model copy(int threadsUsed) {
     Params copy = params.copy(true); // the layout a Model predicts from
     Map<String, String> meta = new LinkedHashMap<>(keptMetadata);
-    meta.put("seed", Long.toString(seed));
-    meta.put("learning_rate", Float.toString(learningRate));
-    meta.put("epochs", Integer.toString(epochsDone));
+    meta.put(Provenance.SEED, Long.toString(seed));
+    meta.put(Provenance.LEARNING_RATE, Float.toString(learningRate));
+    meta.put(Provenance.EPOCHS, Integer.toString(epochsDone));
     if (epochSamples > 0) {
-      meta.put("epoch_samples", Integer.toString(epochSamples));
+      meta.put(Provenance.EPOCH_SAMPLES, Integer.toString(epochSamples));
     }
     if (epochSamples > 0 && epochSize > 0) {
-      meta.put("epoch_size", Integer.toString(epochSize));
+      meta.put(Provenance.EPOCH_SIZE, Integer.toString(epochSize));
     }
     if (onlineSamples > 0) {
-      meta.put("online_samples", Long.toString(onlineSamples));
+      meta.put(Provenance.ONLINE_SAMPLES, Long.toString(onlineSamples));
     }
-    meta.put("shuffle", Boolean.toString(shuffle));
-    meta.put("threads", Integer.toString(threadsUsed));
+    meta.put(Provenance.SHUFFLE, Boolean.toString(shuffle));
+    meta.put(Provenance.THREADS, Integer.toString(threadsUsed));
     meta.put("kernels", kernels.name());
-    meta.put("weights_sha256", copy.sha256());
+    meta.put(Provenance.WEIGHTS_SHA256, copy.sha256());
     return new Model(copy, scaling, meta, kernels);
   }
 

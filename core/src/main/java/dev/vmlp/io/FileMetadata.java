@@ -5,6 +5,7 @@ import dev.vmlp.Architecture;
 import dev.vmlp.Head;
 import dev.vmlp.InputScaling;
 import dev.vmlp.Model;
+import dev.vmlp.internal.text.Provenance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,15 +32,7 @@ final class FileMetadata {
   static final String SCALING_FACTOR = "vmlp.scaling.factor";
   static final String SCALING_SHIFT = "vmlp.scaling.shift";
   static final String SCALING_SCALE = "vmlp.scaling.scale";
-  static final String SEED = "seed";
-  static final String EPOCHS = "epochs";
-  static final String EPOCH_SAMPLES = "epoch_samples";
-  static final String EPOCH_SIZE = "epoch_size";
-  static final String ONLINE_SAMPLES = "online_samples";
-  static final String LEARNING_RATE = "learning_rate";
-  static final String THREADS = "threads";
-  static final String SHUFFLE = "shuffle";
-  static final String WEIGHTS_SHA256 = "weights_sha256";
+  static final String WEIGHTS_SHA256 = Provenance.WEIGHTS_SHA256;
 
   /** The format version this library writes, and the newest it reads. */
   static final int VERSION = 1;
@@ -47,10 +40,6 @@ final class FileMetadata {
   private static final Set<String> OWN_KEYS = Set.of(FORMAT_VERSION, LIBRARY_VERSION, ACTIVATIONS, HEAD, SCALING,
       SCALING_FACTOR, SCALING_SHIFT, SCALING_SCALE);
 
-  /** A decimal number as {@link Float#toString} writes it; no hexadecimal, suffix, NaN or Infinity. */
-  private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
-  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
 
   private FileMetadata() {}
@@ -100,7 +89,7 @@ final class FileMetadata {
       if (key.equals(Header.METADATA_KEY)) {
         throw new IllegalArgumentException("metadata key '" + key + "' is reserved by the file format");
       }
-      String problem = checkProvenance(key, e.getValue());
+      String problem = Provenance.problem(key, e.getValue());
       if (problem != null) {
         throw new IllegalArgumentException("metadata '" + key + "': " + problem);
       }
@@ -202,10 +191,9 @@ final class FileMetadata {
   }
 
   private static void checkProvenance(Map<String, String> meta, Path file) throws ModelFormatException {
-    for (String key : List.of(SEED, EPOCHS, EPOCH_SAMPLES, EPOCH_SIZE, ONLINE_SAMPLES, LEARNING_RATE, SHUFFLE, THREADS,
-        WEIGHTS_SHA256)) {
+    for (String key : Provenance.CHECKED) {
       String value = meta.get(key);
-      String problem = value == null ? null : checkProvenance(key, value);
+      String problem = value == null ? null : Provenance.problem(key, value);
       if (problem != null) {
         throw error(file, key, problem);
       }
@@ -314,19 +302,11 @@ final class FileMetadata {
   }
 
   private static float parseFloat(String s, String key, Path file) throws ModelFormatException {
-    String problem = decimalProblem(s);
+    String problem = Provenance.decimalProblem(s);
     if (problem != null) {
       throw error(file, key, problem);
     }
     return Float.parseFloat(s);
-  }
-
-  /** Why {@code s} is not a finite decimal float, or null when it is. */
-  private static String decimalProblem(String s) {
-    if (s.length() > 64 || !DECIMAL.matcher(s).matches()) {
-      return "'" + Header.abbreviate(s) + "' is not a decimal number";
-    }
-    return Float.isFinite(Float.parseFloat(s)) ? null : s + " is out of the float range";
   }
 
   /** Exactly {@code n} comma-separated decimal numbers. */
@@ -341,7 +321,7 @@ final class FileMetadata {
         throw error(file, key, "has more than the " + n + " values the network's inputs need");
       }
       String part = s.substring(start, end);
-      String problem = decimalProblem(part);
+      String problem = Provenance.decimalProblem(part);
       if (problem != null) {
         throw error(file, key, "value " + count + ": " + problem);
       }
@@ -352,45 +332,6 @@ final class FileMetadata {
       throw error(file, key, "has " + count + " values, the network has " + n + " inputs");
     }
     return v;
-  }
-
-  /** Why a provenance value does not parse, or null when it does (or the key is free-form). */
-  private static String checkProvenance(String key, String value) {
-    return switch (key) {
-      case SEED -> INTEGER.matcher(value).matches() && fitsLong(value) ? null : "'" + Header.abbreviate(value)
-          + "' is not a 64-bit integer";
-      case EPOCHS -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of epochs";
-      case EPOCH_SAMPLES -> nonNegativeInt(value) ? null : "'" + Header.abbreviate(value) + "' is not a count of samples";
-      case EPOCH_SIZE -> nonNegativeInt(value) && Integer.parseInt(value) >= 1 ? null
-          : "'" + Header.abbreviate(value) + "' is not a positive count of samples";
-      case ONLINE_SAMPLES -> value.matches("[0-9]{1,19}") && fitsLong(value) ? null
-          : "'" + Header.abbreviate(value) + "' is not a count of samples";
-      case THREADS -> nonNegativeInt(value) && Integer.parseInt(value) >= 1 ? null
-          : "'" + Header.abbreviate(value) + "' is not a positive number of threads";
-      case SHUFFLE -> value.equals("true") || value.equals("false") ? null
-          : "'" + Header.abbreviate(value) + "' is not true or false";
-      case LEARNING_RATE -> decimalProblem(value) == null && Float.parseFloat(value) > 0 ? null
-          : "'" + Header.abbreviate(value) + "' is not a positive finite learning rate";
-      case WEIGHTS_SHA256 -> SHA256.matcher(value).matches() ? null
-          : "'" + Header.abbreviate(value) + "' is not 64 lower-case hex digits";
-      default -> null;
-    };
-  }
-
-  private static boolean fitsLong(String s) {
-    try {
-      Long.parseLong(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  private static boolean nonNegativeInt(String s) {
-    if (!s.matches("[0-9]{1,10}")) {
-      return false;
-    }
-    return Long.parseLong(s) <= Integer.MAX_VALUE;
   }
 
   private static String require(Map<String, String> meta, String key, Path file) throws ModelFormatException {
