@@ -216,7 +216,7 @@ public final class InputScaling {
    * @throws IllegalArgumentException when the widths differ, or a mapped value is not finite
    */
   public Dataset apply(Dataset data) {
-    checkWidth(data.featureCount());
+    checkWidth("the data", data.featureCount(), "");
     return data.mapFeatures(this);
   }
 
@@ -225,10 +225,14 @@ public final class InputScaling {
     return ", which the input scaling (" + this + ") maps to " + mapped;
   }
 
-  void checkWidth(int features) {
-    if (shift != null && shift.length != features) {
+  /**
+   * Refuses a per-feature map for another width than {@code width}, which {@code owner} has (e.g. "the
+   * data", "the model" with {@code unit} " inputs"), in the words of the message.
+   */
+  void checkWidth(String owner, int width, String unit) {
+    if (shift != null && shift.length != width) {
       throw new IllegalArgumentException(
-          "input scaling is for " + shift.length + " features, the data has " + features);
+          "input scaling is for " + shift.length + " features, " + owner + " has " + width + unit);
     }
   }
 

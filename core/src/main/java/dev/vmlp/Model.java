@@ -50,11 +50,7 @@ public final class Model {
     this.arch = params.arch;
     this.params = params;
     this.scaling = Objects.requireNonNull(scaling, "scaling");
-    if (scaling.featureCount() != 0 && scaling.featureCount() != arch.inputs()) {
-      // as the trainer says it: InputScaling.checkWidth speaks of "the data", and there is none here
-      throw new IllegalArgumentException("input scaling is for " + scaling.featureCount() + " features, the model has "
-          + arch.inputs() + " inputs");
-    }
+    scaling.checkWidth("the model", arch.inputs(), " inputs");
     // sorted, so that the metadata (and a saved file's header) reads the same in every run
     this.metadata = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(checkEntries(metadata))));
     this.kernels = kernels;

@@ -104,10 +104,7 @@ public final class Trainer implements AutoCloseable {
   private int fitDepth;
 
   private Trainer(Builder b, Params params, InputScaling scaling) {
-    if (scaling.featureCount() != 0 && scaling.featureCount() != params.arch.inputs()) {
-      throw new IllegalArgumentException("input scaling is for " + scaling.featureCount()
-          + " features, the network has " + params.arch.inputs() + " inputs");
-    }
+    scaling.checkWidth("the network", params.arch.inputs(), " inputs");
     this.arch = params.arch;
     this.params = params;
     this.scaling = scaling;
