@@ -25,10 +25,7 @@ class SparseStepTest {
     Architecture arch = Architecture.builder(inputs).hidden(hidden, Activation.RELU).output(3,
         Head.SOFTMAX_CROSS_ENTROPY);
     int samples = 40;
-    float[] x = new float[samples * inputs];
-    for (int r = 0; r < samples; r++) {
-      System.arraycopy(vector(rnd, inputs, inputs, rnd.nextDouble()), 0, x, r * inputs, inputs);
-    }
+    float[] x = rows(rnd, samples, inputs);
     int[] labels = rnd.ints(samples, 0, 3).toArray();
     SparseRows rows = SparseRows.of(x, samples, inputs);
     Kernels k = KernelProvider.get();
@@ -76,10 +73,7 @@ class SparseStepTest {
     Architecture arch = Architecture.builder(inputs).hidden(hidden, Activation.TANH).output(2,
         Head.SQUARED_ERROR);
     int samples = 40;
-    float[] x = new float[samples * inputs];
-    for (int r = 0; r < samples; r++) {
-      System.arraycopy(vector(rnd, inputs, inputs, rnd.nextDouble()), 0, x, r * inputs, inputs);
-    }
+    float[] x = rows(rnd, samples, inputs);
     float[] t = new float[samples * 2];
     for (int i = 0; i < t.length; i++) {
       t[i] = rnd.nextInt(8) == 0 ? Float.NaN : (float) rnd.nextGaussian();
@@ -107,5 +101,14 @@ class SparseStepTest {
     }
     a.flush();
     assertEquals(immediate.sha256(), deferred.sha256(), "the parameters' bits");
+  }
+
+  /** {@code samples} rows of {@code inputs} values, each row with its own share of zeros. */
+  private static float[] rows(Random rnd, int samples, int inputs) {
+    float[] x = new float[samples * inputs];
+    for (int r = 0; r < samples; r++) {
+      System.arraycopy(vector(rnd, inputs, inputs, rnd.nextDouble()), 0, x, r * inputs, inputs);
+    }
+    return x;
   }
 }
