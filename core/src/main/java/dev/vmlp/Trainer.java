@@ -158,6 +158,10 @@ public final class Trainer implements AutoCloseable {
     b.startEpochs = recorded(meta, Provenance.EPOCHS, Integer::valueOf, 0);
     b.startEpochSamples = recorded(meta, Provenance.EPOCH_SAMPLES, Integer::valueOf, 0);
     b.startEpochSize = recorded(meta, Provenance.EPOCH_SIZE, Integer::valueOf, 0);
+    Provenance.Problem pair = Provenance.epochProblem(meta);
+    if (pair != null) {
+      throw new IllegalArgumentException("the model's metadata '" + pair.key() + "': " + pair.message());
+    }
     b.startOnlineSamples = recorded(meta, Provenance.ONLINE_SAMPLES, Long::valueOf, 0L);
     b.seed = recorded(meta, Provenance.SEED, Long::valueOf, b.seed);
     b.learningRate = recorded(meta, Provenance.LEARNING_RATE, Float::valueOf, b.learningRate);
@@ -378,11 +382,7 @@ public final class Trainer implements AutoCloseable {
     if (train.size() == 0) {
       throw new IllegalArgumentException("dataset '" + train.name() + "' has no samples to train on");
     }
-    if (epochSamples >= train.size()) {
-      throw new IllegalArgumentException("epoch " + (epochsDone + 1) + " stopped after " + epochSamples
-          + " samples, and dataset '" + train.name() + "' has only " + train.size() + ": none is left to go on with");
-    }
-    if (epochSamples > 0 && epochSize > 0 && epochSize != train.size()) {
+    if (epochSamples > 0 && epochSize != train.size()) { // epochSize > epochSamples (Provenance.epochProblem)
       throw new IllegalArgumentException("epoch " + (epochsDone + 1) + " stopped after " + epochSamples + " of "
           + epochSize + " samples, and dataset '" + train.name() + "' has " + train.size()
           + ": the rest of that epoch is on a training set of its size");

@@ -11,6 +11,7 @@ import dev.vmlp.io.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,9 +210,11 @@ class ResumeTest {
     }
     Map<String, String> meta = new HashMap<>(straight(1, 7, 0.03f, true).metadata());
     meta.put("epoch_samples", "400");
+    meta.put("epoch_size", "1000");
     try (Trainer t = Trainer.builder(straight(1, 7, 0.03f, true).withMetadata(meta)).build()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(TRAIN, null, 1));
-      assertTrue(e.getMessage().contains("epoch 2 stopped after 400 samples"), e.getMessage());
+      assertTrue(e.getMessage().contains("epoch 2 stopped after 400 of 1000 samples, and dataset '" + TRAIN.name()
+          + "' has 400"), e.getMessage());
     }
   }
 
@@ -261,6 +264,21 @@ class ResumeTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Trainer.builder(straight(1, 7, 0.03f, true).withMetadata(meta)));
     assertTrue(e.getMessage().contains("epoch_size"), e.getMessage());
+    // each value parses, but together they describe no part-done epoch
+    for (String[] pair : new String[][] {{"100", null, "epoch_samples"}, {null, "100", "epoch_size"},
+        {"0", "100", "epoch_size"}, {"100", "100", "epoch_samples"}, {"101", "100", "epoch_samples"}}) {
+      Map<String, String> m = new HashMap<>(straight(1, 7, 0.03f, true).metadata());
+      m.keySet().removeAll(List.of("epoch_samples", "epoch_size"));
+      if (pair[0] != null) {
+        m.put("epoch_samples", pair[0]);
+      }
+      if (pair[1] != null) {
+        m.put("epoch_size", pair[1]);
+      }
+      e = assertThrows(IllegalArgumentException.class,
+          () -> Trainer.builder(straight(1, 7, 0.03f, true).withMetadata(m)), Arrays.toString(pair));
+      assertTrue(e.getMessage().startsWith("the model's metadata '" + pair[2] + "': "), e.getMessage());
+    }
   }
 
   @Test
@@ -275,8 +293,8 @@ class ResumeTest {
     }
     Model huge = Model.of(relu, List.of(new LayerWeights(16, 64, w1, new float[16]),
         new LayerWeights(10, 16, w2, new float[10])), digits.scaling());
-    Map<String, String> meta = Map.of("epochs", "1", "epoch_samples", "150", "seed", "7", "shuffle", "false",
-        "learning_rate", "0.01");
+    Map<String, String> meta = Map.of("epochs", "1", "epoch_samples", "150", "epoch_size", "400", "seed", "7",
+        "shuffle", "false", "learning_rate", "0.01");
     try (Trainer t = Trainer.builder(huge.withMetadata(meta)).build()) {
       TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.fit(TRAIN, null, 1));
       assertEquals(2, e.epoch());

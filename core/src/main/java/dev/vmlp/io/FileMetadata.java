@@ -95,6 +95,10 @@ final class FileMetadata {
       }
       m.put(key, e.getValue());
     }
+    Provenance.Problem pair = Provenance.epochProblem(m);
+    if (pair != null) {
+      throw new IllegalArgumentException("metadata '" + pair.key() + "': " + pair.message());
+    }
     m.put(WEIGHTS_SHA256, model.weightsSha256());
     return m;
   }
@@ -197,6 +201,10 @@ final class FileMetadata {
       if (problem != null) {
         throw error(file, key, problem);
       }
+    }
+    Provenance.Problem pair = Provenance.epochProblem(meta);
+    if (pair != null) {
+      throw error(file, pair.key(), pair.message());
     }
   }
 

@@ -550,6 +550,23 @@ class ModelFileRejectionTest {
   }
 
   @Test
+  void aPartDoneEpochNeedsBothItsKeysAndFewerSamplesThanItsSize() throws IOException {
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = (ObjectNode) h.get("__metadata__");
+    meta.put("epoch_samples", "100");
+    reject(file(h, data), "epoch_samples", "100 samples of a part-done epoch are recorded without epoch_size");
+    meta.put("epoch_size", "100");
+    reject(file(h, data), "epoch_samples", "100 samples done of an epoch of 100");
+    meta.put("epoch_samples", "0");
+    reject(file(h, data), "epoch_size", "'100' is recorded without a part-done epoch");
+    meta.remove("epoch_samples");
+    reject(file(h, data), "epoch_size", "'100' is recorded without a part-done epoch");
+    meta.put("epoch_samples", "99");
+    Path f = Files.write(tmp.resolve("part-done.safetensors"), file(h, data));
+    assertEquals("99", ModelFiles.load(f).metadata().get("epoch_samples"), "a part-done epoch loads");
+  }
+
+  @Test
   void aForeignFilesProvenanceMustParseAsOurs() throws IOException {
     // no vmlp.format_version: the activation is given, but unprefixed keys still mean what they mean
     LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);

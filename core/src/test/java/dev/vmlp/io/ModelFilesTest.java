@@ -288,6 +288,10 @@ class ModelFilesTest {
     IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
         () -> ModelFiles.save(m.withMetadata(Map.of("seed", "forty-two")), tmp.resolve("b")));
     assertTrue(seed.getMessage().contains("'seed'") && seed.getMessage().contains("forty-two"), seed.getMessage());
+    IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(Map.of("epoch_samples", "5")), tmp.resolve("c")));
+    assertTrue(alone.getMessage().startsWith("metadata 'epoch_samples': 5 samples of a part-done epoch are recorded"
+        + " without epoch_size"), alone.getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.vmlp.internal.text;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +49,33 @@ public final class Provenance {
       case WEIGHTS_SHA256 -> SHA256.matcher(value).matches() ? null : quoted + " is not 64 lower-case hex digits";
       default -> null;
     };
+  }
+
+  /** A key whose value is wrong, and why. */
+  public record Problem(String key, String message) {}
+
+  /**
+   * Why a part-done epoch's two keys do not fit together, or null when they do: {@code epoch_samples}
+   * above 0 needs {@code epoch_size}, which must exceed it, and {@code epoch_size} means nothing without
+   * it. Call it once each value passes {@link #problem}.
+   */
+  public static Problem epochProblem(Map<String, String> meta) {
+    String samples = meta.get(EPOCH_SAMPLES);
+    String size = meta.get(EPOCH_SIZE);
+    int done = samples == null ? 0 : Integer.parseInt(samples);
+    if (done > 0 && size == null) {
+      return new Problem(EPOCH_SAMPLES, samples + " samples of a part-done epoch are recorded without "
+          + EPOCH_SIZE + ", the size of its training set");
+    }
+    if (done == 0 && size != null) {
+      return new Problem(EPOCH_SIZE, "'" + size + "' is recorded without a part-done epoch (" + EPOCH_SAMPLES
+          + " above 0)");
+    }
+    if (done > 0 && done >= Integer.parseInt(size)) {
+      return new Problem(EPOCH_SAMPLES, samples + " samples done of an epoch of " + size
+          + ", but a part-done epoch has fewer than its size");
+    }
+    return null;
   }
 
   /** Why {@code s} is not a finite decimal float, or null when it is. */
