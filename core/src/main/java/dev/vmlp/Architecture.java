@@ -76,14 +76,16 @@ public final class Architecture {
     }
 
     /**
-     * Adds a hidden layer.
+     * Adds a hidden layer; a refused call leaves the builder as it was.
      *
      * @throws IllegalArgumentException when {@code width} is outside [1, {@link Architecture#MAX_WIDTH}]
+     * @throws NullPointerException when {@code activation} is null
      */
     public Builder hidden(int width, Activation activation) {
       checkWidth("hidden layer " + (units.size() + 1) + " width", width);
+      Objects.requireNonNull(activation, "activation"); // before the width is added: a refused call changes nothing
       units.add(width);
-      activations.add(Objects.requireNonNull(activation, "activation"));
+      activations.add(activation);
       return this;
     }
 

@@ -35,6 +35,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void aRefusedHiddenLayerLeavesTheBuilderAsItWas() {
+    Architecture.Builder b = Architecture.builder(3);
+    assertEquals("activation", assertThrows(NullPointerException.class, () -> b.hidden(4, null)).getMessage());
+    // the width used to be added without its activation, and output() then failed on the mismatch
+    assertEquals("3-2(softmax)", b.output(2, Head.SOFTMAX_CROSS_ENTROPY).toString());
+    assertEquals("3-4(relu)-2(softmax)", b.hidden(4, Activation.RELU).output(2, Head.SOFTMAX_CROSS_ENTROPY).toString());
+  }
+
+  @Test
   void widthsAndLayerSizesHaveBounds() {
     assertEquals("hidden layer 1 width must be in [1, 1048576], got 0",
         assertThrows(IllegalArgumentException.class, () -> Architecture.builder(4).hidden(0, Activation.RELU))
