@@ -176,7 +176,8 @@ public final class InputScaling {
    * where the float difference overflows, the same formula in double, rounded once (a standardised
    * value of data with a range near ±3e38 fits a float even when the difference does not).
    *
-   * @param dst modified at {@code [dstOff, dstOff + n)}; may be {@code src} at the same offset
+   * @param dst modified at {@code [dstOff, dstOff + n)}; may be {@code src}, at any offset (as with
+   *     {@link System#arraycopy}, each value is read before it is written over)
    * @throws IllegalArgumentException when {@code n} is not the width of a per-feature map, or a range is
    *     not inside its array
    */
@@ -188,6 +189,13 @@ public final class InputScaling {
       throw new IllegalArgumentException(n + " values do not fit at offset " + srcOff + " of " + src.length
           + " (source) or " + dstOff + " of " + dst.length + " (destination)");
     }
+    if (kind != Kind.NONE && src == dst && dstOff > srcOff && dstOff < srcOff + n) {
+      // the forward loops below would read values they have already written
+      for (int i = n - 1; i >= 0; i--) {
+        dst[dstOff + i] = kind == Kind.SCALE ? src[srcOff + i] * factor : standardize(i, src[srcOff + i]);
+      }
+      return;
+    }
     switch (kind) {
       case NONE -> System.arraycopy(src, srcOff, dst, dstOff, n);
       case SCALE -> {
@@ -197,17 +205,21 @@ public final class InputScaling {
       }
       case STANDARDIZE -> {
         for (int i = 0; i < n; i++) {
-          float x = src[srcOff + i];
-          float v = (x - shift[i]) * scale[i];
-          if (Float.isInfinite(v) && Float.isFinite(x)) {
-            // x - shift overflowed a float (values near ±3e38 whose mean lies on the other side); the
-            // formula in double keeps the float result's bits wherever that was finite
-            v = (float) (((double) x - shift[i]) * scale[i]);
-          }
-          dst[dstOff + i] = v;
+          dst[dstOff + i] = standardize(i, src[srcOff + i]);
         }
       }
     }
+  }
+
+  /** Feature {@code i}'s value {@code x} standardised. */
+  private float standardize(int i, float x) {
+    float v = (x - shift[i]) * scale[i];
+    if (Float.isInfinite(v) && Float.isFinite(x)) {
+      // x - shift overflowed a float (values near ±3e38 whose mean lies on the other side); the
+      // formula in double keeps the float result's bits wherever that was finite
+      v = (float) (((double) x - shift[i]) * scale[i]);
+    }
+    return v;
   }
 
   /**

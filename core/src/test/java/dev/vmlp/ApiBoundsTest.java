@@ -111,6 +111,23 @@ class ApiBoundsTest {
   }
 
   @Test
+  void scalingInPlaceAtAnotherOffsetMapsEveryValueOnce() {
+    for (InputScaling s : new InputScaling[] {InputScaling.none(), InputScaling.divideBy(2),
+        InputScaling.perFeature(new float[] {1, 2, 3}, new float[] {2, 4, 8})}) {
+      for (int dstOff : new int[] {0, 1, 2}) {
+        for (int srcOff : new int[] {0, 1, 2}) {
+          float[] data = {2, 4, 6, 8, 10};
+          float[] expected = data.clone();
+          s.apply(data.clone(), srcOff, expected, dstOff, 3);
+          // the arrays overlap: the forward loop read values it had already written when dstOff > srcOff
+          s.apply(data, srcOff, data, dstOff, 3);
+          assertEquals(Arrays.toString(expected), Arrays.toString(data), s + " from " + srcOff + " to " + dstOff);
+        }
+      }
+    }
+  }
+
+  @Test
   void confusionMatrixChecksClassesAndPrintsAsciiDigits() {
     Evaluation.Accumulator acc = Evaluation.accumulator(true, 3);
     acc.addClassified(1, 2, 0.5);
