@@ -66,7 +66,10 @@ public final class Dataset {
   public static Dataset ofUnsignedBytes(String name, byte[] bytes, int featureCount, int[] labels, int classCount) {
     Objects.requireNonNull(bytes, "bytes");
     Objects.requireNonNull(labels, "labels");
-    if (featureCount < 1 || (long) labels.length * featureCount != bytes.length) {
+    if (featureCount < 1) {
+      throw new IllegalArgumentException("featureCount must be positive, got " + featureCount);
+    }
+    if ((long) labels.length * featureCount != bytes.length) {
       throw new IllegalArgumentException("bytes has " + bytes.length + " values, expected rows x featureCount = "
           + labels.length + " x " + featureCount);
     }

@@ -129,6 +129,13 @@ class DataContractTest {
     IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class,
         () -> Dataset.ofUnsignedBytes("b", new byte[4], 2, new int[] {0, 3}, 3));
     assertEquals("label of row 1 is 3, outside [0, 3)", bytes.getMessage());
+    // as for ofClasses: the count is what is wrong, not the number of bytes
+    IllegalArgumentException noFeatures = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofUnsignedBytes("b", new byte[0], 0, new int[0], 2));
+    assertEquals("featureCount must be positive, got 0", noFeatures.getMessage());
+    IllegalArgumentException negativeFeatures = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofUnsignedBytes("b", new byte[0], -1, new int[0], 2));
+    assertEquals("featureCount must be positive, got -1", negativeFeatures.getMessage());
   }
 
   /** {@link Dataset#density}: the non-zero features of every row, the last one's included; -0 is zero. */
