@@ -38,6 +38,24 @@ public final class Csv {
    * @param separator the field separator
    */
   public record Options(int labelColumn, int classes, boolean regression, char separator) {
+    /**
+     * @throws IllegalArgumentException for a negative {@code classes}, classes given for a regression
+     *     target, or a separator that is a quote or a line break (which RFC 4180 reserves)
+     */
+    public Options {
+      if (classes < 0) {
+        throw new IllegalArgumentException("classes must be 0 (taken from the data) or a count of classes, got "
+            + classes);
+      }
+      if (regression && classes != 0) {
+        throw new IllegalArgumentException("a regression target has no classes, got classes " + classes);
+      }
+      if (separator == '"' || separator == '\n' || separator == '\r') {
+        throw new IllegalArgumentException("the separator cannot be a quote or a line break, got "
+            + (separator == '"' ? "'\"'" : separator == '\n' ? "'\\n'" : "'\\r'"));
+      }
+    }
+
     /** Label in the first column, classes from the data, comma-separated. */
     public static Options defaults() {
       return new Options(0, 0, false, ',');

@@ -31,6 +31,21 @@ class CsvTest {
   // ---- valid files
 
   @Test
+  void optionsThatCannotDescribeAFileAreRefusedWhenMade() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Csv.Options.defaults().withClasses(-3));
+    assertEquals("classes must be 0 (taken from the data) or a count of classes, got -3", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().asRegression().withClasses(4));
+    assertEquals("a regression target has no classes, got classes 4", e.getMessage());
+    assertEquals(0, Csv.Options.defaults().withClasses(4).asRegression().classes(), "the last call decides");
+    for (char c : new char[] {'"', '\n', '\r'}) {
+      e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().withSeparator(c));
+      assertTrue(e.getMessage().startsWith("the separator cannot be a quote or a line break"), e.getMessage());
+    }
+    assertEquals(';', Csv.Options.defaults().withSeparator(';').separator());
+  }
+
+  @Test
   void labelFirstWithoutHeader() throws IOException {
     Path f = write("a.csv", "1,0.5,-2\n0,3,4e2\n2,0,1.25\n");
     Dataset d = Csv.read(f);
