@@ -100,8 +100,8 @@ public final class Csv {
    */
   public static Dataset read(InputStream stream, Path name, Options options) throws IOException {
     Parsed p = parse(stream, name, options, true, null);
-    Path file = name;
-    String datasetName = file.getFileName().toString();
+    // a root or empty path has no file name; it then names the dataset itself
+    String datasetName = (name.getFileName() != null ? name.getFileName() : name).toString();
     if (options.regression()) {
       return Dataset.ofTargets(datasetName, p.features, p.width - 1, p.labels, 1);
     }

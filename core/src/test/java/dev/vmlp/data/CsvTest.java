@@ -31,6 +31,14 @@ class CsvTest {
   // ---- valid files
 
   @Test
+  void aStreamNamedByARootPathIsNamedByIt() throws IOException {
+    byte[] csv = "1,0.5\n0,0.25\n".getBytes(StandardCharsets.UTF_8);
+    Dataset d = Csv.read(new java.io.ByteArrayInputStream(csv), Path.of("/"), Csv.Options.defaults());
+    assertEquals("/", d.name());
+    assertEquals(2, d.size());
+  }
+
+  @Test
   void optionsThatCannotDescribeAFileAreRefusedWhenMade() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Csv.Options.defaults().withClasses(-3));
