@@ -542,6 +542,13 @@ class ModelCommandsTest {
   }
 
   @Test
+  void dataOfAnotherWidthNamesTheModelFile() throws IOException {
+    Path data = MnistFiles.write(dir.resolve("mnist-784-for-64"), 20, 10, 6);
+    CliRun.of("eval", "--model", model.toString(), "--data", data.toString())
+        .assertError(1, "rows have 784 features, the model in " + model + " takes 64 inputs");
+  }
+
+  @Test
   void aRegressorIsNotEvaluatedOnClassLabels() throws IOException {
     Path data = MnistFiles.write(dir.resolve("mnist-for-regressor"), 20, 10, 6);
     Path reg = dir.resolve("regressor.safetensors");
