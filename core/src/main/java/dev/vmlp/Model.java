@@ -465,8 +465,14 @@ public final class Model {
     return -1;
   }
 
-  private static String notFinite(float[] z, int i) {
-    return "output z[" + i + "] is " + z[i] + " (inputs far outside the trained range?)";
+  /**
+   * Why output {@code z[i]} is not finite: inputs far outside the trained range, or, in a model that
+   * holds a parameter that is not finite ({@link #ofAllowingNonFinite}), that parameter, which makes
+   * every output of the dense path NaN or infinite whatever the input.
+   */
+  private String notFinite(float[] z, int i) {
+    return "output z[" + i + "] is " + z[i] + (finite ? " (inputs far outside the trained range?)"
+        : " (the model's " + params.firstNonFinite() + ")");
   }
 
   /** Whether every output is finite; when not and {@code strict}, throws naming the row instead. */

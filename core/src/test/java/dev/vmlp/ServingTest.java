@@ -255,6 +255,24 @@ class ServingTest {
     assertTrue(e.getMessage().contains("z[0] is NaN"), e.getMessage());
   }
 
+  /**
+   * A parameter that is not finite makes every output NaN or infinite, whatever the input: the error
+   * names that parameter rather than suggesting inputs far outside the trained range.
+   */
+  @Test
+  void aNonFiniteOutputOfANonFiniteModelNamesItsParameter() {
+    Architecture arch = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    float[] w0 = {1, 0, 0, 1, 1, 1};
+    w0[3] = Float.NaN; // unit 1, input 1
+    Model m = Model.ofAllowingNonFinite(arch, List.of(new LayerWeights(3, 2, w0, new float[3]),
+        new LayerWeights(2, 3, new float[] {1, 1, 1, 1, 1, 1}, new float[2])), InputScaling.none());
+    NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {1, 1}));
+    assertEquals("output z[0] is NaN (the model's layer 0 weight [1, 1] = NaN)", e.getMessage());
+    NonFiniteException eval = assertThrows(NonFiniteException.class,
+        () -> m.evaluate(Dataset.ofClasses("d", new float[] {1, 1}, 2, new int[] {0}, 2)));
+    assertEquals("row 0 of 'd': output z[0] is NaN (the model's layer 0 weight [1, 1] = NaN)", eval.getMessage());
+  }
+
   @Test
   void anInfiniteLogitIsAnErrorInEveryPredictionForm() {
     Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
