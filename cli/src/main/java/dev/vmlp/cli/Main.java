@@ -28,6 +28,8 @@ public final class Main implements Callable<Integer> {
   static final int EXIT_OK = 0;
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
+  /** Training stopped by Ctrl-C, as a shell reports a command that SIGINT ended (128 + 2). */
+  static final int EXIT_STOPPED = 130;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
   boolean help;

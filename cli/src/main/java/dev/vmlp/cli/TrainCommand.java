@@ -4,15 +4,18 @@ import dev.vmlp.Activation;
 import dev.vmlp.Architecture;
 import dev.vmlp.Head;
 import dev.vmlp.Trainer;
+import dev.vmlp.TrainingInterruptedException;
 import dev.vmlp.TrainingReport;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.Model;
 import dev.vmlp.io.LoadOptions;
 import dev.vmlp.io.ModelFiles;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -84,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
   Path resume;
 
   @Option(names = "--save", paramLabel = "FILE",
-      description = "Save the trained model to FILE (safetensors; replaced atomically) for vmlp eval and predict.")
+      description = "Save the trained model to FILE (safetensors; replaced atomically) for vmlp eval and predict. "
+          + "Ctrl-C or SIGTERM during training saves the model so far, which --resume FILE goes on from.")
   Path save;
 
   /** {@code auto}, {@code dense} or {@code sparse}, in any case. */
@@ -187,29 +191,60 @@ final class TrainCommand implements Callable<Integer> {
       throw usage("--epochs " + epochs + " after the " + before + " of " + resume + " would exceed "
           + Integer.MAX_VALUE + " in all");
     }
-    // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
-    try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
-        data.train().size(), main.interactive && !json)) {
-      builder.listener(printer);
-      long t0 = System.nanoTime();
-      try (Trainer trainer = builder.build()) {
-        report = trainer.fit(data.train(), data.test(), epochs);
+    // with --save, a signal stops training at the next sample and the model so far is saved before the JVM exits
+    try (SignalStop stop = save != null ? SignalStop.install() : null) {
+      Model stoppedAt = null;
+      TrainingInterruptedException stopped = null;
+      // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
+      try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
+          data.train().size(), main.interactive && !json)) {
+        builder.listener(printer);
+        long t0 = System.nanoTime();
+        try (Trainer trainer = builder.build()) {
+          try {
+            report = trainer.fit(data.train(), data.test(), epochs);
+          } catch (TrainingInterruptedException e) {
+            if (stop == null || !stop.trainingEnded()) {
+              throw e;
+            }
+            stopped = e;
+            stoppedAt = trainer.snapshot(); // the weights after the last whole sample, and how far the epoch got
+            report = null;
+          }
+        }
+        seconds = (System.nanoTime() - t0) * 1e-9;
       }
-      seconds = (System.nanoTime() - t0) * 1e-9;
+      if (stop != null) {
+        stop.trainingEnded(); // a signal after training: the save below still runs, uninterrupted
+      }
+      if (stopped != null) {
+        saveModel(stoppedAt, data.name());
+        String where = stopped.samplesDone() == data.train().size() ? "as epoch " + stopped.epoch() + " ended"
+            : "in epoch " + stopped.epoch() + ", after " + String.format(Locale.ROOT, "%,d", stopped.samplesDone())
+                + " of its samples";
+        main.err.println("vmlp: stopped by a signal " + where + "; saved the model so far to " + save
+            + ", which goes on from there with --resume " + save);
+        main.err.flush();
+        return Main.EXIT_STOPPED;
+      }
+      if (save != null) {
+        saveModel(report.model(), data.name());
+      }
+      Map<String, String> used = report.model().metadata();
+      String activations = activationIds(arch); // "" without hidden layers: the JSON says null
+      TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
+          used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
+          data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
+      out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
+      out.flush();
+      return Main.EXIT_OK;
     }
-    if (save != null) {
-      Map<String, String> provenance = new LinkedHashMap<>(report.model().metadata());
-      provenance.put("dataset", data.name());
-      ModelFiles.save(report.model().withMetadata(provenance), save);
-    }
-    Map<String, String> used = report.model().metadata();
-    String activations = activationIds(arch); // "" without hidden layers: the JSON says null
-    TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
-        used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
-        data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
-    out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
-    out.flush();
-    return Main.EXIT_OK;
+  }
+
+  private void saveModel(Model model, String dataset) throws IOException {
+    Map<String, String> provenance = new LinkedHashMap<>(model.metadata());
+    provenance.put("dataset", dataset);
+    ModelFiles.save(model.withMetadata(provenance), save);
   }
 
   /** Whether the command line gave {@code option} (rather than its default). */

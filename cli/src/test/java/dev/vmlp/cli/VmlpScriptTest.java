@@ -1,6 +1,7 @@
 package dev.vmlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -139,5 +140,47 @@ class VmlpScriptTest {
     String build = "echo \"$JAVA_VMLP_HOME\" > toolchain.txt; mkdir -p cli/target; : > cli/target/vmlp-cli-0-all.jar";
     assertEquals(0, runWithMaven(build, "train", "--help"));
     assertEquals(root.resolve("jdk").toRealPath().toString(), Files.readString(root.resolve("toolchain.txt")).strip());
+  }
+
+  /**
+   * A signal to the process group (Ctrl-C, or SIGTERM as here) reaches java, which may take a moment to
+   * stop and write its last lines (train --save saves the model so far): the script lets those lines
+   * through and exits after java, with its status.
+   */
+  @Test
+  void aSignalToTheGroupLetsJavaFinishItsLastLines() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    Path java = root.resolve("jdk/bin/java");
+    Path done = root.resolve("java-done");
+    Files.writeString(java, """
+        #!/bin/bash
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        trap 'sleep 0.5; echo "stopping, saved" >&2; : > %s; exit 143' TERM
+        echo ready >&2
+        while :; do sleep 0.05; done
+        """.formatted(done));
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
+        "train").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
+    List<String> lines = new ArrayList<>();
+    try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        lines.add(line);
+        if (line.equals("ready")) {
+          assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor());
+        }
+      }
+    } finally {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("bin/vmlp did not end after SIGTERM: " + lines);
+      }
+    }
+    lines.removeIf(l -> l.endsWith("Terminated")); // the stand-in's shell reports its sleep, which the signal ended
+    assertEquals(List.of("ready", "stopping, saved"), lines, "the filter outlived the signal");
+    assertEquals(143, p.exitValue(), "java's status");
+    assertTrue(Files.exists(done), "the script ended after java");
   }
 }

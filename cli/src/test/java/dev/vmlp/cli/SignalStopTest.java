@@ -1,0 +1,69 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vmlp.Model;
+import dev.vmlp.io.ModelFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vmlp train --save} stopped by a signal: the model so far is saved, and goes on from there. */
+@DisabledOnOs(OS.WINDOWS) // ProcessHandle.destroy sends SIGTERM on Unix only
+class SignalStopTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aSignalDuringTrainingSavesTheModelSoFarWhichGoesOnFromThere() throws Exception {
+    Path file = dir.resolve("stopped.safetensors");
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "train", "--epochs", "100000", "--hidden", "16",
+        "--seed", "9", "--save", file.toString(), "--json");
+    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        lines.add(line);
+        if (line.startsWith("epoch 2/")) {
+          p.toHandle().destroy(); // SIGTERM, in the third epoch or later; Process.destroy would close this stream
+        }
+      }
+    } finally {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    String said = String.join("\n", lines);
+    assertEquals(143, p.exitValue(), said); // 128 + SIGTERM, as for any JVM the signal ends
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.matches("vmlp: stopped by a signal (in epoch \\d+, after [0-9,]+ of its samples|as epoch \\d+ "
+        + "ended); saved the model so far to " + java.util.regex.Pattern.quote(file + ", which goes on from there with --resume " + file)), said);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "the model alone, no temporary file");
+    }
+
+    Model stopped = ModelFiles.load(file);
+    int epochs = Integer.parseInt(stopped.metadata().get("epochs"));
+    assertTrue(epochs >= 2, stopped.metadata().toString());
+    // one more epoch ends the stopped one (or runs the next, if the signal came as an epoch ended)
+    JsonNode resumed = CliRun.of("train", "--resume", file.toString(), "--epochs", "1", "--json").json();
+    JsonNode straight = CliRun.of("train", "--epochs", Integer.toString(epochs + 1), "--hidden", "16", "--seed", "9",
+        "--json").json();
+    assertEquals(straight.path("weights_sha256").asText(), resumed.path("weights_sha256").asText(),
+        "the weights of one run that never stopped; stopped at " + stopped.metadata());
+  }
+}
