@@ -205,6 +205,39 @@ class ModelFilesTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aJvmStoppedDuringASaveLeavesAWholeFileAndNoTemporaryFile() throws Exception {
+    Path f = tmp.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    byte[] before = Files.readAllBytes(f);
+    // SIGTERM (as Ctrl-C's SIGINT) while the save is held: the old file stays, and its temporary file goes
+    assertEquals(0, stopWhileSaving(f, 600_000));
+    assertArrayEquals(before, Files.readAllBytes(f), "the old file is untouched");
+    // a save that ends within the shutdown's grace period completes
+    assertEquals(0, stopWhileSaving(f, 500));
+    assertEquals(Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1).weightsSha256(), ModelFiles.load(f).weightsSha256());
+  }
+
+  /** Runs {@link SaveUntilStopped} on {@code f}, stops it as its save holds, and counts the files beside {@code f}. */
+  private long stopWhileSaving(Path f, long holdMillis) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), SaveUntilStopped.class.getName(), f.toString(),
+        Long.toString(holdMillis)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      assertEquals("writing", out.readLine());
+      p.destroy(); // SIGTERM: the JVM runs its shutdown hooks
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the JVM exits");
+    } finally {
+      p.destroyForcibly();
+    }
+    try (Stream<Path> files = Files.list(tmp)) {
+      return files.filter(q -> !q.equals(f)).count();
+    }
+  }
+
+  @Test
   void whileASaveWritesTheTargetKeepsItsOldBytesAndTheNewOnesGoToAHiddenFileBesideIt() throws IOException {
     Path f = tmp.resolve("m.safetensors");
     ModelFiles.save(SafetensorsBytes.small(), f);

@@ -9,13 +9,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Replaces a file whole or not at all: the content goes to a new temporary file in the target's folder,
  * is forced to the disk and renamed over the target, and the folder is forced so that the rename lasts.
  * A reader sees the old file or the new one, never half of one; a failed write leaves the old file and
- * no temporary one.
+ * no temporary one, and so does a JVM that exits while a write is under way (Ctrl-C, SIGTERM,
+ * {@code System.exit}): a shutdown hook gives such writes a few seconds to end and removes the temporary
+ * files of those still running.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -40,12 +44,17 @@ public final class AtomicFiles {
     Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     FileChannel opened;
+    Pending.FILES.add(tmp); // before the file exists: an exit in between finds nothing to remove
     try {
       opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    } catch (FileSystemException e) {
-      // name what the caller asked for, not the temporary file
-      throw new FileSystemException(file.toString(), null, "cannot create a file in " + dir + " ("
-          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+    } catch (IOException | RuntimeException e) {
+      Pending.FILES.remove(tmp);
+      if (e instanceof FileSystemException fs) {
+        // name what the caller asked for, not the temporary file
+        throw new FileSystemException(file.toString(), null, "cannot create a file in " + dir + " ("
+            + (fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName()) + ")");
+      }
+      throw e;
     }
     try {
       try (FileChannel ch = opened) {
@@ -68,8 +77,47 @@ public final class AtomicFiles {
             + (io.getMessage() != null ? io.getMessage() : io.getClass().getSimpleName()), io);
       }
       throw e;
+    } finally {
+      Pending.FILES.remove(tmp);
     }
     forceFolder(dir);
+  }
+
+  /**
+   * The temporary files of the writes under way. A JVM that exits runs its other threads on while the
+   * shutdown hooks run, so the hook waits up to {@link #WAIT_MILLIS} for these writes to end (renamed or
+   * removed: the target is whole either way, and a save from another shutdown hook completes), then
+   * removes the temporary files of those still running; their renames then fail and the old files stay.
+   */
+  private static final class Pending {
+    static final long WAIT_MILLIS = 5_000;
+    static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
+
+    static {
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(Pending::removeAll, "vmlp-temporary-files"));
+      } catch (IllegalStateException e) {
+        // the JVM is already exiting: this write ends before it does, or leaves its file
+      }
+    }
+
+    private static void removeAll() {
+      long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
+      while (!FILES.isEmpty() && System.nanoTime() - deadline < 0) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+      for (Path tmp : FILES) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // best effort: the JVM is exiting
+        }
+      }
+    }
   }
 
   /**
