@@ -177,7 +177,8 @@ public final class ModelFiles {
    * Checks, without writing anything, that a model can be saved to {@code file}: its folder exists
    * and may be written, and {@code file} is missing, a regular file that may be written, or a link to
    * one (the save then replaces the file the link points to, and the link stays). Devices, pipes,
-   * folders and read-only files are refused. The command line calls it before training, so that a
+   * folders and read-only files are refused, and so is another user's file in a folder with the sticky
+   * bit (as {@code /tmp} has), which the rename could not replace. The command line calls it before training, so that a
    * bad {@code --save} fails at once rather than after the training.
    *
    * @return the file a save writes: {@code file} as an absolute path, or the real path of the file a
@@ -203,6 +204,10 @@ public final class ModelFiles {
       }
       if (readOnly(target)) {
         throw new AccessDeniedException(file.toString(), null, "is read-only, so it is not replaced");
+      }
+      if (stickyAndNotOurs(target, currentUid())) {
+        throw new AccessDeniedException(file.toString(), null, "belongs to another user in a folder with the "
+            + "sticky bit (as /tmp has), so it cannot be replaced");
       }
     }
     if (!Files.isDirectory(dir)) {
@@ -230,6 +235,36 @@ public final class ModelFiles {
     var perms = Files.getPosixFilePermissions(file);
     return !perms.contains(PosixFilePermission.OWNER_WRITE) && !perms.contains(PosixFilePermission.GROUP_WRITE)
         && !perms.contains(PosixFilePermission.OTHERS_WRITE);
+  }
+
+  /**
+   * Whether a process of user {@code uid} may not rename a file over {@code file}: its folder has the
+   * sticky bit, and neither the folder nor the file is the user's (root may). False where the file
+   * system has no such attributes or {@code uid} is -1 (unknown).
+   */
+  static boolean stickyAndNotOurs(Path file, int uid) {
+    if (uid <= 0) {
+      return false;
+    }
+    try {
+      Path dir = file.getParent();
+      if (((Integer) Files.getAttribute(dir, "unix:mode") & 01000) == 0) {
+        return false;
+      }
+      return uid != (Integer) Files.getAttribute(dir, "unix:uid")
+          && uid != (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** This process's user id, from the owner of {@code /proc/self} (Linux), or -1. */
+  private static int currentUid() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return -1;
+    }
   }
 
   /** Writes out a full buffer and returns how many bytes it wrote (0 when not full). */

@@ -264,6 +264,48 @@ class ModelFilesTest {
   }
 
   @Test
+  void aRenameThatFailsNamesTheTargetAndLeavesNoTemporaryFile() throws IOException {
+    Path f = tmp.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1);
+    // a folder with a file in it appears at the target while the save writes: the rename fails
+    java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+        () -> ModelFiles.save(big, f, written -> {
+          if (Files.isRegularFile(f)) {
+            Files.delete(f);
+            Files.writeString(Files.createDirectory(f).resolve("inside"), "x");
+          }
+        }));
+    assertTrue(e.getMessage().startsWith(f + ": cannot be replaced by the new file ("), e.getMessage());
+    assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertEquals(List.of(f), files.toList(), "no temporary file is left");
+    }
+  }
+
+  @Test
+  void anotherUsersFileInAStickyFolderIsNotASaveTarget() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("shared"));
+    Path f = dir.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    int owner;
+    try {
+      owner = (Integer) Files.getAttribute(f, "unix:uid");
+      Files.setAttribute(dir, "unix:mode", 01777);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      org.junit.jupiter.api.Assumptions.abort("no unix attributes here");
+      return;
+    }
+    int other = owner + 12345;
+    assertTrue(ModelFiles.stickyAndNotOurs(f, other), "another user may not rename over it (as in /tmp)");
+    assertFalse(ModelFiles.stickyAndNotOurs(f, owner), "its owner may");
+    assertFalse(ModelFiles.stickyAndNotOurs(f, 0), "root may");
+    Files.setAttribute(dir, "unix:mode", 0777);
+    assertFalse(ModelFiles.stickyAndNotOurs(f, other), "without the sticky bit a writable folder is enough");
+  }
+
+  @Test
   void savingIntoAMissingFolderOrOverAFolderAndLoadingAFolderFail() throws IOException {
     Model m = SafetensorsBytes.small();
     assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFiles.save(m, tmp.resolve("no/such/m.st")));

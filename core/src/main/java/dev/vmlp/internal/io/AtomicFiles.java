@@ -62,7 +62,13 @@ public final class AtomicFiles {
         ch.force(true);
       }
       keepPermissions(target, tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (FileSystemException e) {
+        // named "TMP -> TARGET: Operation not permitted": name what the caller asked for instead
+        throw new FileSystemException(file.toString(), null, "cannot be replaced by the new file ("
+            + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+      }
     } catch (IOException | RuntimeException | Error e) {
       try {
         Files.deleteIfExists(tmp);
