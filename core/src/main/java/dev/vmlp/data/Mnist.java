@@ -3,6 +3,7 @@ package dev.vmlp.data;
 import dev.vmlp.Dataset;
 import dev.vmlp.InputScaling;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ public final class Mnist {
    * Reads the four files of {@code dir}.
    *
    * @throws NoSuchFileException naming the file (with and without {@code .gz}) that is missing
+   * @throws FileSystemException naming a folder, pipe or device where a file belongs
    * @throws DataFormatException when a file is malformed, counts disagree or the image sizes differ
    */
   public static TrainTest load(Path dir) throws IOException {
@@ -86,12 +88,13 @@ public final class Mnist {
    * labels, each plain or {@code .gz}.
    *
    * @throws NoSuchFileException naming the file that is missing
+   * @throws FileSystemException naming a folder, pipe or device where a file belongs
    */
-  public static List<Path> files(Path dir) throws NoSuchFileException {
+  public static List<Path> files(Path dir) throws FileSystemException {
     return List.of(find(dir, TRAIN_IMAGES), find(dir, TRAIN_LABELS), find(dir, TEST_IMAGES), find(dir, TEST_LABELS));
   }
 
-  private static Path find(Path dir, String name) throws NoSuchFileException {
+  private static Path find(Path dir, String name) throws FileSystemException {
     Path plain = dir.resolve(name);
     if (Files.isRegularFile(plain)) {
       return plain;
@@ -99,6 +102,14 @@ public final class Mnist {
     Path gz = dir.resolve(name + ".gz");
     if (Files.isRegularFile(gz)) {
       return gz;
+    }
+    for (Path p : List.of(plain, gz)) { // there, but not a file: say so rather than "missing"
+      if (Files.isDirectory(p)) {
+        throw new FileSystemException(p.toString(), null, "is a folder, not a file");
+      }
+      if (Files.exists(p)) {
+        throw new FileSystemException(p.toString(), null, "is not a regular file (a device, pipe or socket)");
+      }
     }
     throw new NoSuchFileException(plain.toString(), null, "missing MNIST file (also looked for " + name + ".gz)");
   }

@@ -94,6 +94,18 @@ class MnistTest {
   }
 
   @Test
+  void aFolderWhereAFileBelongsIsNamedAsSuch() throws IOException {
+    writeFolder();
+    Files.delete(dir.resolve(Mnist.TEST_IMAGES));
+    Path folder = Files.createDirectory(dir.resolve(Mnist.TEST_IMAGES));
+    java.nio.file.FileSystemException e =
+        assertThrows(java.nio.file.FileSystemException.class, () -> Mnist.load(dir));
+    assertEquals(folder + ": is a folder, not a file", e.getMessage());
+    assertEquals(e.getMessage(), assertThrows(java.nio.file.FileSystemException.class,
+        () -> Mnist.files(dir)).getMessage());
+  }
+
+  @Test
   void imageCountDiffersFromLabelCount() throws IOException {
     writeFolder();
     Path labels = write(dir, Mnist.TRAIN_LABELS, idx(new int[] {5}, new byte[] {1, 2, 3, 4, 5}));
