@@ -139,6 +139,13 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     if (save != null) {
+      List<String> raw = spec.commandLine().getParseResult().matchedOption("--save").originalStringValues();
+      String given = raw.get(raw.size() - 1);
+      if (given.length() > 1 && given.endsWith("/")) {
+        // a Path drops the slash: "new/" would become a file named "new"
+        throw new java.nio.file.FileSystemException(given, null,
+            "ends with a slash, so it names a folder; a model is saved to a file");
+      }
       ModelFiles.saveTarget(save); // fail before training rather than after it
     }
     PrintStream out = main.out;

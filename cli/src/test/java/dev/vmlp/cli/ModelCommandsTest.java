@@ -625,6 +625,12 @@ class ModelCommandsTest {
       throw new java.io.UncheckedIOException(e);
     }
     CliRun.of("train", "--save", "/").assertError(1, "/: is a folder; a model is saved to a file");
+    // a trailing slash names a folder, even one that does not exist yet
+    Path newFolder = dir.resolve("new-folder");
+    CliRun slash = CliRun.of("train", "--save", newFolder + "/");
+    slash.assertError(1, newFolder + "/: ends with a slash, so it names a folder; a model is saved to a file");
+    assertFalse(slash.out().contains("epoch"), slash::describe);
+    assertFalse(Files.exists(newFolder, LinkOption.NOFOLLOW_LINKS), "no file is made in its place");
   }
 
   @Test
