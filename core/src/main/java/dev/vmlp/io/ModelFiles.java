@@ -217,6 +217,17 @@ public final class ModelFiles {
       throw new AccessDeniedException(dir.toString(), null, "this folder cannot be written, so "
           + target.getFileName() + " cannot be saved in it");
     }
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        target.getFileSystem().provider().checkAccess(target); // exists() says false for any failure
+      } catch (NoSuchFileException e) {
+        // as it should be: the save creates it
+      } catch (FileSystemException e) {
+        // a name longer than the file system takes ("File name too long") would fail only at the rename
+        throw new FileSystemException(file.toString(), null, "cannot be created ("
+            + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+      }
+    }
     return target;
   }
 

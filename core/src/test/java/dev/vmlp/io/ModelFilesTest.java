@@ -285,6 +285,16 @@ class ModelFilesTest {
   }
 
   @Test
+  void aNameTooLongForTheFileSystemIsRefusedBeforeAnythingIsWritten() throws IOException {
+    Path f = tmp.resolve("a".repeat(300) + ".safetensors"); // over the 255 bytes of a name
+    java.nio.file.FileSystemException e =
+        assertThrows(java.nio.file.FileSystemException.class, () -> ModelFiles.saveTarget(f));
+    assertTrue(e.getMessage().startsWith(f + ": cannot be created ("), e.getMessage());
+    assertFalse(e instanceof java.nio.file.NoSuchFileException, e.toString());
+    assertEquals(tmp.resolve("m.safetensors").toAbsolutePath(), ModelFiles.saveTarget(tmp.resolve("m.safetensors")));
+  }
+
+  @Test
   void anotherUsersFileInAStickyFolderIsNotASaveTarget() throws IOException {
     Path dir = Files.createDirectory(tmp.resolve("shared"));
     Path f = dir.resolve("m.safetensors");
