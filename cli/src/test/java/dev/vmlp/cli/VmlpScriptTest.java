@@ -85,6 +85,30 @@ class VmlpScriptTest {
     assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "predict", "bench"));
   }
 
+  @Test
+  void aClosedStandardInputReachesJavaAsAnEmptyOne() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "/proc");
+    // java would otherwise open its lib/modules as its file 0, and --input /dev/stdin would read that
+    Path java = root.resolve("jdk/bin/java");
+    Files.writeString(java, """
+        #!/bin/sh
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        echo "stdin=$(readlink /proc/self/fd/0 2>/dev/null || echo closed)"
+        """);
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" predict <&-",
+        root.resolve("bin/vmlp").toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().remove("VMLP_JAVA_OPTS");
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    Path outFile = root.resolve("stdin.txt");
+    pb.redirectOutput(outFile.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp predict did not finish in 30 s");
+    }
+    assertEquals("stdin=/dev/null", Files.readString(outFile, StandardCharsets.UTF_8).strip());
+  }
+
   /** Puts a stand-in {@code mvn} first on the PATH: it runs {@code body} (sh) in the root and counts its builds. */
   Map<String, String> standInMaven(ProcessBuilder pb, String body) throws IOException {
     Path mvn = Files.createDirectories(root.resolve("mvnbin")).resolve("mvn");
