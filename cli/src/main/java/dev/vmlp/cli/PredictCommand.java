@@ -50,9 +50,12 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   ModelOptions model;
 
+  /** How messages name standard input ({@code --input -}). */
+  static final Path STANDARD_INPUT = Path.of("(standard input)");
+
   @Option(names = "--input", required = true, paramLabel = "FILE",
       description = "CSV rows of raw features (plain or gzip; a first line with no number in it is a header), "
-          + "or IDX images (idx3-ubyte, plain or gzip); told apart by their content.")
+          + "or IDX images (idx3-ubyte, plain or gzip); told apart by their content. - reads standard input.")
   Path input;
 
   @Option(names = "--label-column", paramLabel = "N",
@@ -67,8 +70,12 @@ final class PredictCommand implements Callable<Integer> {
     Model m = model.load();
     int inputs = m.architecture().inputs();
     Printer printer = new Printer(m, main.out);
-    // the input is read once, row by row: it may be a pipe (--input /dev/stdin), and of any length
-    try (Input in = Input.open(input)) {
+    boolean standardInput = input.toString().equals("-");
+    if (standardInput) {
+      input = STANDARD_INPUT; // as messages name it
+    }
+    // the input is read once, row by row: it may be a pipe (--input -), and of any length
+    try (Input in = standardInput ? Input.of(Compressed.open(System.in, input), input) : Input.open(input)) {
       if (in.idx()) {
         if (labelColumn != null) {
           throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column "
@@ -231,7 +238,11 @@ final class PredictCommand implements Callable<Integer> {
    */
   record Input(InputStream stream, boolean idx) implements AutoCloseable {
     static Input open(Path file) throws IOException {
-      InputStream in = Compressed.open(file);
+      return of(Compressed.open(file), file);
+    }
+
+    /** Classifies a stream from {@link Compressed#open}; {@code file} names it in errors. */
+    static Input of(InputStream in, Path file) throws IOException {
       try {
         byte[] head = peek(in, 4);
         boolean idx = head.length >= 2 && head[0] == 0 && head[1] == 0;

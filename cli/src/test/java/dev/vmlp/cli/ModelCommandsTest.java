@@ -326,6 +326,28 @@ class ModelCommandsTest {
   }
 
   @Test
+  void predictReadsStandardInputAsDash() throws Exception {
+    Path csv = digitsCsv(dir.resolve("stdin.csv"), false);
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).out();
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "predict", "--model", model.toString(),
+        "--input", "-");
+    Process p = new ProcessBuilder(cmd).redirectInput(csv.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+    assertEquals(expected, out, "every row, as from the file");
+    // an error names standard input
+    Process bad = new ProcessBuilder(cmd).redirectInput(Files.writeString(dir.resolve("short.csv"), "1,2\n").toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(bad.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(1, bad.exitValue(), err);
+    assertTrue(err.contains("vmlp: error: (standard input): rows have 2 columns, the model takes 64 inputs"), err);
+  }
+
+  @Test
   void predictRefusesInputThatIsNeitherCsvNorIdx() throws IOException {
     Path bad = Files.write(dir.resolve("bad-magic.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8});
     CliRun.of("predict", "--model", model.toString(), "--input", bad.toString())

@@ -32,6 +32,16 @@ public final class Compressed {
     return wrap(openFile(file), file);
   }
 
+  /**
+   * As {@link #open(Path)} for a stream that is already open, such as standard input; {@code name}
+   * names it in errors. Closing the result closes {@code raw}.
+   *
+   * @throws DataFormatException when the gzip header is damaged
+   */
+  public static InputStream open(InputStream raw, Path name) throws IOException {
+    return wrap(raw, name);
+  }
+
   /** The file's raw bytes; a folder is refused by name (reading one would fail as "Is a directory"). */
   static InputStream openFile(Path file) throws IOException {
     if (Files.isDirectory(file)) {
