@@ -200,51 +200,59 @@ final class TrainCommand implements Callable<Integer> {
     }
     // with --save, a signal stops training at the next sample and the model so far is saved before the JVM exits
     try (SignalStop stop = save != null ? SignalStop.install() : null) {
-      Model stoppedAt = null;
-      TrainingInterruptedException stopped = null;
-      // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
-      try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
-          data.train().size(), main.interactive && !json)) {
-        builder.listener(printer);
-        long t0 = System.nanoTime();
-        try (Trainer trainer = builder.build()) {
-          try {
-            report = trainer.fit(data.train(), data.test(), epochs);
-          } catch (TrainingInterruptedException e) {
-            if (stop == null || !stop.trainingEnded()) {
-              throw e;
+      try {
+        Model stoppedAt = null;
+        TrainingInterruptedException stopped = null;
+        // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
+        try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
+            data.train().size(), main.interactive && !json)) {
+          builder.listener(printer);
+          long t0 = System.nanoTime();
+          try (Trainer trainer = builder.build()) {
+            try {
+              report = trainer.fit(data.train(), data.test(), epochs);
+            } catch (TrainingInterruptedException e) {
+              if (stop == null || !stop.trainingEnded()) {
+                throw e;
+              }
+              stopped = e;
+              stoppedAt = trainer.snapshot(); // the weights after the last whole sample, and how far the epoch got
+              report = null;
             }
-            stopped = e;
-            stoppedAt = trainer.snapshot(); // the weights after the last whole sample, and how far the epoch got
-            report = null;
           }
+          seconds = (System.nanoTime() - t0) * 1e-9;
         }
-        seconds = (System.nanoTime() - t0) * 1e-9;
+        if (stop != null) {
+          stop.trainingEnded(); // a signal after training: the save below still runs, uninterrupted
+        }
+        if (stopped != null) {
+          saveModel(stoppedAt, data.name());
+          String where = stopped.samplesDone() == data.train().size() ? "as epoch " + stopped.epoch() + " ended"
+              : "in epoch " + stopped.epoch() + ", after " + String.format(Locale.ROOT, "%,d", stopped.samplesDone())
+                  + " of its samples";
+          main.err.println("vmlp: stopped by a signal " + where + "; saved the model so far to " + save
+              + ", which goes on from there with --resume " + save);
+          main.err.flush();
+          return Main.EXIT_STOPPED;
+        }
+        if (save != null) {
+          saveModel(report.model(), data.name());
+        }
+        Map<String, String> used = report.model().metadata();
+        String activations = activationIds(arch); // "" without hidden layers: the JSON says null
+        TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
+            used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
+            data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
+        out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
+        out.flush();
+        return Main.EXIT_OK;
+      } catch (Exception e) {
+        if (stop == null) {
+          throw e;
+        }
+        // said here, before close() lets a signal's hook return: the JVM then exits, and Main would say it too late
+        return Errors.failure(e, main.err, main.verbose);
       }
-      if (stop != null) {
-        stop.trainingEnded(); // a signal after training: the save below still runs, uninterrupted
-      }
-      if (stopped != null) {
-        saveModel(stoppedAt, data.name());
-        String where = stopped.samplesDone() == data.train().size() ? "as epoch " + stopped.epoch() + " ended"
-            : "in epoch " + stopped.epoch() + ", after " + String.format(Locale.ROOT, "%,d", stopped.samplesDone())
-                + " of its samples";
-        main.err.println("vmlp: stopped by a signal " + where + "; saved the model so far to " + save
-            + ", which goes on from there with --resume " + save);
-        main.err.flush();
-        return Main.EXIT_STOPPED;
-      }
-      if (save != null) {
-        saveModel(report.model(), data.name());
-      }
-      Map<String, String> used = report.model().metadata();
-      String activations = activationIds(arch); // "" without hidden layers: the JSON says null
-      TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
-          used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
-          data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
-      out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
-      out.flush();
-      return Main.EXIT_OK;
     }
   }
 
