@@ -1,5 +1,6 @@
 package dev.vmlp.cli;
 
+import dev.vmlp.internal.io.AtomicFiles;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -14,8 +15,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link #trainingEnded}) and the hook interrupts only before it.
  */
 final class SignalStop implements AutoCloseable {
-  /** How long the JVM waits for the save after a signal; a save takes milliseconds. */
-  static final int SAVE_WAIT_SECONDS = 30;
+  /**
+   * How long the JVM waits for the save after a signal (a save takes milliseconds): as long as
+   * {@link AtomicFiles} waits before it removes the temporary file of a write under way.
+   */
+  static final int SAVE_WAIT_SECONDS = AtomicFiles.EXIT_WAIT_SECONDS;
 
   private final Thread trainer;
   private final Thread hook;
@@ -31,6 +35,7 @@ final class SignalStop implements AutoCloseable {
   /** Installs the hook for training on the calling thread. */
   static SignalStop install() {
     SignalStop stop = new SignalStop(Thread.currentThread());
+    AtomicFiles.watchExit(); // the save after a signal is the first, when no hook can be added
     Runtime.getRuntime().addShutdownHook(stop.hook);
     return stop;
   }

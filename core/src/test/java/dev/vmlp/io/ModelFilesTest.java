@@ -221,9 +221,10 @@ class ModelFilesTest {
 
   /** Runs {@link SaveUntilStopped} on {@code f}, stops it as its save holds, and counts the files beside {@code f}. */
   private long stopWhileSaving(Path f, long holdMillis) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), SaveUntilStopped.class.getName(), f.toString(),
-        Long.toString(holdMillis)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    // the shutdown waits 2 s for the held save rather than 30
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dvmlp.exitWaitSeconds=2", "-cp", System.getProperty("java.class.path"), SaveUntilStopped.class.getName(),
+        f.toString(), Long.toString(holdMillis)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8))) {
       assertEquals("writing", out.readLine());

@@ -90,13 +90,30 @@ public final class AtomicFiles {
   }
 
   /**
+   * How long a JVM that exits waits for the writes under way before it removes their temporary files;
+   * a program that saves after a signal (vmlp train --save) waits as long for its save. 30 s, or the
+   * system property {@code vmlp.exitWaitSeconds} (which tests set lower).
+   */
+  public static final int EXIT_WAIT_SECONDS = Math.max(0, Integer.getInteger("vmlp.exitWaitSeconds", 30));
+
+  /**
+   * Registers the shutdown hook that removes the temporary files of writes under way, which the first
+   * write registers otherwise: a program whose first write may come after a signal calls this before,
+   * since a hook cannot be added once the JVM is exiting.
+   */
+  public static void watchExit() {
+    Pending.FILES.size(); // initialises Pending, which adds its hook
+  }
+
+  /**
    * The temporary files of the writes under way. A JVM that exits runs its other threads on while the
-   * shutdown hooks run, so the hook waits up to {@link #WAIT_MILLIS} for these writes to end (renamed or
-   * removed: the target is whole either way, and a save from another shutdown hook completes), then
-   * removes the temporary files of those still running; their renames then fail and the old files stay.
+   * shutdown hooks run, so the hook waits up to {@link #EXIT_WAIT_SECONDS} for these writes to end
+   * (renamed or removed: the target is whole either way, and a save from another shutdown hook
+   * completes), then removes the temporary files of those still running; their renames then fail and
+   * the old files stay.
    */
   private static final class Pending {
-    static final long WAIT_MILLIS = 5_000;
+    static final long WAIT_MILLIS = EXIT_WAIT_SECONDS * 1_000L;
     static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
 
     static {
