@@ -55,7 +55,13 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    int code = run(args, System.out, System.err);
+    if (code == EXIT_STOPPED) {
+      // a signal's shutdown is under way and exits with 128 + its number once the hooks return; an exit
+      // call made after they have returned would set this code instead (130 for a SIGTERM)
+      return;
+    }
+    System.exit(code);
   }
 
   /**
