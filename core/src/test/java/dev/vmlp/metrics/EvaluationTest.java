@@ -129,4 +129,80 @@ class EvaluationTest {
     assertEquals(1, e.confusion().total());
     assertEquals(List.of("1 1 1"), e.confusion().entries().stream().map(x -> x[0] + " " + x[1] + " " + x[2]).toList());
   }
+
+  @Test
+  void aMatrixOfExactlyDenseMaxClassesIsStillATable() {
+    ConfusionMatrix c = Evaluation.accumulator(true, ConfusionMatrix.DENSE_MAX).addClassified(1023, 2, 0).build().confusion();
+    long[][] table = c.toArray();
+    assertEquals(ConfusionMatrix.DENSE_MAX, table.length);
+    assertEquals(1, table[1023][2]);
+  }
+
+  @Test
+  void sparseEntriesComeByTrueThenPredictedClass() {
+    // keys 2000 and 1 of a hash map of 16 buckets iterate as (1, 0) before (0, 1)
+    ConfusionMatrix c = Evaluation.accumulator(true, 2000).addClassified(1, 0, 0).addClassified(0, 1, 0)
+        .addClassified(1999, 1998, 0).addClassified(0, 1, 0).build().confusion();
+    assertEquals(List.of("0 1 2", "1 0 1", "1999 1998 1"),
+        c.entries().stream().map(x -> x[0] + " " + x[1] + " " + x[2]).toList());
+  }
+
+  @Test
+  void countRefusesEitherClassOutOfRange() {
+    ConfusionMatrix c = Evaluation.accumulator(true, 3).addClassified(1, 0, 0).build().confusion();
+    // a predicted class of 3 would otherwise read the next row's first cell, count(1, 0)
+    assertThrows(IndexOutOfBoundsException.class, () -> c.count(0, 3));
+    assertThrows(IndexOutOfBoundsException.class, () -> c.count(0, -1));
+    assertThrows(IndexOutOfBoundsException.class, () -> c.count(-1, 0));
+  }
+
+  @Test
+  void precisionOfAClassNeverPredictedIsNaN() {
+    ConfusionMatrix c = Evaluation.accumulator(true, 3).addClassified(2, 0, 0).build().confusion();
+    assertTrue(Double.isNaN(c.precision(2)));
+    assertEquals(0.0, c.recall(2));
+    assertEquals(0.0, c.precision(0));
+  }
+
+  @Test
+  void anEvaluationKeepsItsCountsWhenTheAccumulatorGoesOn() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 3).addClassified(0, 0, 0);
+    Evaluation first = acc.build();
+    acc.addClassified(0, 0, 0).addClassified(1, 2, 0);
+    assertEquals(1, first.confusion().total());
+    assertEquals(1, first.confusion().count(0, 0));
+    assertEquals(0, first.confusion().count(1, 2));
+  }
+
+  @Test
+  void anUnansweredSampleIsRefusedOutOfRangeOrForARegressor() {
+    assertThrows(IllegalArgumentException.class, () -> Evaluation.accumulator(true, 3).addUnanswered(3, 0));
+    assertThrows(IllegalArgumentException.class, () -> Evaluation.accumulator(true, 3).addUnanswered(-1, 0));
+    assertThrows(IllegalStateException.class, () -> Evaluation.accumulator(false, 1).addUnanswered(0, 0));
+  }
+
+  @Test
+  void manyClassesListTwentyConfusionsAndBreakTiesByTrueThenPredictedClass() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 40);
+    for (int t = 1; t <= 25; t++) {
+      for (int k = 0; k < t; k++) {
+        acc.addClassified(t, 0, 0); // t samples of t -> 0
+      }
+    }
+    acc.addClassified(30, 4, 0).addClassified(30, 3, 0).addClassified(29, 5, 0); // three ties of 1 (not shown)
+    String[] lines = acc.build().confusion().format().split("\n");
+    assertEquals(21, lines.length, String.join("\n", lines));
+    assertEquals("  25 -> 0: 25", lines[1]);
+    assertEquals("  6 -> 0: 6", lines[20]);
+
+    Evaluation.Accumulator ties = Evaluation.accumulator(true, 40);
+    ties.addClassified(9, 1, 0).addClassified(2, 3, 0).addClassified(2, 1, 0).addClassified(9, 0, 0);
+    assertEquals("""
+        40 classes, too many for a table; the most frequent confusions (true -> predicted: samples):
+          2 -> 1: 1
+          2 -> 3: 1
+          9 -> 0: 1
+          9 -> 1: 1
+        """, ties.build().confusion().format());
+  }
 }
