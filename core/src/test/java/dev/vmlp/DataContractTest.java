@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,17 @@ class DataContractTest {
         () -> tight.apply(Dataset.ofClasses("big", new float[] {3e38f}, 1, new int[] {0}, 2)));
   }
 
+  @Test
+  void onlyADeviationUnder1eMinus12CountsAsNoSpread() {
+    // feature 0: 0, 2e-9 (deviation 1e-9, a real spread); feature 1: 1, 1 + 2^-23 (deviation 2^-24 ~ 6e-8);
+    // feature 2: 7, 7 (none)
+    float[] f = {0f, 1f, 7f, 2e-9f, 1f + 0x1p-23f, 7f};
+    InputScaling s = InputScaling.standardize(Dataset.ofClasses("tiny", f, 3, new int[] {0, 1}, 2));
+    assertEquals(1e9f, s.scale()[0], 1e3f);
+    assertEquals(0x1p24f, s.scale()[1], 0f);
+    assertEquals(1f, s.scale()[2], 0f);
+  }
+
   /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
   @Test
   void perFeatureMapsCopyTheirArraysAndCompareBothOfThem() {
@@ -78,6 +90,14 @@ class DataContractTest {
     assertEquals(InputScaling.perFeature(new float[] {1f, 2f}, new float[] {2f, 4f}), s);
     assertNotEquals(InputScaling.perFeature(new float[] {1f, 2f}, new float[] {2f, 5f}), s, "another scale");
     assertNotEquals(InputScaling.perFeature(new float[] {1f, 3f}, new float[] {2f, 4f}), s, "another shift");
+  }
+
+  @Test
+  void aDivisorWhoseReciprocalOverflowsIsRefused() {
+    // 1e-39 is a positive finite (subnormal) float, but 1 / 1e-39 is not finite
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InputScaling.divideBy(1e-39f));
+    assertTrue(e.getMessage().contains("overflows"), e.getMessage());
+    assertEquals(0x1p126f, InputScaling.divideBy(0x1p-126f).factor(), 0f);
   }
 
   @Test
