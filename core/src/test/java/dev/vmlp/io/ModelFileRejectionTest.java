@@ -314,7 +314,7 @@ class ModelFileRejectionTest {
   @Test
   void unknownTensorName() throws IOException {
     for (String name : new String[] {"scaling.shift", "layers.0.gamma", "layers.01.weight", "layers.-1.bias",
-        "0.weight", "layers.0.weight "}) {
+        "0.weight", "layers.0.weight ", "layers.9999999999.weight"}) {
       ObjectNode h = header.deepCopy();
       h.set(name, h.remove("layers.1.bias"));
       reject(file(h, data), name, "unknown name", "layers.{i}.weight");
@@ -366,6 +366,21 @@ class ModelFileRejectionTest {
     h.set("layers.1.bias", tensor("F32", new long[] {rows}, 128 + 64L * rows, 128 + 68L * rows));
     Model m = ModelFiles.read(file(h, zeros(128 + 68 * rows)), null, LoadOptions.defaults().withActivation(Activation.RELU));
     assertEquals(rows, m.architecture().outputs());
+  }
+
+  @Test
+  void theMemoryBoundCountsThePaddedBiases() throws IOException {
+    // 1-1 then 1-296000: the layers take 76,960,128 bytes in the padded layout, over the bound of
+    // 4 x 2,368,008 + 64 MiB = 76,580,896, of which the padded biases are 1,184,256; without them the
+    // model would fit
+    int rows = 296_000;
+    ObjectNode h = SafetensorsBytes.JSON.createObjectNode();
+    h.set("layers.0.weight", tensor("F32", new long[] {1, 1}, 0, 4));
+    h.set("layers.0.bias", tensor("F32", new long[] {1}, 4, 8));
+    h.set("layers.1.weight", tensor("F32", new long[] {rows, 1}, 8, 8 + 4L * rows));
+    h.set("layers.1.bias", tensor("F32", new long[] {rows}, 8 + 4L * rows, 8 + 8L * rows));
+    reject(file(h, zeros(8 + 8 * rows)), LoadOptions.defaults().withActivation(Activation.RELU), "layers.1.weight",
+        "memory to 76960128 bytes", "4 times the 2368008 bytes");
   }
 
   @Test
@@ -547,6 +562,29 @@ class ModelFileRejectionTest {
     reject(withMeta("shuffle", "yes"), "shuffle", "not true or false");
     reject(withMeta("learning_rate", "Infinity"), "learning_rate", "not a positive finite learning rate");
     reject(withMeta("weights_sha256", "ABC"), "weights_sha256", "64 lower-case hex digits");
+  }
+
+  @Test
+  void theEdgesOfTheMetadataValues() throws IOException {
+    // the largest int is a count; one more is not
+    Model m = ModelFiles.read(withMeta("epochs", "2147483647"), null, LoadOptions.defaults());
+    assertEquals("2147483647", m.metadata().get("epochs"));
+    reject(withMeta("epochs", "2147483648"), "epochs", "not a count of epochs");
+    // a decimal number of more than 64 characters is none that Float.toString writes
+    String long65 = "0.1" + "0".repeat(62);
+    reject(withMeta("learning_rate", long65), "learning_rate", "not a positive finite learning rate");
+    reject(withMeta("vmlp.library_version", " "), "vmlp.library_version", "is empty");
+    // the right hash in capitals is not the form a file holds
+    String upper = SafetensorsBytes.small().weightsSha256().toUpperCase(java.util.Locale.ROOT);
+    reject(withMeta("weights_sha256", upper), "weights_sha256", "64 lower-case hex digits");
+    // a trailing comma starts a fifth value
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = (ObjectNode) h.get("__metadata__");
+    meta.remove("vmlp.scaling.factor");
+    meta.put("vmlp.scaling", "standardize");
+    meta.put("vmlp.scaling.shift", "0,1,2,3,");
+    meta.put("vmlp.scaling.scale", "1,1,1,1");
+    reject(file(h, data), "vmlp.scaling.shift", "more than the 4 values");
   }
 
   @Test

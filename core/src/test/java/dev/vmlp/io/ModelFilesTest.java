@@ -127,6 +127,11 @@ class ModelFilesTest {
     byte[] file = SafetensorsBytes.saved(m, tmp);
     long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(0, (8 + n) % 8, "the data starts at a multiple of 8 bytes");
+    for (int k = 1; k < 8; k++) { // headers of every length modulo 8
+      byte[] other = SafetensorsBytes.saved(m.withMetadata(Map.of("note", "x".repeat(k))), tmp);
+      long length = ByteBuffer.wrap(other, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      assertEquals(0, (8 + length) % 8, "the data starts at a multiple of 8 bytes with a note of " + k);
+    }
     String header = new String(file, 8, (int) n, StandardCharsets.UTF_8);
     assertTrue(header.startsWith("{\"__metadata__\":{"), header);
     assertTrue(header.stripTrailing().endsWith("}"), header);
@@ -215,6 +220,25 @@ class ModelFilesTest {
     assertArrayEquals(before, Files.readAllBytes(f), "the old file is untouched");
     // a save that ends within the shutdown's grace period completes
     assertEquals(0, stopWhileSaving(f, 500));
+    assertEquals(Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1).weightsSha256(), ModelFiles.load(f).weightsSha256());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aJvmWhoseSaveEndedExitsWithoutWaitingOutTheShutdownGrace() throws Exception {
+    // the shutdown hook waits only for the saves under way: one that ended is no longer one of them
+    Path f = tmp.resolve("done.safetensors");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dvmlp.exitWaitSeconds=600", "-cp", System.getProperty("java.class.path"), SaveUntilStopped.class.getName(),
+        f.toString(), "0").redirectError(ProcessBuilder.Redirect.INHERIT)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the JVM exits once main returns");
+      assertEquals(0, p.exitValue());
+    } finally {
+      p.destroyForcibly();
+    }
     assertEquals(Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
         Head.SOFTMAX_CROSS_ENTROPY), 1).weightsSha256(), ModelFiles.load(f).weightsSha256());
   }
