@@ -579,8 +579,8 @@ public final class ModelFiles {
   }
 
   /**
-   * A layer tensor's name taken apart: a module path of identifiers each followed by a dot (possibly
-   * none), an index ({@code 0} or up to 9 digits without a leading zero), {@code .weight} or
+   * A layer tensor's name taken apart: a module path of names each followed by a dot (possibly none;
+   * identifiers, or indices such as the {@code 1.} of a Sequential nested in a Sequential), an index ({@code 0} or up to 9 digits without a leading zero), {@code .weight} or
    * {@code .bias}. Parsed by hand: a regular expression with a repeated group recursed once per path
    * segment, and a hostile name of 32,000 segments overflowed the stack.
    */
@@ -607,8 +607,8 @@ public final class ModelFiles {
       for (int i = 0; i < path.length(); i++) {
         char c = path.charAt(i);
         boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-        if (c == '.' ? segmentStart : !(letter || (!segmentStart && c >= '0' && c <= '9'))) {
-          return null; // an empty segment, or one that does not start with a letter or _
+        if (c == '.' ? segmentStart : !(letter || (c >= '0' && c <= '9'))) {
+          return null; // an empty segment, or a character no module name has
         }
         segmentStart = c == '.';
       }

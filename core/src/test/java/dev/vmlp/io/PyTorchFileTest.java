@@ -89,7 +89,9 @@ class PyTorchFileTest {
     // save_file(net.state_dict()) of nn.Sequential(Linear, ReLU, Linear): 0.* and 2.*; of a module
     // whose attribute `layers` is that Sequential: layers.0.* and layers.2.*; deeper paths alike
     for (Path f : new Path[] {renamed("", 0, 2, "bare.safetensors"), renamed("layers.", 0, 2, "attr.safetensors"),
-        renamed("model.net_1.", 1, 3, "deep.safetensors"), renamed("", 4, 17, "far.safetensors")}) {
+        renamed("model.net_1.", 1, 3, "deep.safetensors"), renamed("", 4, 17, "far.safetensors"),
+        // an nn.Sequential nested in another: its children are named by index too
+        renamed("1.", 0, 2, "nested.safetensors"), renamed("0.3.", 0, 2, "nested2.safetensors")}) {
       Model m = ModelFiles.load(f, relu);
       assertEquals(reference.architecture(), m.architecture(), f.toString());
       assertEquals(reference.weightsSha256(), m.weightsSha256(), f.toString());
