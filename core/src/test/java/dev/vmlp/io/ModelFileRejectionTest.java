@@ -351,11 +351,7 @@ class ModelFileRejectionTest {
   void layersThatWouldTakeFarMoreMemoryThanTheFileHolds() throws IOException {
     // a layer of one input is stored in rows of 64 floats: 4 MB of weights would take 256 MB
     int wide = 1 << 20;
-    ObjectNode h = SafetensorsBytes.JSON.createObjectNode();
-    h.set("layers.0.weight", tensor("F32", new long[] {1, 1}, 0, 4));
-    h.set("layers.0.bias", tensor("F32", new long[] {1}, 4, 8));
-    h.set("layers.1.weight", tensor("F32", new long[] {wide, 1}, 8, 8 + 4L * wide));
-    h.set("layers.1.bias", tensor("F32", new long[] {wide}, 8 + 4L * wide, 8 + 8L * wide));
+    ObjectNode h = oneInputThenWide(wide);
     reject(file(h, zeros(8 + 8 * wide)), LoadOptions.defaults().withActivation(Activation.RELU), "layers.1.weight",
         "shape [1048576, 1]", "memory", "4 times the 8388616 bytes");
     // the same layer 16 inputs wide is within the bound and loads
@@ -374,13 +370,18 @@ class ModelFileRejectionTest {
     // 4 x 2,368,008 + 64 MiB = 76,580,896, of which the padded biases are 1,184,256; without them the
     // model would fit
     int rows = 296_000;
+    reject(file(oneInputThenWide(rows), zeros(8 + 8 * rows)), LoadOptions.defaults().withActivation(Activation.RELU),
+        "layers.1.weight", "memory to 76960128 bytes", "4 times the 2368008 bytes");
+  }
+
+  /** The header of a 1-1-{@code wide} network, its tensors stored one after the other. */
+  private static ObjectNode oneInputThenWide(int wide) {
     ObjectNode h = SafetensorsBytes.JSON.createObjectNode();
     h.set("layers.0.weight", tensor("F32", new long[] {1, 1}, 0, 4));
     h.set("layers.0.bias", tensor("F32", new long[] {1}, 4, 8));
-    h.set("layers.1.weight", tensor("F32", new long[] {rows, 1}, 8, 8 + 4L * rows));
-    h.set("layers.1.bias", tensor("F32", new long[] {rows}, 8 + 4L * rows, 8 + 8L * rows));
-    reject(file(h, zeros(8 + 8 * rows)), LoadOptions.defaults().withActivation(Activation.RELU), "layers.1.weight",
-        "memory to 76960128 bytes", "4 times the 2368008 bytes");
+    h.set("layers.1.weight", tensor("F32", new long[] {wide, 1}, 8, 8 + 4L * wide));
+    h.set("layers.1.bias", tensor("F32", new long[] {wide}, 8 + 4L * wide, 8 + 8L * wide));
+    return h;
   }
 
   @Test
@@ -534,11 +535,8 @@ class ModelFileRejectionTest {
     reject(withMeta("vmlp.scaling.factor", null), "vmlp.scaling.factor", "is missing");
 
     ObjectNode h = header.deepCopy();
-    ObjectNode meta = (ObjectNode) h.get("__metadata__");
-    meta.remove("vmlp.scaling.factor");
-    meta.put("vmlp.scaling", "standardize");
+    ObjectNode meta = standardized(h);
     meta.put("vmlp.scaling.shift", "0,1,2");
-    meta.put("vmlp.scaling.scale", "1,1,1,1");
     reject(file(h, data), "vmlp.scaling.shift", "has 3 values", "4 inputs");
     meta.put("vmlp.scaling.shift", "0,1,2,3,4");
     reject(file(h, data), "vmlp.scaling.shift", "more than the 4 values");
@@ -579,12 +577,18 @@ class ModelFileRejectionTest {
     reject(withMeta("weights_sha256", upper), "weights_sha256", "64 lower-case hex digits");
     // a trailing comma starts a fifth value
     ObjectNode h = header.deepCopy();
+    standardized(h).put("vmlp.scaling.shift", "0,1,2,3,");
+    reject(file(h, data), "vmlp.scaling.shift", "more than the 4 values");
+  }
+
+  /** Sets {@code h}'s scaling to standardize over its 4 inputs (shift 0, scale 1), and returns its metadata. */
+  private static ObjectNode standardized(ObjectNode h) {
     ObjectNode meta = (ObjectNode) h.get("__metadata__");
     meta.remove("vmlp.scaling.factor");
     meta.put("vmlp.scaling", "standardize");
-    meta.put("vmlp.scaling.shift", "0,1,2,3,");
+    meta.put("vmlp.scaling.shift", "0,0,0,0");
     meta.put("vmlp.scaling.scale", "1,1,1,1");
-    reject(file(h, data), "vmlp.scaling.shift", "more than the 4 values");
+    return meta;
   }
 
   @Test
