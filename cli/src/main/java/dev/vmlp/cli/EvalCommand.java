@@ -48,10 +48,7 @@ final class EvalCommand implements Callable<Integer> {
     TestData.validate(source, spec);
     Model m = model.load();
     Dataset data = TestData.load(source, m);
-    if (data.featureCount() != m.architecture().inputs()) { // named as train --resume names it
-      throw new IllegalArgumentException(data.name() + ": rows have " + data.featureCount() + " features, the model in "
-          + model.file + " takes " + m.architecture().inputs() + " inputs");
-    }
+    ModelOptions.checkWidth(data.name(), data.featureCount(), model.file, m.architecture().inputs());
     Evaluation e = m.evaluate(data);
     PrintStream out = main.out;
     out.println(json ? json(m, data, e) : text(m, data, e));

@@ -57,4 +57,12 @@ final class ModelOptions {
     }
     return ModelFiles.load(file, options);
   }
+
+  /** Refuses data whose rows are not as wide as the model in {@code modelFile} takes, naming both. */
+  static void checkWidth(String data, int features, Path modelFile, int inputs) {
+    if (features != inputs) {
+      throw new IllegalArgumentException(data + ": rows have " + features + " features, the model in " + modelFile
+          + " takes " + inputs + " inputs");
+    }
+  }
 }

@@ -11,7 +11,6 @@ import dev.vmlp.Model;
 import dev.vmlp.io.LoadOptions;
 import dev.vmlp.io.ModelFiles;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +147,6 @@ final class TrainCommand implements Callable<Integer> {
       }
       ModelFiles.saveTarget(save); // fail before training rather than after it
     }
-    PrintStream out = main.out;
     Model start = resume != null ? loadResumed() : null;
     DataSource.Loaded data = DataSource.load(source);
     String clash = save != null ? data.clash(save) : null;
@@ -172,10 +170,7 @@ final class TrainCommand implements Callable<Integer> {
       builder = Trainer.builder(arch).learningRate((float) lr).seed(seed).scaling(data.scaling());
     } else {
       arch = start.architecture();
-      if (features != arch.inputs()) {
-        throw new IllegalArgumentException(data.name() + ": rows have " + features + " features, the model in "
-            + resume + " takes " + arch.inputs() + " inputs");
-      }
+      ModelOptions.checkWidth(data.name(), features, resume, arch.inputs());
       if (outputs > arch.outputs()) {
         throw new IllegalArgumentException(data.name() + ": has " + outputs + " classes, the model in " + resume
             + " predicts " + arch.outputs());
@@ -189,8 +184,6 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     builder.threads(threads).inputPath(inputs);
-    TrainingReport report;
-    double seconds;
     KernelProvider.get(); // the kernels' one log line comes now, not in the middle of the first progress bar
     // a loaded file's epoch count is a checked count (ModelFiles)
     int before = start == null ? 0 : Integer.parseInt(start.metadata().getOrDefault("epochs", "0"));
@@ -201,51 +194,7 @@ final class TrainCommand implements Callable<Integer> {
     // with --save, a signal stops training at the next sample and the model so far is saved before the JVM exits
     try (SignalStop stop = save != null ? SignalStop.install() : null) {
       try {
-        Model stoppedAt = null;
-        TrainingInterruptedException stopped = null;
-        // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
-        try (EpochPrinter printer = new EpochPrinter(json ? main.err : out, before + 1, before + epochs,
-            data.train().size(), main.interactive && !json)) {
-          builder.listener(printer);
-          long t0 = System.nanoTime();
-          try (Trainer trainer = builder.build()) {
-            try {
-              report = trainer.fit(data.train(), data.test(), epochs);
-            } catch (TrainingInterruptedException e) {
-              if (stop == null || !stop.trainingEnded()) {
-                throw e;
-              }
-              stopped = e;
-              stoppedAt = trainer.snapshot(); // the weights after the last whole sample, and how far the epoch got
-              report = null;
-            }
-          }
-          seconds = (System.nanoTime() - t0) * 1e-9;
-        }
-        if (stop != null) {
-          stop.trainingEnded(); // a signal after training: the save below still runs, uninterrupted
-        }
-        if (stopped != null) {
-          saveModel(stoppedAt, data.name());
-          String where = stopped.samplesDone() == data.train().size() ? "as epoch " + stopped.epoch() + " ended"
-              : "in epoch " + stopped.epoch() + ", after " + String.format(Locale.ROOT, "%,d", stopped.samplesDone())
-                  + " of its samples";
-          main.err.println("vmlp: stopped by a signal " + where + "; saved the model so far to " + save
-              + ", which goes on from there with --resume " + save);
-          main.err.flush();
-          return Main.EXIT_STOPPED;
-        }
-        if (save != null) {
-          saveModel(report.model(), data.name());
-        }
-        Map<String, String> used = report.model().metadata();
-        String activations = activationIds(arch); // "" without hidden layers: the JSON says null
-        TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
-            used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
-            data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
-        out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
-        out.flush();
-        return Main.EXIT_OK;
+        return trainAndReport(builder, data, arch, before, stop);
       } catch (Exception e) {
         if (stop == null) {
           throw e;
@@ -254,6 +203,60 @@ final class TrainCommand implements Callable<Integer> {
         return Errors.failure(e, main.err, main.verbose);
       }
     }
+  }
+
+  /**
+   * Trains, saves with {@code --save} and prints the report; with a signal ({@code stop}), saves the
+   * model so far instead and says where training stopped.
+   */
+  private int trainAndReport(Trainer.Builder builder, DataSource.Loaded data, Architecture arch, int before,
+      SignalStop stop) throws IOException {
+    TrainingReport report = null;
+    TrainingInterruptedException stopped = null;
+    Model stoppedAt = null;
+    double seconds;
+    // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
+    try (EpochPrinter printer = new EpochPrinter(json ? main.err : main.out, before + 1, before + epochs,
+        data.train().size(), main.interactive && !json)) {
+      builder.listener(printer);
+      long t0 = System.nanoTime();
+      try (Trainer trainer = builder.build()) {
+        try {
+          report = trainer.fit(data.train(), data.test(), epochs);
+        } catch (TrainingInterruptedException e) {
+          if (stop == null || !stop.trainingEnded()) {
+            throw e;
+          }
+          stopped = e;
+          stoppedAt = trainer.snapshot(); // the weights after the last whole sample, and how far the epoch got
+        }
+      }
+      seconds = (System.nanoTime() - t0) * 1e-9;
+    }
+    if (stop != null) {
+      stop.trainingEnded(); // a signal after training: the save below still runs, uninterrupted
+    }
+    if (stopped != null) {
+      saveModel(stoppedAt, data.name());
+      String where = stopped.samplesDone() == data.train().size() ? "as epoch " + stopped.epoch() + " ended"
+          : "in epoch " + stopped.epoch() + ", after " + String.format(Locale.ROOT, "%,d", stopped.samplesDone())
+              + " of its samples";
+      main.err.println("vmlp: stopped by a signal " + where + "; saved the model so far to " + save
+          + ", which goes on from there with --resume " + save);
+      main.err.flush();
+      return Main.EXIT_STOPPED;
+    }
+    if (save != null) {
+      saveModel(report.model(), data.name());
+    }
+    Map<String, String> used = report.model().metadata();
+    String activations = activationIds(arch); // "" without hidden layers: the JSON says null
+    TrainOutput.Run run = new TrainOutput.Run(data.name(), arch, activations, epochs, Double.parseDouble(
+        used.get("learning_rate")), Long.parseLong(used.get("seed")), threads, data.train().size(),
+        data.test().size(), seconds, save, resume, before, !"false".equals(used.get("shuffle")));
+    main.out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
+    main.out.flush();
+    return Main.EXIT_OK;
   }
 
   private void saveModel(Model model, String dataset) throws IOException {
