@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.vmlp.internal.kernel.KernelProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The provider's choice in fresh JVMs with the flags that decide it: the vector kernels when C2 runs
@@ -61,8 +63,14 @@ class KernelChoiceTest {
 
   /** The probe's standard output, and the lines of its log records that name the kernels ("LEVEL message"). */
   private static String[] probe(String classPath, String... jvmArgs) throws IOException, InterruptedException {
+    return probeOn(Path.of(System.getProperty("java.home")), classPath, jvmArgs);
+  }
+
+  /** {@link #probe} in the Java runtime at {@code javaHome}. */
+  private static String[] probeOn(Path javaHome, String classPath, String... jvmArgs)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaHome.resolve("bin").resolve("java").toString());
     cmd.add("-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%n");
     cmd.addAll(List.of(jvmArgs));
     cmd.addAll(List.of("-cp", classPath, Probe.class.getName()));
@@ -125,6 +133,26 @@ class KernelChoiceTest {
     assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
     assertEquals("error | -Dvmlp.kernels=FAST is not one of auto, scalar, vector", choice("-Dvmlp.kernels=FAST"),
         "quoted as given");
+  }
+
+  @Test
+  void aRuntimeWithoutTheModuleIsNotToldToAddIt(@TempDir Path dir) throws Exception {
+    // a jlinked image without jdk.incubator.vector: --add-modules would stop its JVM at start-up
+    Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+    assumeTrue(Files.isExecutable(jlink) || Files.isExecutable(Path.of(jlink + ".exe")), "needs a JDK's jlink");
+    Path image = dir.resolve("runtime");
+    Process p = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base,java.logging", "--strip-debug",
+        "--no-man-pages", "--no-header-files", "--output", image.toString()).redirectErrorStream(true).start();
+    String jlinkOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jlink did not finish");
+    assertEquals(0, p.exitValue(), jlinkOut);
+    String reason = "this Java runtime has no jdk.incubator.vector module; use a full JDK or add it to the image "
+        + "(jlink --add-modules jdk.incubator.vector)";
+    String[] auto = probeOn(image, System.getProperty("java.class.path"));
+    assertEquals("scalar | " + reason, auto[0]);
+    assertEquals("WARNING vmlp kernels: scalar fallback, " + reason, auto[1]);
+    assertEquals("error | -Dvmlp.kernels=vector, but the vector kernels cannot run: " + reason,
+        probeOn(image, System.getProperty("java.class.path"), "-Dvmlp.kernels=vector")[0]);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.vmlp.internal.kernel;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.module.ModuleFinder;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Optional;
@@ -142,6 +143,11 @@ public final class KernelProvider {
       return new Choice(null, "vmlp-simd is not on the class path"); // first: no command-line flag can help then
     }
     Optional<Module> vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector");
+    if (vectorModule.isEmpty() && ModuleFinder.ofSystem().find("jdk.incubator.vector").isEmpty()) {
+      // a jlinked image without it: --add-modules would stop the JVM at start-up ("Module ... not found")
+      return new Choice(null, "this Java runtime has no jdk.incubator.vector module; use a full JDK or add it to "
+          + "the image (jlink --add-modules jdk.incubator.vector)");
+    }
     if (vectorModule.isEmpty() || !KernelProvider.class.getModule().canRead(vectorModule.get())) {
       return new Choice(null, "jdk.incubator.vector is not readable; run with --add-modules jdk.incubator.vector");
     }
