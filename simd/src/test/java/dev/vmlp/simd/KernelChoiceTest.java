@@ -136,6 +136,19 @@ class KernelChoiceTest {
   }
 
   @Test
+  void withoutHardwareFmaTheScalarKernelsRunAndTheLineSaysWhy() throws Exception {
+    // every fma then runs in software, the vector kernels' slower than the scalar ones'
+    String reason = "the JVM uses no FMA instructions (a CPU without FMA, or -XX:-UseFMA, -XX:UseAVX=0 or "
+        + "-XX:UseSSE below 4), so every fma runs in software, the vector kernels' slower than the scalar ones' and "
+        + "both tens of times slower than with FMA; run on a CPU (or virtual CPU) with FMA";
+    String[] noFma = probe(System.getProperty("java.class.path"), VECTOR, "-XX:-UseFMA");
+    assertEquals("scalar | " + reason, noFma[0]);
+    assertEquals("WARNING vmlp kernels: scalar fallback, " + reason, noFma[1]);
+    assertEquals("error | -Dvmlp.kernels=vector, but the vector kernels cannot run: " + reason,
+        choice(VECTOR, "-XX:-UseFMA", "-Dvmlp.kernels=vector"));
+  }
+
+  @Test
   void aRuntimeWithoutTheModuleIsNotToldToAddIt(@TempDir Path dir) throws Exception {
     // a jlinked image without jdk.incubator.vector: --add-modules would stop its JVM at start-up
     Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");

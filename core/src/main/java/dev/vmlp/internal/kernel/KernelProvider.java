@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Picks the kernels once per JVM, in the manner of Lucene's {@code VectorizationProvider}: the vector
  * kernels when {@code jdk.incubator.vector} is readable, this is the Java release they were built for,
- * C2 is on (by HotSpot's own flags, where {@code jdk.management} can tell), the vmlp-simd classes are
+ * C2 is on and the JVM uses the CPU's FMA instructions (by HotSpot's own flags, where
+ * {@code jdk.management} can tell), the vmlp-simd classes are
  * present and the preferred species has at least 128 bits; otherwise the scalar kernels, with one log line
  * saying why. The vector class is loaded reflectively, so the scalar path never links Vector API
  * classes.
@@ -161,6 +162,10 @@ public final class KernelProvider {
     if (noC2 != null) {
       return new Choice(null, noC2);
     }
+    String noFma = fmaMissing();
+    if (noFma != null) {
+      return new Choice(null, noFma);
+    }
     Class<?> cls;
     try {
       cls = Class.forName(VECTOR_CLASS, true, KernelProvider.class.getClassLoader());
@@ -202,15 +207,37 @@ public final class KernelProvider {
       return "the JVM runs interpreted only (-Xint); the Vector API needs the C2 compiler";
     }
     try {
-      return C2.missing();
+      return HotSpotFlags.c2Missing();
     } catch (LinkageError | RuntimeException e) {
       return null; // no java.management or jdk.management (a jlinked runtime): assume the default, C2 on
     }
   }
 
-  /** The JIT's flags as HotSpot reports them, not as the command line spelled them. */
-  private static final class C2 {
-    static String missing() {
+  /**
+   * A reason why the JVM has no hardware FMA, or null when it has (or cannot be told). Without it every
+   * {@code fma} of both kernels runs in software, and the vector one is the slower of the two.
+   */
+  static String fmaMissing() {
+    try {
+      return HotSpotFlags.fmaMissing();
+    } catch (LinkageError | RuntimeException e) {
+      return null; // no java.management or jdk.management: assume FMA, the common case
+    }
+  }
+
+  /** The JIT's and the CPU features' flags as HotSpot reports them, not as the command line spelled them. */
+  private static final class HotSpotFlags {
+    static String fmaMissing() {
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (vm == null || flag(vm, "UseFMA", "true").equals("true")) {
+        return null;
+      }
+      return "the JVM uses no FMA instructions (a CPU without FMA, or -XX:-UseFMA, -XX:UseAVX=0 or "
+          + "-XX:UseSSE below 4), so every fma runs in software, the vector kernels' slower than the scalar "
+          + "ones' and both tens of times slower than with FMA; run on a CPU (or virtual CPU) with FMA";
+    }
+
+    static String c2Missing() {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (vm == null) {
         return null;
