@@ -99,6 +99,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    if (!dryRun) {
+      requireCharts(ModuleLayer.boot());
+    }
     if (compare != null) {
       return compare();
     }
@@ -141,6 +144,18 @@ final class BenchCommand implements Callable<Integer> {
       } catch (PatternSyntaxException e) {
         throw usage("--include is not a regular expression: " + e.getDescription() + " in '" + include + "'");
       }
+    }
+  }
+
+  /**
+   * Refuses, before any benchmark runs, a Java runtime whose {@code layer} lacks java.desktop (a jlinked
+   * image): the report's charts (and the tables' names, from the same class) need java.awt, whose
+   * absence ended the command in a {@code NoClassDefFoundError} and its stack trace.
+   */
+  static void requireCharts(ModuleLayer layer) {
+    if (layer.findModule("java.desktop").isEmpty()) {
+      throw new IllegalArgumentException("vmlp bench draws its report with java.desktop, which this Java runtime "
+          + "lacks; use a full JDK or add the module to the image (jlink --add-modules java.desktop)");
     }
   }
 

@@ -182,6 +182,24 @@ class ErrorsTest {
   }
 
   @Test
+  void aRuntimeWithoutJavaDesktopIsOneErrorLineForBench() throws Exception {
+    // as in a jlinked image without it: the report's charts need java.awt
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--limit-modules", "java.base,java.logging,java.management,jdk.management,jdk.unsupported", "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "bench", "--from",
+        BenchCommandTest.sample("quick.json"), "--markdown");
+    Process p = new ProcessBuilder(cmd).start();
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue(), stderr);
+    assertEquals("", stdout);
+    assertEquals(List.of("vmlp: error: vmlp bench draws its report with java.desktop, which this Java runtime lacks; "
+        + "use a full JDK or add the module to the image (jlink --add-modules java.desktop)"),
+        stderr.lines().toList(), "no NoClassDefFoundError and no stack trace");
+  }
+
+  @Test
   void aSettingTheLibraryRefusesIsOneErrorLine() throws Exception {
     // in a JVM of its own: the kernel choice is made once per JVM
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
