@@ -79,6 +79,12 @@ public final class Main implements Callable<Integer> {
     cl.setParameterExceptionHandler(Errors::usage);
     cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.failure(e, main.err, main.verbose));
     cl.setExecutionStrategy(parsed -> {
+      if (ModuleLayer.boot().findModule("java.logging").isEmpty()) {
+        // a jlinked image without it: Logs would end in a NoClassDefFoundError and its stack trace
+        err.println(Errors.PREFIX + "vmlp needs the java.logging module, which this Java runtime lacks; use a full "
+            + "JDK or add it to the image (jlink --add-modules java.logging)");
+        return EXIT_FAILURE;
+      }
       Logs.configure(main.err, main.quiet);
       try {
         return new CommandLine.RunLast().execute(parsed);
