@@ -37,7 +37,8 @@ public final class VectorKernels implements Kernels {
     int bits = VectorConstants.BITS;
     int max = FloatVector.SPECIES_MAX.vectorBitSize();
     if (bits < 128) {
-      throw new UnsupportedOperationException("the preferred vector width is " + bits + " bits; at least 128 are needed");
+      throw new UnsupportedOperationException("the preferred vector width is " + bits + " bits (which "
+          + "-XX:MaxVectorSize may limit); at least 128 are needed");
     }
     if (bits > max) {
       throw new UnsupportedOperationException(

@@ -126,6 +126,9 @@ class KernelChoiceTest {
         .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     assertEquals("scalar | vmlp-simd is not on the class path", choiceOn(withoutSimd));
     assertEquals("scalar | vmlp-simd is not on the class path", choiceOn(withoutSimd, VECTOR));
+    // vectors narrower than any kernel: the line names the flag that narrows them
+    assertEquals("scalar | the preferred vector width is 64 bits (which -XX:MaxVectorSize may limit); at least 128 "
+        + "are needed", choice(VECTOR, "-XX:MaxVectorSize=8"));
     String width = choice(VECTOR, "-Dvmlp.vectorBits=300");
     assertEquals("error | -Dvmlp.vectorBits=300 is not one of 128, 256, 512", width);
     assertEquals(width, choice(VECTOR, "-Dvmlp.kernels=scalar", "-Dvmlp.vectorBits=300"), "whatever the mode");
