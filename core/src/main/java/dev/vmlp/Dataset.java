@@ -213,9 +213,21 @@ public final class Dataset {
     System.arraycopy(features, i * featureCount, dst, off, featureCount);
   }
 
-  /** Fraction of features that are non-zero, over all rows. */
+  /**
+   * Fraction of features that are non-zero, over all rows. Counted in place: the index lists of the
+   * sparse training path (twice the data's non-zero values) are built only when that path runs.
+   */
   public double density() {
-    return (double) sparseRows().nonZeros() / Math.max(1L, (long) size * featureCount);
+    SparseRows s = sparse;
+    long nonZeros = 0;
+    if (s != null) {
+      nonZeros = s.nonZeros();
+    } else {
+      for (float v : features) {
+        nonZeros += v != 0f ? 1 : 0;
+      }
+    }
+    return (double) nonZeros / Math.max(1L, (long) size * featureCount);
   }
 
   /** The rows {@code from..to-1} as a new dataset. */
