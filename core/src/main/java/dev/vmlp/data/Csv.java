@@ -1,10 +1,12 @@
 package dev.vmlp.data;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.vmlp.Architecture;
 import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.Dataset;
 import java.io.CharConversionException;
@@ -13,14 +15,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.ZipException;
 
 /**
  * Reads numeric CSV files (plain or gzip): one sample per line, a label (or regression target) column
  * and feature columns. A first line none of whose fields is a number is a header; a first line with
- * numbers is data, so a bad cell in it is an error. Every problem
- * is a {@link DataFormatException} naming the file, the line, the column and the value.
+ * numbers is data, so a bad cell in it is an error. A line has at most
+ * {@link Architecture#MAX_WIDTH} feature columns (and the label's), the inputs a network may take; the
+ * cells of a line are counted as they are read, so a longer one is refused before it is held whole.
+ * Every problem is a {@link DataFormatException} naming the file, the line, the column and the value.
  *
  * <p>Parsing is done by Jackson's CSV module (quotes, separators and line endings per RFC 4180).
  */
@@ -174,11 +180,14 @@ public final class Csv {
     // the stream is a resource of its own: it is closed even when wrapping it fails
     try (InputStream raw = stream;
         InputStream in = Compressed.wrap(raw, file);
-        MappingIterator<String[]> it = MAPPER.readerFor(String[].class).with(schema).readValues(in)) {
+        JsonParser it = MAPPER.reader().with(schema).createParser(in)) {
+      // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
       // the location before a row is its first line; after it, the next line (or the same one at the end of input)
-      for (line = it.getCurrentLocation().getLineNr(); it.hasNextValue();
-          line = it.getCurrentLocation().getLineNr()) {
-        String[] row = it.nextValue();
+      for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() : 0;
+          it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY; line = it.currentLocation().getLineNr()) {
+        String[] row = width < 0 ? readRow(it, file, line, labelled ? MAX_COLUMNS + 1 : MAX_COLUMNS, "; a network takes "
+            + "at most " + MAX_COLUMNS + " inputs" + (labelled ? ", and one column is the label" : ""))
+            : readRow(it, file, line, width, ", expected " + width);
         // a byte-order mark with nothing after it reaches here as a cell of its own
         if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
           continue;
@@ -238,7 +247,9 @@ public final class Csv {
       }
       throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
     } catch (ZipException | EOFException e) {
-      throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+      // past the parser's first buffer, the data of some line: the rows before it were read
+      throw new DataFormatException(file, "corrupt gzip data" + (line > 0 ? " after line " + line : "") + ": "
+          + e.getMessage(), e);
     } catch (CharConversionException e) {
       throw notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
     } catch (FloatList.Full e) {
@@ -251,6 +262,25 @@ public final class Csv {
       throw new DataFormatException(file, "holds no data rows");
     }
     return new Parsed(features.toArray(), labels.toArray(), width, (int) rows); // kept rows fit: each has a value
+  }
+
+  /** The most feature columns a line may have: the inputs a network may take. */
+  static final int MAX_COLUMNS = Architecture.MAX_WIDTH;
+
+  /**
+   * The cells of the row whose array {@code p} has just started, at most {@code max} of them: a line of
+   * millions of cells (the line breaks of a file lost, say) is refused as it is read, where holding its
+   * cells as strings first ran out of memory.
+   */
+  private static String[] readRow(JsonParser p, Path file, long line, int max, String expected) throws IOException {
+    List<String> cells = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+      if (cells.size() == max) {
+        throw new DataFormatException(file, "line " + line + " has more than " + max + " columns" + expected);
+      }
+      cells.add(p.getText());
+    }
+    return cells.toArray(new String[0]);
   }
 
   /**

@@ -395,6 +395,34 @@ class CsvTest {
   }
 
   /**
+   * A line of millions of cells (a file whose line breaks were lost) is refused as it is read: its cells
+   * were held as strings first, about 50 bytes each, so a 10 MB file of one line ran out of a 128 MB
+   * heap, and vmlp predict said to give the JVM more heap instead of naming the line.
+   */
+  @Test
+  void aLineOfMillionsOfCellsIsRefusedAsItIsRead() throws IOException {
+    Path f = write("joined.csv", "1,2\n" + "0,".repeat(3_000_000) + "0\n");
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = mx.getCurrentThreadAllocatedBytes();
+    assertMalformed(f, () -> Csv.read(f), "line 2 has more than 2 columns, expected 2");
+    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 32L << 20, "reading a 6 MB file allocated " + allocated + " bytes");
+    assertMalformed(f, () -> Csv.forEachRow(Files.newInputStream(f), f, ',', (v, line) -> { }),
+        "line 2 has more than 2 columns, expected 2");
+
+    // a first line may have as many features as a network has inputs, and the label
+    int max = dev.vmlp.Architecture.MAX_WIDTH;
+    Path widest = write("widest.csv", "1" + ",0".repeat(max) + "\n");
+    assertEquals(max, Csv.read(widest).featureCount());
+    Path wider = write("wider.csv", "1" + ",0".repeat(max + 1) + "\n");
+    assertMalformed(wider, () -> Csv.read(wider), "line 1 has more than " + (max + 1) + " columns",
+        "a network takes at most " + max + " inputs, and one column is the label");
+    assertMalformed(widest, () -> Csv.readRows(widest, ','), "line 1 has more than " + max + " columns",
+        "a network takes at most " + max + " inputs");
+  }
+
+  /**
    * Cut past the parser's first buffer, the gzip error reaches the reader wrapped by Jackson: it was
    * reported as a CSV line's fault ("line 9342: Unexpected end of ZLIB input stream").
    */
