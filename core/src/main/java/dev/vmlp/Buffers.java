@@ -29,6 +29,13 @@ final class Buffers {
   final int[] prevOnly;
   /** Training: two dense input rows for sparse samples, used in turn (see {@link Forward#scatter}). */
   final float[][] sparseX;
+  /**
+   * Training: per row of {@link #sparseX}, the indices of the values it holds, {@link #sparseHeld} of
+   * them, so that a wide row of few values is cleared in their time rather than its width's.
+   */
+  final int[][] sparseAt;
+  /** Training: how many of {@link #sparseAt} each row holds, or -1 when it is cleared whole. */
+  final int[] sparseHeld;
   /** Training: an input row of zeros, the "previous sample" before the first step of a pass. */
   final float[] zeros;
 
@@ -38,6 +45,9 @@ final class Buffers {
     nz = new int[arch.inputs()];
     prevOnly = training ? new int[arch.inputs()] : null;
     sparseX = training ? new float[][] {new float[arch.inputs()], new float[arch.inputs()]} : null;
+    int held = arch.inputs() / Forward.CLEAR_EACH_BELOW; // the most a row remembers
+    sparseAt = training ? new int[][] {new int[held], new int[held]} : null;
+    sparseHeld = training ? new int[2] : null;
     zeros = training ? new float[arch.inputs()] : null;
     z = new float[layers][];
     o = new float[layers][];

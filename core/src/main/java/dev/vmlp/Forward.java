@@ -81,16 +81,39 @@ final class Forward {
    * of its 784-float row, where they sit on about 40 cache lines that the hardware prefetchers do not
    * fetch ahead.
    *
+   * <p>The row is cleared first: whole when its last sample held values at more than 1 in
+   * {@value #CLEAR_EACH_BELOW} of its inputs (784 floats are 3 KB in L1, cheaper than clearing entry by
+   * entry), else at the indices it holds, so that a step on a wide input of few values
+   * (2^20 inputs, 8 of them non-zero) costs the time of its values and not that of 4 MB of zeros.
+   *
    * @return the row written, which the kernels read with offset 0
    */
   static float[] scatter(Buffers buf, float[] prevX, float[] values, int[] nz, int off, int len) {
-    float[] x = buf.sparseX[0] == prevX ? buf.sparseX[1] : buf.sparseX[0];
-    Arrays.fill(x, 0f); // 3 KB in L1: cheaper than remembering which entries the row held before
+    int row = buf.sparseX[0] == prevX ? 1 : 0;
+    float[] x = buf.sparseX[row];
+    int[] at = buf.sparseAt[row];
+    int held = buf.sparseHeld[row];
+    if (held < 0) {
+      Arrays.fill(x, 0f);
+    } else {
+      for (int k = 0; k < held; k++) {
+        x[at[k]] = 0f;
+      }
+    }
+    if (len <= x.length / CLEAR_EACH_BELOW) {
+      System.arraycopy(nz, off, at, 0, len);
+      buf.sparseHeld[row] = len;
+    } else {
+      buf.sparseHeld[row] = -1;
+    }
     for (int k = off; k < off + len; k++) {
       x[nz[k]] = values[k];
     }
     return x;
   }
+
+  /** {@link #scatter} clears a row at its indices when it holds fewer values than its width over this. */
+  static final int CLEAR_EACH_BELOW = 16;
 
   /** Applies layer 0's activation once {@code z[0]} is known. */
   static void finishFirstLayer(Kernels k, Params p, Buffers buf) {
