@@ -168,8 +168,23 @@ final class Params {
     return true;
   }
 
-  /** The {@code weights_sha256} of these parameters ({@link FloatSha256#ofLayers}), as lower-case hex. */
+  /**
+   * The {@code weights_sha256} of these parameters ({@link FloatSha256#ofLayers}), as lower-case hex,
+   * read from the layers in place: a portable copy of every weight first (which each snapshot and each
+   * save made) took as much heap again as the model.
+   */
   String sha256() {
-    return FloatSha256.ofLayers(toWeights());
+    FloatSha256 h = new FloatSha256();
+    for (Layer layer : layers) {
+      for (int o = 0; o < layer.out; o++) {
+        for (int i = 0; i < layer.in; i++) {
+          h.add(layer.weight(o, i));
+        }
+      }
+      for (int o = 0; o < layer.out; o++) {
+        h.add(layer.b[o]);
+      }
+    }
+    return h.hex();
   }
 }

@@ -12,6 +12,25 @@ import org.junit.jupiter.api.Test;
 class ParamsTest {
   private static final float[] NOT_FINITE = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
 
+  /**
+   * {@link Model#weightsSha256}, which every {@link Trainer#snapshot} and every save computes, hashes the
+   * weights where they are: it made a portable copy of them first, as much heap again as the model.
+   */
+  @Test
+  void theWeightsHashCopiesNoWeights() {
+    Model m = Model.initialize(Architecture.builder(1024).hidden(256, Activation.RELU).output(10,
+        Head.SOFTMAX_CROSS_ENTROPY), 3);
+    String expected = dev.vmlp.internal.hash.FloatSha256.ofLayers(m.weights());
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = mx.getCurrentThreadAllocatedBytes();
+    String hash = m.weightsSha256();
+    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(expected, hash);
+    org.junit.jupiter.api.Assertions.assertTrue(allocated < 256 << 10,
+        "hashing 1 MB of weights allocated " + allocated + " bytes");
+  }
+
   @Test
   void firstNonFiniteNamesAnyWeightOrBiasThatIsNotFinite() {
     // 70 hidden units: the first layer's training layout has two column blocks, a model's one
