@@ -48,6 +48,8 @@ final class ParallelEngine implements Engine {
   private volatile int stopAt;
   private volatile boolean stopRequested;
   private volatile boolean closed;
+  /** {@link Engine#checkEvery} less 1: thread 0 checks after the samples whose position has these bits set. */
+  private final int checkMask;
 
   /** Most threads the architecture can use: the fewest chunks of any hidden layer. */
   static int maxThreads(Architecture arch) {
@@ -75,6 +77,7 @@ final class ParallelEngine implements Engine {
     this.negLr = -learningRate;
     this.threads = threads;
     this.last = p.layers.length - 1;
+    this.checkMask = Engine.checkEvery(p.arch) - 1;
     this.barrier = new SpinBarrier(threads, processors, SpinBarrier.PARK_NANOS);
     int layers = p.layers.length;
     chunkOwner = new int[layers][];
@@ -344,7 +347,7 @@ final class ParallelEngine implements Engine {
             res.correct++;
           }
           res.done = pos + 1;
-          if ((pos & (CHECK_EVERY - 1)) == CHECK_EVERY - 1) {
+          if ((pos & checkMask) == checkMask) {
             if (pass.listener() != null && pos + 1 < pass.count()) { // Trainer.fit reports the end itself
               pass.listener().progress(pass.epoch(), pos + 1, pass.count());
             }

@@ -9,9 +9,12 @@ final class SingleEngine implements Engine {
   private final boolean classifies;
   private final Pass.Result reusable = new Pass.Result();
   private volatile boolean stopRequested;
+  /** {@link Engine#checkEvery} less 1: a pass checks after the samples whose position has these bits set. */
+  private final int checkMask;
 
   SingleEngine(Kernels k, Params p, float learningRate) {
     this.step = new SgdStep(k, p, learningRate);
+    this.checkMask = Engine.checkEvery(p.arch) - 1;
     this.outputs = p.arch.outputs();
     this.classifies = p.arch.head().classifies();
   }
@@ -39,7 +42,7 @@ final class SingleEngine implements Engine {
         res.correct++;
       }
       res.done = pos + 1;
-      if ((pos & (CHECK_EVERY - 1)) == CHECK_EVERY - 1) {
+      if ((pos & checkMask) == checkMask) {
         if (pass.listener() != null && pos + 1 < pass.count()) { // Trainer.fit reports the end itself
           pass.listener().progress(pass.epoch(), pos + 1, pass.count());
         }

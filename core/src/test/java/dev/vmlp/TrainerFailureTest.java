@@ -69,6 +69,34 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * A wide network looks at an interrupt after fewer samples: every 1,024, as small ones do, 784-100000-10
+   * stopped about a minute after a Ctrl-C, and vmlp train --save, whose hook waits 30 s for the save,
+   * exited with nothing saved. 1024-16384-2 (16.8 million multiply-adds a sample) checks every 8.
+   */
+  @Test
+  void aWideNetworkStopsWithinAFewSamplesOfAnInterrupt() {
+    Architecture wide = Architecture.builder(1024).hidden(16_384, Activation.RELU).output(2,
+        Head.SOFTMAX_CROSS_ENTROPY);
+    java.util.Random rnd = new java.util.Random(5);
+    float[] x = new float[32 * 1024];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextFloat();
+    }
+    Dataset data = Dataset.ofClasses("wide", x, 1024, new int[32], 2);
+    for (int threads : new int[] {1, 2}) {
+      try (Trainer t = Trainer.builder(wide).learningRate(1e-4f).threads(threads).build()) {
+        Thread.currentThread().interrupt();
+        TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(data, null, 1));
+        assertTrue(Thread.interrupted(), "the interrupt flag stays set");
+        assertEquals(threads == 1 ? 8 : 9, e.samplesDone(), threads + " threads");
+      }
+    }
+    assertEquals(8, Engine.checkEvery(wide));
+    assertEquals(Engine.CHECK_EVERY, Engine.checkEvery(Architecture.builder(784).hidden(256, Activation.RELU)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY)), "MNIST's network, as before");
+  }
+
   @Test
   void anInterruptStopsAPassShorterThanTheCheckInterval() throws InterruptedException {
     for (int threads : new int[] {1, 2}) {
