@@ -325,14 +325,20 @@ public final class Model {
    * With {@code strict}, an output that is not finite throws as in {@link #evaluate(Dataset)}; without,
    * its row counts with an infinite loss (a classifier's as a wrong answer, in no cell of the confusion
    * matrix): how {@link Trainer#fit} watches a test set, which should not stop a training whose weights
-   * are finite.
+   * are finite. Without {@code strict} it also looks at the thread's interrupt flag as a training pass
+   * does ({@link Engine#checkEvery}), and returns null when it is set: a wide network's test set may take
+   * minutes, longer than a signal's save waits.
    */
   Evaluation evaluate(Dataset data, Workspace ws, boolean strict) {
     checkData(data);
     Evaluation.Accumulator eb = Evaluation.accumulator(arch.head().classifies(), arch.outputs());
     float[] row = new float[arch.inputs()];
     float[] logits = ws.buf.z[arch.layerCount() - 1];
+    int checkMask = Engine.checkEvery(arch) - 1;
     for (int i = 0; i < data.size(); i++) {
+      if (!strict && (i & checkMask) == checkMask && Thread.currentThread().isInterrupted()) {
+        return null;
+      }
       data.copyRow(i, row, 0);
       forward(row, 0, ws);
       if (arch.head().classifies()) {

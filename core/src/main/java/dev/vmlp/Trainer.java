@@ -344,7 +344,8 @@ public final class Trainer implements AutoCloseable {
    *     part-way does not count yet: its samples' updates stay in, {@link #snapshot()} records how many
    *     ({@code epoch_samples}), and the next {@code fit}, or one continued from the snapshot, goes on
    *     with that epoch's next sample (its first epoch is the rest of this one), so the weights are
-   *     those of a run that never stopped
+   *     those of a run that never stopped. An interrupt during the test set's evaluation stops it too;
+   *     the epoch, whose updates are in, counts, and its {@code epochEnd} does not come
    * @throws IllegalStateException when a worker thread failed (the cause says why), when an
    *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
    *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count).
@@ -465,6 +466,10 @@ public final class Trainer implements AutoCloseable {
       double testAcc = Double.NaN;
       if (test != null) {
         lastTest = live.evaluate(test, evalWs, false);
+        if (lastTest == null) {
+          // interrupted while it watched the test set: the epoch's updates are in, and it counts
+          throw new TrainingInterruptedException(epoch, n);
+        }
         testLoss = lastTest.meanLoss();
         testAcc = lastTest.accuracy();
       }

@@ -97,6 +97,46 @@ class TrainerFailureTest {
         .output(10, Head.SOFTMAX_CROSS_ENTROPY)), "MNIST's network, as before");
   }
 
+  /**
+   * The test set's evaluation after an epoch looks at an interrupt too: on a wide network it can take
+   * minutes (10,000 rows of 784-100000-10), and an interrupt that came during it was seen only by the
+   * next epoch's pass, or not at all after the last one, where fit returned as if none had come.
+   */
+  @Test
+  void anInterruptStopsTheTestSetsEvaluation() {
+    Architecture wide = Architecture.builder(1024).hidden(16_384, Activation.RELU).output(2,
+        Head.SOFTMAX_CROSS_ENTROPY);
+    java.util.Random rnd = new java.util.Random(6);
+    float[] x = new float[64 * 1024];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextFloat();
+    }
+    Dataset test = Dataset.ofClasses("test", x, 1024, new int[64], 2);
+    Dataset train = test.slice(0, 1);
+    List<Integer> ended = new ArrayList<>();
+    EpochListener interruptAtTheEnd = new EpochListener() {
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (done == total) {
+          Thread.currentThread().interrupt(); // the pass is over: the evaluation comes next
+        }
+      }
+
+      @Override
+      public void epochEnd(EpochStats stats) {
+        ended.add(stats.epoch());
+      }
+    };
+    try (Trainer t = Trainer.builder(wide).learningRate(1e-4f).listener(interruptAtTheEnd).build()) {
+      TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(train, test, 1));
+      assertTrue(Thread.interrupted(), "the interrupt flag stays set");
+      assertEquals(1, e.epoch());
+      assertEquals(1, e.samplesDone(), "the epoch is whole, and counts");
+      assertEquals(1, t.epochsDone());
+      assertEquals(List.of(), ended, "no statistics of a test set evaluated in part");
+    }
+  }
+
   @Test
   void anInterruptStopsAPassShorterThanTheCheckInterval() throws InterruptedException {
     for (int threads : new int[] {1, 2}) {
