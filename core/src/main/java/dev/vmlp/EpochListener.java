@@ -11,7 +11,8 @@ public interface EpochListener {
   void epochEnd(EpochStats stats);
 
   /**
-   * Called during an epoch about every thousand samples, and once at its end; for progress bars.
+   * Called during an epoch every 1,024 samples (more often for a network so wide that 1,024 samples
+   * take seconds), and once at its end; for progress bars.
    * Keep it cheap: but for the call at the epoch's end, it runs inside the training loop, where the
    * weights are mid-update, so the trainer refuses calls from there ({@link Trainer#snapshot()}
    * included) with an {@link IllegalStateException}; take snapshots in {@link #epochEnd}.

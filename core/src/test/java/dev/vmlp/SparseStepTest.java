@@ -104,45 +104,43 @@ class SparseStepTest {
   }
 
   /**
-   * A sparse step takes the time of its values, not of its input's width: each step cleared the whole
-   * dense row it writes its values into, so a network of 2^20 inputs trained on 8 non-zero values a
-   * sample ran 4 MB of zeros per step, about 100 times slower than on 16,384 inputs. Here 2^18 inputs
-   * and 1,024, with the same 4 values a sample, must step at nearly the same speed.
+   * {@link Forward#scatter} clears a row of few values at the indices it held, not over its whole
+   * width: each step used to zero the whole dense row, so 2^20 inputs of 8 values a sample ran 4 MB of
+   * zeros per step. A value planted where no sample wrote survives a step on a row of few values, and is
+   * cleared (as the whole row is) after a row of many; every row read back holds exactly its sample.
    */
   @org.junit.jupiter.api.Test
-  void aSparseStepOnAWideInputTakesTheTimeOfItsValues() {
-    long narrow = Long.MAX_VALUE;
-    long wide = Long.MAX_VALUE;
-    SgdStep small = sparseStepper(1024);
-    SgdStep large = sparseStepper(1 << 18);
-    for (int round = 0; round < 7; round++) { // the best of several rounds: the first ones warm up
-      narrow = Math.min(narrow, timeSparseSteps(small, 1024));
-      wide = Math.min(wide, timeSparseSteps(large, 1 << 18));
+  void aRowOfFewValuesIsClearedAtTheIndicesItHeldAndADenseOneWhole() {
+    int inputs = 1024;
+    Buffers buf = new Buffers(Architecture.builder(inputs).hidden(1, Activation.RELU).output(2,
+        Head.SOFTMAX_CROSS_ENTROPY), true);
+    int planted = 777;
+    int[] few = {3, 500, 1023};
+    int[] many = new int[inputs / Forward.CLEAR_EACH_BELOW + 1];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = 2 * i;
     }
-    org.junit.jupiter.api.Assertions.assertTrue(wide < 8 * narrow,
-        "2,000 sparse steps took " + wide / 1000 + " µs on 262,144 inputs, " + narrow / 1000 + " µs on 1,024");
-  }
-
-  private static SgdStep sparseStepper(int inputs) {
-    Architecture arch = Architecture.builder(inputs).hidden(1, Activation.RELU).output(2,
-        Head.SOFTMAX_CROSS_ENTROPY);
-    return new SgdStep(KernelProvider.get(), Params.initialize(arch, 7), 0.01f);
-  }
-
-  /** Nanoseconds of 2,000 steps on samples of 4 values spread over {@code inputs}. */
-  private static long timeSparseSteps(SgdStep step, int inputs) {
-    int[] nz = new int[4 * 16];
-    float[] values = new float[nz.length];
-    for (int i = 0; i < nz.length; i++) {
-      nz[i] = (int) ((long) (i % 4) * inputs / 4 + i / 4);
-      values[i] = 0.25f * (1 + i % 3);
+    float[] prev = buf.zeros;
+    for (int round = 0; round < 6; round++) { // few, few, many, few, many, many: both rows, each way
+      int[] nz = round == 2 || round >= 4 ? many : few;
+      float[] values = new float[nz.length];
+      Arrays.fill(values, round + 1f);
+      float[] next = buf.sparseX[buf.sparseX[0] == prev ? 1 : 0];
+      boolean fewBefore = buf.sparseHeld[next == buf.sparseX[0] ? 0 : 1] >= 0;
+      next[planted] = -1f; // no sample writes here; only clearing the whole row removes it
+      float[] x = Forward.scatter(buf, prev, values, nz, 0, nz.length);
+      assertEquals(next, x, "the row not holding the previous sample");
+      float[] want = new float[inputs];
+      for (int j : nz) {
+        want[j] = round + 1f;
+      }
+      if (fewBefore) {
+        want[planted] = -1f;
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(want, x, "round " + round);
+      x[planted] = 0f; // as if no value had been planted
+      prev = x;
     }
-    long t0 = System.nanoTime();
-    for (int i = 0; i < 2000; i++) {
-      int sample = i % 16;
-      step.stepSparse(values, nz, 4 * sample, 4, i % 2, null, 0);
-    }
-    return System.nanoTime() - t0;
   }
 
   /** {@code samples} rows of {@code inputs} values, each row with its own share of zeros. */
