@@ -117,7 +117,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         return n;
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("--threads must be auto or a whole number, got '" + value + "'");
+        String want = value.trim().matches("\\+?\\d+") ? "a count up to " + Integer.MAX_VALUE : "a whole number";
+        throw new TypeConversionException("--threads must be auto or " + want + ", got '" + value + "'");
       }
     }
   }

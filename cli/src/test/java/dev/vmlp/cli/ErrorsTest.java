@@ -134,7 +134,9 @@ class ErrorsTest {
 
   @Test
   void aThreadCountThatIsNotANumberIsAUsageError() {
-    CliRun.of("train", "--threads", "many").assertError(2, "--threads");
+    CliRun.of("train", "--threads", "many").assertError(2, "--threads must be auto or a whole number, got 'many'");
+    // a whole number past int's range is told so, not called something other than a whole number
+    CliRun.of("train", "--threads", "99999999999").assertError(2, "--threads must be auto or a count up to 2147483647");
   }
 
   @Test
