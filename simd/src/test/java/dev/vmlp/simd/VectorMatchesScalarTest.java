@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -283,6 +284,43 @@ class VectorMatchesScalarTest {
       SCALAR.activationGradient(a, z, os, delta, ss, 0, n);
       v.activationGradient(a, z, os, delta, sv, 0, n);
       assertSameBits(ss, sv, "activationGradient " + a);
+    }
+  }
+
+  /**
+   * The softmax's exp at its branch edges: with a largest logit of 0, {@code z - max} is the logit
+   * itself, so {@link ExpMath#EXP_MIN} (which exp does not flush), its neighbours, both zeros and -∞
+   * reach the exp exactly, at every position of a vector and of the scalar tail, for every class count
+   * up to 40 (one vector or several at each width). Random logits never land on them.
+   */
+  @Example
+  void softmaxBranchEdgesGiveTheScalarBits() {
+    Kernels v = v();
+    float[] edges = {0f, ExpMath.EXP_MIN, Math.nextUp(ExpMath.EXP_MIN), Math.nextDown(ExpMath.EXP_MIN), -0f,
+        Float.NEGATIVE_INFINITY, ExpMath.EXP_MIN / 2, -Float.MIN_VALUE, -1f};
+    for (int n = 1; n <= 40; n++) {
+      for (int start = 0; start < edges.length; start++) {
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) {
+          z[i] = edges[(start + i) % edges.length];
+        }
+        for (int label : new int[] {-1, 0, n / 2, n - 1}) {
+          float[] p1 = new float[n];
+          float[] p2 = new float[n];
+          float[] s1 = new float[n];
+          float[] s2 = new float[n];
+          double l1 = SCALAR.softmax(z, n, label, p1, s1);
+          double l2 = v.softmax(z, n, label, p2, s2);
+          String what = "softmax of " + Arrays.toString(z) + ", label " + label;
+          assertSameBits(p1, p2, what + ": probabilities");
+          assertSameBits(s1, s2, what + ": gradient");
+          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), what + ": loss");
+          double l3 = v.softmax(z, n, label, p2, null);
+          assertSameBits(p1, p2, what + ": probabilities without a gradient");
+          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3),
+              what + ": loss without a gradient");
+        }
+      }
     }
   }
 
