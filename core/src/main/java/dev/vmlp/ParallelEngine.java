@@ -351,8 +351,10 @@ final class ParallelEngine implements Engine {
             if (pass.listener() != null && pos + 1 < pass.count()) { // Trainer.fit reports the end itself
               pass.listener().progress(pass.epoch(), pos + 1, pass.count());
             }
-            if (Thread.currentThread().isInterrupted() || stopRequested) {
-              // the others are at most one sample ahead: all stop before pos + 2
+            if (!res.interrupted && (Thread.currentThread().isInterrupted() || stopRequested)) {
+              // the others are at most one sample ahead: all stop before pos + 2. Set once: with a
+              // check after every sample (Engine.checkEvery), moving it on at pos + 1 could let a
+              // worker that read pos + 2 stop a sample before thread 0
               res.interrupted = true;
               stopAt = pos + 2;
             }

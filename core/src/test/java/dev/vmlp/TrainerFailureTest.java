@@ -98,6 +98,40 @@ class TrainerFailureTest {
   }
 
   /**
+   * A network that checks after every sample (over 2^27 multiply-adds a sample) stops two samples after
+   * an interrupt on two threads, as at any other interval: thread 0 moved the stop position on at each
+   * later check, so the threads disagreed on where the pass ended, and thread 0 ran on alone.
+   */
+  @Test
+  void twoThreadsThatCheckEverySampleStopTogether() {
+    int inputs = Architecture.MAX_WIDTH;
+    Architecture wide = Architecture.builder(inputs).hidden(129, Activation.RELU).output(2,
+        Head.SOFTMAX_CROSS_ENTROPY); // 2^20 * 129 multiply-adds a sample: a check after each
+    assertEquals(1, Engine.checkEvery(wide));
+    int samples = 64;
+    float[] x = new float[samples * inputs];
+    int[] labels = new int[samples];
+    java.util.Random rnd = new java.util.Random(7);
+    for (int s = 0; s < samples; s++) {
+      for (int k = 0; k < 8; k++) {
+        x[s * inputs + rnd.nextInt(inputs)] = rnd.nextFloat();
+      }
+      labels[s] = s & 1;
+    }
+    Dataset data = Dataset.ofClasses("wide", x, inputs, labels, 2);
+    try (Trainer t = Trainer.builder(wide).learningRate(1e-3f).threads(2).build()) {
+      Thread.currentThread().interrupt();
+      TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(data, null, 1));
+      assertTrue(Thread.interrupted(), "the interrupt flag stays set");
+      assertEquals(2, e.samplesDone(), "thread 0 stopped where the workers did");
+      assertEquals(0, t.epochsDone());
+      // the workers wait for the next pass where thread 0 starts it: the rest of the epoch runs on both
+      assertEquals(2, t.fit(data, null, 1).threads());
+      assertEquals(1, t.epochsDone());
+    }
+  }
+
+  /**
    * The test set's evaluation after an epoch looks at an interrupt too: on a wide network it can take
    * minutes (10,000 rows of 784-100000-10), and an interrupt that came during it was seen only by the
    * next epoch's pass, or not at all after the last one, where fit returned as if none had come.
