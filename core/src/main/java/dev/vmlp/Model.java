@@ -326,8 +326,8 @@ public final class Model {
    * its row counts with an infinite loss (a classifier's as a wrong answer, in no cell of the confusion
    * matrix): how {@link Trainer#fit} watches a test set, which should not stop a training whose weights
    * are finite. Without {@code strict} it also looks at the thread's interrupt flag as a training pass
-   * does ({@link Engine#checkEvery}), and returns null when it is set: a wide network's test set may take
-   * minutes, longer than a signal's save waits.
+   * does ({@link Engine#checkEvery}) and at its end, and returns null when it is set: a wide network's test
+   * set may take minutes, longer than a signal's save waits.
    */
   Evaluation evaluate(Dataset data, Workspace ws, boolean strict) {
     checkData(data);
@@ -358,6 +358,9 @@ public final class Model {
         }
         eb.addRegressed(outputsFinite(logits, data, i, strict) ? 0.5 * se : Double.POSITIVE_INFINITY);
       }
+    }
+    if (!strict && Thread.currentThread().isInterrupted()) {
+      return null; // after the last check (a test set shorter than the interval, or its last rows)
     }
     return eb.build();
   }

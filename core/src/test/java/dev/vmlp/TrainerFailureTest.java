@@ -171,6 +171,37 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * An interrupt that comes after the evaluation's last check (a test set shorter than the check
+   * interval, or its last rows) stops fit as one seen at a check does: fit returned as if none had come.
+   */
+  @Test
+  void anInterruptDuringATestSetShorterThanTheCheckIntervalStopsFit() {
+    List<Integer> ended = new ArrayList<>();
+    EpochListener interruptAtTheEnd = new EpochListener() {
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (done == total) {
+          Thread.currentThread().interrupt(); // the pass is over: the evaluation comes next
+        }
+      }
+
+      @Override
+      public void epochEnd(EpochStats stats) {
+        ended.add(stats.epoch());
+      }
+    };
+    Dataset test = digits.test().slice(0, 100); // 100 < Engine.checkEvery(ARCH) rows
+    try (Trainer t = Trainer.builder(ARCH).scaling(digits.scaling()).listener(interruptAtTheEnd).build()) {
+      TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class,
+          () -> t.fit(digits.train().slice(0, 200), test, 1));
+      assertTrue(Thread.interrupted(), "the interrupt flag stays set");
+      assertEquals(200, e.samplesDone(), "the epoch is whole, and counts");
+      assertEquals(1, t.epochsDone());
+      assertEquals(List.of(), ended, "as when the evaluation saw it at a check");
+    }
+  }
+
   @Test
   void anInterruptStopsAPassShorterThanTheCheckInterval() throws InterruptedException {
     for (int threads : new int[] {1, 2}) {
