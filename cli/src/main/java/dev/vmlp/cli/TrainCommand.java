@@ -117,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         return n;
       } catch (NumberFormatException e) {
+        if (value.trim().matches("-\\d+")) { // past int's range, and below 1 as any negative count
+          throw new TypeConversionException("--threads must be auto or at least 1, got " + value);
+        }
         String want = value.trim().matches("\\+?\\d+") ? "a count up to " + Integer.MAX_VALUE : "a whole number";
         throw new TypeConversionException("--threads must be auto or " + want + ", got '" + value + "'");
       }

@@ -137,6 +137,8 @@ class ErrorsTest {
     CliRun.of("train", "--threads", "many").assertError(2, "--threads must be auto or a whole number, got 'many'");
     // a whole number past int's range is told so, not called something other than a whole number
     CliRun.of("train", "--threads", "99999999999").assertError(2, "--threads must be auto or a count up to 2147483647");
+    // and one below int's range is a whole number too, below 1 as -1 is
+    CliRun.of("train", "--threads", "-99999999999").assertError(2, "--threads must be auto or at least 1, got -99999999999");
   }
 
   @Test
