@@ -318,7 +318,7 @@ public final class Model {
   }
 
   Evaluation evaluate(Dataset data, Workspace ws) {
-    return evaluate(data, ws, true);
+    return evaluate(data, ws, true, null);
   }
 
   /**
@@ -326,17 +326,19 @@ public final class Model {
    * its row counts with an infinite loss (a classifier's as a wrong answer, in no cell of the confusion
    * matrix): how {@link Trainer#fit} watches a test set, which should not stop a training whose weights
    * are finite. Without {@code strict} it also looks at the thread's interrupt flag as a training pass
-   * does ({@link Engine#checkEvery}) and at its end, and returns null when it is set: a wide network's test
-   * set may take minutes, longer than a signal's save waits.
+   * does ({@link Engine#checkEvery}) and at its end, and returns null when it is set or {@code stopped}
+   * says so (a trainer closed from another thread): a wide network's test set may take minutes, longer
+   * than a signal's save waits.
    */
-  Evaluation evaluate(Dataset data, Workspace ws, boolean strict) {
+  Evaluation evaluate(Dataset data, Workspace ws, boolean strict, java.util.function.BooleanSupplier stopped) {
     checkData(data);
     Evaluation.Accumulator eb = Evaluation.accumulator(arch.head().classifies(), arch.outputs());
     float[] row = new float[arch.inputs()];
     float[] logits = ws.buf.z[arch.layerCount() - 1];
     int checkMask = Engine.checkEvery(arch) - 1;
     for (int i = 0; i < data.size(); i++) {
-      if (!strict && (i & checkMask) == checkMask && Thread.currentThread().isInterrupted()) {
+      if (!strict && (i & checkMask) == checkMask
+          && (Thread.currentThread().isInterrupted() || stopped.getAsBoolean())) {
         return null;
       }
       data.copyRow(i, row, 0);
@@ -359,7 +361,7 @@ public final class Model {
         eb.addRegressed(outputsFinite(logits, data, i, strict) ? 0.5 * se : Double.POSITIVE_INFINITY);
       }
     }
-    if (!strict && Thread.currentThread().isInterrupted()) {
+    if (!strict && (Thread.currentThread().isInterrupted() || stopped.getAsBoolean())) {
       return null; // after the last check (a test set shorter than the interval, or its last rows)
     }
     return eb.build();

@@ -348,7 +348,8 @@ public final class Trainer implements AutoCloseable {
    *     the epoch, whose updates are in, counts, and its {@code epochEnd} does not come
    * @throws IllegalStateException when a worker thread failed (the cause says why), when an
    *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
-   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count).
+   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count; closed
+   *     while the test set is evaluated, the evaluation stops and the epoch, whose updates are in, counts).
    *     An exception from the listener reaches the caller as it is. From {@code progress} during an
    *     epoch it leaves the weights part-updated, and the trainer then takes no more calls but
    *     {@link #close()}; from {@code epochEnd}, or from the {@code progress} call that ends an epoch,
@@ -465,9 +466,14 @@ public final class Trainer implements AutoCloseable {
       double testLoss = Double.NaN;
       double testAcc = Double.NaN;
       if (test != null) {
-        lastTest = live.evaluate(test, evalWs, false);
+        lastTest = live.evaluate(test, evalWs, false, () -> closer != null);
         if (lastTest == null) {
-          // interrupted while it watched the test set: the epoch's updates are in, and it counts
+          // interrupted or closed while it watched the test set: the epoch's updates are in, and it counts
+          Thread closedBy = closer;
+          if (closedBy != null) {
+            throw new IllegalStateException("the trainer was closed by thread '" + closedBy.getName()
+                + "' while it evaluated the test set after epoch " + epoch + " (the epoch counts)");
+          }
           throw new TrainingInterruptedException(epoch, n);
         }
         testLoss = lastTest.meanLoss();

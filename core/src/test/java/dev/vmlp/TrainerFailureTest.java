@@ -202,6 +202,44 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * close() from another thread stops the test set's evaluation at its next check, as it stops a pass:
+   * it waited for the whole evaluation (about a minute for 1,500 rows of 1024-16384-2 on the scalar
+   * kernels), longer than a signal's save waits, and fit then returned as if it had not been closed.
+   */
+  @Test
+  void closeFromAnotherThreadStopsTheTestSetsEvaluation() throws InterruptedException {
+    Dataset test = digits.test();
+    Thread[] closing = new Thread[1];
+    List<Integer> ended = new ArrayList<>();
+    Trainer[] running = new Trainer[1];
+    EpochListener closeAtTheEnd = new EpochListener() {
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (done == total) { // the pass is over: the evaluation comes next
+          closing[0] = new Thread(running[0]::close, "closer");
+          closing[0].start();
+          while (closing[0].getState() != Thread.State.TIMED_WAITING && closing[0].isAlive()) {
+            Thread.onSpinWait(); // until close() waits for the running call
+          }
+        }
+      }
+
+      @Override
+      public void epochEnd(EpochStats stats) {
+        ended.add(stats.epoch());
+      }
+    };
+    running[0] = Trainer.builder(ARCH).scaling(digits.scaling()).listener(closeAtTheEnd).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> running[0].fit(digits.train().slice(0, 200), test, 3));
+    assertTrue(e.getMessage().contains("closed by thread 'closer' while it evaluated the test set after epoch 1"),
+        e.getMessage());
+    closing[0].join(60_000);
+    assertFalse(closing[0].isAlive(), "close() returned");
+    assertEquals(List.of(), ended, "no statistics of a test set evaluated in part");
+  }
+
   @Test
   void anInterruptStopsAPassShorterThanTheCheckInterval() throws InterruptedException {
     for (int threads : new int[] {1, 2}) {
