@@ -25,7 +25,12 @@ interface Engine extends AutoCloseable {
    * to: 1,024 samples of 784-100000-10 take a minute, and a signal's save waits 30 s.
    */
   static int checkEvery(Architecture arch) {
-    long samples = CHECK_WORK / Math.max(1, arch.forwardMultiplyAdds());
+    return checkEvery(arch, CHECK_WORK);
+  }
+
+  /** {@link #checkEvery(Architecture)} with at most {@code work} multiply-adds between checks. */
+  static int checkEvery(Architecture arch, long work) {
+    long samples = work / Math.max(1, arch.forwardMultiplyAdds());
     return samples >= CHECK_EVERY ? CHECK_EVERY : Integer.highestOneBit((int) Math.max(1, samples));
   }
 

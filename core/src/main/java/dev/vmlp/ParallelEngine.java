@@ -69,6 +69,11 @@ final class ParallelEngine implements Engine {
    * or what a test set through {@link Trainer.Builder}).
    */
   ParallelEngine(Kernels k, Params p, float learningRate, int threads, int processors) {
+    this(k, p, learningRate, threads, processors, Engine.checkEvery(p.arch));
+  }
+
+  /** As above, checking for a stop every {@code checkEvery} samples (a power of two). */
+  ParallelEngine(Kernels k, Params p, float learningRate, int threads, int processors, int checkEvery) {
     if (threads < 2 || threads > maxThreads(p.arch)) {
       throw new IllegalArgumentException(threads + " threads for " + p.arch + " (at most " + maxThreads(p.arch) + ")");
     }
@@ -77,7 +82,7 @@ final class ParallelEngine implements Engine {
     this.negLr = -learningRate;
     this.threads = threads;
     this.last = p.layers.length - 1;
-    this.checkMask = Engine.checkEvery(p.arch) - 1;
+    this.checkMask = checkEvery - 1;
     this.barrier = new SpinBarrier(threads, processors, SpinBarrier.PARK_NANOS);
     int layers = p.layers.length;
     chunkOwner = new int[layers][];

@@ -13,8 +13,13 @@ final class SingleEngine implements Engine {
   private final int checkMask;
 
   SingleEngine(Kernels k, Params p, float learningRate) {
+    this(k, p, learningRate, Engine.checkEvery(p.arch));
+  }
+
+  /** Checking for a stop every {@code checkEvery} samples (a power of two). */
+  SingleEngine(Kernels k, Params p, float learningRate, int checkEvery) {
     this.step = new SgdStep(k, p, learningRate);
-    this.checkMask = Engine.checkEvery(p.arch) - 1;
+    this.checkMask = checkEvery - 1;
     this.outputs = p.arch.outputs();
     this.classifies = p.arch.head().classifies();
   }

@@ -62,6 +62,8 @@ public final class Trainer implements AutoCloseable {
   private final InputPath inputPath;
   private final Kernels kernels;
   private final int processors;
+  /** Most multiply-adds between a pass's checks for a stop ({@link Engine#checkEvery}). */
+  private final long checkWork;
   /** Stops the worker threads of a trainer that was never closed, once it is unreachable. */
   private static final Cleaner CLEANER = Cleaner.create();
   /** The current engine, held apart from the trainer so that the cleaner can close it. */
@@ -121,6 +123,7 @@ public final class Trainer implements AutoCloseable {
     this.inputPath = b.inputPath;
     this.kernels = b.kernels != null ? b.kernels : KernelProvider.get();
     this.processors = b.processors;
+    this.checkWork = b.checkWork;
     this.onlineX = new float[arch.inputs()];
     this.onlineTarget = arch.head().classifies() ? null : new float[arch.outputs()];
     this.onlinePass = new Pass(onlineX, arch.inputs(), onlineLabel, onlineTarget,
@@ -220,6 +223,7 @@ public final class Trainer implements AutoCloseable {
     private InputScaling scaling;
     private Kernels kernels;
     private int processors = Runtime.getRuntime().availableProcessors();
+    private long checkWork = Engine.CHECK_WORK;
 
     private Builder(Architecture arch, Model start) {
       this.arch = arch;
@@ -302,6 +306,15 @@ public final class Trainer implements AutoCloseable {
     /** For tests: the processor count the thread hand-offs assume instead of the machine's. */
     Builder processors(int n) {
       this.processors = n;
+      return this;
+    }
+
+    /**
+     * For tests: the most multiply-adds between a pass's checks for a stop, so that a small network
+     * checks as often as a wide one does ({@link Engine#checkEvery}).
+     */
+    Builder checkWork(long work) {
+      this.checkWork = work;
       return this;
     }
 
@@ -525,8 +538,9 @@ public final class Trainer implements AutoCloseable {
         holder.engine = null; // should the new one fail to start, no closed engine is left in use
         engine.close();
       }
-      engine = use == 1 ? new SingleEngine(kernels, params, learningRate)
-          : new ParallelEngine(kernels, params, learningRate, use, processors);
+      int checkEvery = Engine.checkEvery(arch, checkWork);
+      engine = use == 1 ? new SingleEngine(kernels, params, learningRate, checkEvery)
+          : new ParallelEngine(kernels, params, learningRate, use, processors, checkEvery);
       holder.engine = engine;
     }
     return engine;

@@ -104,10 +104,14 @@ class TrainerFailureTest {
    */
   @Test
   void twoThreadsThatCheckEverySampleStopTogether() {
-    int inputs = Architecture.MAX_WIDTH;
-    Architecture wide = Architecture.builder(inputs).hidden(129, Activation.RELU).output(2,
-        Head.SOFTMAX_CROSS_ENTROPY); // 2^20 * 129 multiply-adds a sample: a check after each
-    assertEquals(1, Engine.checkEvery(wide));
+    // a small network given the check interval of one over 2^27 multiply-adds a sample (such as
+    // 2^20-129-2), which needs a gigabyte of weights and inputs
+    Architecture small = Architecture.builder(64).hidden(256, Activation.RELU).output(2,
+        Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(1, Engine.checkEvery(small, small.forwardMultiplyAdds()));
+    assertEquals(1, Engine.checkEvery(Architecture.builder(Architecture.MAX_WIDTH).hidden(129, Activation.RELU)
+        .output(2, Head.SOFTMAX_CROSS_ENTROPY)));
+    int inputs = small.inputs();
     int samples = 64;
     float[] x = new float[samples * inputs];
     int[] labels = new int[samples];
@@ -118,8 +122,9 @@ class TrainerFailureTest {
       }
       labels[s] = s & 1;
     }
-    Dataset data = Dataset.ofClasses("wide", x, inputs, labels, 2);
-    try (Trainer t = Trainer.builder(wide).learningRate(1e-3f).threads(2).build()) {
+    Dataset data = Dataset.ofClasses("small", x, inputs, labels, 2);
+    try (Trainer t = Trainer.builder(small).learningRate(1e-3f).threads(2)
+        .checkWork(small.forwardMultiplyAdds()).build()) {
       Thread.currentThread().interrupt();
       TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(data, null, 1));
       assertTrue(Thread.interrupted(), "the interrupt flag stays set");
