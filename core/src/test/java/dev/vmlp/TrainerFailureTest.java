@@ -136,6 +136,23 @@ class TrainerFailureTest {
     }
   }
 
+  /** Interrupts the calling thread as a pass ends, before the test set's evaluation; adds each ended epoch to {@code ended}. */
+  private static EpochListener interruptWhenThePassEnds(List<Integer> ended) {
+    return new EpochListener() {
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (done == total) {
+          Thread.currentThread().interrupt(); // the pass is over: the evaluation comes next
+        }
+      }
+
+      @Override
+      public void epochEnd(EpochStats stats) {
+        ended.add(stats.epoch());
+      }
+    };
+  }
+
   /**
    * The test set's evaluation after an epoch looks at an interrupt too: on a wide network it can take
    * minutes (10,000 rows of 784-100000-10), and an interrupt that came during it was seen only by the
@@ -153,19 +170,7 @@ class TrainerFailureTest {
     Dataset test = Dataset.ofClasses("test", x, 1024, new int[64], 2);
     Dataset train = test.slice(0, 1);
     List<Integer> ended = new ArrayList<>();
-    EpochListener interruptAtTheEnd = new EpochListener() {
-      @Override
-      public void progress(int epoch, long done, long total) {
-        if (done == total) {
-          Thread.currentThread().interrupt(); // the pass is over: the evaluation comes next
-        }
-      }
-
-      @Override
-      public void epochEnd(EpochStats stats) {
-        ended.add(stats.epoch());
-      }
-    };
+    EpochListener interruptAtTheEnd = interruptWhenThePassEnds(ended);
     try (Trainer t = Trainer.builder(wide).learningRate(1e-4f).listener(interruptAtTheEnd).build()) {
       TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(train, test, 1));
       assertTrue(Thread.interrupted(), "the interrupt flag stays set");
@@ -183,19 +188,7 @@ class TrainerFailureTest {
   @Test
   void anInterruptDuringATestSetShorterThanTheCheckIntervalStopsFit() {
     List<Integer> ended = new ArrayList<>();
-    EpochListener interruptAtTheEnd = new EpochListener() {
-      @Override
-      public void progress(int epoch, long done, long total) {
-        if (done == total) {
-          Thread.currentThread().interrupt(); // the pass is over: the evaluation comes next
-        }
-      }
-
-      @Override
-      public void epochEnd(EpochStats stats) {
-        ended.add(stats.epoch());
-      }
-    };
+    EpochListener interruptAtTheEnd = interruptWhenThePassEnds(ended);
     Dataset test = digits.test().slice(0, 100); // 100 < Engine.checkEvery(ARCH) rows
     try (Trainer t = Trainer.builder(ARCH).scaling(digits.scaling()).listener(interruptAtTheEnd).build()) {
       TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class,

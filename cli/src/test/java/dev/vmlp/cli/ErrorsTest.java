@@ -188,36 +188,32 @@ class ErrorsTest {
   @Test
   void aRuntimeWithoutJavaLoggingIsOneErrorLine() throws Exception {
     // as in a jlinked image of java.base alone: the command line routes the library's log through java.logging
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--limit-modules", "java.base", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
-        "--epochs", "1", "--hidden", "8");
-    Process p = new ProcessBuilder(cmd).start();
-    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(1, p.exitValue(), stderr);
-    assertEquals("", stdout);
-    assertEquals(List.of("vmlp: error: vmlp needs the java.logging module, which this Java runtime lacks; use a full "
-        + "JDK or add it to the image (jlink --add-modules java.logging)"),
-        stderr.lines().toList(), "no NoClassDefFoundError and no stack trace");
+    assertOneErrorLineWithModules("java.base", List.of("train", "--epochs", "1", "--hidden", "8"),
+        "vmlp: error: vmlp needs the java.logging module, which this Java runtime lacks; use a full "
+        + "JDK or add it to the image (jlink --add-modules java.logging)");
   }
 
   @Test
   void aRuntimeWithoutJavaDesktopIsOneErrorLineForBench() throws Exception {
     // as in a jlinked image without it: the report's charts need java.awt
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--limit-modules", "java.base,java.logging,java.management,jdk.management,jdk.unsupported", "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "bench", "--from",
-        BenchCommandTest.sample("quick.json"), "--markdown");
+    assertOneErrorLineWithModules("java.base,java.logging,java.management,jdk.management,jdk.unsupported",
+        List.of("bench", "--from", BenchCommandTest.sample("quick.json"), "--markdown"),
+        "vmlp: error: vmlp bench draws its report with java.desktop, which this Java runtime lacks; "
+        + "use a full JDK or add the module to the image (jlink --add-modules java.desktop)");
+  }
+
+  /** Runs the command line in a JVM limited to {@code modules}: it exits 1 with {@code line} alone. */
+  private static void assertOneErrorLineWithModules(String modules, List<String> args, String line) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "--limit-modules", modules, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).start();
     String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, p.exitValue(), stderr);
     assertEquals("", stdout);
-    assertEquals(List.of("vmlp: error: vmlp bench draws its report with java.desktop, which this Java runtime lacks; "
-        + "use a full JDK or add the module to the image (jlink --add-modules java.desktop)"),
-        stderr.lines().toList(), "no NoClassDefFoundError and no stack trace");
+    assertEquals(List.of(line), stderr.lines().toList(), "no NoClassDefFoundError and no stack trace");
   }
 
   @Test
