@@ -361,7 +361,8 @@ public final class Trainer implements AutoCloseable {
    *     the epoch, whose updates are in, counts, and its {@code epochEnd} does not come
    * @throws IllegalStateException when a worker thread failed (the cause says why), when an
    *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
-   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count; closed
+   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count unless
+   *     the stop fell at its end; closed
    *     while the test set is evaluated, the evaluation stops and the epoch, whose updates are in, counts).
    *     An exception from the listener reaches the caller as it is. From {@code progress} during an
    *     epoch it leaves the weights part-updated, and the trainer then takes no more calls but
@@ -498,7 +499,13 @@ public final class Trainer implements AutoCloseable {
         listener.epochEnd(es);
       }
       if (interruptedLate) {
-        // the interrupt came so late that the epoch finished: it counts, and training stops here
+        // the interrupt, or a close() from another thread, came so late that the epoch finished: it
+        // counts, and training stops here
+        Thread closedBy = closer;
+        if (closedBy != null) { // the engine's stop says interrupted for both
+          throw new IllegalStateException("the trainer was closed by thread '" + closedBy.getName()
+              + "' as epoch " + epoch + " ended (the epoch counts)");
+        }
         throw new TrainingInterruptedException(epoch, n);
       }
       if (closed) {

@@ -136,6 +136,51 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * close() from another thread that two threads see at the sample before a pass's last stops the pass
+   * at its end: the epoch is whole, and fit says the trainer was closed, not that the thread, whose flag
+   * is clear, was interrupted.
+   */
+  @Test
+  void closeSeenAtThePassesLastCheckIsNoInterrupt() throws InterruptedException {
+    Architecture small = Architecture.builder(64).hidden(256, Activation.RELU).output(2,
+        Head.SOFTMAX_CROSS_ENTROPY);
+    int inputs = small.inputs();
+    int samples = 8;
+    float[] x = new float[samples * inputs];
+    int[] labels = new int[samples];
+    for (int s = 0; s < samples; s++) {
+      x[s * inputs + s] = 1f;
+      labels[s] = s & 1;
+    }
+    Dataset data = Dataset.ofClasses("small", x, inputs, labels, 2);
+    Thread[] closing = new Thread[1];
+    Trainer[] running = new Trainer[1];
+    EpochListener closeBeforeTheLast = new EpochListener() {
+      @Override
+      public void progress(int epoch, long done, long total) {
+        if (done == total - 1) { // thread 0's check after this sample stops the pass two samples on: at its end
+          closing[0] = new Thread(running[0]::close, "closer");
+          closing[0].start();
+          while (closing[0].getState() != Thread.State.TIMED_WAITING && closing[0].isAlive()) {
+            Thread.onSpinWait(); // until close() waits for the running call
+          }
+        }
+      }
+
+      @Override
+      public void epochEnd(EpochStats stats) {}
+    };
+    running[0] = Trainer.builder(small).learningRate(1e-3f).threads(2).checkWork(small.forwardMultiplyAdds())
+        .listener(closeBeforeTheLast).build();
+    RuntimeException e = assertThrows(RuntimeException.class, () -> running[0].fit(data, null, 3));
+    assertFalse(Thread.currentThread().isInterrupted());
+    assertEquals(IllegalStateException.class, e.getClass(), e.toString());
+    assertTrue(e.getMessage().contains("closed by thread 'closer'"), e.getMessage());
+    closing[0].join(60_000);
+    assertFalse(closing[0].isAlive(), "close() returned");
+  }
+
   /** Interrupts the calling thread as a pass ends, before the test set's evaluation; adds each ended epoch to {@code ended}. */
   private static EpochListener interruptWhenThePassEnds(List<Integer> ended) {
     return new EpochListener() {
