@@ -40,7 +40,8 @@ final class SignalStop implements AutoCloseable {
     return stop;
   }
 
-  private void onSignal() {
+  /** What the hook runs: interrupts the training thread while it trains, then waits for {@link #close}. */
+  void onSignal() {
     synchronized (this) {
       requested = true;
       if (training) {

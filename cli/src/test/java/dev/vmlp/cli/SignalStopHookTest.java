@@ -1,0 +1,47 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link SignalStop}'s hook in this JVM: whom it interrupts, and when it lets the JVM exit. */
+class SignalStopHookTest {
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aSignalDuringTrainingInterruptsTheTrainerAndTheHookReturnsOnceTheSaveIsDone() throws Exception {
+    SignalStop stop = SignalStop.install();
+    Thread hook = new Thread(stop::onSignal);
+    try {
+      hook.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertTrue(Thread.currentThread().isInterrupted(), "the signal interrupts the training thread");
+      assertTrue(stop.trainingEnded(), "the signal asked the run to stop");
+      assertFalse(Thread.currentThread().isInterrupted(), "the save that follows runs uninterrupted");
+      hook.join(200);
+      assertTrue(hook.isAlive(), "the hook waits for the save");
+    } finally {
+      Thread.interrupted();
+      stop.close();
+    }
+    hook.join(TimeUnit.SECONDS.toMillis(SignalStop.SAVE_WAIT_SECONDS) / 2);
+    assertFalse(hook.isAlive(), "the hook returns once the save is done, not after its grace");
+  }
+
+  @Test
+  void aSignalAfterTrainingDoesNotInterruptTheSave() {
+    SignalStop stop = SignalStop.install();
+    try {
+      assertFalse(stop.trainingEnded(), "no signal came");
+    } finally {
+      stop.close(); // the save is done: a hook that runs now returns at once
+    }
+    stop.onSignal();
+    assertFalse(Thread.interrupted(), "a signal after training leaves the thread that saves alone");
+  }
+}
