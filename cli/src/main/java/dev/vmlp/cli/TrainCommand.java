@@ -242,10 +242,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (stopped != null) {
       saveModel(stoppedAt, data.name());
-      String where = stopped.samplesDone() == data.train().size() ? "as epoch " + stopped.epoch() + " ended"
-          : "in epoch " + stopped.epoch() + ", after " + String.format(Locale.ROOT, "%,d", stopped.samplesDone())
-              + " of its samples";
-      main.err.println("vmlp: stopped by a signal " + where + "; saved the model so far to " + save
+      main.err.println("vmlp: stopped by a signal " + stoppedWhere(stopped.epoch(), stopped.samplesDone(),
+          data.train().size()) + "; saved the model so far to " + save
           + ", which goes on from there with --resume " + save);
       main.err.flush();
       return Main.EXIT_STOPPED;
@@ -261,6 +259,12 @@ final class TrainCommand implements Callable<Integer> {
     main.out.println(json ? TrainOutput.json(run, report) : TrainOutput.summary(run, report));
     main.out.flush();
     return Main.EXIT_OK;
+  }
+
+  /** Where a signal stopped training, for its message: in an epoch, after some of its samples, or as one ended. */
+  static String stoppedWhere(int epoch, long samplesDone, long epochSize) {
+    return samplesDone == epochSize ? "as epoch " + epoch + " ended"
+        : "in epoch " + epoch + ", after " + String.format(Locale.ROOT, "%,d", samplesDone) + " of its samples";
   }
 
   private void saveModel(Model model, String dataset) throws IOException {

@@ -1,5 +1,6 @@
 package dev.vmlp.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link SignalStop}'s hook in this JVM: whom it interrupts, and when it lets the JVM exit. */
+/**
+ * {@link SignalStop}'s hook in this JVM: whom it interrupts, and when it lets the JVM exit; and where the
+ * message says training stopped.
+ */
 class SignalStopHookTest {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -43,5 +47,12 @@ class SignalStopHookTest {
     }
     stop.onSignal();
     assertFalse(Thread.interrupted(), "a signal after training leaves the thread that saves alone");
+  }
+
+  @Test
+  void theStopMessageSaysTheEpochAndItsSamplesOrThatItEnded() {
+    assertEquals("in epoch 3, after 1,024 of its samples", TrainCommand.stoppedWhere(3, 1024, 1437));
+    assertEquals("in epoch 1, after 0 of its samples", TrainCommand.stoppedWhere(1, 0, 1437));
+    assertEquals("as epoch 7 ended", TrainCommand.stoppedWhere(7, 1437, 1437));
   }
 }

@@ -74,6 +74,13 @@ class SignalStopTest {
     Model stopped = ModelFiles.load(file);
     int epochs = Integer.parseInt(stopped.metadata().get("epochs"));
     assertTrue(epochs >= 2, stopped.metadata().toString());
+    // the message says where the saved model stopped: the epoch under way and its samples, or the epoch that ended
+    String samples = stopped.metadata().get("epoch_samples");
+    String where = samples != null
+        ? "in epoch " + (epochs + 1) + ", after " + String.format(java.util.Locale.ROOT, "%,d", Long.parseLong(samples))
+            + " of its samples"
+        : "as epoch " + epochs + " ended";
+    assertTrue(last.startsWith("vmlp: stopped by a signal " + where + ";"), last + " / " + stopped.metadata());
     // one more epoch ends the stopped one (or runs the next, if the signal came as an epoch ended)
     JsonNode resumed = CliRun.of("train", "--resume", file.toString(), "--epochs", "1", "--json").json();
     JsonNode straight = CliRun.of("train", "--epochs", Integer.toString(epochs + 1), "--hidden", "16", "--seed", "9",
