@@ -32,7 +32,7 @@ class SignalStopTest {
   /**
    * Runs {@code vmlp train --epochs 100000 --hidden 16 --json} plus {@code args} in a child JVM, runs
    * {@code beforeSignal} and sends SIGTERM once the second epoch's line is out, and returns the lines of
-   * standard error; the child's exit status is asserted to be SIGTERM's.
+   * standard error; the child's exit status is asserted to be SIGTERM's, within half the save's grace.
    */
   private static List<String> trainUntilSignal(Runnable beforeSignal, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -41,11 +41,13 @@ class SignalStopTest {
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> lines = new ArrayList<>();
+    long signalled = 0;
     try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line = err.readLine(); line != null; line = err.readLine()) {
         lines.add(line);
         if (line.startsWith("epoch 2/")) {
           beforeSignal.run();
+          signalled = System.nanoTime();
           p.toHandle().destroy(); // SIGTERM, in the third epoch or later; Process.destroy would close this stream
         }
       }
@@ -55,6 +57,9 @@ class SignalStopTest {
       }
     }
     assertEquals(143, p.exitValue(), String.join("\n", lines)); // 128 + SIGTERM, as for any JVM the signal ends
+    // the hook lets the JVM exit once the command is done, not after the save's grace of SAVE_WAIT_SECONDS
+    double seconds = (System.nanoTime() - signalled) * 1e-9;
+    assertTrue(seconds < SignalStop.SAVE_WAIT_SECONDS / 2.0, "exited " + seconds + " s after the signal");
     return lines;
   }
 
