@@ -483,12 +483,7 @@ public final class Trainer implements AutoCloseable {
         lastTest = live.evaluate(test, evalWs, false, () -> closer != null);
         if (lastTest == null) {
           // interrupted or closed while it watched the test set: the epoch's updates are in, and it counts
-          Thread closedBy = closer;
-          if (closedBy != null) {
-            throw new IllegalStateException("the trainer was closed by thread '" + closedBy.getName()
-                + "' while it evaluated the test set after epoch " + epoch + " (the epoch counts)");
-          }
-          throw new TrainingInterruptedException(epoch, n);
+          throw stoppedAfter(epoch, n, "while it evaluated the test set after epoch " + epoch);
         }
         testLoss = lastTest.meanLoss();
         testAcc = lastTest.accuracy();
@@ -500,19 +495,26 @@ public final class Trainer implements AutoCloseable {
       }
       if (interruptedLate) {
         // the interrupt, or a close() from another thread, came so late that the epoch finished: it
-        // counts, and training stops here
-        Thread closedBy = closer;
-        if (closedBy != null) { // the engine's stop says interrupted for both
-          throw new IllegalStateException("the trainer was closed by thread '" + closedBy.getName()
-              + "' as epoch " + epoch + " ended (the epoch counts)");
-        }
-        throw new TrainingInterruptedException(epoch, n);
+        // counts, and training stops here (the engine's stop says interrupted for both)
+        throw stoppedAfter(epoch, n, "as epoch " + epoch + " ended");
       }
       if (closed) {
         break; // the listener closed the trainer: an early stop
       }
     }
     return new TrainingReport(stats, copy(eng.threads()), lastTest, kernels.name(), sparse, eng.threads());
+  }
+
+  /**
+   * What {@code fit} throws when training stops with epoch {@code epoch} of {@code samples} whole (it
+   * counts): a close from another thread ({@code when} it was seen), or else an interrupt.
+   */
+  private RuntimeException stoppedAfter(int epoch, long samples, String when) {
+    Thread closedBy = closer;
+    return closedBy != null
+        ? new IllegalStateException("the trainer was closed by thread '" + closedBy.getName() + "' " + when
+            + " (the epoch counts)")
+        : new TrainingInterruptedException(epoch, samples);
   }
 
   /**
