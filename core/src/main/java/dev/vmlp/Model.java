@@ -337,8 +337,7 @@ public final class Model {
     float[] logits = ws.buf.z[arch.layerCount() - 1];
     int checkMask = Engine.checkEvery(arch) - 1;
     for (int i = 0; i < data.size(); i++) {
-      if (!strict && (i & checkMask) == checkMask
-          && (Thread.currentThread().isInterrupted() || stopped.getAsBoolean())) {
+      if (!strict && (i & checkMask) == checkMask && stopAsked(stopped)) {
         return null;
       }
       data.copyRow(i, row, 0);
@@ -361,10 +360,15 @@ public final class Model {
         eb.addRegressed(outputsFinite(logits, data, i, strict) ? 0.5 * se : Double.POSITIVE_INFINITY);
       }
     }
-    if (!strict && (Thread.currentThread().isInterrupted() || stopped.getAsBoolean())) {
+    if (!strict && stopAsked(stopped)) {
       return null; // after the last check (a test set shorter than the interval, or its last rows)
     }
     return eb.build();
+  }
+
+  /** Whether a lenient {@link #evaluate} should stop: the thread is interrupted, or {@code stopped} says so. */
+  private static boolean stopAsked(java.util.function.BooleanSupplier stopped) {
+    return Thread.currentThread().isInterrupted() || stopped.getAsBoolean();
   }
 
   void checkData(Dataset data) {
