@@ -185,9 +185,7 @@ public final class Csv {
       // the location before a row is its first line; after it, the next line (or the same one at the end of input)
       for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() : 0;
           it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY; line = it.currentLocation().getLineNr()) {
-        String[] row = width < 0 ? readRow(it, file, line, labelled ? MAX_COLUMNS + 1 : MAX_COLUMNS, "; a network takes "
-            + "at most " + MAX_COLUMNS + " inputs" + (labelled ? ", and one column is the label" : ""))
-            : readRow(it, file, line, width, ", expected " + width);
+        String[] row = readRow(it, file, line, width, labelled);
         // a byte-order mark with nothing after it reaches here as a cell of its own
         if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
           continue;
@@ -268,14 +266,18 @@ public final class Csv {
   static final int MAX_COLUMNS = Architecture.MAX_WIDTH;
 
   /**
-   * The cells of the row whose array {@code p} has just started, at most {@code max} of them: a line of
-   * millions of cells (the line breaks of a file lost, say) is refused as it is read, where holding its
-   * cells as strings first ran out of memory.
+   * The cells of the row whose array {@code p} has just started, at most {@code width} of them (before
+   * the first row, {@code width} < 0: the most a network takes, and the label's): a line of millions of
+   * cells (the line breaks of a file lost, say) is refused as it is read, where holding its cells as
+   * strings first ran out of memory.
    */
-  private static String[] readRow(JsonParser p, Path file, long line, int max, String expected) throws IOException {
+  private static String[] readRow(JsonParser p, Path file, long line, int width, boolean labelled) throws IOException {
+    int max = width >= 0 ? width : labelled ? MAX_COLUMNS + 1 : MAX_COLUMNS;
     List<String> cells = new ArrayList<>();
     for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
       if (cells.size() == max) {
+        String expected = width >= 0 ? ", expected " + width : "; a network takes at most " + MAX_COLUMNS
+            + " inputs" + (labelled ? ", and one column is the label" : "");
         throw new DataFormatException(file, "line " + line + " has more than " + max + " columns" + expected);
       }
       cells.add(p.getText());
