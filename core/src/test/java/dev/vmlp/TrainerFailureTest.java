@@ -69,6 +69,20 @@ class TrainerFailureTest {
     }
   }
 
+  /** 1024-16384-2: 16.8 million multiply-adds a sample, so it checks for a stop every 8 samples. */
+  private static final Architecture WIDE = Architecture.builder(1024).hidden(16_384, Activation.RELU).output(2,
+      Head.SOFTMAX_CROSS_ENTROPY);
+
+  /** {@code rows} rows of {@link #WIDE}'s width, uniform in [0, 1) from {@code seed}, all of class 0. */
+  private static Dataset wideRows(String name, int rows, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    float[] x = new float[rows * WIDE.inputs()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextFloat();
+    }
+    return Dataset.ofClasses(name, x, WIDE.inputs(), new int[rows], 2);
+  }
+
   /**
    * A wide network looks at an interrupt after fewer samples: every 1,024, as small ones do, 784-100000-10
    * stopped about a minute after a Ctrl-C, and vmlp train --save, whose hook waits 30 s for the save,
@@ -76,23 +90,16 @@ class TrainerFailureTest {
    */
   @Test
   void aWideNetworkStopsWithinAFewSamplesOfAnInterrupt() {
-    Architecture wide = Architecture.builder(1024).hidden(16_384, Activation.RELU).output(2,
-        Head.SOFTMAX_CROSS_ENTROPY);
-    java.util.Random rnd = new java.util.Random(5);
-    float[] x = new float[32 * 1024];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rnd.nextFloat();
-    }
-    Dataset data = Dataset.ofClasses("wide", x, 1024, new int[32], 2);
+    Dataset data = wideRows("wide", 32, 5);
     for (int threads : new int[] {1, 2}) {
-      try (Trainer t = Trainer.builder(wide).learningRate(1e-4f).threads(threads).build()) {
+      try (Trainer t = Trainer.builder(WIDE).learningRate(1e-4f).threads(threads).build()) {
         Thread.currentThread().interrupt();
         TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(data, null, 1));
         assertTrue(Thread.interrupted(), "the interrupt flag stays set");
         assertEquals(threads == 1 ? 8 : 9, e.samplesDone(), threads + " threads");
       }
     }
-    assertEquals(8, Engine.checkEvery(wide));
+    assertEquals(8, Engine.checkEvery(WIDE));
     assertEquals(Engine.CHECK_EVERY, Engine.checkEvery(Architecture.builder(784).hidden(256, Activation.RELU)
         .output(10, Head.SOFTMAX_CROSS_ENTROPY)), "MNIST's network, as before");
   }
@@ -205,18 +212,11 @@ class TrainerFailureTest {
    */
   @Test
   void anInterruptStopsTheTestSetsEvaluation() {
-    Architecture wide = Architecture.builder(1024).hidden(16_384, Activation.RELU).output(2,
-        Head.SOFTMAX_CROSS_ENTROPY);
-    java.util.Random rnd = new java.util.Random(6);
-    float[] x = new float[64 * 1024];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rnd.nextFloat();
-    }
-    Dataset test = Dataset.ofClasses("test", x, 1024, new int[64], 2);
+    Dataset test = wideRows("test", 64, 6);
     Dataset train = test.slice(0, 1);
     List<Integer> ended = new ArrayList<>();
     EpochListener interruptAtTheEnd = interruptWhenThePassEnds(ended);
-    try (Trainer t = Trainer.builder(wide).learningRate(1e-4f).listener(interruptAtTheEnd).build()) {
+    try (Trainer t = Trainer.builder(WIDE).learningRate(1e-4f).listener(interruptAtTheEnd).build()) {
       TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(train, test, 1));
       assertTrue(Thread.interrupted(), "the interrupt flag stays set");
       assertEquals(1, e.epoch());
