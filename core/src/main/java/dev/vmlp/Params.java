@@ -174,17 +174,31 @@ final class Params {
    * save made) took as much heap again as the model.
    */
   String sha256() {
-    FloatSha256 h = new FloatSha256();
-    for (Layer layer : layers) {
-      for (int o = 0; o < layer.out; o++) {
-        for (int i = 0; i < layer.in; i++) {
-          h.add(layer.weight(o, i));
-        }
+    return FloatSha256.ofLayers(new FloatSha256.Layers() {
+      @Override
+      public int count() {
+        return layers.length;
       }
-      for (int o = 0; o < layer.out; o++) {
-        h.add(layer.b[o]);
+
+      @Override
+      public int outputs(int l) {
+        return layers[l].out;
       }
-    }
-    return h.hex();
+
+      @Override
+      public int inputs(int l) {
+        return layers[l].in;
+      }
+
+      @Override
+      public float weight(int l, int o, int i) {
+        return layers[l].weight(o, i);
+      }
+
+      @Override
+      public float bias(int l, int o) {
+        return layers[l].b[o];
+      }
+    });
   }
 }
