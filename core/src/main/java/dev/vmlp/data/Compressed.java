@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,37 @@ public final class Compressed {
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a folder, not a file");
     }
-    return Files.newInputStream(file);
+    return new FileBytes(Files.newInputStream(file), Files.isRegularFile(file));
+  }
+
+  /**
+   * {@code symptom}, a format error found in data read from {@code in}, or the gzip damage behind it.
+   * A damaged byte inside gzip data shows only in the checksum at its member's end, so a reader meets
+   * it first as bad data: a cell that is not a number, a wrong width or size. When the data comes
+   * decompressed from a regular file (through {@code in} or {@code raw}, the stream {@code in} was
+   * made from), this reads the rest of it, and a failing checksum or format is what is returned, naming
+   * the symptom. Otherwise (plain data, a pipe that may never end, data that checks out, a failure to
+   * read) it is {@code symptom} itself.
+   *
+   * <p>Modifies {@code in}: reads it to its end or its first failure.
+   */
+  static DataFormatException damageFirst(InputStream in, InputStream raw, Path file, DataFormatException symptom) {
+    if (!(in instanceof Gunzipped g && g.fromFile) && !(raw instanceof Gunzipped r && r.fromFile)) {
+      return symptom;
+    }
+    try {
+      in.transferTo(OutputStream.nullOutputStream());
+      return symptom;
+    } catch (ZipException | EOFException e) {
+      String shown = symptom.getMessage().substring(file.toString().length() + 2); // past "file: "
+      DataFormatException damage = new DataFormatException(file, "corrupt gzip data: " + e.getMessage()
+          + "; before its checksum was reached, the damage read as: " + shown, e);
+      damage.addSuppressed(symptom);
+      return damage;
+    } catch (IOException e) {
+      symptom.addSuppressed(e);
+      return symptom;
+    }
   }
 
   /** Wraps a stream, decompressing when it starts with the gzip magic; {@code file} names it in errors. */
@@ -64,7 +95,7 @@ public final class Compressed {
           // decompressConcatenated: members follow one another, and anything else after one is an error
           GzipCompressorInputStream gzip = GzipCompressorInputStream.builder().setInputStream(source)
               .setDecompressConcatenated(true).get();
-          return new BufferedInputStream(new Strict(gzip, source), 1 << 16);
+          return new Gunzipped(new Strict(gzip, source), raw instanceof FileBytes f && f.regular);
         } catch (IOException e) {
           if (source.failure == e) {
             throw e;
@@ -77,6 +108,26 @@ public final class Compressed {
     } catch (IOException | RuntimeException e) {
       in.close(); // closes raw: the caller never gets a stream to close
       throw e;
+    }
+  }
+
+  /** A file's bytes, and whether the file is a regular one, which has an end (not a pipe or a device). */
+  private static final class FileBytes extends FilterInputStream {
+    final boolean regular;
+
+    FileBytes(InputStream in, boolean regular) {
+      super(in);
+      this.regular = regular;
+    }
+  }
+
+  /** Decompressed data; {@code fromFile} when its bytes come from a regular file, which {@link #damageFirst} may read to its end. */
+  private static final class Gunzipped extends BufferedInputStream {
+    final boolean fromFile;
+
+    Gunzipped(InputStream decompressed, boolean fromFile) {
+      super(decompressed, 1 << 16);
+      this.fromFile = fromFile;
     }
   }
 

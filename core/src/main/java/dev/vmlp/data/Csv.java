@@ -181,69 +181,71 @@ public final class Csv {
     try (InputStream raw = stream;
         InputStream in = Compressed.wrap(raw, file);
         JsonParser it = MAPPER.reader().with(schema).createParser(in)) {
-      // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
-      // the location before a row is its first line; after it, the next line (or the same one at the end of input)
-      for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() : 0;
-          it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY; line = it.currentLocation().getLineNr()) {
-        String[] row = readRow(it, file, line, width, labelled);
-        // a byte-order mark with nothing after it reaches here as a cell of its own
-        if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
-          continue;
-        }
-        if (width < 0) {
-          if (labelled && row.length < 2) {
-            throw new DataFormatException(file, "line " + line + " has " + row.length
-                + " column; a label and at least one feature are needed");
+      // a format error may be gzip damage that only the checksum at the data's end shows: Compressed.damageFirst
+      try {
+        // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
+        // the location before a row is its first line; after it, the next line (or the same one at the end of input)
+        for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() : 0;
+            it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY; line = it.currentLocation().getLineNr()) {
+          String[] row = readRow(it, file, line, width, labelled);
+          // a byte-order mark with nothing after it reaches here as a cell of its own
+          if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
+            continue;
           }
-          width = row.length;
-          if (labelled) {
-            labelCol = options.labelColumn() >= 0 ? options.labelColumn() : width + options.labelColumn();
-            if (labelCol < 0 || labelCol >= width) {
-              throw new DataFormatException(file, "label column " + options.labelColumn()
-                  + " does not exist: lines have " + width + " columns");
+          if (width < 0) {
+            if (labelled && row.length < 2) {
+              throw new DataFormatException(file, "line " + line + " has " + row.length
+                  + " column; a label and at least one feature are needed");
+            }
+            width = row.length;
+            if (labelled) {
+              labelCol = options.labelColumn() >= 0 ? options.labelColumn() : width + options.labelColumn();
+              if (labelCol < 0 || labelCol >= width) {
+                throw new DataFormatException(file, "label column " + options.labelColumn()
+                    + " does not exist: lines have " + width + " columns");
+              }
+            }
+            if (isHeader(row)) {
+              continue; // header
             }
           }
-          if (isHeader(row)) {
-            continue; // header
+          if (row.length != width) {
+            throw new DataFormatException(file, "line " + line + " has " + row.length + " columns, expected " + width);
           }
-        }
-        if (row.length != width) {
-          throw new DataFormatException(file, "line " + line + " has " + row.length + " columns, expected " + width);
-        }
-        if (sink != null) {
-          if (values == null) {
-            values = new float[width];
+          if (sink != null) {
+            if (values == null) {
+              values = new float[width];
+            }
+            for (int c = 0; c < width; c++) {
+              values[c] = parse(file, line, c, row[c]);
+            }
+            sink.accept(values, line);
+            rows++;
+            continue;
           }
           for (int c = 0; c < width; c++) {
-            values[c] = parse(file, line, c, row[c]);
-          }
-          sink.accept(values, line);
-          rows++;
-          continue;
-        }
-        for (int c = 0; c < width; c++) {
-          float v = parse(file, line, c, row[c]);
-          if (c == labelCol) {
-            if (!options.regression()) {
-              checkLabel(file, line, c, row[c], v, options.classes());
+            float v = parse(file, line, c, row[c]);
+            if (c == labelCol) {
+              if (!options.regression()) {
+                checkLabel(file, line, c, row[c], v, options.classes());
+              }
+              labels.add(v);
+            } else {
+              features.add(v);
             }
-            labels.add(v);
-          } else {
-            features.add(v);
           }
+          rows++;
         }
-        rows++;
+      } catch (JsonProcessingException e) {
+        DataFormatException problem = fromJackson(file, line, e);
+        throw isGzipDamage(e) ? problem : Compressed.damageFirst(in, raw, file, problem);
+      } catch (CharConversionException e) {
+        throw Compressed.damageFirst(in, raw, file, notUtf8(file, line, e)); // the parser's first buffer
+      } catch (DataFormatException e) {
+        throw Compressed.damageFirst(in, raw, file, e);
       }
     } catch (JsonProcessingException e) {
-      if (e.getCause() instanceof CharConversionException c) {
-        throw notUtf8(file, line, c);
-      }
-      if (e.getCause() instanceof ZipException || e.getCause() instanceof EOFException) {
-        // Jackson wraps what the decompressing stream throws past the first buffer: not the CSV line's fault
-        throw new DataFormatException(file, "corrupt gzip data after line " + line + ": " + e.getCause().getMessage(),
-            e.getCause());
-      }
-      throw new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
+      throw fromJackson(file, line, e);
     } catch (ZipException | EOFException e) {
       // past the parser's first buffer, the data of some line: the rows before it were read
       throw new DataFormatException(file, "corrupt gzip data" + (line > 0 ? " after line " + line : "") + ": "
@@ -283,6 +285,24 @@ public final class Csv {
       cells.add(p.getText());
     }
     return cells.toArray(new String[0]);
+  }
+
+  /** Whether Jackson wraps what the decompressing stream threw: damaged gzip data, not the CSV line's fault. */
+  private static boolean isGzipDamage(JsonProcessingException e) {
+    return e.getCause() instanceof ZipException || e.getCause() instanceof EOFException;
+  }
+
+  /** The format error behind Jackson's exception at {@code line}. */
+  private static DataFormatException fromJackson(Path file, long line, JsonProcessingException e) {
+    if (e.getCause() instanceof CharConversionException c) {
+      return notUtf8(file, line, c);
+    }
+    if (isGzipDamage(e)) {
+      // past the parser's first buffer
+      return new DataFormatException(file, "corrupt gzip data after line " + line + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+    return new DataFormatException(file, "line " + line + ": " + e.getOriginalMessage(), e);
   }
 
   /**

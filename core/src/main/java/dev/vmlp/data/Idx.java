@@ -82,25 +82,29 @@ public final class Idx {
    */
   public static void forEachImage(InputStream stream, Path name, ImageConsumer consumer) throws IOException {
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
-      int[] dims = readHeader(in, name, 3);
-      int size = dims[1] * dims[2]; // at most MAX_ELEMENTS, which readHeader checked
-      long total = (long) dims[0] * size;
-      byte[] pixels = null;
-      for (int i = 0; i < dims[0]; i++) {
-        int n;
-        if (pixels == null) {
-          pixels = in.readNBytes(size); // grows as bytes arrive, as in read
-          n = pixels.length;
-        } else {
-          n = in.readNBytes(pixels, 0, size);
+      try {
+        int[] dims = readHeader(in, name, 3);
+        int size = dims[1] * dims[2]; // at most MAX_ELEMENTS, which readHeader checked
+        long total = (long) dims[0] * size;
+        byte[] pixels = null;
+        for (int i = 0; i < dims[0]; i++) {
+          int n;
+          if (pixels == null) {
+            pixels = in.readNBytes(size); // grows as bytes arrive, as in read
+            n = pixels.length;
+          } else {
+            n = in.readNBytes(pixels, 0, size);
+          }
+          if (n < size) {
+            throw truncated(name, total, (long) i * size + n);
+          }
+          consumer.accept(dims, pixels, i);
         }
-        if (n < size) {
-          throw truncated(name, total, (long) i * size + n);
+        if (in.read() != -1) {
+          throw trailing(name, total);
         }
-        consumer.accept(dims, pixels, i);
-      }
-      if (in.read() != -1) {
-        throw trailing(name, total);
+      } catch (DataFormatException e) {
+        throw Compressed.damageFirst(in, raw, name, e); // a wrong size may be gzip damage its checksum shows
       }
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(name, "corrupt gzip data: " + e.getMessage(), e);
@@ -109,20 +113,24 @@ public final class Idx {
 
   private static Contents read(InputStream stream, Path file, int expectedDims) throws IOException {
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, file)) {
-      int[] dims = readHeader(in, file, expectedDims);
-      long total = 1;
-      for (int d : dims) {
-        total *= d;
+      try {
+        int[] dims = readHeader(in, file, expectedDims);
+        long total = 1;
+        for (int d : dims) {
+          total *= d;
+        }
+        // readNBytes(int) grows its buffer as bytes arrive: a short file cannot make it allocate the header's size
+        byte[] data = in.readNBytes((int) total);
+        if (data.length < total) {
+          throw truncated(file, total, data.length);
+        }
+        if (in.read() != -1) {
+          throw trailing(file, total);
+        }
+        return new Contents(dims, data);
+      } catch (DataFormatException e) {
+        throw Compressed.damageFirst(in, raw, file, e); // a wrong size may be gzip damage its checksum shows
       }
-      // readNBytes(int) grows its buffer as bytes arrive: a short file cannot make it allocate the header's size
-      byte[] data = in.readNBytes((int) total);
-      if (data.length < total) {
-        throw truncated(file, total, data.length);
-      }
-      if (in.read() != -1) {
-        throw trailing(file, total);
-      }
-      return new Contents(dims, data);
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
     }

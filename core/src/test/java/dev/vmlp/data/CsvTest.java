@@ -423,6 +423,31 @@ class CsvTest {
   }
 
   /**
+   * A damaged byte inside gzip data decompresses without an error and shows only in the checksum at
+   * the end, so the reader met it as a bad cell ("line 2: 'x' is not a number") and blamed the data. (In
+   * a file that ends within the read-ahead, the checksum failed first.)
+   */
+  @Test
+  void gzipDamageThatReadsAsABadCellIsNamedAsDamage() throws IOException {
+    byte[] plain = ("1,2\n0,3\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    Path f = Files.write(dir.resolve("damaged.csv.gz"), IdxFiles.gzipDamaged(plain, 6, (byte) 'x')); // 3 -> x
+    DataFormatException e = assertMalformed(f, () -> Csv.read(f), "corrupt gzip data", "CRC",
+        "the damage read as: line 2");
+    assertTrue(e.getCause() instanceof java.util.zip.ZipException, () -> "cause: " + e.getCause());
+    assertMalformed(f, () -> Csv.readRows(f, ','), "corrupt gzip data", "line 2");
+    assertMalformed(f, () -> Csv.forEachRow(Compressed.open(f), f, ',', (v, line) -> { }), "corrupt gzip data");
+    // a stream that may never end is not read on to its checksum: the symptom stands
+    DataFormatException symptom = assertMalformed(f,
+        () -> Csv.forEachRow(Files.newInputStream(f), f, ',', (v, line) -> { }), "line 2");
+    assertFalse(symptom.getMessage().contains("corrupt"), symptom::getMessage);
+    // the same bad cell in gzip data that checks out is the file's own
+    Path intact = Files.write(dir.resolve("intact.csv.gz"),
+        gzip(("1,2\n0,x\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8)));
+    DataFormatException own = assertMalformed(intact, () -> Csv.read(intact), "line 2");
+    assertFalse(own.getMessage().contains("corrupt"), own::getMessage);
+  }
+
+  /**
    * Cut past the parser's first buffer, the gzip error reaches the reader wrapped by Jackson: it was
    * reported as a CSV line's fault ("line 9342: Unexpected end of ZLIB input stream").
    */

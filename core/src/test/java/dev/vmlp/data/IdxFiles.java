@@ -39,6 +39,41 @@ final class IdxFiles {
     return bytes.toByteArray();
   }
 
+  /**
+   * {@code plain} in a gzip file of stored (uncompressed) deflate blocks, with the byte at {@code at}
+   * (one of the first 4,096) changed to {@code to} after the checksum was taken: damage that
+   * decompresses without an error and shows only in the checksum at the end.
+   */
+  static byte[] gzipDamaged(byte[] plain, int at, byte to) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes) {
+      {
+        def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+      }
+    }) {
+      gz.write(plain);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] b = bytes.toByteArray();
+    // a stored block holds up to 65,535 bytes as they are: find the first block's past the gzip header
+    int head = Math.min(plain.length, 4096);
+    if (at >= head) {
+      throw new IllegalArgumentException("damage at " + at + ", past the first " + head + " bytes");
+    }
+    int start = -1;
+    for (int i = 10; i + head <= b.length && start < 0; i++) {
+      if (Arrays.equals(b, i, i + head, plain, 0, head)) {
+        start = i;
+      }
+    }
+    if (start < 0) {
+      throw new IllegalStateException("the first stored block does not hold the data's start");
+    }
+    b[start + at] = to;
+    return b;
+  }
+
   static byte[] concat(byte[] a, byte[] b) {
     byte[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);

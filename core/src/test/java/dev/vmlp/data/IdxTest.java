@@ -8,6 +8,7 @@ import static dev.vmlp.data.IdxFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -264,6 +265,29 @@ class IdxTest {
   void trailingBytesInsideGzip() throws IOException {
     Path f = write(dir, "trailing.gz", gzip(concat(idx(new int[] {1, 2, 2}, ramp(4)), new byte[] {1, 2})));
     assertMalformed(f, () -> Idx.readImages(f), "bytes after", "4 data bytes");
+  }
+
+  /**
+   * A damaged header byte inside gzip data reads as a wrong header until the checksum at the end shows
+   * the damage: the file was reported as having 2 dimensions, blaming its writer, not the copy. (In a
+   * file that ends within the read-ahead, the checksum failed first.)
+   */
+  @Test
+  void gzipDamageThatReadsAsAWrongHeaderIsNamedAsDamage() throws IOException {
+    byte[] plain = idx(new int[] {400, 28, 28}, ramp(400 * 28 * 28));
+    Path f = write(dir, "damaged.gz", IdxFiles.gzipDamaged(plain, 3, (byte) 2)); // 3 dimensions read as 2
+    DataFormatException e = assertMalformed(f, () -> Idx.readImages(f), "corrupt gzip data", "CRC",
+        "the damage read as: has 2 dimensions, expected 3");
+    assertTrue(e.getCause() instanceof java.util.zip.ZipException, () -> "cause: " + e.getCause());
+    assertMalformed(f, () -> Idx.forEachImage(Compressed.open(f), f, (dims, pixels, i) -> { }),
+        "corrupt gzip data", "has 2 dimensions");
+    // a stream that may never end is not read on to its checksum: the symptom stands
+    assertMalformed(f, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(f), f, (dims, pixels, i) -> { }),
+        "has 2 dimensions");
+    // the same header in gzip data that checks out is the file's own
+    Path intact = write(dir, "intact.gz", gzip(idx(new int[] {400, 28 * 28}, ramp(400 * 28 * 28))));
+    DataFormatException own = assertMalformed(intact, () -> Idx.readImages(intact), "has 2 dimensions");
+    assertFalse(own.getMessage().contains("corrupt"), own::getMessage);
   }
 
   @Test
