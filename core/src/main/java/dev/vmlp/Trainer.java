@@ -6,6 +6,7 @@ import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.internal.text.Provenance;
 import dev.vmlp.metrics.Evaluation;
 import java.lang.ref.Cleaner;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,8 @@ public final class Trainer implements AutoCloseable {
   private final int processors;
   /** Most multiply-adds between a pass's checks for a stop ({@link Engine#checkEvery}). */
   private final long checkWork;
+  /** Most epochs whose statistics a fit's report keeps ({@link TrainingReport#KEPT_EPOCHS}). */
+  private final int keptEpochs;
   /** Stops the worker threads of a trainer that was never closed, once it is unreachable. */
   private static final Cleaner CLEANER = Cleaner.create();
   /** The current engine, held apart from the trainer so that the cleaner can close it. */
@@ -124,6 +127,7 @@ public final class Trainer implements AutoCloseable {
     this.kernels = b.kernels != null ? b.kernels : KernelProvider.get();
     this.processors = b.processors;
     this.checkWork = b.checkWork;
+    this.keptEpochs = b.keptEpochs;
     this.onlineX = new float[arch.inputs()];
     this.onlineTarget = arch.head().classifies() ? null : new float[arch.outputs()];
     this.onlinePass = new Pass(onlineX, arch.inputs(), onlineLabel, onlineTarget,
@@ -224,6 +228,7 @@ public final class Trainer implements AutoCloseable {
     private Kernels kernels;
     private int processors = Runtime.getRuntime().availableProcessors();
     private long checkWork = Engine.CHECK_WORK;
+    private int keptEpochs = TrainingReport.KEPT_EPOCHS;
 
     private Builder(Architecture arch, Model start) {
       this.arch = arch;
@@ -315,6 +320,12 @@ public final class Trainer implements AutoCloseable {
      */
     Builder checkWork(long work) {
       this.checkWork = work;
+      return this;
+    }
+
+    /** For tests: the most epochs a fit's report keeps, fewer than {@link TrainingReport#KEPT_EPOCHS}. */
+    Builder keptEpochs(int kept) {
+      this.keptEpochs = kept;
       return this;
     }
 
@@ -422,7 +433,7 @@ public final class Trainer implements AutoCloseable {
     int[] order = new int[n];
     EpochLayout layout = shuffle ? new EpochLayout(tr, rows) : null;
     Workspace evalWs = live.newWorkspace();
-    List<EpochStats> stats = new ArrayList<>();
+    ArrayDeque<EpochStats> stats = new ArrayDeque<>(); // the last keptEpochs
     Evaluation lastTest = null;
     for (int e = 0; e < epochs; e++) {
       checkOpen(); // a listener's epochEnd may have closed it
@@ -489,6 +500,9 @@ public final class Trainer implements AutoCloseable {
         testAcc = lastTest.accuracy();
       }
       EpochStats es = new EpochStats(epoch, count, trainLoss, trainAcc, testLoss, testAcc, seconds);
+      if (stats.size() == keptEpochs) {
+        stats.removeFirst();
+      }
       stats.add(es);
       if (listener != null) {
         listener.epochEnd(es);
@@ -502,7 +516,7 @@ public final class Trainer implements AutoCloseable {
         break; // the listener closed the trainer: an early stop
       }
     }
-    return new TrainingReport(stats, copy(eng.threads()), lastTest, kernels.name(), sparse, eng.threads());
+    return new TrainingReport(List.copyOf(stats), copy(eng.threads()), lastTest, kernels.name(), sparse, eng.threads());
   }
 
   /**

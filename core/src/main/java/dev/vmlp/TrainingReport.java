@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The outcome of {@link Trainer#fit}.
  *
- * @param epochs per-epoch statistics in order
+ * @param epochs per-epoch statistics in order: every epoch's, or the last {@value #KEPT_EPOCHS} of a longer
+ *     fit (each names its epoch), so that millions of epochs over a small dataset do not fill the heap;
+ *     {@link EpochListener#epochEnd} hears of every epoch
  * @param model the network after the last epoch
  * @param test evaluation on the test set after the last epoch, or null without one
  * @param kernels the kernels that ran, e.g. {@code vector-512}
@@ -16,13 +18,16 @@ import java.util.List;
 public record TrainingReport(
     List<EpochStats> epochs, Model model, Evaluation test, String kernels, boolean sparseInputs, int threads) {
 
+  /** The most epochs whose statistics a report keeps: 100,000, about 7 MB. */
+  public static final int KEPT_EPOCHS = 100_000;
+
   public TrainingReport {
     epochs = List.copyOf(epochs);
   }
 
   /**
-   * Training throughput over the epochs after the first (which includes JIT warm-up), or over the only
-   * epoch when there was one: samples divided by training-loop seconds.
+   * Training throughput over the kept epochs after the first (which includes JIT warm-up), or over the
+   * only epoch when there was one: samples divided by training-loop seconds.
    */
   public double samplesPerSecond() {
     List<EpochStats> counted = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;

@@ -81,6 +81,30 @@ class TrainerTest {
     assertEquals(digits.train().density() <= 0.5, train(DIGITS_256, 1, 1, Trainer.InputPath.AUTO).sparseInputs());
   }
 
+  /**
+   * A report keeps the last epochs' statistics, not all of them: millions of epochs over a small dataset
+   * (an XOR demo, say) kept one record each, about 70 bytes, until the heap was full. The listener still
+   * hears of every epoch.
+   */
+  @Test
+  void aReportKeepsTheLastEpochsAndTheListenerHearsOfEvery() {
+    Architecture arch = Architecture.builder(2).hidden(4, Activation.TANH).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset xor = Dataset.ofClasses("xor", new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 2, new int[] {0, 1, 1, 0}, 2);
+    List<EpochStats> seen = new ArrayList<>();
+    TrainingReport r;
+    try (Trainer t = Trainer.builder(arch).seed(3).listener(seen::add).keptEpochs(3).build()) {
+      r = t.fit(xor, null, 7);
+    }
+    assertEquals(7, seen.size());
+    assertEquals(seen.subList(4, 7), r.epochs(), "the last three epochs, in order");
+    assertEquals(List.of(5, 6, 7), r.epochs().stream().map(EpochStats::epoch).toList());
+    try (Trainer t = Trainer.builder(arch).seed(3).keptEpochs(3).build()) {
+      assertEquals(List.of(1, 2), t.fit(xor, null, 2).epochs().stream().map(EpochStats::epoch).toList(),
+          "a shorter fit keeps every epoch");
+    }
+    assertEquals(100_000, TrainingReport.KEPT_EPOCHS);
+  }
+
   @Test
   void fusedEpochsEqualOnlineStepsInTheSameOrder() {
     Architecture arch = Architecture.builder(64).hidden(33, Activation.SIGMOID).output(10, Head.SOFTMAX_CROSS_ENTROPY);
