@@ -60,11 +60,13 @@ public final class Layout {
   /**
    * Width of a layer's column blocks: for an input-major (first) layer the whole padded width when
    * {@code wholeWidth} (a model's, or a network of one layer) and the chunk length of its outputs
-   * otherwise, so that threads own contiguous units; for an output-major layer the chunk length of its
-   * inputs.
+   * otherwise, so that threads own contiguous units, but never wider than the padded width (a layer of
+   * fewer than 64 units is one chunk, which no threads split: a 64-wide block took up to 4 times its
+   * floats, 256 MB instead of 64 MB for 2^20 inputs and 16 units); for an output-major layer the chunk
+   * length of its inputs.
    */
   public static int blockWidth(boolean inputMajor, int inPad, int outPad, boolean wholeWidth) {
-    return inputMajor ? (wholeWidth ? outPad : chunkLength(outPad)) : chunkLength(inPad);
+    return inputMajor ? (wholeWidth ? outPad : Math.min(outPad, chunkLength(outPad))) : chunkLength(inPad);
   }
 
   /** Floats a {@code rows x cols} matrix takes in column blocks of {@code block} (the last one whole). */

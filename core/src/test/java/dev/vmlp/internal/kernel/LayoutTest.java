@@ -34,4 +34,26 @@ class LayoutTest {
       assertTrue((chunks - 1) * len < n && chunks * len >= n, chunks + " chunks of " + len + " for " + n);
     }
   }
+
+  /**
+   * A first layer of fewer than 64 units is stored as wide as its padded width for training, as a
+   * model stores it: 64-wide blocks took 4 times its floats (256 MB for 2^20 inputs and 16 units), and
+   * resuming such a model from its file took 4 times what loading it did.
+   */
+  @Test
+  void aNarrowFirstLayerTrainsInTheModelsLayout() {
+    int in = 1 << 20;
+    for (int out = 1; out <= 2048; out++) {
+      int outPad = Layout.pad(out);
+      int block = Layout.blockWidth(true, Layout.pad(in), outPad, false);
+      long training = Layout.blockedSize(in, outPad, block);
+      if (outPad < 64) {
+        assertEquals(outPad, block, out + " units");
+        assertEquals(Layout.modelLayerFloats(0, in, out), training, out + " units");
+      } else {
+        assertEquals(Layout.chunkLength(outPad), block, out + " units: threads own whole chunks");
+      }
+    }
+    assertEquals(64, Layout.blockWidth(false, 16, 256, false), "an output-major layer's blocks are its input chunks");
+  }
 }
