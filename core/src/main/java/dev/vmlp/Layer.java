@@ -26,7 +26,7 @@ final class Layer {
   /**
    * Width of the column blocks: the chunk length of the next layer's input (the first layer, for
    * training), of this layer's input (later layers), or the whole padded width (the first layer of a
-   * network of one layer, or of a {@link Model}, which no threads split).
+   * network of one layer, of a {@link Model}, or a narrow one of many inputs: {@link Layout#firstInOneBlock}).
    */
   final int block;
   final boolean last;
@@ -51,7 +51,8 @@ final class Layer {
     this.inputMajor = index == 0;
     this.activation = activation;
     this.rows = inputMajor ? in : out;
-    this.block = Layout.blockWidth(inputMajor, inPad, outPad, last || oneBlock);
+    this.block = Layout.blockWidth(inputMajor, inPad, outPad,
+        last || oneBlock || (inputMajor && Layout.firstInOneBlock(in, outPad)));
     this.last = last;
     long floats = Layout.blockedSize(rows, inputMajor ? outPad : inPad, block);
     this.w = Arena.ofAuto().allocate(floats * Float.BYTES, Layout.ALIGN_BYTES);

@@ -1,6 +1,7 @@
 package dev.vmlp.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -36,24 +37,33 @@ class LayoutTest {
   }
 
   /**
-   * A first layer of fewer than 64 units is stored as wide as its padded width for training, as a
+   * A narrow first layer of many inputs is stored as wide as its padded width for training, as a
    * model stores it: 64-wide blocks took 4 times its floats (256 MB for 2^20 inputs and 16 units), and
-   * resuming such a model from its file took 4 times what loading it did.
+   * resuming such a model from its file took 4 times what loading it did. Narrow layers of fewer inputs
+   * keep the faster 64-wide blocks.
    */
   @Test
-  void aNarrowFirstLayerTrainsInTheModelsLayout() {
-    int in = 1 << 20;
-    for (int out = 1; out <= 2048; out++) {
-      int outPad = Layout.pad(out);
-      int block = Layout.blockWidth(true, Layout.pad(in), outPad, false);
-      long training = Layout.blockedSize(in, outPad, block);
-      if (outPad < 64) {
-        assertEquals(outPad, block, out + " units");
-        assertEquals(Layout.modelLayerFloats(0, in, out), training, out + " units");
-      } else {
-        assertEquals(Layout.chunkLength(outPad), block, out + " units: threads own whole chunks");
+  void aNarrowFirstLayerOfManyInputsTrainsInTheModelsLayout() {
+    for (int in : new int[] {784, 87_381, 87_382, 1 << 20}) {
+      for (int out = 1; out <= 2048; out++) {
+        int outPad = Layout.pad(out);
+        boolean one = Layout.firstInOneBlock(in, outPad);
+        long training = Layout.blockedSize(in, outPad, Layout.blockWidth(true, Layout.pad(in), outPad, one));
+        long padding = (training - (long) in * outPad) * Float.BYTES;
+        if (outPad >= 64) {
+          assertFalse(one, out + " units: threads own whole chunks");
+        } else if (!one) {
+          assertTrue(padding <= Layout.FIRST_PADDING_BYTES, in + "x" + out + " pads " + padding + " bytes");
+        }
+        if (one) {
+          assertEquals(Layout.modelLayerFloats(0, in, out), training, in + "x" + out);
+        }
       }
     }
-    assertEquals(64, Layout.blockWidth(false, 16, 256, false), "an output-major layer's blocks are its input chunks");
+    assertTrue(Layout.firstInOneBlock(1 << 20, 16));
+    assertTrue(Layout.firstInOneBlock(87_382, 16), "48 floats of padding a row pass 16 MiB here");
+    assertFalse(Layout.firstInOneBlock(87_381, 16));
+    assertFalse(Layout.firstInOneBlock(1 << 20, 64));
+    assertFalse(Layout.firstInOneBlock(784, 16));
   }
 }
