@@ -678,6 +678,13 @@ public final class Trainer implements AutoCloseable {
    * it continues): weights that single samples moved are not those of the epochs alone, and the
    * metadata says so.
    *
+   * <p>Each snapshot is a full copy. Its weights live in native memory, which is freed only when the
+   * garbage collector finds the model unreachable, and count against {@code -XX:MaxDirectMemorySize}
+   * (by default the heap's maximum): a service that publishes often holds up to that much in copies
+   * nobody uses before the JVM runs {@code System.gc()} to free them, and under
+   * {@code -XX:+DisableExplicitGC} a snapshot then fails with {@link OutOfMemoryError}. Set the limit
+   * to what the process can spare, and leave explicit collections on.
+   *
    * @throws IllegalStateException when the trainer is closed or being closed, another thread's call
    *     runs, a pass is under way (from a listener's {@code progress}), or an exception escaped a pass
    * @throws TrainingDivergedException when a weight or bias is NaN or infinite: an online step whose
