@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * ({@link dev.vmlp.io.ModelFiles#load}).
  *
  * <p>Every prediction of a row gives the same bits, alone or inside a batch, on any kernel
- * implementation and width. Methods that take a {@link Workspace} allocate nothing; the others use a
- * workspace kept per thread, one for each of the four architectures the thread used last (a thread
- * that alternates between more architectures, or a new thread, allocates a workspace on the call).
+ * implementation and width. Methods that take a {@link Workspace} allocate nothing (but for the scalar
+ * kernels' per-thread scratch of 32 floats, made on a thread's first prediction: 280 bytes); the others
+ * use a workspace kept per thread, one for each of the four architectures the thread used last (a
+ * thread that alternates between more architectures, or a new thread, allocates a workspace on the
+ * call). The per-thread workspaces hold no model, so a replaced snapshot is not kept reachable.
  * No method modifies its input array; the ones that write results say where.
  */
 public final class Model {

@@ -166,6 +166,38 @@ class ServingTest {
     trainer.close();
   }
 
+  /**
+   * A pooled thread that served a stream of snapshots through the per-thread workspace keeps none of
+   * them reachable once they are replaced: its cached workspaces hold the architecture, not the model.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void thePerThreadWorkspaceKeepsNoReplacedSnapshotReachable() throws Exception {
+    Architecture arch = Architecture.builder(64).hidden(32, Activation.RELU).output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<java.lang.ref.WeakReference<Model>> replaced = new ArrayList<>();
+    try (Trainer t = Trainer.builder(arch).scaling(digits.scaling()).seed(3).build()) {
+      float[] x = digits.test().row(0);
+      for (int s = 0; s < 20; s++) {
+        t.trainSample(digits.train().row(s), digits.train().label(s));
+        Model m = t.snapshot();
+        pool.submit(() -> m.predictProbabilities(x, new float[10])).get();
+        pool.submit(() -> m.predict(x)).get();
+        replaced.add(new java.lang.ref.WeakReference<>(m));
+      }
+    }
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (replaced.stream().anyMatch(r -> r.get() != null)) {
+        assertTrue(System.nanoTime() < deadline, "replaced snapshots still reachable after 30 s of collections");
+        System.gc();
+        Thread.sleep(10);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   @Test
   void singleRowCallsNeedExactLengths() {
     Model m = Model.initialize(Architecture.of(4, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
