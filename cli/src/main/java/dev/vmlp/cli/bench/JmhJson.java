@@ -1,5 +1,6 @@
 package dev.vmlp.cli.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,9 +57,23 @@ public final class JmhJson {
     }
   }
 
-  /** Parses JMH's JSON: an array of results. */
+  /**
+   * Parses JMH's JSON: an array of results, and nothing after it (two files joined with {@code cat} were
+   * read as the first alone).
+   */
   public static List<JmhResult> parse(String text) throws JsonProcessingException {
-    JsonNode root = JSON.readTree(text);
+    JsonNode root;
+    try (JsonParser parser = JSON.createParser(text)) {
+      root = JSON.readTree(parser);
+      if (root != null && parser.nextToken() != null) {
+        throw new IllegalArgumentException("more JSON after the array of results at line "
+            + parser.currentTokenLocation().getLineNr() + " (two files joined?)");
+      }
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a String has no I/O to fail
+    }
     if (root == null || !root.isArray()) {
       throw new IllegalArgumentException("expected an array of results");
     }

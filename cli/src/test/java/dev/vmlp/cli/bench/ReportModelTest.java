@@ -408,4 +408,16 @@ class ReportModelTest {
       assertTrue(e.getMessage().startsWith(f + ": not a JMH JSON result file"), e.getMessage());
     }
   }
+
+  @Test
+  void twoFilesJoinedAreRefusedRatherThanReadAsTheFirst(@TempDir Path tmp) throws IOException {
+    String one = Files.readString(Samples.path(QUICK));
+    Path f = Files.writeString(tmp.resolve("joined.json"), one + one); // cat a.json b.json > joined.json
+    IOException e = assertThrows(IOException.class, () -> JmhJson.read(f)); // was the first file's results alone
+    assertTrue(e.getMessage().startsWith(f + ": not a JMH JSON result file (more JSON after the array of results at line "),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("(two files joined?))"), e.getMessage());
+    Path trailing = Files.writeString(tmp.resolve("trailing.json"), one + "\n  \n");
+    assertEquals(34, JmhJson.read(trailing).size(), "white space after the array is no content");
+  }
 }
