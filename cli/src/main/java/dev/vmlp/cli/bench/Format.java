@@ -6,12 +6,18 @@ import java.util.Locale;
 final class Format {
   private Format() {}
 
-  /** 3 significant digits or more, thousands separated: {@code 1,234}, {@code 56.7}, {@code 8.90}, {@code 0.123}. */
+  /**
+   * 3 significant digits or more, thousands separated: {@code 1,234}, {@code 56.7}, {@code 8.90}, {@code 0.123};
+   * below 0.01 in scientific notation, {@code 2.42e-06}.
+   */
   static String num(double v) {
     if (Double.isNaN(v)) {
       return "-";
     }
     double a = Math.abs(v);
+    if (a > 0 && a < 0.01) { // 0.000 left no digit of a time in s/op, JMH's unit without @OutputTimeUnit
+      return String.format(Locale.ROOT, "%.2e", v);
+    }
     String pattern = a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
     return String.format(Locale.ROOT, pattern, v);
   }

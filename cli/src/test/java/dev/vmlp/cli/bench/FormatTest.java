@@ -18,6 +18,17 @@ class FormatTest {
   }
 
   @Test
+  void smallNumbersKeepTheirDigits() {
+    // an avgt score in s/op (JMH's unit without @OutputTimeUnit) was 0.000 ± 0.000 s/op
+    assertEquals("2.42e-06", Format.num(2.415e-6));
+    assertEquals("2.42e-06 ± 2.30e-07", Format.pm(2.415e-6, 2.3e-7));
+    assertEquals("-5.00e-03", Format.num(-0.005));
+    assertEquals("2.00e-06, 4.00e-06", Format.plain(2e-6) + ", " + Format.plain(4e-6));
+    assertEquals("0.010", Format.num(0.01));
+    assertEquals("0.000", Format.num(0));
+  }
+
+  @Test
   void timesSwitchUnitAtAThousand() {
     assertEquals("999 ns", Format.time(999));
     assertEquals("1.00 µs", Format.time(1e3));
