@@ -74,7 +74,23 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
         net(r);
         threads(r);
       }
+      case "MachineProbeBenchmark" -> {
+        rate(r, "flops");
+        rate(r, "bytes");
+      }
       default -> { } // read as they are
+    }
+  }
+
+  /**
+   * Refuses a probe's counter {@code name} that is not a positive finite number: the ceilings divide by
+   * it and bound the kernels with it (a zero or infinite one gave ceilings of "Infinity" and margins of
+   * "± Infinity%").
+   */
+  private static void rate(JmhResult r, String name) {
+    JmhResult.Metric m = r.secondary().get(name);
+    if (m != null && !(Double.isFinite(m.score()) && m.score() > 0)) {
+      throw new IllegalArgumentException(r.label() + ": " + name + " " + m.score() + " is not a positive finite number");
     }
   }
 

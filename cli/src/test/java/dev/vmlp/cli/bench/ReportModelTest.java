@@ -420,4 +420,18 @@ class ReportModelTest {
     Path trailing = Files.writeString(tmp.resolve("trailing.json"), one + "\n  \n");
     assertEquals(34, JmhJson.read(trailing).size(), "white space after the array is no content");
   }
+
+  @Test
+  void aProbeRateThatIsNotAPositiveFiniteNumberNamesTheResult(@TempDir Path tmp) throws IOException {
+    String probe = """
+        [{"benchmark": "dev.vmlp.jmh.MachineProbeBenchmark.readBandwidth", "mode": "thrpt", "params": {"level": "L1"},
+          "primaryMetric": {"score": 5, "scoreError": 1, "scoreUnit": "ops/s"},
+          "secondaryMetrics": {"bytes": {"score": %s, "scoreError": 0, "scoreUnit": "ops/s"}}}]""";
+    for (String score : List.of("0", "-2e10", "\"Infinity\"", "\"NaN\"")) {
+      Path f = Files.writeString(tmp.resolve("probe.json"), probe.formatted(score));
+      IOException e = assertThrows(IOException.class, () -> Report.read("probe", f), score); // was a ceiling of Infinity
+      assertTrue(e.getMessage().startsWith(f + ": MachineProbeBenchmark.readBandwidth level=L1: bytes "), e.getMessage());
+      assertTrue(e.getMessage().endsWith(" is not a positive finite number"), e.getMessage());
+    }
+  }
 }
