@@ -26,7 +26,10 @@ record ScoreUnit(boolean perOp, double seconds) {
     return null;
   }
 
-  /** Seconds in a JMH time unit ({@code ns}, {@code us}...), or NaN for another word. */
+  /**
+   * Seconds in a JMH time unit ({@code ns}, {@code us}... {@code hr}, {@code day}: JMH's names for each
+   * {@code TimeUnit}), or NaN for another word.
+   */
   static double seconds(String unit) {
     return switch (unit) {
       case "ns" -> 1e-9;
@@ -34,6 +37,8 @@ record ScoreUnit(boolean perOp, double seconds) {
       case "ms" -> 1e-3;
       case "s" -> 1;
       case "min" -> 60;
+      case "hr" -> 3600;
+      case "day" -> 86400;
       default -> Double.NaN;
     };
   }

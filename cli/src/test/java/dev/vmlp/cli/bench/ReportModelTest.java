@@ -373,6 +373,14 @@ class ReportModelTest {
   }
 
   @Test
+  void hoursAndDaysAreJmhTimeUnitsToo() {
+    // JMH names TimeUnit.HOURS and DAYS hr and day (@OutputTimeUnit); ops/hr was refused as not fitting thrpt
+    assertEquals(3600e9, Report.ns(new JmhResult.Metric(1, 0, "hr/op")), 1e-3);
+    assertEquals(86400e9 / 2, Report.ns(new JmhResult.Metric(2, 0, "ops/day")), 1e-3);
+    assertEquals(1e9, Report.ns(new JmhResult.Metric(3600, 0, "ops/hr")), 1e-6);
+  }
+
+  @Test
   void aPercentileOrIterationThatIsNotANumberNamesTheResult(@TempDir Path tmp) throws IOException {
     String result = """
         [{"benchmark": "org.example.FooBenchmark.bar", "mode": "avgt", "params": {"n": "3"},
