@@ -460,6 +460,8 @@ public final class ReportPage {
               + "margins; `--full` gives the numbers to quote)");
         }
         b.append(facts(r, true)).append(".\n\n");
+      } else if (r.machine() != null) { // a machine.json without the run: its facts still say where
+        b.append(who).append(r.results().size()).append(" results").append(facts(r, true)).append(".\n\n");
       } else {
         b.append(who).append(r.results().size()).append(" results; no machine.json beside the JSON.\n\n");
       }
@@ -536,6 +538,8 @@ public final class ReportPage {
         if ("quick".equals(run.preset())) {
           b.append(" <span class=\"badge\">quick preset: indicative numbers</span>");
         }
+      } else if (r.machine() != null) {
+        b.append(r.results().size()).append(" results").append(esc(facts(r, false)));
       } else {
         b.append(r.results().size()).append(" results (no machine.json)");
       }

@@ -233,4 +233,16 @@ class ReportPageTest {
     }
     return n;
   }
+
+  @Test
+  void aMachineJsonWithoutTheRunIsNotCalledMissing() throws IOException {
+    Path json = Files.copy(Samples.path("quick.json"), tmp.resolve("old.json"));
+    Files.writeString(tmp.resolve("old.machine.json"), "{\"cpuModel\": \"Test CPU\", \"logicalCores\": 4}");
+    ReportPage page = new ReportPage(List.of(Report.read("old.json", json)), json.toString());
+    String md = page.markdown();
+    assertTrue(md.contains("\n34 results on Test CPU, 4 cores, JDK "), md.substring(0, 300)); // was "no machine.json beside the JSON"
+    assertFalse(md.contains("no machine.json"));
+    assertTrue(page.html().contains("34 results on Test CPU, JDK "));
+    assertFalse(page.html().contains("no machine.json"));
+  }
 }
