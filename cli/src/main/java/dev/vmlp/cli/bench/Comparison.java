@@ -2,9 +2,11 @@ package dev.vmlp.cli.bench;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Baseline against current, per benchmark, mode and parameters. A change counts only when the runs'
@@ -49,19 +51,29 @@ public final class Comparison {
 
   private Comparison() {}
 
-  /** Rows in the current run's order, then those only in the baseline; regressions keep their place. */
+  /**
+   * Rows in the current run's order, then those only in the baseline; regressions keep their place. A
+   * result the current run holds twice (two runs' arrays joined) is compared with the baseline's each
+   * time, not called "only in current" the second time.
+   */
   public static List<Row> compare(List<JmhResult> baseline, List<JmhResult> current) {
     Map<String, JmhResult> base = new LinkedHashMap<>();
     for (JmhResult r : baseline) {
       base.put(r.key(), r);
     }
+    Set<String> matched = new HashSet<>();
     List<Row> rows = new ArrayList<>();
     for (JmhResult c : current) {
-      JmhResult b = base.remove(c.key());
+      JmhResult b = base.get(c.key());
+      if (b != null) {
+        matched.add(c.key());
+      }
       rows.add(new Row(c.key(), b, c, b == null ? Verdict.ONLY_CURRENT : verdict(b, c)));
     }
     for (JmhResult b : base.values()) {
-      rows.add(new Row(b.key(), b, null, Verdict.ONLY_BASELINE));
+      if (!matched.contains(b.key())) {
+        rows.add(new Row(b.key(), b, null, Verdict.ONLY_BASELINE));
+      }
     }
     return rows;
   }

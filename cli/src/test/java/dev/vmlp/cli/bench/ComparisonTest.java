@@ -167,4 +167,12 @@ class ComparisonTest {
     assertNotNull(rows.stream().filter(r -> r.verdict() == Verdict.ONLY_BASELINE).findFirst().orElse(null),
         "the second run left out the probe, prediction and scaling");
   }
+
+  @Test
+  void aResultTheCurrentRunHoldsTwiceIsComparedBothTimes() {
+    JmhResult base = result("avgt", 100, 5);
+    List<Comparison.Row> rows = Comparison.compare(List.of(base), List.of(result("avgt", 101, 5), result("avgt", 130, 5)));
+    assertEquals(List.of(Verdict.WITHIN_NOISE, Verdict.REGRESSION), rows.stream().map(Comparison.Row::verdict).toList());
+    assertEquals("", Comparison.unmatched(rows)); // was "1 only in current", of a benchmark the baseline has
+  }
 }
