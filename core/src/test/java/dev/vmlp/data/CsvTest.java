@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -274,6 +275,11 @@ class CsvTest {
     assertMalformed(g, () -> Csv.read(g), "line 2,", "column 1", "'1d'", "not a number");
     Path h = write("hex.csv", "1,2\n0,0x1p3\n");
     assertMalformed(h, () -> Csv.read(h), "line 2,", "column 2", "'0x1p3'", "not a number");
+    // the upper-case spellings too
+    for (String cell : new String[] {"3F", "3D", "0X1P3"}) {
+      Path u = write("upper.csv", "1,2\n0," + cell + "\n");
+      assertMalformed(u, () -> Csv.read(u), "line 2,", "column 2", "'" + cell + "'", "not a number");
+    }
     // nor is a first line of them numbers: it is taken as a header and the data row is read
     Dataset d = Csv.read(write("suffix-header.csv", "0d,1f\n1,2\n"));
     assertEquals(1, d.size());
@@ -289,6 +295,10 @@ class CsvTest {
     assertMalformed(g, () -> Csv.read(g), "line 1,", "column 3", "'2x'");
     // a header names every column, empty names included
     assertEquals(1, Csv.read(write("named.csv", "label,,x\n1,2,3\n")).size());
+    // the hint about headers is for the first line only
+    Path h = write("second-bad.csv", "2,1.5,0,3.0\n0,0.1,,0.1\n");
+    DataFormatException e = assertMalformed(h, () -> Csv.read(h), "line 2,", "column 3", "'' is not a number");
+    assertFalse(e.getMessage().contains("header"), e::getMessage);
   }
 
   @Test
@@ -307,6 +317,9 @@ class CsvTest {
   void controlCharactersAndHugeValuesInCells() throws IOException {
     Path f = write("nul.csv", "0,1\n1,5\u0000\n");
     assertMalformed(f, () -> Csv.read(f), "line 2, column 2", "'5\\u0000' is not a number");
+    // up to the last control character, U+001F, which Float.parseFloat trims as well
+    Path us = write("unit-separator.csv", "0,1\n1,5\u001f\n");
+    assertMalformed(us, () -> Csv.read(us), "line 2, column 2", "is not a number");
     String huge = "x".repeat(100_000);
     Path g = write("huge.csv", "0,1\n1," + huge + "\n");
     DataFormatException e = assertMalformed(g, () -> Csv.read(g), "line 2, column 2", "'xxxxx");
@@ -379,6 +392,9 @@ class CsvTest {
   void lineNumbersCountHeaderBlankAndMultiLineQuotedRows() throws IOException {
     Path f = write("lines.csv", "label,x,y\n1,2,3\n\n0,\"4\n\",5\n1,2,x\n");
     assertMalformed(f, () -> Csv.read(f), "line 6,", "column 3", "'x'");
+    // the same with CRLF line ends, the quoted cell's included: "4\r\n" is the number 4
+    Path crlf = write("lines-crlf.csv", "label,x,y\r\n1,2,3\r\n\r\n0,\"4\r\n\",5\r\n1,2,x\r\n");
+    assertMalformed(crlf, () -> Csv.read(crlf), "line 6,", "column 3", "'x'");
   }
 
   @Test
@@ -447,6 +463,59 @@ class CsvTest {
     assertFalse(own.getMessage().contains("corrupt"), own::getMessage);
   }
 
+  /** Gzip is told by both magic bytes: a plain file whose first byte is 0x1f (as gzip's is) is plain text. */
+  @Test
+  void aPlainFileThatStartsWithGzipsFirstByteIsPlain() throws IOException {
+    Dataset d = Csv.read(write("unit-separator.csv", "\u001flabel,x\n1,2\n"));
+    assertEquals(1, d.size());
+    assertRow(d, 0, 1, 2f);
+  }
+
+  /**
+   * A named pipe is not a regular file: it may never end, so the symptom of gzip damage read from one
+   * stands, and the pipe is not read on to the checksum.
+   */
+  @Test
+  void gzipDamageReadFromAPipeIsNotReadOnToItsChecksum() throws Exception {
+    Path pipe = dir.resolve("pipe.csv.gz");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("no mkfifo: " + e);
+      return;
+    }
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    byte[] plain = ("1,2\n0,3\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    byte[] damaged = IdxFiles.gzipDamaged(plain, 6, (byte) 'x'); // 3 -> x
+    Thread writer = new Thread(() -> {
+      try {
+        Files.write(pipe, damaged);
+      } catch (IOException e) {
+        // the reader closed the pipe before the end: expected
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    DataFormatException symptom = assertMalformed(pipe, () -> Csv.read(pipe), "line 2", "'x' is not a number");
+    assertFalse(symptom.getMessage().contains("corrupt"), symptom::getMessage);
+    writer.join(10_000);
+  }
+
+  /** Damage that reads as a line Jackson refuses (a quoted cell run into the next) is named as damage too. */
+  @Test
+  void gzipDamageThatReadsAsAMalformedLineIsNamedAsDamage() throws IOException {
+    byte[] plain = ("1,2\n\"0\",3\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    Path f = Files.write(dir.resolve("damaged-quote.csv.gz"), IdxFiles.gzipDamaged(plain, 7, (byte) 'x')); // , -> x
+    DataFormatException e = assertMalformed(f, () -> Csv.read(f), "corrupt gzip data", "CRC",
+        "the damage read as: line 2");
+    assertTrue(e.getCause() instanceof java.util.zip.ZipException, () -> "cause: " + e.getCause());
+    // read as a stream that may never end, the symptom stands
+    DataFormatException symptom = assertMalformed(f,
+        () -> Csv.forEachRow(Files.newInputStream(f), f, ',', (v, line) -> { }), "line 2", "separator");
+    assertFalse(symptom.getMessage().contains("corrupt"), symptom::getMessage);
+  }
+
   /**
    * Cut past the parser's first buffer, the gzip error reaches the reader wrapped by Jackson: it was
    * reported as a CSV line's fault ("line 9342: Unexpected end of ZLIB input stream").
@@ -482,5 +551,15 @@ class CsvTest {
     DataFormatException e = assertMalformed(later, () -> Csv.read(later), "not UTF-8 text at or after line 1",
         "0xff");
     assertTrue(e.getCause() instanceof java.io.CharConversionException, () -> "cause: " + e.getCause());
+  }
+
+  /** Gzip damage that reads as a byte that is not UTF-8 is named as damage, not as the file's text. */
+  @Test
+  void gzipDamageThatReadsAsABadByteIsNamedAsDamage() throws IOException {
+    byte[] plain = ("1,2\n0,3\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    Path f = Files.write(dir.resolve("damaged-utf8.csv.gz"), IdxFiles.gzipDamaged(plain, 6, (byte) 0xff)); // 3 -> 0xff
+    DataFormatException e = assertMalformed(f, () -> Csv.read(f), "corrupt gzip data", "CRC",
+        "the damage read as: not UTF-8 text");
+    assertTrue(e.getCause() instanceof java.util.zip.ZipException, () -> "cause: " + e.getCause());
   }
 }
