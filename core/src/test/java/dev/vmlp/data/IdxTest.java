@@ -113,6 +113,12 @@ class IdxTest {
     assertMalformed(shortFile, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(shortFile), shortFile,
         (dims, pixels, i) -> handed[0]++), "truncated", "promises 12 data bytes, the file has 10");
     assertEquals(2, handed[0]);
+    // one byte short is short too: the last image is not handed over with a stale pixel
+    Path oneShort = write(dir, "one-short.idx3", Arrays.copyOf(idx(new int[] {3, 2, 2}, ramp(12)), 16 + 11));
+    handed[0] = 0;
+    assertMalformed(oneShort, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(oneShort), oneShort,
+        (dims, pixels, i) -> handed[0]++), "truncated", "promises 12 data bytes, the file has 11");
+    assertEquals(2, handed[0]);
     Path longFile = write(dir, "long.idx3", concat(idx(new int[] {3, 2, 2}, ramp(12)), new byte[] {1}));
     assertMalformed(longFile, () -> Idx.forEachImage(java.nio.file.Files.newInputStream(longFile), longFile,
         (dims, pixels, i) -> { }), "bytes after the 12 data bytes");
@@ -139,6 +145,8 @@ class IdxTest {
   void unsupportedElementType() throws IOException {
     Path f = write(dir, "floats", idx(0x0D, new int[] {2}, new byte[8]));
     assertMalformed(f, () -> Idx.readLabels(f), "element type", "0x0d");
+    Path g = write(dir, "type-zero", idx(0x00, new int[] {2}, new byte[2]));
+    assertMalformed(g, () -> Idx.readLabels(g), "element type", "0x00");
   }
 
   @Test
@@ -176,6 +184,9 @@ class IdxTest {
   void imagesWiderThanANetworkTakes() throws IOException {
     Path f = write(dir, "wide", idx(new int[] {1, 1025, 1024}, new byte[0]));
     assertMalformed(f, () -> Idx.readImages(f), "1025x1024 = 1049600 values", "wider than the 1048576 inputs");
+    // one value more than a network takes is already too wide
+    Path g = write(dir, "one-too-wide", idx(new int[] {1, 1, 1048577}, new byte[0]));
+    assertMalformed(g, () -> Idx.readImages(g), "1x1048577 = 1048577 values", "wider than the 1048576 inputs");
   }
 
   /**
