@@ -129,6 +129,26 @@ class DataContractTest {
   }
 
   @Test
+  void perFeatureMapsRefuseAZeroScaleAndValuesThatAreNotFinite() {
+    float[][][] bad = {{{0f}, {0f}}, {{Float.NaN}, {1f}}, {{0f}, {Float.POSITIVE_INFINITY}}};
+    for (float[][] b : bad) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> InputScaling.perFeature(b[0], b[1]));
+      assertTrue(e.getMessage().startsWith("scaling feature 0 has shift " + b[0][0] + " and scale " + b[1][0]),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void byteDatasetsRefuseAByteCountThatIsNotRowsTimesWidth() {
+    for (int n : new int[] {5, 3}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Dataset.ofUnsignedBytes("d", new byte[n], 2, new int[] {0, 1}, 2));
+      assertEquals("bytes has " + n + " values, expected rows x featureCount = 2 x 2", e.getMessage());
+    }
+  }
+
+  @Test
   void targetDatasetsRefuseWrongShapesAndValues() {
     IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
         () -> Dataset.ofTargets("t", new float[4], 2, new float[] {0f, Float.POSITIVE_INFINITY}, 1));
