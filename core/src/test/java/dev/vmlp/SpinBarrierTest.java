@@ -91,6 +91,28 @@ class SpinBarrierTest {
   }
 
   @Test
+  void aParkedWaiterThatNobodyUnparksStillPasses() throws InterruptedException {
+    // no thread registered, so the last arrival unparks nobody: the waiter's park slices (200 µs,
+    // doubling up to 20 ms) bound the lost wake-up, and it passes without one
+    SpinBarrier barrier = new SpinBarrier(2, 2, SpinBarrier.PARK_NANOS);
+    CountDownLatch passed = new CountDownLatch(1);
+    Thread waiter = new Thread(() -> {
+      barrier.await();
+      passed.countDown();
+    });
+    waiter.setDaemon(true);
+    waiter.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(1, barrier.sleepers(), "the waiter parked");
+    barrier.await();
+    assertTrue(passed.await(20, TimeUnit.SECONDS), "a waiter that was not unparked never looked again");
+    waiter.join(10_000);
+  }
+
+  @Test
   void breakingReleasesWaitersAndStaysBroken() throws InterruptedException {
     SpinBarrier barrier = new SpinBarrier(3);
     AtomicReference<Throwable> seen = new AtomicReference<>();
