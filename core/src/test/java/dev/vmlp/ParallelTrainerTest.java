@@ -254,6 +254,11 @@ class ParallelTrainerTest {
         Head.SOFTMAX_CROSS_ENTROPY), 1.0));
     assertEquals(Math.min(cores, 2), Trainer.autoThreads(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
         Head.SOFTMAX_CROSS_ENTROPY), 1.0));
+    // the break-even exactly: 196,000 + 3,920 multiply-adds stay on one thread, 196,000 + 4,000 take two
+    assertEquals(1, Trainer.autoThreads(Architecture.of(1000, new int[] {196}, Activation.RELU, 20,
+        Head.SOFTMAX_CROSS_ENTROPY), 1.0));
+    assertEquals(Math.min(cores, 2), Trainer.autoThreads(Architecture.of(980, new int[] {200}, Activation.RELU, 20,
+        Head.SOFTMAX_CROSS_ENTROPY), 1.0));
   }
 
   /** Delegates to real kernels, and throws once from one named thread after some calls. */
