@@ -332,4 +332,52 @@ class ResumeTest {
         () -> Trainer.builder(after.withMetadata(meta)));
     assertTrue(e.getMessage().contains("online_samples"), e.getMessage());
   }
+
+  /**
+   * An epoch stopped twice goes on after the second stop: the count of its samples done adds up over
+   * both stopped passes (a count set to the second pass's alone ran the samples between again, and
+   * reported the second pass's count as the epoch's).
+   */
+  @Test
+  void anEpochStoppedTwiceGoesOnAfterBothStops() {
+    Dataset all = digits.train(); // more than two check intervals
+    String three;
+    try (Trainer t = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling()).build()) {
+      three = t.fit(all, null, 3).model().weightsSha256();
+    }
+    int every = 256;
+    assertTrue(all.size() > 2 * every + 2, "the set has room for two stops in one epoch");
+    for (int threads : new int[] {1, 2}) {
+      int[] stops = {0};
+      EpochListener twiceInEpoch2 = new EpochListener() {
+        @Override
+        public void epochEnd(EpochStats stats) {}
+
+        @Override
+        public void progress(int epoch, long done, long total) {
+          if (epoch == 2 && done < total && stops[0] < 2) {
+            stops[0]++;
+            Thread.currentThread().interrupt();
+          }
+        }
+      };
+      try (Trainer t = Trainer.builder(NET).seed(7).learningRate(0.03f).scaling(digits.scaling()).threads(threads)
+          .checkWork(NET.forwardMultiplyAdds() * every).listener(twiceInEpoch2).build()) {
+        TrainingInterruptedException first = assertThrows(TrainingInterruptedException.class,
+            () -> t.fit(all, null, 3));
+        assertTrue(Thread.interrupted());
+        TrainingInterruptedException second = assertThrows(TrainingInterruptedException.class,
+            () -> t.fit(all, null, 2));
+        assertTrue(Thread.interrupted());
+        assertEquals(2, first.epoch(), threads + " threads");
+        assertEquals(2, second.epoch(), threads + " threads");
+        // each stop comes after the pass's first check (plus a sample with two threads)
+        assertEquals(2 * first.samplesDone(), second.samplesDone(), threads + " threads: samples of epoch 2 done");
+        assertEquals(Long.toString(second.samplesDone()), t.snapshot().metadata().get("epoch_samples"),
+            threads + " threads");
+        assertEquals(three, t.fit(all, null, 2).model().weightsSha256(), threads + " threads");
+        assertEquals(3, t.epochsDone());
+      }
+    }
+  }
 }
