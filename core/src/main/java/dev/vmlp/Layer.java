@@ -64,6 +64,24 @@ final class Layer {
     return inputMajor ? Layout.index(rows, block, i, o) : Layout.index(rows, block, o, i);
   }
 
+  /**
+   * Copies unit {@code o}'s {@code in} weights, in input order, into {@code dst[off, off + in)}: runs
+   * of whole blocks when output-major, a walk of constant stride when input-major (no division per
+   * weight, as {@link #weight} has).
+   */
+  void row(int o, float[] dst, int off) {
+    if (inputMajor) {
+      long at = at(o, 0); // input i + 1 is one block row further
+      for (int i = 0; i < in; i++, at += block) {
+        dst[off + i] = w.getAtIndex(JAVA_FLOAT, at);
+      }
+    } else {
+      for (int c = 0; c < in; c += block) {
+        MemorySegment.copy(w, JAVA_FLOAT, at(o, c) * Float.BYTES, dst, off + c, Math.min(block, in - c));
+      }
+    }
+  }
+
   float weight(int o, int i) {
     return w.getAtIndex(JAVA_FLOAT, at(o, i));
   }

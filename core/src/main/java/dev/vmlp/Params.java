@@ -92,9 +92,7 @@ final class Params {
   static LayerWeights toWeights(Layer layer) {
     float[] w = new float[Math.toIntExact(layer.weightCount())];
     for (int o = 0; o < layer.out; o++) {
-      for (int i = 0; i < layer.in; i++) {
-        w[o * layer.in + i] = layer.weight(o, i);
-      }
+      layer.row(o, w, o * layer.in);
     }
     float[] b = new float[layer.out];
     System.arraycopy(layer.b, 0, b, 0, layer.out);
@@ -191,13 +189,13 @@ final class Params {
       }
 
       @Override
-      public float weight(int l, int o, int i) {
-        return layers[l].weight(o, i);
+      public void weights(int l, int o, float[] dst) {
+        layers[l].row(o, dst, 0);
       }
 
       @Override
-      public float bias(int l, int o) {
-        return layers[l].b[o];
+      public void bias(int l, float[] dst) {
+        System.arraycopy(layers[l].b, 0, dst, 0, layers[l].out);
       }
     });
   }

@@ -73,4 +73,30 @@ class ParamsTest {
       assertEquals(in > 784 ? model.w.byteSize() : 4L * in * 64, training.w.byteSize(), in + " inputs");
     }
   }
+
+  /**
+   * {@link Layer#row}, which the weights' hash and every export read, gives each unit's weights in
+   * input order in every layout: input-major and output-major, one block or several (70 and 1,100 units
+   * take two column blocks in training), odd widths.
+   */
+  @Test
+  void aRowHoldsTheUnitsWeightsInInputOrderInEveryLayout() {
+    Architecture arch = Architecture.builder(17).hidden(70, Activation.TANH).hidden(1100, Activation.RELU)
+        .hidden(15, Activation.RELU).output(3, Head.SOFTMAX_CROSS_ENTROPY);
+    for (boolean oneBlock : new boolean[] {false, true}) {
+      Params p = Params.initialize(arch, 11).copy(oneBlock);
+      for (Layer layer : p.layers) {
+        float[] row = new float[layer.in + 2];
+        for (int o = 0; o < layer.out; o++) {
+          java.util.Arrays.fill(row, -7f);
+          layer.row(o, row, 1);
+          assertEquals(-7f, row[0], "before the row");
+          assertEquals(-7f, row[layer.in + 1], "after the row");
+          for (int i = 0; i < layer.in; i++) {
+            assertEquals(layer.weight(o, i), row[1 + i], "layer " + layer.index + " [" + o + ", " + i + "]");
+          }
+        }
+      }
+    }
+  }
 }

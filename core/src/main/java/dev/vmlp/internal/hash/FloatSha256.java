@@ -39,30 +39,33 @@ public final class FloatSha256 {
     /** Layer {@code l}'s number of inputs (the columns of its weights). */
     int inputs(int l);
 
-    /** Layer {@code l}'s weight from input {@code i} to unit {@code o}. */
-    float weight(int l, int o, int i);
+    /** Copies layer {@code l}'s weights of unit {@code o}, one per input, into {@code dst[0, inputs(l))}. */
+    void weights(int l, int o, float[] dst);
 
-    /** Layer {@code l}'s bias of unit {@code o}. */
-    float bias(int l, int o);
+    /** Copies layer {@code l}'s bias into {@code dst[0, outputs(l))}. */
+    void bias(int l, float[] dst);
   }
 
   /**
    * A network's {@code weights_sha256}: per layer in order, its weights {@code [out][in]} row by row and
-   * then its bias, the values exactly as given. The one definition of the order, for every storage.
+   * then its bias, the values exactly as given. The one definition of the order, for every storage. It
+   * reads one row at a time, so it copies no layer whole.
    */
   public static String ofLayers(Layers layers) {
+    int widest = 0;
+    for (int l = 0; l < layers.count(); l++) {
+      widest = Math.max(widest, Math.max(layers.inputs(l), layers.outputs(l)));
+    }
+    float[] row = new float[widest];
     FloatSha256 h = new FloatSha256();
     for (int l = 0; l < layers.count(); l++) {
-      int out = layers.outputs(l);
       int in = layers.inputs(l);
-      for (int o = 0; o < out; o++) {
-        for (int i = 0; i < in; i++) {
-          h.add(layers.weight(l, o, i));
-        }
+      for (int o = 0; o < layers.outputs(l); o++) {
+        layers.weights(l, o, row);
+        h.add(row, 0, in);
       }
-      for (int o = 0; o < out; o++) {
-        h.add(layers.bias(l, o));
-      }
+      layers.bias(l, row);
+      h.add(row, 0, layers.outputs(l));
     }
     return h.hex();
   }
@@ -86,14 +89,14 @@ public final class FloatSha256 {
       }
 
       @Override
-      public float weight(int l, int o, int i) {
+      public void weights(int l, int o, float[] dst) {
         LayerWeights lw = layers.get(l);
-        return lw.weights()[o * lw.inputs() + i];
+        System.arraycopy(lw.weights(), o * lw.inputs(), dst, 0, lw.inputs());
       }
 
       @Override
-      public float bias(int l, int o) {
-        return layers.get(l).bias()[o];
+      public void bias(int l, float[] dst) {
+        System.arraycopy(layers.get(l).bias(), 0, dst, 0, layers.get(l).outputs());
       }
     });
   }
@@ -111,8 +114,23 @@ public final class FloatSha256 {
 
   /** Adds every value of {@code v}, in order. */
   public FloatSha256 add(float[] v) {
-    for (float f : v) {
-      add(f);
+    return add(v, 0, v.length);
+  }
+
+  /** Adds {@code v[off, off + len)}, in order, a buffer's worth at a time. */
+  public FloatSha256 add(float[] v, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, v.length);
+    while (len > 0) {
+      if (!buf.hasRemaining()) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+      int n = Math.min(len, buf.remaining() / Float.BYTES);
+      buf.asFloatBuffer().put(v, off, n); // a view from the position, little-endian like buf, raw bits
+      buf.position(buf.position() + n * Float.BYTES);
+      off += n;
+      len -= n;
     }
     return this;
   }
