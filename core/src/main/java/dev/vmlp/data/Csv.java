@@ -177,6 +177,7 @@ public final class Csv {
     int labelCol = -1;
     long rows = 0; // a streamed input may have more than 2^31 rows
     long line = 0;
+    boolean consuming = false; // in the sink's accept
     // the stream is a resource of its own: it is closed even when wrapping it fails
     try (InputStream raw = stream;
         InputStream in = Compressed.wrap(raw, file);
@@ -219,7 +220,9 @@ public final class Csv {
             for (int c = 0; c < width; c++) {
               values[c] = parse(file, line, c, row[c]);
             }
+            consuming = true;
             sink.accept(values, line);
+            consuming = false;
             rows++;
             continue;
           }
@@ -242,7 +245,8 @@ public final class Csv {
       } catch (CharConversionException e) {
         throw Compressed.damageFirst(in, raw, file, notUtf8(file, line, e)); // the parser's first buffer
       } catch (DataFormatException e) {
-        throw Compressed.damageFirst(in, raw, file, e);
+        // the consumer's own error (a width its model does not take) is not the data's: it stands, unread on
+        throw consuming ? e : Compressed.damageFirst(in, raw, file, e);
       }
     } catch (JsonProcessingException e) {
       throw fromJackson(file, line, e);

@@ -81,6 +81,7 @@ public final class Idx {
    * @throws DataFormatException as {@link #read}, or from {@code consumer}
    */
   public static void forEachImage(InputStream stream, Path name, ImageConsumer consumer) throws IOException {
+    boolean consuming = false; // in the consumer's accept
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
       try {
         int[] dims = readHeader(in, name, 3);
@@ -98,13 +99,17 @@ public final class Idx {
           if (n < size) {
             throw truncated(name, total, (long) i * size + n);
           }
+          consuming = true;
           consumer.accept(dims, pixels, i);
+          consuming = false;
         }
         if (in.read() != -1) {
           throw trailing(name, total);
         }
       } catch (DataFormatException e) {
-        throw Compressed.damageFirst(in, raw, name, e); // a wrong size may be gzip damage its checksum shows
+        // a wrong size may be gzip damage its checksum shows; the consumer's own error (images its model
+        // does not take) is not the data's: it stands, unread on
+        throw consuming ? e : Compressed.damageFirst(in, raw, name, e);
       }
     } catch (ZipException | EOFException e) {
       throw new DataFormatException(name, "corrupt gzip data: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import static dev.vmlp.data.IdxTest.assertMalformed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -461,6 +462,29 @@ class CsvTest {
         gzip(("1,2\n0,x\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8)));
     DataFormatException own = assertMalformed(intact, () -> Csv.read(intact), "line 2");
     assertFalse(own.getMessage().contains("corrupt"), own::getMessage);
+  }
+
+  /**
+   * A consumer's own error (predict's "rows have 5 columns, the model takes 4 inputs") is not gzip
+   * damage: it was read on to the file's end, then reported as damage it "read as" when the file was
+   * damaged further on, or failed with StringIndexOutOfBoundsException when it named a shorter path.
+   */
+  @Test
+  void aConsumersErrorIsItsOwnAndDoesNotReadOnToTheChecksum() throws IOException {
+    byte[] plain = ("1,2\n0,3\n" + "1,4\n".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    Path f = Files.write(dir.resolve("damaged-later.csv.gz"), IdxFiles.gzipDamaged(plain, 6, (byte) 'x')); // line 2
+    DataFormatException mine = new DataFormatException(f, "rows have 2 columns, the model takes 4 inputs");
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> Csv.forEachRow(Compressed.open(f), f, ',', (v, line) -> {
+          throw mine;
+        }));
+    assertSame(mine, e);
+    DataFormatException other = new DataFormatException(Path.of("m"), "the model's problem");
+    DataFormatException o = assertThrows(DataFormatException.class,
+        () -> Csv.forEachRow(Compressed.open(f), f, ',', (v, line) -> {
+          throw other;
+        }));
+    assertSame(other, o);
   }
 
   /** Gzip is told by both magic bytes: a plain file whose first byte is 0x1f (as gzip's is) is plain text. */

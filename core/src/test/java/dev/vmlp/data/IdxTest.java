@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -276,6 +277,23 @@ class IdxTest {
   void trailingBytesInsideGzip() throws IOException {
     Path f = write(dir, "trailing.gz", gzip(concat(idx(new int[] {1, 2, 2}, ramp(4)), new byte[] {1, 2})));
     assertMalformed(f, () -> Idx.readImages(f), "bytes after", "4 data bytes");
+  }
+
+  /**
+   * A consumer's own error (predict's "images are 28x28 = 784 values, the model takes 100 inputs") is
+   * not gzip damage: it was read on to the file's end, and reported as damage when the file was damaged
+   * further on.
+   */
+  @Test
+  void aConsumersErrorIsItsOwnAndDoesNotReadOnToTheChecksum() throws IOException {
+    byte[] plain = idx(new int[] {400, 28, 28}, ramp(400 * 28 * 28));
+    Path f = write(dir, "damaged-pixel.gz", IdxFiles.gzipDamaged(plain, 16 + 784 + 5, (byte) 0)); // image 1
+    DataFormatException mine = new DataFormatException(f, "images are 28x28 = 784 values, the model takes 100 inputs");
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> Idx.forEachImage(Compressed.open(f), f, (dims, pixels, i) -> {
+          throw mine;
+        }));
+    assertSame(mine, e);
   }
 
   /**
