@@ -70,7 +70,9 @@ public final class Compressed {
       in.transferTo(OutputStream.nullOutputStream());
       return symptom;
     } catch (ZipException | EOFException e) {
-      String shown = symptom.getMessage().substring(file.toString().length() + 2); // past "file: "
+      String prefix = file + ": ";
+      String shown = symptom.getMessage().startsWith(prefix)
+          ? symptom.getMessage().substring(prefix.length()) : symptom.getMessage();
       DataFormatException damage = new DataFormatException(file, "corrupt gzip data: " + e.getMessage()
           + "; before its checksum was reached, the damage read as: " + shown, e);
       damage.addSuppressed(symptom);
