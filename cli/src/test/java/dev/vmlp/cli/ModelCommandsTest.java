@@ -186,6 +186,8 @@ class ModelCommandsTest {
     JsonNode e = CliRun.of("eval", "--model", model.toString(), "--json").json();
     assertEquals(model.toString(), e.path("model").asText());
     assertEquals("64-32(relu)-10(softmax)", e.path("architecture").asText());
+    assertEquals(List.of(64, 32, 10), TrainDigitsTest.ints(e.path("layers")));
+    assertEquals(trained.path("weights_sha256").asText(), e.path("weights_sha256").asText());
     assertEquals(359, e.path("samples").asLong());
     // the same model on the same test split, with the same kernels: the same numbers
     assertEquals(trained.path("test_accuracy").asDouble(), e.path("accuracy").asDouble());
