@@ -354,6 +354,10 @@ class ModelCommandsTest {
     Path bad = Files.write(dir.resolve("bad-magic.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8});
     CliRun.of("predict", "--model", model.toString(), "--input", bad.toString())
         .assertError(1, bad + ": is neither CSV text nor IDX images: it starts with bytes 01 00 08 03");
+    // one zero byte is not the two an IDX file starts with
+    Path oneZero = Files.write(dir.resolve("one-zero.idx"), new byte[] {0, 1, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8});
+    CliRun.of("predict", "--model", model.toString(), "--input", oneZero.toString())
+        .assertError(1, oneZero + ": is neither CSV text nor IDX images: it starts with bytes 00 01 08 03");
     // a file compressed twice is said to be so
     Path csv = digitsCsv(dir.resolve("twice.csv"), false);
     Path twice = dir.resolve("twice.csv.gz.gz");
