@@ -520,6 +520,15 @@ class ModelCommandsTest {
     MnistFiles.writeIdx(data.resolve("t10k-images-idx3-ubyte.gz"), true, new int[] {40, 28, 28}, new byte[40 * 784]);
     JsonNode again = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--json").json();
     assertEquals(t.path("test_accuracy").asDouble(), again.path("accuracy").asDouble());
+    // with only the .gz files, eval reads those
+    for (String name : List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+      Path plain = data.resolve(name);
+      Files.write(data.resolve(name + ".gz"), gzip(Files.readAllBytes(plain)));
+      Files.delete(plain);
+    }
+    JsonNode gzOnly = CliRun.of("eval", "--model", m.toString(), "--data", data.toString(), "--json").json();
+    assertEquals(40, gzOnly.path("samples").asLong());
+    assertEquals(t.path("test_accuracy").asDouble(), gzOnly.path("accuracy").asDouble());
   }
 
   @Test
