@@ -631,6 +631,11 @@ class ModelCommandsTest {
     String allowed = CliRun.of("eval", "--model", inf.toString(), "--allow-non-finite").assertError(1,
         "output z[3] is Infinity (the model's layer 1 bias [3] = Infinity)");
     assertFalse(allowed.contains("inputs far outside"), allowed);
+    // predict names the image (0-based, as its row) whose output is not finite
+    Path images = dir.resolve("inf-idx3-ubyte");
+    MnistFiles.writeIdx(images, false, new int[] {2, 8, 8}, new byte[128]);
+    CliRun.of("predict", "--model", inf.toString(), "--allow-non-finite", "--input", images.toString())
+        .assertError(1, images + ": image 0 (row 0): output z[3] is Infinity");
   }
 
   @Test
