@@ -48,6 +48,20 @@ class GlobalOptionsTest {
   }
 
   @Test
+  void fileSystemErrorsNameTheFileAndWhatIsWrong() {
+    assertEquals("/m.safetensors: permission denied",
+        Errors.describe(new java.nio.file.AccessDeniedException("/m.safetensors")));
+    assertEquals("/a/b: not a folder", Errors.describe(new java.nio.file.NotDirectoryException("/a/b")));
+    assertEquals("/m.tmp: already exists (/m.safetensors)",
+        Errors.describe(new java.nio.file.FileAlreadyExistsException("/m.tmp", "/m.safetensors", null)));
+    assertEquals("/x: cannot access (/y)", Errors.describe(new java.nio.file.FileSystemException("/x", "/y", null)));
+    // a reason the file system gave is its own message; an UncheckedIOException says what it wraps
+    assertEquals("/x: busy", Errors.describe(new java.nio.file.FileSystemException("/x", null, "busy")));
+    assertEquals("/z.csv: no such file or folder", Errors.describe(
+        new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/z.csv"))));
+  }
+
+  @Test
   void logRecordsBecomeOneLineEachAndQuietKeepsOnlyWarnings() {
     System.Logger log = System.getLogger("dev.vmlp");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
