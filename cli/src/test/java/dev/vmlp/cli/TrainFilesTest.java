@@ -30,6 +30,8 @@ class TrainFilesTest {
     assertEquals(200, j.path("train_samples").asLong(), why);
     assertEquals(50, j.path("test_samples").asLong(), why);
     assertEquals(3, j.path("epochs_detail").size(), why);
+    // --inputs auto: images that are mostly zero take the sparse first-layer kernels
+    assertTrue(j.path("sparse_inputs").asBoolean(false), why);
     // The pattern is easy: far better than the 10% of guessing.
     assertTrue(j.path("test_accuracy").asDouble() >= 0.8, why);
     assertTrue(j.path("weights_sha256").asText().matches("[0-9a-f]{64}"), why);
