@@ -70,45 +70,45 @@ class SpinBarrierTest {
   @Test
   void aParkedWaiterIsWokenWhenTheLastPartyArrives() throws InterruptedException {
     // parks of a minute: only the last arrival's wake-up can let the waiter pass within the test's wait
-    SpinBarrier barrier = new SpinBarrier(2, 2, TimeUnit.MINUTES.toNanos(1));
-    CountDownLatch passed = new CountDownLatch(1);
-    Thread waiter = new Thread(() -> {
-      barrier.await();
-      passed.countDown();
-    });
-    barrier.register(1, waiter);
-    waiter.setDaemon(true);
-    waiter.start();
-    barrier.register(0, Thread.currentThread());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertEquals(1, barrier.sleepers(), "the waiter parked");
-    barrier.await();
-    assertTrue(passed.await(10, TimeUnit.SECONDS), "the waiter was not woken");
-    waiter.join(10_000);
+    lastArrivalPassesAParkedWaiter(new SpinBarrier(2, 2, TimeUnit.MINUTES.toNanos(1)), true, 10,
+        "the waiter was not woken");
   }
 
   @Test
   void aParkedWaiterThatNobodyUnparksStillPasses() throws InterruptedException {
     // no thread registered, so the last arrival unparks nobody: the waiter's park slices (200 µs,
     // doubling up to 20 ms) bound the lost wake-up, and it passes without one
-    SpinBarrier barrier = new SpinBarrier(2, 2, SpinBarrier.PARK_NANOS);
+    lastArrivalPassesAParkedWaiter(new SpinBarrier(2, 2, SpinBarrier.PARK_NANOS), false, 20,
+        "a waiter that was not unparked never looked again");
+  }
+
+  /**
+   * Starts a waiter on a two-party {@code barrier} (the parties registered as threads when
+   * {@code register}), lets it park, arrives as the last party, and checks that it passes within
+   * {@code seconds}.
+   */
+  private static void lastArrivalPassesAParkedWaiter(SpinBarrier barrier, boolean register, int seconds,
+      String failure) throws InterruptedException {
     CountDownLatch passed = new CountDownLatch(1);
     Thread waiter = new Thread(() -> {
       barrier.await();
       passed.countDown();
     });
+    if (register) {
+      barrier.register(1, waiter);
+    }
     waiter.setDaemon(true);
     waiter.start();
+    if (register) {
+      barrier.register(0, Thread.currentThread());
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (barrier.sleepers() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
     assertEquals(1, barrier.sleepers(), "the waiter parked");
     barrier.await();
-    assertTrue(passed.await(20, TimeUnit.SECONDS), "a waiter that was not unparked never looked again");
+    assertTrue(passed.await(seconds, TimeUnit.SECONDS), failure);
     waiter.join(10_000);
   }
 
