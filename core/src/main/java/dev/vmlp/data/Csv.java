@@ -240,26 +240,38 @@ public final class Csv {
           rows++;
         }
       } catch (JsonProcessingException e) {
+        if (consuming) {
+          throw e; // the consumer's own, as every error of its below
+        }
         DataFormatException problem = fromJackson(file, line, e);
         throw isGzipDamage(e) ? problem : Compressed.damageFirst(in, raw, file, problem);
       } catch (CharConversionException e) {
+        if (consuming) {
+          throw e;
+        }
         throw Compressed.damageFirst(in, raw, file, notUtf8(file, line, e)); // the parser's first buffer
       } catch (DataFormatException e) {
         // the consumer's own error (a width its model does not take) is not the data's: it stands, unread on
         throw consuming ? e : Compressed.damageFirst(in, raw, file, e);
       }
     } catch (JsonProcessingException e) {
-      throw fromJackson(file, line, e);
+      throw consuming ? e : fromJackson(file, line, e);
     } catch (ZipException | EOFException e) {
+      if (consuming) {
+        throw e; // the consumer's own (reading a file of its own), not this input's gzip damage
+      }
       // past the parser's first buffer, the data of some line: the rows before it were read
       throw new DataFormatException(file, "corrupt gzip data" + (line > 0 ? " after line " + line : "") + ": "
           + e.getMessage(), e);
     } catch (CharConversionException e) {
-      throw notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
+      throw consuming ? e : notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
     } catch (FloatList.Full e) {
       throw new DataFormatException(file, "line " + line + ": more than " + FloatList.MAX
           + " values, more than one dataset holds; split the file");
     } catch (UncheckedIOException e) {
+      if (consuming) {
+        throw e;
+      }
       throw e.getCause();
     }
     if (rows == 0) {

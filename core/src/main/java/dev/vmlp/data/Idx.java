@@ -112,6 +112,9 @@ public final class Idx {
         throw consuming ? e : Compressed.damageFirst(in, raw, name, e);
       }
     } catch (ZipException | EOFException e) {
+      if (consuming) {
+        throw e; // the consumer's own (reading a file of its own), not this input's gzip damage
+      }
       throw new DataFormatException(name, "corrupt gzip data: " + e.getMessage(), e);
     }
   }

@@ -487,6 +487,28 @@ class CsvTest {
     assertSame(other, o);
   }
 
+  /**
+   * A consumer's error of any type stands as it is: an EOFException or ZipException of its own (a file
+   * it reads itself) was reported as this plain file's "corrupt gzip data", a CharConversionException
+   * as "not UTF-8 text", and an UncheckedIOException was unwrapped.
+   */
+  @Test
+  void aConsumersIoErrorOfAnyTypeIsItsOwn() throws IOException {
+    Path f = Files.write(dir.resolve("plain.csv"), "1,2\n0,3\n".getBytes(StandardCharsets.UTF_8));
+    Exception[] own = {new java.io.EOFException("labels.idx ended"), new java.util.zip.ZipException("labels.gz damaged"),
+        new java.io.CharConversionException("its own"), new java.io.UncheckedIOException(new IOException("its own")),
+        new IllegalStateException("its own"), new IOException("its own")};
+    for (Exception mine : own) {
+      Exception e = assertThrows(Exception.class, () -> Csv.forEachRow(Compressed.open(f), f, ',', (v, line) -> {
+        if (mine instanceof IOException io) {
+          throw io;
+        }
+        throw (RuntimeException) mine;
+      }));
+      assertSame(mine, e, e::toString);
+    }
+  }
+
   /** Gzip is told by both magic bytes: a plain file whose first byte is 0x1f (as gzip's is) is plain text. */
   @Test
   void aPlainFileThatStartsWithGzipsFirstByteIsPlain() throws IOException {

@@ -295,6 +295,22 @@ class IdxTest {
         }));
     assertSame(mine, e);
   }
+  /**
+   * A consumer's EOFException or ZipException of its own (a labels file it reads alongside) stands as
+   * it is: it was reported as this plain file's "corrupt gzip data".
+   */
+  @Test
+  void aConsumersEofOrZipErrorIsItsOwn() throws IOException {
+    Path f = write(dir, "plain.idx", idx(new int[] {2, 2, 2}, ramp(8)));
+    for (IOException mine : new IOException[] {new java.io.EOFException("labels ended"),
+        new java.util.zip.ZipException("labels damaged")}) {
+      IOException e = assertThrows(IOException.class, () -> Idx.forEachImage(Compressed.open(f), f, (dims, pixels, i) -> {
+        throw mine;
+      }));
+      assertSame(mine, e, e::toString);
+    }
+  }
+
 
   /**
    * A damaged header byte inside gzip data reads as a wrong header until the checksum at the end shows
