@@ -177,7 +177,6 @@ public final class Csv {
     int labelCol = -1;
     long rows = 0; // a streamed input may have more than 2^31 rows
     long line = 0;
-    boolean consuming = false; // in the sink's accept
     // the stream is a resource of its own: it is closed even when wrapping it fails
     try (InputStream raw = stream;
         InputStream in = Compressed.wrap(raw, file);
@@ -220,9 +219,11 @@ public final class Csv {
             for (int c = 0; c < width; c++) {
               values[c] = parse(file, line, c, row[c]);
             }
-            consuming = true;
-            sink.accept(values, line);
-            consuming = false;
+            try {
+              sink.accept(values, line);
+            } catch (IOException | RuntimeException e) {
+              throw new ConsumerFailure(e); // the consumer's own: past the handlers of this input's errors
+            }
             rows++;
             continue;
           }
@@ -240,39 +241,28 @@ public final class Csv {
           rows++;
         }
       } catch (JsonProcessingException e) {
-        if (consuming) {
-          throw e; // the consumer's own, as every error of its below
-        }
         DataFormatException problem = fromJackson(file, line, e);
         throw isGzipDamage(e) ? problem : Compressed.damageFirst(in, raw, file, problem);
       } catch (CharConversionException e) {
-        if (consuming) {
-          throw e;
-        }
         throw Compressed.damageFirst(in, raw, file, notUtf8(file, line, e)); // the parser's first buffer
       } catch (DataFormatException e) {
-        // the consumer's own error (a width its model does not take) is not the data's: it stands, unread on
-        throw consuming ? e : Compressed.damageFirst(in, raw, file, e);
+        throw Compressed.damageFirst(in, raw, file, e);
       }
     } catch (JsonProcessingException e) {
-      throw consuming ? e : fromJackson(file, line, e);
+      throw fromJackson(file, line, e);
     } catch (ZipException | EOFException e) {
-      if (consuming) {
-        throw e; // the consumer's own (reading a file of its own), not this input's gzip damage
-      }
       // past the parser's first buffer, the data of some line: the rows before it were read
       throw new DataFormatException(file, "corrupt gzip data" + (line > 0 ? " after line " + line : "") + ": "
           + e.getMessage(), e);
     } catch (CharConversionException e) {
-      throw consuming ? e : notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
+      throw notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
     } catch (FloatList.Full e) {
       throw new DataFormatException(file, "line " + line + ": more than " + FloatList.MAX
           + " values, more than one dataset holds; split the file");
     } catch (UncheckedIOException e) {
-      if (consuming) {
-        throw e;
-      }
       throw e.getCause();
+    } catch (ConsumerFailure e) {
+      throw e.rethrow();
     }
     if (rows == 0) {
       throw new DataFormatException(file, "holds no data rows");

@@ -81,7 +81,6 @@ public final class Idx {
    * @throws DataFormatException as {@link #read}, or from {@code consumer}
    */
   public static void forEachImage(InputStream stream, Path name, ImageConsumer consumer) throws IOException {
-    boolean consuming = false; // in the consumer's accept
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
       try {
         int[] dims = readHeader(in, name, 3);
@@ -99,23 +98,22 @@ public final class Idx {
           if (n < size) {
             throw truncated(name, total, (long) i * size + n);
           }
-          consuming = true;
-          consumer.accept(dims, pixels, i);
-          consuming = false;
+          try {
+            consumer.accept(dims, pixels, i);
+          } catch (IOException | RuntimeException e) {
+            throw new ConsumerFailure(e); // the consumer's own: past the handlers of this input's errors
+          }
         }
         if (in.read() != -1) {
           throw trailing(name, total);
         }
       } catch (DataFormatException e) {
-        // a wrong size may be gzip damage its checksum shows; the consumer's own error (images its model
-        // does not take) is not the data's: it stands, unread on
-        throw consuming ? e : Compressed.damageFirst(in, raw, name, e);
+        throw Compressed.damageFirst(in, raw, name, e); // a wrong size may be gzip damage its checksum shows
       }
     } catch (ZipException | EOFException e) {
-      if (consuming) {
-        throw e; // the consumer's own (reading a file of its own), not this input's gzip damage
-      }
       throw new DataFormatException(name, "corrupt gzip data: " + e.getMessage(), e);
+    } catch (ConsumerFailure e) {
+      throw e.rethrow();
     }
   }
 
