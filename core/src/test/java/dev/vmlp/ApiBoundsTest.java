@@ -105,6 +105,10 @@ class ApiBoundsTest {
         () -> InputScaling.divideBy(2).apply(new float[2], 0, new float[2], 0, 5));
     assertEquals("5 values do not fit at offset 0 of 2 (source) or 0 of 2 (destination)", range.getMessage());
     assertThrows(IllegalArgumentException.class, () -> InputScaling.none().apply(new float[4], 2, new float[4], 0, 3));
+    IllegalArgumentException dst = assertThrows(IllegalArgumentException.class,
+        () -> InputScaling.divideBy(2).apply(new float[5], 0, new float[4], 2, 3));
+    assertEquals("3 values do not fit at offset 0 of 5 (source) or 2 of 4 (destination)", dst.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> InputScaling.none().apply(new float[4], 0, new float[4], -1, 3));
     assertEquals("dataset 'empty' has no rows to standardize by", assertThrows(IllegalArgumentException.class,
         () -> InputScaling.standardize(Dataset.ofClasses("empty", new float[0], 3, new int[0], 2))).getMessage());
     assertThrows(IllegalArgumentException.class, () -> InputScaling.perFeature(new float[0], new float[0]));

@@ -215,6 +215,26 @@ class ServingTest {
   }
 
   @Test
+  void offsetsOutsideTheirArraysAreNamedByTheModel() {
+    Model m = Model.initialize(Architecture.of(4, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
+    Workspace ws = m.newWorkspace();
+    float[] rows = {9, 9, 1, 2, 3, 4};
+    // a negative input offset is the model's error, not the input scaling's
+    IllegalArgumentException before = assertThrows(IllegalArgumentException.class, () -> m.predict(rows, -1, ws));
+    assertEquals("input row at offset -1 needs 4 values, the array has 6", before.getMessage());
+    // the output range counts from its offset: an array long enough from 0 is too short from 2
+    IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+        () -> m.predictProbabilities(rows, 2, new float[3], 2, ws));
+    assertEquals("output needs 2 values at offset 2, the array has 3", past.getMessage());
+    IllegalArgumentException logits = assertThrows(IllegalArgumentException.class,
+        () -> m.predictLogits(rows, 2, new float[3], 2, ws));
+    assertEquals("output needs 2 values at offset 2, the array has 3", logits.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> m.predictLogits(rows, 2, new float[3], -1, ws));
+    assertEquals("output needs 2 values at offset -1, the array has 3", negative.getMessage());
+  }
+
+  @Test
   void theFiniteCheckNamesTheIndexAndTheValue() {
     Model m = Model.initialize(Architecture.of(4, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
     Workspace checking = m.newWorkspace().checkFinite(true);
