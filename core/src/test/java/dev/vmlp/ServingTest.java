@@ -235,6 +235,23 @@ class ServingTest {
   }
 
   @Test
+  void logitsAreTheOutputLayersValuesAndProbabilitiesTheirSoftmax() {
+    Architecture arch = Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 2, new float[] {1, 0, 0, 1}, new float[] {0, 1})),
+        InputScaling.none());
+    Workspace ws = m.newWorkspace();
+    float[] x = {2, -1};
+    float[] z = new float[2];
+    m.predictLogits(x, 0, z, 0, ws);
+    assertEquals("[2.0, 0.0]", java.util.Arrays.toString(z));
+    float[] p = new float[2];
+    assertEquals(0, m.predictProbabilities(x, 0, p, 0, ws));
+    double p0 = 1 / (1 + Math.exp(-2)); // softmax of (2, 0)
+    assertEquals(p0, p[0], 1e-6);
+    assertEquals(1 - p0, p[1], 1e-6);
+  }
+
+  @Test
   void theFiniteCheckNamesTheIndexAndTheValue() {
     Model m = Model.initialize(Architecture.of(4, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
     Workspace checking = m.newWorkspace().checkFinite(true);
