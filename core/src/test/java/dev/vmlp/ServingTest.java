@@ -382,6 +382,15 @@ class ServingTest {
     for (int i = 0; i < apart.length; i++) {
       assertEquals(Float.floatToRawIntBits(apart[i]), Float.floatToRawIntBits(same[i]), "value " + i);
     }
+    // 2 inputs, 2 outputs: each row's outputs land on its own inputs only, so in place is allowed
+    Model square = Model.initialize(Architecture.of(2, new int[] {4}, Activation.TANH, 2, Head.SQUARED_ERROR), 5);
+    float[] squareApart = new float[6];
+    square.predictBatchProbabilities(rows, 3, squareApart, square.newWorkspace());
+    float[] squareSame = rows.clone();
+    square.predictBatchProbabilities(squareSame, 3, squareSame, square.newWorkspace());
+    for (int i = 0; i < squareApart.length; i++) {
+      assertEquals(Float.floatToRawIntBits(squareApart[i]), Float.floatToRawIntBits(squareSame[i]), "value " + i);
+    }
   }
 
   @Test
