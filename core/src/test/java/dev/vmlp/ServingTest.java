@@ -351,9 +351,11 @@ class ServingTest {
     Workspace ws = m.newWorkspace();
     float[] out = new float[2];
     assertThrows(NonFiniteException.class, () -> m.predict(x, 0, ws));
+    java.util.Arrays.fill(out, 7f);
     assertThrows(NonFiniteException.class, () -> m.predictLogits(x, 0, out, 0, ws));
     NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predictProbabilities(x, 0, out, 0, ws));
     assertTrue(e.getMessage().contains("z[0] is -Infinity"), e.getMessage());
+    assertEquals("[7.0, 7.0]", java.util.Arrays.toString(out), "out is unchanged when a prediction throws");
     // the last output is checked too: +∞ there would otherwise be the predicted class
     Model last = Model.ofAllowingNonFinite(arch, List.of(new LayerWeights(2, 2, new float[] {1, 0, 0, 1},
         new float[] {0, Float.POSITIVE_INFINITY})), InputScaling.none());
