@@ -304,6 +304,9 @@ class ServingTest {
     float[] out = new float[1];
     assertEquals(-1, reg.predictProbabilities(new float[] {1, 1}, out));
     assertEquals(6f, out[0]);
+    // its loss is half the squared error: outputs 6 and 4 against targets 4 and 3 give (4 / 2 + 1 / 2) / 2
+    var e = reg.evaluate(Dataset.ofTargets("t", new float[] {1, 1, 0, 1}, 2, new float[] {4, 3}, 1));
+    assertEquals(1.25, e.meanLoss(), 1e-12);
   }
 
   /**
@@ -411,6 +414,12 @@ class ServingTest {
     NonFiniteException logits = assertThrows(NonFiniteException.class,
         () -> m.predictLogits(batch, 2, new float[2], 0, ws));
     assertTrue(logits.getMessage().startsWith("row 1, output z[0]"), logits.getMessage());
+    // a regressor's evaluation throws too, naming the row
+    Model reg = Model.of(Architecture.of(2, new int[0], Activation.RELU, 1, Head.SQUARED_ERROR),
+        List.of(new LayerWeights(1, 2, new float[] {1e30f, 0}, new float[] {0})), InputScaling.none());
+    NonFiniteException eval = assertThrows(NonFiniteException.class,
+        () -> reg.evaluate(Dataset.ofTargets("t", new float[] {1, 1, 1e10f, 1}, 2, new float[] {0, 0}, 1)));
+    assertEquals("row 1 of 't': output z[0] is Infinity (inputs far outside the trained range?)", eval.getMessage());
     // a row alone is not numbered
     NonFiniteException alone = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {1e10f, 1}));
     assertEquals("output z[0] is Infinity (inputs far outside the trained range?)", alone.getMessage());
