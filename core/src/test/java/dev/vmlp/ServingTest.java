@@ -325,6 +325,10 @@ class ServingTest {
     x[0] = 1; // one non-zero input in 20: a row the sparse path would take
     NonFiniteException e = assertThrows(NonFiniteException.class, () -> m.predict(x));
     assertTrue(e.getMessage().contains("z[0] is NaN"), e.getMessage());
+    // another scaling keeps the model what it is: not finite, so dense
+    NonFiniteException scaled = assertThrows(NonFiniteException.class,
+        () -> m.withScaling(InputScaling.divideBy(2)).predict(x));
+    assertTrue(scaled.getMessage().contains("z[0] is NaN"), scaled.getMessage());
   }
 
   /**
