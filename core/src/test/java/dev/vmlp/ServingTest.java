@@ -258,6 +258,9 @@ class ServingTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> m.predict(new float[] {0, 1, Float.NEGATIVE_INFINITY, 2}, 0, checking));
     assertEquals("input [2] is -Infinity, not finite", e.getMessage());
+    // the check turns off again: the NaN then reaches the outputs
+    Workspace off = m.newWorkspace().checkFinite(true).checkFinite(false);
+    assertThrows(NonFiniteException.class, () -> m.predict(new float[] {0, 1, Float.NaN, 2}, 0, off));
     // in a batch, the row is named too
     float[] batch = {0, 1, 2, 3, 4, 5, Float.NaN, 7};
     IllegalArgumentException inBatch = assertThrows(IllegalArgumentException.class,
