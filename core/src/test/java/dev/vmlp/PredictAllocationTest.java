@@ -145,6 +145,18 @@ class PredictAllocationTest {
   }
 
   @Test
+  void thePerThreadWorkspacesServeFourArchitecturesInTurnWithoutAllocating() {
+    // the workspace found moves to the front, so the four last used stay: a thread cycling through
+    // four architectures finds each one's workspace every time
+    Model[] models = {classifier, Model.initialize(Architecture.builder(64).hidden(8, Activation.RELU)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY), 5), Model.initialize(Architecture.builder(64)
+        .hidden(16, Activation.RELU).output(10, Head.SOFTMAX_CROSS_ENTROPY), 6),
+        Model.initialize(Architecture.builder(64).hidden(24, Activation.RELU)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY), 7)};
+    assertNoAllocation("predict, four architectures in turn", i -> sink += models[i % 4].predict(dense));
+  }
+
+  @Test
   void onlineTrainingStepsAllocateNothing() {
     // a service that learns online calls trainSample per request: the step reuses its pass and result
     float[] target = {0.5f, -1f, 2f};
