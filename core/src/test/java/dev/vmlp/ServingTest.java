@@ -387,21 +387,20 @@ class ServingTest {
         e.getMessage());
     // 3 inputs, 2 outputs: each row is read before its outputs land on it
     Model narrow = Model.initialize(Architecture.of(3, new int[] {4}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY), 5);
-    float[] apart = new float[4];
-    narrow.predictBatchProbabilities(rows, 2, apart, narrow.newWorkspace());
+    assertInPlaceIsApart(narrow, rows, 2);
+    // 2 inputs, 2 outputs: each row's outputs land on its own inputs only, so in place is allowed
+    assertInPlaceIsApart(
+        Model.initialize(Architecture.of(2, new int[] {4}, Activation.TANH, 2, Head.SQUARED_ERROR), 5), rows, 3);
+  }
+
+  /** {@code m}'s batch outputs of {@code count} rows written over the rows themselves equal those written apart. */
+  private static void assertInPlaceIsApart(Model m, float[] rows, int count) {
+    float[] apart = new float[count * m.architecture().outputs()];
+    m.predictBatchProbabilities(rows, count, apart, m.newWorkspace());
     float[] same = rows.clone();
-    narrow.predictBatchProbabilities(same, 2, same, narrow.newWorkspace());
+    m.predictBatchProbabilities(same, count, same, m.newWorkspace());
     for (int i = 0; i < apart.length; i++) {
       assertEquals(Float.floatToRawIntBits(apart[i]), Float.floatToRawIntBits(same[i]), "value " + i);
-    }
-    // 2 inputs, 2 outputs: each row's outputs land on its own inputs only, so in place is allowed
-    Model square = Model.initialize(Architecture.of(2, new int[] {4}, Activation.TANH, 2, Head.SQUARED_ERROR), 5);
-    float[] squareApart = new float[6];
-    square.predictBatchProbabilities(rows, 3, squareApart, square.newWorkspace());
-    float[] squareSame = rows.clone();
-    square.predictBatchProbabilities(squareSame, 3, squareSame, square.newWorkspace());
-    for (int i = 0; i < squareApart.length; i++) {
-      assertEquals(Float.floatToRawIntBits(squareApart[i]), Float.floatToRawIntBits(squareSame[i]), "value " + i);
     }
   }
 
