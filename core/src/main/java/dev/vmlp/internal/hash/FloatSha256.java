@@ -104,17 +104,10 @@ public final class FloatSha256 {
   /** Adds one value. */
   public FloatSha256 add(float v) {
     if (!buf.hasRemaining()) {
-      buf.flip();
-      md.update(buf);
-      buf.clear();
+      flush();
     }
     buf.putFloat(v);
     return this;
-  }
-
-  /** Adds every value of {@code v}, in order. */
-  public FloatSha256 add(float[] v) {
-    return add(v, 0, v.length);
   }
 
   /** Adds {@code v[off, off + len)}, in order, a buffer's worth at a time. */
@@ -122,9 +115,7 @@ public final class FloatSha256 {
     java.util.Objects.checkFromIndexSize(off, len, v.length);
     while (len > 0) {
       if (!buf.hasRemaining()) {
-        buf.flip();
-        md.update(buf);
-        buf.clear();
+        flush();
       }
       int n = Math.min(len, buf.remaining() / Float.BYTES);
       buf.asFloatBuffer().put(v, off, n); // a view from the position, little-endian like buf, raw bits
@@ -137,9 +128,14 @@ public final class FloatSha256 {
 
   /** The digest as 64 lower-case hex digits; the hash takes no more values after this. */
   public String hex() {
+    flush();
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Hands the buffered bytes to the digest and empties the buffer. */
+  private void flush() {
     buf.flip();
     md.update(buf);
     buf.clear();
-    return HexFormat.of().formatHex(md.digest());
   }
 }
