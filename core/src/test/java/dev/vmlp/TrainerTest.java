@@ -216,6 +216,22 @@ class TrainerTest {
   }
 
   @Test
+  void everyActivationOfTheReluFamilyAndOnlyThoseGetsHeInitialisation() {
+    for (Activation act : Activation.values()) {
+      boolean he = act == Activation.RELU || act == Activation.LEAKY_RELU; // written out, not reluFamily()
+      double limit = he ? Math.sqrt(6.0 / 100) : Math.sqrt(6.0 / (100 + 50));
+      LayerWeights w = Model.initialize(Architecture.builder(100).hidden(50, act)
+          .output(10, Head.SOFTMAX_CROSS_ENTROPY), 5).layer(0);
+      double max = 0;
+      for (float v : w.weights()) {
+        max = Math.max(max, Math.abs(v));
+      }
+      // Glorot's limit here is 0.82 of He's, so the top of the range tells the two apart
+      assertTrue(max <= limit && max > 0.9 * limit, act + ": largest weight " + max + ", limit " + limit);
+    }
+  }
+
+  @Test
   void theTrainerRefusesCallsFromInsideAPassAndAllowsThemAtEpochEnd() {
     Architecture arch = Architecture.of(64, new int[] {32}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
     for (int threads : new int[] {1, 2}) {
