@@ -320,7 +320,7 @@ public final class Model {
   }
 
   Evaluation evaluate(Dataset data, Workspace ws) {
-    return evaluate(data, ws, true, null);
+    return evaluate(data, ws, true, () -> false); // strict never asks; no null for a later reader to trip on
   }
 
   /**
