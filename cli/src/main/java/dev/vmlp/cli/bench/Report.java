@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,31 +232,47 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     }
   }
 
+  /**
+   * Each vector result over the scalar result that differs from it only in {@code impl}. A result held
+   * twice (two runs' arrays joined) is paired copy by copy, the second vector with the second scalar (or
+   * the last scalar copy where there are fewer), so a duplicate adds one speed-up, not one per scalar copy.
+   */
   public List<Speedup> speedups() {
+    record Timed(String kernel, String shape, String impl, String key, double ns) {}
+    List<Timed> timed = new ArrayList<>();
+    for (KernelRow k : kernels()) {
+      timed.add(new Timed(k.kernel(), k.shape(), k.impl(), keyWithout(k.source(), "impl"), k.ns()));
+    }
+    for (JmhResult r : results) {
+      if (r.className().equals("SoftmaxBenchmark") && r.param("impl") != null) {
+        String classes = r.param("classes") != null ? r.param("classes") + " classes" : "";
+        timed.add(new Timed("softmax", classes, r.param("impl"), keyWithout(r, "impl"), ns(r.primary())));
+      }
+    }
     List<Speedup> out = new ArrayList<>();
-    List<KernelRow> rows = kernels();
-    for (KernelRow v : rows) {
+    Map<String, Integer> copies = new HashMap<>();
+    for (Timed v : timed) {
       if (!v.impl().equals("vector")) {
         continue;
       }
-      for (KernelRow s : rows) {
-        if (s.impl().equals("scalar") && s.kernel().equals(v.kernel()) && s.shape().equals(v.shape())) {
-          out.add(new Speedup(v.kernel(), v.shape(), s.ns(), v.ns()));
-        }
+      List<Timed> scalar = timed.stream().filter(s -> s.impl().equals("scalar") && s.key().equals(v.key())).toList();
+      if (!scalar.isEmpty()) {
+        out.add(new Speedup(v.kernel(), v.shape(), copy(scalar, copies.merge(v.key(), 1, Integer::sum) - 1).ns(), v.ns()));
       }
-    }
-    Map<String, Double> softmax = new LinkedHashMap<>();
-    String classes = "";
-    for (JmhResult r : results) {
-      if (r.className().equals("SoftmaxBenchmark") && r.param("impl") != null) {
-        softmax.put(r.param("impl"), ns(r.primary()));
-        classes = r.param("classes") != null ? r.param("classes") + " classes" : "";
-      }
-    }
-    if (softmax.containsKey("scalar") && softmax.containsKey("vector")) {
-      out.add(new Speedup("softmax", classes, softmax.get("scalar"), softmax.get("vector")));
     }
     return out;
+  }
+
+  /** The {@code k}-th of copies of one result (from 0), or the last where there are fewer. */
+  private static <T> T copy(List<T> copies, int k) {
+    return copies.get(Math.min(k, copies.size() - 1));
+  }
+
+  /** {@link JmhResult#key()} without the parameter {@code name}: what results that differ only in it share. */
+  private static String keyWithout(JmhResult r, String name) {
+    Map<String, String> p = new LinkedHashMap<>(r.params());
+    p.remove(name);
+    return r.benchmark() + " " + r.mode() + " " + p;
   }
 
   // ---- training
@@ -328,22 +345,18 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
 
   /** What identifies a thread-scaling curve: the result's key without its thread count. */
   private static String curveKey(JmhResult r) {
-    Map<String, String> p = new LinkedHashMap<>(r.params());
-    p.remove("threads");
-    return r.benchmark() + " " + r.mode() + " " + p;
+    return keyWithout(r, "threads");
   }
 
   public List<ScalingRow> scaling() {
     List<JmhResult> rs = results.stream()
         .filter(r -> r.className().equals("ThreadScalingBenchmark") && r.param("threads") != null).toList();
     List<ScalingRow> rows = new ArrayList<>();
+    Map<String, Integer> copies = new HashMap<>();
     for (JmhResult r : rs) {
-      double one = Double.NaN;
-      for (JmhResult o : rs) {
-        if (threads(o) == 1 && curveKey(o).equals(curveKey(r))) {
-          one = ns(o.primary());
-        }
-      }
+      // a result held twice (two runs joined) is taken over the one-thread copy of its own run
+      List<JmhResult> ones = rs.stream().filter(o -> threads(o) == 1 && curveKey(o).equals(curveKey(r))).toList();
+      double one = ones.isEmpty() ? Double.NaN : ns(copy(ones, copies.merge(r.key(), 1, Integer::sum) - 1).primary());
       double ns = ns(r.primary());
       rows.add(new ScalingRow(r, r.param("net"), String.valueOf(r.param("path")), threads(r),
           ns, nsError(r.primary()), one / ns));

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -214,6 +216,53 @@ class ReportModelTest {
       double vector = Samples.score(QUICK, KERNELS + x.kernel(), Map.of("impl", "vector", "shape", x.shape()));
       assertEquals(scalar / vector, x.speedup(), 1e-9 * x.speedup(), x::toString);
     }
+  }
+
+  /** {@code r} with its score and error multiplied by {@code factor}, as a second run on a slower machine. */
+  static JmhResult slower(JmhResult r, double factor) {
+    JmhResult.Metric m = r.primary();
+    return new JmhResult(r.benchmark(), r.mode(), r.params(), new JmhResult.Metric(m.score() * factor,
+        m.error() * factor, m.unit()), r.percentiles(), r.secondary(), r.forks(), r.jvmArgs(), r.jdkVersion(),
+        r.vmVersion(), r.raw(), r.iterations());
+  }
+
+  @Test
+  void aResultHeldTwiceIsPairedWithTheScalarOrOneThreadCopyOfItsOwnRun() {
+    // two runs' arrays joined; the second run 3x slower throughout, so a cross pairing shows as 3x or 1/3x
+    List<JmhResult> joined = new ArrayList<>(quick.results());
+    quick.results().forEach(r -> joined.add(slower(r, 3)));
+    Report twice = new Report("joined", null, joined);
+    List<Double> expected = new ArrayList<>();
+    quick.speedups().forEach(x -> expected.addAll(List.of(x.speedup(), x.speedup())));
+    List<Double> got = twice.speedups().stream().map(Report.Speedup::speedup).toList();
+    assertEquals(expected.size(), got.size(), got::toString);
+    for (int i = 0; i < got.size(); i++) {
+      assertEquals(expected.get(i), got.get(i), 1e-9 * expected.get(i), "speed-up " + i + " of " + got);
+    }
+    List<Double> scaling = twice.scaling().stream().map(Report.ScalingRow::speedup).toList();
+    double two = quick.scaling().get(1).speedup();
+    assertEquals(4, scaling.size(), scaling::toString);
+    for (int i = 0; i < 4; i++) {
+      double want = i < 2 ? 1.0 : two;
+      assertEquals(want, scaling.get(i), 1e-9 * want, "scaling " + scaling);
+    }
+  }
+
+  @Test
+  void softmaxSpeedupsAreOnePerClassCount() {
+    List<JmhResult> two = new ArrayList<>();
+    for (String classes : List.of("10", "100")) {
+      for (String impl : List.of("scalar", "vector")) {
+        double ns = (impl.equals("scalar") ? 80 : 20) * (classes.equals("10") ? 1 : 10);
+        two.add(new JmhResult("dev.vmlp.jmh.SoftmaxBenchmark.softmaxLossGradient", "avgt",
+            Map.of("impl", impl, "classes", classes), new JmhResult.Metric(ns, 1, "ns/op"), Map.of(), Map.of(), 1,
+            List.of(), "25", "25", List.of()));
+      }
+    }
+    assertEquals(List.of("softmax 10 classes 80.0/20.0", "softmax 100 classes 800.0/200.0"),
+        new Report("run", null, two).speedups().stream()
+            .map(x -> String.format(Locale.ROOT, "%s %s %.1f/%.1f", x.kernel(), x.shape(), x.scalarNs(), x.vectorNs()))
+            .toList());
   }
 
   @Test
