@@ -21,6 +21,18 @@ public final class AtomicWrite {
   }
 
   /**
+   * Writes {@code firstText} to {@code first} and {@code secondText} to {@code second}, and neither when
+   * either cannot be written: the second file is written and renamed inside the first one's write, before
+   * the first is renamed, so only a failure of that last rename can leave the second new beside an old
+   * first.
+   *
+   * @throws IOException naming the file that cannot be written
+   */
+  public static void texts(Path first, String firstText, Path second, String secondText) throws IOException {
+    print(first, out -> out.print(firstText), () -> text(second, secondText));
+  }
+
+  /**
    * Writes what {@code body} prints to {@code file} (to the file it links to, if it is a link; a link to
    * a missing file is refused, as a model save refuses it). {@link PrintStream} keeps its errors to
    * itself, so the stream's error flag is checked after the body has printed.
@@ -28,6 +40,16 @@ public final class AtomicWrite {
    * @throws IOException naming {@code file} when it cannot be written
    */
   public static void print(Path file, Consumer<PrintStream> body) throws IOException {
+    print(file, body, () -> {});
+  }
+
+  /** What runs once a file's content is written, before it is renamed; when it throws, the file stays as it was. */
+  @FunctionalInterface
+  private interface BeforeRename {
+    void run() throws IOException;
+  }
+
+  private static void print(Path file, Consumer<PrintStream> body, BeforeRename beforeRename) throws IOException {
     AtomicFiles.replace(file, AtomicFiles.linkTarget(file), ch -> {
       // not closed here: AtomicFiles closes the channel after forcing it to the disk
       PrintStream out = new PrintStream(Channels.newOutputStream(ch), false, StandardCharsets.UTF_8);
@@ -35,6 +57,7 @@ public final class AtomicWrite {
       if (out.checkError()) { // checkError flushes
         throw new IOException(file + ": cannot be written (a write failed: a full disk?)");
       }
+      beforeRename.run();
     });
   }
 }

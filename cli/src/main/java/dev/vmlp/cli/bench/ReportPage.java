@@ -53,11 +53,15 @@ public final class ReportPage {
     return comparison;
   }
 
-  /** Writes {@code index.html} and {@code summary.md} into {@code dir} (created if missing), each whole or not at all. */
+  /**
+   * Writes {@code index.html} and {@code summary.md} into {@code dir} (created if missing), each whole,
+   * and both or (when either cannot be written) neither, so the page and its summary are of one report.
+   */
   public void write(Path dir) throws IOException {
+    String html = html();
+    String markdown = markdown();
     Files.createDirectories(dir);
-    AtomicWrite.text(dir.resolve("index.html"), html());
-    AtomicWrite.text(dir.resolve("summary.md"), markdown());
+    AtomicWrite.texts(dir.resolve("index.html"), html, dir.resolve("summary.md"), markdown);
   }
 
   // ---- content

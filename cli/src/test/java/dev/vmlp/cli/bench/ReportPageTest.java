@@ -2,6 +2,7 @@ package dev.vmlp.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -25,6 +26,21 @@ class ReportPageTest {
     new ReportPage(List.of(Samples.report("quick.json")), "quick.json").write(tmp.resolve("r"));
     assertTrue(Files.size(tmp.resolve("r/index.html")) > 10_000);
     assertTrue(Files.size(tmp.resolve("r/summary.md")) > 1_000);
+  }
+
+  @Test
+  void aSummaryThatCannotBeWrittenLeavesTheOldPageAsItWas() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("r"));
+    Files.writeString(dir.resolve("index.html"), "old page");
+    Files.createSymbolicLink(dir.resolve("summary.md"), dir.resolve("missing/summary.md")); // refused: a dangling link
+    IOException e = assertThrows(IOException.class,
+        () -> new ReportPage(List.of(Samples.report("quick.json")), "quick.json").write(dir));
+    assertTrue(e.getMessage().contains("summary.md"), e::getMessage);
+    assertEquals("old page", Files.readString(dir.resolve("index.html")), "the page stays with its old summary");
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of("index.html", "summary.md"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no temporary file left");
+    }
   }
 
   @Test
