@@ -83,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Render the report of JMH JSON written earlier (its machine.json beside it) instead of running.")
   Path from;
 
-  @Option(names = "--compare", arity = "2", paramLabel = "JSON",
+  @Option(names = "--compare", arity = "2", paramLabel = "BASELINE.json CURRENT.json", hideParamSyntax = true,
       description = "Compare BASELINE.json with CURRENT.json: both runs side by side, regressions beyond the "
           + "error margins highlighted.")
   List<Path> compare;
