@@ -350,6 +350,41 @@ class KernelContractTest {
     }
   }
 
+  /**
+   * The ReLU family's gradients at their kink and at the other edge values, as the contract writes
+   * them: ReLU gives {@code z > 0 ? delta : +0} (so at {@code z = ±0} the unit passes nothing), leaky
+   * ReLU {@code z > 0 ? delta : delta * 0.01f}. Random pre-activations almost never hit 0 exactly, where
+   * a {@code z >= 0} test would pass the whole delta. At every length from 1 to 40, as above.
+   */
+  @Property(tries = 20)
+  void reluGradientsPassNothingAtZeroAndLeakyOneHundredth(@ForAll @IntRange(min = 1, max = 40) int n,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    float[] edges = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.NaN, -1f, 1f};
+    float[] z = new float[n];
+    float[] delta = new float[n];
+    for (int i = 0; i < n; i++) {
+      z[i] = edges[rnd.nextInt(edges.length)];
+      delta[i] = rnd.nextInt(8) == 0 ? Float.NaN : (float) rnd.nextGaussian();
+    }
+    for (Kernels k : KERNELS) {
+      float[] o = new float[n];
+      float[] relu = new float[n];
+      float[] leaky = new float[n];
+      k.activate(Activation.RELU, z, o, 0, n);
+      k.activationGradient(Activation.RELU, z, o, delta, relu, 0, n);
+      k.activate(Activation.LEAKY_RELU, z, o, 0, n);
+      k.activationGradient(Activation.LEAKY_RELU, z, o, delta, leaky, 0, n);
+      for (int i = 0; i < n; i++) {
+        boolean positive = z[i] > 0f; // false for ±0 and NaN
+        assertEquals(Float.floatToIntBits(positive ? delta[i] : 0f), Float.floatToIntBits(relu[i]),
+            k.name() + " relu'(" + z[i] + ") * " + delta[i]);
+        assertEquals(Float.floatToIntBits(positive ? delta[i] : delta[i] * 0.01f), Float.floatToIntBits(leaky[i]),
+            k.name() + " leaky_relu'(" + z[i] + ") * " + delta[i]);
+      }
+    }
+  }
+
   @Property(tries = 30)
   void activationsAndGradientsMatchDoublePrecision(@ForAll("sizes") int n, @ForAll long seed) {
     Random rnd = new Random(seed);
