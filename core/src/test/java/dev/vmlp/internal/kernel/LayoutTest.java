@@ -65,5 +65,10 @@ class LayoutTest {
     assertFalse(Layout.firstInOneBlock(87_381, 16));
     assertFalse(Layout.firstInOneBlock(1 << 20, 64));
     assertFalse(Layout.firstInOneBlock(784, 16));
+    // exactly 16 MiB of padding is not more than 16 MiB: 2^17 inputs x 32 floats, 2^18 x 16 floats
+    assertFalse(Layout.firstInOneBlock(1 << 17, 32));
+    assertTrue(Layout.firstInOneBlock((1 << 17) + 1, 32));
+    assertFalse(Layout.firstInOneBlock(1 << 18, 48));
+    assertTrue(Layout.firstInOneBlock((1 << 18) + 1, 48));
   }
 }
