@@ -231,6 +231,43 @@ class TrainerTest {
     }
   }
 
+  /**
+   * Each initial weight is the documented draw, not only somewhere in its range: layer by layer, unit
+   * by unit ({@code [out][in]}, row-major), {@code (2u - 1) * limit} from one SplitMix64 stream of the
+   * seed (stream 0), with the limit written out here. The range checks above pass for weights drawn
+   * from {@code [0, limit)} only, in {@code [in][out]} order, or from another stream, all of which
+   * change every seed's network. The generator itself is checked against SplitMix64's published
+   * outputs for seed 0.
+   */
+  @Test
+  void initialWeightsAreTheSeededDrawsInRowMajorOrder() {
+    SplitMix64 published = new SplitMix64(0);
+    assertEquals(0xE220A8397B1DCDAFL, published.nextLong());
+    assertEquals(0x6E789E6AA1B965F4L, published.nextLong());
+    assertEquals(0x06C45D188009454FL, published.nextLong());
+
+    Architecture arch = Architecture.builder(7).hidden(5, Activation.LEAKY_RELU).hidden(4, Activation.SIGMOID)
+        .output(3, Head.SOFTMAX_CROSS_ENTROPY);
+    double[] limits = {Math.sqrt(6.0 / 7), Math.sqrt(6.0 / (5 + 4)), Math.sqrt(6.0 / (4 + 3))};
+    long seed = 20_261_128;
+    Model m = Model.initialize(arch, seed);
+    SplitMix64 rng = SplitMix64.forStream(seed, 0);
+    boolean negative = false;
+    for (int l = 0; l < 3; l++) {
+      LayerWeights w = m.layer(l);
+      for (int o = 0; o < w.outputs(); o++) {
+        for (int i = 0; i < w.inputs(); i++) {
+          double u = (rng.nextLong() >>> 11) * 0x1p-53; // [0, 1) from the top 53 bits
+          float expected = (float) ((2 * u - 1) * limits[l]);
+          assertEquals(expected, w.weight(o, i), 0f, "layer " + l + " weight [" + o + ", " + i + "]");
+          negative |= expected < 0;
+        }
+        assertEquals(0f, w.bias()[o], 0f);
+      }
+    }
+    assertTrue(negative, "the draws cover both signs");
+  }
+
   @Test
   void theTrainerRefusesCallsFromInsideAPassAndAllowsThemAtEpochEnd() {
     Architecture arch = Architecture.of(64, new int[] {32}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
