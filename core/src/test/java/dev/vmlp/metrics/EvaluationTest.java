@@ -2,6 +2,7 @@ package dev.vmlp.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +163,16 @@ class EvaluationTest {
     assertTrue(Double.isNaN(c.precision(2)));
     assertEquals(0.0, c.recall(2));
     assertEquals(0.0, c.precision(0));
+  }
+
+  /** Matrices with the same counts but different class counts differ (a mutant comparing counts alone passed before). */
+  @Test
+  void matricesOfDifferentClassCountsDifferWhateverTheirCounts() {
+    ConfusionMatrix three = Evaluation.accumulator(true, 3).addClassified(0, 1, 0).build().confusion();
+    ConfusionMatrix four = Evaluation.accumulator(true, 4).addClassified(0, 1, 0).build().confusion();
+    assertNotEquals(three, four);
+    assertNotEquals(four, three);
+    assertEquals(three, Evaluation.accumulator(true, 3).addClassified(0, 1, 0).build().confusion());
   }
 
   @Test
