@@ -108,6 +108,7 @@ class ModelFileRejectionTest {
   void truncatedHeaderLength() throws IOException {
     reject(new byte[] {8, 0, 0, 0, 0}, "header length", "5 bytes");
     reject(new byte[0], "header length", "0 bytes");
+    reject(new byte[7], "header length", "the file has 7 bytes"); // one short of the length itself
   }
 
   @Test
@@ -123,6 +124,8 @@ class ModelFileRejectionTest {
   @Test
   void headerLargerThanTheFile() throws IOException {
     reject(file(1000, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "header length", "1000", "only 2 bytes");
+    // one byte past the end: the length is wrong, not the header cut short
+    reject(file(3, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "header length", "3 bytes, but only 2");
   }
 
   // ------------------------------------------------------------------ header text
@@ -216,6 +219,13 @@ class ModelFileRejectionTest {
   void supportedOnlyF32() throws IOException {
     header.set("layers.0.bias", tensor("F16", new long[] {6}, 48, 60));
     reject(file(header, data), "layers.0.bias", "dtype F16 is not supported");
+    // every other type, whatever its width: offsets fitting 4-byte elements must not make it read as F32
+    for (String dtype : new String[] {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2",
+        "I16", "U16", "BF16", "I32", "U32", "F64", "I64", "U64", "C64", "f32"}) {
+      header.set("layers.0.bias", tensor(dtype, new long[] {3}, 48, 60));
+      reject(file(header, data), "layers.0.bias", dtype.equals("f32") ? "unknown dtype 'f32'" : "dtype " + dtype
+          + " is not supported");
+    }
   }
 
   @Test
@@ -251,6 +261,9 @@ class ModelFileRejectionTest {
         "x", "is negative");
     reject(file(json("{'x':{'dtype':'F32','shape':[2, 2305843009213693952],'data_offsets':[0,0]}}"), new byte[0]),
         "x", "overflows"); // 2^62 elements fit a long, 2^64 bytes do not
+    // 2^32 x 2^32 elements wrap around to 0, which the offsets [0, 0] would match
+    reject(file(json("{'x':{'dtype':'F32','shape':[4294967296, 4294967296],'data_offsets':[0,0]}}"), new byte[0]),
+        "x", "overflows");
     // A number too long for the parser's limits (found by the fuzz test: such errors carry no location).
     reject(file(json("{'x':{'dtype':'F32','shape':[" + "8".repeat(100) + "],'data_offsets':[0,0]}}"), new byte[0]),
         "header", "not valid JSON", "Number value length");
@@ -301,6 +314,8 @@ class ModelFileRejectionTest {
   void dataShorterThanTheOffsets() throws IOException {
     // test_metadata_incomplete_buffer: the buffer two bytes short
     reject(Arrays.copyOf(valid, valid.length - 2), "layers.1.bias", "out of range", "90 bytes");
+    // one byte short is out of range too, not a tiling of minus one trailing byte
+    reject(Arrays.copyOf(valid, valid.length - 1), "layers.1.bias", "out of range", "91 bytes");
   }
 
   // ------------------------------------------------------------------ the network
