@@ -470,12 +470,32 @@ class ModelFileRejectionTest {
     h.set("layers.1.weight", tensor("F32", new long[] {2, 0}, 0, 0));
     h.set("layers.1.bias", tensor("F32", new long[] {2}, 0, 8));
     reject(file(h, zeros(8)), "layers.0.weight", "width outside [1, ");
+    // one past the widest layer
+    int wide = dev.vmlp.Architecture.MAX_WIDTH + 1;
+    h = SafetensorsBytes.JSON.createObjectNode();
+    h.set("layers.0.weight", tensor("F32", new long[] {2, wide}, 0, 8L * wide));
+    h.set("layers.0.bias", tensor("F32", new long[] {2}, 8L * wide, 8L * wide + 8));
+    reject(file(h, zeros(8 * wide + 8)), "layers.0.weight", "shape [2, 1048577] has a width outside [1, 1048576]");
+    h = SafetensorsBytes.JSON.createObjectNode();
+    h.set("layers.0.weight", tensor("F32", new long[] {0, 4}, 0, 0));
+    h.set("layers.0.bias", tensor("F32", new long[] {0}, 0, 0));
+    h.set("layers.1.weight", tensor("F32", new long[] {2, 0}, 0, 0));
+    h.set("layers.1.bias", tensor("F32", new long[] {2}, 0, 8));
+    // empty tensors sort before a full one at the same offset, as the reference sorts by (begin, end),
+    // whatever their order in the header: the width is what is wrong, not an overlap
+    ObjectNode fullFirst = SafetensorsBytes.JSON.createObjectNode();
+    for (String name : new String[] {"layers.1.bias", "layers.0.weight", "layers.0.bias", "layers.1.weight"}) {
+      fullFirst.set(name, h.get(name));
+    }
+    reject(file(fullFirst, zeros(8)), "layers.0.weight", "width outside [1, ");
   }
 
   @Test
   void biasShapeWrong() throws IOException {
     header.set("layers.0.bias", tensor("F32", new long[] {1, 3}, 48, 60));
     reject(file(header, data), "layers.0.bias", "shape [1, 3] must be [3]");
+    header.set("layers.0.bias", tensor("F32", new long[] {3, 1}, 48, 60)); // the right count, and length first
+    reject(file(header, data), "layers.0.bias", "shape [3, 1] must be [3]");
     // a bias of the right rank and the wrong length, with every offset still contiguous
     header.set("layers.0.bias", tensor("F32", new long[] {2}, 48, 56));
     header.set("layers.1.weight", tensor("F32", new long[] {2, 3}, 56, 80));
@@ -508,6 +528,13 @@ class ModelFileRejectionTest {
     reject(withMeta("vmlp.activations", "swish"), "vmlp.activations", "unknown activation 'swish'");
     reject(withMeta("vmlp.activations", "RELU"), "vmlp.activations", "unknown activation 'RELU'");
     reject(withMeta("vmlp.activations", "relu,relu"), "vmlp.activations", "names 2 activations", "1 hidden");
+    // fewer than the hidden layers: one activation does not stand for all in a file
+    Model twoHidden = Model.initialize(dev.vmlp.Architecture.of(4, new int[] {3, 3}, Activation.TANH, 2,
+        dev.vmlp.Head.SOFTMAX_CROSS_ENTROPY), 1);
+    ObjectNode h = SafetensorsBytes.header(SafetensorsBytes.saved(twoHidden, tmp));
+    ((ObjectNode) h.get("__metadata__")).put("vmlp.activations", "tanh");
+    reject(file(h, SafetensorsBytes.data(SafetensorsBytes.saved(twoHidden, tmp))), "vmlp.activations",
+        "names 1 activations, but the tensors make 2 hidden layers");
     reject(withMeta("vmlp.activations", ",".repeat(1_000_000)), "vmlp.activations", "names 1000001 activations");
     // a key that a save refuses is refused on load too, so that what loads can be saved
     reject(withMeta("__metadata__", "x"), "__metadata__", "reserved name");

@@ -117,6 +117,12 @@ class PyTorchFileTest {
     e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(missing, relu));
     assertEquals("0.bias", e.field());
     assertTrue(e.getMessage().contains("tensor '0.bias' is missing"), e.getMessage());
+    // a module path is names (identifiers or indices) each followed by one dot, the same for all tensors
+    for (String path : new String[] {".", "layers..", "..", "net-1.", "a b.", "model.\u00e9.", "x/y."}) {
+      Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", path + "0.").replace("layers.1.", path + "2."));
+      e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), path);
+      assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
+    }
   }
 
   @Test
