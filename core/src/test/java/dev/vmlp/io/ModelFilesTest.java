@@ -106,6 +106,10 @@ class ModelFilesTest {
         assertEquals(arch, back.architecture());
         assertEquals(s, back.scaling(), "scaling " + s); // equal bits of factor, shifts and scales
         assertEquals(m.weightsSha256(), back.weightsSha256());
+        if (s.kind() == InputScaling.Kind.SCALE) {
+          // written by Float.toString: the shortest text of the float, not of its double widening
+          assertEquals(Float.toString(s.factor()), back.metadata().get("vmlp.scaling.factor"));
+        }
       }
     }
   }
@@ -402,6 +406,11 @@ class ModelFilesTest {
         () -> ModelFiles.save(m.withMetadata(Map.of("epoch_samples", "5")), tmp.resolve("c")));
     assertTrue(alone.getMessage().startsWith("metadata 'epoch_samples': 5 samples of a part-done epoch are recorded"
         + " without epoch_size"), alone.getMessage());
+    // a key a load refuses (the format's own name) is refused before anything is written
+    IllegalArgumentException format = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(Map.of("__metadata__", "x")), tmp.resolve("d")));
+    assertTrue(format.getMessage().contains("'__metadata__' is reserved by the file format"), format.getMessage());
+    assertFalse(Files.exists(tmp.resolve("d")));
   }
 
   @Test
