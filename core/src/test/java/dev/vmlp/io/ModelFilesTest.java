@@ -342,6 +342,15 @@ class ModelFilesTest {
     assertFalse(ModelFiles.stickyAndNotOurs(f, 0), "root may");
     Files.setAttribute(dir, "unix:mode", 0777);
     assertFalse(ModelFiles.stickyAndNotOurs(f, other), "without the sticky bit a writable folder is enough");
+    // root may whoever owns them: run as root, the files above are root's own, so give them away
+    Files.setAttribute(dir, "unix:mode", 01777);
+    try {
+      Files.setAttribute(f, "unix:uid", other);
+      Files.setAttribute(dir, "unix:uid", other);
+    } catch (IOException e) {
+      return; // not root: the files cannot be given away, and uid 0 is not the owner above
+    }
+    assertFalse(ModelFiles.stickyAndNotOurs(f, 0), "root may rename over another user's file");
   }
 
   @Test
