@@ -132,6 +132,8 @@ class KernelChoiceTest {
     String width = choice(VECTOR, "-Dvmlp.vectorBits=300");
     assertEquals("error | -Dvmlp.vectorBits=300 is not one of 128, 256, 512", width);
     assertEquals(width, choice(VECTOR, "-Dvmlp.kernels=scalar", "-Dvmlp.vectorBits=300"), "whatever the mode");
+    assertEquals("error | -Dvmlp.vectorBits=64 is not one of 128, 256, 512", choice(VECTOR, "-Dvmlp.vectorBits=64"),
+        "a width a species has but no kernel takes is a typo too, not a reason to fall back");
     String kernels = choice("-Dvmlp.kernels=fast");
     assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
     assertEquals("error | -Dvmlp.kernels=FAST is not one of auto, scalar, vector", choice("-Dvmlp.kernels=FAST"),
