@@ -29,7 +29,37 @@ public final class AtomicWrite {
    * @throws IOException naming the file that cannot be written
    */
   public static void texts(Path first, String firstText, Path second, String secondText) throws IOException {
-    print(first, out -> out.print(firstText), () -> text(second, secondText));
+    prints(first, out -> out.print(firstText), second, out -> out.print(secondText));
+  }
+
+  /** {@link #texts} of what two bodies print. */
+  static void prints(Path first, Consumer<PrintStream> firstBody, Path second, Consumer<PrintStream> secondBody)
+      throws IOException {
+    try {
+      print(first, firstBody, () -> {
+        try {
+          print(second, secondBody);
+        } catch (IOException e) {
+          // through the first write's clean-up unchanged: as an IOException it would be taken for a
+          // failure of the first file and named after it ("index.html: cannot be written: summary.md: ...")
+          throw new SecondFailed(e);
+        }
+      });
+    } catch (SecondFailed e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Carries the second file's error out of the first file's write. */
+  private static final class SecondFailed extends RuntimeException {
+    SecondFailed(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
+    }
   }
 
   /**

@@ -45,6 +45,23 @@ class AtomicWriteTest {
   }
 
   @Test
+  void aPairWhoseSecondFileFailsKeepsBothOldFilesAndNamesTheSecondOnce() throws IOException {
+    Path page = Files.writeString(tmp.resolve("index.html"), "old page");
+    Path summary = Files.writeString(tmp.resolve("summary.md"), "old summary");
+    IOException e = assertThrows(IOException.class, () -> AtomicWrite.prints(page, out -> out.print("new page"),
+        summary, out -> {
+          out.print("# half");
+          out.close(); // a full disk, as above
+          out.print(" of it");
+        }));
+    // the summary failed, not the page: "index.html: cannot be written: summary.md: ..." named the wrong file first
+    assertEquals(summary + ": cannot be written (a write failed: a full disk?)", e.getMessage());
+    assertEquals("old page", Files.readString(page));
+    assertEquals("old summary", Files.readString(summary));
+    assertEquals(List.of("index.html", "summary.md"), names());
+  }
+
+  @Test
   void aWriterThatThrowsKeepsTheOldFile() throws IOException {
     Path f = Files.writeString(tmp.resolve("index.html"), "old");
     assertThrows(IllegalStateException.class, () -> AtomicWrite.print(f, out -> {
