@@ -22,9 +22,9 @@ public final class AtomicWrite {
 
   /**
    * Writes {@code firstText} to {@code first} and {@code secondText} to {@code second}, and neither when
-   * either cannot be written: the second file is written and renamed inside the first one's write, before
-   * the first is renamed, so only a failure of that last rename can leave the second new beside an old
-   * first.
+   * either cannot be written: the second file is written and renamed once the first is whole on the disk,
+   * just before the first is renamed, so only a failure of that last rename (or an exit in between) can
+   * leave the second new beside an old first.
    *
    * @throws IOException naming the file that cannot be written
    */
@@ -35,31 +35,7 @@ public final class AtomicWrite {
   /** {@link #texts} of what two bodies print. */
   static void prints(Path first, Consumer<PrintStream> firstBody, Path second, Consumer<PrintStream> secondBody)
       throws IOException {
-    try {
-      print(first, firstBody, () -> {
-        try {
-          print(second, secondBody);
-        } catch (IOException e) {
-          // through the first write's clean-up unchanged: as an IOException it would be taken for a
-          // failure of the first file and named after it ("index.html: cannot be written: summary.md: ...")
-          throw new SecondFailed(e);
-        }
-      });
-    } catch (SecondFailed e) {
-      throw e.getCause();
-    }
-  }
-
-  /** Carries the second file's error out of the first file's write. */
-  private static final class SecondFailed extends RuntimeException {
-    SecondFailed(IOException cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
-    }
+    print(first, firstBody, () -> print(second, secondBody));
   }
 
   /**
@@ -73,13 +49,9 @@ public final class AtomicWrite {
     print(file, body, () -> {});
   }
 
-  /** What runs once a file's content is written, before it is renamed; when it throws, the file stays as it was. */
-  @FunctionalInterface
-  private interface BeforeRename {
-    void run() throws IOException;
-  }
-
-  private static void print(Path file, Consumer<PrintStream> body, BeforeRename beforeRename) throws IOException {
+  /** {@link #print(Path, Consumer)} that runs {@code beforeMove} just before the rename (see {@link AtomicFiles}). */
+  private static void print(Path file, Consumer<PrintStream> body, AtomicFiles.BeforeMove beforeMove)
+      throws IOException {
     AtomicFiles.replace(file, AtomicFiles.linkTarget(file), ch -> {
       // not closed here: AtomicFiles closes the channel after forcing it to the disk
       PrintStream out = new PrintStream(Channels.newOutputStream(ch), false, StandardCharsets.UTF_8);
@@ -87,7 +59,6 @@ public final class AtomicWrite {
       if (out.checkError()) { // checkError flushes
         throw new IOException(file + ": cannot be written (a write failed: a full disk?)");
       }
-      beforeRename.run();
-    });
+    }, beforeMove);
   }
 }

@@ -62,6 +62,31 @@ class AtomicWriteTest {
   }
 
   @Test
+  void aPairWritesItsSecondFileOnceTheFirstIsWholeAndBeforeItIsRenamed() throws IOException {
+    Path page = Files.writeString(tmp.resolve("index.html"), "old page");
+    Files.setPosixFilePermissions(page, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Path summary = tmp.resolve("summary.md");
+    List<String> seen = new java.util.ArrayList<>();
+    AtomicWrite.prints(page, out -> out.print("new page"), summary, out -> {
+      try (Stream<Path> s = Files.list(tmp)) {
+        for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".index.html.")).toList()) {
+          // the page's temporary file: all of it there, and the old page's permissions already given
+          seen.add(Files.readString(p) + " " + java.nio.file.attribute.PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(p)));
+        }
+        seen.add(Files.readString(page));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      out.print("new summary");
+    });
+    assertEquals(List.of("new page rw-r-----", "old page"), seen, "while the summary is written");
+    assertEquals("new page", Files.readString(page));
+    assertEquals("new summary", Files.readString(summary));
+    assertEquals(List.of("index.html", "summary.md"), names());
+  }
+
+  @Test
   void aWriterThatThrowsKeepsTheOldFile() throws IOException {
     Path f = Files.writeString(tmp.resolve("index.html"), "old");
     assertThrows(IllegalStateException.class, () -> AtomicWrite.print(f, out -> {

@@ -40,6 +40,22 @@ public final class AtomicFiles {
    *     the sync or the rename fails; the temporary file is gone then
    */
   public static void replace(Path file, Path target, Body body) throws IOException {
+    replace(file, target, body, () -> {});
+  }
+
+  /** What runs once a new file is whole on the disk, just before it is renamed over its target. */
+  @FunctionalInterface
+  public interface BeforeMove {
+    void run() throws IOException;
+  }
+
+  /**
+   * {@link #replace(Path, Path, Body)} that runs {@code beforeMove} once the new content is forced to the
+   * disk and has the target's permissions, just before the rename: another file written there is renamed
+   * before this one, and when it fails this target stays as it was. What {@code beforeMove} throws is
+   * passed on as it is (it names its own file); the temporary file is gone then.
+   */
+  public static void replace(Path file, Path target, Body body, BeforeMove beforeMove) throws IOException {
     Path dir = target.getParent();
     Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
@@ -56,12 +72,16 @@ public final class AtomicFiles {
       }
       throw e;
     }
+    boolean inBeforeMove = false;
     try {
       try (FileChannel ch = opened) {
         body.write(ch);
         ch.force(true);
       }
       keepPermissions(target, tmp);
+      inBeforeMove = true;
+      beforeMove.run();
+      inBeforeMove = false;
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (FileSystemException e) {
@@ -75,7 +95,8 @@ public final class AtomicFiles {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      if (e instanceof IOException io && !(e instanceof FileSystemException) && !(e instanceof ClosedChannelException)
+      if (!inBeforeMove && e instanceof IOException io && !(e instanceof FileSystemException)
+          && !(e instanceof ClosedChannelException)
           && (io.getMessage() == null || !io.getMessage().startsWith(file.toString()))) {
         // a failed write says only what failed ("No space left on device"), not where; an interrupt
         // (ClosedByInterruptException) keeps its type, and a message that names the file is kept
