@@ -247,5 +247,6 @@ class BenchCommandTest {
     for (String o : List.of("--quick", "--full", "--include", "--out", "--compare", "--from", "--jvm-arg")) {
       assertTrue(run.out().contains(o), o);
     }
+    assertTrue(run.out().contains("--compare=BASELINE.json CURRENT.json"), "the two files by their roles: " + run.out());
   }
 }
