@@ -152,11 +152,9 @@ public final class KernelProvider {
     if (vectorModule.isEmpty() || !KernelProvider.class.getModule().canRead(vectorModule.get())) {
       return new Choice(null, "jdk.incubator.vector is not readable; run with --add-modules jdk.incubator.vector");
     }
-    int release = Runtime.version().feature();
-    if (release != BUILT_FOR && !forced) {
-      // an incubator API may change in any release: as Lucene does, use it only on the one it was built for
-      return new Choice(null, "the vector kernels are built for the Vector API of Java " + BUILT_FOR + ", this is Java "
-          + release + "; -Dvmlp.kernels=vector tries them anyway");
+    String otherRelease = otherRelease(Runtime.version().feature(), forced);
+    if (otherRelease != null) {
+      return new Choice(null, otherRelease);
     }
     String noC2 = c2Missing();
     if (noC2 != null) {
@@ -199,6 +197,16 @@ public final class KernelProvider {
 
   /** The Java release whose Vector API the vector kernels are compiled against. */
   static final int BUILT_FOR = 25;
+
+  /**
+   * Why the vector kernels do not run on Java {@code release}, or null when they do: an incubator API may
+   * change in any release, so, as Lucene does, they run only on the one they were built for unless
+   * {@code forced}.
+   */
+  static String otherRelease(int release, boolean forced) {
+    return release == BUILT_FOR || forced ? null : "the vector kernels are built for the Vector API of Java " + BUILT_FOR
+        + ", this is Java " + release + "; -Dvmlp.kernels=vector tries them anyway";
+  }
 
   /** A reason why C2 is not available, or null when it is (or cannot be told). */
   static String c2Missing() {
