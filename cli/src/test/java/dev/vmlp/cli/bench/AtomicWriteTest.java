@@ -56,8 +56,13 @@ class AtomicWriteTest {
         }));
     // the summary failed, not the page: "index.html: cannot be written: summary.md: ..." named the wrong file first
     assertEquals(summary + ": cannot be written (a write failed: a full disk?)", e.getMessage());
-    assertEquals("old page", Files.readString(page));
-    assertEquals("old summary", Files.readString(summary));
+    assertPair("old page", "old summary");
+  }
+
+  /** The folder holds the page and the summary with these contents, and nothing else. */
+  void assertPair(String page, String summary) throws IOException {
+    assertEquals(page, Files.readString(tmp.resolve("index.html")));
+    assertEquals(summary, Files.readString(tmp.resolve("summary.md")));
     assertEquals(List.of("index.html", "summary.md"), names());
   }
 
@@ -81,9 +86,7 @@ class AtomicWriteTest {
       out.print("new summary");
     });
     assertEquals(List.of("new page rw-r-----", "old page"), seen, "while the summary is written");
-    assertEquals("new page", Files.readString(page));
-    assertEquals("new summary", Files.readString(summary));
-    assertEquals(List.of("index.html", "summary.md"), names());
+    assertPair("new page", "new summary");
   }
 
   @Test
