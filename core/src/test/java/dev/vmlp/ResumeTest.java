@@ -303,6 +303,62 @@ class ResumeTest {
     }
   }
 
+  /**
+   * The first epoch of a fit that goes on with a part-done epoch counts the samples it trained: its
+   * loss and accuracy are the means over those samples (each before its own update), and the listener's
+   * progress ends with that count as done and total, as the pass's own calls give it.
+   */
+  @Test
+  void theRestOfAPartDoneEpochHasStatisticsOfItsOwnSamples() {
+    for (int skip : new int[] {1, 150}) { // 1: a single sample done is skipped too
+      restOfAPartDoneEpoch(skip);
+    }
+  }
+
+  private static void restOfAPartDoneEpoch(int skip) {
+    Model start = Model.initialize(NET, 7).withScaling(digits.scaling());
+    Map<String, String> meta = Map.of("epochs", "1", "epoch_samples", Integer.toString(skip), "epoch_size",
+        Integer.toString(TRAIN.size()), "seed", "7", "shuffle", "false", "learning_rate", "0.03");
+    int rest = TRAIN.size() - skip;
+    double lossSum = 0;
+    int correct = 0;
+    String replayed;
+    try (Trainer replay = Trainer.builder(start).learningRate(0.03f).shuffle(false).build()) {
+      float[] row = new float[64];
+      for (int i = skip; i < TRAIN.size(); i++) {
+        TRAIN.copyRow(i, row, 0);
+        if (replay.snapshot().predict(row) == TRAIN.label(i)) {
+          correct++;
+        }
+        lossSum += replay.trainSample(row, TRAIN.label(i));
+      }
+      replayed = replay.snapshot().weightsSha256();
+    }
+    assertTrue(correct > 0 && correct < rest, "a mix of right and wrong answers: " + correct);
+    List<long[]> progress = new java.util.ArrayList<>();
+    EpochListener listener = new EpochListener() {
+      @Override
+      public void epochEnd(EpochStats stats) {}
+
+      @Override
+      public void progress(int epoch, long done, long total) {
+        progress.add(new long[] {epoch, done, total});
+      }
+    };
+    try (Trainer t = Trainer.builder(start.withMetadata(meta)).listener(listener).build()) {
+      TrainingReport r = t.fit(TRAIN, null, 1);
+      EpochStats s = r.epochs().get(0);
+      String what = skip + " samples done before";
+      assertEquals(2, s.epoch(), what);
+      assertEquals(rest, s.samples(), what);
+      assertEquals(lossSum / rest, s.trainLoss(), 1e-12 * lossSum / rest, what);
+      assertEquals((double) correct / rest, s.trainAccuracy(), 0, what);
+      assertEquals(replayed, r.model().weightsSha256(), what);
+    }
+    assertEquals("[2, " + rest + ", " + rest + "]", Arrays.toString(progress.get(progress.size() - 1)),
+        skip + " samples done before: the epoch's end, as done and total of this pass");
+  }
+
   @Test
   void samplesTrainedOneAtATimeAreCountedInTheProvenance() throws IOException {
     Model after;
