@@ -131,6 +131,12 @@ class TrainerTest {
       assertTrue(e.getMessage().contains("epoch 1 at sample " + e.position()), e.getMessage());
       assertTrue(e.getMessage().contains("dataset row " + e.row()), e.getMessage());
       assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
+      // the diverged sample's step changed nothing: the weights are finite, and a divergence is no stop
+      // whose count of samples the next fit would go on from
+      Model after = t.snapshot();
+      assertEquals("0", after.metadata().get("epochs"));
+      assertEquals(null, after.metadata().get("epoch_samples"), "a divergence leaves the count of the last stop");
+      assertEquals(null, after.metadata().get("epoch_size"));
     }
   }
 
