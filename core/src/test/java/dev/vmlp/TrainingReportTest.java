@@ -24,6 +24,7 @@ class TrainingReportTest {
     assertEquals(600 / 2.0, report(epoch(1, 100, 10), epoch(2, 600, 2)).samplesPerSecond());
     assertEquals(100 / 10.0, report(epoch(1, 100, 10)).samplesPerSecond(), "the only epoch counts");
     assertEquals(50.0, epoch(1, 100, 2).samplesPerSecond());
+    assertTrue(Double.isNaN(epoch(1, 100, 0).samplesPerSecond()), "an epoch with no time measured");
     assertTrue(Double.isNaN(report(epoch(1, 100, 10), epoch(2, 600, 0)).samplesPerSecond()), "no time measured");
     assertTrue(Double.isNaN(report().samplesPerSecond()));
   }
