@@ -446,7 +446,11 @@ class TrainerFailureTest {
     float[] sane = {0.1f, 0.2f, 0.3f, 0.4f};
     try (Trainer t = Trainer.builder(arch).seed(3).build(); Trainer same = Trainer.builder(arch).seed(3).build()) {
       assertEquals(same.trainSample(sane, 1), t.trainSample(sane, 1));
-      assertThrows(TrainingDivergedException.class, () -> t.trainSample(new float[] {3e38f, -3e38f, 3e38f, 0f}, 0));
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+          () -> t.trainSample(new float[] {3e38f, -3e38f, 3e38f, 0f}, 0));
+      assertEquals(0, e.epoch());
+      assertEquals(1, e.position(), e.getMessage()); // the second online sample, counted from 0
+      assertTrue(e.getMessage().startsWith("training diverged at online sample 1: the loss is "), e.getMessage());
       assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
       assertEquals(same.trainSample(sane, 2), t.trainSample(sane, 2));
       assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
