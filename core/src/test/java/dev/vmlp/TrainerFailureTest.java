@@ -163,6 +163,7 @@ class TrainerFailureTest {
     Dataset data = Dataset.ofClasses("small", x, inputs, labels, 2);
     Thread[] closing = new Thread[1];
     Trainer[] running = new Trainer[1];
+    List<Integer> ended = new ArrayList<>();
     EpochListener closeBeforeTheLast = new EpochListener() {
       @Override
       public void progress(int epoch, long done, long total) {
@@ -176,7 +177,9 @@ class TrainerFailureTest {
       }
 
       @Override
-      public void epochEnd(EpochStats stats) {}
+      public void epochEnd(EpochStats stats) {
+        ended.add(stats.epoch());
+      }
     };
     running[0] = Trainer.builder(small).learningRate(1e-3f).threads(2).checkWork(small.forwardMultiplyAdds())
         .listener(closeBeforeTheLast).build();
@@ -184,6 +187,10 @@ class TrainerFailureTest {
     assertFalse(Thread.currentThread().isInterrupted());
     assertEquals(IllegalStateException.class, e.getClass(), e.toString());
     assertTrue(e.getMessage().contains("closed by thread 'closer'"), e.getMessage());
+    // the stop fell at the pass's end: the epoch counts, its epochEnd comes, and fit stops after it
+    assertEquals("the trainer was closed by thread 'closer' as epoch 1 ended (the epoch counts)", e.getMessage());
+    assertEquals(List.of(1), ended);
+    assertEquals(1, running[0].epochsDone());
     closing[0].join(60_000);
     assertFalse(closing[0].isAlive(), "close() returned");
   }
