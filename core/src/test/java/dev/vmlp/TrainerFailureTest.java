@@ -411,6 +411,26 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * An epoch whose every loss is finite can still leave a weight infinite: the last sample's update
+   * overflows (its loss, about 1e30, is finite; its update, near 1e9 * 1e30, is not), and no later
+   * sample's loss shows it. fit scans the weights after each epoch and says so, counting no epoch.
+   */
+  @Test
+  void anEpochWhoseLastUpdateOverflowsIsFoundByTheScanAfterIt() {
+    Architecture arch = Architecture.builder(3).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset one = Dataset.ofClasses("one", new float[] {1e30f, 0f, 0f}, 3, new int[] {0}, 2);
+    try (Trainer t = Trainer.builder(arch).learningRate(1e9f).build()) {
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.fit(one, null, 1));
+      assertEquals(1, e.epoch());
+      assertEquals(-1, e.position());
+      assertEquals(-1, e.row());
+      assertTrue(e.getMessage().startsWith("training diverged in epoch 1 (found after the epoch): layer 0 "),
+          e.getMessage());
+      assertEquals(0, t.epochsDone());
+    }
+  }
+
   @Test
   void aModelWhoseWeightsAreNotFiniteIsRefusedAsAStart() {
     // a model kept by Model.ofAllowingNonFinite (to inspect a diverged network) was trained from: the
