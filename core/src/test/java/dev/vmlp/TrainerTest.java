@@ -315,6 +315,33 @@ class TrainerTest {
     }
   }
 
+  /**
+   * A pass reports progress as the count of samples done: with a check after every sample, an epoch of
+   * five reports 1 to 4 of 5 from the pass and 5 of 5 from fit, on one thread as on two.
+   */
+  @Test
+  void progressCountsTheSamplesDone() {
+    // 128 hidden units: two chunks, so that two threads run the parallel engine
+    Architecture arch = Architecture.of(64, new int[] {128}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset data = digits.train().slice(0, 5);
+    for (int threads : new int[] {1, 2}) {
+      List<String> heard = new ArrayList<>();
+      try (Trainer t = Trainer.builder(arch).threads(threads).scaling(digits.scaling())
+          .checkWork(arch.forwardMultiplyAdds()).listener(new EpochListener() {
+            @Override
+            public void epochEnd(EpochStats stats) {}
+
+            @Override
+            public void progress(int epoch, long done, long total) {
+              heard.add(epoch + ":" + done + "/" + total);
+            }
+          }).build()) {
+        t.fit(data, null, 2);
+      }
+      assertEquals(List.of("1:1/5", "1:2/5", "1:3/5", "1:4/5", "1:5/5", "2:1/5", "2:2/5", "2:3/5", "2:4/5", "2:5/5"),
+          heard, threads + " threads");
+    }
+  }
 
   @Test
   void epochStatisticsAreEachSamplesLossAndAnswerBeforeItsUpdate() {
