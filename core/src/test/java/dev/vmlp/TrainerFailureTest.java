@@ -195,6 +195,40 @@ class TrainerFailureTest {
     assertFalse(closing[0].isAlive(), "close() returned");
   }
 
+  /**
+   * An interrupt that a pass shorter than the check interval finds only at its end (it came before the
+   * pass, from the previous epoch's epochEnd) stops fit after that epoch, which counts: its epochEnd
+   * comes, and the exception names it with all of its samples done.
+   */
+  @Test
+  void anInterruptFoundAtThePassesEndNamesTheEpochThatCounted() {
+    // 128 hidden units: two chunks, so that two threads run the parallel engine
+    Architecture arch = Architecture.of(64, new int[] {128}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset data = digits.train().slice(0, 5); // fewer than Engine.CHECK_EVERY: the pass never looks
+    for (int threads : new int[] {1, 2}) {
+      List<Integer> ended = new ArrayList<>();
+      try (Trainer t = Trainer.builder(arch).threads(threads).scaling(digits.scaling()).listener(new EpochListener() {
+            @Override
+            public void progress(int epoch, long done, long total) {}
+
+            @Override
+            public void epochEnd(EpochStats stats) {
+              ended.add(stats.epoch());
+              if (stats.epoch() == 1) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }).build()) {
+        TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> t.fit(data, null, 3));
+        assertTrue(Thread.interrupted(), "the flag stays set");
+        assertEquals(2, e.epoch(), threads + " threads: " + e.getMessage());
+        assertEquals(5, e.samplesDone());
+        assertEquals(List.of(1, 2), ended);
+        assertEquals(2, t.epochsDone());
+      }
+    }
+  }
+
   /** Interrupts the calling thread as a pass ends, before the test set's evaluation; adds each ended epoch to {@code ended}. */
   private static EpochListener interruptWhenThePassEnds(List<Integer> ended) {
     return new EpochListener() {
