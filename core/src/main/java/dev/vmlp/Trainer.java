@@ -662,10 +662,11 @@ public final class Trainer implements AutoCloseable {
       System.arraycopy(target, 0, onlineTarget, 0, target.length);
     }
     Pass.Result res = run(engine(threads == AUTO_THREADS ? autoThreads(arch, 1.0) : threads), onlinePass);
-    onlineSamples++;
     if (res.divergedAt >= 0) {
-      throw TrainingDivergedException.online(onlineSamples - 1, "the loss is " + res.divergedLoss);
+      // the diverged step changed nothing: it is no sample trained, and the next one takes its number
+      throw TrainingDivergedException.online(onlineSamples, "the loss is " + res.divergedLoss);
     }
+    onlineSamples++;
     return res.lossSum;
   }
 

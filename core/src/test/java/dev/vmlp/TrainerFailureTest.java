@@ -513,8 +513,14 @@ class TrainerFailureTest {
       assertEquals(1, e.position(), e.getMessage()); // the second online sample, counted from 0
       assertTrue(e.getMessage().startsWith("training diverged at online sample 1: the loss is "), e.getMessage());
       assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
+      // nor does it count as trained: the snapshot's provenance is the other trainer's, and the next
+      // divergence takes the same number
+      assertEquals("1", t.snapshot().metadata().get("online_samples"));
+      assertEquals(1, assertThrows(TrainingDivergedException.class,
+          () -> t.trainSample(new float[] {3e38f, -3e38f, 3e38f, 0f}, 0)).position());
       assertEquals(same.trainSample(sane, 2), t.trainSample(sane, 2));
       assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
+      assertEquals(same.snapshot().metadata(), t.snapshot().metadata());
     }
   }
 
