@@ -276,7 +276,8 @@ class TrainerTest {
 
   @Test
   void theTrainerRefusesCallsFromInsideAPassAndAllowsThemAtEpochEnd() {
-    Architecture arch = Architecture.of(64, new int[] {32}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    // 128 hidden units: two chunks, so that two threads run the parallel engine (32 ran one thread)
+    Architecture arch = Architecture.of(64, new int[] {128}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
     for (int threads : new int[] {1, 2}) {
       for (int size : new int[] {1438, 1024}) { // 1,024: the engines' last check falls on the epoch's end
         Dataset data = digits.train().slice(0, size);
@@ -310,6 +311,7 @@ class TrainerTest {
           }
           String sha = t.snapshot().weightsSha256();
           assertEquals(List.of("progress " + sha, "epochEnd " + sha), atEnd, where + ": the end sees the finished epoch");
+          assertEquals(Integer.toString(threads), t.snapshot().metadata().get("threads"), where + ": the threads that ran");
         }
       }
     }
