@@ -1,7 +1,11 @@
 package dev.vmlp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmlp.io.ModelFiles;
 import java.io.IOException;
@@ -54,5 +58,77 @@ class ArchitectureTest {
     assertEquals("layer 2 (1048576 x 2048) has more than 2147483583 weights",
         assertThrows(IllegalArgumentException.class, () -> Architecture.of(4, new int[] {1 << 20}, Activation.RELU,
             2048, Head.SQUARED_ERROR)).getMessage());
+  }
+
+  @Test
+  void theOutputLayerHasAWidthAHeadAndNoActivation() {
+    assertEquals("a softmax head needs at least 2 classes, got 1", assertThrows(IllegalArgumentException.class,
+        () -> Architecture.builder(3).output(1, Head.SOFTMAX_CROSS_ENTROPY)).getMessage());
+    assertEquals(1, Architecture.builder(3).output(1, Head.SQUARED_ERROR).outputs());
+    assertEquals("output width must be in [1, 1048576], got 0", assertThrows(IllegalArgumentException.class,
+        () -> Architecture.builder(3).output(0, Head.SQUARED_ERROR)).getMessage());
+    assertEquals("head", assertThrows(NullPointerException.class,
+        () -> Architecture.builder(3).output(2, null)).getMessage());
+    Architecture arch = Architecture.of(3, new int[] {4, 5}, Activation.TANH, 2, Head.SQUARED_ERROR);
+    assertEquals(Activation.TANH, arch.activation(1));
+    assertEquals(Activation.IDENTITY, arch.activation(2));
+    assertThrows(IndexOutOfBoundsException.class, () -> arch.activation(-1));
+  }
+
+  @Test
+  void sizesAndCountsCoverEveryLayer() {
+    Architecture arch = Architecture.of(3, new int[] {4, 5}, Activation.RELU, 2, Head.SQUARED_ERROR);
+    assertArrayEquals(new int[] {3, 4, 5, 2}, arch.sizes());
+    assertEquals(3 * 4 + 4 * 5 + 5 * 2, arch.forwardMultiplyAdds());
+    assertEquals(3 * 4 + 4 * 5 + 5 * 2 + 4 + 5 + 2, arch.parameterCount());
+    arch.sizes()[0] = 99;
+    assertEquals(3, arch.sizes()[0]);
+  }
+
+  @Test
+  void equalArchitecturesHaveTheSameWidthsActivationsAndHead() {
+    Architecture a = Architecture.of(3, new int[] {4}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Architecture same = Architecture.of(3, new int[] {4}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(a, same);
+    assertEquals(a.hashCode(), same.hashCode());
+    assertNotEquals(a, Architecture.of(2, new int[] {4}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), "inputs");
+    assertNotEquals(a, Architecture.of(3, new int[] {5}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), "width");
+    assertNotEquals(a, Architecture.of(3, new int[] {4}, Activation.TANH, 2, Head.SOFTMAX_CROSS_ENTROPY),
+        "activation");
+    assertNotEquals(a, Architecture.of(3, new int[] {4}, Activation.RELU, 2, Head.SQUARED_ERROR), "head");
+  }
+
+  @Test
+  void namesParseWhateverTheirCaseSpacesAndDashes() {
+    for (Activation a : Activation.values()) {
+      assertEquals(a, Activation.parse(a.id()));
+      assertEquals(a, Activation.parse(" " + a.id().toUpperCase(java.util.Locale.ROOT) + " "));
+    }
+    assertEquals(Activation.LEAKY_RELU, Activation.parse("Leaky-ReLU"));
+    assertEquals(Activation.LEAKY_RELU, Activation.parse("leakyrelu"));
+    assertEquals("unknown activation 'swish'; expected one of identity, sigmoid, tanh, relu, leaky_relu",
+        assertThrows(IllegalArgumentException.class, () -> Activation.parse("swish")).getMessage());
+    for (Head h : Head.values()) {
+      assertEquals(h, Head.parse(" " + h.id().toUpperCase(java.util.Locale.ROOT) + " "));
+    }
+    for (String s : new String[] {"softmax_cross_entropy", "Cross-Entropy", "classification"}) {
+      assertEquals(Head.SOFTMAX_CROSS_ENTROPY, Head.parse(s), s);
+    }
+    for (String s : new String[] {"squared-error", " MSE", "regression"}) {
+      assertEquals(Head.SQUARED_ERROR, Head.parse(s), s);
+    }
+    assertEquals("unknown head 'svm'; expected softmax or squared_error",
+        assertThrows(IllegalArgumentException.class, () -> Head.parse("svm")).getMessage());
+  }
+
+  @Test
+  void onlyTheSoftmaxHeadClassifiesAndOnlyTheReluFamilyTakesHe() {
+    assertTrue(Head.SOFTMAX_CROSS_ENTROPY.classifies());
+    assertFalse(Head.SQUARED_ERROR.classifies());
+    assertTrue(Activation.RELU.reluFamily());
+    assertTrue(Activation.LEAKY_RELU.reluFamily());
+    for (Activation a : new Activation[] {Activation.IDENTITY, Activation.SIGMOID, Activation.TANH}) {
+      assertFalse(a.reluFamily(), a.id());
+    }
   }
 }
