@@ -203,4 +203,64 @@ class DataContractTest {
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     assertTrue(allocated < 1 << 20, "density() of 4 MB of features allocated " + allocated + " bytes");
   }
+
+  @Test
+  void aClassCountMustBePositiveEvenWithNoRows() {
+    assertEquals("classCount must be positive, got 0", assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofClasses("d", new float[0], 2, new int[0], 0)).getMessage());
+    assertEquals("classCount must be positive, got 0", assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofUnsignedBytes("b", new byte[0], 2, new int[0], 0)).getMessage());
+  }
+
+  /** The factories copy their arrays: a caller's later writes change no dataset. */
+  @Test
+  void theFactoriesCopyTheirArrays() {
+    float[] f = {1, 2, 3, 4};
+    int[] l = {0, 1};
+    byte[] b = {1, 2, 3, 4};
+    int[] bl = {0, 1};
+    float[] t = {5, 6};
+    Dataset c = Dataset.ofClasses("c", f, 2, l, 2);
+    Dataset u = Dataset.ofUnsignedBytes("u", b, 2, bl, 2);
+    Dataset r = Dataset.ofTargets("r", f, 2, t, 1);
+    f[0] = 9;
+    l[0] = 1;
+    b[0] = 9;
+    bl[0] = 1;
+    t[0] = 9;
+    assertEquals(1f, c.feature(0, 0));
+    assertEquals(0, c.label(0));
+    assertEquals(1f, u.feature(0, 0));
+    assertEquals(0, u.label(0));
+    assertEquals(1f, r.feature(0, 0));
+    assertEquals(5f, r.target(0, 0));
+  }
+
+  @Test
+  void aSliceHoldsItsOwnRowsAndChecksItsRange() {
+    Dataset d = Dataset.ofClasses("d", new float[] {0, 1, 2, 3, 4, 5, 6, 7}, 2, new int[] {0, 1, 0, 1}, 2);
+    Dataset s = d.slice(1, 3);
+    assertEquals(2, s.size());
+    assertArrayEquals(new float[] {2, 3}, s.row(0));
+    assertArrayEquals(new float[] {4, 5}, s.row(1));
+    assertEquals(1, s.label(0));
+    assertEquals(0, s.label(1));
+    Dataset r = Dataset.ofTargets("r", new float[] {0, 1, 2, 3, 4, 5}, 2, new float[] {10, 11, 12}, 1);
+    assertEquals(12f, r.slice(2, 3).target(0, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> d.slice(3, 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> d.slice(0, 5));
+    assertEquals(0, d.slice(2, 2).size());
+    assertEquals(0.0, d.slice(2, 2).density(), "a dataset with no rows has no non-zero features");
+  }
+
+  @Test
+  void featuresAndTargetsCheckTheirColumn() {
+    Dataset r = Dataset.ofTargets("r", new float[] {1, 2, 3, 4}, 2, new float[] {5, 6, 7, 8}, 2);
+    assertEquals(8f, r.target(1, 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.target(0, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.feature(0, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.target(0, -1));
+    assertThrows(IndexOutOfBoundsException.class, () -> r.feature(0, -1));
+    assertEquals(2, r.outputCount());
+  }
 }
