@@ -175,4 +175,49 @@ class ModelTest {
     assertEquals(0x80000000, Float.floatToRawIntBits(m.layer(0).weight(0, 0)));
     assertEquals(0, Float.floatToRawIntBits(m.layer(0).bias()[0]));
   }
+
+  @Test
+  void layerWeightsCheckTheirShapeAndOfCopies() {
+    assertEquals("layer shape must be positive, got [0, 3]", assertThrows(IllegalArgumentException.class,
+        () -> new LayerWeights(0, 3, new float[0], new float[0])).getMessage());
+    assertEquals("bias has 3 values, expected 2", assertThrows(IllegalArgumentException.class,
+        () -> new LayerWeights(2, 1, new float[2], new float[3])).getMessage());
+    assertEquals("weights row 1 has 3 values, row 0 has 2", assertThrows(IllegalArgumentException.class,
+        () -> LayerWeights.of(new float[][] {{1, 2}, {3, 4, 5}}, new float[2])).getMessage());
+    assertEquals("weights has no rows", assertThrows(IllegalArgumentException.class,
+        () -> LayerWeights.of(new float[0][], new float[0])).getMessage());
+    float[][] m = {{1, 2}, {3, 4}};
+    float[] bias = {5, 6};
+    LayerWeights lw = LayerWeights.of(m, bias);
+    m[0][0] = 9;
+    bias[0] = 9;
+    lw.toMatrix()[1][1] = 9;
+    assertEquals(1f, lw.weight(0, 0));
+    assertEquals(5f, lw.bias()[0]);
+    assertEquals(4f, lw.weight(1, 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> lw.weight(0, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> lw.weight(2, 0));
+  }
+
+  /** A model's metadata, weights and layers are copies or read-only views: nothing changes the model. */
+  @Test
+  void aModelsAccessorsChangeNothing() {
+    Model m = trained.withMetadata(Map.of("dataset", "digits"));
+    String sha = m.weightsSha256();
+    assertThrows(UnsupportedOperationException.class, () -> m.metadata().put("x", "y"));
+    assertThrows(UnsupportedOperationException.class, () -> m.weights().set(0, m.layer(1)));
+    m.layer(0).weights()[0] = 1e6f;
+    m.weights().get(0).bias()[0] = 1e6f;
+    assertEquals(sha, m.weightsSha256());
+    assertThrows(IndexOutOfBoundsException.class, () -> m.layer(3));
+    assertEquals(Map.of("dataset", "digits"), m.withScaling(InputScaling.none()).metadata(), "kept with a scaling");
+  }
+
+  @Test
+  void aLayerOfAnotherShapeIsNamedOutputsFirst() {
+    Architecture arch = Architecture.of(3, new int[0], Activation.RELU, 2, Head.SQUARED_ERROR);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Model.of(arch, List.of(new LayerWeights(2, 4, new float[8], new float[2])), InputScaling.none()));
+    assertEquals("layer 0 weights have shape [2, 4], the architecture needs [2, 3]", e.getMessage());
+  }
 }
