@@ -332,6 +332,10 @@ class ServingTest {
     NonFiniteException scaled = assertThrows(NonFiniteException.class,
         () -> m.withScaling(InputScaling.divideBy(2)).predict(x));
     assertTrue(scaled.getMessage().contains("z[0] is NaN"), scaled.getMessage());
+    // and so do other metadata
+    NonFiniteException described = assertThrows(NonFiniteException.class,
+        () -> m.withMetadata(java.util.Map.of("note", "diverged")).predict(x));
+    assertTrue(described.getMessage().contains("z[0] is NaN"), described.getMessage());
   }
 
   /**
