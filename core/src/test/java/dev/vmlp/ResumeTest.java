@@ -320,20 +320,14 @@ class ResumeTest {
     Map<String, String> meta = Map.of("epochs", "1", "epoch_samples", Integer.toString(skip), "epoch_size",
         Integer.toString(TRAIN.size()), "seed", "7", "shuffle", "false", "learning_rate", "0.03");
     int rest = TRAIN.size() - skip;
-    double lossSum = 0;
-    int correct = 0;
+    OneAtATime one;
     String replayed;
     try (Trainer replay = Trainer.builder(start).learningRate(0.03f).shuffle(false).build()) {
-      float[] row = new float[64];
-      for (int i = skip; i < TRAIN.size(); i++) {
-        TRAIN.copyRow(i, row, 0);
-        if (replay.snapshot().predict(row) == TRAIN.label(i)) {
-          correct++;
-        }
-        lossSum += replay.trainSample(row, TRAIN.label(i));
-      }
+      one = OneAtATime.train(replay, TRAIN, skip, TRAIN.size());
       replayed = replay.snapshot().weightsSha256();
     }
+    double lossSum = one.lossSum();
+    int correct = one.correct();
     assertTrue(correct > 0 && correct < rest, "a mix of right and wrong answers: " + correct);
     List<long[]> progress = new java.util.ArrayList<>();
     EpochListener listener = new EpochListener() {

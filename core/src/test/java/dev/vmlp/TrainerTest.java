@@ -349,20 +349,14 @@ class TrainerTest {
   void epochStatisticsAreEachSamplesLossAndAnswerBeforeItsUpdate() {
     Dataset train = digits.train().slice(0, 150);
     int n = train.size();
-    double lossSum = 0;
-    int correct = 0;
+    OneAtATime one;
     String replayed;
     try (Trainer replay = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(4).shuffle(false).build()) {
-      float[] row = new float[64];
-      for (int i = 0; i < n; i++) {
-        train.copyRow(i, row, 0);
-        if (replay.snapshot().predict(row) == train.label(i)) {
-          correct++;
-        }
-        lossSum += replay.trainSample(row, train.label(i));
-      }
+      one = OneAtATime.train(replay, train, 0, n);
       replayed = replay.snapshot().weightsSha256();
     }
+    double lossSum = one.lossSum();
+    int correct = one.correct();
     assertTrue(correct > 0 && correct < n, "a mix of right and wrong answers: " + correct);
     for (int threads : new int[] {1, 2, 4}) {
       for (Trainer.InputPath path : new Trainer.InputPath[] {Trainer.InputPath.DENSE, Trainer.InputPath.SPARSE}) {
@@ -387,15 +381,10 @@ class TrainerTest {
     double[] lossSum = new double[epochs];
     int[] correct = new int[epochs];
     try (Trainer replay = Trainer.builder(DIGITS_256).scaling(digits.scaling()).seed(4).shuffle(false).build()) {
-      float[] row = new float[64];
       for (int e = 0; e < epochs; e++) {
-        for (int i = 0; i < n; i++) {
-          train.copyRow(i, row, 0);
-          if (replay.snapshot().predict(row) == train.label(i)) {
-            correct[e]++;
-          }
-          lossSum[e] += replay.trainSample(row, train.label(i));
-        }
+        OneAtATime one = OneAtATime.train(replay, train, 0, n);
+        lossSum[e] = one.lossSum();
+        correct[e] = one.correct();
       }
     }
     for (int threads : new int[] {1, 2}) {
