@@ -257,15 +257,19 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       }
       List<Timed> scalar = timed.stream().filter(s -> s.impl().equals("scalar") && s.key().equals(v.key())).toList();
       if (!scalar.isEmpty()) {
-        out.add(new Speedup(v.kernel(), v.shape(), copy(scalar, copies.merge(v.key(), 1, Integer::sum) - 1).ns(), v.ns()));
+        out.add(new Speedup(v.kernel(), v.shape(), partnerOfNextCopy(scalar, copies, v.key()).ns(), v.ns()));
       }
     }
     return out;
   }
 
-  /** The {@code k}-th of copies of one result (from 0), or the last where there are fewer. */
-  private static <T> T copy(List<T> copies, int k) {
-    return copies.get(Math.min(k, copies.size() - 1));
+  /**
+   * The partner of the next copy of the result {@code key} names: for its k-th copy (counted in
+   * {@code seen}) the k-th of {@code partners}, or the last where there are fewer.
+   */
+  private static <T> T partnerOfNextCopy(List<T> partners, Map<String, Integer> seen, String key) {
+    int k = seen.merge(key, 1, Integer::sum) - 1;
+    return partners.get(Math.min(k, partners.size() - 1));
   }
 
   /** {@link JmhResult#key()} without the parameter {@code name}: what results that differ only in it share. */
@@ -356,7 +360,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     for (JmhResult r : rs) {
       // a result held twice (two runs joined) is taken over the one-thread copy of its own run
       List<JmhResult> ones = rs.stream().filter(o -> threads(o) == 1 && curveKey(o).equals(curveKey(r))).toList();
-      double one = ones.isEmpty() ? Double.NaN : ns(copy(ones, copies.merge(r.key(), 1, Integer::sum) - 1).primary());
+      double one = ones.isEmpty() ? Double.NaN : ns(partnerOfNextCopy(ones, copies, r.key()).primary());
       double ns = ns(r.primary());
       rows.add(new ScalingRow(r, r.param("net"), String.valueOf(r.param("path")), threads(r),
           ns, nsError(r.primary()), one / ns));
