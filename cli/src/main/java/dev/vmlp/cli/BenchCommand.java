@@ -31,12 +31,15 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.format.OutputFormat;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IHelpSectionRenderer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * {@code vmlp bench}: runs the JMH suite in this JVM (JMH forks a JVM per benchmark from this jar) and
@@ -56,6 +59,18 @@ final class BenchCommand implements Callable<Integer> {
 
   @ParentCommand
   Main main;
+
+  /**
+   * Makes {@code bench}'s synopsis show {@code --compare} once: picocli marks every option of list type
+   * repeatable ({@code [...]...}), but a second {@code --compare} is refused.
+   */
+  static void showCompareOnce(CommandLine bench) {
+    var sections = bench.getHelpSectionMap();
+    IHelpSectionRenderer synopsis = sections.get(UsageMessageSpec.SECTION_KEY_SYNOPSIS);
+    sections.put(UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+        help -> synopsis.render(help).replace("CURRENT.json]...", "CURRENT.json]"));
+    bench.setHelpSectionMap(sections);
+  }
 
   @Spec
   CommandSpec spec;

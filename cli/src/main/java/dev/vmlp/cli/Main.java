@@ -73,6 +73,7 @@ public final class Main implements Callable<Integer> {
     boolean interactive = out == System.out && console != null && console.isTerminal();
     Main main = new Main(out, err, interactive);
     CommandLine cl = new CommandLine(main);
+    BenchCommand.showCompareOnce(cl.getSubcommands().get("bench"));
     cl.setOut(new PrintWriter(out, true, out.charset()));
     cl.setErr(new PrintWriter(err, true, err.charset()));
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -247,6 +247,8 @@ class BenchCommandTest {
     for (String o : List.of("--quick", "--full", "--include", "--out", "--compare", "--from", "--jvm-arg")) {
       assertTrue(run.out().contains(o), o);
     }
-    assertTrue(run.out().contains("--compare=BASELINE.json CURRENT.json"), "the two files by their roles: " + run.out());
+    assertTrue(run.out().contains("[--compare=BASELINE.json CURRENT.json]"), "the two files by their roles: " + run.out());
+    assertFalse(run.out().contains("CURRENT.json]..."), "--compare is not repeatable: " + run.out());
+    assertTrue(run.out().contains("[--jvm-arg=ARG]..."), "--jvm-arg is: " + run.out());
   }
 }
