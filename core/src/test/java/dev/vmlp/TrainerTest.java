@@ -238,6 +238,27 @@ class TrainerTest {
   }
 
   /**
+   * A seed's streams (0 for the initial weights, e for epoch e's shuffle) are fixed as well: stream
+   * {@code s} of {@code seed} starts from {@code mix(seed ^ mix(0x632BE59BD9B4E019 + s))}, SplitMix64's
+   * own mix. The values were computed outside Java from that formula; any other derivation changes
+   * every seed's network and sample order.
+   */
+  @Test
+  void aSeedsStreamsAreDerivedByTheDocumentedFormula() {
+    long[][] expected = {
+        {0x7FF8548E300EE305L, 0x5948AF949880BEF7L}, // seed 20261128, stream 0
+        {0x1FB60E809EA56FF6L, 0x9C98D61F84A44ABAL}, // seed 20261128, stream 1
+        {0x83318A9282400131L, 0xD247D3921DF91BD3L}}; // seed 0, stream 0
+    long[][] seedAndStream = {{20_261_128, 0}, {20_261_128, 1}, {0, 0}};
+    for (int k = 0; k < expected.length; k++) {
+      SplitMix64 rng = SplitMix64.forStream(seedAndStream[k][0], seedAndStream[k][1]);
+      for (long draw : expected[k]) {
+        assertEquals(draw, rng.nextLong(), "seed " + seedAndStream[k][0] + ", stream " + seedAndStream[k][1]);
+      }
+    }
+  }
+
+  /**
    * Each initial weight is the documented draw, not only somewhere in its range: layer by layer, unit
    * by unit ({@code [out][in]}, row-major), {@code (2u - 1) * limit} from one SplitMix64 stream of the
    * seed (stream 0), with the limit written out here. The range checks above pass for weights drawn
