@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One per-sample SGD step (forward, softmax head, backward, update, the first layer's update fused
- * with the next forward) exactly as {@link Trainer#fit} runs it, on MNIST-format samples (about 20%
+ * with the next forward) exactly as {@link Trainer#fit} runs it, on MNIST-format samples (about 19%
  * non-zero pixels) cycled from the first 8,192 of {@link MnistLike#standard()}. The score is ns per
  * sample; samples/s = 1e9 / score.
  *
