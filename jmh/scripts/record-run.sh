@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark run behind docs/benchmarks.md: a subset of the suite (the issue's shapes), 2 forks each,
-# then the report. Usage: jmh/scripts/record-run.sh OUT_DIR   (about 35 minutes on 2 cores; run it on
+# then the report. Usage: jmh/scripts/record-run.sh OUT_DIR   (about 70 minutes on 2 cores; run it on
 # an otherwise idle machine). Needs a JDK 25 (found like bin/vmlp does) and libopenblas for the native peer.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,8 +26,8 @@ run train-scalar 'dev.vmlp.TrainStepBenchmark' -p impl=scalar -p net=784-256-10 
 run predict 'dev.vmlp.PredictBenchmark' "${COMMON[@]}" -prof gc
 run scaling-dense 'dev.vmlp.ThreadScalingBenchmark' -p net=784-256-10,784-1024-10 -p path=dense -p threads=1,2,4 -f 2 -wi 5 -w 2s -i 5 -r 2s
 run scaling-sparse 'dev.vmlp.ThreadScalingBenchmark' -p net=784-256-10 -p path=sparse -p threads=1,2 -f 2 -wi 5 -w 2s -i 5 -r 2s
-run peers-kernels 'dev.vmlp.jmh.peers.PeerKernelBenchmark' -p layout=rowMajor -p shape=784x256,256x10 "${COMMON[@]}"
-run peers-train 'dev.vmlp.jmh.peers.PeerTrainStepBenchmark' -p layout=rowMajor -p net=784-256-10 -f 2 -wi 5 -w 2s -i 5 -r 1s -prof gc
+run peers-kernels 'dev.vmlp.jmh.peers.PeerKernelBenchmark' -p layout=rowMajor -p shape=784x128,784x256,256x10,1024x1024 "${COMMON[@]}"
+run peers-train 'dev.vmlp.jmh.peers.PeerTrainStepBenchmark' -p layout=rowMajor -p net=784-128-10,784-256-10,784-1024-10,784-512-256-10 -f 2 -wi 5 -w 2s -i 5 -r 1s -prof gc
 jq -s 'add' "$OUT/probe/results.json" "$OUT"/kernels-vector.json "$OUT"/kernels-scalar.json "$OUT"/softmax.json \
   "$OUT"/train-vector.json "$OUT"/train-scalar.json "$OUT"/predict.json "$OUT"/scaling-dense.json \
   "$OUT"/scaling-sparse.json "$OUT"/peers-kernels.json "$OUT"/peers-train.json >"$OUT/record.json"
