@@ -308,23 +308,48 @@ class VectorMatchesScalarTest {
         for (int i = 0; i < n; i++) {
           z[i] = edges[(start + i) % edges.length];
         }
-        for (int label : new int[] {-1, 0, n / 2, n - 1}) {
-          float[] p1 = new float[n];
-          float[] p2 = new float[n];
-          float[] s1 = new float[n];
-          float[] s2 = new float[n];
-          double l1 = SCALAR.softmax(z, n, label, p1, s1);
-          double l2 = v.softmax(z, n, label, p2, s2);
-          String what = "softmax of " + Arrays.toString(z) + ", label " + label;
-          assertSameBits(p1, p2, what + ": probabilities");
-          assertSameBits(s1, s2, what + ": gradient");
-          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), what + ": loss");
-          double l3 = v.softmax(z, n, label, p2, null);
-          assertSameBits(p1, p2, what + ": probabilities without a gradient");
-          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3),
-              what + ": loss without a gradient");
-        }
+        assertSoftmaxGivesTheScalarBits(v, z);
       }
+    }
+  }
+
+  /**
+   * Logits that are all negative, for every class count up to 40: a lane past the last class that
+   * entered the max as the 0 of a masked load, instead of -∞, would make the max 0 and shift every exp.
+   * Random logits of many classes, and the edges above once they fill more than one vector, always have
+   * one at or above 0.
+   */
+  @Example
+  void softmaxOfNegativeLogitsGivesTheScalarBits() {
+    Kernels v = v();
+    Random rnd = new Random(5);
+    for (int n = 1; n <= 40; n++) {
+      float[] z = new float[n];
+      for (int i = 0; i < n; i++) {
+        z[i] = -0.5f - (float) Math.abs(rnd.nextGaussian());
+      }
+      assertSoftmaxGivesTheScalarBits(v, z);
+    }
+  }
+
+  /** The softmax of all of {@code z}, with and without the gradient, for labels none, first, middle, last. */
+  private static void assertSoftmaxGivesTheScalarBits(Kernels v, float[] z) {
+    int n = z.length;
+    for (int label : new int[] {-1, 0, n / 2, n - 1}) {
+      float[] p1 = new float[n];
+      float[] p2 = new float[n];
+      float[] s1 = new float[n];
+      float[] s2 = new float[n];
+      double l1 = SCALAR.softmax(z, n, label, p1, s1);
+      double l2 = v.softmax(z, n, label, p2, s2);
+      String what = "softmax of " + Arrays.toString(z) + ", label " + label;
+      assertSameBits(p1, p2, what + ": probabilities");
+      assertSameBits(s1, s2, what + ": gradient");
+      assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), what + ": loss");
+      double l3 = v.softmax(z, n, label, p2, null);
+      assertSameBits(p1, p2, what + ": probabilities without a gradient");
+      assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3),
+          what + ": loss without a gradient");
     }
   }
 
