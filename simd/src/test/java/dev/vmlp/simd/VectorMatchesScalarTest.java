@@ -370,12 +370,18 @@ class VectorMatchesScalarTest {
   @Property(tries = 40)
   void zerosAtList(@ForAll("sizes") int n, @ForAll long seed, @ForAll @DoubleRange(min = 0, max = 1) double zeros) {
     Random rnd = new Random(seed);
-    int[] list = nonZeros(vector(rnd, n, n, rnd.nextDouble()), n);
-    float[] next = vector(rnd, n, n, zeros);
-    int[] expected = new int[list.length];
-    int[] actual = new int[list.length];
-    int count = SCALAR.zerosAt(list, 0, list.length, next, 0, expected);
-    assertEquals(count, v().zerosAt(list, 0, list.length, next, 0, actual), "count");
+    int[] rows = nonZeros(vector(rnd, n, n, rnd.nextDouble()), n);
+    // the list and the inputs at offsets in longer arrays, as a batch's rows are, junk around them
+    int off = rnd.nextInt(3) * 3;
+    int xOff = rnd.nextInt(3) * 5;
+    int[] list = new int[rows.length + 2 * off];
+    Arrays.fill(list, -1);
+    System.arraycopy(rows, 0, list, off, rows.length);
+    float[] next = atOffset(vector(rnd, n, n, zeros), xOff, rnd);
+    int[] expected = new int[rows.length];
+    int[] actual = new int[rows.length];
+    int count = SCALAR.zerosAt(list, off, rows.length, next, xOff, expected);
+    assertEquals(count, v().zerosAt(list, off, rows.length, next, xOff, actual), "count");
     assertEquals(Arrays.toString(Arrays.copyOf(expected, count)), Arrays.toString(Arrays.copyOf(actual, count)));
   }
 
