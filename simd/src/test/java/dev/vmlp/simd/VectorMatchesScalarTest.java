@@ -203,6 +203,37 @@ class VectorMatchesScalarTest {
     assertSameBits(toArray(ws), toArray(wv), "backwardUpdateOutputMajor without delta");
   }
 
+  /**
+   * Chunk partials of 1 to 11 rows over every range of chunks a thread can own, at input sizes with 2,
+   * 3 and 12 whole chunks of 64 (and a partial one): every mix of 4x2 tiles, 2x2 tiles and rows left to
+   * the general loop. The drawn row counts above rarely take a 2x2 tile without a 4x2 one.
+   */
+  @Example
+  void chunkDotsOfOneToElevenRowsOverEveryChunkRange() {
+    Kernels v = v();
+    Random rnd = new Random(3);
+    for (int in : new int[] {128, 200, 784}) {
+      int n = Layout.pad(in);
+      int block = Layout.chunkLength(n);
+      int chunks = Layout.chunkCount(n);
+      float[] x = vector(rnd, in, n, 0.3);
+      for (int rows = 1; rows <= 11; rows++) {
+        MemorySegment w = weights(rnd, rows, in, block);
+        for (int c0 = 0; c0 < chunks; c0++) {
+          for (int c1 = c0 + 1; c1 <= chunks; c1++) {
+            float[] ps = new float[rows * chunks];
+            float[] pv = new float[rows * chunks];
+            Arrays.fill(ps, Float.NaN);
+            Arrays.fill(pv, Float.NaN);
+            SCALAR.chunkDots(w, rows, x, n, c0, c1, ps);
+            v.chunkDots(w, rows, x, n, c0, c1, pv);
+            assertSameBits(ps, pv, "chunkDots " + rows + "x" + in + " chunks [" + c0 + ", " + c1 + ")");
+          }
+        }
+      }
+    }
+  }
+
   @Property(tries = 60)
   void activationsGradientsAndSoftmax(@ForAll("sizes") int n, @ForAll long seed) {
     Kernels v = v();
