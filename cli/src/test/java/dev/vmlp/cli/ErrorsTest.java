@@ -44,6 +44,8 @@ class ErrorsTest {
     CliRun.of("train", "--hidden", "64,0").assertError(2, "--hidden widths must be in [1, 1048576], got 0 (0 alone "
         + "means no hidden layer)");
     CliRun.of("train", "--hidden", "256,").assertError(2, "--hidden '256,' ends with a comma: a width is missing");
+    // one past the widest layer is refused by the same check, before any data is read
+    CliRun.of("train", "--hidden", "1048577").assertError(2, "--hidden widths must be in [1, 1048576], got 1048577");
   }
 
   @Test
