@@ -37,6 +37,8 @@ class ErrorsTest {
     CliRun.of("train", "--lr", "-0.1").assertError(2, "--lr must be a positive finite number, got -0.1");
     CliRun.of("train", "--lr", "0").assertError(2, "--lr must be a positive finite number, got 0.0");
     CliRun.of("train", "--lr", "1e-50").assertError(2, "--lr 1.0E-50 is 0 in single precision");
+    // finite as a double, infinite in single precision: refused before training, not left to diverge
+    CliRun.of("train", "--lr", "1e39").assertError(2, "--lr must be a positive finite number, got 1.0E39");
   }
 
   @Test
