@@ -141,6 +141,30 @@ class ModelCommandsTest {
   }
 
   @Test
+  void aContinuedRunsFirstProgressBarIsNamedForItsFirstEpoch() throws Exception {
+    // on a terminal (script's pseudo-terminal here) the first bar is drawn before training starts: after
+    // the file's 2 epochs it is epoch 3's, of 3
+    String command = java.util.stream.Stream.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "train", "--resume", model.toString(), "--epochs", "1")
+        .map(a -> "'" + a.replace("'", "'\\''") + "'").collect(java.util.stream.Collectors.joining(" "));
+    Process p;
+    try {
+      p = new ProcessBuilder("script", "-qec", command, "/dev/null")
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      Assumptions.abort("no script here: " + e.getMessage());
+      return;
+    }
+    String drawn = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    Assumptions.assumeTrue(drawn.contains("weights sha256"), "no terminal under script: " + drawn);
+    assertTrue(java.util.regex.Pattern.compile("epoch 3/3 +\\d+%").matcher(drawn).find(), drawn);
+    assertFalse(drawn.contains("epoch 1/3"), drawn);
+  }
+
+  @Test
   void resumingAModelTrainedWithoutShufflingSaysSo() throws IOException {
     // the library can train without shuffling and the file records it; the command line, which has no
     // option for it, goes on that way, and says so rather than leaving it to be guessed
