@@ -1,6 +1,7 @@
 package dev.vmlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,11 @@ class TrainFilesTest {
     assertEquals(3, j.path("epochs_detail").size(), why);
     // --inputs auto: images that are mostly zero take the sparse first-layer kernels
     assertTrue(j.path("sparse_inputs").asBoolean(false), why);
+    // --inputs dense overrides that choice, and gives the same weights
+    CliRun dense = CliRun.of("train", "--data", dir.toString(), "--epochs", "3", "--hidden", "32", "--inputs", "dense",
+        "--json");
+    assertFalse(dense.json().path("sparse_inputs").asBoolean(true), dense::describe);
+    assertEquals(j.path("weights_sha256").asText(), dense.json().path("weights_sha256").asText(), dense::describe);
     // The pattern is easy: far better than the 10% of guessing.
     assertTrue(j.path("test_accuracy").asDouble() >= 0.8, why);
     assertTrue(j.path("weights_sha256").asText().matches("[0-9a-f]{64}"), why);
