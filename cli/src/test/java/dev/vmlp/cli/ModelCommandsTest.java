@@ -556,6 +556,15 @@ class ModelCommandsTest {
   }
 
   @Test
+  void trainResumesOnlyClassifiers() throws IOException {
+    Path reg = dir.resolve("resume-regressor.safetensors");
+    ModelFiles.save(Model.initialize(Architecture.of(64, new int[] {8}, Activation.TANH, 10, Head.SQUARED_ERROR), 1),
+        reg);
+    CliRun.of("train", "--resume", reg.toString(), "--epochs", "1")
+        .assertError(1, reg + ": a regressor (head squared_error); vmlp train trains classifiers");
+  }
+
+  @Test
   void aFileWithoutMetadataNeedsAndTakesTheActivation() throws IOException {
     Path bare = stripMetadata(model, dir.resolve("bare.safetensors"));
     CliRun.of("eval", "--model", bare.toString()).assertError(1, "--activation");
