@@ -565,6 +565,16 @@ class ModelCommandsTest {
   }
 
   @Test
+  void trainResumesAFileWithoutMetadataWithTheActivationGiven() throws IOException {
+    Path bare = stripMetadata(model, dir.resolve("resume-bare.safetensors"));
+    CliRun.of("train", "--resume", bare.toString(), "--epochs", "1").assertError(1, "--activation");
+    JsonNode j = CliRun.of("train", "--resume", bare.toString(), "--activation", "relu", "--epochs", "1", "--json")
+        .json();
+    assertEquals("relu", j.path("activation").asText());
+    assertEquals(List.of(64, 32, 10), TrainDigitsTest.ints(j.path("layers")));
+  }
+
+  @Test
   void aFileWithoutMetadataNeedsAndTakesTheActivation() throws IOException {
     Path bare = stripMetadata(model, dir.resolve("bare.safetensors"));
     CliRun.of("eval", "--model", bare.toString()).assertError(1, "--activation");
