@@ -22,6 +22,7 @@ class TrainDigitsTest {
     assertEquals("digits", j.path("dataset").asText(), why);
     assertEquals(List.of(64, 256, 10), ints(j.path("layers")), why);
     assertEquals("relu", j.path("activation").asText(), why);
+    assertEquals("softmax", j.path("head").asText(), why);
     assertEquals(2, j.path("epochs").asInt(), why);
     assertEquals(0.01, j.path("lr").asDouble(), 1e-12, why);
     assertEquals(42, j.path("seed").asLong(), why);
@@ -92,6 +93,7 @@ class TrainDigitsTest {
     JsonNode one = CliRun.of("train", "--epochs", "1", "--threads", "1", "--json").json();
     JsonNode three = CliRun.of("train", "--epochs", "1", "--threads", "3", "--json").json();
     assertEquals(3, three.path("threads").asInt());
+    assertEquals("3", three.path("threads_requested").asText());
     assertEquals(one.path("weights_sha256").asText(), three.path("weights_sha256").asText());
     // 256 units are 4 chunks: more threads than that run as 4, and the summary says so
     CliRun many = CliRun.of("train", "--epochs", "1", "--threads", "9");
@@ -124,8 +126,8 @@ class TrainDigitsTest {
     assertTrue(o.path("test_accuracy").asDouble() > 0.8, o::toString);
     CliRun human = CliRun.of("train", "--epochs", "1", "--hidden", "0");
     assertEquals(0, human.exit(), human::describe);
-    assertTrue(human.outLines().stream().anyMatch(l -> l.startsWith("trained 64-10(softmax) on digits")),
-        human::describe);
+    assertTrue(human.outLines().stream().anyMatch(l -> l.matches("trained 64-10\\(softmax\\) on digits \\(1,438 samples\\) "
+        + "for 1 epoch in \\d+\\.\\d\\d s")), human::describe);
   }
 
   @Test
@@ -169,6 +171,13 @@ class TrainDigitsTest {
         100 * j.path("test_accuracy").asDouble(), j.path("test_loss").asDouble())), human::describe);
     // one thread asked for and used: nothing is said of a cap
     assertTrue(out.stream().anyMatch(l -> l.startsWith("speed ") && l.endsWith(" inputs, 1 thread)")), human::describe);
+  }
+
+  @Test
+  void aSpeedThatWasNotMeasuredIsADash() {
+    // an epoch with no time measured has no throughput (NaN): a dash, not "0 samples/s"
+    assertEquals("- samples/s", TrainOutput.rate(Double.NaN));
+    assertEquals("1,235 samples/s", TrainOutput.rate(1234.5));
   }
 
   private static String sha(String... extra) {
