@@ -391,6 +391,24 @@ class ModelCommandsTest {
             + "decompressed, which is gzip again (compressed twice?)");
   }
 
+  @Test
+  void predictTellsCsvTextFromBinaryInputByItsFirstBytes() throws IOException {
+    String row = String.join(",", java.util.Collections.nCopies(64, "1")) + "\n";
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input",
+        Files.writeString(dir.resolve("first-bytes.csv"), row).toString()).out();
+    // text may start with a tab, a space or a line break, which are no binary bytes
+    for (String start : List.of("\t", " ", "\n", "\r\n")) {
+      Path csv = Files.writeString(dir.resolve("first-bytes-" + (int) start.charAt(0) + ".csv"), start + row);
+      CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString());
+      assertEquals(0, run.exit(), run::describe);
+      assertEquals(expected, run.out(), run::describe);
+    }
+    // a zero byte among the first ones is not text, though the first byte is
+    Path zero = Files.write(dir.resolve("zero-third.csv"), "1,\u0000,1\n".getBytes(StandardCharsets.US_ASCII));
+    CliRun.of("predict", "--model", model.toString(), "--input", zero.toString())
+        .assertError(1, zero + ": is neither CSV text nor IDX images: it starts with bytes 31 2c 00 2c");
+  }
+
   /** A small gzip input with junk after it, or a bad CRC, is corrupt gzip data (it read "Skip count must be non-negative"). */
   @Test
   void predictNamesCorruptGzipInputThatItPeekedInto() throws IOException {
