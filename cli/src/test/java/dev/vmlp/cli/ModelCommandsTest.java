@@ -277,6 +277,50 @@ class ModelCommandsTest {
   }
 
   @Test
+  void evalOfDenseMaxClassesGivesTheTable() throws IOException {
+    // ConfusionMatrix.DENSE_MAX classes are the most the JSON gives as a table of rows and columns
+    int classes = dev.vmlp.metrics.ConfusionMatrix.DENSE_MAX;
+    Model m = Model.initialize(Architecture.builder(4).output(classes, Head.SOFTMAX_CROSS_ENTROPY), 3);
+    Path file = dir.resolve("dense-max-classes.safetensors");
+    ModelFiles.save(m, file);
+    float[] row = {1, 2, 3, 4};
+    Path data = Files.writeString(dir.resolve("dense-max-classes.csv"), (classes - 1) + ",1,2,3,4\n");
+    JsonNode e = CliRun.of("eval", "--model", file.toString(), "--test", data.toString(), "--json").json();
+    assertEquals("rows: true class, columns: predicted class", e.path("confusion_matrix_layout").asText());
+    JsonNode cm = e.path("confusion_matrix");
+    assertEquals(classes, cm.size());
+    assertEquals(classes, cm.get(classes - 1).size());
+    assertEquals(1, cm.get(classes - 1).get(m.predict(row)).asLong());
+  }
+
+  @Test
+  void evalOnACsvFileTakesTheModelsClasses() throws IOException {
+    // labels of some classes only are the model's classes all the same; a label past them is named
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      b.append(i % 3);
+      for (float v : test.row(i)) {
+        b.append(',').append((int) v);
+      }
+      b.append('\n');
+    }
+    Path some = Files.writeString(dir.resolve("three-classes.csv"), b);
+    JsonNode e = CliRun.of("eval", "--model", model.toString(), "--test", some.toString(), "--json").json();
+    assertEquals(6, e.path("samples").asLong());
+    assertEquals(10, e.path("confusion_matrix").size());
+    Path past = Files.writeString(dir.resolve("class-ten.csv"), "10" + ",1".repeat(64) + "\n");
+    CliRun.of("eval", "--model", model.toString(), "--test", past.toString())
+        .assertError(1, past + ": line 1, column 1: label 10 is not one of the 10 classes expected (0 to 9)");
+  }
+
+  @Test
+  void evalNamesAMissingMnistFolderAsSuch() {
+    Path missing = dir.resolve("no-mnist-here");
+    CliRun.of("eval", "--model", model.toString(), "--data", missing.toString())
+        .assertError(1, missing + ": not a folder holding the MNIST files");
+  }
+
+  @Test
   void evalPrintsAccuracyLossAndTheConfusionMatrix() {
     CliRun run = CliRun.of("eval", "--model", model.toString(), "--dataset", "digits");
     assertEquals(0, run.exit(), run::describe);
@@ -670,6 +714,9 @@ class ModelCommandsTest {
         dev.vmlp.Head.SQUARED_ERROR), 1), reg);
     Path csv = Files.writeString(dir.resolve("one-target.csv"), "0.5,1,2,3,4\n-1,0,1,0,1\n");
     JsonNode j = CliRun.of("eval", "--model", reg.toString(), "--test", csv.toString(), "--json").json();
+    // a regressor has no accuracy and no confusion matrix: both null, not NaN or left out
+    assertTrue(j.has("accuracy") && j.path("accuracy").isNull(), j::toString);
+    assertTrue(j.has("confusion_matrix") && j.path("confusion_matrix").isNull(), j::toString);
     CliRun text = CliRun.of("eval", "--model", reg.toString(), "--test", csv.toString());
     assertEquals(String.format(Locale.ROOT, "loss %.6f (mean of half the squared error)", j.path("loss").asDouble()),
         text.outLines().get(text.outLines().size() - 1), text::describe);
