@@ -62,6 +62,15 @@ class InputChecksTest {
     assertTrue(Files.exists(mnist.resolve("train-images-idx3-ubyte.gz")) && !Files.exists(plain));
     CliRun.of("train", "--data", mnist.toString(), "--epochs", "1", "--save", plain.toString())
         .assertError(2, "would be read next time in place of the input file " + plain + ".gz");
+    // links are followed, as the save follows them: a link to an input, or a plain name in a linked folder
+    Path soft = Files.createSymbolicLink(dir.resolve("soft.csv"), train);
+    CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1",
+        "--save", soft.toString()).assertError(2, "is the input file " + train + ", which the model would replace");
+    Path linkedFolder = Files.createSymbolicLink(dir.resolve("mnist-link"), mnist);
+    CliRun.of("train", "--data", mnist.toString(), "--epochs", "1", "--save",
+        linkedFolder.resolve("train-images-idx3-ubyte").toString())
+        .assertError(2, "would be read next time in place of the input file " + plain + ".gz");
+    assertEquals(before, Files.readString(train));
     // another hard link to an input is a name of its own: the save replaces that name, not the input
     Path link = Files.createLink(dir.resolve("hard.csv"), train);
     CliRun ok = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1",
