@@ -747,6 +747,14 @@ class ModelCommandsTest {
   }
 
   @Test
+  void theBundledDatasetIsNamedInAnyCase() {
+    JsonNode t = CliRun.of("train", "--dataset", " Digits ", "--epochs", "1", "--hidden", "0", "--json").json();
+    assertEquals("digits", t.path("dataset").asText());
+    JsonNode e = CliRun.of("eval", "--model", model.toString(), "--dataset", "DIGITS", "--json").json();
+    assertEquals(359, e.path("samples").asLong());
+  }
+
+  @Test
   void usageErrors() {
     CliRun.of("eval").assertError(2, "--model");
     CliRun.of("predict", "--model", model.toString()).assertError(2, "--input");
