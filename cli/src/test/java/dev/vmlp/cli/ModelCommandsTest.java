@@ -597,6 +597,10 @@ class ModelCommandsTest {
     CliRun wrongSize = CliRun.of("predict", "--model", model.toString(), "--input",
         data.resolve("t10k-images-idx3-ubyte").toString());
     wrongSize.assertError(1, "images are 28x28 = 784 values, the model takes 64 inputs");
+    Path small = dir.resolve("small-idx3-ubyte");
+    MnistFiles.writeIdx(small, false, new int[] {1, 8, 8}, new byte[64]);
+    CliRun.of("predict", "--model", m.toString(), "--input", small.toString())
+        .assertError(1, small + ": images are 8x8 = 64 values, the model takes 784 inputs");
     CliRun label = CliRun.of("predict", "--model", m.toString(), "--label-column", "0", "--input",
         data.resolve("t10k-images-idx3-ubyte").toString());
     label.assertError(1, "--label-column is for CSV input");
