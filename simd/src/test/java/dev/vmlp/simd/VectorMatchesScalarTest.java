@@ -267,22 +267,7 @@ class VectorMatchesScalarTest {
     for (float[] logits : new float[][] {z, even}) {
       // exact-length arrays, and arrays padded to whole vectors as the trainer's buffers are
       for (int len : new int[] {n, Layout.pad(n)}) {
-        for (int label : new int[] {-1, 0, n / 2, n - 1}) {
-          float[] p1 = new float[len];
-          float[] p2 = new float[len];
-          float[] s1 = new float[len];
-          float[] s2 = new float[len];
-          double l1 = SCALAR.softmax(logits, n, label, p1, s1);
-          double l2 = v.softmax(logits, n, label, p2, s2);
-          assertSameBits(p1, p2, "softmax probabilities, label " + label);
-          assertSameBits(s1, s2, "softmax gradient, label " + label);
-          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), "softmax loss");
-          Arrays.fill(p2, 0, n, Float.NaN); // the call without a gradient must write every probability itself
-          double l3 = v.softmax(logits, n, label, p2, null);
-          assertSameBits(p1, p2, "softmax probabilities without a gradient, label " + label);
-          assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3),
-              "softmax loss without a gradient");
-        }
+        assertSoftmaxGivesTheScalarBits(v, logits, n, len);
       }
     }
   }
@@ -365,19 +350,28 @@ class VectorMatchesScalarTest {
 
   /** The softmax of all of {@code z}, with and without the gradient, for labels none, first, middle, last. */
   private static void assertSoftmaxGivesTheScalarBits(Kernels v, float[] z) {
-    int n = z.length;
+    assertSoftmaxGivesTheScalarBits(v, z, z.length, z.length);
+  }
+
+  /**
+   * The softmax of the first {@code n} of {@code logits} into arrays of {@code len} floats, with and
+   * without the gradient, for labels none, first, middle, last.
+   */
+  private static void assertSoftmaxGivesTheScalarBits(Kernels v, float[] logits, int n, int len) {
     for (int label : new int[] {-1, 0, n / 2, n - 1}) {
-      float[] p1 = new float[n];
-      float[] p2 = new float[n];
-      float[] s1 = new float[n];
-      float[] s2 = new float[n];
-      double l1 = SCALAR.softmax(z, n, label, p1, s1);
-      double l2 = v.softmax(z, n, label, p2, s2);
-      String what = "softmax of " + Arrays.toString(z) + ", label " + label;
+      float[] p1 = new float[len];
+      float[] p2 = new float[len];
+      float[] s1 = new float[len];
+      float[] s2 = new float[len];
+      double l1 = SCALAR.softmax(logits, n, label, p1, s1);
+      double l2 = v.softmax(logits, n, label, p2, s2);
+      String what = "softmax of " + n + " logits " + Arrays.toString(Arrays.copyOf(logits, Math.min(n, 40)))
+          + " into " + len + " floats, label " + label;
       assertSameBits(p1, p2, what + ": probabilities");
       assertSameBits(s1, s2, what + ": gradient");
       assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l2), what + ": loss");
-      double l3 = v.softmax(z, n, label, p2, null);
+      Arrays.fill(p2, 0, n, Float.NaN); // the call without a gradient must write every probability itself
+      double l3 = v.softmax(logits, n, label, p2, null);
       assertSameBits(p1, p2, what + ": probabilities without a gradient");
       assertEquals(Double.doubleToRawLongBits(l1), Double.doubleToRawLongBits(l3),
           what + ": loss without a gradient");
