@@ -31,6 +31,38 @@ class MachineInfoTest {
   }
 
   @Test
+  void theVectorModulesWarningIsNotTakenForWhyAForkCannotStart() {
+    // the warning comes first, then the error: a system class loader that does not exist
+    MachineInfo m = MachineInfo.collect(List.of("-Xshare:off", "-Djava.system.class.loader=no.Such"));
+    assertEquals("unknown", m.kernels());
+    assertTrue(m.kernelsReason().endsWith(": Error occurred during initialization of VM"), m.kernelsReason());
+  }
+
+  @Test
+  void aBlankOpenBlasThreadCountIsUnset() {
+    assertEquals("unset", MachineInfo.openblasThreads(java.util.Map.of("OPENBLAS_NUM_THREADS", " ")));
+  }
+
+  @Test
+  void theWidestVectorExtensionIsNamed() {
+    assertEquals("avx512f", MachineInfo.vectorIsa("fpu sse4_2 avx avx2 AVX512F fma"));
+    assertEquals("avx2", MachineInfo.vectorIsa("fpu sse4_2 avx2 avx fma"));
+    assertEquals("asimd", MachineInfo.vectorIsa("fp asimd evtstrm"));
+    assertEquals("", MachineInfo.vectorIsa("fpu vme"));
+  }
+
+  @Test
+  void theRunsOwnMachineDescriptionComesBeforeTheFoldersOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws java.io.IOException {
+    java.nio.file.Path json = tmp.resolve("run.json");
+    assertEquals(null, MachineInfo.besides(json));
+    java.nio.file.Files.writeString(tmp.resolve("machine.json"), "{\"cpuModel\": \"folder\"}");
+    assertEquals("folder", MachineInfo.besides(json).cpuModel());
+    java.nio.file.Files.writeString(tmp.resolve("run.machine.json"), "{\"cpuModel\": \"run\"}");
+    assertEquals("run", MachineInfo.besides(json).cpuModel());
+  }
+
+  @Test
   void forksThatCannotChooseTheirKernelsAreRecordedWithWhy() {
     MachineInfo m = MachineInfo.collect(List.of("-Dvmlp.vectorBits=100"));
     assertEquals("unknown", m.kernels());
