@@ -92,6 +92,8 @@ class BenchCommandTest {
     assertEquals(List.of("  [1/2] ThreadScalingBenchmark.pass net=784-256-10 path=dense threads=1",
         "  [2/2] ThreadScalingBenchmark.pass net=784-256-10 path=dense threads=2"),
         run.outLines().stream().filter(l -> l.startsWith("  [")).toList());
+    // 1 fork of 8 + 3 x 0.5 s and its start-up (1.5 s), twice
+    assertEquals("2 benchmarks, about 0:14", run.outLines().getLast(), run::describe);
   }
 
   @Test
@@ -101,6 +103,8 @@ class BenchCommandTest {
     assertEquals(40, run.outLines().stream().filter(l -> l.startsWith("  [")).count(), run::describe); // 5 x 2 x 4 shapes
     assertTrue(run.out().contains("shape=1024x1024"), run::describe);
     assertTrue(!run.out().contains(" -f 1 "), run::describe);
+    // 3 forks of 5 + 5 x 1 s and a fork's start-up (1.5 s) each, 40 times
+    assertEquals("40 benchmarks, about 23:00", run.outLines().getLast(), run::describe);
   }
 
   @Test
@@ -155,6 +159,11 @@ class BenchCommandTest {
     CliRun.of("bench", "--quick", "--full").assertError(2, "mutually exclusive");
     CliRun.of("bench", "--compare", "a.json").assertError(2, "--compare");
     CliRun.of("bench", "--from", "a.json", "--quick").assertError(2, "--from");
+    CliRun.of("bench", "--from", "a.json", "--dry-run").assertError(2, "--from renders existing results");
+    CliRun.of("bench", "--compare", "a.json", "b.json", "--from", "a.json").assertError(2,
+        "--compare and --from are mutually exclusive");
+    CliRun.of("bench", "--from", "a.json", "--markdown", "--out", tmp.resolve("r").toString()).assertError(2,
+        "--markdown prints the summary");
     CliRun.of("bench", "--markdown").assertError(2, "--markdown");
     CliRun.of("bench", "--include", "(unclosed").assertError(2, "--include");
     CliRun.of("bench", "--include", "NoSuchBenchmark", "--dry-run").assertError(2, "NoSuchBenchmark");
