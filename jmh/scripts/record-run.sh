@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # The benchmark run behind docs/benchmarks.md: a subset of the suite (the issue's shapes), 2 forks each,
-# then the report. Usage: jmh/scripts/record-run.sh OUT_DIR   (about 70 minutes on 2 cores; run it on
+# then the report. Usage: jmh/scripts/record-run.sh OUT_DIR   (about 50 minutes on 2 cores; run it on
 # an otherwise idle machine). Needs a JDK 25 (found like bin/vmlp does) and libopenblas for the native peer.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:?usage: record-run.sh OUT_DIR}"
 mkdir -p "$OUT"
 cd "$ROOT"
+STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"   # the whole script's start and wall time, not the probe's
 source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR
 JAR="$JMH_JAR"
 export OPENBLAS_NUM_THREADS=1         # peers on one core, like vmlp's single-thread numbers
 COMMON=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
 run() { # name, then JMH arguments
-  local name="$1"; shift
+  local name="$1"; shift   # -foe: a benchmark that fails stops the record (set -e), so none is missing
   echo "== $name: $*" >&2
-  "$JAVA" -jar "$JAR" "$@" -rf json -rff "$OUT/$name.json" >"$OUT/$name.log" 2>&1
+  "$JAVA" -jar "$JAR" "$@" -foe true -rf json -rff "$OUT/$name.json" >"$OUT/$name.log" 2>&1
 }
 # the probe's own annotations (1 fork, 3 x 1 s warm-up, 5 x 1 s): --quick's 3 x 0.5 s left margins wider than the rates
 bin/vmlp bench --full --include 'MachineProbe' --out "$OUT/probe" >&2
@@ -31,7 +32,9 @@ run peers-train 'dev.vmlp.jmh.peers.PeerTrainStepBenchmark' -p layout=rowMajor -
 jq -s 'add' "$OUT/probe/results.json" "$OUT"/kernels-vector.json "$OUT"/kernels-scalar.json "$OUT"/softmax.json \
   "$OUT"/train-vector.json "$OUT"/train-scalar.json "$OUT"/predict.json "$OUT"/scaling-dense.json \
   "$OUT"/scaling-sparse.json "$OUT"/peers-kernels.json "$OUT"/peers-train.json >"$OUT/record.json"
-jq --arg cmd "jmh/scripts/record-run.sh" '.run.command = $cmd | .run.preset = "record (2 forks; 5 x 1-2 s warm-up, 5 x 1-2 s measurement); the machine probe from bin/vmlp bench --full (1 fork; 3 x 1 s warm-up, 5 x 1 s)" | .run.jmhOptions = ["see jmh/scripts/record-run.sh"]' \
+jq --arg cmd "jmh/scripts/record-run.sh" --arg started "$STARTED" --argjson wall "$SECONDS" \
+  --argjson results "$(jq length "$OUT/record.json")" \
+  '.run.command = $cmd | .run.preset = "record (2 forks; 5 x 1-2 s warm-up, 5 x 1-2 s measurement); the machine probe from bin/vmlp bench --full (1 fork; 3 x 1 s warm-up, 5 x 1 s)" | .run.jmhOptions = ["see jmh/scripts/record-run.sh"] | .run.started = $started | .run.wallSeconds = $wall | .run.planned = $results | .run.failed = 0' \
   "$OUT/probe/machine.json" >"$OUT/record.machine.json"
 bin/vmlp bench --from "$OUT/record.json" --out "$OUT/report" >&2
 echo "$OUT/record.json"

@@ -104,8 +104,8 @@ class ReportModelTest {
     assertTrue(shown > 0, "the quick run's L2 probe (96 ± 11 GB/s) bounds the 784x256 kernels");
   }
 
-  /** The committed record's probe: 1 fork of 3 x 0.5 s, L3's buffer (254 MiB) in memory. */
-  static List<JmhResult> recordProbe() {
+  /** A record's probe from a quick run (1 fork of 3 x 0.5 s): margins wider than some rates; L3's buffer in memory. */
+  static List<JmhResult> noisyProbe() {
     return List.of(probe("fmaPeak", null, "flops", 206e9, 184e9), probe("readBandwidth", "L1", "bytes", 194e9, 33.4e9),
         probe("readBandwidth", "L2", "bytes", 104e9, 161e9), probe("readBandwidth", "L3", "bytes", 20.8e9, 7.59e9),
         probe("readBandwidth", "DRAM", "bytes", 20.7e9, 5.16e9));
@@ -128,7 +128,7 @@ class ReportModelTest {
 
   @Test
   void noProbeThatIsTooNoisyOrInMemoryBoundsAKernel() {
-    List<JmhResult> results = new java.util.ArrayList<>(recordProbe());
+    List<JmhResult> results = new java.util.ArrayList<>(noisyProbe());
     results.add(kernel("transposedUpdate", "256x10", 99.4));
     results.add(kernel("forwardInputMajor", "784x256", 4760));
     results.add(kernel("rank1InputMajor", "1024x1024", 53_900));
@@ -174,7 +174,7 @@ class ReportModelTest {
 
   @Test
   void aKernelThatWritesItsWeightsIsChargedItsReadsOnly() {
-    List<JmhResult> results = new java.util.ArrayList<>(recordProbe());
+    List<JmhResult> results = new java.util.ArrayList<>(noisyProbe());
     results.add(kernel("rank1InputMajor", "256x10", 225));
     Report.KernelRow k = row(new Report("record", quick.machine(), results), "rank1InputMajor", "256x10");
     assertEquals(2.0 / 4 * 194, k.ceiling(), 1e-9, k::toString); // not 2 flops per 8 bytes read and written
@@ -182,7 +182,7 @@ class ReportModelTest {
 
   @Test
   void aBoundThatTheKernelMeasuredAboveIsNotGiven() {
-    List<JmhResult> results = new java.util.ArrayList<>(recordProbe());
+    List<JmhResult> results = new java.util.ArrayList<>(noisyProbe());
     results.set(2, probe("readBandwidth", "L2", "bytes", 50e9, 5e9));
     results.add(kernel("forwardInputMajor", "784x256", 4760)); // 84 GFLOP/s
     Report.KernelRow k = row(new Report("record", quick.machine(), results), "forwardInputMajor", "784x256");
@@ -196,9 +196,9 @@ class ReportModelTest {
         quick.settings());
     Path json = BenchmarksDocTest.ROOT.resolve("docs/bench/record.json");
     Report record = new Report("record.json", MachineInfo.besides(json), JmhJson.read(json));
-    // the record's probe came from a quick run, not from the record's 2 forks of 1-2 s
-    assertEquals("1 fork, 4 x 500 ms warm-up, 3 x 500 ms", record.probeSettings());
-    assertTrue(record.settings().contains("2 forks, 5 x 1 s warm-up, 5 x 1 s: 54 results"), record.settings()::toString);
+    // the record's probe came from bin/vmlp bench --full, not from the record's 2 forks of 1-2 s
+    assertEquals("1 fork, 3 x 1 s warm-up, 5 x 1 s", record.probeSettings());
+    assertTrue(record.settings().contains("2 forks, 5 x 1 s warm-up, 5 x 1 s: 74 results"), record.settings()::toString);
   }
 
   @Test
