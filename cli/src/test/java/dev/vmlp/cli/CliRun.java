@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One in-process run of {@link Main#run}, with what it printed. */
@@ -24,6 +26,19 @@ record CliRun(String[] args, int exit, String out, String err) {
       exit = Main.run(args, o, e);
     }
     return new CliRun(args, exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The command that runs the command line in a JVM of its own: this JVM's {@code java} and class path,
+   * with {@code jvmFlags} before them and {@code args} after the main class; a list the caller may extend.
+   */
+  static List<String> inNewJvm(List<String> jvmFlags, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmFlags);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   List<String> outLines() {

@@ -208,9 +208,7 @@ class ErrorsTest {
 
   /** Runs the command line in a JVM limited to {@code modules}: it exits 1 with {@code line} alone. */
   private static void assertOneErrorLineWithModules(String modules, List<String> args, String line) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "--limit-modules", modules, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(args);
+    List<String> cmd = CliRun.inNewJvm(List.of("--limit-modules", modules), args.toArray(String[]::new));
     Process p = new ProcessBuilder(cmd).start();
     String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -223,9 +221,7 @@ class ErrorsTest {
   @Test
   void aSettingTheLibraryRefusesIsOneErrorLine() throws Exception {
     // in a JVM of its own: the kernel choice is made once per JVM
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dvmlp.kernels=fast", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
-        "--epochs", "1", "--hidden", "8");
+    List<String> cmd = CliRun.inNewJvm(List.of("-Dvmlp.kernels=fast"), "train", "--epochs", "1", "--hidden", "8");
     Process p = new ProcessBuilder(cmd).start();
     p.getInputStream().transferTo(OutputStream.nullOutputStream());
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

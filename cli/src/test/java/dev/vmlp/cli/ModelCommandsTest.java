@@ -144,9 +144,8 @@ class ModelCommandsTest {
   void aContinuedRunsFirstProgressBarIsNamedForItsFirstEpoch() throws Exception {
     // on a terminal (script's pseudo-terminal here) the first bar is drawn before training starts: after
     // the file's 2 epochs it is epoch 3's, of 3
-    String command = java.util.stream.Stream.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "train", "--resume", model.toString(), "--epochs", "1")
+    String command = CliRun.inNewJvm(List.of("--add-modules=jdk.incubator.vector"), "train", "--resume",
+        model.toString(), "--epochs", "1").stream()
         .map(a -> "'" + a.replace("'", "'\\''") + "'").collect(java.util.stream.Collectors.joining(" "));
     Process p;
     try {
@@ -399,9 +398,7 @@ class ModelCommandsTest {
   void predictReadsStandardInputAsDash() throws Exception {
     Path csv = digitsCsv(dir.resolve("stdin.csv"), false);
     String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).out();
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "predict", "--model", model.toString(),
-        "--input", "-");
+    List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", model.toString(), "--input", "-");
     Process p = new ProcessBuilder(cmd).redirectInput(csv.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

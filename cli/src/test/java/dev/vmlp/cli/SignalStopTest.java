@@ -35,9 +35,7 @@ class SignalStopTest {
    * standard error; the child's exit status is asserted to be SIGTERM's, within half the save's grace.
    */
   private static List<String> trainUntilSignal(Runnable beforeSignal, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--epochs", "100000", "--hidden",
-        "16", "--json"));
+    List<String> cmd = CliRun.inNewJvm(List.of(), "train", "--epochs", "100000", "--hidden", "16", "--json");
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> lines = new ArrayList<>();
