@@ -5,8 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A reusable barrier for a fixed set of threads that hands off in about 0.1 µs: arrivals count on an
- * atomic and the last one advances a generation that the others spin on. A waiter spins with
+ * A reusable barrier for a fixed set of threads that hands off in about 0.1 µs: each arrival draws the
+ * next ticket from a counter that is never reset, the ticket says which round it belongs to and whether
+ * it is the round's last, and the last one publishes the count of released rounds that the others spin
+ * on. A waiter spins with
  * {@link Thread#onSpinWait()}, then also yields (at once when there are more parties than processors,
  * so an oversubscribed machine runs the thread it waits for), and after {@link #SPIN_NANOS} parks in
  * slices that double from {@code parkNanos} up to {@link #MAX_PARK_NANOS}, so an idle pool costs under
@@ -39,10 +41,10 @@ final class SpinBarrier {
   private final int yieldAfter;
   private final long parkNanos;
   private final Thread[] threads;
-  // each hot counter on its own cache line
-  private final PaddedInt arrived = new PaddedInt();
-  private final PaddedInt generation = new PaddedInt();
-  private final PaddedInt sleepers = new PaddedInt();
+  // each hot counter on its own cache line; 2^63 arrivals never wrap
+  private final PaddedLong arrivals = new PaddedLong();
+  private final PaddedLong released = new PaddedLong();
+  private final PaddedLong sleepers = new PaddedLong();
   private volatile boolean broken;
 
   SpinBarrier(int parties) {
@@ -76,7 +78,7 @@ final class SpinBarrier {
 
   /** For tests: the number of waiters parked now. */
   int sleepers() {
-    return sleepers.value;
+    return (int) sleepers.value;
   }
 
   /**
@@ -100,10 +102,11 @@ final class SpinBarrier {
     if (broken) {
       throw new Broken();
     }
-    int gen = generation.value;
-    if (arrived.incrementAndGet() == parties) {
-      arrived.value = 0;
-      generation.value = gen + 1;
+    // the round comes from the ticket alone: no counter to reset, no generation read before arriving
+    long ticket = arrivals.getAndIncrement();
+    long round = ticket / parties;
+    if (ticket - round * parties == parties - 1) {
+      released.value = round + 1;
       if (sleepers.value > 0) {
         wakeAll();
       }
@@ -112,7 +115,7 @@ final class SpinBarrier {
     int spins = 0;
     long parkAfter = 0;
     long slice = parkNanos;
-    while (generation.value == gen) {
+    while (released.value <= round) {
       if (broken) {
         throw new Broken();
       }
@@ -124,15 +127,16 @@ final class SpinBarrier {
         if (parkAfter == 0) {
           parkAfter = now + SPIN_NANOS;
         } else if (now > parkAfter) {
-          sleepers.incrementAndGet();
-          if (generation.value == gen && !broken) {
+          sleepers.getAndIncrement();
+          // the count before the check and the release before the sleepers' read: one side sees the other
+          if (released.value <= round && !broken) {
             LockSupport.parkNanos(this, slice);
             if (clearInterrupts) {
               Thread.interrupted();
             }
             slice = Math.min(2 * slice, Math.max(parkNanos, MAX_PARK_NANOS));
           }
-          sleepers.decrementAndGet();
+          sleepers.getAndDecrement();
         }
       }
     }
@@ -157,45 +161,45 @@ final class SpinBarrier {
   }
 
   /**
-   * A volatile int with a cache line of padding on both sides, and atomic increments. The padding is
+   * A volatile long with a cache line of padding on both sides, and atomic increments. The padding is
    * in a superclass and a subclass because HotSpot lays out a class's own fields as it likes but puts a
-   * superclass's fields first; the superclass also fills the gap after the header, where an int of a
-   * subclass would otherwise go (seen with {@code Unsafe.objectFieldOffset}: value at 12, before the
-   * padding).
+   * superclass's fields first; the superclass also fills the 4-byte gap after the header, where an int
+   * value once went, ahead of all the padding (seen with {@code Unsafe.objectFieldOffset}: the value at
+   * 12 then; at 80 now, with 64 bytes on each side).
    */
-  static final class PaddedInt extends PaddedIntValue {
+  static final class PaddedLong extends PaddedLongValue {
     @SuppressWarnings("unused")
     long q0, q1, q2, q3, q4, q5, q6, q7;
   }
 
-  /** The value of a {@link PaddedInt}, after a cache line of padding. */
-  abstract static class PaddedIntValue extends PaddedIntBefore {
+  /** The value of a {@link PaddedLong}, after a cache line of padding. */
+  abstract static class PaddedLongValue extends PaddedLongBefore {
     private static final VarHandle VALUE;
 
     static {
       try {
-        VALUE = MethodHandles.lookup().findVarHandle(PaddedIntValue.class, "value", int.class);
+        VALUE = MethodHandles.lookup().findVarHandle(PaddedLongValue.class, "value", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    volatile int value;
+    volatile long value;
 
-    int incrementAndGet() {
-      return (int) VALUE.getAndAdd(this, 1) + 1;
+    long getAndIncrement() {
+      return (long) VALUE.getAndAdd(this, 1L);
     }
 
-    int decrementAndGet() {
-      return (int) VALUE.getAndAdd(this, -1) - 1;
+    long getAndDecrement() {
+      return (long) VALUE.getAndAdd(this, -1L);
     }
   }
 
   /**
-   * The padding before a {@link PaddedInt}'s value. The int fills the gap after a 12-byte object
-   * header, where HotSpot would otherwise put the subclass's value, ahead of the longs.
+   * The padding before a {@link PaddedLong}'s value. The int fills the gap after a 12-byte object
+   * header, where HotSpot would otherwise put a field of a subclass, ahead of the longs.
    */
-  abstract static class PaddedIntBefore {
+  abstract static class PaddedLongBefore {
     @SuppressWarnings("unused")
     int gap;
     @SuppressWarnings("unused")
