@@ -356,7 +356,7 @@ public final class Model {
       } else {
         double se = 0;
         for (int t = 0; t < arch.outputs(); t++) {
-          double d = logits[t] - data.target(i, t);
+          double d = (double) logits[t] - data.target(i, t); // in float, 3e38 - (-3e38) overflowed
           se += d * d;
         }
         eb.addRegressed(outputsFinite(logits, data, i, strict) ? 0.5 * se : Double.POSITIVE_INFINITY);

@@ -213,6 +213,23 @@ class ModelTest {
     assertEquals(Map.of("dataset", "digits"), m.withScaling(InputScaling.none()).metadata(), "kept with a scaling");
   }
 
+  /**
+   * A regressor's loss is ½ Σ (z - t)² in double: an output of 3e38 against a target of -3e38 is finite
+   * on both sides, and the difference, 6e38, overflowed only as a float (the mean loss was infinite for
+   * a row that predicts a finite value, which evaluation does not refuse).
+   */
+  @Test
+  void aRegressorsLossDoesNotOverflowWhereOnlyTheFloatDifferenceWould() {
+    Model reg = Model.of(Architecture.of(1, new int[0], Activation.RELU, 1, Head.SQUARED_ERROR),
+        List.of(new LayerWeights(1, 1, new float[] {3e38f}, new float[] {0})), InputScaling.none());
+    float[] out = new float[1];
+    reg.predictProbabilities(new float[] {1}, out);
+    assertEquals(3e38f, out[0]);
+    double expected = 0.5 * Math.pow((double) 3e38f - (double) -3e38f, 2);
+    assertEquals(expected, reg.evaluate(Dataset.ofTargets("far", new float[] {1}, 1, new float[] {-3e38f}, 1))
+        .meanLoss(), 1e-12 * expected);
+  }
+
   @Test
   void aLayerOfAnotherShapeIsNamedOutputsFirst() {
     Architecture arch = Architecture.of(3, new int[0], Activation.RELU, 2, Head.SQUARED_ERROR);
