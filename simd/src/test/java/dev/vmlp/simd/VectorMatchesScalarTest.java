@@ -348,6 +348,26 @@ class VectorMatchesScalarTest {
     }
   }
 
+  /**
+   * Logits drawn from the extremes (NaN, infinities, the largest and smallest floats, signed zeros,
+   * values past the exp's range) mixed with ordinary ones: the max, the shift, the exp and the sums
+   * must meet them in the same order as the scalar kernel, whatever the vector width. Random Gaussian
+   * logits never reach them.
+   */
+  @Property(tries = 60)
+  void softmaxOfExtremeLogitsGivesTheScalarBits(@ForAll("sizes") int n, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    float[] extremes = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE,
+        -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 0f, -0f, 88.7f, -88.7f, 104f,
+        -104f, 1e30f, -1e30f};
+    float[] z = new float[n];
+    double rare = rnd.nextDouble(); // from logits that are nearly all extreme to nearly none
+    for (int i = 0; i < n; i++) {
+      z[i] = rnd.nextDouble() < rare ? extremes[rnd.nextInt(extremes.length)] : (float) rnd.nextGaussian();
+    }
+    assertSoftmaxGivesTheScalarBits(v(), z);
+  }
+
   /** The softmax of all of {@code z}, with and without the gradient, for labels none, first, middle, last. */
   private static void assertSoftmaxGivesTheScalarBits(Kernels v, float[] z) {
     assertSoftmaxGivesTheScalarBits(v, z, z.length, z.length);
