@@ -66,7 +66,8 @@ final class TestData {
       if (!Files.isDirectory(dir)) {
         throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");
       }
-      return Mnist.loadPair(find(dir, Mnist.TEST_IMAGES), find(dir, Mnist.TEST_LABELS), outputs);
+      // as train finds them: a folder or pipe where a file belongs is named as such, not as missing
+      return Mnist.loadPair(Mnist.find(dir, Mnist.TEST_IMAGES), Mnist.find(dir, Mnist.TEST_LABELS), outputs);
     }
     if (!model.architecture().head().classifies() && outputs > 1) {
       // a CSV row here holds one label or target column; several targets need the library's Model.evaluate
@@ -76,16 +77,5 @@ final class TestData {
     Csv.Options options = Csv.Options.defaults().withLabelColumn(source.csv.labelColumn);
     options = model.architecture().head().classifies() ? options.withClasses(outputs) : options.asRegression();
     return Csv.read(source.csv.test, options);
-  }
-
-  private static Path find(Path dir, String name) throws NoSuchFileException {
-    for (String candidate : new String[] {name, name + ".gz"}) {
-      Path p = dir.resolve(candidate);
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
-    }
-    throw new NoSuchFileException(dir.resolve(name).toString(), null, "missing MNIST file (also looked for "
-        + name + ".gz)");
   }
 }

@@ -320,6 +320,16 @@ class ModelCommandsTest {
   }
 
   @Test
+  void evalNamesAFolderWhereAnMnistFileBelongsAsTrainDoes() throws IOException {
+    Path data = MnistFiles.write(dir.resolve("mnist-with-a-folder"), 20, 10, 6);
+    Files.delete(data.resolve(Mnist.TEST_IMAGES));
+    Path folder = Files.createDirectory(data.resolve(Mnist.TEST_IMAGES));
+    CliRun.of("train", "--data", data.toString()).assertError(1, folder + ": is a folder, not a file");
+    CliRun.of("eval", "--model", model.toString(), "--data", data.toString())
+        .assertError(1, folder + ": is a folder, not a file");
+  }
+
+  @Test
   void evalPrintsAccuracyLossAndTheConfusionMatrix() {
     CliRun run = CliRun.of("eval", "--model", model.toString(), "--dataset", "digits");
     assertEquals(0, run.exit(), run::describe);

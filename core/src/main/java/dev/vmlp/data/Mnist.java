@@ -94,7 +94,13 @@ public final class Mnist {
     return List.of(find(dir, TRAIN_IMAGES), find(dir, TRAIN_LABELS), find(dir, TEST_IMAGES), find(dir, TEST_LABELS));
   }
 
-  private static Path find(Path dir, String name) throws FileSystemException {
+  /**
+   * The file {@code name} of {@code dir}: the plain file, or else its {@code .gz}.
+   *
+   * @throws NoSuchFileException naming the file that is missing
+   * @throws FileSystemException naming a folder, pipe or device where the file belongs
+   */
+  public static Path find(Path dir, String name) throws FileSystemException {
     Path plain = dir.resolve(name);
     if (Files.isRegularFile(plain)) {
       return plain;
