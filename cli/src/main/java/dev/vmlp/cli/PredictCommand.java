@@ -59,7 +59,8 @@ final class PredictCommand implements Callable<Integer> {
   Path input;
 
   @Option(names = "--label-column", paramLabel = "N",
-      description = "A CSV column to skip, such as the label of a labelled file; 0-based, negative counts from the end.")
+      description = "A CSV column to skip, such as the label of a labelled file (not read: it may hold names, or "
+          + "nothing); 0-based, negative counts from the end.")
   Integer labelColumn;
 
   @Option(names = "--json", description = "One JSON object per row instead of text.")
@@ -93,7 +94,12 @@ final class PredictCommand implements Callable<Integer> {
           printer.row(x, "image " + i);
         });
       } else {
-        Csv.forEachRow(in.stream(), input, ',', new CsvRows(inputs, printer));
+        CsvRows rows = new CsvRows(inputs, printer);
+        if (labelColumn == null) {
+          Csv.forEachRow(in.stream(), input, ',', rows);
+        } else {
+          Csv.forEachRow(in.stream(), input, ',', labelColumn, rows); // unread: it may be a name, or empty
+        }
       }
     } catch (IOException | RuntimeException e) {
       printer.print(); // rows predicted before a bad one are printed too
@@ -158,12 +164,11 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  /** CSV rows to the printer: the width is checked on the first row, and a label column is dropped. */
+  /** CSV rows, without a label column, to the printer: the width is checked on the first row. */
   private final class CsvRows implements Csv.RowConsumer {
     private final int inputs;
     private final Printer printer;
-    private float[] x;
-    private int skip = -1;
+    private boolean checked;
 
     CsvRows(int inputs, Printer printer) {
       this.inputs = inputs;
@@ -172,17 +177,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public void accept(float[] values, long line) throws IOException {
-      if (x == null) {
+      if (!checked) {
         checkWidth(values.length);
-        x = new float[inputs];
+        checked = true;
       }
-      if (skip < 0) {
-        printer.row(values, "line " + line);
-      } else {
-        System.arraycopy(values, 0, x, 0, skip);
-        System.arraycopy(values, skip + 1, x, skip, values.length - skip - 1);
-        printer.row(x, "line " + line);
-      }
+      printer.row(values, "line " + line);
     }
 
     private void checkWidth(int width) throws DataFormatException {
@@ -191,15 +190,8 @@ final class PredictCommand implements Callable<Integer> {
           throw new DataFormatException(input, "rows have " + columns(width) + ", the model takes " + inputs
               + " inputs" + (width == inputs + 1 ? "; if one column is a label, say which with --label-column" : ""));
         }
-        return;
-      }
-      skip = labelColumn >= 0 ? labelColumn : width + labelColumn;
-      if (skip < 0 || skip >= width) {
-        throw new DataFormatException(input, "label column " + labelColumn + " does not exist: rows have "
-            + columns(width));
-      }
-      if (width - 1 != inputs) {
-        throw new DataFormatException(input, "rows have " + columns(width) + ", " + (width - 1)
+      } else if (width != inputs) {
+        throw new DataFormatException(input, "rows have " + columns(width + 1) + ", " + width
             + " without the label column, but the model takes " + inputs + " inputs");
       }
     }

@@ -510,6 +510,16 @@ class ModelCommandsTest {
         .assertError(1, csv + ": label column -66 does not exist: rows have 65 columns");
     CliRun.of("predict", "--model", model.toString(), "--input", plain.toString(), "--label-column", "0")
         .assertError(1, plain + ": rows have 64 columns, 63 without the label column, but the model takes 64 inputs");
+    // the skipped column is not read: rows whose label is not known yet, or a name
+    List<String> lines = Files.readAllLines(csv);
+    Path unknown = dir.resolve("label-unknown.csv");
+    Files.write(unknown, java.util.stream.IntStream.range(0, lines.size()).mapToObj(i -> {
+      String l = lines.get(i);
+      return l.substring(0, l.lastIndexOf(',') + 1) + (i % 2 == 0 ? "" : "cat");
+    }).toList());
+    CliRun r = CliRun.of("predict", "--model", model.toString(), "--input", unknown.toString(), "--label-column", "-1");
+    assertEquals(0, r.exit(), r::describe);
+    assertEquals(expected, r.out());
   }
 
   @Test

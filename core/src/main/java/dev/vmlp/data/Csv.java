@@ -162,10 +162,27 @@ public final class Csv {
     parse(stream, name, Options.defaults().withSeparator(separator), false, consumer);
   }
 
+  /**
+   * {@link #forEachRow(InputStream, Path, char, RowConsumer)} for rows with a column to skip, such as the
+   * label of a labelled file: column {@code skipColumn} (0-based; negative counts from the end, -1 = last)
+   * is not read, so its cells may hold anything (a class name, nothing), and each row reaches
+   * {@code consumer} without it.
+   *
+   * @throws DataFormatException as {@link #forEachRow(InputStream, Path, char, RowConsumer)}, or when the
+   *     rows have no column {@code skipColumn} or no other column
+   */
+  public static void forEachRow(InputStream stream, Path name, char separator, int skipColumn, RowConsumer consumer)
+      throws IOException {
+    parse(stream, name, Options.defaults().withSeparator(separator).withLabelColumn(skipColumn), true, consumer);
+  }
+
   /** Parsed values: {@code rows} lines of {@code width} columns, the label column (if any) apart. */
   private record Parsed(float[] features, float[] labels, int width, int rows) {}
 
-  /** Parses every row, keeping them, or handing each to {@code sink} (unlabelled input only) when it is not null. */
+  /**
+   * Parses every row, keeping them, or handing each to {@code sink} when it is not null: then without
+   * the label column, which is not read.
+   */
   private static Parsed parse(InputStream stream, Path name, Options options, boolean labelled, RowConsumer sink)
       throws IOException {
     Path file = name;
@@ -202,7 +219,7 @@ public final class Csv {
               labelCol = options.labelColumn() >= 0 ? options.labelColumn() : width + options.labelColumn();
               if (labelCol < 0 || labelCol >= width) {
                 throw new DataFormatException(file, "label column " + options.labelColumn()
-                    + " does not exist: lines have " + width + " columns");
+                    + " does not exist: rows have " + width + " columns");
               }
             }
             if (isHeader(row)) {
@@ -214,10 +231,12 @@ public final class Csv {
           }
           if (sink != null) {
             if (values == null) {
-              values = new float[width];
+              values = new float[labelled ? width - 1 : width];
             }
-            for (int c = 0; c < width; c++) {
-              values[c] = parse(file, line, c, row[c]);
+            for (int c = 0, k = 0; c < width; c++) {
+              if (c != labelCol) { // a skipped column's cells are not read: they may be names or empty
+                values[k++] = parse(file, line, c, row[c]);
+              }
             }
             try {
               sink.accept(values, line);

@@ -183,6 +183,28 @@ class CsvTest {
   }
 
   @Test
+  void aSkippedColumnIsNotReadAndRowsComeWithoutIt() throws IOException {
+    // the label of rows to predict may be a class name, or nothing yet
+    Path f = Files.writeString(dir.resolve("skip.csv"), "x,y,label\n1,2,cat\n3,4,\n5,6,7\n");
+    java.util.List<float[]> rows = new java.util.ArrayList<>();
+    Csv.forEachRow(Files.newInputStream(f), f, ',', -1, (values, line) -> rows.add(values.clone()));
+    assertEquals(3, rows.size());
+    assertArrayEquals(new float[] {1, 2}, rows.get(0));
+    assertArrayEquals(new float[] {3, 4}, rows.get(1));
+    assertArrayEquals(new float[] {5, 6}, rows.get(2));
+    rows.clear();
+    Path first = Files.writeString(dir.resolve("skip-first.csv"), "dog,1,2\n,3,4\n");
+    Csv.forEachRow(Files.newInputStream(first), first, ',', 0, (values, line) -> rows.add(values.clone()));
+    assertArrayEquals(new float[] {3, 4}, rows.get(1));
+    // the other columns are read as ever
+    Path bad = Files.writeString(dir.resolve("skip-bad.csv"), "1,2,cat\n3,x,dog\n");
+    assertMalformed(bad, () -> Csv.forEachRow(Files.newInputStream(bad), bad, ',', 2, (v, line) -> { }),
+        "line 2, column 2", "'x' is not a number");
+    assertMalformed(bad, () -> Csv.forEachRow(Files.newInputStream(bad), bad, ',', 3, (v, line) -> { }),
+        "label column 3 does not exist: rows have 3 columns");
+  }
+
+  @Test
   void blankTrailingLinesAndNoFinalNewline() throws IOException {
     Dataset a = Csv.read(write("blank.csv", "1,2\n0,3\n\n"));
     assertEquals(2, a.size());
