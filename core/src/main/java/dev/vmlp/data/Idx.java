@@ -14,7 +14,7 @@ import java.util.zip.ZipException;
  * {@link DataFormatException} naming the file and the field.
  */
 public final class Idx {
-  /** Largest accepted element count (bytes of data) of one file. */
+  /** Largest accepted element count (bytes of data) of a file read whole; {@link #forEachImage} has no limit. */
   public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8L;
 
   private Idx() {}
@@ -83,8 +83,8 @@ public final class Idx {
   public static void forEachImage(InputStream stream, Path name, ImageConsumer consumer) throws IOException {
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
       try {
-        int[] dims = readHeader(in, name, 3);
-        int size = dims[1] * dims[2]; // at most MAX_ELEMENTS, which readHeader checked
+        int[] dims = readHeader(in, name, 3, false); // one image at a time: any count of them
+        int size = dims[1] * dims[2]; // at most Architecture.MAX_WIDTH, which readHeader checked
         long total = (long) dims[0] * size;
         byte[] pixels = null;
         for (int i = 0; i < dims[0]; i++) {
@@ -120,7 +120,7 @@ public final class Idx {
   private static Contents read(InputStream stream, Path file, int expectedDims) throws IOException {
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, file)) {
       try {
-        int[] dims = readHeader(in, file, expectedDims);
+        int[] dims = readHeader(in, file, expectedDims, true);
         long total = 1;
         for (int d : dims) {
           total *= d;
@@ -142,8 +142,11 @@ public final class Idx {
     }
   }
 
-  /** The magic number and the dimension sizes, checked; the sizes multiply to at most {@link #MAX_ELEMENTS}. */
-  private static int[] readHeader(InputStream in, Path file, int expectedDims) throws IOException {
+  /**
+   * The magic number and the dimension sizes, checked; when the data is to be held {@code whole}, the
+   * sizes multiply to at most {@link #MAX_ELEMENTS}.
+   */
+  private static int[] readHeader(InputStream in, Path file, int expectedDims, boolean whole) throws IOException {
     byte[] magic = readFully(in, file, 4, "the magic number");
     if (magic[0] != 0 || magic[1] != 0) {
       throw new DataFormatException(file, String.format(
@@ -170,8 +173,8 @@ public final class Idx {
             + "; sizes must be positive");
       }
       dims[d] = size;
-      total *= size;
-      if (total > MAX_ELEMENTS) {
+      total *= size; // used only whole, where this check at each step keeps it from overflowing
+      if (whole && total > MAX_ELEMENTS) {
         throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
       }
     }

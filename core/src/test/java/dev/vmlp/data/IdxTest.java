@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,23 @@ class IdxTest {
   void dimensionProductOverflows() throws IOException {
     Path f = write(dir, "overflow", idx(new int[] {3, 65536, 65536}, new byte[16]));
     assertMalformed(f, () -> Idx.readImages(f), "dimension sizes multiply", String.valueOf(Idx.MAX_ELEMENTS));
+  }
+
+  /**
+   * Streamed images have no limit on their count: an IDX file of more than 2 GB of pixels (infimnist's
+   * 8.1 million digits are 6.4 GB) is read one image at a time, where a file read whole is refused.
+   */
+  @Test
+  void streamedImagesMayOutnumberAnArray() throws IOException {
+    int count = 40_000_000; // 2.56 GB of 8x8 images
+    Path f = write(dir, "many", idx(new int[] {count, 8, 8}, ramp(2 * 64)));
+    assertMalformed(f, () -> Idx.readImages(f), "dimension sizes multiply", String.valueOf(Idx.MAX_ELEMENTS));
+    int[] handed = {0};
+    assertMalformed(f, () -> Idx.forEachImage(Files.newInputStream(f), f, (dims, pixels, i) -> {
+      assertEquals(count, dims[0]);
+      handed[0]++;
+    }), "truncated", "promises " + 64L * count + " data bytes", "has 128");
+    assertEquals(2, handed[0]);
   }
 
   /** An image wider than a network's inputs is refused from the header, before its pixels are read. */
