@@ -225,8 +225,9 @@ final class PredictCommand implements Callable<Integer> {
 
   /**
    * The input, opened once and decompressed when it is gzip, with what its first bytes say: IDX
-   * images start with two zero bytes; CSV text starts with neither a zero byte nor another control
-   * character than a tab or a line break, so anything else is refused here by its first bytes.
+   * images start with two zero bytes; CSV text starts with a UTF-16 or UTF-32 byte-order mark, or
+   * with neither a zero byte nor another control character than a tab or a line break, so anything
+   * else is refused here by its first bytes.
    */
   record Input(InputStream stream, boolean idx) implements AutoCloseable {
     static Input open(Path file) throws IOException {
@@ -237,8 +238,11 @@ final class PredictCommand implements Callable<Integer> {
     static Input of(InputStream in, Path file) throws IOException {
       try {
         byte[] head = peek(in, 4);
-        boolean idx = head.length >= 2 && head[0] == 0 && head[1] == 0;
-        if (!idx && head.length > 0 && (contains(head, (byte) 0) || binaryStart(head[0]))) {
+        // UTF-16 or UTF-32 text with its byte-order mark, which the CSV reader decodes (as train and eval read it)
+        boolean wide = startsWith(head, 0xff, 0xfe) || startsWith(head, 0xfe, 0xff)
+            || startsWith(head, 0x00, 0x00, 0xfe, 0xff);
+        boolean idx = !wide && head.length >= 2 && head[0] == 0 && head[1] == 0;
+        if (!idx && !wide && head.length > 0 && (contains(head, (byte) 0) || binaryStart(head[0]))) {
           StringBuilder hex = new StringBuilder();
           for (byte b : head) {
             hex.append(String.format(Locale.ROOT, " %02x", b & 0xff));
@@ -264,6 +268,18 @@ final class PredictCommand implements Callable<Integer> {
       } finally {
         in.reset();
       }
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+      if (bytes.length < prefix.length) {
+        return false;
+      }
+      for (int i = 0; i < prefix.length; i++) {
+        if ((bytes[i] & 0xff) != prefix[i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static boolean contains(byte[] bytes, byte b) {

@@ -522,6 +522,38 @@ class ModelCommandsTest {
     assertEquals(expected, r.out());
   }
 
+  /**
+   * UTF-16 and UTF-32 text with a byte-order mark (what Windows PowerShell's {@code >} writes) is CSV, as
+   * train and eval read it: its zero bytes made predict refuse it as neither CSV nor IDX, and UTF-32's
+   * big-endian mark, 00 00 FE FF, read as an IDX header.
+   */
+  @Test
+  void predictReadsUtf16AndUtf32TextAsTrainAndEvalDo() throws IOException {
+    Path plain = digitsCsv(dir.resolve("utf8.csv"), false);
+    String text = Files.readString(plain);
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input", plain.toString()).out();
+    Path labelled = digitsCsv(dir.resolve("utf8-labelled.csv"), true);
+    Path wideLabelled = Files.write(dir.resolve("utf16-labelled.csv"),
+        Files.readString(labelled).getBytes(StandardCharsets.UTF_16)); // big-endian, with its mark
+    assertEquals(0, CliRun.of("eval", "--model", model.toString(), "--test", wideLabelled.toString(),
+        "--label-column", "-1").exit());
+    byte[] le = text.getBytes(StandardCharsets.UTF_16LE);
+    byte[] be32 = text.getBytes(java.nio.charset.Charset.forName("UTF-32BE"));
+    for (byte[] bytes : List.of(text.getBytes(StandardCharsets.UTF_16),
+        concat(new byte[] {(byte) 0xff, (byte) 0xfe}, le), concat(new byte[] {0, 0, (byte) 0xfe, (byte) 0xff}, be32))) {
+      Path wide = Files.write(dir.resolve("wide.csv"), bytes);
+      CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", wide.toString());
+      assertEquals(0, run.exit(), run::describe);
+      assertEquals(expected, run.out(), run::describe);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
   @Test
   void predictPrintsARegressorsOutputs() throws IOException {
     Model m = Model.initialize(Architecture.of(4, new int[] {8}, Activation.TANH, 3, Head.SQUARED_ERROR), 1);
