@@ -92,8 +92,8 @@ public final class Csv {
   /**
    * Reads {@code file}.
    *
-   * @throws DataFormatException for an empty file, a line with another number of columns, a value that
-   *     is not a finite number, a label that is not a class index, or bytes that are not UTF-8
+   * @throws DataFormatException for an empty file, an IDX file, a line with another number of columns, a
+   *     value that is not a finite number, a label that is not a class index, or bytes that are not UTF-8
    */
   public static Dataset read(Path file, Options options) throws IOException {
     return read(Compressed.openFile(file), file, options);
@@ -196,7 +196,7 @@ public final class Csv {
     long line = 0;
     // the stream is a resource of its own: it is closed even when wrapping it fails
     try (InputStream raw = stream;
-        InputStream in = Compressed.wrap(raw, file);
+        InputStream in = notIdx(Compressed.wrap(raw, file), file);
         JsonParser it = MAPPER.reader().with(schema).createParser(in)) {
       // a format error may be gzip damage that only the checksum at the data's end shows: Compressed.damageFirst
       try {
@@ -287,6 +287,31 @@ public final class Csv {
       throw new DataFormatException(file, "holds no data rows");
     }
     return new Parsed(features.toArray(), labels.toArray(), width, (int) rows); // kept rows fit: each has a value
+  }
+
+  /**
+   * {@code in} (which supports mark), unless it starts with the magic number of IDX bytes,
+   * {@code 00 00 08}: an MNIST file given where CSV belongs read as one column of control characters,
+   * and was refused as a line of one column. Closes {@code in} when it throws.
+   */
+  private static InputStream notIdx(InputStream in, Path file) throws IOException {
+    try {
+      in.mark(4);
+      byte[] head = in.readNBytes(4);
+      in.reset();
+      if (head.length >= 3 && head[0] == 0 && head[1] == 0 && head[2] == 8) {
+        StringBuilder hex = new StringBuilder();
+        for (byte b : head) {
+          hex.append(String.format(java.util.Locale.ROOT, " %02x", b & 0xff));
+        }
+        throw new DataFormatException(file, "is an IDX file (it starts with" + hex
+            + ", IDX's magic number), not CSV text");
+      }
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
   }
 
   /** The most feature columns a line may have: the inputs a network may take. */

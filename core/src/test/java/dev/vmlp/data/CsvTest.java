@@ -183,6 +183,15 @@ class CsvTest {
   }
 
   @Test
+  void anIdxFileIsNamedAsSuch() throws IOException {
+    byte[] images = IdxFiles.idx(new int[] {2, 2, 2}, IdxFiles.ramp(8));
+    for (byte[] bytes : new byte[][] {images, gzip(images)}) {
+      Path f = Files.write(dir.resolve("t10k-images-idx3-ubyte"), bytes);
+      assertMalformed(f, () -> Csv.read(f), "is an IDX file (it starts with 00 00 08 03", "not CSV text");
+    }
+  }
+
+  @Test
   void aSkippedColumnIsNotReadAndRowsComeWithoutIt() throws IOException {
     // the label of rows to predict may be a class name, or nothing yet
     Path f = Files.writeString(dir.resolve("skip.csv"), "x,y,label\n1,2,cat\n3,4,\n5,6,7\n");
