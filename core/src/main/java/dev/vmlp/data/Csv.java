@@ -431,8 +431,10 @@ public final class Csv {
               : ""));
     }
     if (!Float.isFinite(v)) {
+      // 1e39 is a finite number, but not as a float: say so rather than call it infinite
+      boolean tooLarge = Double.isFinite(Double.parseDouble(s.trim()));
       throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": " + abbreviate(s.strip())
-          + " is not finite");
+          + " is not finite" + (tooLarge ? " as a 32-bit float, whose largest value is " + Float.MAX_VALUE : ""));
     }
     return v;
   }

@@ -371,7 +371,11 @@ class CsvTest {
   @Test
   void valueTooLargeForAFloat() throws IOException {
     Path f = write("big.csv", "1,2\n0,1e39\n");
-    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "1e39", "not finite");
+    assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "1e39",
+        "not finite as a 32-bit float, whose largest value is 3.4028235E38");
+    Path g = write("bigger.csv", "1,2\n0,1e999\n"); // not finite as a double either
+    DataFormatException e = assertMalformed(g, () -> Csv.read(g), "line 2, column 2: 1e999 is not finite");
+    assertFalse(e.getMessage().contains("32-bit"), e.getMessage());
   }
 
   @Test
