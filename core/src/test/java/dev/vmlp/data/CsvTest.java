@@ -143,12 +143,30 @@ class CsvTest {
     assertMalformed(damaged, () -> Csv.read(damaged), "corrupt gzip data", "Reserved flags");
   }
 
-  /** Commons Compress comes without its commons-codec (lz4 and snappy only): gzip reads, and the class is absent. */
+  /**
+   * The command-line jar leaves out Commons Compress's commons-codec (lz4 and snappy only): gzip reads
+   * through a class loader of this class path without it, where the class is absent.
+   */
   @Test
-  void gzipIsReadWithoutCommonsCodec() throws IOException {
-    assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.commons.codec.binary.Hex"));
+  void gzipIsReadWithoutCommonsCodec() throws Exception {
     Path f = Files.write(dir.resolve("codec.csv.gz"), gzip("1,2\n0,3\n".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(2, Csv.read(f).size());
+    java.net.URL[] urls = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(p -> !p.contains("commons-codec"))
+        .map(p -> {
+          try {
+            return Path.of(p).toUri().toURL();
+          } catch (java.net.MalformedURLException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        })
+        .toArray(java.net.URL[]::new);
+    try (java.net.URLClassLoader noCodec = new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+      assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.commons.codec.binary.Hex", false, noCodec));
+      Class<?> csv = Class.forName(Csv.class.getName(), true, noCodec);
+      assertEquals(noCodec, csv.getClassLoader());
+      Object data = csv.getMethod("read", Path.class).invoke(null, f);
+      assertEquals(2, data.getClass().getMethod("size").invoke(data));
+    }
   }
 
   private static long countFiles(Path dir) throws IOException {
