@@ -580,6 +580,11 @@ public final class Trainer implements AutoCloseable {
     return holder.engine instanceof ParallelEngine pe && pe.oversubscribed();
   }
 
+  /** The current engine (null before the first pass), for tests. */
+  Engine currentEngine() {
+    return holder.engine;
+  }
+
   /** Worker threads of the current engine (none before the first pass), for tests. */
   Thread[] workerThreads() {
     return holder.engine instanceof ParallelEngine pe ? pe.workerThreads() : new Thread[0];
@@ -815,6 +820,7 @@ public final class Trainer implements AutoCloseable {
       return;
     }
     if (closed) {
+      closeNow(); // waits for a close() under way in another thread: no worker is alive when this returns
       return;
     }
     closer = me;
@@ -837,9 +843,12 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /** Closes the trainer; a second call waits for the first to have stopped the workers. */
   private void closeNow() {
-    closed = true;
-    cleanable.clean(); // closes the engine, at most once
+    synchronized (holder) {
+      closed = true;
+      cleanable.clean(); // closes the engine, at most once (a second clean() returns at once)
+    }
   }
 
   /** The trainer's engine, apart from the trainer: the cleaner's action must not reach the trainer. */

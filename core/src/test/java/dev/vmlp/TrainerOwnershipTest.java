@@ -271,6 +271,47 @@ class TrainerOwnershipTest {
     assertTrue(ended(workers));
   }
 
+  /**
+   * A second close() while another thread's close() stops the workers waits for it: it returned at
+   * once when it saw the trainer marked closed, with the workers still running.
+   */
+  @Test
+  void aSecondCloseWaitsForTheWorkersToStop() throws Exception {
+    Trainer t = builder(2).build();
+    t.trainSample(digits.train().row(0), 3);
+    Thread[] workers = t.workerThreads();
+    Object engine = t.currentEngine();
+    boolean[] aliveAfterSecond = new boolean[1];
+    Thread first;
+    Thread second;
+    synchronized (engine) { // holds the first close() inside the engine's close
+      first = Thread.ofPlatform().name("first-closer").start(t::close);
+      while (!blockedOn(first, engine)) {
+        Thread.onSpinWait();
+      }
+      second = Thread.ofPlatform().name("second-closer").start(() -> {
+        t.close();
+        for (Thread w : workers) {
+          aliveAfterSecond[0] |= w.isAlive();
+        }
+      });
+      while (second.getState() != Thread.State.BLOCKED && second.getState() != Thread.State.TERMINATED) {
+        Thread.onSpinWait();
+      }
+    }
+    first.join(30_000);
+    second.join(30_000);
+    assertFalse(aliveAfterSecond[0], "the second close() returned while a worker was alive");
+    assertTrue(ended(workers));
+  }
+
+  /** Whether {@code th} waits to enter {@code lock}'s monitor. */
+  private static boolean blockedOn(Thread th, Object lock) {
+    java.lang.management.ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(th.threadId());
+    return info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null
+        && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(lock);
+  }
+
   @Test
   void anInterruptedThreadWaitsInCloseWithoutSpinning() throws Exception {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
