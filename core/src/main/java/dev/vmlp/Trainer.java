@@ -766,6 +766,11 @@ public final class Trainer implements AutoCloseable {
         throw new IllegalStateException("thread '" + other.getName() + "' ended inside a call of the trainer, "
             + "which may have left its weights part-updated; only close() is accepted");
       }
+      Thread closing = closer;
+      if (other != null && closing != null) {
+        // the running call is being stopped, or the closing thread holds the trainer: not a use to share
+        throw new IllegalStateException("the trainer is being closed by thread '" + closing.getName() + "'");
+      }
       if (other != null) {
         throw new IllegalStateException("the trainer is in use by thread '" + other.getName() + "'; a trainer "
             + "takes calls from one thread at a time (give other threads its snapshots)");

@@ -305,6 +305,28 @@ class TrainerOwnershipTest {
     assertTrue(ended(workers));
   }
 
+  /**
+   * A call while another thread closes the trainer is refused saying so: it said that the trainer was
+   * in use by the closing thread and to give other threads its snapshots.
+   */
+  @Test
+  void aCallWhileAnotherThreadClosesSaysSo() throws Exception {
+    Trainer t = builder(2).build();
+    t.trainSample(digits.train().row(0), 3);
+    Object engine = t.currentEngine();
+    Thread closer;
+    synchronized (engine) { // holds the close() inside the engine's close, the trainer taken for it
+      closer = Thread.ofPlatform().name("closing").start(t::close);
+      while (!blockedOn(closer, engine)) {
+        Thread.onSpinWait();
+      }
+      IllegalStateException e = assertThrows(IllegalStateException.class, t::snapshot);
+      assertEquals("the trainer is being closed by thread 'closing'", e.getMessage());
+    }
+    closer.join(30_000);
+    assertEquals("the trainer is closed", assertThrows(IllegalStateException.class, t::snapshot).getMessage());
+  }
+
   /** Whether {@code th} waits to enter {@code lock}'s monitor. */
   private static boolean blockedOn(Thread th, Object lock) {
     java.lang.management.ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(th.threadId());
