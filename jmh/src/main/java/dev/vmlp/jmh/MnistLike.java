@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
  * (bilinear), placed at a random offset near the centre of a 28x28 canvas, in 0..255 with values below
  * {@value #CUT} cut to 0, so that about 19% of the pixels are non-zero, as in MNIST (19.1%). Used where
  * MNIST itself is not at hand: the benchmarks, and
- * {@code java -cp vmlp-jmh-benchmarks.jar dev.vmlp.jmh.MnistLike DIR} writes the four IDX files of a
- * 60,000 / 10,000 split.
+ * {@code java -cp jmh/target/vmlp-jmh-*-benchmarks.jar dev.vmlp.jmh.MnistLike DIR} writes the four IDX
+ * files of a 60,000 / 10,000 split.
  */
 public final class MnistLike {
   public static final int SIDE = 28;
