@@ -54,7 +54,8 @@ final class Header {
   static final String F32 = "F32";
   /** The data types the safetensors format defines; all but F32 are recognised only to be refused by name. */
   private static final Set<String> KNOWN_DTYPES = Set.of("BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0",
-      "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64", "C64");
+      "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "F32",
+      "F64", "I64", "U64", "C64");
 
   /**
    * Jackson's streaming parser, strict JSON (no comments, no NaN, no trailing commas) with limits.

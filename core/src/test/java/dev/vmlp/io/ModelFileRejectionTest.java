@@ -220,8 +220,8 @@ class ModelFileRejectionTest {
     header.set("layers.0.bias", tensor("F16", new long[] {6}, 48, 60));
     reject(file(header, data), "layers.0.bias", "dtype F16 is not supported");
     // every other type, whatever its width: offsets fitting 4-byte elements must not make it read as F32
-    for (String dtype : new String[] {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2",
-        "I16", "U16", "BF16", "I32", "U32", "F64", "I64", "U64", "C64", "f32"}) {
+    for (String dtype : new String[] {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ",
+        "F8_E5M2FNUZ", "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "BF16", "I32", "U32", "F64", "I64", "U64", "C64", "f32"}) {
       header.set("layers.0.bias", tensor(dtype, new long[] {3}, 48, 60));
       reject(file(header, data), "layers.0.bias", dtype.equals("f32") ? "unknown dtype 'f32'" : "dtype " + dtype
           + " is not supported");
