@@ -40,6 +40,22 @@ final class FileMetadata {
   private static final Set<String> OWN_KEYS = Set.of(FORMAT_VERSION, LIBRARY_VERSION, ACTIVATIONS, HEAD, SCALING,
       SCALING_FACTOR, SCALING_SHIFT, SCALING_SCALE);
 
+  /**
+   * The keys this library writes itself: its {@code vmlp.} keys, the provenance a trainer records, and the
+   * {@code dataset} that {@code vmlp train --save} adds. They do not count against the header's limit of
+   * {@value Header#MAX_METADATA} entries, so that a model loaded with that many keys of its own can be saved
+   * again with these added (the limit counted them, and such a model loaded and then could not be saved).
+   */
+  static final Set<String> WRITTEN_KEYS;
+
+  static {
+    Set<String> keys = new java.util.HashSet<>(OWN_KEYS);
+    keys.addAll(Provenance.CHECKED);
+    keys.add("kernels");
+    keys.add("dataset");
+    WRITTEN_KEYS = Set.copyOf(keys);
+  }
+
   private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
 
   private FileMetadata() {}

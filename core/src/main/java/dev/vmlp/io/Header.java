@@ -35,8 +35,9 @@ import java.util.Set;
  *
  * <p>Stricter than the reference: each tensor entry must have exactly the three keys; only
  * {@code F32} data is accepted; at most {@value #MAX_TENSORS} tensors, {@value #MAX_METADATA}
- * metadata entries and {@value #MAX_RANK} dimensions per shape, so that a hostile header of the
- * maximum size cannot make the parsed form much larger than itself.
+ * metadata entries besides the keys this library writes ({@link FileMetadata#WRITTEN_KEYS}) and
+ * {@value #MAX_RANK} dimensions per shape, so that a hostile header of the maximum size cannot make the
+ * parsed form much larger than itself.
  */
 final class Header {
   /** Largest accepted header, in bytes (the reference implementation's limit). */
@@ -150,6 +151,7 @@ final class Header {
           + " must be an object of strings, not " + describe(p.currentToken()));
     }
     Map<String, String> m = new LinkedHashMap<>();
+    int counted = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       checkText(key, key, "metadata key", file);
@@ -160,8 +162,9 @@ final class Header {
         throw new ModelFormatException(file, key, "metadata '" + abbreviate(key) + "': the value must be a string, not "
             + describe(p.currentToken()));
       }
-      if (m.size() == MAX_METADATA) {
-        throw new ModelFormatException(file, METADATA_KEY, "metadata: more than " + MAX_METADATA + " entries");
+      if (!FileMetadata.WRITTEN_KEYS.contains(key) && counted++ == MAX_METADATA) {
+        throw new ModelFormatException(file, METADATA_KEY, "metadata: more than " + MAX_METADATA + " entries besides "
+            + "the " + FileMetadata.WRITTEN_KEYS.size() + " keys this library writes");
       }
       String value;
       try {

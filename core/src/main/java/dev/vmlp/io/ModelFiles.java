@@ -128,8 +128,9 @@ public final class ModelFiles {
    *
    * @throws IllegalArgumentException when the model's metadata has a reserved key ({@code vmlp.*}
    *     other than those this class writes), a provenance value that would not load, or more than
-   *     {@code load} accepts (over 10,000 entries, a key over 65,536 characters, a value over
-   *     33,554,432, half a surrogate pair, a header over 100,000,000 bytes); nothing is written then
+   *     {@code load} accepts (over 10,000 entries besides the keys the library writes, a key over 65,536
+   *     characters, a value over 33,554,432, half a surrogate pair, a header over 100,000,000 bytes);
+   *     nothing is written then
    * @throws IOException when {@link #saveTarget} refuses {@code file}, or writing fails
    */
   public static void save(Model model, Path file) throws IOException {

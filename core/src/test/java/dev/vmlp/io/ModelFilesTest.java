@@ -423,6 +423,32 @@ class ModelFilesTest {
   }
 
   @Test
+  void theMostMetadataALoadTakesIsSavedAgainWithTheKeysASaveAndATrainerAdd() throws IOException {
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      many.put("k" + i, "v");
+    }
+    // a file without vmlp metadata (a PyTorch export) at the limit loads; saving it adds vmlp.* and weights_sha256
+    ObjectNode header = SafetensorsBytes.JSON.createObjectNode();
+    many.forEach(header.putObject("__metadata__")::put);
+    header.set("0.weight", SafetensorsBytes.tensor("F32", new long[] {2, 3}, 0, 24));
+    header.set("0.bias", SafetensorsBytes.tensor("F32", new long[] {2}, 24, 32));
+    Path foreign = Files.write(tmp.resolve("foreign.safetensors"), SafetensorsBytes.file(header,
+        SafetensorsBytes.floats(1, 2, 3, 4, 5, 6, 7, 8)));
+    Model loaded = ModelFiles.load(foreign);
+    Path again = tmp.resolve("again.safetensors");
+    ModelFiles.save(loaded, again);
+    assertEquals(loaded.metadata().size() + 6, ModelFiles.load(again).metadata().size()); // 5 vmlp.* and the hash
+    // a model of this library with as many keys of the user's and a trainer's provenance saves and loads
+    Map<String, String> withProvenance = new HashMap<>(many);
+    withProvenance.putAll(SafetensorsBytes.small().metadata());
+    withProvenance.putAll(Map.of("shuffle", "true", "online_samples", "3", "dataset", "digits"));
+    Model m = SafetensorsBytes.small().withMetadata(withProvenance);
+    ModelFiles.save(m, again);
+    assertEquals(withProvenance.size() + 7, ModelFiles.load(again).metadata().size()); // 6 vmlp.* and the hash
+  }
+
+  @Test
   void metadataThatLoadWouldRefuseIsRefusedWhenSavingAndNothingIsWritten() throws IOException {
     Model m = SafetensorsBytes.small();
     Map<String, String> many = new HashMap<>();
