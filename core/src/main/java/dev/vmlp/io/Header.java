@@ -134,11 +134,11 @@ final class Header {
     } catch (JsonProcessingException e) {
       // limit violations (StreamConstraintsException) carry no location
       JsonLocation at = e.getLocation();
-      throw new ModelFormatException(file, "header", "header: not valid JSON: " + e.getOriginalMessage()
+      throw new ModelFormatException(file, "header", "header: not valid JSON: " + escaped(e.getOriginalMessage())
           + (at != null ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : ""), e);
     } catch (IOException e) {
       // Jackson reads from bytes in memory here, so only its parse errors (above) can occur.
-      throw new ModelFormatException(file, "header", "header: " + e.getMessage(), e);
+      throw new ModelFormatException(file, "header", "header: " + escaped(e.getMessage()), e);
     }
   }
 
@@ -346,6 +346,15 @@ final class Header {
       case VALUE_NULL -> "null";
       default -> t.asString() != null ? "'" + t.asString() + "'" : t.name();
     };
+  }
+
+  /**
+   * A parser's message with its control characters escaped: it quotes a bad token up to the first character
+   * that a Java identifier may not hold, and ESC and the C1 controls are not such characters ({@code x ESC c} in a
+   * header reset the terminal that showed the error).
+   */
+  private static String escaped(String message) {
+    return message == null ? null : Excerpt.of(message, Integer.MAX_VALUE);
   }
 
   /** A name or value from the file as a message quotes it: at most 80 characters, control characters escaped. */

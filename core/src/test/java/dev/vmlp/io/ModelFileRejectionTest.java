@@ -363,6 +363,17 @@ class ModelFileRejectionTest {
   }
 
   @Test
+  void controlCharactersThatTheJsonParserQuotesAreEscapedInMessages() throws IOException {
+    // the parser quotes a bad token up to its first character that no identifier may hold, and ESC and the
+    // C1 controls (CSI) may: ESC c resets a terminal, CSI 2 J clears it
+    for (String token : new String[] {"x\u001bc", "x\u009b2J"}) {
+      ModelFormatException e = reject(file("{\"a\": " + token + "}", new byte[0]), "header", "not valid JSON",
+          "Unrecognized token");
+      assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+    }
+  }
+
+  @Test
   void layersThatWouldTakeFarMoreMemoryThanTheFileHolds() throws IOException {
     // a layer of one input is stored in rows of 64 floats: 4 MB of weights would take 256 MB
     int wide = 1 << 20;

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Arbitrary bytes given to the loader either load or fail with a {@link ModelFormatException}: any
- * other exception, an out-of-memory error or a hang is a finding.
+ * Arbitrary bytes given to the loader either load or fail with a {@link ModelFormatException} whose
+ * message holds no control character: any other exception, an out-of-memory error or a hang is a finding.
  *
  * <p>{@code mvn test} replays the stored inputs in
  * {@code src/test/resources/dev/vmlp/io/ModelFilesFuzzTestInputs/loadArbitraryBytes/}: the files of
@@ -39,6 +39,9 @@ class ModelFilesFuzzTest {
       } catch (ModelFormatException expected) {
         if (expected.field() == null || expected.getMessage() == null) {
           throw new AssertionError("a format error must name what is wrong", expected);
+        }
+        if (expected.getMessage().chars().anyMatch(Character::isISOControl)) {
+          throw new AssertionError("a format error must escape the control characters it quotes", expected);
         }
       }
     }
