@@ -514,6 +514,28 @@ class ModelFilesTest {
   }
 
   @Test
+  void aPrivateFileIsNotReadableByOthersWhileItsReplacementIsWritten() throws IOException {
+    Path f = tmp.resolve("private.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    var ownerOnly = PosixFilePermissions.fromString("rw-------");
+    Files.setPosixFilePermissions(f, ownerOnly);
+    Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1);
+    List<String> seen = new ArrayList<>();
+    ModelFiles.save(big, f, written -> {
+      try (Stream<Path> files = Files.list(tmp)) {
+        for (Path p : files.filter(p -> !p.equals(f)).toList()) {
+          // another user who opens the new weights now keeps reading them after the rename
+          seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
+      }
+    });
+    assertFalse(seen.isEmpty());
+    assertEquals(List.of("rw-------"), seen.stream().distinct().toList());
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(f));
+  }
+
+  @Test
   void temporaryNamesKeepAtMost64BytesOfWholeCharacters() throws IOException {
     assertEquals("a".repeat(64), AtomicFiles.tempPrefix("a".repeat(300)));
     String emoji = "\ud83d\ude00"; // 4 bytes of UTF-8

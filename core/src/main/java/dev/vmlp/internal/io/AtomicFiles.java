@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +34,7 @@ public final class AtomicFiles {
 
   /**
    * Replaces {@code target} (or creates it) with what {@code body} writes. A replaced file's POSIX
-   * permissions carry over to the new one.
+   * permissions carry over to the new one, which has none beyond them while it is written.
    *
    * @param file the path as the caller named it, for messages
    * @param target the absolute path that is replaced (a link's target, say)
@@ -60,9 +62,14 @@ public final class AtomicFiles {
     Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     FileChannel opened;
+    Set<PosixFilePermission> kept = permissions(target);
     Pending.FILES.add(tmp); // before the file exists: an exit in between finds nothing to remove
     try {
-      opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      // created with no more permissions than the file it replaces: a private model's new weights were
+      // readable by all (the folder's defaults) while they were written, and an open file stays readable
+      opened = kept == null ? FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+          : FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(kept));
     } catch (IOException | RuntimeException e) {
       Pending.FILES.remove(tmp);
       if (e instanceof FileSystemException fs) {
@@ -200,6 +207,15 @@ public final class AtomicFiles {
       end += Character.charCount(cp);
     }
     return name.substring(0, end);
+  }
+
+  /** The POSIX permissions of {@code target}, or null when it is missing or the file system has none. */
+  private static Set<PosixFilePermission> permissions(Path target) {
+    try {
+      return Files.getPosixFilePermissions(target);
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
   }
 
   private static void keepPermissions(Path target, Path tmp) throws IOException {
