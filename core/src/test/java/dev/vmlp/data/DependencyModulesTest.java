@@ -1,6 +1,7 @@
 package dev.vmlp.data;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,12 +22,34 @@ import org.junit.jupiter.api.Test;
 class DependencyModulesTest {
   /** Core's runtime dependencies on this test's class path (Jackson, Commons Compress and theirs). */
   private static Path[] runtimeJars() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(p -> p.endsWith(".jar"))
-        .filter(p -> p.contains("/com/fasterxml/jackson/") || p.contains("/org/apache/commons/")
-            || p.contains("/commons-io/") || p.contains("/commons-codec/"))
+    return runtimeJars(System.getProperty("java.class.path"), File.pathSeparator).stream()
         .map(Path::of)
         .toArray(Path[]::new);
+  }
+
+  /**
+   * The jars of Jackson and Apache Commons on {@code classPath}, told by their file names: the folders
+   * of a path are written with backslashes on Windows, and another repository layout has other folders.
+   */
+  static List<String> runtimeJars(String classPath, String separator) {
+    return Arrays.stream(classPath.split(java.util.regex.Pattern.quote(separator)))
+        .filter(p -> p.endsWith(".jar"))
+        .filter(p -> {
+          String name = p.substring(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+          return name.startsWith("jackson-") || name.startsWith("commons-");
+        })
+        .toList();
+  }
+
+  @Test
+  void theJarsAreFoundOnAWindowsClassPath() {
+    String m2 = "C:\\Users\\u\\.m2\\repository\\";
+    String compress = m2 + "org\\apache\\commons\\commons-compress\\1.28.0\\commons-compress-1.28.0.jar";
+    String csv = m2 + "com\\fasterxml\\jackson\\dataformat\\jackson-dataformat-csv\\2.20.0\\"
+        + "jackson-dataformat-csv-2.20.0.jar";
+    String junit = m2 + "org\\junit\\jupiter\\junit-jupiter-api\\5.13.4\\junit-jupiter-api-5.13.4.jar";
+    assertEquals(List.of(compress, csv), runtimeJars("C:\\vmlp\\core\\target\\classes;" + compress + ";" + junit
+        + ";" + csv, ";"));
   }
 
   @Test
