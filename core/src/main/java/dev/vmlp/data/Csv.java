@@ -142,7 +142,8 @@ public final class Csv {
   @FunctionalInterface
   public interface RowConsumer {
     /**
-     * @param values the row's numbers, every column; the array is reused for the next row
+     * @param values the row's numbers, every column but the one skipped (when a column to skip is given);
+     *     the array is reused for the next row
      * @param line the row's 1-based line in the input
      */
     void accept(float[] values, long line) throws IOException;
