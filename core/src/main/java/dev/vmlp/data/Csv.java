@@ -126,8 +126,8 @@ public final class Csv {
    * column is a feature. A first line none of whose fields is a number is a header.
    *
    * @return one array per data row, all of the same length
-   * @throws DataFormatException for an empty file, a line with another number of columns, or a value
-   *     that is not a finite number
+   * @throws DataFormatException for an empty file, an IDX file, a line with another number of columns,
+   *     or a value that is not a finite number
    */
   public static float[][] readRows(Path file, char separator) throws IOException {
     Parsed p = parse(Compressed.openFile(file), file, Options.defaults().withSeparator(separator), false, null);
