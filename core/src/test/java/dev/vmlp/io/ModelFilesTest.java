@@ -29,12 +29,15 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -533,6 +536,65 @@ class ModelFilesTest {
     assertFalse(seen.isEmpty());
     assertEquals(List.of("rw-------"), seen.stream().distinct().toList());
     assertEquals(ownerOnly, Files.getPosixFilePermissions(f));
+  }
+
+  @Test
+  void aReplacedFileKeepsItsGroup() throws IOException {
+    Path f = tmp.resolve("grouped.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    var view = Files.getFileAttributeView(f, PosixFileAttributeView.class);
+    GroupPrincipal mine = view.readAttributes().group();
+    GroupPrincipal other = null;
+    for (String name : new String[] {"daemon", "bin", "sys", "adm", "nogroup", "users"}) {
+      try {
+        GroupPrincipal g = f.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+        if (!g.equals(mine)) {
+          view.setGroup(g);
+          other = g;
+          break;
+        }
+      } catch (IOException notHereOrNotMine) {
+        // a group this system lacks, or one this user may not give a file
+      }
+    }
+    Assumptions.assumeTrue(other != null, "this user can give a file no group but its own");
+    var groupOnly = PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(f, groupOnly);
+    ModelFiles.save(SafetensorsBytes.small().withMetadata(Map.of("note", "second")), f);
+    // the user's own group did not become the file's readers
+    assertEquals(other, Files.getFileAttributeView(f, PosixFileAttributeView.class).readAttributes().group());
+    assertEquals(groupOnly, Files.getPosixFilePermissions(f));
+  }
+
+  @Test
+  void aGroupThatCannotBeKeptGetsWhatOthersGet() {
+    assertEquals(PosixFilePermissions.fromString("rw-------"),
+        AtomicFiles.groupAsOthers(PosixFilePermissions.fromString("rw-r-----")));
+    assertEquals(PosixFilePermissions.fromString("rw-r--r--"),
+        AtomicFiles.groupAsOthers(PosixFilePermissions.fromString("rw-rw-r--")));
+    assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"),
+        AtomicFiles.groupAsOthers(PosixFilePermissions.fromString("rwx---r-x")));
+  }
+
+  @Test
+  void aReplacementIsWrittenWithItsGroupGivenNoMoreThanOthersAndItsOwnerAbleToWrite() throws IOException {
+    Path f = tmp.resolve("team.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    var teamWritable = PosixFilePermissions.fromString("rw-rw----");
+    Files.setPosixFilePermissions(f, teamWritable);
+    Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
+        Head.SOFTMAX_CROSS_ENTROPY), 1);
+    List<String> seen = new ArrayList<>();
+    ModelFiles.save(big, f, written -> {
+      try (Stream<Path> files = Files.list(tmp)) {
+        for (Path p : files.filter(p -> !p.equals(f)).toList()) {
+          seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
+      }
+    });
+    // the temporary file's group is still the user's own while it is written
+    assertEquals(List.of("rw-------"), seen.stream().distinct().toList());
+    assertEquals(teamWritable, Files.getPosixFilePermissions(f));
   }
 
   @Test

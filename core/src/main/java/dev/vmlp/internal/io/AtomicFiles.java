@@ -9,8 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,7 +37,9 @@ public final class AtomicFiles {
 
   /**
    * Replaces {@code target} (or creates it) with what {@code body} writes. A replaced file's POSIX
-   * permissions carry over to the new one, which has none beyond them while it is written.
+   * permissions and group carry over to the new one, which has no permission beyond them but its
+   * owner's read and write while it is written; where the group cannot be kept (a group the user is
+   * not in), the new file's group gets no more than others do.
    *
    * @param file the path as the caller named it, for messages
    * @param target the absolute path that is replaced (a link's target, say)
@@ -69,7 +74,7 @@ public final class AtomicFiles {
       // readable by all (the folder's defaults) while they were written, and an open file stays readable
       opened = kept == null ? FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
           : FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              PosixFilePermissions.asFileAttribute(kept));
+              PosixFilePermissions.asFileAttribute(whileWritten(kept)));
     } catch (IOException | RuntimeException e) {
       Pending.FILES.remove(tmp);
       if (e instanceof FileSystemException fs) {
@@ -218,13 +223,58 @@ public final class AtomicFiles {
     }
   }
 
-  private static void keepPermissions(Path target, Path tmp) throws IOException {
-    if (Files.exists(target)) {
-      try {
-        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-      } catch (UnsupportedOperationException e) {
-        // no POSIX permissions here: the new file has the folder's defaults
+  /**
+   * The permissions of a temporary file while it is written: its owner may read and write it (a file
+   * system that checks the mode at each write, as some network ones do, would refuse a read-only one);
+   * others get what {@code kept} gives them, and its group (the user's, not yet the target's) no more
+   * than others.
+   */
+  private static Set<PosixFilePermission> whileWritten(Set<PosixFilePermission> kept) {
+    Set<PosixFilePermission> p = groupAsOthers(kept);
+    p.removeAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.OTHERS_EXECUTE));
+    p.addAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    return p;
+  }
+
+  /**
+   * {@code perms} with the group's permissions replaced by the others' (a new set): what a file may
+   * give a group that is not the one its permissions were meant for.
+   */
+  public static Set<PosixFilePermission> groupAsOthers(Set<PosixFilePermission> perms) {
+    Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission o : perms) {
+      switch (o) {
+        case GROUP_READ, GROUP_WRITE, GROUP_EXECUTE -> { }
+        case OTHERS_READ -> p.addAll(EnumSet.of(o, PosixFilePermission.GROUP_READ));
+        case OTHERS_WRITE -> p.addAll(EnumSet.of(o, PosixFilePermission.GROUP_WRITE));
+        case OTHERS_EXECUTE -> p.addAll(EnumSet.of(o, PosixFilePermission.GROUP_EXECUTE));
+        default -> p.add(o);
       }
+    }
+    return p;
+  }
+
+  private static void keepPermissions(Path target, Path tmp) throws IOException {
+    PosixFileAttributeView from = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+    PosixFileAttributeView to = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+    if (from == null || to == null || !Files.exists(target)) {
+      return; // no POSIX permissions here, or nothing replaced: the new file has the folder's defaults
+    }
+    var attrs = from.readAttributes();
+    // where the group cannot be kept, its readers would be another group's: they get what others get
+    to.setPermissions(keepGroup(to, attrs.group()) ? attrs.permissions() : groupAsOthers(attrs.permissions()));
+  }
+
+  /** Gives {@code to} the group {@code group}; false where it cannot be given (a group the user is not in). */
+  private static boolean keepGroup(PosixFileAttributeView to, GroupPrincipal group) {
+    try {
+      if (!to.readAttributes().group().equals(group)) {
+        to.setGroup(group);
+      }
+      return true;
+    } catch (IOException | SecurityException e) {
+      return false;
     }
   }
 
