@@ -702,7 +702,9 @@ public final class Trainer implements AutoCloseable {
     try {
       checkOpen();
       Engine engine = holder.engine;
-      Model m = copy(engine != null ? engine.threads() : Math.max(1, threads));
+      // before any pass, the threads a pass would use: never more than the network's chunks allow
+      Model m = copy(engine != null ? engine.threads()
+          : Math.min(Math.max(1, threads), ParallelEngine.maxThreads(arch)));
       if (!m.finite()) {
         throw TrainingDivergedException.atSnapshot(onlineSamples, params.firstNonFinite());
       }

@@ -261,6 +261,17 @@ class ParallelTrainerTest {
         Head.SOFTMAX_CROSS_ENTROPY), 1.0));
   }
 
+  @Test
+  void aSnapshotBeforeAnyPassRecordsNoMoreThreadsThanTheNetworkCanUse() {
+    // 16 hidden units are one chunk: whatever is asked for, one thread trains it
+    Architecture narrow = Architecture.of(64, new int[] {16}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(narrow).threads(8).scaling(digits.scaling()).build()) {
+      assertEquals("1", t.snapshot().metadata().get("threads"), "before any pass");
+      t.fit(digits.train().slice(0, 10), null, 1);
+      assertEquals("1", t.snapshot().metadata().get("threads"), "after a pass");
+    }
+  }
+
   /** Delegates to real kernels, and throws once from one named thread after some calls. */
   static final class FailingKernels implements Kernels {
     final Kernels k;
