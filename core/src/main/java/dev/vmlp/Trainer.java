@@ -173,6 +173,8 @@ public final class Trainer implements AutoCloseable {
     b.seed = recorded(meta, Provenance.SEED, Long::valueOf, b.seed);
     b.learningRate = recorded(meta, Provenance.LEARNING_RATE, Float::valueOf, b.learningRate);
     b.shuffle = recorded(meta, Provenance.SHUFFLE, Boolean::valueOf, b.shuffle);
+    b.startSeed = b.seed;
+    b.startShuffle = b.shuffle;
     return b;
   }
 
@@ -219,6 +221,9 @@ public final class Trainer implements AutoCloseable {
     private int startEpochSamples;
     /** The size of the training set of that part-done epoch (from its metadata; 0 when not recorded). */
     private int startEpochSize;
+    /** The seed and shuffle setting whose order that part-done epoch followed. */
+    private long startSeed;
+    private boolean startShuffle;
     /** Single samples the starting model had been trained on with {@link #trainSample} (from its metadata). */
     private long startOnlineSamples;
     private int threads = 1;
@@ -329,11 +334,29 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The trainer.
+     *
+     * @throws IllegalArgumentException when the model continued from stopped part-way through an epoch
+     *     and the seed or shuffle setting was changed: the rest of that epoch would follow another order
+     *     (some samples twice, others never), giving the weights of no run
+     */
     public Trainer build() {
+      if (start != null && startEpochSamples > 0 && (shuffle != startShuffle || (shuffle && seed != startSeed))) {
+        // the rest of the epoch would follow another order: some samples twice, others never
+        throw new IllegalArgumentException("epoch " + (startEpochs + 1) + " of the model stopped after "
+            + startEpochSamples + " samples in the order of " + order(startShuffle, startSeed) + "; "
+            + order(shuffle, seed) + " would finish it in another order: keep the model's seed and shuffle "
+            + "setting for the rest of that epoch");
+      }
       if (start != null) {
         return new Trainer(this, start.params().copy(), start.scaling());
       }
       return new Trainer(this, Params.initialize(arch, seed), scaling != null ? scaling : InputScaling.none());
+    }
+
+    private static String order(boolean shuffle, long seed) {
+      return shuffle ? "the shuffle of seed " + seed : "the data's own order (no shuffle)";
     }
   }
 

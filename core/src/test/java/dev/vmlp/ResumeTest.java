@@ -281,6 +281,36 @@ class ResumeTest {
     }
   }
 
+  /**
+   * The rest of a part-done epoch follows the order its start followed: a continued model whose seed or
+   * shuffle setting is changed while an epoch is part-done is refused (the rest of another seed's order
+   * trained some samples twice and others never, under metadata that named the new seed), and the
+   * learning rate, which changes no order, may still be changed. With no epoch part-done, any seed goes.
+   */
+  @Test
+  void aPartDoneEpochGoesOnOnlyInTheOrderItStartedIn() {
+    Map<String, String> meta = new HashMap<>(straight(1, 7, 0.03f, true).metadata());
+    meta.put("epoch_samples", "150");
+    meta.put("epoch_size", "400");
+    Model partDone = straight(1, 7, 0.03f, true).withMetadata(meta);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder(partDone).seed(99).build());
+    assertEquals("epoch 2 of the model stopped after 150 samples in the order of the shuffle of seed 7; the "
+        + "shuffle of seed 99 would finish it in another order: keep the model's seed and shuffle setting for "
+        + "the rest of that epoch", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(partDone).shuffle(false).build());
+    assertTrue(e.getMessage().contains("the data's own order (no shuffle) would finish it"), e.getMessage());
+    try (Trainer t = Trainer.builder(partDone).seed(7).learningRate(0.01f).build()) {
+      assertEquals("2", t.fit(TRAIN, null, 1).model().metadata().get("epochs"), "the rest of epoch 2");
+    }
+    // without a shuffle the seed orders nothing, and a model with no part-done epoch takes any seed
+    Map<String, String> inOrder = new HashMap<>(straight(1, 7, 0.03f, false).metadata());
+    inOrder.put("epoch_samples", "150");
+    inOrder.put("epoch_size", "400");
+    Trainer.builder(straight(1, 7, 0.03f, false).withMetadata(inOrder)).seed(99).build().close();
+    Trainer.builder(straight(1, 7, 0.03f, true)).seed(99).shuffle(false).build().close();
+  }
+
   @Test
   void aDivergenceInAPartDoneEpochNamesItsPlaceInTheWholeEpoch() {
     // weights so large that every sample's loss is NaN: the first sample trained diverges
