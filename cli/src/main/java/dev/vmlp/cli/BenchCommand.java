@@ -308,11 +308,16 @@ final class BenchCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  /** The command line as typed, for the report: {@code bin/vmlp bench --quick}. */
-  private String command() {
+  /**
+   * The command line as typed, for the report: {@code bin/vmlp bench --quick}. Only the subcommand's own
+   * {@code bench} is left out: a value such as {@code --out bench} stays.
+   */
+  String command() {
     StringBuilder b = new StringBuilder("bin/vmlp bench");
+    boolean subcommand = false;
     for (String a : spec.commandLine().getParseResult().originalArgs()) {
-      if (a.equals("bench")) {
+      if (!subcommand && a.equals("bench")) {
+        subcommand = true; // the global options before it take no values, so the first "bench" is the command
         continue;
       }
       b.append(' ').append(a.matches("[\\w@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");

@@ -260,4 +260,13 @@ class BenchCommandTest {
     assertFalse(run.out().contains("CURRENT.json]..."), "--compare is not repeatable: " + run.out());
     assertTrue(run.out().contains("[--jvm-arg=ARG]..."), "--jvm-arg is: " + run.out());
   }
+
+  @Test
+  void theRecordedCommandKeepsAValueNamedBench() {
+    // the report's "measured with" line: only the subcommand is left out, not a folder called bench
+    var cl = new picocli.CommandLine(new Main(System.out, System.err, false));
+    cl.parseArgs("--quiet", "bench", "--out", "bench", "--include", "Kernel");
+    BenchCommand bench = cl.getSubcommands().get("bench").getCommand();
+    assertEquals("bin/vmlp bench --quiet --out bench --include Kernel", bench.command());
+  }
 }
