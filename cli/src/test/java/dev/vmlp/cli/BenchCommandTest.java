@@ -213,6 +213,21 @@ class BenchCommandTest {
     refused("""
         [{"benchmark": "dev.vmlp.TrainStepBenchmark.step", "mode": "avgt", "params": {"net": "784-x-10"},
           "primaryMetric": {"score": 8490, "scoreError": 80, "scoreUnit": "ns/op"}}]""", "net '784-x-10' is not layer sizes");
+    // parameters the tables show: without them the rows read "null", and two scaling curves became one
+    refused("[" + KERNEL.formatted("784x256", "4760").replace("\"impl\": \"vector\", ", "") + "]",
+        "KernelBenchmark.forwardInputMajor shape=784x256: no parameter 'impl'");
+    refused("""
+        [{"benchmark": "dev.vmlp.TrainStepBenchmark.step", "mode": "avgt", "params": {"net": "784-256-10", "impl": "vector"},
+          "primaryMetric": {"score": 8490, "scoreError": 80, "scoreUnit": "ns/op"}}]""",
+        "TrainStepBenchmark.step impl=vector net=784-256-10: no parameter 'path'");
+    refused("""
+        [{"benchmark": "dev.vmlp.TrainStepBenchmark.step", "mode": "avgt", "params": {"net": "784-256-10", "path": "dense"},
+          "primaryMetric": {"score": 8490, "scoreError": 80, "scoreUnit": "ns/op"}}]""",
+        "TrainStepBenchmark.step net=784-256-10 path=dense: no parameter 'impl'");
+    refused("""
+        [{"benchmark": "dev.vmlp.ThreadScalingBenchmark.pass", "mode": "avgt", "params": {"threads": "2", "net": "784-256-10"},
+          "primaryMetric": {"score": 6120, "scoreError": 80, "scoreUnit": "ns/op"}}]""",
+        "ThreadScalingBenchmark.pass net=784-256-10 threads=2: no parameter 'path'");
   }
 
   @Test

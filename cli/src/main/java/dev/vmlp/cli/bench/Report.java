@@ -58,6 +58,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       case "KernelBenchmark" -> {
         if (KERNEL_FLOPS.containsKey(r.method())) {
           shape(r);
+          param(r, "impl");
         }
       }
       case "PeerKernelBenchmark" -> {
@@ -65,7 +66,12 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
           shape(r);
         }
       }
-      case "TrainStepBenchmark", "PredictBenchmark" -> net(r);
+      case "TrainStepBenchmark" -> {
+        net(r);
+        param(r, "impl"); // the table's and the chart's rows: without them every row read "null"
+        param(r, "path");
+      }
+      case "PredictBenchmark" -> net(r);
       case "PeerTrainStepBenchmark" -> {
         if (peerMethod) {
           net(r);
@@ -74,6 +80,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       case "ThreadScalingBenchmark" -> {
         net(r);
         threads(r);
+        param(r, "path"); // without it the dense and sparse curves were one, named "null"
       }
       case "MachineProbeBenchmark" -> {
         rate(r, "flops");

@@ -17,7 +17,7 @@ class ComparisonTest {
 
   static JmhResult result(String benchmark, String mode, double score, double error) {
     String unit = mode.equals("thrpt") ? "ops/s" : "ns/op";
-    return new JmhResult(benchmark, mode, Map.of("shape", "784x256"), new JmhResult.Metric(score, error, unit), Map.of(),
+    return new JmhResult(benchmark, mode, Map.of("impl", "vector", "shape", "784x256"), new JmhResult.Metric(score, error, unit), Map.of(),
         Map.of(), 1, List.of(), "25", "25", List.of());
   }
 
@@ -67,7 +67,7 @@ class ComparisonTest {
   }
 
   static JmhResult inUnit(String mode, double score, double error, String unit) {
-    return new JmhResult("dev.vmlp.jmh.KernelBenchmark.forwardInputMajor", mode, Map.of("shape", "784x256"),
+    return new JmhResult("dev.vmlp.jmh.KernelBenchmark.forwardInputMajor", mode, Map.of("impl", "vector", "shape", "784x256"),
         new JmhResult.Metric(score, error, unit), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
   }
 
