@@ -284,4 +284,14 @@ class BenchCommandTest {
     BenchCommand bench = cl.getSubcommands().get("bench").getCommand();
     assertEquals("bin/vmlp bench --quiet --out bench --include Kernel", bench.command());
   }
+
+  @Test
+  void anEmptyPathIsAUsageError() {
+    // Path.of("") is the current folder: the report went there, and --from said ": is a folder"
+    String json = sample("quick.json");
+    CliRun.of("bench", "--from", json, "--out", "").assertError(2, "--out '' names no folder");
+    CliRun.of("bench", "--from", "").assertError(2, "--from '' names no file");
+    CliRun.of("bench", "--compare", json, "", "--markdown").assertError(2, "--compare '' names no file");
+    CliRun.of("bench", "--compare", "", json, "--markdown").assertError(2, "--compare '' names no file");
+  }
 }
