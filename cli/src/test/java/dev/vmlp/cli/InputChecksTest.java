@@ -93,6 +93,18 @@ class InputChecksTest {
   }
 
   @Test
+  void trainRefusesAnEmptyPathNamingItsOption() throws IOException {
+    // Path reads '' as the current folder: --resume '' was refused as ': is a folder, not a model file'
+    Path csv = Files.writeString(dir.resolve("a.csv"), "0,1,2\n1,3,4\n");
+    CliRun.of("train", "--resume", "", "--epochs", "1").assertError(2, "--resume '' names no file");
+    CliRun.of("train", "--data", "", "--epochs", "1").assertError(2, "--data '' names no folder");
+    CliRun.of("train", "--train", "", "--test", csv.toString(), "--epochs", "1")
+        .assertError(2, "--train '' names no file");
+    CliRun.of("train", "--train", csv.toString(), "--test", "", "--epochs", "1")
+        .assertError(2, "--test '' names no file");
+  }
+
+  @Test
   void networkSizesNoFileCouldHoldAreUsageErrorsBeforeTraining() {
     String widths = String.join(",", java.util.Collections.nCopies(Architecture.MAX_LAYERS, "2"));
     CliRun.of("train", "--hidden", widths, "--epochs", "1")
