@@ -237,6 +237,9 @@ class BenchCommandTest {
     refused("[" + KERNEL.formatted("784x256", "0") + "]", "score 0.0 is not a positive finite number");
     refused("[" + KERNEL.formatted("784x256", "\"Infinity\"") + "]", "score Infinity is not a positive finite number");
     refused("[" + KERNEL.formatted("784x256", "\"NaN\"") + "]", "score NaN is not a positive finite number");
+    // a negative half-width made the same score a regression in --compare
+    refused("[" + KERNEL.formatted("784x256", "4760").replace("\"scoreError\": 80", "\"scoreError\": -5") + "]",
+        "KernelBenchmark.forwardInputMajor impl=vector shape=784x256: scoreError -5.0 is negative");
   }
 
   @Test

@@ -142,11 +142,19 @@ public final class JmhJson {
     if (unit == null || !unit.isTextual() || unit.asText().isBlank()) {
       throw new BadResult(name + ": a metric has no scoreUnit");
     }
+    double error;
+    JmhResult.Metric metric;
     try {
-      return new JmhResult.Metric(number(score), number(m.get("scoreError")), unit.asText());
+      error = number(m.get("scoreError"));
+      metric = new JmhResult.Metric(number(score), error, unit.asText());
     } catch (IllegalArgumentException e) {
       throw new BadResult(name + ": " + e.getMessage());
     }
+    if (error < 0) {
+      // a half-width is never negative: the comparison read score ± -5 as two intervals apart, a change of +0.0%
+      throw new BadResult(name + ": scoreError " + error + " is negative");
+    }
+    return metric;
   }
 
   /**
