@@ -297,4 +297,15 @@ class BenchCommandTest {
     CliRun.of("bench", "--compare", json, "", "--markdown").assertError(2, "--compare '' names no file");
     CliRun.of("bench", "--compare", "", json, "--markdown").assertError(2, "--compare '' names no file");
   }
+
+  @Test
+  void resultsSavedWithAByteOrderMarkAreRead() throws IOException {
+    // an editor's UTF-8 mark: the results were refused as "Unexpected character", though their machine.json was read
+    Path f = tmp.resolve("bom.json");
+    Files.write(f, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    Files.write(f, Files.readAllBytes(Path.of(sample("quick.json"))), java.nio.file.StandardOpenOption.APPEND);
+    CliRun run = CliRun.of("bench", "--from", f.toString(), "--markdown");
+    assertEquals(0, run.exit(), run::describe);
+    assertTrue(run.out().contains("## Kernels"), run::describe);
+  }
 }

@@ -36,6 +36,10 @@ public final class JmhJson {
     } catch (CharacterCodingException e) {
       throw new IOException(file + ": not a JMH JSON result file (not UTF-8 text)", e);
     }
+    if (text.startsWith("\uFEFF")) {
+      // a byte-order mark (an editor's): JSON readers may ignore it, and machine.json's reader (Jackson on the file) does
+      text = text.substring(1);
+    }
     List<JmhResult> results;
     try {
       results = parse(text);
