@@ -147,7 +147,7 @@ public final class Trainer implements AutoCloseable {
    * {@code n} more epochs on the same data continues the same sequence of shuffles and gives the bits of
    * one run that never stopped (compare {@link Model#weightsSha256()}); its other metadata keys are
    * carried into the trainer's snapshots. The builder's setters override
-   * what the metadata gives (but for the seed and shuffle setting of a part-done epoch, which
+   * what the metadata gives (but for the recorded seed and shuffle setting of a part-done epoch, which
    * {@link Builder#build()} refuses to change); a model without it (from {@link Model#of} or a foreign file) starts at
    * epoch 0 with the builder's defaults.
    *
@@ -174,8 +174,10 @@ public final class Trainer implements AutoCloseable {
     b.seed = recorded(meta, Provenance.SEED, Long::valueOf, b.seed);
     b.learningRate = recorded(meta, Provenance.LEARNING_RATE, Float::valueOf, b.learningRate);
     b.shuffle = recorded(meta, Provenance.SHUFFLE, Boolean::valueOf, b.shuffle);
-    b.startSeed = b.seed;
-    b.startShuffle = b.shuffle;
+    // only a recorded order binds the rest of a part-done epoch: without the key, the builder's value is
+    // as good a guess as the default, and the one the caller may know
+    b.startSeed = meta.containsKey(Provenance.SEED) ? b.seed : null;
+    b.startShuffle = meta.containsKey(Provenance.SHUFFLE) ? b.shuffle : null;
     return b;
   }
 
@@ -222,9 +224,9 @@ public final class Trainer implements AutoCloseable {
     private int startEpochSamples;
     /** The size of the training set of that part-done epoch (from its metadata; 0 when not recorded). */
     private int startEpochSize;
-    /** The seed and shuffle setting whose order that part-done epoch followed. */
-    private long startSeed;
-    private boolean startShuffle;
+    /** The seed and shuffle setting whose order that part-done epoch followed; null where not recorded. */
+    private Long startSeed;
+    private Boolean startShuffle;
     /** Single samples the starting model had been trained on with {@link #trainSample} (from its metadata). */
     private long startOnlineSamples;
     private int threads = 1;
@@ -339,14 +341,18 @@ public final class Trainer implements AutoCloseable {
      * The trainer.
      *
      * @throws IllegalArgumentException when the model continued from stopped part-way through an epoch
-     *     and the seed or shuffle setting was changed: the rest of that epoch would follow another order
-     *     (some samples twice, others never), giving the weights of no run
+     *     and the seed or shuffle setting its metadata records was changed: the rest of that epoch would
+     *     follow another order (some samples twice, others never), giving the weights of no run; a
+     *     setting the metadata does not record may be set
      */
     public Trainer build() {
-      if (start != null && startEpochSamples > 0 && (shuffle != startShuffle || (shuffle && seed != startSeed))) {
+      // the order the part-done epoch followed, as far as the metadata records it
+      boolean doneShuffle = startShuffle != null ? startShuffle : shuffle;
+      long doneSeed = startSeed != null ? startSeed : seed;
+      if (start != null && startEpochSamples > 0 && (shuffle != doneShuffle || (shuffle && seed != doneSeed))) {
         // the rest of the epoch would follow another order: some samples twice, others never
         throw new IllegalArgumentException("epoch " + (startEpochs + 1) + " of the model stopped after "
-            + startEpochSamples + " samples in the order of " + order(startShuffle, startSeed) + "; "
+            + startEpochSamples + " samples in the order of " + order(doneShuffle, doneSeed) + "; "
             + order(shuffle, seed) + " would finish it in another order: keep the model's seed and shuffle "
             + "setting for the rest of that epoch");
       }

@@ -311,6 +311,33 @@ class ResumeTest {
     Trainer.builder(straight(1, 7, 0.03f, true)).seed(99).shuffle(false).build().close();
   }
 
+  /**
+   * Only the seed and shuffle setting the metadata records bind a part-done epoch: hand-made metadata
+   * without them was refused the seed its epoch followed, as if the builder's default (42) were recorded.
+   */
+  @Test
+  void aPartDoneEpochWithoutARecordedSeedOrShuffleTakesTheCallers() {
+    Map<String, String> meta = new HashMap<>(straight(1, 7, 0.03f, true).metadata());
+    meta.put("epoch_samples", "150");
+    meta.put("epoch_size", "400");
+    Model recorded = straight(1, 7, 0.03f, true).withMetadata(meta);
+    meta.remove("seed");
+    meta.remove("shuffle");
+    Model unrecorded = straight(1, 7, 0.03f, true).withMetadata(meta);
+    String want;
+    try (Trainer t = Trainer.builder(recorded).build()) {
+      want = t.fit(TRAIN, null, 1).model().weightsSha256();
+    }
+    try (Trainer t = Trainer.builder(unrecorded).seed(7).learningRate(0.03f).build()) {
+      assertEquals(want, t.fit(TRAIN, null, 1).model().weightsSha256(), "the rest of seed 7's epoch");
+    }
+    Trainer.builder(unrecorded).shuffle(false).build().close();
+    // a recorded one still binds
+    meta.put("shuffle", "true");
+    assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder(straight(1, 7, 0.03f, true).withMetadata(meta)).shuffle(false).build());
+  }
+
   @Test
   void aDivergenceInAPartDoneEpochNamesItsPlaceInTheWholeEpoch() {
     // weights so large that every sample's loss is NaN: the first sample trained diverges
