@@ -80,7 +80,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume", paramLabel = "FILE",
       description = "Continue training the model in FILE: its layers, activation and input scaling, and the epoch "
-          + "count, seed, learning rate and shuffle setting it records (--seed and --lr override them). --epochs "
+          + "count, seed, learning rate and shuffle setting it records (--seed and --lr override them, but --seed "
+          + "not while its epoch is part-done, after a signal: the rest of that epoch keeps its order). --epochs "
           + "counts the epochs to add; on the same data the weights are those of one run that never stopped. --save "
           + "may name FILE.")
   Path resume;

@@ -184,6 +184,9 @@ class ModelCommandsTest {
     assertTrue(text.outLines().contains("continued " + one + " after its 1 epoch: 2 in all, without shuffling "
         + "(as the model was trained)"), text::describe);
     assertTrue(CliRun.of("train", "--help").outLines().stream().anyMatch(l -> l.contains("shuffle")));
+    // --seed does not override the order of a part-done epoch (Trainer.Builder.build refuses it)
+    String help = String.join(" ", CliRun.of("train", "--help").outLines()).replaceAll("\\s+", " ");
+    assertTrue(help.contains("but --seed not while its epoch is part-done"), help);
     // a model trained with shuffles says nothing of them
     JsonNode shuffled = CliRun.of("train", "--resume", model.toString(), "--epochs", "1", "--json").json();
     assertTrue(shuffled.path("shuffle").asBoolean(false));
