@@ -567,13 +567,16 @@ class ModelFilesTest {
   }
 
   @Test
-  void aGroupThatCannotBeKeptGetsWhatOthersGet() {
+  void aGroupThatCannotBeKeptSharesWhatGroupAndOthersBothHad() {
     assertEquals(PosixFilePermissions.fromString("rw-------"),
-        AtomicFiles.groupAsOthers(PosixFilePermissions.fromString("rw-r-----")));
+        AtomicFiles.groupAndOthersShared(PosixFilePermissions.fromString("rw-r-----")));
     assertEquals(PosixFilePermissions.fromString("rw-r--r--"),
-        AtomicFiles.groupAsOthers(PosixFilePermissions.fromString("rw-rw-r--")));
-    assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"),
-        AtomicFiles.groupAsOthers(PosixFilePermissions.fromString("rwx---r-x")));
+        AtomicFiles.groupAndOthersShared(PosixFilePermissions.fromString("rw-rw-r--")));
+    // a group kept out of a file others may read: its members, now among the others, still may not
+    assertEquals(PosixFilePermissions.fromString("rw-------"),
+        AtomicFiles.groupAndOthersShared(PosixFilePermissions.fromString("rw----r--")));
+    assertEquals(PosixFilePermissions.fromString("rwx--x--x"),
+        AtomicFiles.groupAndOthersShared(PosixFilePermissions.fromString("rwxr-x--x")));
   }
 
   @Test

@@ -39,7 +39,7 @@ public final class AtomicFiles {
    * Replaces {@code target} (or creates it) with what {@code body} writes. A replaced file's POSIX
    * permissions and group carry over to the new one, which has no permission beyond them but its
    * owner's read and write while it is written; where the group cannot be kept (a group the user is
-   * not in), the new file's group gets no more than others do.
+   * not in), group and others get only what both had.
    *
    * @param file the path as the caller named it, for messages
    * @param target the absolute path that is replaced (a link's target, say)
@@ -226,11 +226,10 @@ public final class AtomicFiles {
   /**
    * The permissions of a temporary file while it is written: its owner may read and write it (a file
    * system that checks the mode at each write, as some network ones do, would refuse a read-only one);
-   * others get what {@code kept} gives them, and its group (the user's, not yet the target's) no more
-   * than others.
+   * its group (the user's, not yet the target's) and others get what {@code kept} gives both.
    */
   private static Set<PosixFilePermission> whileWritten(Set<PosixFilePermission> kept) {
-    Set<PosixFilePermission> p = groupAsOthers(kept);
+    Set<PosixFilePermission> p = groupAndOthersShared(kept);
     p.removeAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
         PosixFilePermission.OTHERS_EXECUTE));
     p.addAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
@@ -238,18 +237,26 @@ public final class AtomicFiles {
   }
 
   /**
-   * {@code perms} with the group's permissions replaced by the others' (a new set): what a file may
-   * give a group that is not the one its permissions were meant for.
+   * {@code perms} with the group and others both given what both had (a new set): what a file may give
+   * a group that is not the one its permissions were meant for, and others, who now include the
+   * members of that group, without anyone reading or writing who could not before.
    */
-  public static Set<PosixFilePermission> groupAsOthers(Set<PosixFilePermission> perms) {
+  public static Set<PosixFilePermission> groupAndOthersShared(Set<PosixFilePermission> perms) {
     Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
     for (PosixFilePermission o : perms) {
       switch (o) {
-        case GROUP_READ, GROUP_WRITE, GROUP_EXECUTE -> { }
-        case OTHERS_READ -> p.addAll(EnumSet.of(o, PosixFilePermission.GROUP_READ));
-        case OTHERS_WRITE -> p.addAll(EnumSet.of(o, PosixFilePermission.GROUP_WRITE));
-        case OTHERS_EXECUTE -> p.addAll(EnumSet.of(o, PosixFilePermission.GROUP_EXECUTE));
+        case GROUP_READ, GROUP_WRITE, GROUP_EXECUTE, OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE -> { }
         default -> p.add(o);
+      }
+    }
+    PosixFilePermission[][] pairs = {
+        {PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ},
+        {PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE},
+        {PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE}};
+    for (PosixFilePermission[] pair : pairs) {
+      if (perms.contains(pair[0]) && perms.contains(pair[1])) {
+        p.add(pair[0]);
+        p.add(pair[1]);
       }
     }
     return p;
@@ -262,8 +269,8 @@ public final class AtomicFiles {
       return; // no POSIX permissions here, or nothing replaced: the new file has the folder's defaults
     }
     var attrs = from.readAttributes();
-    // where the group cannot be kept, its readers would be another group's: they get what others get
-    to.setPermissions(keepGroup(to, attrs.group()) ? attrs.permissions() : groupAsOthers(attrs.permissions()));
+    // where the group cannot be kept, its readers would be another group's: group and others get what both had
+    to.setPermissions(keepGroup(to, attrs.group()) ? attrs.permissions() : groupAndOthersShared(attrs.permissions()));
   }
 
   /** Gives {@code to} the group {@code group}; false where it cannot be given (a group the user is not in). */
