@@ -150,16 +150,6 @@ final class BenchCommand implements Callable<Integer> {
     if (markdown && out != null) {
       throw usage("--markdown prints the summary; --out is for writing a folder");
     }
-    // an empty value (an unset variable) is the current folder to Path: --out '' wrote the report there
-    if (out != null && out.toString().isEmpty()) {
-      throw usage("--out '' names no folder");
-    }
-    if (from != null && from.toString().isEmpty()) {
-      throw usage("--from '' names no file");
-    }
-    if (compare != null && compare.stream().anyMatch(p -> p.toString().isEmpty())) {
-      throw usage("--compare '' names no file");
-    }
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw usage("--out names the report folder, but " + out + " is a file");
     }

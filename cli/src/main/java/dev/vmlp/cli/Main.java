@@ -2,6 +2,7 @@ package dev.vmlp.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,6 +78,13 @@ public final class Main implements Callable<Integer> {
     cl.setOut(new PrintWriter(out, true, out.charset()));
     cl.setErr(new PrintWriter(err, true, err.charset()));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // Path.of("") is the current folder: an empty value (an unset variable) would read or write there
+    cl.registerConverter(Path.class, s -> {
+      if (s.isEmpty()) {
+        throw new CommandLine.TypeConversionException("'' names no file or folder");
+      }
+      return Path.of(s);
+    });
     cl.setParameterExceptionHandler(Errors::usage);
     cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.failure(e, main.err, main.verbose));
     cl.setExecutionStrategy(parsed -> {

@@ -305,15 +305,6 @@ final class TrainCommand implements Callable<Integer> {
   /** Checks what the option types alone do not: positive sizes and a usable learning rate. */
   private void validate() {
     DataSource.validate(source, spec);
-    // Path reads '' (an unset variable) as the current folder: --resume '' said ': is a folder, not a model file'
-    emptyPath("--resume", resume);
-    if (source != null) {
-      emptyPath("--data", source.mnistDir);
-      if (source.csv != null) {
-        emptyPath("--train", source.csv.train);
-        emptyPath("--test", source.csv.test);
-      }
-    }
     if (resume != null) {
       if (given("--hidden")) {
         throw usage("--resume takes the layers from the model; --hidden is for a new network");
@@ -362,12 +353,6 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (!(eta > 0) || !Float.isFinite(eta)) {
       throw usage("--lr must be a positive finite number, got " + lr);
-    }
-  }
-
-  private void emptyPath(String option, Path value) {
-    if (value != null && value.toString().isEmpty()) {
-      throw usage(option + " '' names no " + (option.equals("--data") ? "folder" : "file"));
     }
   }
 

@@ -292,10 +292,12 @@ class BenchCommandTest {
   void anEmptyPathIsAUsageError() {
     // Path.of("") is the current folder: the report went there, and --from said ": is a folder"
     String json = sample("quick.json");
-    CliRun.of("bench", "--from", json, "--out", "").assertError(2, "--out '' names no folder");
-    CliRun.of("bench", "--from", "").assertError(2, "--from '' names no file");
-    CliRun.of("bench", "--compare", json, "", "--markdown").assertError(2, "--compare '' names no file");
-    CliRun.of("bench", "--compare", "", json, "--markdown").assertError(2, "--compare '' names no file");
+    CliRun.of("bench", "--from", json, "--out", "").assertError(2, "option '--out': '' names no file or folder");
+    CliRun.of("bench", "--from", "").assertError(2, "option '--from': '' names no file or folder");
+    String compare = "'' names no file or folder";
+    CliRun.of("bench", "--compare", json, "", "--markdown").assertError(2, "option '--compare' at index 1");
+    CliRun.of("bench", "--compare", json, "", "--markdown").assertError(2, compare);
+    CliRun.of("bench", "--compare", "", json, "--markdown").assertError(2, "option '--compare' at index 0");
   }
 
   @Test

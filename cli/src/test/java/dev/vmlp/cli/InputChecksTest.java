@@ -93,15 +93,22 @@ class InputChecksTest {
   }
 
   @Test
-  void trainRefusesAnEmptyPathNamingItsOption() throws IOException {
-    // Path reads '' as the current folder: --resume '' was refused as ': is a folder, not a model file'
+  void everyCommandRefusesAnEmptyPathNamingItsOption() throws IOException {
+    // Path reads '' (an unset variable) as the current folder: --resume '' was refused as ': is a folder,
+    // not a model file', --data '' looked for MNIST files there and eval --data '' still did
     Path csv = Files.writeString(dir.resolve("a.csv"), "0,1,2\n1,3,4\n");
-    CliRun.of("train", "--resume", "", "--epochs", "1").assertError(2, "--resume '' names no file");
-    CliRun.of("train", "--data", "", "--epochs", "1").assertError(2, "--data '' names no folder");
+    String none = "'' names no file or folder";
+    CliRun.of("train", "--resume", "", "--epochs", "1").assertError(2, "option '--resume': " + none);
+    CliRun.of("train", "--data", "", "--epochs", "1").assertError(2, "option '--data': " + none);
     CliRun.of("train", "--train", "", "--test", csv.toString(), "--epochs", "1")
-        .assertError(2, "--train '' names no file");
+        .assertError(2, "option '--train': " + none);
     CliRun.of("train", "--train", csv.toString(), "--test", "", "--epochs", "1")
-        .assertError(2, "--test '' names no file");
+        .assertError(2, "option '--test': " + none);
+    CliRun.of("train", "--epochs", "1", "--save", "").assertError(2, "option '--save': " + none);
+    CliRun.of("eval", "--model", "").assertError(2, "option '--model': " + none);
+    CliRun.of("eval", "--model", "m.safetensors", "--data", "").assertError(2, "option '--data': " + none);
+    CliRun.of("eval", "--model", "m.safetensors", "--test", "").assertError(2, "option '--test': " + none);
+    CliRun.of("predict", "--model", "m.safetensors", "--input", "").assertError(2, "option '--input': " + none);
   }
 
   @Test
