@@ -522,20 +522,28 @@ class ModelFilesTest {
     ModelFiles.save(SafetensorsBytes.small(), f);
     var ownerOnly = PosixFilePermissions.fromString("rw-------");
     Files.setPosixFilePermissions(f, ownerOnly);
+    // another user who opens the new weights now keeps reading them after the rename
+    assertEquals(List.of("rw-------"), permissionsWhileReplaced(f));
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(f));
+  }
+
+  /**
+   * Replaces {@code f} (in {@code tmp}) with a model of about 800 KB, and returns the distinct
+   * permissions of the other files in the folder, the temporary one, seen while it was written.
+   */
+  private List<String> permissionsWhileReplaced(Path f) throws IOException {
     Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
         Head.SOFTMAX_CROSS_ENTROPY), 1);
     List<String> seen = new ArrayList<>();
     ModelFiles.save(big, f, written -> {
       try (Stream<Path> files = Files.list(tmp)) {
         for (Path p : files.filter(p -> !p.equals(f)).toList()) {
-          // another user who opens the new weights now keeps reading them after the rename
           seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
         }
       }
     });
-    assertFalse(seen.isEmpty());
-    assertEquals(List.of("rw-------"), seen.stream().distinct().toList());
-    assertEquals(ownerOnly, Files.getPosixFilePermissions(f));
+    assertFalse(seen.isEmpty(), "the temporary file was seen");
+    return seen.stream().distinct().toList();
   }
 
   @Test
@@ -580,23 +588,13 @@ class ModelFilesTest {
   }
 
   @Test
-  void aReplacementIsWrittenWithItsGroupGivenNoMoreThanOthersAndItsOwnerAbleToWrite() throws IOException {
+  void aReplacementIsWrittenWithItsGroupAndOthersGivenWhatBothHadAndItsOwnerAbleToWrite() throws IOException {
     Path f = tmp.resolve("team.safetensors");
     ModelFiles.save(SafetensorsBytes.small(), f);
     var teamWritable = PosixFilePermissions.fromString("rw-rw----");
     Files.setPosixFilePermissions(f, teamWritable);
-    Model big = Model.initialize(Architecture.of(784, new int[] {256}, Activation.RELU, 10,
-        Head.SOFTMAX_CROSS_ENTROPY), 1);
-    List<String> seen = new ArrayList<>();
-    ModelFiles.save(big, f, written -> {
-      try (Stream<Path> files = Files.list(tmp)) {
-        for (Path p : files.filter(p -> !p.equals(f)).toList()) {
-          seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
-        }
-      }
-    });
     // the temporary file's group is still the user's own while it is written
-    assertEquals(List.of("rw-------"), seen.stream().distinct().toList());
+    assertEquals(List.of("rw-------"), permissionsWhileReplaced(f));
     assertEquals(teamWritable, Files.getPosixFilePermissions(f));
   }
 
