@@ -126,7 +126,8 @@ final class DataSource {
     Dataset test = Csv.read(c.test, options);
     if (test.featureCount() != train.featureCount()) {
       throw new DataFormatException(c.test, "rows have " + (test.featureCount() + 1) + " columns (the label and "
-          + test.featureCount() + " features), the training file " + c.train + " has " + (train.featureCount() + 1));
+          + Errors.count(test.featureCount(), "feature") + "), the training file " + c.train + " has "
+          + (train.featureCount() + 1));
     }
     InputScaling scaling = c.standardize ? InputScaling.standardize(train) : InputScaling.none();
     return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test), List.of());

@@ -101,6 +101,11 @@ final class Errors {
         : msg + " (" + e.getClass().getSimpleName() + ")";
   }
 
+  /** {@code n} and its noun, in the plural unless {@code n} is 1: "1 feature", "2 features". */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   static String oneLine(String s) {
     return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
   }

@@ -61,8 +61,8 @@ final class ModelOptions {
   /** Refuses data whose rows are not as wide as the model in {@code modelFile} takes, naming both. */
   static void checkWidth(String data, int features, Path modelFile, int inputs) {
     if (features != inputs) {
-      throw new IllegalArgumentException(data + ": rows have " + features + " features, the model in " + modelFile
-          + " takes " + inputs + " inputs");
+      throw new IllegalArgumentException(data + ": rows have " + Errors.count(features, "feature") + ", the model in "
+          + modelFile + " takes " + Errors.count(inputs, "input"));
     }
   }
 }

@@ -302,6 +302,6 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private static String columns(int n) {
-    return n + (n == 1 ? " column" : " columns");
+    return Errors.count(n, "column");
   }
 }
