@@ -85,8 +85,10 @@ public final class InputScaling {
 
   /**
    * Standardisation with the per-feature mean and (population) standard deviation of {@code data},
-   * computed in double precision. A feature whose deviation is under 1e-12 (a constant one, in
-   * practice) gets scale 1: it is centred, not blown up.
+   * computed in double precision. A constant feature (deviation 0: the sums are exact for one value)
+   * gets scale 1: it is centred, not blown up. Any other is scaled by {@code 1 / deviation}, however
+   * small its spread (values of 1e-13 have one), unless that factor overflows a float (a deviation
+   * under about 3e-39, between subnormal values), where it too gets scale 1.
    *
    * @throws IllegalArgumentException when {@code data} has no rows, which give no mean
    */
@@ -111,9 +113,10 @@ public final class InputScaling {
     float[] shift = new float[d];
     float[] scale = new float[d];
     for (int i = 0; i < d; i++) {
-      double sd = n > 0 ? Math.sqrt(m2[i] / n) : 0;
+      double sd = Math.sqrt(m2[i] / n);
       shift[i] = (float) mean[i];
-      scale[i] = sd > 1e-12 ? (float) (1.0 / sd) : 1f;
+      float inverse = (float) (1.0 / sd); // infinite for sd 0, and for a sd too small for a float factor
+      scale[i] = Float.isFinite(inverse) ? inverse : 1f;
     }
     return new InputScaling(Kind.STANDARDIZE, 1f, shift, scale);
   }

@@ -64,7 +64,7 @@ class DataContractTest {
   }
 
   @Test
-  void onlyADeviationUnder1eMinus12CountsAsNoSpread() {
+  void aRealSpreadIsScaledAndAConstantIsNot() {
     // feature 0: 0, 2e-9 (deviation 1e-9, a real spread); feature 1: 1, 1 + 2^-23 (deviation 2^-24 ~ 6e-8);
     // feature 2: 7, 7 (none)
     float[] f = {0f, 1f, 7f, 2e-9f, 1f + 0x1p-23f, 7f};
@@ -72,6 +72,20 @@ class DataContractTest {
     assertEquals(1e9f, s.scale()[0], 1e3f);
     assertEquals(0x1p24f, s.scale()[1], 0f);
     assertEquals(1f, s.scale()[2], 0f);
+  }
+
+  @Test
+  void aSpreadUnder1eMinus12IsStillStandardized() {
+    // feature 0: 1e-13, 3e-13, 2e-13 (a quantity in small units: deviation about 8.2e-14, not a constant);
+    // feature 1: 1e-40, 3e-40 (subnormal: 1 / deviation overflows a float, so scale 1)
+    float[] f = {1e-13f, 1e-40f, 3e-13f, 3e-40f, 2e-13f, 1e-40f};
+    Dataset d = Dataset.ofClasses("small", f, 2, new int[] {0, 1, 0}, 2);
+    InputScaling s = InputScaling.standardize(d);
+    assertEquals(1 / Math.sqrt(2.0 / 3) * 1e13, s.scale()[0], 1e13 * 1e-5);
+    assertEquals(1f, s.scale()[1], 0f);
+    Dataset z = s.apply(d);
+    assertEquals(-Math.sqrt(1.5), z.feature(0, 0), 1e-5);
+    assertEquals(Math.sqrt(1.5), z.feature(1, 0), 1e-5);
   }
 
   /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
