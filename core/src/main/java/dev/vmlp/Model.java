@@ -106,12 +106,25 @@ public final class Model {
   }
 
   /**
-   * This model with another input scaling.
+   * This model with another input scaling. The metadata of a loaded model describes the file's scaling
+   * ({@code vmlp.scaling} and its values); where the scaling changes, those entries are left out, as
+   * they no longer describe this model (a save writes the new scaling's).
    *
    * @throws IllegalArgumentException when a per-feature scaling is for another number of inputs
    */
   public Model withScaling(InputScaling newScaling) {
-    return new Model(params, newScaling, metadata, kernels, finite);
+    Objects.requireNonNull(newScaling, "scaling");
+    Map<String, String> meta = metadata;
+    if (!newScaling.equals(scaling) && meta.keySet().stream().anyMatch(Model::isScalingKey)) {
+      meta = new TreeMap<>(metadata);
+      meta.keySet().removeIf(Model::isScalingKey);
+    }
+    return new Model(params, newScaling, meta, kernels, finite);
+  }
+
+  /** Whether {@code key} is one of a model file's scaling entries ({@code vmlp.scaling}, {@code vmlp.scaling.*}). */
+  private static boolean isScalingKey(String key) {
+    return key.equals("vmlp.scaling") || key.startsWith("vmlp.scaling.");
   }
 
   public Architecture architecture() {

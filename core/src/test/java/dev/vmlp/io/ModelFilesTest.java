@@ -118,6 +118,30 @@ class ModelFilesTest {
   }
 
   @Test
+  void aLoadedModelGivenAnotherScalingNoLongerDescribesTheFilesScalingInItsMetadata() throws IOException {
+    Path f = tmp.resolve("standardized.safetensors");
+    Architecture arch = Architecture.builder(2).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    InputScaling standardized = InputScaling.perFeature(new float[] {1f, 2f}, new float[] {0.5f, 4f});
+    ModelFiles.save(Model.initialize(arch, 5).withScaling(standardized), f);
+    Model loaded = ModelFiles.load(f);
+    assertEquals("standardize", loaded.metadata().get("vmlp.scaling"));
+    assertEquals(loaded.metadata(), loaded.withScaling(standardized).metadata(), "the same scaling keeps them");
+
+    Model plain = loaded.withScaling(InputScaling.none());
+    for (String key : List.of("vmlp.scaling", "vmlp.scaling.shift", "vmlp.scaling.scale")) {
+      assertFalse(plain.metadata().containsKey(key), key + " still describes the file's standardisation");
+    }
+    assertEquals(loaded.metadata().get("weights_sha256"), plain.metadata().get("weights_sha256"));
+    assertEquals(plain.weightsSha256(), plain.metadata().get("weights_sha256"));
+    Path g = tmp.resolve("plain.safetensors");
+    ModelFiles.save(plain, g);
+    Model back = ModelFiles.load(g);
+    assertEquals(InputScaling.none(), back.scaling());
+    assertEquals("none", back.metadata().get("vmlp.scaling"));
+    assertFalse(back.metadata().containsKey("vmlp.scaling.shift"));
+  }
+
+  @Test
   void aNetworkWithoutHiddenLayersRoundTrips() throws IOException {
     Architecture arch = Architecture.builder(3).output(2, Head.SOFTMAX_CROSS_ENTROPY);
     Model m = Model.initialize(arch, 5);
