@@ -24,7 +24,7 @@ public final class Dataset {
   private Dataset(
       String name, int size, int featureCount, float[] features, int[] labels, int classCount, float[] targets,
       int targetCount) {
-    this.name = name;
+    this.name = Objects.requireNonNull(name, "name");
     this.size = size;
     this.featureCount = featureCount;
     this.features = features;
@@ -39,9 +39,12 @@ public final class Dataset {
    *
    * @param features row-major, {@code labels.length * featureCount} values, all finite
    * @param labels each in {@code [0, classCount)}
+   * @param name how messages name the data (a file name, say)
    * @throws IllegalArgumentException naming the row, column or label that is wrong
+   * @throws NullPointerException when the name or an array is null
    */
   public static Dataset ofClasses(String name, float[] features, int featureCount, int[] labels, int classCount) {
+    Objects.requireNonNull(name, "name");
     Objects.requireNonNull(labels, "labels");
     checkFeatures(features, featureCount, labels.length);
     if (classCount < 1) {
@@ -61,9 +64,12 @@ public final class Dataset {
    * 0..255; copies the labels.
    *
    * @param bytes row-major, {@code labels.length * featureCount} values
+   * @param name how messages name the data (a file name, say)
    * @throws IllegalArgumentException naming the label that is wrong, or when the sizes disagree
+   * @throws NullPointerException when the name or an array is null
    */
   public static Dataset ofUnsignedBytes(String name, byte[] bytes, int featureCount, int[] labels, int classCount) {
+    Objects.requireNonNull(name, "name");
     Objects.requireNonNull(bytes, "bytes");
     Objects.requireNonNull(labels, "labels");
     if (featureCount < 1) {
@@ -93,9 +99,12 @@ public final class Dataset {
    * A regression dataset; copies the arrays.
    *
    * @param targets row-major, {@code size * targetCount} finite values
+   * @param name how messages name the data (a file name, say)
    * @throws IllegalArgumentException naming the row, column or value that is wrong
+   * @throws NullPointerException when the name or an array is null
    */
   public static Dataset ofTargets(String name, float[] features, int featureCount, float[] targets, int targetCount) {
+    Objects.requireNonNull(name, "name");
     Objects.requireNonNull(targets, "targets");
     if (targetCount < 1) {
       throw new IllegalArgumentException("targetCount must be positive, got " + targetCount);
@@ -240,8 +249,14 @@ public final class Dataset {
     return select(name, idx);
   }
 
-  /** The given rows, in the given order, as a new dataset named {@code newName}. */
+  /**
+   * The given rows, in the given order, as a new dataset named {@code newName}.
+   *
+   * @throws NullPointerException when {@code newName} or {@code rows} is null
+   * @throws IndexOutOfBoundsException when a row does not exist
+   */
   public Dataset select(String newName, int[] rows) {
+    Objects.requireNonNull(newName, "newName");
     float[] f = new float[Math.multiplyExact(rows.length, featureCount)];
     for (int k = 0; k < rows.length; k++) {
       copyRow(rows[k], f, k * featureCount);

@@ -88,6 +88,21 @@ class DataContractTest {
     assertEquals(Math.sqrt(1.5), z.feature(1, 0), 1e-5);
   }
 
+  @Test
+  void aDatasetWithoutANameIsRefusedByEveryFactoryAndBySelect() {
+    // a null name was taken, and every message about the data then spoke of "dataset 'null'"
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> Dataset.ofClasses(null, new float[] {1f, 2f}, 1, new int[] {0, 1}, 2));
+    assertEquals("name", e.getMessage());
+    assertThrows(NullPointerException.class,
+        () -> Dataset.ofUnsignedBytes(null, new byte[] {1, 2}, 1, new int[] {0, 1}, 2));
+    assertThrows(NullPointerException.class, () -> Dataset.ofTargets(null, new float[] {1f, 2f}, 1, new float[] {0f, 1f}, 1));
+    Dataset d = Dataset.ofClasses("d", new float[] {1f, 2f}, 1, new int[] {0, 1}, 2);
+    e = assertThrows(NullPointerException.class, () -> d.select(null, new int[] {1}));
+    assertEquals("newName", e.getMessage());
+    assertEquals("d", d.slice(0, 1).name());
+  }
+
   /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
   @Test
   void perFeatureMapsCopyTheirArraysAndCompareBothOfThem() {
