@@ -254,10 +254,16 @@ public final class Dataset {
    *
    * @throws NullPointerException when {@code newName} or {@code rows} is null
    * @throws IndexOutOfBoundsException when a row does not exist
+   * @throws IllegalArgumentException when the rows' features (or targets) would be more values than an
+   *     array holds, naming the counts
    */
   public Dataset select(String newName, int[] rows) {
     Objects.requireNonNull(newName, "newName");
-    float[] f = new float[Math.multiplyExact(rows.length, featureCount)];
+    checkFitsAnArray(rows.length, featureCount, "features");
+    if (labels == null) {
+      checkFitsAnArray(rows.length, targetCount, "targets");
+    }
+    float[] f = new float[rows.length * featureCount];
     for (int k = 0; k < rows.length; k++) {
       copyRow(rows[k], f, k * featureCount);
     }
@@ -268,11 +274,20 @@ public final class Dataset {
       }
       return new Dataset(newName, rows.length, featureCount, f, l, classCount, null, 0);
     }
-    float[] t = new float[Math.multiplyExact(rows.length, targetCount)];
+    float[] t = new float[rows.length * targetCount];
     for (int k = 0; k < rows.length; k++) {
       System.arraycopy(targets, rows[k] * targetCount, t, k * targetCount, targetCount);
     }
     return new Dataset(newName, rows.length, featureCount, f, null, 0, t, targetCount);
+  }
+
+  /** Throws when {@code rows} rows of {@code width} values each would not fit one array. */
+  private static void checkFitsAnArray(int rows, int width, String what) {
+    long values = (long) rows * width;
+    if (values > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(rows + " rows of " + width + " " + what + " are " + values
+          + " values, more than one array holds (" + Integer.MAX_VALUE + ")");
+    }
   }
 
   Dataset mapFeatures(InputScaling scaling) {

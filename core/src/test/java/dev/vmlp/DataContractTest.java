@@ -103,6 +103,19 @@ class DataContractTest {
     assertEquals("d", d.slice(0, 1).name());
   }
 
+  @Test
+  void selectingMoreValuesThanAnArrayHoldsNamesTheShape() {
+    // 32,768 copies of a row of 65,536 features: 2^31 values, one more than an array's int length
+    Dataset wide = Dataset.ofClasses("wide", new float[65536], 65536, new int[] {0}, 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> wide.select("many", new int[32768]));
+    assertTrue(e.getMessage().contains("32768 rows of 65536 features"), e.getMessage());
+    Dataset targets = Dataset.ofTargets("t", new float[] {1f}, 1, new float[65536], 65536);
+    e = assertThrows(IllegalArgumentException.class, () -> targets.select("many", new int[32768]));
+    assertTrue(e.getMessage().contains("32768 rows of 65536 targets"), e.getMessage());
+    assertEquals(2, wide.select("two", new int[2]).size());
+  }
+
   /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
   @Test
   void perFeatureMapsCopyTheirArraysAndCompareBothOfThem() {
