@@ -226,7 +226,10 @@ public final class InputScaling {
   }
 
   /**
-   * A new dataset with every row mapped.
+   * A new dataset with every row mapped, to look at or to hand to other tools. A {@link Trainer} and a
+   * {@link Model} apply their scaling to the raw data they are given, so give them the raw dataset: this
+   * one would be scaled a second time (a trainer built with no scaling may take it, but its model then
+   * expects scaled inputs when predicting).
    *
    * @throws IllegalArgumentException when the widths differ, or a mapped value is not finite
    */

@@ -323,7 +323,9 @@ public final class Model {
 
   /**
    * Accuracy, mean loss and confusion matrix (classifiers), or the mean of {@code ½ Σ (z - t)²}, half the
-   * summed squared error per sample (regressors).
+   * summed squared error per sample (regressors), over the raw rows of {@code data}: the model applies its
+   * {@link #scaling()} to each, as {@link #predict} does, so data already mapped by
+   * {@link InputScaling#apply(Dataset)} would be scaled twice.
    *
    * @throws IllegalArgumentException when the data does not fit the model
    * @throws NonFiniteException when a row gives an output that is NaN or infinite, as {@link #predict} does
