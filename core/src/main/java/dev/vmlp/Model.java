@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.internal.text.ScalingKeys;
 import dev.vmlp.metrics.Evaluation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -115,16 +116,11 @@ public final class Model {
   public Model withScaling(InputScaling newScaling) {
     Objects.requireNonNull(newScaling, "scaling");
     Map<String, String> meta = metadata;
-    if (!newScaling.equals(scaling) && meta.keySet().stream().anyMatch(Model::isScalingKey)) {
+    if (!newScaling.equals(scaling) && meta.keySet().stream().anyMatch(ScalingKeys::is)) {
       meta = new TreeMap<>(metadata);
-      meta.keySet().removeIf(Model::isScalingKey);
+      meta.keySet().removeIf(ScalingKeys::is);
     }
     return new Model(params, newScaling, meta, kernels, finite);
-  }
-
-  /** Whether {@code key} is one of a model file's scaling entries ({@code vmlp.scaling}, {@code vmlp.scaling.*}). */
-  private static boolean isScalingKey(String key) {
-    return key.equals("vmlp.scaling") || key.startsWith("vmlp.scaling.");
   }
 
   public Architecture architecture() {

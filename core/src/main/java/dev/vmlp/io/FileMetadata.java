@@ -6,6 +6,7 @@ import dev.vmlp.Head;
 import dev.vmlp.InputScaling;
 import dev.vmlp.Model;
 import dev.vmlp.internal.text.Provenance;
+import dev.vmlp.internal.text.ScalingKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,10 +29,10 @@ final class FileMetadata {
   static final String LIBRARY_VERSION = "vmlp.library_version";
   static final String ACTIVATIONS = "vmlp.activations";
   static final String HEAD = "vmlp.head";
-  static final String SCALING = "vmlp.scaling";
-  static final String SCALING_FACTOR = "vmlp.scaling.factor";
-  static final String SCALING_SHIFT = "vmlp.scaling.shift";
-  static final String SCALING_SCALE = "vmlp.scaling.scale";
+  static final String SCALING = ScalingKeys.SCALING;
+  static final String SCALING_FACTOR = ScalingKeys.FACTOR;
+  static final String SCALING_SHIFT = ScalingKeys.SHIFT;
+  static final String SCALING_SCALE = ScalingKeys.SCALE;
   static final String WEIGHTS_SHA256 = Provenance.WEIGHTS_SHA256;
 
   /** The format version this library writes, and the newest it reads. */
