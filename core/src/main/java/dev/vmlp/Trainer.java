@@ -148,8 +148,8 @@ public final class Trainer implements AutoCloseable {
    * one run that never stopped (compare {@link Model#weightsSha256()}); its other metadata keys are
    * carried into the trainer's snapshots. The builder's setters override
    * what the metadata gives (but for the recorded seed and shuffle setting of a part-done epoch, which
-   * {@link Builder#build()} refuses to change); a model without it (from {@link Model#of} or a foreign file) starts at
-   * epoch 0 with the builder's defaults.
+   * {@link Builder#build()} refuses to change); a model without it (from {@link Model#of} or a foreign
+   * file) starts at epoch 0 with the builder's defaults.
    *
    * @throws IllegalArgumentException when a recorded value does not parse, naming its key and value,
    *     or when a weight or bias is NaN or infinite (a model from {@link Model#ofAllowingNonFinite}),

@@ -270,7 +270,8 @@ public final class AtomicFiles {
     }
     var attrs = from.readAttributes();
     // where the group cannot be kept, its readers would be another group's: group and others get what both had
-    to.setPermissions(keepGroup(to, attrs.group()) ? attrs.permissions() : groupAndOthersShared(attrs.permissions()));
+    to.setPermissions(keepGroup(to, attrs.group()) ? attrs.permissions()
+        : groupAndOthersShared(attrs.permissions()));
   }
 
   /** Gives {@code to} the group {@code group}; false where it cannot be given (a group the user is not in). */
