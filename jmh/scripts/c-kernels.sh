@@ -12,7 +12,8 @@ BIN="$(mktemp -d)/c-kernels"
 trap 'rm -rf "$(dirname "$BIN")"' EXIT
 gcc -O3 -march=native -o "$BIN" "$ROOT/jmh/scripts/c-kernels.c"
 pair() { taskset -c 0 "$BIN" "$@" | sed 's/^/cpu 0 of a pair: /' & taskset -c 1 "$BIN" "$@" | sed 's/^/cpu 1 of a pair: /'; wait; }
-echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) processors"
+field() { grep -m1 "^$1" /proc/cpuinfo | cut -d: -f2 | xargs; }   # family 25 is Zen 3/4, 26 Zen 5
+echo "# $(date -u +%FT%TZ) $(field 'model name') (family $(field 'cpu family'), model $(field 'model')), $(nproc) processors"
 "$BIN" fma
 pair fma
 for _ in $(seq "${1:-2}"); do
