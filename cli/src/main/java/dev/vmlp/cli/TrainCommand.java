@@ -6,6 +6,7 @@ import dev.vmlp.Head;
 import dev.vmlp.Trainer;
 import dev.vmlp.TrainingInterruptedException;
 import dev.vmlp.TrainingReport;
+import dev.vmlp.internal.io.AtomicFiles;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.Model;
 import dev.vmlp.io.LoadOptions;
@@ -150,7 +151,9 @@ final class TrainCommand implements Callable<Integer> {
         throw new java.nio.file.FileSystemException(given, null,
             "ends with a slash, so it names a folder; a model is saved to a file");
       }
-      ModelFiles.saveTarget(save); // fail before training rather than after it
+      // fail before training rather than after it: saveTarget reads the permissions, and a file made and
+      // removed where the save makes its own finds what they do not show (/proc or /sys as root)
+      AtomicFiles.checkCreatable(save, ModelFiles.saveTarget(save));
     }
     Model start = resume != null ? loadResumed() : null;
     DataSource.Loaded data = DataSource.load(source);

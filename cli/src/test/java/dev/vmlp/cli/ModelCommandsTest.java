@@ -842,6 +842,14 @@ class ModelCommandsTest {
       throw new java.io.UncheckedIOException(e);
     }
     CliRun.of("train", "--save", "/").assertError(1, "/: is a folder; a model is saved to a file");
+    // a folder that takes no new file though its permissions let root write (/proc): refused before training,
+    // as a file made and removed there fails (a user other than root is refused by the permissions)
+    Path proc = Path.of("/proc/vmlp-save.safetensors");
+    if (Files.isDirectory(proc.getParent())) {
+      CliRun p = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--save", proc.toString());
+      p.assertError(1, "vmlp-save.safetensors");
+      assertFalse(p.out().contains("epoch") || p.err().contains("epoch 1"), p::describe);
+    }
     // a trailing slash names a folder, even one that does not exist yet
     Path newFolder = dir.resolve("new-folder");
     CliRun slash = CliRun.of("train", "--save", newFolder + "/");

@@ -179,8 +179,10 @@ public final class ModelFiles {
    * and may be written, and {@code file} is missing, a regular file that may be written, or a link to
    * one (the save then replaces the file the link points to, and the link stays). Devices, pipes,
    * folders and read-only files are refused, and so is another user's file in a folder with the sticky
-   * bit (as {@code /tmp} has), which the rename could not replace. The command line calls it before training, so that a
-   * bad {@code --save} fails at once rather than after the training.
+   * bit (as {@code /tmp} has), which the rename could not replace. The command line calls it before
+   * training, so that a bad {@code --save} fails at once rather than after the training, and then makes and
+   * removes a file where the save would make its own ({@code AtomicFiles.checkCreatable}), for the folders
+   * whose permissions say yes but which take no new file ({@code /proc} as root).
    *
    * @return the file a save writes: {@code file} as an absolute path, or the real path of the file a
    *     link at {@code file} points to

@@ -351,6 +351,27 @@ class ModelFilesTest {
   }
 
   @Test
+  void aTrialOfTheTemporaryFileLeavesTheFolderAsItWasAndNamesAFolderThatTakesNoNewFile() throws IOException {
+    Path f = tmp.resolve("m.safetensors");
+    AtomicFiles.checkCreatable(f, ModelFiles.saveTarget(f));
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertEquals(List.of(), files.toList(), "the trial file is removed");
+    }
+    Path old = Files.writeString(f, "an older file");
+    AtomicFiles.checkCreatable(f, ModelFiles.saveTarget(f));
+    assertEquals("an older file", Files.readString(old), "the target is not touched");
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertEquals(List.of(old), files.toList());
+    }
+    // /proc takes no new file, though root passes its permission check; named with the system's words
+    Path proc = Path.of("/proc/vmlp-trial.safetensors");
+    Assumptions.assumeTrue(Files.isDirectory(proc.getParent()), "no /proc here");
+    IOException e = assertThrows(IOException.class, () -> AtomicFiles.checkCreatable(proc, proc));
+    assertTrue(e.getMessage().startsWith(proc + ": cannot create a file in /proc ("), e.getMessage());
+    assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+  }
+
+  @Test
   void anotherUsersFileInAStickyFolderIsNotASaveTarget() throws IOException {
     Path dir = Files.createDirectory(tmp.resolve("shared"));
     Path f = dir.resolve("m.safetensors");

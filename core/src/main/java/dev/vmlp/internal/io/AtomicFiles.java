@@ -3,6 +3,8 @@ package dev.vmlp.internal.io;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -64,26 +66,8 @@ public final class AtomicFiles {
    */
   public static void replace(Path file, Path target, Body body, BeforeMove beforeMove) throws IOException {
     Path dir = target.getParent();
-    Path tmp = dir.resolve("." + tempPrefix(target.getFileName().toString()) + "."
-        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-    FileChannel opened;
-    Set<PosixFilePermission> kept = permissions(target);
-    Pending.FILES.add(tmp); // before the file exists: an exit in between finds nothing to remove
-    try {
-      // created with no more permissions than the file it replaces: a private model's new weights were
-      // readable by all (the folder's defaults) while they were written, and an open file stays readable
-      opened = kept == null ? FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-          : FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              PosixFilePermissions.asFileAttribute(whileWritten(kept)));
-    } catch (IOException | RuntimeException e) {
-      Pending.FILES.remove(tmp);
-      if (e instanceof FileSystemException fs) {
-        // name what the caller asked for, not the temporary file
-        throw new FileSystemException(file.toString(), null, "cannot create a file in " + dir + " ("
-            + (fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName()) + ")");
-      }
-      throw e;
-    }
+    Path tmp = tempFile(target);
+    FileChannel opened = createTemp(file, target, tmp);
     boolean inBeforeMove = false;
     try {
       try (FileChannel ch = opened) {
@@ -98,8 +82,7 @@ public final class AtomicFiles {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (FileSystemException e) {
         // named "TMP -> TARGET: Operation not permitted": name what the caller asked for instead
-        throw new FileSystemException(file.toString(), null, "cannot be replaced by the new file ("
-            + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+        throw new FileSystemException(file.toString(), null, "cannot be replaced by the new file (" + reason(e) + ")");
       }
     } catch (IOException | RuntimeException | Error e) {
       try {
@@ -120,6 +103,79 @@ public final class AtomicFiles {
       Pending.FILES.remove(tmp);
     }
     forceFolder(dir);
+  }
+
+  /**
+   * Checks that {@link #replace} could begin to replace {@code target}: creates its temporary file in
+   * the target's folder, as a replacement would, and deletes it again, leaving the folder as it was.
+   * This catches what a folder's permission bits do not show: a folder that takes no new file even from
+   * root ({@code /proc}, {@code /sys}), or a network share whose server refuses. A program that writes
+   * after long work ({@code vmlp train --save}) calls it before that work.
+   *
+   * @param file the path as the caller named it, for messages
+   * @param target the absolute path that a replacement would replace
+   * @throws IOException naming {@code file} when the temporary file cannot be created or removed
+   */
+  public static void checkCreatable(Path file, Path target) throws IOException {
+    Path tmp = tempFile(target);
+    FileChannel created = createTemp(file, target, tmp); // names file and the folder when it fails
+    try {
+      created.close();
+      Files.delete(tmp);
+    } catch (IOException e) {
+      throw new IOException(file + ": the test file " + tmp + " cannot be removed ("
+          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
+    } finally {
+      Pending.FILES.remove(tmp);
+    }
+  }
+
+  /**
+   * What the system said about {@code e}'s file: its reason, or for the exceptions that the JDK gives
+   * none, the system's words for them (a class name such as NoSuchFileException means little to a user).
+   */
+  private static String reason(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    return switch (e) {
+      case NoSuchFileException _ -> "No such file or directory";
+      case AccessDeniedException _ -> "Permission denied";
+      case FileAlreadyExistsException _ -> "File exists";
+      default -> e.getClass().getSimpleName();
+    };
+  }
+
+  /** A new name for the temporary file that replaces {@code target}: hidden, in its folder, random. */
+  private static Path tempFile(Path target) {
+    return target.getParent().resolve("." + tempPrefix(target.getFileName().toString()) + "."
+        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+  }
+
+  /**
+   * Creates {@code tmp} for writing, with no more permissions than {@code target} has, and registers it
+   * with the shutdown hook (which the caller unregisters once it is renamed or removed).
+   *
+   * @throws IOException naming {@code file} and the folder when it cannot be created; it is then unregistered
+   */
+  private static FileChannel createTemp(Path file, Path target, Path tmp) throws IOException {
+    Set<PosixFilePermission> kept = permissions(target);
+    Pending.FILES.add(tmp); // before the file exists: an exit in between finds nothing to remove
+    try {
+      // created with no more permissions than the file it replaces: a private model's new weights were
+      // readable by all (the folder's defaults) while they were written, and an open file stays readable
+      return kept == null ? FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+          : FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(whileWritten(kept)));
+    } catch (IOException | RuntimeException e) {
+      Pending.FILES.remove(tmp);
+      if (e instanceof FileSystemException fs) {
+        // name what the caller asked for, not the temporary file
+        throw new FileSystemException(file.toString(), null, "cannot create a file in " + tmp.getParent() + " ("
+            + reason(fs) + ")");
+      }
+      throw e;
+    }
   }
 
   /**
