@@ -2,11 +2,9 @@ package dev.vmlp.cli.bench;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Baseline against current, per benchmark, mode and parameters. A change counts only when the runs'
@@ -53,29 +51,44 @@ public final class Comparison {
 
   /**
    * Rows in the current run's order, then those only in the baseline; regressions keep their place. A
-   * result the current run holds twice (two runs' arrays joined) is compared with the baseline's each
-   * time, not called "only in current" the second time.
+   * result held twice (two runs' arrays joined) is paired copy by copy, as the report pairs its copies:
+   * the k-th current copy with the k-th baseline copy, or with the last where the baseline has fewer,
+   * and the baseline's further copies with the last current copy, next to it. So every copy in either
+   * run is judged: a second copy in the current run is not "only in current", and one in the baseline is
+   * not dropped for the other, whichever came last.
    */
   public static List<Row> compare(List<JmhResult> baseline, List<JmhResult> current) {
-    Map<String, JmhResult> base = new LinkedHashMap<>();
-    for (JmhResult r : baseline) {
-      base.put(r.key(), r);
-    }
-    Set<String> matched = new HashSet<>();
+    Map<String, List<JmhResult>> base = copies(baseline);
+    Map<String, List<JmhResult>> cur = copies(current);
+    Map<String, Integer> seen = new HashMap<>();
     List<Row> rows = new ArrayList<>();
     for (JmhResult c : current) {
-      JmhResult b = base.get(c.key());
-      if (b != null) {
-        matched.add(c.key());
+      List<JmhResult> bs = base.get(c.key());
+      if (bs == null) {
+        rows.add(new Row(c.key(), null, c, Verdict.ONLY_CURRENT));
+        continue;
       }
-      rows.add(new Row(c.key(), b, c, b == null ? Verdict.ONLY_CURRENT : verdict(b, c)));
+      int k = seen.merge(c.key(), 1, Integer::sum) - 1;
+      int last = k == cur.get(c.key()).size() - 1 ? bs.size() - 1 : Math.min(k, bs.size() - 1);
+      for (int j = Math.min(k, bs.size() - 1); j <= last; j++) {
+        rows.add(new Row(c.key(), bs.get(j), c, verdict(bs.get(j), c)));
+      }
     }
-    for (JmhResult b : base.values()) {
-      if (!matched.contains(b.key())) {
+    for (JmhResult b : baseline) {
+      if (!cur.containsKey(b.key())) {
         rows.add(new Row(b.key(), b, null, Verdict.ONLY_BASELINE));
       }
     }
     return rows;
+  }
+
+  /** The results by {@link JmhResult#key()}, each key's copies in their order. */
+  private static Map<String, List<JmhResult>> copies(List<JmhResult> results) {
+    Map<String, List<JmhResult>> byKey = new HashMap<>();
+    for (JmhResult r : results) {
+      byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+    }
+    return byKey;
   }
 
   /** The verdict on two results of the same benchmark. */

@@ -175,4 +175,28 @@ class ComparisonTest {
     assertEquals(List.of(Verdict.WITHIN_NOISE, Verdict.REGRESSION), rows.stream().map(Comparison.Row::verdict).toList());
     assertEquals("", Comparison.unmatched(rows)); // was "1 only in current", of a benchmark the baseline has
   }
+
+  @Test
+  void aResultTheBaselineHoldsTwiceIsComparedCopyByCopyWhicheverCameLast() {
+    JmhResult fast = result("avgt", 100, 5);
+    JmhResult slow = result("avgt", 200, 5);
+    JmhResult now = result("avgt", 201, 5);
+    // one copy now: each baseline copy is judged against it, in the baseline's order (only the last was kept)
+    for (List<JmhResult> base : List.of(List.of(fast, slow), List.of(slow, fast))) {
+      List<Comparison.Row> rows = Comparison.compare(base, List.of(now));
+      assertEquals(base, rows.stream().map(Comparison.Row::baseline).toList());
+      assertEquals(List.of(now, now), rows.stream().map(Comparison.Row::current).toList());
+      assertEquals(1, Comparison.count(rows, Verdict.REGRESSION), "the fast copy's regression is shown either way");
+      assertEquals(1, Comparison.count(rows, Verdict.WITHIN_NOISE));
+    }
+    // two copies in each: the first with the first, the second with the second
+    JmhResult again = result("avgt", 99, 5);
+    List<Comparison.Row> pairs = Comparison.compare(List.of(fast, slow), List.of(now, again));
+    assertEquals(List.of(Verdict.REGRESSION, Verdict.IMPROVEMENT),
+        pairs.stream().map(Comparison.Row::verdict).toList());
+    // held twice in the baseline alone: both copies are listed
+    List<Comparison.Row> gone = Comparison.compare(List.of(fast, slow),
+        List.of(result("dev.vmlp.jmh.KernelBenchmark.backward", "avgt", 100, 5)));
+    assertEquals(", 2 only in baseline, 1 only in current", Comparison.unmatched(gone));
+  }
 }
