@@ -8,6 +8,7 @@ import dev.vmlp.cli.bench.MachineInfo;
 import dev.vmlp.cli.bench.Progress;
 import dev.vmlp.cli.bench.Report;
 import dev.vmlp.cli.bench.ReportPage;
+import dev.vmlp.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -152,6 +153,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw usage("--out names the report folder, but " + out + " is a file");
+    }
+    Path link = dryRun || markdown ? null : AtomicFiles.danglingLink(outDir());
+    if (link != null) {
+      // creating the folder would fail there as "already exists"
+      String where = out != null ? "--out " + out : "the report folder " + outDir();
+      throw usage(where + (link.equals(outDir()) ? " is " : " is inside " + link + ", ")
+          + AtomicFiles.danglingText(link));
     }
     if (include != null) {
       try {

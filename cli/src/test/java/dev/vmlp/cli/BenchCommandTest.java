@@ -175,6 +175,27 @@ class BenchCommandTest {
   }
 
   @Test
+  void anOutThatIsALinkToNothingIsNamedAsSuchNotAsAFileThatExists() throws IOException {
+    Path gone = tmp.resolve("gone");
+    Path link = Files.createSymbolicLink(tmp.resolve("report"), gone);
+    String from = sample("quick.json");
+    // creating the folder failed with "report: already exists"
+    CliRun.of("bench", "--from", from, "--out", link.toString())
+        .assertError(2, "--out " + link + " is a link to " + gone + ", which does not exist");
+    CliRun.of("bench", "--compare", from, from, "--out", link.resolve("cmp").toString())
+        .assertError(2, "--out " + link.resolve("cmp") + " is inside " + link + ", a link to " + gone + ", which");
+    Path loop = Files.createSymbolicLink(tmp.resolve("loop"), tmp.resolve("loop"));
+    CliRun.of("bench", "--from", from, "--out", loop.toString())
+        .assertError(2, "--out " + loop + " is a loop of links");
+    assertFalse(Files.exists(gone, java.nio.file.LinkOption.NOFOLLOW_LINKS), "nothing is made where the link leads");
+    assertTrue(Files.isSymbolicLink(link));
+    // a link to a folder that exists is a report folder as any other
+    Files.createDirectory(gone);
+    assertEquals(0, CliRun.of("bench", "--from", from, "--out", link.toString()).exit());
+    assertTrue(Files.exists(gone.resolve("index.html")));
+  }
+
+  @Test
   void unreadableResultsAreRuntimeErrors() throws IOException {
     Path missing = tmp.resolve("missing.json");
     CliRun.of("bench", "--from", missing.toString(), "--markdown").assertError(1, missing.toString());

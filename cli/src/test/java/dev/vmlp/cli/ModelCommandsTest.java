@@ -830,6 +830,19 @@ class ModelCommandsTest {
     run.assertError(1, "no folder to save m.safetensors in");
     assertFalse(run.out().contains("epoch"), run::describe);
     CliRun.of("train", "--epochs", "1", "--save", dir.toString()).assertError(1, "is a folder");
+    // a link to nothing is named with where it leads, as bench names its --out, whether the file or its folder
+    Path gone = dir.resolve("gone-models");
+    Path link = dir.resolve("models-link");
+    try {
+      Files.createSymbolicLink(link, gone);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    CliRun.of("train", "--save", link.toString())
+        .assertError(1, link + ": is a link to " + gone + ", which does not exist");
+    CliRun.of("train", "--save", link.resolve("m.safetensors").toString())
+        .assertError(1, "no folder to save m.safetensors in (" + link + " is a link to " + gone + ", which does not");
+    assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS));
     // a device, pipe or socket is not replaced by a file (a socket here: no special file of the system is touched)
     Path socket = dir.resolve("train.socket");
     try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

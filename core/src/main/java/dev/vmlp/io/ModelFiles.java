@@ -214,7 +214,9 @@ public final class ModelFiles {
       }
     }
     if (!Files.isDirectory(dir)) {
-      throw new NoSuchFileException(dir.toString(), null, "no folder to save " + target.getFileName() + " in");
+      Path link = AtomicFiles.danglingLink(dir);
+      throw new NoSuchFileException(dir.toString(), null, "no folder to save " + target.getFileName() + " in"
+          + (link == null ? "" : " (" + link + " is " + AtomicFiles.danglingText(link) + ")"));
     }
     if (!Files.isWritable(dir)) {
       throw new AccessDeniedException(dir.toString(), null, "this folder cannot be written, so "

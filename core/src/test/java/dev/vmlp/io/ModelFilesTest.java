@@ -529,7 +529,12 @@ class ModelFilesTest {
     assertEquals(m.weightsSha256(), ModelFiles.load(real).weightsSha256());
     Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("missing"));
     IOException e = assertThrows(IOException.class, () -> ModelFiles.save(m, dangling));
-    assertTrue(e.getMessage().endsWith("dangling: is a link to a missing file"), e.getMessage());
+    assertEquals(dangling + ": is a link to " + tmp.resolve("missing") + ", which does not exist", e.getMessage());
+    // a folder on the way that is such a link is named, with where it leads, not as a folder that is missing
+    IOException in = assertThrows(IOException.class, () -> ModelFiles.save(m, dangling.resolve("m.safetensors")));
+    assertEquals(dangling.toAbsolutePath() + ": no folder to save m.safetensors in (" + dangling.toAbsolutePath()
+        + " is a link to " + tmp.resolve("missing") + ", which does not exist)", in.getMessage());
+    assertFalse(Files.exists(tmp.resolve("missing")));
     // a socket (as a device or a pipe) is not replaced by a regular file
     Path socket = tmp.resolve("socket");
     try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

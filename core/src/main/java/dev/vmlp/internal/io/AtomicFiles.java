@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -236,8 +237,8 @@ public final class AtomicFiles {
    * The file that writing to {@code file} replaces: {@code file} as an absolute path, or, when it is a
    * link, the real path of the file it points to (so the link stays a link).
    *
-   * @throws FileSystemException naming {@code file} when it is a link to a missing file, rather than
-   *     guess where to create one
+   * @throws FileSystemException naming {@code file} and where it leads when it is a link to a missing
+   *     file, rather than guess where to create one
    */
   public static Path linkTarget(Path file) throws IOException {
     Path target = file.toAbsolutePath();
@@ -245,10 +246,62 @@ public final class AtomicFiles {
       try {
         return target.toRealPath();
       } catch (NoSuchFileException e) {
-        throw new FileSystemException(file.toString(), null, "is a link to a missing file");
+        throw new FileSystemException(file.toString(), null, "is " + danglingText(target));
       }
     }
     return target;
+  }
+
+  /**
+   * What {@code link}, a link that leads to no file, is, for messages: {@code a link to /data/gone, which
+   * does not exist}, naming the path that the last link of its chain names, or {@code a loop of links}.
+   */
+  public static String danglingText(Path link) {
+    Path end = missingLinkTarget(link);
+    return end != null ? "a link to " + end + ", which does not exist" : "a loop of links";
+  }
+
+  /**
+   * Where {@code path} leads when it is a link to a missing file: the path that the last link of its chain
+   * names, against that link's folder; null when {@code path} is no link, leads to a file that exists, or
+   * is a loop of links.
+   */
+  private static Path missingLinkTarget(Path path) {
+    if (!Files.isSymbolicLink(path) || Files.exists(path)) {
+      return null;
+    }
+    Path at = path.toAbsolutePath();
+    try {
+      for (int hops = 0; hops < 40; hops++) { // Linux follows at most 40 links in a path
+        at = at.resolveSibling(Files.readSymbolicLink(at)); // an absolute link's path as it is
+        if (!Files.isSymbolicLink(at)) {
+          return at;
+        }
+      }
+    } catch (IOException e) {
+      return at; // a folder on the way that cannot be read: as far as it can be told
+    }
+    return null;
+  }
+
+  /**
+   * The first of the folders that {@code path} names, from the top, and {@code path} itself, that is a
+   * link that leads to no file (to a missing one, or a loop), as {@code path} names it; null when there is
+   * none. Creating {@code path} (or a file in it) fails at such a link with a misleading "already exists"
+   * or "no such folder"; {@link #danglingText} says what it is.
+   */
+  public static Path danglingLink(Path path) {
+    Path root = path.getRoot();
+    for (int i = 1; i <= path.getNameCount(); i++) {
+      Path p = root == null ? path.subpath(0, i) : root.resolve(path.subpath(0, i));
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        return null; // nothing below a missing name exists either
+      }
+      if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /**
