@@ -324,7 +324,8 @@ public final class Model {
    * {@link InputScaling#apply(Dataset)} would be scaled twice.
    *
    * @throws IllegalArgumentException when the data does not fit the model
-   * @throws NonFiniteException when a row gives an output that is NaN or infinite, as {@link #predict} does
+   * @throws NonFiniteException when a row gives an output that is NaN or infinite, as {@link #predict} does,
+   *     naming the row ({@link NonFiniteException#row()})
    */
   public Evaluation evaluate(Dataset data) {
     return evaluate(data, newWorkspace());
@@ -507,7 +508,7 @@ public final class Model {
   private boolean outputsFinite(float[] z, Dataset data, int row, boolean strict) {
     int i = firstNonFinite(z);
     if (i >= 0 && strict) {
-      throw new NonFiniteException("row " + row + " of '" + data.name() + "': " + notFinite(z, i));
+      throw NonFiniteException.inRow(data, row, notFinite(z, i));
     }
     return i < 0;
   }

@@ -9,7 +9,6 @@ public final class TrainingDivergedException extends NonFiniteException {
   private static final long serialVersionUID = 1L;
   private final int epoch;
   private final long position;
-  private final long row;
 
   TrainingDivergedException(int epoch, long position, long row, String what) {
     this("training diverged in epoch " + epoch
@@ -18,10 +17,9 @@ public final class TrainingDivergedException extends NonFiniteException {
   }
 
   private TrainingDivergedException(String message, int epoch, long position, long row) {
-    super(message);
+    super(message, row, message);
     this.epoch = epoch;
     this.position = position;
-    this.row = row;
   }
 
   /** Divergence in {@link Trainer#trainSample}: {@code sample} counts the online samples, from 0. */
@@ -52,10 +50,5 @@ public final class TrainingDivergedException extends NonFiniteException {
    */
   public long position() {
     return position;
-  }
-
-  /** Row of the sample in the dataset, or -1. */
-  public long row() {
-    return row;
   }
 }

@@ -354,6 +354,11 @@ class ServingTest {
     NonFiniteException eval = assertThrows(NonFiniteException.class,
         () -> m.evaluate(Dataset.ofClasses("d", new float[] {1, 1}, 2, new int[] {0}, 2)));
     assertEquals("row 0 of 'd': output z[0] is NaN (the model's layer 0 weight [1, 1] = NaN)", eval.getMessage());
+    // the row and the problem apart, for a caller that knows where the row came from
+    assertEquals(0, eval.row());
+    assertEquals("output z[0] is NaN (the model's layer 0 weight [1, 1] = NaN)", eval.problem());
+    assertEquals(-1, e.row());
+    assertEquals(e.getMessage(), e.problem());
   }
 
   @Test

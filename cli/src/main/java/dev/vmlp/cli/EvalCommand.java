@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Dataset;
 import dev.vmlp.Model;
+import dev.vmlp.NonFiniteException;
 import dev.vmlp.metrics.ConfusionMatrix;
 import dev.vmlp.metrics.Evaluation;
 import java.io.PrintStream;
@@ -47,9 +48,15 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TestData.validate(source, spec);
     Model m = model.load();
-    Dataset data = TestData.load(source, m);
+    TestData.Loaded loaded = TestData.load(source, m);
+    Dataset data = loaded.data();
     ModelOptions.checkWidth(data.name(), data.featureCount(), model.file, m.architecture().inputs());
-    Evaluation e = m.evaluate(data);
+    Evaluation e;
+    try {
+      e = m.evaluate(data);
+    } catch (NonFiniteException ex) {
+      throw loaded.located(ex); // the file and line, as predict and the readers name a row
+    }
     PrintStream out = main.out;
     out.println(json ? json(m, data, e) : text(m, data, e));
     out.flush();

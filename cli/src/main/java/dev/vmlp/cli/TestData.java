@@ -2,7 +2,9 @@ package dev.vmlp.cli;
 
 import dev.vmlp.Dataset;
 import dev.vmlp.Model;
+import dev.vmlp.NonFiniteException;
 import dev.vmlp.data.Csv;
+import dev.vmlp.data.DataFormatException;
 import dev.vmlp.data.Digits;
 import dev.vmlp.data.Mnist;
 import java.io.IOException;
@@ -51,11 +53,70 @@ final class TestData {
     }
   }
 
+  /**
+   * Data read for evaluation, and the file its rows come from: CSV with its label column, IDX images
+   * ({@code images}), or null for the bundled digits.
+   */
+  record Loaded(Dataset data, Path file, boolean images, int labelColumn) {
+    /**
+     * {@code e}, an output that is not finite in a row of {@link #data}, named as the data errors of the
+     * library and {@code vmlp predict} name their source: the file, then the row's line (CSV) or image
+     * (IDX), then the row. {@code e} itself when there is no file or no row.
+     */
+    Exception located(NonFiniteException e) {
+      long row = e.row();
+      if (file == null || row < 0) {
+        return e;
+      }
+      if (images) {
+        return new DataFormatException(file, "image " + row + " (row " + row + "): " + e.problem(), e);
+      }
+      long line = lineOf(row);
+      return new DataFormatException(file, (line > 0 ? "line " + line + " (row " + row + ")" : "row " + row) + ": "
+          + e.problem(), e);
+    }
+
+    /**
+     * The line of the CSV file where row {@code row} is, or -1 when the file is not a regular one (a pipe
+     * cannot be read twice, and opening it again would wait for a writer) or no longer reads as it did:
+     * it is read again up to that row (only when an error is reported), so blank lines and a header
+     * count as they did when the rows were read.
+     */
+    private long lineOf(long row) {
+      if (!Files.isRegularFile(file)) {
+        return -1;
+      }
+      long[] found = {-1, 0}; // the line, the rows seen
+      try {
+        Csv.forEachRow(Files.newInputStream(file), file, ',', labelColumn, (values, line) -> {
+          if (found[1]++ == row) {
+            found[0] = line;
+            throw new Found();
+          }
+        });
+      } catch (Found f) {
+        return found[0];
+      } catch (IOException | RuntimeException e) {
+        return -1; // the row is still named
+      }
+      return -1;
+    }
+  }
+
+  /** Ends the reading of {@link Loaded#lineOf} at its row. */
+  private static final class Found extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Found() {
+      super(null, null, false, false);
+    }
+  }
+
   /** Reads the data {@code source} names (digits when null), with the labels {@code model} can have. */
-  static Dataset load(TestData source, Model model) throws IOException {
+  static Loaded load(TestData source, Model model) throws IOException {
     int outputs = model.architecture().outputs();
     if (source == null || source.dataset != null) {
-      return Digits.load().test();
+      return new Loaded(Digits.load().test(), null, false, 0);
     }
     if (source.mnistDir != null) {
       if (!model.architecture().head().classifies()) {
@@ -67,7 +128,8 @@ final class TestData {
         throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");
       }
       // as train finds them: a folder or pipe where a file belongs is named as such, not as missing
-      return Mnist.loadPair(Mnist.find(dir, Mnist.TEST_IMAGES), Mnist.find(dir, Mnist.TEST_LABELS), outputs);
+      Path images = Mnist.find(dir, Mnist.TEST_IMAGES);
+      return new Loaded(Mnist.loadPair(images, Mnist.find(dir, Mnist.TEST_LABELS), outputs), images, true, 0);
     }
     if (!model.architecture().head().classifies() && outputs > 1) {
       // a CSV row here holds one label or target column; several targets need the library's Model.evaluate
@@ -76,6 +138,6 @@ final class TestData {
     }
     Csv.Options options = Csv.Options.defaults().withLabelColumn(source.csv.labelColumn);
     options = model.architecture().head().classifies() ? options.withClasses(outputs) : options.asRegression();
-    return Csv.read(source.csv.test, options);
+    return new Loaded(Csv.read(source.csv.test, options), source.csv.test, false, source.csv.labelColumn);
   }
 }

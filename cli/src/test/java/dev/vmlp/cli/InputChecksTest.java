@@ -142,6 +142,56 @@ class InputChecksTest {
   }
 
   @Test
+  void evalNamesTheFileAndLineOfAnOutputThatIsNotFinite() throws IOException {
+    Architecture arch = Architecture.builder(4).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 4, new float[] {3e38f, 0, 0, 0, 0, 0, 0, 1},
+        new float[] {0, 0})), InputScaling.none());
+    Path model = dir.resolve("m.safetensors");
+    ModelFiles.save(m, model);
+    // a header and a blank line: row 2 is on line 5, which only the file's own lines tell
+    Path rows = Files.writeString(dir.resolve("rows.csv"), "a,b,c,d,label\n1,0,0,0,0\n\n0,1,0,0,1\n2,0,0,0,0\n");
+    CliRun.of("eval", "--model", model.toString(), "--test", rows.toString(), "--label-column", "-1")
+        .assertError(1, rows + ": line 5 (row 2): output z[0] is Infinity (inputs far outside the trained range?)");
+    // gzip too, through the same reader
+    Path gz = dir.resolve("rows.csv.gz");
+    try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(Files.readAllBytes(rows));
+    }
+    CliRun.of("eval", "--model", model.toString(), "--test", gz.toString(), "--label-column", "-1")
+        .assertError(1, gz + ": line 5 (row 2): output z[0] is Infinity");
+    // MNIST files: the images file and the image, as predict names them
+    Path mnist = Files.createDirectory(dir.resolve("mnist"));
+    Path images = mnist.resolve("t10k-images-idx3-ubyte");
+    MnistFiles.writeIdx(images, false, new int[] {3, 2, 2}, new byte[] {0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0});
+    MnistFiles.writeIdx(mnist.resolve("t10k-labels-idx1-ubyte"), false, new int[] {3}, new byte[] {0, 1, 0});
+    CliRun.of("eval", "--model", model.toString(), "--data", mnist.toString())
+        .assertError(1, images + ": image 2 (row 2): output z[0] is Infinity");
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a second open of the pipe would block
+  void evalOnAPipeNamesTheRowWithoutReadingThePipeAgain() throws Exception {
+    Architecture arch = Architecture.builder(1).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 1, new float[] {3e38f, 0}, new float[] {0, 0})),
+        InputScaling.none());
+    Path model = dir.resolve("m.safetensors");
+    ModelFiles.save(m, model);
+    Path fifo = dir.resolve("rows.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    Thread writer = Thread.ofPlatform().daemon().start(() -> {
+      try {
+        Files.writeString(fifo, "0,1\n1,2\n"); // blocks until eval opens the pipe
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    CliRun.of("eval", "--model", model.toString(), "--test", fifo.toString())
+        .assertError(1, fifo + ": row 1: output z[0] is Infinity");
+    writer.join(10_000);
+  }
+
+  @Test
   void anIdxFileOfImagesWiderThanAnyNetworkIsRefusedByItsHeader() throws IOException {
     // 1 image of 2048 x 1024: refused before its 2 MB of pixels are looked for (there are none)
     byte[] header = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 8, 0, 0, 0, 4, 0};
