@@ -74,7 +74,18 @@ final class FileMetadata {
    *     does not write, or a provenance value that would not read back
    */
   static Map<String, String> encode(Model model) {
-    Architecture arch = model.architecture();
+    return encode(model.architecture(), model.scaling(), model.metadata(), model.weightsSha256());
+  }
+
+  /**
+   * The entries for a model of {@code arch} and scaling {@code s} whose metadata is {@code metadata}
+   * and whose weights hash to {@code weightsSha256}: what {@link #encode(Model)} gives, and what a
+   * loader can compute before it has read the weights.
+   *
+   * @throws IllegalArgumentException as {@link #encode(Model)}
+   */
+  static Map<String, String> encode(Architecture arch, InputScaling s, Map<String, String> metadata,
+      String weightsSha256) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(FORMAT_VERSION, Integer.toString(VERSION));
     m.put(LIBRARY_VERSION, libraryVersion());
@@ -84,7 +95,6 @@ final class FileMetadata {
     }
     m.put(ACTIVATIONS, acts.toString());
     m.put(HEAD, arch.head().id());
-    InputScaling s = model.scaling();
     m.put(SCALING, s.kind().id());
     switch (s.kind()) {
       case NONE -> { }
@@ -94,7 +104,7 @@ final class FileMetadata {
         m.put(SCALING_SCALE, floats(s.scale()));
       }
     }
-    for (Map.Entry<String, String> e : model.metadata().entrySet()) {
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
       String key = e.getKey();
       if (key.startsWith(PREFIX)) {
         if (!OWN_KEYS.contains(key)) {
@@ -116,7 +126,7 @@ final class FileMetadata {
     if (pair != null) {
       throw new IllegalArgumentException("metadata '" + pair.key() + "': " + pair.message());
     }
-    m.put(WEIGHTS_SHA256, model.weightsSha256());
+    m.put(WEIGHTS_SHA256, weightsSha256);
     return m;
   }
 

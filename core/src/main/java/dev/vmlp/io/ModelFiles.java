@@ -6,16 +6,18 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vmlp.Activation;
 import dev.vmlp.Architecture;
 import dev.vmlp.Head;
+import dev.vmlp.InputScaling;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.internal.hash.FloatSha256;
 import dev.vmlp.internal.io.AtomicFiles;
 import dev.vmlp.internal.kernel.Layout;
+import dev.vmlp.internal.text.Excerpt;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,11 +101,13 @@ import java.util.TreeMap;
  * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
  * with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
- * outputs), the metadata must parse, and the weights must be finite unless
- * {@link LoadOptions#allowNonFinite()}. Nothing is allocated from a size the file has not been checked
- * to hold, and the model may take at most 4 times the file's weight bytes plus 64 MiB in memory (the
- * padded layout stores a layer of few inputs in up to 64 times its size). Each problem is a
- * {@link ModelFormatException} naming the tensor, key or section.
+ * outputs), the metadata must parse, the header a save of the model would write must be within the
+ * cap too (so that every model that loads can be saved again; it can be longer than the file's, see
+ * {@code checkSavable}), and the weights must be finite unless {@link LoadOptions#allowNonFinite()}.
+ * Nothing is allocated from a size the file has not been checked to hold, and the model may take at
+ * most 4 times the file's weight bytes plus 64 MiB in memory (the padded layout stores a layer of few
+ * inputs in up to 64 times its size). Each problem is a {@link ModelFormatException} naming the tensor,
+ * key or section.
  *
  * <h2>Saving</h2>
  * Atomic: the file is written under a temporary name in the target's folder (a dot, at most 64
@@ -144,9 +149,9 @@ public final class ModelFiles {
 
   static void save(Model model, Path file, WriteHook hook) throws IOException {
     Map<String, String> metadata = FileMetadata.encode(model);
-    List<LayerWeights> layers = model.weights();
-    byte[] header = header(metadata, layers);
+    byte[] header = header(metadata, model.architecture());
     checkLoadable(header);
+    List<LayerWeights> layers = model.weights();
     Path target = saveTarget(file);
     AtomicFiles.replace(file, target, ch -> {
       ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -303,14 +308,11 @@ public final class ModelFiles {
   }
 
   /**
-   * Refuses, before anything is written, a header that {@link #load} would refuse: one longer than a
-   * file may hold, or metadata past the parser's limits (entries, name length, unpaired surrogates).
+   * Refuses, before anything is written, a header that {@link #load} would refuse for its metadata: past
+   * the parser's limits (entries, name length, unpaired surrogates). {@link #header} refuses a header
+   * longer than a file may hold.
    */
   private static void checkLoadable(byte[] header) {
-    if (header.length > Header.MAX_BYTES) {
-      throw new IllegalArgumentException("the model's metadata makes a header of " + header.length
-          + " bytes, more than the " + Header.MAX_BYTES + " a model file may have");
-    }
     try {
       Header.parse(utf8(ByteBuffer.wrap(header), null), null);
     } catch (ModelFormatException e) {
@@ -318,9 +320,64 @@ public final class ModelFiles {
     }
   }
 
-  /** The JSON header, padded with spaces to a multiple of 8 bytes. */
-  private static byte[] header(Map<String, String> metadata, List<LayerWeights> layers) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+  /**
+   * The JSON header of a network of {@code arch}, padded with spaces to a multiple of 8 bytes. Its length
+   * is counted first (as {@link #load} counts it), so that one over the cap is refused before it is built,
+   * and the bytes are written into an array of that length (a growing buffer and its final copy took more
+   * than twice the header's size).
+   *
+   * @throws IllegalArgumentException when the header would be longer than {@link Header#MAX_BYTES}
+   */
+  private static byte[] header(Map<String, String> metadata, Architecture arch) throws IOException {
+    long length = padded(jsonLength(metadata, arch));
+    if (length > Header.MAX_BYTES) {
+      throw new IllegalArgumentException("the model's metadata makes a header of " + length
+          + " bytes, more than the " + Header.MAX_BYTES + " a model file may have");
+    }
+    byte[] header = new byte[(int) length];
+    Arrays.fill(header, (byte) ' ');
+    writeJson(metadata, arch, new OutputStream() {
+      private int pos;
+
+      @Override
+      public void write(int b) {
+        header[pos++] = (byte) b;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        System.arraycopy(b, off, header, pos, len);
+        pos += len;
+      }
+    });
+    return header;
+  }
+
+  /** The length of {@link #header}'s JSON, without the padding, counted as it is written and not kept. */
+  private static long jsonLength(Map<String, String> metadata, Architecture arch) throws IOException {
+    long[] count = {0};
+    writeJson(metadata, arch, new OutputStream() {
+      @Override
+      public void write(int b) {
+        count[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        count[0] += len;
+      }
+    });
+    return count[0];
+  }
+
+  /** {@code json} bytes and the spaces after them to a multiple of 8. */
+  private static long padded(long json) {
+    return (json + 7) / 8 * 8;
+  }
+
+  /** The header's JSON, unpadded: the metadata, then the tensors of every layer in order. */
+  private static void writeJson(Map<String, String> metadata, Architecture arch, OutputStream out)
+      throws IOException {
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeObjectFieldStart(Header.METADATA_KEY);
@@ -329,17 +386,14 @@ public final class ModelFiles {
       }
       g.writeEndObject();
       long offset = 0;
-      for (int l = 0; l < layers.size(); l++) {
-        LayerWeights lw = layers.get(l);
-        offset = tensorEntry(g, "layers." + l + ".weight", new long[] {lw.outputs(), lw.inputs()}, offset);
-        offset = tensorEntry(g, "layers." + l + ".bias", new long[] {lw.outputs()}, offset);
+      for (int l = 0; l < arch.layerCount(); l++) {
+        int in = arch.layerInputs(l);
+        int units = arch.layerUnits(l);
+        offset = tensorEntry(g, "layers." + l + ".weight", new long[] {units, in}, offset);
+        offset = tensorEntry(g, "layers." + l + ".bias", new long[] {units}, offset);
       }
       g.writeEndObject();
     }
-    while (out.size() % 8 != 0) {
-      out.write(' ');
-    }
-    return out.toByteArray();
   }
 
   private static long tensorEntry(JsonGenerator g, String name, long[] shape, long offset) throws IOException {
@@ -373,8 +427,8 @@ public final class ModelFiles {
    * Loads a model file, checking all of it first (see the class description).
    *
    * @throws ModelFormatException naming the tensor, metadata key or section that is wrong, including
-   *     when {@code options} disagree with the file's metadata or a file without metadata needs an
-   *     activation that {@code options} do not give
+   *     when {@code options} disagree with the file's metadata, a file without metadata needs an
+   *     activation that {@code options} do not give, or saving the model would write a header over the cap
    * @throws IOException when the file cannot be read, or is a folder, a device, a pipe or a socket
    */
   public static Model load(Path file, LoadOptions options) throws IOException {
@@ -470,6 +524,7 @@ public final class ModelFiles {
     int hidden = layers.length - 1;
     FileMetadata.Decoded meta = FileMetadata.decode(header.metadata, hidden, sizes[0], options, file);
     Architecture arch = architecture(sizes, meta, layers, file);
+    checkSavable(header.metadata, arch, meta.scaling(), n, file);
 
     List<LayerWeights> weights = new ArrayList<>(layers.length);
     for (int l = 0; l < layers.length; l++) {
@@ -490,6 +545,32 @@ public final class ModelFiles {
       }
     }
     return model;
+  }
+
+  /**
+   * Refuses a file whose model a save could not write back, before its weights are read: the header a
+   * save writes may be longer than the file's (it adds the {@code vmlp.} keys and {@code weights_sha256}
+   * a foreign file lacks, writes this library's version, names the tensors {@code layers.{i}}, writes
+   * scaling numbers by {@link Float#toString}), and one over {@link Header#MAX_BYTES} is refused. Its
+   * length is counted as it is written, with a stand-in for the hash (always 64 hex digits), not kept.
+   */
+  private static void checkSavable(Map<String, String> metadata, Architecture arch, InputScaling scaling,
+      long fileHeader, Path file) throws IOException {
+    long json;
+    try {
+      json = jsonLength(FileMetadata.encode(arch, scaling, metadata, "0".repeat(64)), arch);
+    } catch (IllegalArgumentException e) {
+      // decode refuses what encode would: a bug if reached, reported as the file's problem all the same
+      throw new ModelFormatException(file, "header", "header: the model would not save: "
+          + Excerpt.of(e.getMessage(), 400), e);
+    }
+    if (padded(json) > Header.MAX_BYTES) {
+      long over = json - Header.MAX_BYTES; // the cap is a multiple of 8: the padding never passes it alone
+      throw new ModelFormatException(file, "header", "header: " + fileHeader + " bytes, but saving the model "
+          + "again would write " + padded(json) + " (this library's metadata keys and tensor names, numbers as it "
+          + "writes them), more than the limit of " + Header.MAX_BYTES + "; a model that loads must save, so its "
+          + "metadata would have to be " + over + (over == 1 ? " byte" : " bytes") + " shorter");
+    }
   }
 
   /**

@@ -1,0 +1,121 @@
+package dev.vmlp.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.Model;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model that loads can be saved again, also when its file's header is near the 100,000,000-byte cap:
+ * a save writes a longer header than a foreign file's (this library's {@code vmlp.} keys and
+ * {@code weights_sha256}, tensors renamed {@code layers.{i}}), so the loader refuses a file whose save
+ * would pass the cap, and loads one whose save reaches it exactly. The files are written as a stream
+ * of a few long metadata values, and only one model is held at a time (the save, which parses its header
+ * again, takes about 400 MB of heap).
+ */
+class HeaderCapRoundTripTest {
+  /** The tensors of a PyTorch-style file: a 2-2 layer named as {@code nn.Sequential} names it. */
+  private static final String TENSORS = "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+      + "\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[16,24]}";
+  private static final float[] DATA = {1, 2, 3, 4, 0.5f, -0.5f};
+  private static final int VALUE_CHARS = 10_000_000;
+
+  @TempDir
+  Path tmp;
+
+  /**
+   * A foreign file whose header is {@code length} bytes of JSON without whitespace: metadata values of
+   * {@code x}, then the tensors.
+   */
+  private static Path foreign(Path file, long length) throws IOException {
+    String head = "{\"__metadata__\":{";
+    String tail = "}," + TENSORS + "}";
+    long fill = length - head.length() - tail.length();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(length).array());
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      byte[] xs = new byte[1 << 16];
+      Arrays.fill(xs, (byte) 'x');
+      for (int k = 0; fill > 0; k++) {
+        String open = (k == 0 ? "" : ",") + "\"note" + k + "\":\"";
+        long chars = Math.min(VALUE_CHARS, fill - open.length() - 1);
+        assertTrue(chars >= 0, "the filler ends on a whole entry");
+        out.write(open.getBytes(StandardCharsets.US_ASCII));
+        for (long left = chars; left > 0; left -= xs.length) {
+          out.write(xs, 0, (int) Math.min(xs.length, left));
+        }
+        out.write('"');
+        fill -= open.length() + chars + 1;
+      }
+      out.write(tail.getBytes(StandardCharsets.US_ASCII));
+      out.write(SafetensorsBytes.floats(DATA));
+    }
+    return file;
+  }
+
+  /** The header length a file gives, and the length of its JSON without the padding spaces after it. */
+  private static long[] headerLengths(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      long n = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      long json = n;
+      if (n < 1 << 20) {
+        byte[] h = in.readNBytes((int) n);
+        while (json > 0 && h[(int) json - 1] == ' ') {
+          json--;
+        }
+      }
+      return new long[] {n, json};
+    }
+  }
+
+  /** How many bytes longer a save's JSON is than that of a foreign file of this shape (fixed: the filler is kept). */
+  private long growth() throws IOException {
+    Path small = foreign(tmp.resolve("small.safetensors"), 1000);
+    Path saved = tmp.resolve("small-saved.safetensors");
+    ModelFiles.save(ModelFiles.load(small), saved);
+    return headerLengths(saved)[1] - 1000;
+  }
+
+  @Test
+  void aFileWhoseSaveReachesTheCapLoadsAndSavesAgain() throws IOException {
+    long growth = growth();
+    assertTrue(growth > 200, "a save adds the library's keys, the hash and the layers. names: " + growth);
+    Path f = foreign(tmp.resolve("at-cap.safetensors"), Header.MAX_BYTES - growth);
+    Path again = tmp.resolve("again.safetensors");
+    Model m = ModelFiles.load(f);
+    String sha = m.weightsSha256();
+    ModelFiles.save(m, again);
+    m = null; // one model of 100 MB of metadata at a time
+    Files.delete(f);
+    assertEquals(Header.MAX_BYTES, headerLengths(again)[0], "the save's header is exactly the cap");
+    Model reloaded = ModelFiles.load(again);
+    assertEquals(sha, reloaded.weightsSha256());
+    assertEquals(VALUE_CHARS, reloaded.metadata().get("note0").length());
+  }
+
+  @Test
+  void aFileWhoseSaveWouldPassTheCapIsRefusedOnLoad() throws IOException {
+    long growth = growth();
+    // one byte more: the save's JSON is 100,000,001 bytes, padded to 100,000,008; the file itself is under the cap
+    Path f = foreign(tmp.resolve("over.safetensors"), Header.MAX_BYTES - growth + 1);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
+    assertEquals("header", e.field(), e.getMessage());
+    assertTrue(e.getMessage().contains("header: " + (Header.MAX_BYTES - growth + 1) + " bytes, but saving the "
+        + "model again would write 100000008"), e.getMessage());
+    assertTrue(e.getMessage().contains("more than the limit of 100000000"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("its metadata would have to be 1 byte shorter"), e.getMessage());
+  }
+}
