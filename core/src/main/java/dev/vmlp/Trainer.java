@@ -708,7 +708,9 @@ public final class Trainer implements AutoCloseable {
   /**
    * An immutable copy of the current network, safe to share with other threads while training goes
    * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and
-   * the weights' SHA-256; {@code epoch_samples} and {@code epoch_size} after an interrupt stopped an
+   * the weights' SHA-256; {@code threads} is the count of the last pass, or before any pass the count a
+   * pass will use, left out under {@link #AUTO_THREADS} when the first pass's data decides it (the
+   * sparse path's density); {@code epoch_samples} and {@code epoch_size} after an interrupt stopped an
    * epoch part-way (the samples of the next epoch trained already, and the size of its training set);
    * and {@code online_samples} once {@link #trainSample} has trained on any (counting those of the model
    * it continues): weights that single samples moved are not those of the epochs alone, and the
@@ -732,9 +734,7 @@ public final class Trainer implements AutoCloseable {
     try {
       checkOpen();
       Engine engine = holder.engine;
-      // before any pass, the threads a pass would use: never more than the network's chunks allow
-      Model m = copy(engine != null ? engine.threads()
-          : Math.min(Math.max(1, threads), ParallelEngine.maxThreads(arch)));
+      Model m = copy(engine != null ? engine.threads() : threadsBeforeAnyPass());
       if (!m.finite()) {
         throw TrainingDivergedException.atSnapshot(onlineSamples, params.firstNonFinite());
       }
@@ -744,7 +744,25 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** The model of the current weights, with its provenance ({@code threadsUsed}: the last pass's threads). */
+  /**
+   * The threads a snapshot records before any pass: those a pass would use, never more than the
+   * network's chunks allow. Under {@link #AUTO_THREADS}, the count {@link #autoThreads} gives when the
+   * network alone decides it (the same at every density of the data, or the dense path forced), else 0:
+   * the first pass decides from its data's density, and until then no count is recorded (recording 1,
+   * as it did, published a count that the pass then did not use).
+   */
+  private int threadsBeforeAnyPass() {
+    if (threads != AUTO_THREADS) {
+      return Math.min(Math.max(1, threads), ParallelEngine.maxThreads(arch));
+    }
+    int dense = autoThreads(arch, 1.0); // autoThreads grows with the density: 0 and 1 bound every pass's count
+    return inputPath == InputPath.DENSE || autoThreads(arch, 0.0) == dense ? dense : 0;
+  }
+
+  /**
+   * The model of the current weights, with its provenance ({@code threadsUsed}: the last pass's threads,
+   * or 0 for none decided yet, which leaves {@code threads} out, a continued model's value included).
+   */
   private Model copy(int threadsUsed) {
     Params copy = params.copy(true); // the layout a Model predicts from
     Map<String, String> meta = new LinkedHashMap<>(keptMetadata);
@@ -761,7 +779,11 @@ public final class Trainer implements AutoCloseable {
       meta.put(Provenance.ONLINE_SAMPLES, Long.toString(onlineSamples));
     }
     meta.put(Provenance.SHUFFLE, Boolean.toString(shuffle));
-    meta.put(Provenance.THREADS, Integer.toString(threadsUsed));
+    if (threadsUsed > 0) {
+      meta.put(Provenance.THREADS, Integer.toString(threadsUsed));
+    } else {
+      meta.remove(Provenance.THREADS); // the continued model's: another run's count
+    }
     meta.put("kernels", kernels.name());
     meta.put(Provenance.WEIGHTS_SHA256, copy.sha256());
     return new Model(copy, scaling, meta, kernels);

@@ -10,18 +10,27 @@ import dev.vmlp.data.Digits;
 import dev.vmlp.data.TrainTest;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.io.ModelFiles;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The multithreaded trainer: the same bits for any thread count, and a clean lifecycle. */
 @Timeout(120)
 class ParallelTrainerTest {
   static TrainTest digits;
+
+  @TempDir
+  Path tmp;
 
   @BeforeAll
   static void load() {
@@ -269,6 +278,40 @@ class ParallelTrainerTest {
       assertEquals("1", t.snapshot().metadata().get("threads"), "before any pass");
       t.fit(digits.train().slice(0, 10), null, 1);
       assertEquals("1", t.snapshot().metadata().get("threads"), "after a pass");
+    }
+  }
+
+  @Test
+  void aSnapshotBeforeAnAutoPassRecordsACountOnlyWhenTheNetworkDecidesIt() throws IOException {
+    // 64-256-10 stays on one thread at any density of the data: the network decides, and 1 is recorded
+    Architecture small = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(small).threads(Trainer.AUTO_THREADS).scaling(digits.scaling()).build()) {
+      assertEquals("1", t.snapshot().metadata().get("threads"));
+    }
+    // 64-4096-10: its first layer is most of the work, so the data's density decides, unless the dense
+    // path is forced
+    Architecture wide = Architecture.of(64, new int[] {4096}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    int dense = Trainer.autoThreads(wide, 1.0);
+    try (Trainer t = Trainer.builder(wide).threads(Trainer.AUTO_THREADS).inputPath(Trainer.InputPath.DENSE)
+        .scaling(digits.scaling()).build()) {
+      assertEquals(Integer.toString(dense), t.snapshot().metadata().get("threads"), "the dense path forced");
+      assertEquals(dense, t.fit(digits.train().slice(0, 10), null, 1).threads(), "the count recorded is used");
+    }
+    Assumptions.assumeTrue(Trainer.autoThreads(wide, 0.0) != dense, "one processor: one thread at any density");
+    try (Trainer t = Trainer.builder(wide).threads(Trainer.AUTO_THREADS).scaling(digits.scaling()).build()) {
+      Model before = t.snapshot();
+      assertFalse(before.metadata().containsKey("threads"), "no count before the pass that decides it: "
+          + before.metadata());
+      Path f = tmp.resolve("before.safetensors");
+      ModelFiles.save(before, f);
+      assertFalse(ModelFiles.load(f).metadata().containsKey("threads"), "saved and loaded without it");
+      TrainingReport r = t.fit(digits.train().slice(0, 10), null, 1);
+      assertEquals(Integer.toString(r.threads()), t.snapshot().metadata().get("threads"), "after the pass");
+    }
+    // a continued model's count is its own run's: not published as this trainer's before its first pass
+    Model recorded = Model.initialize(wide, 5).withMetadata(Map.of("threads", "9"));
+    try (Trainer t = Trainer.builder(recorded).threads(Trainer.AUTO_THREADS).build()) {
+      assertFalse(t.snapshot().metadata().containsKey("threads"), t.snapshot().metadata().toString());
     }
   }
 

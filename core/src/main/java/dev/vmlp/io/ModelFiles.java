@@ -76,7 +76,9 @@ import java.util.TreeMap;
  *       epoch's training set; the two come together, {@code epoch_samples} below {@code epoch_size}),
  *       {@code online_samples} (samples trained
  *       one at a time by {@code Trainer.trainSample}; absent when none), {@code learning_rate},
- *       {@code shuffle} ({@code true} or {@code false}), {@code threads}, {@code kernels} and
+ *       {@code shuffle} ({@code true} or {@code false}), {@code threads} (a positive count; absent
+ *       from a snapshot taken before the first pass of a trainer whose data decides it, under
+ *       {@code Trainer.AUTO_THREADS}), {@code kernels} and
  *       {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
  *       in any file, each but the free-form {@code kernels} must parse, and the weights as stored in
  *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The
