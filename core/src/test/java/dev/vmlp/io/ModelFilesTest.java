@@ -519,6 +519,25 @@ class ModelFilesTest {
   }
 
   @Test
+  void aLinkIntoAFolderThatCannotBeSearchedIsNotCalledALinkToNothing() throws IOException {
+    // the folder may well be there: only a folder on the way is closed to this user (root passes it)
+    Path models = Files.createDirectories(tmp.resolve("closed/models"));
+    Path closed = models.getParent();
+    Path link = Files.createSymbolicLink(tmp.resolve("models-link"), models);
+    Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
+    try {
+      Assumptions.assumeFalse(Files.isDirectory(link), "this user searches any folder (root)");
+      assertEquals(null, AtomicFiles.danglingLink(link));
+      assertEquals(null, AtomicFiles.danglingLink(link.resolve("m.safetensors")));
+      IOException e = assertThrows(IOException.class,
+          () -> ModelFiles.save(SafetensorsBytes.small(), link.resolve("m.safetensors")));
+      assertFalse(e.getMessage().contains("does not exist"), e.getMessage());
+    } finally {
+      Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
   void savingFollowsALinkAndRefusesDevicesSocketsAndReadOnlyFiles() throws IOException {
     Model m = SafetensorsBytes.small();
     // a link: the file it points to is replaced, and the link stays a link

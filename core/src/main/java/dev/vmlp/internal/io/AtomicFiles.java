@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -267,7 +268,7 @@ public final class AtomicFiles {
    * is a loop of links.
    */
   private static Path missingLinkTarget(Path path) {
-    if (!Files.isSymbolicLink(path) || Files.exists(path)) {
+    if (!Files.isSymbolicLink(path) || !leadsNowhere(path)) {
       return null;
     }
     Path at = path.toAbsolutePath();
@@ -297,11 +298,27 @@ public final class AtomicFiles {
       if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
         return null; // nothing below a missing name exists either
       }
-      if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+      if (Files.isSymbolicLink(p) && leadsNowhere(p)) {
         return p;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code path}, links followed, leads to no file: a missing one, a loop, a file where a folder
+   * belongs. Not when a folder on the way cannot be searched: what lies behind it may well exist
+   * ({@link Files#exists} says false for both, and such a link was called a link to nothing).
+   */
+  private static boolean leadsNowhere(Path path) {
+    try {
+      Files.readAttributes(path, BasicFileAttributes.class);
+      return false;
+    } catch (AccessDeniedException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /**
