@@ -519,6 +519,22 @@ class ModelFilesTest {
   }
 
   @Test
+  void aRelativeLinkToNothingIsNamedWhereTheSystemLooksNotUnderTheLinkedFolderName() throws IOException {
+    // models -> store/v2, and store/v2/current.safetensors -> ../gone.safetensors: the system looks in store
+    Path store = Files.createDirectories(tmp.resolve("store/v2")).getParent();
+    Path models = Files.createSymbolicLink(tmp.resolve("models"), store.resolve("v2"));
+    Files.createSymbolicLink(store.resolve("v2/current.safetensors"), Path.of("../gone.safetensors"));
+    Path file = models.resolve("current.safetensors");
+    IOException e = assertThrows(IOException.class, () -> ModelFiles.save(SafetensorsBytes.small(), file));
+    // it read ".../models/../gone.safetensors", which reads as a file beside models
+    assertEquals(file + ": is a link to " + store.toRealPath().resolve("gone.safetensors") + ", which does not exist",
+        e.getMessage());
+    Files.createSymbolicLink(store.resolve("v2/reports"), Path.of("../../reports"));
+    assertEquals("a link to " + tmp.toRealPath().resolve("reports") + ", which does not exist",
+        AtomicFiles.danglingText(models.resolve("reports")));
+  }
+
+  @Test
   void aLinkIntoAFolderThatCannotBeSearchedIsNotCalledALinkToNothing() throws IOException {
     // the folder may well be there: only a folder on the way is closed to this user (root passes it)
     Path models = Files.createDirectories(tmp.resolve("closed/models"));

@@ -274,7 +274,7 @@ public final class AtomicFiles {
     Path at = path.toAbsolutePath();
     try {
       for (int hops = 0; hops < 40; hops++) { // Linux follows at most 40 links in a path
-        at = at.resolveSibling(Files.readSymbolicLink(at)); // an absolute link's path as it is
+        at = linkedPath(at, Files.readSymbolicLink(at)); // an absolute link's path as it is
         if (!Files.isSymbolicLink(at)) {
           return at;
         }
@@ -283,6 +283,30 @@ public final class AtomicFiles {
       return at; // a folder on the way that cannot be read: as far as it can be told
     }
     return null;
+  }
+
+  /**
+   * The path that the system reads for {@code text}, the content of link {@code link}: a relative one
+   * against the link's folder with its links resolved, and its leading {@code ..} taken there. Against the
+   * folder as named, {@code models/current -> ../gone} read {@code models/../gone}, which reads as a file
+   * beside {@code models} where {@code models} is a link to a folder elsewhere.
+   */
+  private static Path linkedPath(Path link, Path text) {
+    if (text.isAbsolute()) {
+      return text;
+    }
+    Path dir;
+    try {
+      dir = link.getParent().toRealPath(); // it exists: it holds the link
+    } catch (IOException e) {
+      return link.resolveSibling(text);
+    }
+    int up = 0;
+    while (up < text.getNameCount() && text.getName(up).toString().equals("..")) {
+      dir = dir.getParent() != null ? dir.getParent() : dir; // ".." of the root is the root
+      up++;
+    }
+    return up == text.getNameCount() ? dir : dir.resolve(text.subpath(up, text.getNameCount()));
   }
 
   /**
