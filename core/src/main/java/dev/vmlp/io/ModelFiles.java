@@ -103,9 +103,9 @@ import java.util.TreeMap;
  * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
  * with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
- * outputs), the metadata must parse, the header a save of the model would write must be within the
- * cap too (so that every model that loads can be saved again; it can be longer than the file's, see
- * {@code checkSavable}), and the weights must be finite unless {@link LoadOptions#allowNonFinite()}.
+ * outputs), the metadata must parse, the header a save of the model would write must be 64 KiB within
+ * the cap (so that every model that loads can be saved again, also after further training; it can be
+ * longer than the file's, see {@code checkSavable}), and the weights must be finite unless {@link LoadOptions#allowNonFinite()}.
  * Nothing is allocated from a size the file has not been checked to hold, and the model may take at
  * most 4 times the file's weight bytes plus 64 MiB in memory (the padded layout stores a layer of few
  * inputs in up to 64 times its size). Each problem is a {@link ModelFormatException} naming the tensor,
@@ -550,11 +550,20 @@ public final class ModelFiles {
   }
 
   /**
+   * What a loaded model's header may grow by when it is trained further and saved: the trainer's
+   * provenance (a few hundred bytes at most) and the data's name that {@code vmlp train --save} records
+   * (a path, at most 4,096 bytes, 24 KiB if every byte were escaped), with room to spare.
+   */
+  private static final long CONTINUE_ALLOWANCE = 64 * 1024;
+
+  /**
    * Refuses a file whose model a save could not write back, before its weights are read: the header a
    * save writes may be longer than the file's (it adds the {@code vmlp.} keys and {@code weights_sha256}
    * a foreign file lacks, writes this library's version, names the tensors {@code layers.{i}}, writes
    * scaling numbers by {@link Float#toString}), and one over {@link Header#MAX_BYTES} is refused. Its
    * length is counted as it is written, with a stand-in for the hash (always 64 hex digits), not kept.
+   * It must stay {@link #CONTINUE_ALLOWANCE} under the cap, so that a model continued from the file
+   * ({@code vmlp train --resume F --save G}) saves too, rather than failing after its training.
    */
   private static void checkSavable(Map<String, String> metadata, Architecture arch, InputScaling scaling,
       long fileHeader, Path file) throws IOException {
@@ -566,12 +575,14 @@ public final class ModelFiles {
       throw new ModelFormatException(file, "header", "header: the model would not save: "
           + Excerpt.of(e.getMessage(), 400), e);
     }
-    if (padded(json) > Header.MAX_BYTES) {
-      long over = json - Header.MAX_BYTES; // the cap is a multiple of 8: the padding never passes it alone
+    long limit = Header.MAX_BYTES - CONTINUE_ALLOWANCE;
+    if (padded(json) > limit) {
+      long over = json - limit; // the limit is a multiple of 8: the padding never passes it alone
       throw new ModelFormatException(file, "header", "header: " + fileHeader + " bytes, but saving the model "
           + "again would write " + padded(json) + " (this library's metadata keys and tensor names, numbers as it "
-          + "writes them), more than the limit of " + Header.MAX_BYTES + "; a model that loads must save, so its "
-          + "metadata would have to be " + over + (over == 1 ? " byte" : " bytes") + " shorter");
+          + "writes them), and training it further adds up to " + CONTINUE_ALLOWANCE + " more, over the limit of "
+          + Header.MAX_BYTES + "; a model that loads must save, so its metadata would have to be " + over
+          + (over == 1 ? " byte" : " bytes") + " shorter");
     }
   }
 

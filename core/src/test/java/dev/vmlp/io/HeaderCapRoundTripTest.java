@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vmlp.Dataset;
 import dev.vmlp.Model;
+import dev.vmlp.Trainer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A model that loads can be saved again, also when its file's header is near the 100,000,000-byte cap:
  * a save writes a longer header than a foreign file's (this library's {@code vmlp.} keys and
  * {@code weights_sha256}, tensors renamed {@code layers.{i}}), so the loader refuses a file whose save
- * would pass the cap, and loads one whose save reaches it exactly. The files are written as a stream
+ * would pass the cap less 64 KiB (what training it further may add), and loads one whose save reaches
+ * that exactly, which then saves after training too. The files are written as a stream
  * of a few long metadata values, and only one model is held at a time (the save, which parses its header
  * again, takes about 400 MB of heap).
  */
@@ -32,6 +37,8 @@ class HeaderCapRoundTripTest {
       + "\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[16,24]}";
   private static final float[] DATA = {1, 2, 3, 4, 0.5f, -0.5f};
   private static final int VALUE_CHARS = 10_000_000;
+  /** The longest header a save of a loaded model may write: 64 KiB under the cap, for further training. */
+  private static final long LIMIT = Header.MAX_BYTES - 64 * 1024;
 
   @TempDir
   Path tmp;
@@ -90,32 +97,47 @@ class HeaderCapRoundTripTest {
   }
 
   @Test
-  void aFileWhoseSaveReachesTheCapLoadsAndSavesAgain() throws IOException {
+  void aFileWhoseSaveReachesTheLimitLoadsSavesAndSavesAgainAfterTraining() throws IOException {
     long growth = growth();
     assertTrue(growth > 200, "a save adds the library's keys, the hash and the layers. names: " + growth);
-    Path f = foreign(tmp.resolve("at-cap.safetensors"), Header.MAX_BYTES - growth);
+    Path f = foreign(tmp.resolve("at-limit.safetensors"), LIMIT - growth);
     Path again = tmp.resolve("again.safetensors");
     Model m = ModelFiles.load(f);
     String sha = m.weightsSha256();
     ModelFiles.save(m, again);
-    m = null; // one model of 100 MB of metadata at a time
     Files.delete(f);
-    assertEquals(Header.MAX_BYTES, headerLengths(again)[0], "the save's header is exactly the cap");
+    assertEquals(LIMIT, headerLengths(again)[0], "the save's header is exactly the limit");
     Model reloaded = ModelFiles.load(again);
     assertEquals(sha, reloaded.weightsSha256());
     assertEquals(VALUE_CHARS, reloaded.metadata().get("note0").length());
+    m = null; // one model of 100 MB of metadata at a time
+    Files.delete(again);
+
+    // continued, with the trainer's provenance and a data name as long as a path may be, all escaped
+    Dataset data = Dataset.ofClasses("d", new float[] {0, 1, 1, 0}, 2, new int[] {0, 1}, 2);
+    Path trained = tmp.resolve("trained.safetensors");
+    try (Trainer t = Trainer.builder(reloaded).seed(Long.MIN_VALUE).learningRate(1.17549435E-38f).build()) {
+      reloaded = null;
+      Model more = t.fit(data, null, 1).model();
+      Map<String, String> meta = new LinkedHashMap<>(more.metadata());
+      meta.put("dataset", String.valueOf((char) 1).repeat(4096)); // six bytes each, escaped in JSON
+      ModelFiles.save(more.withMetadata(meta), trained);
+    }
+    long[] lengths = headerLengths(trained);
+    assertTrue(lengths[0] > LIMIT && lengths[0] <= Header.MAX_BYTES, "continued and saved: " + lengths[0]);
   }
 
   @Test
-  void aFileWhoseSaveWouldPassTheCapIsRefusedOnLoad() throws IOException {
+  void aFileWhoseSaveWouldPassTheLimitIsRefusedOnLoad() throws IOException {
     long growth = growth();
-    // one byte more: the save's JSON is 100,000,001 bytes, padded to 100,000,008; the file itself is under the cap
-    Path f = foreign(tmp.resolve("over.safetensors"), Header.MAX_BYTES - growth + 1);
+    // one byte more: the save's JSON is one byte over the limit, padded to 8 over; the file itself is under it
+    Path f = foreign(tmp.resolve("over.safetensors"), LIMIT - growth + 1);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
     assertEquals("header", e.field(), e.getMessage());
-    assertTrue(e.getMessage().contains("header: " + (Header.MAX_BYTES - growth + 1) + " bytes, but saving the "
-        + "model again would write 100000008"), e.getMessage());
-    assertTrue(e.getMessage().contains("more than the limit of 100000000"), e.getMessage());
+    assertTrue(e.getMessage().contains("header: " + (LIMIT - growth + 1) + " bytes, but saving the "
+        + "model again would write " + (LIMIT + 8)), e.getMessage());
+    assertTrue(e.getMessage().contains("training it further adds up to 65536 more, over the limit of 100000000"),
+        e.getMessage());
     assertTrue(e.getMessage().endsWith("its metadata would have to be 1 byte shorter"), e.getMessage());
   }
 }
