@@ -480,7 +480,9 @@ public final class Model {
   private void checkLogits(float[] z, float[] x, int off) {
     int i = firstNonFinite(z);
     if (i >= 0) {
-      throw new NonFiniteException(row(x, off) + notFinite(z, i));
+      String where = row(x, off);
+      String problem = notFinite(z, i);
+      throw new NonFiniteException(where + problem, where.isEmpty() ? -1 : off / arch.inputs(), problem);
     }
   }
 

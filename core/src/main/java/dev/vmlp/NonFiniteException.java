@@ -27,16 +27,18 @@ public class NonFiniteException extends ArithmeticException {
   }
 
   /**
-   * The 0-based row of the dataset where the value was found ({@link Model#evaluate}, or the sample of a
-   * {@link TrainingDivergedException}), or -1 when it was not found in a row of a dataset.
+   * The 0-based row where the value was found: of the dataset ({@link Model#evaluate}, or the sample of
+   * a {@link TrainingDivergedException}), or of the rows a prediction read from its input array (a
+   * batch, or a row at an offset, as the message numbers it); -1 for a row predicted alone or a value
+   * found in no row.
    */
   public long row() {
     return row;
   }
 
   /**
-   * What is not finite: the message without the row and dataset it starts with when {@link Model#evaluate}
-   * throws it; the whole message otherwise.
+   * What is not finite: the message without the row (and dataset) it starts with when it names one; the
+   * whole message otherwise.
    */
   public String problem() {
     return problem;

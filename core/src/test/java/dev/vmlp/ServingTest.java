@@ -423,12 +423,15 @@ class ServingTest {
     NonFiniteException classes = assertThrows(NonFiniteException.class,
         () -> m.predictBatch(batch, 3, new int[3], ws));
     assertEquals("row 1, output z[0] is Infinity (inputs far outside the trained range?)", classes.getMessage());
+    assertEquals(1, classes.row(), "the row, apart, for a caller that knows where it came from");
+    assertEquals("output z[0] is Infinity (inputs far outside the trained range?)", classes.problem());
     NonFiniteException probabilities = assertThrows(NonFiniteException.class,
         () -> m.predictBatchProbabilities(batch, 3, new float[6], ws));
     assertTrue(probabilities.getMessage().startsWith("row 1, output z[0] is Infinity"), probabilities.getMessage());
     NonFiniteException logits = assertThrows(NonFiniteException.class,
         () -> m.predictLogits(batch, 2, new float[2], 0, ws));
     assertTrue(logits.getMessage().startsWith("row 1, output z[0]"), logits.getMessage());
+    assertEquals(1, logits.row());
     // a regressor's evaluation throws too, naming the row
     Model reg = Model.of(Architecture.of(2, new int[0], Activation.RELU, 1, Head.SQUARED_ERROR),
         List.of(new LayerWeights(1, 2, new float[] {1e30f, 0}, new float[] {0})), InputScaling.none());
@@ -438,5 +441,6 @@ class ServingTest {
     // a row alone is not numbered
     NonFiniteException alone = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {1e10f, 1}));
     assertEquals("output z[0] is Infinity (inputs far outside the trained range?)", alone.getMessage());
+    assertEquals(-1, alone.row());
   }
 }
