@@ -122,13 +122,18 @@ public final class AtomicFiles {
     Path tmp = tempFile(target);
     FileChannel created = createTemp(file, target, tmp); // names file and the folder when it fails
     try {
-      created.close();
-      Files.delete(tmp);
-    } catch (IOException e) {
-      throw new IOException(file + ": the test file " + tmp + " cannot be removed ("
-          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
-    } finally {
+      try {
+        created.close();
+      } finally {
+        Files.delete(tmp); // also when the close failed: the trial leaves nothing
+      }
       Pending.FILES.remove(tmp);
+    } catch (IOException e) {
+      if (Files.notExists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+        Pending.FILES.remove(tmp); // else left to the exit's clean-up, which tries again
+      }
+      throw new IOException(file + ": the test file " + tmp + " could not be closed or removed ("
+          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
     }
   }
 
