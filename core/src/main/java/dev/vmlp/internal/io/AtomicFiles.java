@@ -178,8 +178,11 @@ public final class AtomicFiles {
       Pending.FILES.remove(tmp);
       if (e instanceof FileSystemException fs) {
         // name what the caller asked for, not the temporary file
+        // "No such file or directory" of a folder that is there: a virtual one (/proc, /sys) that takes no new file
+        String why = fs instanceof NoSuchFileException && Files.isDirectory(tmp.getParent())
+            ? "the folder takes no new file: " + reason(fs) : reason(fs);
         throw new FileSystemException(file.toString(), null, "cannot create a file in " + tmp.getParent() + " ("
-            + reason(fs) + ")");
+            + why + ")");
       }
       throw e;
     }
