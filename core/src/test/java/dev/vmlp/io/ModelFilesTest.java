@@ -573,6 +573,11 @@ class ModelFilesTest {
     assertEquals(dangling.toAbsolutePath() + ": no folder to save m.safetensors in (" + dangling.toAbsolutePath()
         + " is a link to " + tmp.resolve("missing") + ", which does not exist)", in.getMessage());
     assertFalse(Files.exists(tmp.resolve("missing")));
+    // a loop of links is named as one, not with the system's "Too many levels of symbolic links"
+    Path loop = Files.createSymbolicLink(tmp.resolve("loop-a"), tmp.resolve("loop-b"));
+    Files.createSymbolicLink(tmp.resolve("loop-b"), loop);
+    e = assertThrows(IOException.class, () -> ModelFiles.save(m, loop));
+    assertEquals(loop + ": is a loop of links", e.getMessage());
     // a socket (as a device or a pipe) is not replaced by a regular file
     Path socket = tmp.resolve("socket");
     try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

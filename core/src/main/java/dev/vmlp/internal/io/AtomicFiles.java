@@ -247,15 +247,19 @@ public final class AtomicFiles {
    * link, the real path of the file it points to (so the link stays a link).
    *
    * @throws FileSystemException naming {@code file} and where it leads when it is a link to a missing
-   *     file, rather than guess where to create one
+   *     file, rather than guess where to create one, or saying it is a loop of links
    */
   public static Path linkTarget(Path file) throws IOException {
     Path target = file.toAbsolutePath();
     if (Files.isSymbolicLink(target)) {
       try {
         return target.toRealPath();
-      } catch (NoSuchFileException e) {
-        throw new FileSystemException(file.toString(), null, "is " + danglingText(target));
+      } catch (FileSystemException e) {
+        // missing at the end, or a loop (ELOOP, "Too many levels of symbolic links"): say which
+        if (e instanceof NoSuchFileException || danglingLink(target) != null) {
+          throw new FileSystemException(file.toString(), null, "is " + danglingText(target));
+        }
+        throw e;
       }
     }
     return target;
