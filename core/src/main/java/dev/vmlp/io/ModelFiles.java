@@ -37,6 +37,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,8 +104,9 @@ import java.util.TreeMap;
  * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
  * with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
- * outputs), the metadata must parse, the header a save of the model would write must be 64 KiB within
- * the cap (so that every model that loads can be saved again, also after further training; it can be
+ * outputs), the metadata must parse, the header a save of the model would write must be within the cap,
+ * and 64 KiB within it without the provenance and {@code dataset} entries that training rewrites (so that
+ * every model that loads can be saved again, also after further training, and loads again; it can be
  * longer than the file's, see {@code checkSavable}), and the weights must be finite unless {@link LoadOptions#allowNonFinite()}.
  * Nothing is allocated from a size the file has not been checked to hold, and the model may take at
  * most 4 times the file's weight bytes plus 64 MiB in memory (the padded layout stores a layer of few
@@ -562,8 +564,11 @@ public final class ModelFiles {
    * a foreign file lacks, writes this library's version, names the tensors {@code layers.{i}}, writes
    * scaling numbers by {@link Float#toString}), and one over {@link Header#MAX_BYTES} is refused. Its
    * length is counted as it is written, with a stand-in for the hash (always 64 hex digits), not kept.
-   * It must stay {@link #CONTINUE_ALLOWANCE} under the cap, so that a model continued from the file
-   * ({@code vmlp train --resume F --save G}) saves too, rather than failing after its training.
+   * Without the entries that training rewrites (the provenance, {@code kernels}, {@code dataset}), it
+   * must stay {@link #CONTINUE_ALLOWANCE} under the cap, so that a model continued from the file
+   * ({@code vmlp train --resume F --save G}) saves too, rather than failing after its training; those
+   * entries are left out of that count because training replaces them, so that G, which holds them,
+   * loads again (counted in, G's own header was held 64 KiB under the cap, and G did not load).
    */
   private static void checkSavable(Map<String, String> metadata, Architecture arch, InputScaling scaling,
       long fileHeader, Path file) throws IOException {
@@ -575,9 +580,21 @@ public final class ModelFiles {
       throw new ModelFormatException(file, "header", "header: the model would not save: "
           + Excerpt.of(e.getMessage(), 400), e);
     }
+    long kept = json; // without the entries that training replaces
+    if (metadata.keySet().stream().anyMatch(k -> FileMetadata.WRITTEN_KEYS.contains(k) && !k.startsWith(FileMetadata.PREFIX))) {
+      Map<String, String> rest = new LinkedHashMap<>(metadata);
+      rest.keySet().removeAll(FileMetadata.WRITTEN_KEYS);
+      try {
+        kept = jsonLength(FileMetadata.encode(arch, scaling, rest, "0".repeat(64)), arch);
+      } catch (IllegalArgumentException e) {
+        throw new ModelFormatException(file, "header", "header: the model would not save: "
+            + Excerpt.of(e.getMessage(), 400), e);
+      }
+    }
     long limit = Header.MAX_BYTES - CONTINUE_ALLOWANCE;
-    if (padded(json) > limit) {
-      long over = json - limit; // the limit is a multiple of 8: the padding never passes it alone
+    // the limits are multiples of 8: the padding never passes one alone
+    long over = Math.max(json - Header.MAX_BYTES, kept - limit);
+    if (over > 0) {
       throw new ModelFormatException(file, "header", "header: " + fileHeader + " bytes, but saving the model "
           + "again would write " + padded(json) + " (this library's metadata keys and tensor names, numbers as it "
           + "writes them), and training it further adds up to " + CONTINUE_ALLOWANCE + " more, over the limit of "
