@@ -274,6 +274,40 @@ class ModelFilesTest {
         Head.SOFTMAX_CROSS_ENTROPY), 1).weightsSha256(), ModelFiles.load(f).weightsSha256());
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aTrialFileThatCannotBeRemovedDoesNotHoldTheJvmAtExit() throws Exception {
+    // an append-only folder (chattr +a, as root) takes a new file but lets none be removed
+    Path dir = Files.createDirectory(tmp.resolve("append-only"));
+    Assumptions.assumeTrue(chattr("+a", dir), "no chattr +a here");
+    try {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Dvmlp.exitWaitSeconds=600", "-cp", System.getProperty("java.class.path"),
+          CheckCreatableAndExit.class.getName(), dir.resolve("m.safetensors").toString())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try {
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+            "the JVM exits without waiting out the grace period for a file no write holds");
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(said.contains("could not be closed or removed"), said);
+      } finally {
+        p.destroyForcibly();
+      }
+    } finally {
+      chattr("-a", dir);
+    }
+  }
+
+  private static boolean chattr(String flag, Path dir) throws IOException, InterruptedException {
+    try {
+      Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false; // no chattr
+    }
+  }
+
   /** Runs {@link SaveUntilStopped} on {@code f}, stops it as its save holds, and counts the files beside {@code f}. */
   private long stopWhileSaving(Path f, long holdMillis) throws Exception {
     // the shutdown waits 2 s for the held save rather than 30

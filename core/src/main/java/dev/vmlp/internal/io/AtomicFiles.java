@@ -129,8 +129,9 @@ public final class AtomicFiles {
       }
       Pending.FILES.remove(tmp);
     } catch (IOException e) {
-      if (Files.notExists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-        Pending.FILES.remove(tmp); // else left to the exit's clean-up, which tries again
+      Pending.FILES.remove(tmp); // no write under way: the exit must not wait for it
+      if (!Files.notExists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+        Pending.LEFT.add(tmp); // left to the exit's clean-up, which tries again without waiting
       }
       throw new IOException(file + ": the test file " + tmp + " could not be closed or removed ("
           + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
@@ -214,6 +215,12 @@ public final class AtomicFiles {
   private static final class Pending {
     static final long WAIT_MILLIS = EXIT_WAIT_SECONDS * 1_000L;
     static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
+    /**
+     * Files that no write holds any more but that could not be removed (a trial file of
+     * {@link #checkCreatable}): removed again at exit, without waiting for them as for {@link #FILES}
+     * (which made a JVM that met one wait out the whole grace period).
+     */
+    static final Set<Path> LEFT = ConcurrentHashMap.newKeySet();
 
     static {
       try {
@@ -232,7 +239,9 @@ public final class AtomicFiles {
           break;
         }
       }
-      for (Path tmp : FILES) {
+      Set<Path> all = new java.util.HashSet<>(FILES);
+      all.addAll(LEFT);
+      for (Path tmp : all) {
         try {
           Files.deleteIfExists(tmp);
         } catch (IOException e) {
