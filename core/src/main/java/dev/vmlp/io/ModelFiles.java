@@ -223,6 +223,15 @@ public final class ModelFiles {
       }
     }
     if (!Files.isDirectory(dir)) {
+      try {
+        Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
+      } catch (AccessDeniedException e) {
+        // isDirectory says false also when a folder on the way is closed to this user: the folder may be there
+        throw new AccessDeniedException(dir.toString(), null, "a folder on the way to it cannot be searched by "
+            + "this user, so " + target.getFileName() + " cannot be saved in it");
+      } catch (IOException e) {
+        // missing, or no folder: said below
+      }
       Path link = AtomicFiles.danglingLink(dir);
       throw new NoSuchFileException(dir.toString(), null, "no folder to save " + target.getFileName() + " in"
           + (link == null ? "" : " (" + link + " is " + AtomicFiles.danglingText(link) + ")"));

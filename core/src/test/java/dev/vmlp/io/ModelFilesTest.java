@@ -585,6 +585,9 @@ class ModelFilesTest {
       IOException e = assertThrows(IOException.class,
           () -> ModelFiles.save(SafetensorsBytes.small(), link.resolve("m.safetensors")));
       assertFalse(e.getMessage().contains("does not exist"), e.getMessage());
+      // nor "no folder to save m.safetensors in": the folder is there, the way to it is closed
+      assertEquals(link + ": a folder on the way to it cannot be searched by this user, so m.safetensors cannot be "
+          + "saved in it", e.getMessage());
     } finally {
       Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
     }
