@@ -3,8 +3,8 @@ package dev.vmlp;
 /**
  * A computation met a NaN or infinite value where a finite one is required: a logit, a loss, a weight
  * or an input. The message names the value and where it was found; when that was a row of a
- * {@link Dataset}, {@link #row()} gives the row, so a caller that knows where the row came from (a
- * file's line) can say so.
+ * {@link Dataset} or of a batch, {@link #row()} gives the row, so a caller that knows where the row came
+ * from (a file's line) can say so.
  */
 public class NonFiniteException extends ArithmeticException {
   private static final long serialVersionUID = 1L;

@@ -107,7 +107,8 @@ import java.util.TreeMap;
  * outputs), the metadata must parse, the header a save of the model would write must be within the cap,
  * and 64 KiB within it without the provenance and {@code dataset} entries that training rewrites (so that
  * every model that loads can be saved again, also after further training, and loads again; it can be
- * longer than the file's, see {@code checkSavable}), and the weights must be finite unless {@link LoadOptions#allowNonFinite()}.
+ * longer than the file's, see {@code headerExcess}), and the weights must be finite unless
+ * {@link LoadOptions#allowNonFinite()}.
  * Nothing is allocated from a size the file has not been checked to hold, and the model may take at
  * most 4 times the file's weight bytes plus 64 MiB in memory (the padded layout stores a layer of few
  * inputs in up to 64 times its size). Each problem is a {@link ModelFormatException} naming the tensor,
@@ -138,8 +139,8 @@ public final class ModelFiles {
    * @throws IllegalArgumentException when the model's metadata has a reserved key ({@code vmlp.*}
    *     other than those this class writes), a provenance value that would not load, or more than
    *     {@code load} accepts (over 10,000 entries besides the keys the library writes, a key over 65,536
-   *     characters, a value over 33,554,432, half a surrogate pair, a header over 100,000,000 bytes);
-   *     nothing is written then
+   *     characters, a value over 33,554,432, half a surrogate pair, a header over 100,000,000 bytes, or
+   *     one within 64 KiB of that without the entries that training writes anew); nothing is written then
    * @throws IOException when {@link #saveTarget} refuses {@code file}, or writing fails
    */
   public static void save(Model model, Path file) throws IOException {
@@ -153,6 +154,12 @@ public final class ModelFiles {
 
   static void save(Model model, Path file, WriteHook hook) throws IOException {
     Map<String, String> metadata = FileMetadata.encode(model);
+    long over = headerExcess(model.metadata(), model.architecture(), model.scaling());
+    if (over > 0) { // the loader's rule (a file over it would not load)
+      throw new IllegalArgumentException("the model's metadata makes a header too long by " + over
+          + (over == 1 ? " byte" : " bytes") + ": a model file may have " + Header.MAX_BYTES + " bytes of header, "
+          + "and a model that loads keeps " + CONTINUE_ALLOWANCE + " of them for what training it further writes");
+    }
     byte[] header = header(metadata, model.architecture());
     checkLoadable(header);
     List<LayerWeights> layers = model.weights();
@@ -571,39 +578,20 @@ public final class ModelFiles {
    * Refuses a file whose model a save could not write back, before its weights are read: the header a
    * save writes may be longer than the file's (it adds the {@code vmlp.} keys and {@code weights_sha256}
    * a foreign file lacks, writes this library's version, names the tensors {@code layers.{i}}, writes
-   * scaling numbers by {@link Float#toString}), and one over {@link Header#MAX_BYTES} is refused. Its
-   * length is counted as it is written, with a stand-in for the hash (always 64 hex digits), not kept.
-   * Without the entries that training rewrites (the provenance, {@code kernels}, {@code dataset}), it
-   * must stay {@link #CONTINUE_ALLOWANCE} under the cap, so that a model continued from the file
-   * ({@code vmlp train --resume F --save G}) saves too, rather than failing after its training; those
-   * entries are left out of that count because training replaces them, so that G, which holds them,
-   * loads again (counted in, G's own header was held 64 KiB under the cap, and G did not load).
+   * scaling numbers by {@link Float#toString}); see {@link #headerExcess}.
    */
   private static void checkSavable(Map<String, String> metadata, Architecture arch, InputScaling scaling,
       long fileHeader, Path file) throws IOException {
-    long json;
+    long over;
     try {
-      json = jsonLength(FileMetadata.encode(arch, scaling, metadata, "0".repeat(64)), arch);
+      over = headerExcess(metadata, arch, scaling);
     } catch (IllegalArgumentException e) {
       // decode refuses what encode would: a bug if reached, reported as the file's problem all the same
       throw new ModelFormatException(file, "header", "header: the model would not save: "
           + Excerpt.of(e.getMessage(), 400), e);
     }
-    long kept = json; // without the entries that training replaces
-    if (metadata.keySet().stream().anyMatch(k -> FileMetadata.WRITTEN_KEYS.contains(k) && !k.startsWith(FileMetadata.PREFIX))) {
-      Map<String, String> rest = new LinkedHashMap<>(metadata);
-      rest.keySet().removeAll(FileMetadata.WRITTEN_KEYS);
-      try {
-        kept = jsonLength(FileMetadata.encode(arch, scaling, rest, "0".repeat(64)), arch);
-      } catch (IllegalArgumentException e) {
-        throw new ModelFormatException(file, "header", "header: the model would not save: "
-            + Excerpt.of(e.getMessage(), 400), e);
-      }
-    }
-    long limit = Header.MAX_BYTES - CONTINUE_ALLOWANCE;
-    // the limits are multiples of 8: the padding never passes one alone
-    long over = Math.max(json - Header.MAX_BYTES, kept - limit);
     if (over > 0) {
+      long json = jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
       throw new ModelFormatException(file, "header", "header: " + fileHeader + " bytes, but saving the model "
           + "again would write " + padded(json) + " (this library's metadata keys and tensor names, numbers as it "
           + "writes them), and training it further adds up to " + CONTINUE_ALLOWANCE + " more, over the limit of "
@@ -611,6 +599,32 @@ public final class ModelFiles {
           + (over == 1 ? " byte" : " bytes") + " shorter");
     }
   }
+
+  /** Of the length of a {@code weights_sha256} value: headers are counted before the weights are hashed. */
+  private static final String STAND_IN_HASH = "0".repeat(64);
+
+  /**
+   * By how many bytes {@code metadata} is too long for a model of {@code arch} to be saved, loaded, trained
+   * further and saved again, or 0. The header a save writes must be within {@link Header#MAX_BYTES}; and
+   * without the entries that training writes anew (the provenance, {@code kernels}, {@code dataset}),
+   * within the cap less {@link #CONTINUE_ALLOWANCE}, the room those entries may take after training. The
+   * same rule for a save and a load, so that what one writes the other reads: a model built in code with
+   * that much metadata of its own is refused by the save, and a file saved after training, whose header
+   * holds those entries, loads. Counted as written, not kept.
+   *
+   * @throws IllegalArgumentException as {@link FileMetadata#encode(Architecture, InputScaling, Map, String)}
+   */
+  private static long headerExcess(Map<String, String> metadata, Architecture arch, InputScaling scaling)
+      throws IOException {
+    long json = jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
+    Map<String, String> kept = new LinkedHashMap<>(metadata);
+    kept.keySet().removeAll(FileMetadata.WRITTEN_KEYS);
+    long keptJson = kept.size() == metadata.size() ? json
+        : jsonLength(FileMetadata.encode(arch, scaling, kept, STAND_IN_HASH), arch);
+    // both limits are multiples of 8: the padding never passes one alone
+    return Math.max(0, Math.max(json - Header.MAX_BYTES, keptJson - (Header.MAX_BYTES - CONTINUE_ALLOWANCE)));
+  }
+
 
   /**
    * The header's text, read from its bytes: they are checked to be UTF-8 through a small buffer first,

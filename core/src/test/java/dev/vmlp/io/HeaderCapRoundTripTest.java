@@ -1,6 +1,7 @@
 package dev.vmlp.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +10,10 @@ import dev.vmlp.Model;
 import dev.vmlp.Trainer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,20 +74,25 @@ class HeaderCapRoundTripTest {
     return file;
   }
 
-  /** The header length a file gives, and the length of its JSON without the padding spaces after it. */
+  /**
+   * The header length a file gives, and the length of its JSON without the padding spaces after it (at
+   * most 7, so the header's last 8 bytes tell).
+   */
   private static long[] headerLengths(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      long n = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    try (FileChannel ch = FileChannel.open(file)) {
+      ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      ch.read(length, 0);
+      long n = length.getLong(0);
+      ByteBuffer tail = ByteBuffer.allocate((int) Math.min(8, n));
+      ch.read(tail, 8 + n - tail.capacity());
       long json = n;
-      if (n < 1 << 20) {
-        byte[] h = in.readNBytes((int) n);
-        while (json > 0 && h[(int) json - 1] == ' ') {
-          json--;
-        }
+      for (int i = tail.capacity() - 1; i >= 0 && tail.get(i) == ' '; i--) {
+        json--;
       }
       return new long[] {n, json};
     }
   }
+
 
   /** How many bytes longer a save's JSON is than that of a foreign file of this shape (fixed: the filler is kept). */
   private long growth() throws IOException {
@@ -142,5 +148,36 @@ class HeaderCapRoundTripTest {
     assertTrue(e.getMessage().contains("training it further adds up to 65536 more, over the limit of 100000000"),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("its metadata would have to be 1 byte shorter"), e.getMessage());
+  }
+
+  @Test
+  void aSaveRefusesMetadataThatItsLoadWouldRefuse() throws IOException {
+    Model m = SafetensorsBytes.small();
+    Path probe = tmp.resolve("probe.safetensors");
+    ModelFiles.save(m.withMetadata(notes(1)), probe);
+    long base = headerLengths(probe)[1]; // the JSON with a last note of one character
+    // a last note that puts the header, none of it written anew by training, exactly at the limit: saved, loaded
+    Path at = tmp.resolve("at.safetensors");
+    ModelFiles.save(m.withMetadata(notes(LIMIT - base + 1)), at);
+    assertEquals(LIMIT, headerLengths(at)[0]);
+    assertEquals(m.weightsSha256(), ModelFiles.load(at).weightsSha256());
+    Files.delete(at);
+    // one byte more: refused by the save, as the load would refuse the file, and nothing is written
+    Path over = tmp.resolve("over.safetensors");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(notes(LIMIT - base + 2)), over));
+    assertTrue(e.getMessage().startsWith("the model's metadata makes a header too long by 1 byte:"), e.getMessage());
+    assertFalse(Files.exists(over));
+  }
+
+  /** Nine notes of {@link #VALUE_CHARS} characters (a value may have at most 33,554,432), then one of {@code last}. */
+  private static Map<String, String> notes(long last) {
+    Map<String, String> notes = new LinkedHashMap<>();
+    String value = "x".repeat(VALUE_CHARS);
+    for (int k = 0; k < 9; k++) {
+      notes.put("note" + k, value);
+    }
+    notes.put("last", "x".repeat((int) last));
+    return notes;
   }
 }
