@@ -13,6 +13,7 @@ import dev.vmlp.internal.hash.FloatSha256;
 import dev.vmlp.internal.io.AtomicFiles;
 import dev.vmlp.internal.kernel.Layout;
 import dev.vmlp.internal.text.Excerpt;
+import dev.vmlp.internal.text.Provenance;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -37,7 +38,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -104,10 +104,10 @@ import java.util.TreeMap;
  * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
  * with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
- * outputs), the metadata must parse, the header a save of the model would write must be within the cap,
- * and 64 KiB within it without the provenance and {@code dataset} entries that training rewrites (so that
- * every model that loads can be saved again, also after further training, and loads again; it can be
- * longer than the file's, see {@code headerExcess}), and the weights must be finite unless
+ * outputs), the metadata must parse, the header a save of the model would write must be within the cap
+ * with room for the provenance and {@code dataset} entries that training writes (so that every model
+ * that loads can be saved again, also after further training, and loads again; it can be longer than
+ * the file's, see {@code headerExcess}), and the weights must be finite unless
  * {@link LoadOptions#allowNonFinite()}.
  * Nothing is allocated from a size the file has not been checked to hold, and the model may take at
  * most 4 times the file's weight bytes plus 64 MiB in memory (the padded layout stores a layer of few
@@ -139,8 +139,8 @@ public final class ModelFiles {
    * @throws IllegalArgumentException when the model's metadata has a reserved key ({@code vmlp.*}
    *     other than those this class writes), a provenance value that would not load, or more than
    *     {@code load} accepts (over 10,000 entries besides the keys the library writes, a key over 65,536
-   *     characters, a value over 33,554,432, half a surrogate pair, a header over 100,000,000 bytes, or
-   *     one within 64 KiB of that without the entries that training writes anew); nothing is written then
+   *     characters, a value over 33,554,432, half a surrogate pair, a header over 100,000,000 bytes with
+   *     room for the entries that training writes); nothing is written then
    * @throws IOException when {@link #saveTarget} refuses {@code file}, or writing fails
    */
   public static void save(Model model, Path file) throws IOException {
@@ -158,7 +158,8 @@ public final class ModelFiles {
     if (over > 0) { // the loader's rule (a file over it would not load)
       throw new IllegalArgumentException("the model's metadata makes a header too long by " + over
           + (over == 1 ? " byte" : " bytes") + ": a model file may have " + Header.MAX_BYTES + " bytes of header, "
-          + "and a model that loads keeps " + CONTINUE_ALLOWANCE + " of them for what training it further writes");
+          + "and a model that loads keeps room in them for " + ROOM_FOR + " (" + trainingRoom(model.metadata())
+          + " bytes here)");
     }
     byte[] header = header(metadata, model.architecture());
     checkLoadable(header);
@@ -568,33 +569,27 @@ public final class ModelFiles {
   }
 
   /**
-   * What a loaded model's header may grow by when it is trained further and saved: the trainer's
-   * provenance (a few hundred bytes at most) and the data's name that {@code vmlp train --save} records
-   * (a path, at most 4,096 bytes, 24 KiB if every byte were escaped), with room to spare.
-   */
-  private static final long CONTINUE_ALLOWANCE = 64 * 1024;
-
-  /**
    * Refuses a file whose model a save could not write back, before its weights are read: the header a
    * save writes may be longer than the file's (it adds the {@code vmlp.} keys and {@code weights_sha256}
    * a foreign file lacks, writes this library's version, names the tensors {@code layers.{i}}, writes
-   * scaling numbers by {@link Float#toString}); see {@link #headerExcess}.
+   * scaling numbers by {@link Float#toString}), and training may add to it; see {@link #headerExcess}.
    */
   private static void checkSavable(Map<String, String> metadata, Architecture arch, InputScaling scaling,
       long fileHeader, Path file) throws IOException {
-    long over;
+    long json;
     try {
-      over = headerExcess(metadata, arch, scaling);
+      json = savedJsonLength(metadata, arch, scaling);
     } catch (IllegalArgumentException e) {
       // decode refuses what encode would: a bug if reached, reported as the file's problem all the same
       throw new ModelFormatException(file, "header", "header: the model would not save: "
           + Excerpt.of(e.getMessage(), 400), e);
     }
+    long room = trainingRoom(metadata);
+    long over = json + room - Header.MAX_BYTES;
     if (over > 0) {
-      long json = jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
       throw new ModelFormatException(file, "header", "header: " + fileHeader + " bytes, but saving the model "
-          + "again would write " + padded(json) + " (this library's metadata keys and tensor names, numbers as it "
-          + "writes them), and training it further adds up to " + CONTINUE_ALLOWANCE + " more, over the limit of "
+          + "again would write " + json + " (this library's metadata keys and tensor names, numbers as it writes "
+          + "them), and training it further may add " + room + " (" + ROOM_FOR + "), over the limit of "
           + Header.MAX_BYTES + "; a model that loads must save, so its metadata would have to be " + over
           + (over == 1 ? " byte" : " bytes") + " shorter");
     }
@@ -603,28 +598,82 @@ public final class ModelFiles {
   /** Of the length of a {@code weights_sha256} value: headers are counted before the weights are hashed. */
   private static final String STAND_IN_HASH = "0".repeat(64);
 
+  private static final String ROOM_FOR = "the longest provenance a trainer writes and data name vmlp train records";
+
   /**
-   * By how many bytes {@code metadata} is too long for a model of {@code arch} to be saved, loaded, trained
-   * further and saved again, or 0. The header a save writes must be within {@link Header#MAX_BYTES}; and
-   * without the entries that training writes anew (the provenance, {@code kernels}, {@code dataset}),
-   * within the cap less {@link #CONTINUE_ALLOWANCE}, the room those entries may take after training. The
-   * same rule for a save and a load, so that what one writes the other reads: a model built in code with
-   * that much metadata of its own is refused by the save, and a file saved after training, whose header
-   * holds those entries, loads. Counted as written, not kept.
+   * For each entry that training writes anew, a value as long as any it writes: the trainer's provenance
+   * and {@code kernels}, and the {@code dataset} that {@code vmlp train --save} records (a file or folder
+   * name, or a path; 4,096 control characters, six bytes each in JSON, bound it). Only the lengths count.
+   */
+  private static final Map<String, String> LONGEST_WRITTEN = Map.of(
+      Provenance.SEED, Long.toString(Long.MIN_VALUE),
+      Provenance.EPOCHS, Integer.toString(Integer.MAX_VALUE),
+      Provenance.EPOCH_SAMPLES, Integer.toString(Integer.MAX_VALUE),
+      Provenance.EPOCH_SIZE, Integer.toString(Integer.MAX_VALUE),
+      Provenance.ONLINE_SAMPLES, Long.toString(Long.MAX_VALUE),
+      Provenance.LEARNING_RATE, "-1.23456789E-38", // Float.toString writes at most 9 digits
+      Provenance.SHUFFLE, "false",
+      Provenance.THREADS, Integer.toString(Integer.MAX_VALUE),
+      "kernels", "x".repeat(64),
+      "dataset", "\u0001".repeat(4096));
+
+  /**
+   * By how many bytes {@code metadata} is too long for a model of {@code arch} to be saved, or 0: the
+   * header a save writes, plus the {@link #trainingRoom} its entries leave, must be within
+   * {@link Header#MAX_BYTES}. A load and a save apply the same rule, so that a model that loads can be
+   * saved, also after further training, and what a save writes loads: a trainer keeps the other entries
+   * and writes those of {@link #LONGEST_WRITTEN} no longer than there, so the header it saves, plus its
+   * own room, is never longer than the one it started from plus that one's room.
    *
    * @throws IllegalArgumentException as {@link FileMetadata#encode(Architecture, InputScaling, Map, String)}
    */
   private static long headerExcess(Map<String, String> metadata, Architecture arch, InputScaling scaling)
       throws IOException {
-    long json = jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
-    Map<String, String> kept = new LinkedHashMap<>(metadata);
-    kept.keySet().removeAll(FileMetadata.WRITTEN_KEYS);
-    long keptJson = kept.size() == metadata.size() ? json
-        : jsonLength(FileMetadata.encode(arch, scaling, kept, STAND_IN_HASH), arch);
-    // both limits are multiples of 8: the padding never passes one alone
-    return Math.max(0, Math.max(json - Header.MAX_BYTES, keptJson - (Header.MAX_BYTES - CONTINUE_ALLOWANCE)));
+    // the cap is a multiple of 8: the padding never passes it alone
+    return Math.max(0, savedJsonLength(metadata, arch, scaling) + trainingRoom(metadata) - Header.MAX_BYTES);
   }
 
+  /** The length of the JSON a save writes for a model with this metadata, without the padding. */
+  private static long savedJsonLength(Map<String, String> metadata, Architecture arch, InputScaling scaling)
+      throws IOException {
+    return jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
+  }
+
+  /**
+   * How many bytes training may add to the header of a model with this metadata: for each entry of
+   * {@link #LONGEST_WRITTEN}, how much longer its longest value is than the entry there (all of it where
+   * there is none).
+   */
+  static long trainingRoom(Map<String, String> metadata) throws IOException {
+    long room = 0;
+    for (Map.Entry<String, String> e : LONGEST_WRITTEN.entrySet()) {
+      String present = metadata.get(e.getKey());
+      long now = present == null ? 0 : entryLength(e.getKey(), present);
+      room += Math.max(0, entryLength(e.getKey(), e.getValue()) - now);
+    }
+    return room;
+  }
+
+  /** The bytes an entry takes in the header's metadata object: its key and value in JSON, and a comma. */
+  private static long entryLength(String key, String value) throws IOException {
+    long[] count = {0};
+    try (JsonGenerator g = JSON.createGenerator(new OutputStream() {
+      @Override
+      public void write(int b) {
+        count[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        count[0] += len;
+      }
+    }, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField(key, value);
+      g.writeEndObject();
+    }
+    return count[0] - 2 + 1; // without the braces, with the comma
+  }
 
   /**
    * The header's text, read from its bytes: they are checked to be UTF-8 through a small buffer first,

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A model that loads can be saved again, also when its file's header is near the 100,000,000-byte cap:
  * a save writes a longer header than a foreign file's (this library's {@code vmlp.} keys and
  * {@code weights_sha256}, tensors renamed {@code layers.{i}}), so the loader refuses a file whose save
- * would pass the cap less 64 KiB (what training it further may add), and loads one whose save reaches
- * that exactly, which then saves after training too. The files are written as a stream
+ * would pass the cap less the room for what training it further may write, and loads one whose save
+ * reaches that exactly, which then saves after training too, and loads. The files are written as a stream
  * of a few long metadata values, and only one model is held at a time (the save, which parses its header
  * again, takes about 400 MB of heap).
  */
@@ -38,8 +38,6 @@ class HeaderCapRoundTripTest {
       + "\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[16,24]}";
   private static final float[] DATA = {1, 2, 3, 4, 0.5f, -0.5f};
   private static final int VALUE_CHARS = 10_000_000;
-  /** The longest header a save of a loaded model may write: 64 KiB under the cap, for further training. */
-  private static final long LIMIT = Header.MAX_BYTES - 64 * 1024;
 
   @TempDir
   Path tmp;
@@ -102,24 +100,35 @@ class HeaderCapRoundTripTest {
     return headerLengths(saved)[1] - 1000;
   }
 
+  /**
+   * The longest JSON a save of a model with this metadata may write: the cap less the room for the
+   * provenance and data name that training may write.
+   */
+  private static long limit(Map<String, String> metadata) throws IOException {
+    long room = ModelFiles.trainingRoom(metadata);
+    assertTrue(room > 24 * 1024 && room < 26 * 1024 || !metadata.isEmpty(), "the room: " + room);
+    return Header.MAX_BYTES - room;
+  }
+
   @Test
   void aFileWhoseSaveReachesTheLimitLoadsSavesAndSavesAgainAfterTraining() throws IOException {
     long growth = growth();
     assertTrue(growth > 200, "a save adds the library's keys, the hash and the layers. names: " + growth);
-    Path f = foreign(tmp.resolve("at-limit.safetensors"), LIMIT - growth);
+    long limit = limit(Map.of()); // the file's metadata holds nothing that training writes
+    Path f = foreign(tmp.resolve("at-limit.safetensors"), limit - growth);
     Path again = tmp.resolve("again.safetensors");
     Model m = ModelFiles.load(f);
     String sha = m.weightsSha256();
     ModelFiles.save(m, again);
     Files.delete(f);
-    assertEquals(LIMIT, headerLengths(again)[0], "the save's header is exactly the limit");
+    assertEquals(limit, headerLengths(again)[1], "the save's JSON is exactly the limit");
     Model reloaded = ModelFiles.load(again);
     assertEquals(sha, reloaded.weightsSha256());
     assertEquals(VALUE_CHARS, reloaded.metadata().get("note0").length());
     m = null; // one model of 100 MB of metadata at a time
     Files.delete(again);
 
-    // continued, with the trainer's provenance and a data name as long as a path may be, all escaped
+    // continued, with the longest provenance and a data name as long as a path may be, all escaped
     Dataset data = Dataset.ofClasses("d", new float[] {0, 1, 1, 0}, 2, new int[] {0, 1}, 2);
     Path trained = tmp.resolve("trained.safetensors");
     try (Trainer t = Trainer.builder(reloaded).seed(Long.MIN_VALUE).learningRate(1.17549435E-38f).build()) {
@@ -130,8 +139,8 @@ class HeaderCapRoundTripTest {
       ModelFiles.save(more.withMetadata(meta), trained);
     }
     long[] lengths = headerLengths(trained);
-    assertTrue(lengths[0] > LIMIT && lengths[0] <= Header.MAX_BYTES, "continued and saved: " + lengths[0]);
-    // and what was saved loads again: the entries that training rewrites are not held to the limit
+    assertTrue(lengths[1] > limit + 24 * 1024 && lengths[0] <= Header.MAX_BYTES, "continued and saved: " + lengths[1]);
+    // and what was saved loads again
     Model back = ModelFiles.load(trained);
     assertEquals(4096, back.metadata().get("dataset").length());
   }
@@ -139,14 +148,16 @@ class HeaderCapRoundTripTest {
   @Test
   void aFileWhoseSaveWouldPassTheLimitIsRefusedOnLoad() throws IOException {
     long growth = growth();
-    // one byte more: the save's JSON is one byte over the limit, padded to 8 over; the file itself is under it
-    Path f = foreign(tmp.resolve("over.safetensors"), LIMIT - growth + 1);
+    long limit = limit(Map.of());
+    long room = Header.MAX_BYTES - limit;
+    // one byte more: the save's JSON and the room are one byte over the cap; the file itself is under it
+    Path f = foreign(tmp.resolve("over.safetensors"), limit - growth + 1);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
     assertEquals("header", e.field(), e.getMessage());
-    assertTrue(e.getMessage().contains("header: " + (LIMIT - growth + 1) + " bytes, but saving the "
-        + "model again would write " + (LIMIT + 8)), e.getMessage());
-    assertTrue(e.getMessage().contains("training it further adds up to 65536 more, over the limit of 100000000"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("header: " + (limit - growth + 1) + " bytes, but saving the "
+        + "model again would write " + (limit + 1) + " ("), e.getMessage());
+    assertTrue(e.getMessage().contains("training it further may add " + room + " (the longest provenance a "
+        + "trainer writes and data name vmlp train records), over the limit of 100000000"), e.getMessage());
     assertTrue(e.getMessage().endsWith("its metadata would have to be 1 byte shorter"), e.getMessage());
   }
 
@@ -156,18 +167,63 @@ class HeaderCapRoundTripTest {
     Path probe = tmp.resolve("probe.safetensors");
     ModelFiles.save(m.withMetadata(notes(1)), probe);
     long base = headerLengths(probe)[1]; // the JSON with a last note of one character
-    // a last note that puts the header, none of it written anew by training, exactly at the limit: saved, loaded
+    long limit = limit(Map.of()); // withMetadata replaces the provenance: none of it is written anew
+    // a last note that puts the JSON exactly at the limit: saved, loaded
     Path at = tmp.resolve("at.safetensors");
-    ModelFiles.save(m.withMetadata(notes(LIMIT - base + 1)), at);
-    assertEquals(LIMIT, headerLengths(at)[0]);
+    ModelFiles.save(m.withMetadata(notes(limit - base + 1)), at);
+    assertEquals(limit, headerLengths(at)[1]);
     assertEquals(m.weightsSha256(), ModelFiles.load(at).weightsSha256());
     Files.delete(at);
     // one byte more: refused by the save, as the load would refuse the file, and nothing is written
     Path over = tmp.resolve("over.safetensors");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelFiles.save(m.withMetadata(notes(LIMIT - base + 2)), over));
+        () -> ModelFiles.save(m.withMetadata(notes(limit - base + 2)), over));
     assertTrue(e.getMessage().startsWith("the model's metadata makes a header too long by 1 byte:"), e.getMessage());
     assertFalse(Files.exists(over));
+  }
+
+  @Test
+  void aLongDatasetOfTheUsersOwnLeavesRoomForTheTrainersProvenance() throws IOException {
+    // a trainer keeps a model's dataset entry and adds its provenance: with a dataset entry longer than
+    // any vmlp train writes, the room is the provenance's alone, and the model still saves once trained
+    Model m = SafetensorsBytes.small();
+    Path probe = tmp.resolve("probe.safetensors");
+    ModelFiles.save(m.withMetadata(withDataset(1)), probe);
+    long base = headerLengths(probe)[1];
+    long limit = limit(withDataset(1));
+    assertTrue(Header.MAX_BYTES - limit < 1024, "the provenance's room alone: " + (Header.MAX_BYTES - limit));
+    Path over = tmp.resolve("over.safetensors");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(withDataset(limit - base + 2)), over), "one byte over");
+    assertTrue(e.getMessage().startsWith("the model's metadata makes a header too long by 1 byte:"), e.getMessage());
+    assertFalse(Files.exists(over));
+
+    // exactly at it: saved, loaded, trained (the dataset kept, the longest provenance added), saved, loaded
+    Path at = tmp.resolve("at.safetensors");
+    ModelFiles.save(m.withMetadata(withDataset(limit - base + 1)), at);
+    assertEquals(limit, headerLengths(at)[1]);
+    Model loaded = ModelFiles.load(at);
+    Files.delete(at);
+    Dataset data = Dataset.ofClasses("d", new float[] {0, 1, 1, 0, 1, 0, 0, 1}, 4, new int[] {0, 1}, 2);
+    Path trained = tmp.resolve("trained.safetensors");
+    try (Trainer t = Trainer.builder(loaded).seed(Long.MIN_VALUE).learningRate(1.17549435E-38f).build()) {
+      loaded = null;
+      ModelFiles.save(t.fit(data, null, 1).model(), trained);
+    }
+    assertTrue(headerLengths(trained)[1] > limit, "the provenance took some of the room");
+    assertEquals(30_000_000, ModelFiles.load(trained).metadata().get("dataset").length());
+  }
+
+  /** A dataset entry of 30,000,000 characters, six notes of {@link #VALUE_CHARS}, and one of {@code last}. */
+  private static Map<String, String> withDataset(long last) {
+    Map<String, String> notes = new LinkedHashMap<>();
+    notes.put("dataset", "x".repeat(30_000_000));
+    String value = "x".repeat(VALUE_CHARS);
+    for (int k = 0; k < 6; k++) {
+      notes.put("note" + k, value);
+    }
+    notes.put("last", "x".repeat((int) last));
+    return notes;
   }
 
   /** Nine notes of {@link #VALUE_CHARS} characters (a value may have at most 33,554,432), then one of {@code last}. */
