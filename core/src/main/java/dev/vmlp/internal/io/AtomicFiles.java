@@ -129,10 +129,12 @@ public final class AtomicFiles {
       }
       Pending.FILES.remove(tmp);
     } catch (IOException e) {
-      Pending.FILES.remove(tmp); // no write under way: the exit must not wait for it
       if (!Files.notExists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-        Pending.LEFT.add(tmp); // left to the exit's clean-up, which tries again without waiting
+        // left to the exit's clean-up, which tries again without waiting; added first, so that an exit in
+        // between finds it in one set or the other
+        Pending.LEFT.add(tmp);
       }
+      Pending.FILES.remove(tmp); // no write under way: the exit must not wait for it
       throw new IOException(file + ": the test file " + tmp + " could not be closed or removed ("
           + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
     }
