@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,6 +173,22 @@ class BenchCommandTest {
     String file = sample("quick.json");
     CliRun.of("bench", "--from", file, "--out", file).assertError(2, "--out names the report folder, but " + file
         + " is a file");
+  }
+
+  @Test
+  void anOutBehindAFolderThisUserCannotSearchIsNamedAsSuch() throws IOException {
+    Path reports = Files.createDirectories(tmp.resolve("closed/reports"));
+    Path closed = reports.getParent();
+    Path link = Files.createSymbolicLink(tmp.resolve("reports-link"), reports);
+    Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+    try {
+      Assumptions.assumeFalse(Files.isDirectory(link), "this user searches any folder (root)");
+      // the link said "already exists"
+      CliRun.of("bench", "--from", sample("quick.json"), "--out", link.toString())
+          .assertError(2, "--out " + link + ": a folder on the way to it cannot be searched by this user");
+    } finally {
+      Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
   }
 
   @Test
