@@ -634,7 +634,9 @@ public final class Trainer implements AutoCloseable {
    * @return the sample's loss before the update
    * @throws IllegalArgumentException when the row length or label is wrong, or an input is NaN or
    *     infinite before or after the input scaling (named by index; the weights are unchanged)
-   * @throws IllegalStateException when the head is a regressor's
+   * @throws IllegalStateException when the head is a regressor's, or the model has been trained on
+   *     {@link Long#MAX_VALUE} single samples (the most {@code online_samples} records; the weights are
+   *     unchanged)
    * @throws TrainingDivergedException when the loss is not finite for finite inputs
    */
   public double trainSample(float[] x, int label) {
@@ -679,6 +681,11 @@ public final class Trainer implements AutoCloseable {
 
   private double online(float[] x, int label, float[] target) {
     Objects.requireNonNull(x, "input");
+    if (onlineSamples == Long.MAX_VALUE) {
+      // one more would wrap the count, and the snapshot would keep the continued model's for other weights
+      throw new IllegalStateException("the model has been trained on " + Long.MAX_VALUE + " single samples, "
+          + "the most " + Provenance.ONLINE_SAMPLES + " records; the weights are unchanged");
+    }
     if (x.length != arch.inputs()) {
       throw new IllegalArgumentException("input has " + x.length + " values, the model expects " + arch.inputs());
     }

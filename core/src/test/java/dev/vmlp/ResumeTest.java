@@ -441,6 +441,34 @@ class ResumeTest {
   }
 
   /**
+   * A file may record {@code online_samples} up to {@link Long#MAX_VALUE}. One more single sample
+   * wrapped the count to a negative one, which the snapshot then left out, so the continued model kept
+   * the file's count for weights one step past it; the step is refused now, before it changes them.
+   */
+  @Test
+  void aSingleSamplePastTheLargestCountIsRefusedAndTheModelStillSaves() throws IOException {
+    Model start;
+    try (Trainer t = Trainer.builder(NET).seed(7).scaling(digits.scaling()).build()) {
+      start = t.snapshot();
+    }
+    Map<String, String> meta = new HashMap<>(start.metadata());
+    meta.put("online_samples", Long.toString(Long.MAX_VALUE));
+    Path f = tmp.resolve("most.safetensors");
+    ModelFiles.save(start.withMetadata(meta), f);
+    Model loaded = ModelFiles.load(f);
+    try (Trainer t = Trainer.builder(loaded).build()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> t.trainSample(TRAIN.row(0), TRAIN.label(0)));
+      assertTrue(e.getMessage().contains(Long.toString(Long.MAX_VALUE)), e.getMessage());
+      Model after = t.snapshot();
+      assertEquals(loaded.weightsSha256(), after.weightsSha256(), "the weights are unchanged");
+      assertEquals(Long.toString(Long.MAX_VALUE), after.metadata().get("online_samples"));
+      ModelFiles.save(after, tmp.resolve("after.safetensors"));
+      t.fit(TRAIN, null, 1); // epochs still train
+    }
+  }
+
+  /**
    * An epoch stopped twice goes on after the second stop: the count of its samples done adds up over
    * both stopped passes (a count set to the second pass's alone ran the samples between again, and
    * reported the second pass's count as the epoch's).
