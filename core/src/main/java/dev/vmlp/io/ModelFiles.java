@@ -450,6 +450,7 @@ public final class ModelFiles {
    * @throws ModelFormatException naming the tensor, metadata key or section that is wrong, including
    *     when {@code options} disagree with the file's metadata, a file without metadata needs an
    *     activation that {@code options} do not give, or saving the model would write a header over the cap
+   *     once room is kept for what training it further writes
    * @throws IOException when the file cannot be read, or is a folder, a device, a pipe or a socket
    */
   public static Model load(Path file, LoadOptions options) throws IOException {
