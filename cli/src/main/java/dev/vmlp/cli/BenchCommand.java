@@ -13,10 +13,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -163,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
       throw usage(where + (link.equals(outDir()) ? " is " : " is inside " + link + ", ")
           + AtomicFiles.danglingText(link));
     }
-    if (!dryRun && !markdown && behindAClosedFolder(outDir())) {
+    if (!dryRun && !markdown && AtomicFiles.behindAClosedFolder(outDir())) {
       // creating it would fail as "already exists" where it is a link, as "permission denied" elsewhere
       throw usage((out != null ? "--out " + out : "the report folder " + outDir())
           + ": a folder on the way to it cannot be searched by this user");
@@ -349,17 +347,5 @@ final class BenchCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder();
     it.params().forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
     return b.toString();
-  }
-
-  /** Whether a folder on the way to {@code path} (links followed) is closed to this user. */
-  private static boolean behindAClosedFolder(Path path) {
-    try {
-      Files.readAttributes(path, BasicFileAttributes.class);
-      return false;
-    } catch (AccessDeniedException e) {
-      return true;
-    } catch (IOException e) {
-      return false; // missing, which the report makes, or another problem said where it is met
-    }
   }
 }

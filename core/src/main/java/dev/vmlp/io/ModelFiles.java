@@ -231,14 +231,10 @@ public final class ModelFiles {
       }
     }
     if (!Files.isDirectory(dir)) {
-      try {
-        Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
-      } catch (AccessDeniedException e) {
+      if (AtomicFiles.behindAClosedFolder(dir)) {
         // isDirectory says false also when a folder on the way is closed to this user: the folder may be there
         throw new AccessDeniedException(dir.toString(), null, "a folder on the way to it cannot be searched by "
             + "this user, so " + target.getFileName() + " cannot be saved in it");
-      } catch (IOException e) {
-        // missing, or no folder: said below
       }
       Path link = AtomicFiles.danglingLink(dir);
       throw new NoSuchFileException(dir.toString(), null, "no folder to save " + target.getFileName() + " in"
@@ -376,19 +372,24 @@ public final class ModelFiles {
 
   /** The length of {@link #header}'s JSON, without the padding, counted as it is written and not kept. */
   private static long jsonLength(Map<String, String> metadata, Architecture arch) throws IOException {
-    long[] count = {0};
-    writeJson(metadata, arch, new OutputStream() {
-      @Override
-      public void write(int b) {
-        count[0]++;
-      }
+    Counter counter = new Counter();
+    writeJson(metadata, arch, counter);
+    return counter.bytes;
+  }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        count[0] += len;
-      }
-    });
-    return count[0];
+  /** A stream that counts what is written to it and keeps nothing. */
+  private static final class Counter extends OutputStream {
+    long bytes;
+
+    @Override
+    public void write(int b) {
+      bytes++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      bytes += len;
+    }
   }
 
   /** {@code json} bytes and the spaces after them to a multiple of 8. */
@@ -657,23 +658,13 @@ public final class ModelFiles {
 
   /** The bytes an entry takes in the header's metadata object: its key and value in JSON, and a comma. */
   private static long entryLength(String key, String value) throws IOException {
-    long[] count = {0};
-    try (JsonGenerator g = JSON.createGenerator(new OutputStream() {
-      @Override
-      public void write(int b) {
-        count[0]++;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        count[0] += len;
-      }
-    }, JsonEncoding.UTF8)) {
+    Counter counter = new Counter();
+    try (JsonGenerator g = JSON.createGenerator(counter, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeStringField(key, value);
       g.writeEndObject();
     }
-    return count[0] - 2 + 1; // without the braces, with the comma
+    return counter.bytes - 2 + 1; // without the braces, with the comma
   }
 
   /**

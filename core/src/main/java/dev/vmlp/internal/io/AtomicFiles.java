@@ -358,13 +358,28 @@ public final class AtomicFiles {
    * ({@link Files#exists} says false for both, and such a link was called a link to nothing).
    */
   private static boolean leadsNowhere(Path path) {
+    return reach(path) == Reach.NOWHERE;
+  }
+
+  /**
+   * Whether a folder on the way to {@code path} (links followed) is closed to this user, so that what
+   * lies behind it can be neither found nor made: said so, rather than "missing" or "already exists".
+   */
+  public static boolean behindAClosedFolder(Path path) {
+    return reach(path) == Reach.CLOSED;
+  }
+
+  private enum Reach { THERE, CLOSED, NOWHERE }
+
+  /** What reading {@code path}'s attributes, links followed, finds: the file, a closed folder, or nothing. */
+  private static Reach reach(Path path) {
     try {
       Files.readAttributes(path, BasicFileAttributes.class);
-      return false;
+      return Reach.THERE;
     } catch (AccessDeniedException e) {
-      return false;
+      return Reach.CLOSED;
     } catch (IOException e) {
-      return true;
+      return Reach.NOWHERE;
     }
   }
 
