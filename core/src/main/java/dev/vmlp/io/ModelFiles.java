@@ -154,14 +154,15 @@ public final class ModelFiles {
 
   static void save(Model model, Path file, WriteHook hook) throws IOException {
     Map<String, String> metadata = FileMetadata.encode(model);
-    long over = headerExcess(model.metadata(), model.architecture(), model.scaling());
+    long json = jsonLength(metadata, model.architecture());
+    long room = trainingRoom(model.metadata());
+    long over = headerExcess(json, room);
     if (over > 0) { // the loader's rule (a file over it would not load)
       throw new IllegalArgumentException("the model's metadata makes a header too long by " + over
           + (over == 1 ? " byte" : " bytes") + ": a model file may have " + Header.MAX_BYTES + " bytes of header, "
-          + "and a model that loads keeps room in them for " + ROOM_FOR + " (" + trainingRoom(model.metadata())
-          + " bytes here)");
+          + "and a model that loads keeps room in them for " + ROOM_FOR + " (" + room + " bytes here)");
     }
-    byte[] header = header(metadata, model.architecture());
+    byte[] header = header(metadata, model.architecture(), json);
     checkLoadable(header);
     List<LayerWeights> layers = model.weights();
     Path target = saveTarget(file);
@@ -338,20 +339,13 @@ public final class ModelFiles {
   }
 
   /**
-   * The JSON header of a network of {@code arch}, padded with spaces to a multiple of 8 bytes. Its length
-   * is counted first (as {@link #load} counts it), so that one over the cap is refused before it is built,
-   * and the bytes are written into an array of that length (a growing buffer and its final copy took more
-   * than twice the header's size).
-   *
-   * @throws IllegalArgumentException when the header would be longer than {@link Header#MAX_BYTES}
+   * The JSON header of a network of {@code arch}, padded with spaces to a multiple of 8 bytes, written
+   * into an array of that length (a growing buffer and its final copy took more than twice the header's
+   * size). {@code json} is its length unpadded, counted by {@link #jsonLength} and checked against the cap
+   * ({@link #headerExcess}) before anything is built.
    */
-  private static byte[] header(Map<String, String> metadata, Architecture arch) throws IOException {
-    long length = padded(jsonLength(metadata, arch));
-    if (length > Header.MAX_BYTES) {
-      throw new IllegalArgumentException("the model's metadata makes a header of " + length
-          + " bytes, more than the " + Header.MAX_BYTES + " a model file may have");
-    }
-    byte[] header = new byte[(int) length];
+  private static byte[] header(Map<String, String> metadata, Architecture arch, long json) throws IOException {
+    byte[] header = new byte[(int) padded(json)];
     Arrays.fill(header, (byte) ' ');
     writeJson(metadata, arch, new OutputStream() {
       private int pos;
@@ -580,14 +574,14 @@ public final class ModelFiles {
       long fileHeader, Path file) throws IOException {
     long json;
     try {
-      json = savedJsonLength(metadata, arch, scaling);
+      json = jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
     } catch (IllegalArgumentException e) {
       // decode refuses what encode would: a bug if reached, reported as the file's problem all the same
       throw new ModelFormatException(file, "header", "header: the model would not save: "
           + Excerpt.of(e.getMessage(), 400), e);
     }
     long room = trainingRoom(metadata);
-    long over = json + room - Header.MAX_BYTES;
+    long over = headerExcess(json, room);
     if (over > 0) {
       throw new ModelFormatException(file, "header", "header: " + fileHeader + " bytes, but saving the model "
           + "again would write " + json + " (this library's metadata keys and tensor names, numbers as it writes "
@@ -620,25 +614,15 @@ public final class ModelFiles {
       "dataset", "\u0001".repeat(4096));
 
   /**
-   * By how many bytes {@code metadata} is too long for a model of {@code arch} to be saved, or 0: the
-   * header a save writes, plus the {@link #trainingRoom} its entries leave, must be within
-   * {@link Header#MAX_BYTES}. A load and a save apply the same rule, so that a model that loads can be
-   * saved, also after further training, and what a save writes loads: a trainer keeps the other entries
-   * and writes those of {@link #LONGEST_WRITTEN} no longer than there, so the header it saves, plus its
-   * own room, is never longer than the one it started from plus that one's room.
-   *
-   * @throws IllegalArgumentException as {@link FileMetadata#encode(Architecture, InputScaling, Map, String)}
+   * By how many bytes a header is too long, or 0 or less when it is not: the JSON a save writes
+   * ({@code json}, unpadded), plus the {@link #trainingRoom} its metadata leaves ({@code room}), must be
+   * within {@link Header#MAX_BYTES}. A load and a save apply the same rule, so that a model that loads
+   * can be saved, also after further training, and what a save writes loads: a trainer keeps the other
+   * entries and writes those of {@link #LONGEST_WRITTEN} no longer than there, so the header it saves,
+   * plus its own room, is never longer than the one it started from plus that one's room.
    */
-  private static long headerExcess(Map<String, String> metadata, Architecture arch, InputScaling scaling)
-      throws IOException {
-    // the cap is a multiple of 8: the padding never passes it alone
-    return Math.max(0, savedJsonLength(metadata, arch, scaling) + trainingRoom(metadata) - Header.MAX_BYTES);
-  }
-
-  /** The length of the JSON a save writes for a model with this metadata, without the padding. */
-  private static long savedJsonLength(Map<String, String> metadata, Architecture arch, InputScaling scaling)
-      throws IOException {
-    return jsonLength(FileMetadata.encode(arch, scaling, metadata, STAND_IN_HASH), arch);
+  private static long headerExcess(long json, long room) {
+    return json + room - Header.MAX_BYTES; // the cap is a multiple of 8: the padding never passes it alone
   }
 
   /**
