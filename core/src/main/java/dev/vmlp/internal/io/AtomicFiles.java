@@ -267,7 +267,7 @@ public final class AtomicFiles {
         return target.toRealPath();
       } catch (FileSystemException e) {
         // missing at the end, or a loop (ELOOP, "Too many levels of symbolic links"): say which
-        if (e instanceof NoSuchFileException || danglingLink(target) != null) {
+        if (leadsNowhere(target)) {
           throw new FileSystemException(file.toString(), null, "is " + danglingText(target));
         }
         throw e;
