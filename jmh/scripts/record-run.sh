@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark run behind docs/benchmarks.md: a subset of the suite (the shapes), 2 forks each,
+# The benchmark run behind docs/benchmarks.md: the shapes and networks its targets name, 2 forks each,
 # then the report. Usage: jmh/scripts/record-run.sh OUT_DIR   (about 50 minutes on 2 cores; run it on
 # an otherwise idle machine). Needs a JDK 25 (found like bin/vmlp does) and libopenblas for the native peer.
 set -euo pipefail

@@ -3,7 +3,7 @@ package dev.vmlp;
 import dev.vmlp.internal.kernel.Kernels;
 
 /**
- * One thread's per-sample SGD on a network, in the brief's four formulas:
+ * One thread's per-sample SGD on a network, in four formulas (README, "The math and where it lives"):
  * <ol>
  *   <li>output gradient {@code s^L = p - onehot(y)} ({@link Kernels#softmax}) or {@code z - t};
  *   <li>backpropagation {@code δ^{l-1} = (W^l)ᵀ s^l} and {@code s^{l-1} = δ^{l-1} ⊙ σ'(z^{l-1})}
