@@ -2,9 +2,10 @@
 # A/B of two builds of the trainer on the many-core machine: ThreadScalingBenchmark (784-1024-1024-10 and
 # 784-256-10, dense, 2 and 16 threads where the net allows) from two benchmark jars, one fork each,
 # alternated twice. Behind docs/bench/barrier-ab/ (old = the shared-counter barrier, new = a
-# dissemination barrier). Needs no Maven: .devrt/jdk is a jlink'ed JDK 25 with jdk.incubator.vector and
-# java.management, .devrt/jars/{old,new}.jar the jmh module's benchmark jars (the peers' libraries may
-# be removed from them to fit a transfer limit). Usage: OUT=DIR jmh/scripts/barrier-ab.sh (about 2 min).
+# dissemination barrier). Needs no Maven: .devrt/jdk is a jlink'ed JDK 25 with jdk.incubator.vector,
+# java.management and jdk.unsupported (which JMH needs), .devrt/jars/{old,new}.jar the jmh module's
+# benchmark jars (the peers' libraries may be left out of them: this script runs none of the peers).
+# Usage: OUT=DIR jmh/scripts/barrier-ab.sh (about 2 min).
 set -uo pipefail
 OUT="${OUT:?set OUT to a folder}"
 J=.devrt/jdk/bin/java

@@ -2,7 +2,8 @@
 # The many-core thread-scaling curve behind docs/benchmarks.md: 784-4096-10 and 784-1024-1024-10 (dense,
 # ReLU) at 1, 2, 4, 8 and 16 threads, by JMH (ThreadScalingBenchmark, 2 forks) and by `vmlp train
 # --json` (one epoch of 60,000 MNIST-format samples). Needs no Maven: JAVA is a JDK 25 (a jlink'ed runtime
-# with jdk.incubator.vector and jdk.management will do) and JAR the command line's self-contained jar.
+# with jdk.incubator.vector, jdk.management, jdk.unsupported, which JMH needs, and java.logging, which the
+# command line needs, will do) and JAR the command line's self-contained jar.
 # Usage: JAVA=.../bin/java JAR=$(ls cli/target/vmlp-cli-*-all.jar) jmh/scripts/scaling-run.sh OUT_DIR
 # About 6 minutes on 16 cores. Results land in OUT_DIR as they finish, so a cut-off run keeps what it did.
 set -uo pipefail

@@ -3,8 +3,9 @@
 # (784-256-10 and 784-1024-10, dense, 1 and 2 threads, by JMH ThreadScalingBenchmark and by `vmlp train
 # --json`), and single-row prediction pinned to one core (PredictBenchmark.predictOne, sample time).
 # Shows what the code does where no other tenant shares the cores. Needs no Maven: JAVA is a JDK 25 (a
-# jlink'ed runtime with jdk.incubator.vector and jdk.management will do), JAR the command line's
-# self-contained jar. Usage: JAVA=.../bin/java JAR=$(ls cli/target/vmlp-cli-*-all.jar) \
+# jlink'ed runtime with jdk.incubator.vector, jdk.management, jdk.unsupported, which JMH needs, and
+# java.logging, which the command line needs, will do), JAR the command line's self-contained jar.
+# Usage: JAVA=.../bin/java JAR=$(ls cli/target/vmlp-cli-*-all.jar) \
 #   jmh/scripts/two-core-run.sh OUT_DIR      (about 4 minutes; CPUS=0,1 picks the cores)
 set -uo pipefail
 OUT="${1:?usage: two-core-run.sh OUT_DIR}"
