@@ -101,16 +101,29 @@ public final class ReportPage {
       classes.add(r.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     String note = String.format(Locale.ROOT,
-        "%d regression(s), %d improvement(s), %d within noise%s. A change is flagged only when the intervals "
+        "%d regression(s), %d improvement(s), %d within noise%s%s. A change is flagged only when the intervals "
             + "score ± error (JMH's 99.9%% confidence half-width) of the two runs do not overlap; for avgt and "
             + "sample modes (time per operation) lower is better, for thrpt higher. Scores are compared in ns/op "
             + "or ops/s whatever unit each run was saved in; units that do not convert are not judged.",
         Comparison.count(comparison, Comparison.Verdict.REGRESSION),
         Comparison.count(comparison, Comparison.Verdict.IMPROVEMENT),
-        Comparison.count(comparison, Comparison.Verdict.WITHIN_NOISE), Comparison.unmatched(comparison));
+        Comparison.count(comparison, Comparison.Verdict.WITHIN_NOISE), unjudged(comparison),
+        Comparison.unmatched(comparison));
     return new Section("comparison", "Comparison: " + runs.get(0).label() + " → " + runs.get(1).label(), note,
         List.of(), List.of(new Table("", List.of("benchmark", "params", "mode", runs.get(0).label(),
             runs.get(1).label(), "change", "verdict"), rows, classes)));
+  }
+
+  /**
+   * {@code , 6 without error margin, 1 in units that do not convert} for the rows in both runs that
+   * could not be judged, each part only when there are some: without them a comparison of runs of one
+   * iteration each read "0 regression(s), 0 improvement(s), 0 within noise" whatever their scores.
+   */
+  static String unjudged(List<Comparison.Row> rows) {
+    long noMargin = Comparison.count(rows, Comparison.Verdict.NO_MARGIN);
+    long units = Comparison.count(rows, Comparison.Verdict.UNITS_DIFFER);
+    return (noMargin == 0 ? "" : ", " + noMargin + " without error margin")
+        + (units == 0 ? "" : ", " + units + " in units that do not convert");
   }
 
   private Section unsettled() {

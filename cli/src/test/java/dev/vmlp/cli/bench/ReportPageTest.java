@@ -131,6 +131,20 @@ class ReportPageTest {
   }
 
   @Test
+  void aComparisonCountsTheRowsItCouldNotJudge() {
+    JmhResult base = ComparisonTest.result("avgt", 100, Double.NaN); // one iteration: no error margin
+    JmhResult tripled = ComparisonTest.result("avgt", 300, Double.NaN);
+    JmhResult timed = ComparisonTest.result("dev.vmlp.jmh.OtherBenchmark.run", "avgt", 100, 1);
+    JmhResult counted = new JmhResult(timed.benchmark(), "avgt", timed.params(), new JmhResult.Metric(100, 1, "ops/s"),
+        Map.of(), Map.of(), 1, List.of(), "25", "25", List.of()); // the same key in a unit that does not convert
+    ReportPage page = new ReportPage(List.of(new Report("baseline", null, List.of(base, timed)),
+        new Report("current", null, List.of(tripled, counted))), null);
+    String md = page.markdown();
+    assertTrue(md.contains("0 regression(s), 0 improvement(s), 0 within noise, 1 without error margin, "
+        + "1 in units that do not convert. A change"), md);
+  }
+
+  @Test
   void aComparisonOfRealRunsShowsBothSeries() {
     ReportPage page = new ReportPage(List.of(
         new Report("baseline", Samples.report("quick.json").machine(), Samples.results("quick.json")),
