@@ -93,12 +93,21 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   /**
    * Refuses a probe's counter {@code name} that is not a positive finite number: the ceilings divide by
    * it and bound the kernels with it (a zero or infinite one gave ceilings of "Infinity" and margins of
-   * "± Infinity%").
+   * "± Infinity%"); or that is not a rate, operations per a time (one counted as events, {@code #},
+   * showed as a rate of "-" that bounds nothing for want of "an error margin").
    */
   private static void rate(JmhResult r, String name) {
     JmhResult.Metric m = r.secondary().get(name);
-    if (m != null && !(Double.isFinite(m.score()) && m.score() > 0)) {
+    if (m == null) {
+      return;
+    }
+    if (!(Double.isFinite(m.score()) && m.score() > 0)) {
       throw new IllegalArgumentException(r.label() + ": " + name + " " + m.score() + " is not a positive finite number");
+    }
+    ScoreUnit u = ScoreUnit.of(m.unit());
+    if (u == null || u.perOp()) {
+      throw new IllegalArgumentException(r.label() + ": " + name + " is in '" + m.unit()
+          + "', not a rate (ops per a time, e.g. ops/s)");
     }
   }
 

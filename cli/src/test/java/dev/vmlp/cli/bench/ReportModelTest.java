@@ -491,4 +491,21 @@ class ReportModelTest {
       assertTrue(e.getMessage().endsWith(" is not a positive finite number"), e.getMessage());
     }
   }
+
+  @Test
+  void aProbeCounterThatIsNotARateNamesTheResultAndItsUnit(@TempDir Path tmp) throws IOException {
+    String probe = """
+        [{"benchmark": "dev.vmlp.jmh.MachineProbeBenchmark.fmaPeak", "mode": "thrpt",
+          "primaryMetric": {"score": 5, "scoreError": 1, "scoreUnit": "ops/s"},
+          "secondaryMetrics": {"flops": {"score": 2e11, "scoreError": 1e9, "scoreUnit": "%s"}}}]""";
+    for (String unit : List.of("#", "ns/op", "B/op")) {
+      Path f = Files.writeString(tmp.resolve("probe.json"), probe.formatted(unit));
+      // was a peak FMA rate of "-" that "bounds the kernels: no: no error margin"
+      IOException e = assertThrows(IOException.class, () -> Report.read("probe", f), unit);
+      assertEquals(f + ": MachineProbeBenchmark.fmaPeak: flops is in '" + unit + "', not a rate (ops per a time, e.g. ops/s)",
+          e.getMessage());
+    }
+    Path f = Files.writeString(tmp.resolve("probe.json"), probe.formatted("ops/ms"));
+    assertEquals(2e14 / 1e9, Report.read("probe", f).fmaPeak().value(), 1e-6, "ops/ms is a rate: 2e11 per ms");
+  }
 }
