@@ -6,6 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:?usage: record-run.sh OUT_DIR}"
 mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"                 # the caller's OUT_DIR: the paths below are used after the cd
 cd "$ROOT"
 STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"   # the whole script's start and wall time, not the probe's
 source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR
