@@ -9,10 +9,16 @@
 set -uo pipefail
 OUT="${OUT:?set OUT to a folder}"
 J=.devrt/jdk/bin/java
+# each run's output goes through the grep below, errors too: without these checks a missing JDK or jar printed nothing
+[ -x "$J" ] || { echo "barrier-ab.sh: no JDK at $J (run it from the repository root)" >&2; exit 1; }
+for v in old new; do
+  [ -f ".devrt/jars/$v.jar" ] || { echo "barrier-ab.sh: no benchmark jar .devrt/jars/$v.jar" >&2; exit 1; }
+done
+mkdir -p "$OUT"   # JMH does not make the folder of -rff ("Can not touch the result file")
 nproc
 for round in 1 2; do
   for v in old new; do
-    $J --add-modules jdk.incubator.vector -jar .devrt/jars/$v.jar 'dev.vmlp.ThreadScalingBenchmark' \
+    "$J" --add-modules jdk.incubator.vector -jar ".devrt/jars/$v.jar" 'dev.vmlp.ThreadScalingBenchmark' \
       -p net=784-1024-1024-10,784-256-10 -p path=dense -p threads=2,16 -f 1 -wi 3 -w 1s -i 4 -r 1s \
       -rf json -rff "$OUT/$v-$round.json" 2>&1 | grep -E "^ThreadScaling" | sed "s/^/$v /"
   done
