@@ -134,7 +134,7 @@ public final class JmhJson {
     checkPrimary(name, mode, score);
     return new JmhResult(benchmark, mode, params, score, percentiles, secondary,
         r.path("forks").asInt(0), jvmArgs, r.path("jdkVersion").asText(""), r.path("vmVersion").asText(""), raw,
-        iterations);
+        iterations, r.path("threads").asInt(1));
   }
 
   private static JmhResult.Metric metric(String name, JsonNode m) {

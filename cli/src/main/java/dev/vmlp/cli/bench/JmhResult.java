@@ -21,11 +21,12 @@ import java.util.TreeMap;
  * @param raw the primary metric of each measured iteration, per fork (empty for sample time, which
  *     JMH writes as histograms)
  * @param iterations the warm-up and measured iterations of each fork
+ * @param threads the threads JMH ran the benchmark on at once ({@code -t}); 1 for vmlp's own runs
  */
 public record JmhResult(
     String benchmark, String mode, Map<String, String> params, Metric primary, Map<String, Double> percentiles,
     Map<String, Metric> secondary, int forks, List<String> jvmArgs, String jdkVersion, String vmVersion,
-    List<List<Double>> raw, Iterations iterations) {
+    List<List<Double>> raw, Iterations iterations, int threads) {
 
   /**
    * A fork's iterations as JMH wrote them.
@@ -37,6 +38,14 @@ public record JmhResult(
    */
   public record Iterations(int warmups, String warmupTime, int measurements, String measurementTime) {
     static final Iterations UNKNOWN = new Iterations(0, "", 0, "");
+  }
+
+  /** A result run on one thread. */
+  public JmhResult(String benchmark, String mode, Map<String, String> params, Metric primary,
+      Map<String, Double> percentiles, Map<String, Metric> secondary, int forks, List<String> jvmArgs,
+      String jdkVersion, String vmVersion, List<List<Double>> raw, Iterations iterations) {
+    this(benchmark, mode, params, primary, percentiles, secondary, forks, jvmArgs, jdkVersion, vmVersion, raw,
+        iterations, 1);
   }
 
   /** A result whose iterations are not known. */
@@ -62,6 +71,7 @@ public record JmhResult(
 
   public JmhResult {
     params = new TreeMap<>(params);
+    threads = Math.max(1, threads);
   }
 
   /** The simple class name, e.g. {@code KernelBenchmark}. */
@@ -80,9 +90,17 @@ public record JmhResult(
     return params.get(name);
   }
 
-  /** Identifies the measurement across files: benchmark, mode and parameters. */
+  /**
+   * Identifies the measurement across files: benchmark, mode, JMH's thread count where it is not 1 (a
+   * time per operation on 4 threads at once is not the same measurement as on one) and parameters.
+   */
   public String key() {
-    return benchmark + " " + mode + (params.isEmpty() ? "" : " " + paramsText());
+    return benchmark + " " + modeText() + (params.isEmpty() ? "" : " " + paramsText());
+  }
+
+  /** The mode, with JMH's thread count where it is not 1: {@code avgt}, {@code avgt, 4 threads}. */
+  public String modeText() {
+    return threads == 1 ? mode : mode + ", " + threads + " threads";
   }
 
   /** E.g. {@code impl=vector shape=784x256}. */
@@ -138,7 +156,8 @@ public record JmhResult(
       return "";
     }
     return forks + (forks == 1 ? " fork, " : " forks, ") + iterations.warmups() + " x " + iterations.warmupTime()
-        + " warm-up, " + iterations.measurements() + " x " + iterations.measurementTime();
+        + " warm-up, " + iterations.measurements() + " x " + iterations.measurementTime()
+        + (threads == 1 ? "" : ", " + threads + " threads");
   }
 
   /** Whether a lower score is better: time per operation, as opposed to operations per time. */

@@ -292,7 +292,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   private static String keyWithout(JmhResult r, String name) {
     Map<String, String> p = new LinkedHashMap<>(r.params());
     p.remove(name);
-    return r.benchmark() + " " + r.mode() + " " + p;
+    return r.benchmark() + " " + r.modeText() + " " + p;
   }
 
   // ---- training
@@ -343,8 +343,8 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
     }
 
     /**
-     * The path, with a method other than {@code pass}, a mode other than {@code avgt} and any further
-     * parameter added, so that no two curves of a network share a name.
+     * The path, with a method other than {@code pass}, a mode other than {@code avgt} (or on more than
+     * one JMH thread) and any further parameter added, so that no two curves of a network share a name.
      */
     public String variant() {
       StringBuilder b = new StringBuilder(path);
@@ -356,8 +356,8 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
           b.append(' ').append(k).append('=').append(v);
         }
       });
-      if (!source.mode().equals("avgt")) {
-        b.append(" (").append(source.mode()).append(')');
+      if (!source.modeText().equals("avgt")) {
+        b.append(" (").append(source.modeText()).append(')');
       }
       return b.toString();
     }

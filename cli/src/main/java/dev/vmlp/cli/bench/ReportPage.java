@@ -94,7 +94,7 @@ public final class ReportPage {
     List<String> classes = new ArrayList<>();
     for (Comparison.Row r : Comparison.byVerdict(comparison)) {
       JmhResult a = r.any();
-      rows.add(List.of(a.className() + "." + a.method(), a.paramsText(), a.mode(),
+      rows.add(List.of(a.className() + "." + a.method(), a.paramsText(), a.modeText(),
           r.baseline() == null ? "-" : score(r.baseline().primary()),
           r.current() == null ? "-" : score(r.current().primary()),
           Format.percent(r.changePercent()), r.verdict().text));
@@ -364,7 +364,7 @@ public final class ReportPage {
     List<List<String>> rows = new ArrayList<>();
     for (Report r : runs) {
       for (JmhResult o : r.others()) {
-        rows.add(withRun(r, List.of(o.className() + "." + o.method(), o.paramsText(), o.mode(), score(o.primary()))));
+        rows.add(withRun(r, List.of(o.className() + "." + o.method(), o.paramsText(), o.modeText(), score(o.primary()))));
       }
     }
     return new Section("other", "Other benchmarks", "", List.of(),

@@ -199,4 +199,29 @@ class ComparisonTest {
         List.of(result("dev.vmlp.jmh.KernelBenchmark.backward", "avgt", 100, 5)));
     assertEquals(", 2 only in baseline, 1 only in current", Comparison.unmatched(gone));
   }
+
+  @Test
+  void aRunOnOtherJmhThreadsIsAnotherMeasurement() throws Exception {
+    String json = """
+        [{"benchmark": "dev.vmlp.jmh.SoftmaxBenchmark.softmaxLossGradient", "mode": "avgt", "threads": %d,
+          "forks": 1, "warmupIterations": 1, "warmupTime": "1 s", "measurementIterations": 1, "measurementTime": "1 s",
+          "params": {"classes": "10", "impl": "scalar"},
+          "primaryMetric": {"score": %d, "scoreError": 1, "scoreUnit": "ns/op"}}]""";
+    JmhResult one = JmhJson.parse(json.formatted(1, 70)).get(0);
+    JmhResult four = JmhJson.parse(json.formatted(4, 175)).get(0); // -t 4: four at once, each op slower
+    assertEquals(4, four.threads());
+    // was a regression of +150%
+    List<Comparison.Row> rows = Comparison.compare(List.of(one), List.of(four));
+    assertEquals(List.of(Verdict.ONLY_CURRENT, Verdict.ONLY_BASELINE), rows.stream().map(Comparison.Row::verdict).toList());
+    assertEquals("avgt, 4 threads", four.modeText());
+    assertEquals("1 fork, 1 x 1 s warm-up, 1 x 1 s, 4 threads", four.settings());
+    assertEquals("avgt", one.modeText());
+    assertEquals(List.of(Verdict.WITHIN_NOISE), Comparison.compare(List.of(one), List.of(one)).stream()
+        .map(Comparison.Row::verdict).toList());
+    // nor is a vector kernel on four threads set against the scalar one on one
+    JmhResult vectorOnFour = JmhJson.parse(json.formatted(4, 35).replace("\"scalar\"", "\"vector\"")).get(0);
+    assertEquals(List.of(), new Report("run", null, List.of(one, vectorOnFour)).speedups());
+    assertEquals(1, new Report("run", null, List.of(one, JmhJson.parse(json.formatted(1, 35)
+        .replace("\"scalar\"", "\"vector\"")).get(0))).speedups().size());
+  }
 }
