@@ -6,6 +6,7 @@ set -euo pipefail
 SECONDS_EACH="${1:-5}"
 OUT="${2:-/dev/stdout}"
 TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT   # the built program and each CPU's output
 if [[ -z "${BIN:-}" ]]; then
   BIN="$TMP/host-gaps"
   gcc -O2 -o "$BIN" "$(dirname "$0")/host-gaps.c"
