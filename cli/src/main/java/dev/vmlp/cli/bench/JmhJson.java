@@ -90,7 +90,12 @@ public final class JmhJson {
 
   private static JmhResult result(JsonNode r) {
     String benchmark = text(r, "benchmark");
-    String mode = text(r, "mode");
+    JsonNode modeNode = r.get("mode");
+    if (modeNode == null || !modeNode.isTextual()) {
+      // named: "a result has no 'mode'" left the reader to find which of hundreds
+      throw new BadResult(benchmark + ": no 'mode'");
+    }
+    String mode = modeNode.asText();
     if (!MODES.contains(mode)) {
       throw new BadResult(benchmark + ": unknown mode '" + mode + "' (JMH writes thrpt, avgt, sample or ss)");
     }
