@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.zip.ZipException;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
@@ -85,6 +86,9 @@ public final class Compressed {
 
   /** Wraps a stream, decompressing when it starts with the gzip magic; {@code file} names it in errors. */
   static InputStream wrap(InputStream raw, Path file) throws IOException {
+    // a null stream would fail its first read as "Stream closed", an IOException that blames the input
+    Objects.requireNonNull(raw, "stream");
+    Objects.requireNonNull(file, "name");
     InputStream in = new BufferedInputStream(raw, 1 << 16);
     try {
       in.mark(2);

@@ -41,6 +41,22 @@ class CsvTest {
   }
 
   @Test
+  void aNullStreamOrNameIsNamedNotReadAsAClosedStream() {
+    // a null stream failed its first read with IOException "Stream closed", as if the input were at fault
+    java.io.InputStream csv = new java.io.ByteArrayInputStream("1,0.5\n".getBytes(StandardCharsets.UTF_8));
+    Path name = Path.of("rows.csv");
+    assertEquals("stream", assertThrows(NullPointerException.class,
+        () -> Csv.read(null, name, Csv.Options.defaults())).getMessage());
+    assertEquals("stream", assertThrows(NullPointerException.class,
+        () -> Csv.forEachRow(null, name, ',', (v, line) -> {})).getMessage());
+    assertEquals("stream", assertThrows(NullPointerException.class,
+        () -> Idx.forEachImage(null, name, (dims, pixels, i) -> {})).getMessage());
+    assertEquals("stream", assertThrows(NullPointerException.class, () -> Compressed.open(null, name)).getMessage());
+    assertEquals("name", assertThrows(NullPointerException.class,
+        () -> Csv.read(csv, null, Csv.Options.defaults())).getMessage());
+  }
+
+  @Test
   void optionsThatCannotDescribeAFileAreRefusedWhenMade() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Csv.Options.defaults().withClasses(-3));
