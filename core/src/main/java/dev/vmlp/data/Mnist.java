@@ -61,8 +61,19 @@ public final class Mnist {
         InputScaling.divideBy(255f));
   }
 
-  /** Reads one images file (plain or gzip) as a dataset with the labels of {@code labelsFile}. */
+  /**
+   * Reads one images file (plain or gzip) as a dataset of {@code classes} classes with the labels of
+   * {@code labelsFile}.
+   *
+   * @throws IllegalArgumentException when {@code classes} is below 1 (before any file is read)
+   * @throws DataFormatException when a file is malformed, the counts disagree, or a label is not below
+   *     {@code classes}
+   */
   public static Dataset loadPair(Path imagesFile, Path labelsFile, int classes) throws IOException {
+    if (classes < 1) {
+      // else the first label was reported as the labels file's error: "label 0 is 3, the model has 0 classes"
+      throw new IllegalArgumentException("classes must be positive, got " + classes);
+    }
     Idx.Contents images = Idx.readImages(imagesFile);
     int[] labels = Idx.readLabels(labelsFile);
     checkCount(imagesFile, images, labelsFile, labels);

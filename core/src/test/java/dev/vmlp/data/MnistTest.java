@@ -171,6 +171,18 @@ class MnistTest {
   }
 
   @Test
+  void loadPairRefusesAClassCountBelowOneAsItsArgument() throws IOException {
+    writeFolder();
+    Path labels = dir.resolve(Mnist.TRAIN_LABELS);
+    // it was a DataFormatException of the labels file: "label 0 is 0, the model has 0 classes"
+    for (int classes : new int[] {0, -1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Mnist.loadPair(dir.resolve(Mnist.TRAIN_IMAGES + ".gz"), labels, classes));
+      assertEquals("classes must be positive, got " + classes, e.getMessage());
+    }
+  }
+
+  @Test
   void loadPairRejectsDifferentCounts() throws IOException {
     writeFolder();
     Path labels = dir.resolve(Mnist.TEST_LABELS + ".gz");
