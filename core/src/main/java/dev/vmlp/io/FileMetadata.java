@@ -240,7 +240,7 @@ final class FileMetadata {
     if (hidden > 0 && options.activations().isEmpty()) {
       throw new ModelFormatException(file, ACTIVATIONS, "the file has no vmlp metadata (" + ACTIVATIONS
           + "), so the activation of its " + hidden + " hidden layer" + (hidden == 1 ? "" : "s")
-          + " must be given (--activation)");
+          + " must be given (LoadOptions.withActivation, or --activation on the command line)");
     }
     return expand(options.activations(), hidden, file);
   }

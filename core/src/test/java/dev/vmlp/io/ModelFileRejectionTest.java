@@ -723,7 +723,9 @@ class ModelFileRejectionTest {
   void aFileWithoutMetadataNeedsTheActivation() throws IOException {
     ObjectNode h = header.deepCopy();
     h.remove("__metadata__");
-    reject(file(h, data), "vmlp.activations", "no vmlp metadata", "1 hidden layer", "--activation");
+    // a library user is told the LoadOptions method, not only the command line's flag
+    reject(file(h, data), "vmlp.activations", "no vmlp metadata", "1 hidden layer", "LoadOptions.withActivation",
+        "--activation");
     reject(file(h, data), LoadOptions.defaults().withActivations(java.util.List.of(Activation.RELU, Activation.TANH)),
         "activations", "1 hidden layer, but 2 activations were given (relu,tanh)");
   }
