@@ -37,7 +37,7 @@ public enum Activation {
   }
 
   /** Whether He initialisation suits this activation (the ReLU family); otherwise Glorot is used. */
-  public boolean reluFamily() {
+  boolean reluFamily() {
     return this == RELU || this == LEAKY_RELU;
   }
 

@@ -169,11 +169,6 @@ public final class InputScaling {
     return shift == null ? 0 : shift.length;
   }
 
-  /** Whether zero inputs stay zero (so sparse inputs stay sparse). */
-  public boolean preservesZeros() {
-    return kind != Kind.STANDARDIZE;
-  }
-
   /**
    * Writes {@code dst[dstOff + i] = (src[srcOff + i] - shift_i) * scale_i} for {@code i < n}, in float;
    * where the float difference overflows, the same formula in double, rounded once (a standardised
