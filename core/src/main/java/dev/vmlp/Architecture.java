@@ -48,6 +48,7 @@ public final class Architecture {
    *     {@link Builder#output} throw
    */
   public static Architecture of(int inputs, int[] hidden, Activation activation, int outputs, Head head) {
+    Objects.requireNonNull(hidden, "hidden");
     Builder b = builder(inputs);
     for (int h : hidden) {
       b.hidden(h, activation);

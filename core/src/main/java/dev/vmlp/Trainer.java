@@ -423,6 +423,7 @@ public final class Trainer implements AutoCloseable {
 
   private TrainingReport fitOwned(Dataset train, Dataset test, int epochs) {
     checkOpen();
+    Objects.requireNonNull(train, "train"); // else named "data", after the model's own parameter
     if (epochs < 1) {
       throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
     }

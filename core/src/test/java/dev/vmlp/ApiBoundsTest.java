@@ -55,6 +55,21 @@ class ApiBoundsTest {
   }
 
   @Test
+  void nullHiddenWidthsActivationsAndTrainingSetsAreNamed() {
+    // they were NPEs naming "<local6>", "coll", nothing, and "data" (the model's parameter, not fit's)
+    assertEquals("hidden", assertThrows(NullPointerException.class,
+        () -> Architecture.of(2, null, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY)).getMessage());
+    assertEquals("activations", assertThrows(NullPointerException.class,
+        () -> dev.vmlp.io.LoadOptions.defaults().withActivations(null)).getMessage());
+    assertEquals("activation 1 is null", assertThrows(NullPointerException.class,
+        () -> dev.vmlp.io.LoadOptions.defaults().withActivations(Arrays.asList(Activation.RELU, null))).getMessage());
+    Architecture arch = Architecture.of(3, new int[] {4}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).build()) {
+      assertEquals("train", assertThrows(NullPointerException.class, () -> t.fit(null, DATA, 1)).getMessage());
+    }
+  }
+
+  @Test
   void nullOnlineSamplesAreNamed() {
     Architecture classifier = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
     Architecture regressor = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SQUARED_ERROR);

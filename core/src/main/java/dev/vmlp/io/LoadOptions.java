@@ -20,7 +20,13 @@ import java.util.Objects;
  */
 public record LoadOptions(List<Activation> activations, Head head, boolean allowNonFinite) {
 
+  /** @throws NullPointerException when {@code activations} or one of them is null (naming its index) */
   public LoadOptions {
+    Objects.requireNonNull(activations, "activations");
+    for (int i = 0; i < activations.size(); i++) {
+      int index = i;
+      Objects.requireNonNull(activations.get(i), () -> "activation " + index + " is null");
+    }
     activations = List.copyOf(activations);
   }
 
