@@ -53,10 +53,17 @@ public final class Idx {
   /**
    * Reads an IDX file of unsigned bytes with exactly {@code expectedDims} dimensions.
    *
+   * @throws IllegalArgumentException when {@code expectedDims} is outside [1, 255], the counts an IDX
+   *     header can give (before the file is opened)
    * @throws DataFormatException on a wrong magic number, type, dimension count or size, truncated
    *     data, trailing bytes, or corrupt compression
    */
   public static Contents read(Path file, int expectedDims) throws IOException {
+    if (expectedDims < 1 || expectedDims > 255) {
+      // else the file was blamed: "has 3 dimensions, expected -1 (images)"
+      throw new IllegalArgumentException("expectedDims must be in [1, 255], the dimension counts of an IDX file, got "
+          + expectedDims);
+    }
     return read(Compressed.openFile(file), file, expectedDims);
   }
 
@@ -160,7 +167,8 @@ public final class Idx {
     int dimsCount = magic[3] & 0xff;
     if (dimsCount != expectedDims) {
       throw new DataFormatException(file,
-          "has " + dimsCount + " dimensions, expected " + expectedDims + (expectedDims == 1 ? " (labels)" : " (images)"));
+          "has " + dimsCount + " dimensions, expected " + expectedDims
+              + (expectedDims == 1 ? " (labels)" : expectedDims == 3 ? " (images)" : ""));
     }
     byte[] header = readFully(in, file, 4 * dimsCount, "the dimension sizes");
     int[] dims = new int[dimsCount];

@@ -164,6 +164,20 @@ class IdxTest {
   }
 
   @Test
+  void aDimensionCountNoIdxFileHasIsTheCallersErrorAndOthersAreNotImages() throws IOException {
+    Path f = write(dir, "images", idx(new int[] {2, 2, 2}, ramp(8)));
+    // they were DataFormatExceptions of the file: "has 3 dimensions, expected -1 (images)"
+    for (int dims : new int[] {0, -1, 256, Integer.MAX_VALUE}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Idx.read(f, dims));
+      assertEquals("expectedDims must be in [1, 255], the dimension counts of an IDX file, got " + dims, e.getMessage());
+    }
+    DataFormatException two = assertMalformed(f, () -> Idx.read(f, 2), "3 dimensions", "expected 2");
+    assertTrue(two.getMessage().endsWith("expected 2"), two.getMessage()); // not "(images)"
+    Path matrix = write(dir, "matrix", idx(new int[] {2, 3}, ramp(6)));
+    assertArrayEquals(new int[] {2, 3}, Idx.read(matrix, 2).dims());
+  }
+
+  @Test
   void zeroDimensionSize() throws IOException {
     Path f = write(dir, "zero", idx(new int[] {2, 0, 3}, new byte[0]));
     assertMalformed(f, () -> Idx.readImages(f), "dimension 1", "size 0");
