@@ -300,13 +300,17 @@ public final class Trainer implements AutoCloseable {
     /**
      * The map from raw features to network inputs (default none), which travels with the model.
      *
+     * @throws IllegalArgumentException when a per-feature scaling is for another number of features
+     *     than the network has inputs
      * @throws IllegalStateException when continuing from a model, which brings its own
      */
     public Builder scaling(InputScaling scaling) {
       if (start != null) {
         throw new IllegalStateException("the trainer continues from a model and uses its input scaling");
       }
-      this.scaling = Objects.requireNonNull(scaling, "scaling");
+      Objects.requireNonNull(scaling, "scaling");
+      scaling.checkWidth("the network", arch.inputs(), " inputs"); // at once, as the other setters check
+      this.scaling = scaling;
       return this;
     }
 

@@ -390,9 +390,14 @@ class TrainerFailureTest {
 
   @Test
   void inputsATrainerMustRefuse() {
+    // refused by the setter, as learningRate and threads refuse theirs (it was accepted, and build() threw)
+    Trainer.Builder builder = Trainer.builder(ARCH);
     IllegalArgumentException scaling = assertThrows(IllegalArgumentException.class,
-        () -> Trainer.builder(ARCH).scaling(InputScaling.perFeature(new float[3], new float[] {1, 1, 1})).build());
+        () -> builder.scaling(InputScaling.perFeature(new float[3], new float[] {1, 1, 1})));
     assertEquals("input scaling is for 3 features, the network has 64 inputs", scaling.getMessage());
+    try (Trainer unscaled = builder.build()) {
+      assertEquals(InputScaling.none(), unscaled.snapshot().scaling(), "a refused call leaves the builder as it was");
+    }
     IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class, () -> InputScaling.divideBy(1e-39f));
     assertTrue(tiny.getMessage().contains("1 / divisor overflows"), tiny.getMessage());
     try (Trainer t = Trainer.builder(ARCH).scaling(digits.scaling()).build()) {
