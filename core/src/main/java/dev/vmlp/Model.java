@@ -70,7 +70,9 @@ public final class Model {
   }
 
   /**
-   * A network from portable weights, one {@link LayerWeights} per layer.
+   * A network from portable weights, one {@link LayerWeights} per layer, copied (the arrays are not kept
+   * or modified). A bias of {@code -0} is stored as {@code +0}, which the sparse path relies on, so
+   * {@link #weights()} gives it back as {@code +0} and {@link #weightsSha256()} hashes that.
    *
    * @throws IllegalArgumentException when a shape does not match, a per-feature scaling is for another
    *     number of inputs, or a weight or bias is not finite (naming the layer and position)
