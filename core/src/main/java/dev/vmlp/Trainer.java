@@ -636,6 +636,8 @@ public final class Trainer implements AutoCloseable {
   /**
    * One SGD step on one raw sample of a classifier (online learning).
    *
+   * @param x the raw row, {@link Architecture#inputs()} values; read, not modified (the trainer scales
+   *     a copy)
    * @return the sample's loss before the update
    * @throws IllegalArgumentException when the row length or label is wrong, or an input is NaN or
    *     infinite before or after the input scaling (named by index; the weights are unchanged)
@@ -660,7 +662,11 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** One SGD step on one raw sample of a regressor. @see #trainSample(float[], int) */
+  /**
+   * One SGD step on one raw sample of a regressor; {@code x} and {@code target} are read, not modified.
+   *
+   * @see #trainSample(float[], int)
+   */
   public double trainSample(float[] x, float[] target) {
     enter();
     try {

@@ -83,6 +83,20 @@ class ApiBoundsTest {
   }
 
   @Test
+  void onlineSamplesAreReadNotModified() {
+    Architecture classifier = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Architecture regressor = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SQUARED_ERROR);
+    try (Trainer c = Trainer.builder(classifier).scaling(InputScaling.divideBy(4)).build();
+        Trainer r = Trainer.builder(regressor).scaling(InputScaling.divideBy(4)).build()) {
+      float[] x = {8, -2};
+      float[] target = {0.5f, -1};
+      c.trainSample(x, 1);
+      r.trainSample(x, target);
+      assertEquals("[8.0, -2.0] [0.5, -1.0]", Arrays.toString(x) + " " + Arrays.toString(target));
+    }
+  }
+
+  @Test
   void nullMetadataIsNamed() {
     Model m = Model.initialize(Architecture.of(1, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
     java.util.Map<String, String> nullValue = new java.util.HashMap<>();
