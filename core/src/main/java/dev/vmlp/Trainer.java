@@ -396,7 +396,9 @@ public final class Trainer implements AutoCloseable {
    *     {@link Integer#MAX_VALUE}), {@code train} has no rows (or no more than the samples of a part-done
    *     epoch trained already, or another number of rows than that epoch's training set), the data does
    *     not fit the architecture, or a value of either set is not finite after the input scaling
-   * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite
+   * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite. A sample whose loss
+   *     is not finite changes no weight; the samples before it stay in and are counted as an interrupt's
+   *     are, so the next {@code fit} goes on from that sample (with the same rate it diverges there again)
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set. An epoch stopped
    *     part-way does not count yet: its samples' updates stay in, {@link #snapshot()} records how many
@@ -493,8 +495,10 @@ public final class Trainer implements AutoCloseable {
       if (Thread.currentThread().isInterrupted()) {
         res.interrupted = true; // a pass shorter than Engine.CHECK_EVERY samples never looks itself
       }
-      if (res.divergedAt < 0 && res.done < count) {
-        epochSamples += res.done; // stopped (interrupted or closed) after whole samples, whose updates are in
+      if (res.done < count) {
+        // stopped after whole samples, whose updates are in: interrupted, closed, or at a sample whose
+        // loss diverged (its step changed nothing, so it is not counted)
+        epochSamples += res.done;
         epochSize = n;
       }
       if (res.divergedAt >= 0) {
@@ -728,8 +732,8 @@ public final class Trainer implements AutoCloseable {
    * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and
    * the weights' SHA-256; {@code threads} is the count of the last pass, or before any pass the count a
    * pass will use, left out under {@link #AUTO_THREADS} when the first pass's data decides it (the
-   * sparse path's density); {@code epoch_samples} and {@code epoch_size} after an interrupt stopped an
-   * epoch part-way (the samples of the next epoch trained already, and the size of its training set);
+   * sparse path's density); {@code epoch_samples} and {@code epoch_size} after an interrupt, a close or a
+   * diverged loss stopped an epoch part-way (the samples of the next epoch trained already, and the size of its training set);
    * and {@code online_samples} once {@link #trainSample} has trained on any (counting those of the model
    * it continues): weights that single samples moved are not those of the epochs alone, and the
    * metadata says so.

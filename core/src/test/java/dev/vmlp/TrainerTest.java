@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerTest {
   static final TrainTest digits = DigitsFixture.DIGITS;
@@ -121,9 +123,11 @@ class TrainerTest {
     }
   }
 
-  @Test
-  void aDivergingRunStopsWithTheEpochAndSample() {
-    try (Trainer t = Trainer.builder(DIGITS_256).learningRate(1e30f).scaling(digits.scaling()).build()) {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void aDivergingRunStopsWithTheEpochAndSample(int threads) {
+    try (Trainer t = Trainer.builder(DIGITS_256).learningRate(1e30f).threads(threads).scaling(digits.scaling())
+        .build()) {
       TrainingDivergedException e =
           assertThrows(TrainingDivergedException.class, () -> t.fit(digits.train(), digits.test(), 3));
       assertEquals(1, e.epoch());
@@ -131,12 +135,20 @@ class TrainerTest {
       assertTrue(e.getMessage().contains("epoch 1 at sample " + e.position()), e.getMessage());
       assertTrue(e.getMessage().contains("dataset row " + e.row()), e.getMessage());
       assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
-      // the diverged sample's step changed nothing: the weights are finite, and a divergence is no stop
-      // whose count of samples the next fit would go on from
+      // the diverged sample's step changed nothing: the weights are finite, and they are those of the
+      // samples before it, which the snapshot counts as an interrupt's would
       Model after = t.snapshot();
       assertEquals("0", after.metadata().get("epochs"));
-      assertEquals(null, after.metadata().get("epoch_samples"), "a divergence leaves the count of the last stop");
-      assertEquals(null, after.metadata().get("epoch_size"));
+      assertEquals(String.valueOf(e.position()), after.metadata().get("epoch_samples"));
+      assertEquals(String.valueOf(digits.train().size()), after.metadata().get("epoch_size"));
+      // so the next fit goes on from the diverged sample, with the same weights: it diverges there again,
+      // rather than training the samples before it a second time
+      TrainingDivergedException again =
+          assertThrows(TrainingDivergedException.class, () -> t.fit(digits.train(), digits.test(), 3));
+      assertEquals(1, again.epoch());
+      assertEquals(e.position(), again.position());
+      assertEquals(e.row(), again.row());
+      assertEquals(after.weightsSha256(), t.snapshot().weightsSha256(), "the diverged step changes nothing");
     }
   }
 
