@@ -106,7 +106,6 @@ final class ParallelEngine implements Engine {
     for (int t = 0; t < threads; t++) {
       workers[t] = new Worker(t);
     }
-    barrier.register(0, Thread.currentThread());
     pool = new Thread[threads - 1];
     for (int t = 1; t < threads; t++) {
       Worker w = workers[t];
@@ -156,8 +155,10 @@ final class ParallelEngine implements Engine {
       throw e;
     } finally {
       // the workers outlive the pass: through its listener and data, the job would keep the trainer
-      // reachable (so its cleaner would never run) and the training set alive
+      // reachable (so its cleaner would never run) and the training set alive; so would the caller's
+      // Thread, through its task (kept after the thread ends), were it left registered
       job = null;
+      barrier.register(0, null);
     }
     return res;
   }

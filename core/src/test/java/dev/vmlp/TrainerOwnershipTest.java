@@ -392,4 +392,33 @@ class TrainerOwnershipTest {
     }
     assertFalse(alive, "the workers of an unreachable trainer still run");
   }
+
+  /**
+   * The workers of a trainer trained on a thread whose task holds the trainer (a {@code Thread} keeps
+   * its task after it ends), and never closed: the trainer is unreachable but through that thread.
+   */
+  private static Thread[] workersOfATrainerTrainedOnAnotherThread() throws InterruptedException {
+    Trainer t = builder(4).build();
+    Thread trainer = new Thread(() -> t.fit(digits.train().slice(0, 100), null, 1), "trains");
+    trainer.start();
+    trainer.join();
+    return t.workerThreads();
+  }
+
+  @Test
+  void theWorkersOfATrainerNeverClosedStopThoughAnotherThreadTrainedIt() throws Exception {
+    Thread[] workers = workersOfATrainerTrainedOnAnotherThread();
+    assertEquals(3, workers.length);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean alive = true;
+    while (alive && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+      alive = false;
+      for (Thread th : workers) {
+        alive |= th.isAlive();
+      }
+    }
+    assertFalse(alive, "the workers keep the thread that trained last, and through its task the trainer");
+  }
 }
