@@ -86,7 +86,8 @@ class TrainerOwnershipTest {
   /**
    * A close from another thread stops the pass at the next check, one sample later on several threads,
    * not at the epoch's end: the listener holds the pass at sample 1,024 until the close has been asked
-   * for (a call from the listener then says the trainer is being closed).
+   * for (a call from the listener then says the trainer is being closed, and the closing thread then
+   * waits parked on the trainer).
    */
   @Test
   void closeFromAnotherThreadStopsThePassAtItsNextCheck() throws Exception {
@@ -114,7 +115,11 @@ class TrainerOwnershipTest {
             }
             LockSupport.parkNanos(1_000_000);
           }
-          LockSupport.parkNanos(500_000_000); // close() asks the engine to stop just after it says so (slack for a busy machine)
+          // close() asks the engine to stop just after it says so, then parks on the trainer until the pass
+          // ends: seeing it parked there (not a fixed wait, which a busy machine can outlast) the stop is asked
+          while (LockSupport.getBlocker(closer.get()) != self[0] && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+          }
         }
       }).build();
       self[0] = t;
