@@ -19,9 +19,12 @@ import java.util.function.Function;
 /**
  * Trains a network by per-sample SGD (batch size 1): after every sample,
  * {@code W^l -= η s^l (o^{l-1})ᵀ} and {@code b^l -= η s^l}. Mutable, and used by one thread at a time:
- * a call while another thread's call runs is refused ({@link IllegalStateException} naming that
- * thread), but for {@link #close()}, which stops the running call and waits for it. Publish the
- * current state to other threads with {@link #snapshot()}.
+ * a call of {@link #fit}, {@link #trainSample} or {@link #snapshot()} while another thread's call runs
+ * is refused ({@link IllegalStateException} naming that thread), and {@link #close()} stops the running
+ * call and waits for it. The getters ({@link #architecture()}, {@link #kernelsName()},
+ * {@link #epochsDone()}) are not refused, from any thread or after {@code close()}; {@code epochsDone}
+ * read from another thread while a call runs may be out of date. Publish the current state to other
+ * threads with {@link #snapshot()}.
  *
  * <p>Training is deterministic: the same seed, data and options give bit-identical weights on every
  * kernel implementation and vector width (compare {@link Model#weightsSha256()}).
@@ -881,7 +884,8 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Stops the worker threads, if any (no thread of the trainer is alive when this returns), and
-   * releases the trainer; later calls throw {@link IllegalStateException}. From another thread than
+   * releases the trainer; later calls of {@code fit}, {@code trainSample} and {@code snapshot} throw
+   * {@link IllegalStateException} (the getters still answer). From another thread than
    * the one whose call runs, it stops that call (training stops after a whole sample, within
    * {@value Engine#CHECK_EVERY} samples, and {@code fit} throws {@link IllegalStateException}) and
    * waits for it to end. From a listener's {@code epochEnd}, it ends {@code fit} after that epoch, and
