@@ -510,7 +510,7 @@ public final class Trainer implements AutoCloseable {
       }
       Thread c = closer;
       if (c != null && res.done < count) {
-        throw new IllegalStateException("the trainer was closed by thread '" + c.getName() + "' in epoch " + epoch
+        throw new IllegalStateException("the trainer was closed by " + named(c) + " in epoch " + epoch
             + ", after " + epochSamples + " of its samples (their updates are in)");
       }
       if (res.interrupted && res.done < count) {
@@ -568,7 +568,7 @@ public final class Trainer implements AutoCloseable {
   private RuntimeException stoppedAfter(int epoch, long samples, String when) {
     Thread closedBy = closer;
     return closedBy != null
-        ? new IllegalStateException("the trainer was closed by thread '" + closedBy.getName() + "' " + when
+        ? new IllegalStateException("the trainer was closed by " + named(closedBy) + " " + when
             + " (the epoch counts)")
         : new TrainingInterruptedException(epoch, samples);
   }
@@ -842,20 +842,29 @@ public final class Trainer implements AutoCloseable {
       Thread other = user.get();
       if (other != null && !other.isAlive()) {
         // a StackOverflowError can end a thread between a call and its exit(): its call never ended
-        throw new IllegalStateException("thread '" + other.getName() + "' ended inside a call of the trainer, "
+        throw new IllegalStateException(named(other) + " ended inside a call of the trainer, "
             + "which may have left its weights part-updated; only close() is accepted");
       }
       Thread closing = closer;
       if (other != null && closing != null) {
         // the running call is being stopped, or the closing thread holds the trainer: not a use to share
-        throw new IllegalStateException("the trainer is being closed by thread '" + closing.getName() + "'");
+        throw new IllegalStateException("the trainer is being closed by " + named(closing));
       }
       if (other != null) {
-        throw new IllegalStateException("the trainer is in use by thread '" + other.getName() + "'; a trainer "
+        throw new IllegalStateException("the trainer is in use by " + named(other) + "; a trainer "
             + "takes calls from one thread at a time (give other threads its snapshots)");
       }
     }
     userDepth = 1;
+  }
+
+  /**
+   * How messages name a thread: {@code thread 'NAME'}, or {@code unnamed thread #ID} for one without a
+   * name (a virtual thread's default).
+   */
+  private static String named(Thread t) {
+    String name = t.getName();
+    return name.isEmpty() ? "unnamed thread #" + t.threadId() : "thread '" + name + "'";
   }
 
   private void exit() {
@@ -870,7 +879,7 @@ public final class Trainer implements AutoCloseable {
     }
     Thread c = closer;
     if (c != null) {
-      throw new IllegalStateException("the trainer is being closed by thread '" + c.getName() + "'");
+      throw new IllegalStateException("the trainer is being closed by " + named(c));
     }
     if (broken != null) {
       throw new IllegalStateException("the trainer stopped when an exception escaped a pass (" + broken

@@ -426,4 +426,43 @@ class TrainerOwnershipTest {
     }
     assertFalse(alive, "the workers keep the thread that trained last, and through its task the trainer");
   }
+
+  /**
+   * Virtual threads have no name unless given one: the messages that name the thread in use, or the
+   * closing one, name such a thread by its id ("thread ''" said nothing).
+   */
+  @Test
+  void messagesNameAnUnnamedThreadByItsId() throws Exception {
+    CountDownLatch inEpochEnd = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Trainer t = builder(1).listener(stats -> {
+      inEpochEnd.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }).build();
+    Thread owner = Thread.ofVirtual().start(() -> t.fit(digits.train().slice(0, 100), null, 1));
+    Thread closer = null;
+    try {
+      assertTrue(inEpochEnd.await(30, TimeUnit.SECONDS));
+      IllegalStateException inUse = assertThrows(IllegalStateException.class, t::snapshot);
+      assertTrue(inUse.getMessage().startsWith("the trainer is in use by unnamed thread #" + owner.threadId() + ";"),
+          inUse.getMessage());
+      closer = Thread.ofVirtual().start(t::close);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (LockSupport.getBlocker(closer) != t && System.nanoTime() < deadline) {
+        Thread.sleep(1); // until close() waits for the owner's call
+      }
+      IllegalStateException closing = assertThrows(IllegalStateException.class, t::snapshot);
+      assertEquals("the trainer is being closed by unnamed thread #" + closer.threadId(), closing.getMessage());
+    } finally {
+      release.countDown();
+    }
+    owner.join(30_000);
+    closer.join(30_000);
+    assertFalse(closer.isAlive());
+    assertEquals("the trainer is closed", assertThrows(IllegalStateException.class, t::snapshot).getMessage());
+  }
 }
