@@ -109,8 +109,10 @@ final class ParallelEngine implements Engine {
     pool = new Thread[threads - 1];
     for (int t = 1; t < threads; t++) {
       Worker w = workers[t];
-      Thread th = new Thread(w::loop, "vmlp-trainer-" + t);
-      th.setDaemon(true);
+      // no inheritable thread-locals: a value of the caller's that reaches the trainer would keep it
+      // reachable from its own workers, for as long as they run
+      Thread th = Thread.ofPlatform().name("vmlp-trainer-" + t).daemon(true).inheritInheritableThreadLocals(false)
+          .unstarted(w::loop);
       pool[t - 1] = th;
       barrier.register(t, th);
     }

@@ -427,6 +427,40 @@ class TrainerOwnershipTest {
     assertFalse(alive, "the workers keep the thread that trained last, and through its task the trainer");
   }
 
+  /** A value that threads started by a thread inherit, as an application's context of a job may be. */
+  private static final InheritableThreadLocal<Object> JOB = new InheritableThreadLocal<>();
+
+  /** The workers of a trainer started on a thread whose inheritable context holds the trainer. */
+  private static Thread[] workersOfATrainerInAnInheritedContext() throws InterruptedException {
+    Thread[][] workers = new Thread[1][];
+    Thread caller = new Thread(() -> {
+      Trainer t = builder(4).build();
+      JOB.set(t);
+      t.fit(digits.train().slice(0, 100), null, 1);
+      workers[0] = t.workerThreads();
+    });
+    caller.start();
+    caller.join();
+    return workers[0];
+  }
+
+  @Test
+  void theWorkersOfATrainerNeverClosedInheritNoContextThatHoldsIt() throws Exception {
+    Thread[] workers = workersOfATrainerInAnInheritedContext();
+    assertEquals(3, workers.length);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean alive = true;
+    while (alive && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+      alive = false;
+      for (Thread th : workers) {
+        alive |= th.isAlive();
+      }
+    }
+    assertFalse(alive, "the workers inherited the caller's inheritable thread-locals, and through them the trainer");
+  }
+
   /**
    * Virtual threads have no name unless given one: the messages that name the thread in use, or the
    * closing one, name such a thread by its id ("thread ''" said nothing).
