@@ -395,6 +395,16 @@ class CsvTest {
   }
 
   @Test
+  void invisibleCharactersInACellAreShownEscaped() throws IOException {
+    // a second byte-order mark (Jackson drops the first): quoted as it is, the message read "'0' is not a number"
+    Path f = write("two-marks.csv", "\uFEFF\uFEFF0,1\n1,2\n");
+    assertMalformed(f, () -> Csv.read(f), "line 1, column 1", "'\\uFEFF0' is not a number");
+    // a right-to-left override would turn the rest of the message around on a terminal; a no-break space looks like one
+    Path g = write("bidi.csv", "0,1\n1,\u202E2\u00A0\n");
+    assertMalformed(g, () -> Csv.read(g), "line 2, column 2", "'\\u202E2\\u00A0' is not a number");
+  }
+
+  @Test
   void nonFiniteValue() throws IOException {
     Path f = write("nan.csv", "1,2,3\n0,4,NaN\n");
     assertMalformed(f, () -> Csv.read(f), "line 2,", "column 3", "NaN", "not finite");
