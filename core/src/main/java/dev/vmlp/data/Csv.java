@@ -377,8 +377,8 @@ public final class Csv {
           + abbreviate(s.strip()) + " is not a class index 0, 1, 2, ... (at most 65535)");
     }
     if (classes > 0 && d >= classes) {
-      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label " + s.strip()
-          + " is not one of the " + classes + " classes expected (0 to " + (classes - 1) + ")");
+      throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label "
+          + abbreviate(s.strip()) + " is not one of the " + classes + " classes expected (0 to " + (classes - 1) + ")");
     }
   }
 

@@ -441,6 +441,11 @@ class CsvTest {
     Path f = write("classes.csv", "0,1\n3,1\n1,1\n");
     assertMalformed(f, () -> Csv.read(f, Csv.Options.defaults().withClasses(3)), "line 2, column 1",
         "label 3 ", "3 classes");
+    // a class index written with many leading zeros is cut in the message, as any other value is
+    Path z = write("zeros.csv", "0,1\n" + "0".repeat(10_000) + "3,1\n");
+    DataFormatException e = assertMalformed(z, () -> Csv.read(z, Csv.Options.defaults().withClasses(3)),
+        "line 2, column 1", "label 00000", "3 classes");
+    assertTrue(e.getMessage().length() < 300, "the label is cut in the message: " + e.getMessage().length());
   }
 
   @Test
