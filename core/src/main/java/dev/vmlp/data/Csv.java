@@ -212,8 +212,8 @@ public final class Csv {
           }
           if (width < 0) {
             if (labelled && row.length < 2) {
-              throw new DataFormatException(file, "line " + line + " has " + row.length
-                  + " column; a label and at least one feature are needed");
+              throw new DataFormatException(file, "line " + line + " has " + columns(row)
+                  + "; a label and at least one feature are needed");
             }
             width = row.length;
             if (labelled) {
@@ -228,7 +228,7 @@ public final class Csv {
             }
           }
           if (row.length != width) {
-            throw new DataFormatException(file, "line " + line + " has " + row.length + " columns, expected " + width);
+            throw new DataFormatException(file, "line " + line + " has " + columns(row) + ", expected " + width);
           }
           if (sink != null) {
             if (values == null) {
@@ -396,6 +396,14 @@ public final class Csv {
       }
     }
     return true;
+  }
+
+  /**
+   * How many cells {@code row} has; a row of one quotes it, since it is then the whole line, and shows
+   * why it was not split (another separator, bytes that are not CSV text).
+   */
+  private static String columns(String[] row) {
+    return row.length == 1 ? "1 column ('" + abbreviate(row[0]) + "')" : row.length + " columns";
   }
 
   /** A value from the file as a message quotes it: at most 40 characters, control characters escaped. */

@@ -461,6 +461,11 @@ class CsvTest {
   void singleColumn() throws IOException {
     Path f = write("one.csv", "1\n0\n");
     assertMalformed(f, () -> Csv.read(f), "line 1 ", "1 column", "at least one feature");
+    // a line of one column quotes it: another separator, or bytes that are not CSV at all, show there
+    Path tabs = write("tabs.csv", "0\t1\t2\n1\t3\t4\n");
+    assertMalformed(tabs, () -> Csv.read(tabs), "line 1 has 1 column ('0\\u00091\\u00092'); a label and at least one");
+    Path ragged = write("ragged-one.csv", "0,1,2\n1,3,4\n\\\n");
+    assertMalformed(ragged, () -> Csv.read(ragged), "line 3 has 1 column ('\\'), expected 3");
   }
 
   @Test
