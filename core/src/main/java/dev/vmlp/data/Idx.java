@@ -166,9 +166,9 @@ public final class Idx {
     }
     int dimsCount = magic[3] & 0xff;
     if (dimsCount != expectedDims) {
-      throw new DataFormatException(file,
-          "has " + dimsCount + " dimensions, expected " + expectedDims
-              + (expectedDims == 1 ? " (labels)" : expectedDims == 3 ? " (images)" : ""));
+      String kind = expectedDims == 1 ? " (labels)" : expectedDims == 3 ? " (images)" : "";
+      throw new DataFormatException(file, "has " + dimsCount + (dimsCount == 1 ? " dimension" : " dimensions")
+          + ", expected " + expectedDims + kind);
     }
     byte[] header = readFully(in, file, 4 * dimsCount, "the dimension sizes");
     int[] dims = new int[dimsCount];

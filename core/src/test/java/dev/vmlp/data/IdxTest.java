@@ -154,13 +154,16 @@ class IdxTest {
   @Test
   void labelsFilePassedAsImages() throws IOException {
     Path f = write(dir, "labels", idx(new int[] {4}, ramp(4)));
-    assertMalformed(f, () -> Idx.readImages(f), "1 dimensions", "expected 3");
+    assertMalformed(f, () -> Idx.readImages(f), "has 1 dimension, expected 3 (images)");
+    // read with another count than labels' or images', it is not named as either
+    DataFormatException e = assertMalformed(f, () -> Idx.read(f, 2), "has 1 dimension, expected 2");
+    assertFalse(e.getMessage().contains("images"), e.getMessage());
   }
 
   @Test
   void imagesFilePassedAsLabels() throws IOException {
     Path f = write(dir, "images", idx(new int[] {2, 2, 2}, ramp(8)));
-    assertMalformed(f, () -> Idx.readLabels(f), "3 dimensions", "expected 1");
+    assertMalformed(f, () -> Idx.readLabels(f), "has 3 dimensions, expected 1 (labels)");
   }
 
   @Test
