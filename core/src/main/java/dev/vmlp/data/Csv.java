@@ -204,7 +204,8 @@ public final class Csv {
         // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
         // the location before a row is its first line; after it, the next line (or the same one at the end of input)
         for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() : 0;
-            it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY; line = it.currentLocation().getLineNr()) {
+            it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY;
+            line = lineAt(line, it.currentLocation().getLineNr())) {
           String[] row = readRow(it, file, line, width, labelled);
           // a byte-order mark with nothing after it reaches here as a cell of its own
           if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
@@ -288,6 +289,15 @@ public final class Csv {
       throw new DataFormatException(file, "holds no data rows");
     }
     return new Parsed(features.toArray(), labels.toArray(), width, (int) rows); // kept rows fit: each has a value
+  }
+
+  /**
+   * The line Jackson has reached, {@code jacksonLine}, counted on from {@code line}, the one it reached
+   * before: Jackson counts in an {@code int}, which wraps to negative numbers after 2^31 lines, so its
+   * count is taken as the low 32 bits of the line (a row spans fewer than 2^32 lines).
+   */
+  private static long lineAt(long line, int jacksonLine) {
+    return line + Integer.toUnsignedLong(jacksonLine - (int) line);
   }
 
   /**
