@@ -208,7 +208,7 @@ public final class Csv {
             line = lineAt(line, it.currentLocation().getLineNr())) {
           String[] row = readRow(it, file, line, width, labelled);
           // a byte-order mark with nothing after it reaches here as a cell of its own
-          if (row.length == 1 && (row[0].isBlank() || row[0].equals("\uFEFF"))) {
+          if (row.length == 1 && (blank(row[0]) || row[0].equals("\uFEFF"))) {
             continue;
           }
           if (width < 0) {
@@ -390,6 +390,21 @@ public final class Csv {
       throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": label "
           + abbreviate(s.strip()) + " is not one of the " + classes + " classes expected (0 to " + (classes - 1) + ")");
     }
+  }
+
+  /**
+   * Whether a line's one cell leaves it blank: spaces and tabs. {@link String#isBlank} also took the
+   * control characters U+000B, U+000C and U+001C to U+001F for white space, so a line of one was
+   * skipped, where a cell holding one is not a number.
+   */
+  private static boolean blank(String cell) {
+    for (int i = 0; i < cell.length(); i++) {
+      char c = cell.charAt(i);
+      if (!Character.isWhitespace(c) || (Character.isISOControl(c) && c != '\t')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

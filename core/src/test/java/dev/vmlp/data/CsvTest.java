@@ -297,6 +297,13 @@ class CsvTest {
     Dataset b = Csv.read(write("nonl.csv", "1,2\n0,3"));
     assertEquals(2, b.size());
     assertRow(b, 1, 0, 3f);
+    // spaces and tabs make a blank line; a control character does not, as it is no number in a cell either
+    assertEquals(2, Csv.readRows(write("spaces.csv", "1\n \t \u3000\n2\n"), ',').length);
+    for (char c : new char[] {'\u000b', '\f', '\u001c', '\u001f'}) {
+      Path f = write("control.csv", "1\n" + c + "\n2\n");
+      assertMalformed(f, () -> Csv.readRows(f, ','), "line 2, column 1: '\\u00" + String.format("%02X", (int) c)
+          + "' is not a number");
+    }
   }
 
   @Test
