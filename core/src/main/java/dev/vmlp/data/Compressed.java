@@ -99,8 +99,12 @@ public final class Compressed {
         Source source = new Source(in);
         try {
           // decompressConcatenated: members follow one another, and anything else after one is an error
+          // a member's header is read between the end of the one before (or the start) and its own start
           GzipCompressorInputStream gzip = GzipCompressorInputStream.builder().setInputStream(source)
-              .setDecompressConcatenated(true).get();
+              .setDecompressConcatenated(true)
+              .setOnMemberStart(g -> source.header = -1)
+              .setOnMemberEnd(g -> source.header = 0)
+              .get();
           return new Gunzipped(new Strict(gzip, source), raw instanceof FileBytes f && f.regular);
         } catch (IOException e) {
           if (source.failure == e) {
@@ -137,9 +141,18 @@ public final class Compressed {
     }
   }
 
-  /** The compressed bytes, remembering a failure to read them, which is not a format error. */
+  /** The most bytes a gzip member's header may take: its file name and comment end at a zero byte. */
+  static final int MAX_HEADER = 1 << 20;
+
+  /**
+   * The compressed bytes, remembering a failure to read them, which is not a format error, and
+   * refusing a member's header longer than {@link #MAX_HEADER}: the decompressor holds a file name or
+   * comment whole, so one without its zero byte took the memory of the whole file.
+   */
   private static final class Source extends FilterInputStream {
     IOException failure;
+    /** Bytes read of the header being read, or -1 while a member's data is read. */
+    long header;
 
     Source(InputStream in) {
       super(in);
@@ -147,21 +160,34 @@ public final class Compressed {
 
     @Override
     public int read() throws IOException {
+      int b;
       try {
-        return super.read();
+        b = super.read();
       } catch (IOException e) {
         failure = e;
         throw e;
       }
+      count(b < 0 ? 0 : 1);
+      return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      int n;
       try {
-        return in.read(b, off, len);
+        n = in.read(b, off, len);
       } catch (IOException e) {
         failure = e;
         throw e;
+      }
+      count(Math.max(n, 0));
+      return n;
+    }
+
+    private void count(int n) throws ZipException {
+      if (header >= 0 && (header += n) > MAX_HEADER) {
+        throw new ZipException("a member's header is longer than " + MAX_HEADER
+            + " bytes (a file name or comment without its end?)");
       }
     }
   }

@@ -160,6 +160,56 @@ class CsvTest {
   }
 
   /**
+   * A gzip header's file name and comment end at a zero byte. Commons Compress reads them whole into
+   * memory, so a file of 200 MB whose name has no end ran a 128 MB heap out of memory, and the command
+   * line said to give the JVM more heap. A header is now refused once it passes 1 MiB, in the first
+   * member or a later one.
+   */
+  @Test
+  void aGzipHeaderWithoutTheEndOfItsNameIsRefusedEarly() throws IOException {
+    byte[] name = {0x1f, (byte) 0x8b, 8, 8, 0, 0, 0, 0, 0, 3}; // FNAME set, then the name's bytes
+    byte[] first = gzip("1,2\n0,3\n".getBytes(StandardCharsets.UTF_8));
+    for (byte[] before : new byte[][] {name, IdxFiles.concat(first, name)}) {
+      long[] read = {0};
+      long length = 64L << 20; // a name of 'a's up to 64 MB: read whole, it took 128 MB or more of heap
+      java.io.InputStream endless = new java.io.InputStream() {
+        @Override
+        public int read() {
+          if (read[0] >= length) {
+            return -1;
+          }
+          long at = read[0]++;
+          return at < before.length ? before[(int) at] & 0xff : 'a';
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          int n = 0;
+          for (int c; n < len && (c = read()) >= 0; n++) {
+            b[off + n] = (byte) c;
+          }
+          return n == 0 && len > 0 ? -1 : n;
+        }
+      };
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> Csv.forEachRow(endless, Path.of("name.csv.gz"), ',', (values, line) -> {}));
+      assertTrue(e.getMessage().startsWith("name.csv.gz: corrupt gzip " + (before == name ? "header" : "data"))
+          && e.getMessage().contains("header is longer than 1048576 bytes"), e.getMessage());
+      assertTrue(read[0] < 4 << 20, "read " + read[0] + " bytes before refusing the header");
+    }
+    // the members' data is not counted as header: two members of more than 1 MiB each read whole
+    java.util.Random random = new java.util.Random(1);
+    StringBuilder rows = new StringBuilder();
+    for (int r = 0; r < 300_000; r++) {
+      rows.append(random.nextInt(2)).append(',').append(random.nextFloat()).append('\n');
+    }
+    byte[] member = gzip(rows.toString().getBytes(StandardCharsets.UTF_8));
+    assertTrue(member.length > Compressed.MAX_HEADER, member.length + " bytes");
+    Path big = Files.write(dir.resolve("big.csv.gz"), IdxFiles.concat(member, member));
+    assertEquals(600_000, Csv.read(big).size());
+  }
+
+  /**
    * The command-line jar leaves out Commons Compress's commons-codec (lz4 and snappy only): gzip reads
    * through a class loader of this class path without it, where the class is absent.
    */
