@@ -301,16 +301,16 @@ public final class Csv {
   }
 
   /**
-   * {@code in} (which supports mark), unless it starts with the magic number of IDX bytes,
-   * {@code 00 00 08}: an MNIST file given where CSV belongs read as one column of control characters,
-   * and was refused as a line of one column. Closes {@code in} when it throws.
+   * {@code in} (which supports mark), unless it starts with the magic number of an IDX file,
+   * {@code 00 00} and an element type: an MNIST file given where CSV belongs read as one column of
+   * control characters, and was refused as a line of one column. Closes {@code in} when it throws.
    */
   private static InputStream notIdx(InputStream in, Path file) throws IOException {
     try {
       in.mark(4);
       byte[] head = in.readNBytes(4);
       in.reset();
-      if (head.length >= 3 && head[0] == 0 && head[1] == 0 && head[2] == 8) {
+      if (head.length >= 3 && head[0] == 0 && head[1] == 0 && isIdxType(head[2])) {
         StringBuilder hex = new StringBuilder();
         for (byte b : head) {
           hex.append(String.format(java.util.Locale.ROOT, " %02x", b & 0xff));
@@ -323,6 +323,15 @@ public final class Csv {
       in.close();
       throw e;
     }
+  }
+
+  /**
+   * Whether {@code b} is one of IDX's element types: unsigned and signed bytes, shorts, ints, floats and
+   * doubles ({@code 08}, {@code 09}, {@code 0b} to {@code 0e}). An IDX file of another type than bytes
+   * was read as UTF-16 text (its zero bytes), of one column.
+   */
+  private static boolean isIdxType(byte b) {
+    return b == 0x08 || b == 0x09 || (b >= 0x0b && b <= 0x0e);
   }
 
   /** The most feature columns a line may have: the inputs a network may take. */

@@ -315,6 +315,15 @@ class CsvTest {
       Path f = Files.write(dir.resolve("t10k-images-idx3-ubyte"), bytes);
       assertMalformed(f, () -> Csv.read(f), "is an IDX file (it starts with 00 00 08 03", "not CSV text");
     }
+    // IDX files of other element types (signed bytes, shorts, ints, floats, doubles) too: a float one read
+    // as UTF-16 text of one column, its message quoting a Malayalam letter (U+0D03) among zero characters
+    for (int type : new int[] {0x09, 0x0b, 0x0c, 0x0d, 0x0e}) {
+      byte[] other = images.clone();
+      other[2] = (byte) type;
+      Path f = Files.write(dir.resolve("floats-idx3"), other);
+      assertMalformed(f, () -> Csv.read(f), String.format("is an IDX file (it starts with 00 00 %02x 03", type));
+      assertMalformed(f, () -> Csv.readRows(f, ','), "is an IDX file");
+    }
   }
 
   @Test
