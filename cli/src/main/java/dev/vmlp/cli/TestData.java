@@ -80,17 +80,19 @@ final class TestData {
      * The line of the CSV file where row {@code row} is, or -1 when the file is not a regular one (a pipe
      * cannot be read twice, and opening it again would wait for a writer) or no longer reads as it did:
      * it is read again up to that row (only when an error is reported), so blank lines and a header
-     * count as they did when the rows were read.
+     * count as they did when the rows were read, and the row found there must hold the values read
+     * before (a file rewritten since then may hold another row on that line, or on none).
      */
     private long lineOf(long row) {
-      if (!Files.isRegularFile(file)) {
+      if (!Files.isRegularFile(file) || row >= data.size()) {
         return -1;
       }
+      float[] expected = data.row((int) row);
       long[] found = {-1, 0}; // the line, the rows seen
       try {
         Csv.forEachRow(Files.newInputStream(file), file, ',', labelColumn, (values, line) -> {
           if (found[1]++ == row) {
-            found[0] = line;
+            found[0] = java.util.Arrays.equals(values, expected) ? line : -1;
             throw new Found();
           }
         });

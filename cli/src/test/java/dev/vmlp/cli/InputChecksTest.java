@@ -168,6 +168,29 @@ class InputChecksTest {
         .assertError(1, images + ": image 2 (row 2): output z[0] is Infinity");
   }
 
+  /**
+   * The line of a row that is not finite is found by reading the file again: one rewritten since its
+   * rows were read has another row there, and its line was named all the same.
+   */
+  @Test
+  void evalNamesNoLineOfAFileThatChangedSinceItWasRead() throws IOException {
+    Architecture arch = Architecture.builder(4).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.of(arch, List.of(new LayerWeights(2, 4, new float[] {3e38f, 0, 0, 0, 0, 0, 0, 1},
+        new float[] {0, 0})), InputScaling.none());
+    Path rows = Files.writeString(dir.resolve("rows.csv"), "a,b,c,d,label\n1,0,0,0,0\n\n0,1,0,0,1\n2,0,0,0,0\n");
+    dev.vmlp.Dataset data = dev.vmlp.data.Csv.read(rows, dev.vmlp.data.Csv.Options.defaults().withLabelColumn(-1));
+    dev.vmlp.NonFiniteException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.vmlp.NonFiniteException.class, () -> m.evaluate(data));
+    assertEquals(2, e.row());
+    TestData.Loaded loaded = new TestData.Loaded(data, rows, false, -1);
+    assertEquals(rows + ": line 5 (row 2): output z[0] is Infinity (inputs far outside the trained range?)",
+        loaded.located(e).getMessage());
+    // rewritten: row 2 is now on line 4, and holds other values
+    Files.writeString(rows, "a,b,c,d,label\n1,0,0,0,0\n0,1,0,0,1\n0,0,1,0,1\n2,0,0,0,0\n");
+    assertEquals(rows + ": row 2: output z[0] is Infinity (inputs far outside the trained range?)",
+        loaded.located(e).getMessage());
+  }
+
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a second open of the pipe would block
   void evalOnAPipeNamesTheRowWithoutReadingThePipeAgain() throws Exception {
