@@ -56,9 +56,15 @@ public final class Mnist {
     }
     int features = Math.multiplyExact(trI.dims()[1], trI.dims()[2]);
     return new TrainTest(
-        Dataset.ofUnsignedBytes(dir.getFileName() + "/train", trI.data(), features, trL, classes),
-        Dataset.ofUnsignedBytes(dir.getFileName() + "/t10k", teI.data(), features, teL, classes),
+        Dataset.ofUnsignedBytes(folderName(dir) + "/train", trI.data(), features, trL, classes),
+        Dataset.ofUnsignedBytes(folderName(dir) + "/t10k", teI.data(), features, teL, classes),
         InputScaling.divideBy(255f));
+  }
+
+  /** The folder's own name, also for {@code .} or {@code dir/..} (a root has none: then the path). */
+  private static String folderName(Path dir) {
+    Path name = dir.toAbsolutePath().normalize().getFileName();
+    return name != null ? name.toString() : dir.toString();
   }
 
   /**

@@ -85,6 +85,19 @@ class MnistTest {
   }
 
   @Test
+  void theSetsAreNamedAfterTheFolderItself() throws IOException {
+    writeFolder();
+    String folder = dir.getFileName().toString();
+    // "./train" and "../train" named no data, and were recorded so in a saved model's provenance
+    for (Path given : new Path[] {dir, dir.resolve("."), dir.resolve("sub/.."), dir.resolve("./")}) {
+      Files.createDirectories(dir.resolve("sub"));
+      TrainTest tt = Mnist.load(given);
+      assertEquals(folder + "/train", tt.train().name(), given.toString());
+      assertEquals(folder + "/t10k", tt.test().name(), given.toString());
+    }
+  }
+
+  @Test
   void missingFileIsNamed() throws IOException {
     writeFolder();
     Files.delete(dir.resolve(Mnist.TEST_LABELS + ".gz"));
