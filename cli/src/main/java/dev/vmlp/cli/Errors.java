@@ -12,6 +12,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Turns exceptions into one {@code vmlp: error: ...} line and an exit code. */
@@ -26,10 +29,13 @@ final class Errors {
     PrintWriter err = cl.getErr();
     String message = lowerFirst(stripErrorPrefix(ex.getMessage()));
     if (ex instanceof CommandLine.MaxValuesExceededException && message.startsWith("expected only one match")) {
-      // picocli lists the whole groups when a CSV pair meets another data option; say it plainly
-      message = "give one data source: " + (cl.getCommandSpec().name().equals("train")
-          ? "--dataset NAME, --data DIR or --train FILE --test FILE" : "--dataset NAME, --data DIR or --test FILE")
-          + "; they are mutually exclusive";
+      // picocli lists the whole groups when a CSV pair meets another data option, or when an option of the
+      // group comes twice (--data DIR --data DIR is one source, named twice); say which plainly
+      String repeated = repeatedGroupOption(cl.getCommandSpec(), args);
+      message = repeated != null ? "option " + repeated + " should be specified only once"
+          : "give one data source: " + (cl.getCommandSpec().name().equals("train")
+              ? "--dataset NAME, --data DIR or --train FILE --test FILE" : "--dataset NAME, --data DIR or --test FILE")
+              + "; they are mutually exclusive";
     }
     String csvOnly = csvOnlyOption(args);
     boolean csvFileGiven = java.util.Arrays.stream(args).anyMatch(a -> a.matches("--(train|test)(=.*)?"));
@@ -43,6 +49,26 @@ final class Errors {
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return Main.EXIT_USAGE;
+  }
+
+  /**
+   * The first option of one of {@code spec}'s argument groups that {@code args} give a second time, as
+   * picocli names a repeated option ({@code '--data' (DIR)}), or null.
+   */
+  private static String repeatedGroupOption(CommandSpec spec, String[] args) {
+    java.util.Set<OptionSpec> seen = new java.util.HashSet<>();
+    for (String a : args) {
+      for (ArgGroupSpec group : spec.argGroups()) {
+        for (OptionSpec o : group.allOptionsNested()) {
+          for (String name : o.names()) {
+            if ((a.equals(name) || a.startsWith(name + "=")) && !seen.add(o)) {
+              return "'" + name + "'" + (o.arity().max() > 0 ? " (" + o.paramLabel() + ")" : "");
+            }
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** The first option of the command line that only CSV input takes, or null. */

@@ -76,6 +76,21 @@ class ErrorsTest {
   }
 
   @Test
+  void repeatedDataOption() {
+    // one data source, with an option given twice: said as of any other repeated option, not as two sources
+    CliRun.of("train", "--data", tmp.toString(), "--data", tmp.toString()).assertError(2,
+        "vmlp: error: option '--data' (DIR) should be specified only once");
+    CliRun.of("train", "--dataset=digits", "--dataset", "digits").assertError(2,
+        "vmlp: error: option '--dataset' (NAME) should be specified only once");
+    CliRun.of("train", "--train", "a.csv", "--train", "a.csv", "--test", "b.csv").assertError(2,
+        "vmlp: error: option '--train' (FILE) should be specified only once");
+    CliRun.of("train", "--train", "a.csv", "--test", "b.csv", "--standardize", "--standardize").assertError(2,
+        "vmlp: error: option '--standardize' should be specified only once");
+    CliRun.of("eval", "--model", "m", "--test", "a.csv", "--label-column", "1", "--label-column", "2").assertError(2,
+        "vmlp: error: option '--label-column' (N) should be specified only once");
+  }
+
+  @Test
   void noCommand() {
     CliRun.of().assertError(2, "train");
   }
