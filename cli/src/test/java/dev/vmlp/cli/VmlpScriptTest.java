@@ -157,6 +157,42 @@ class VmlpScriptTest {
     assertEquals(2, builds(), "a current jar was built again");
   }
 
+  /**
+   * A build that fails, or that Ctrl-C stops, once Maven has begun to write the jar leaves a file newer
+   * than the sources: the next run builds again rather than run it.
+   */
+  @Test
+  void aBuildThatFailsOrIsStoppedLeavesNoJarThatPassesForCurrent() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    Path jar = root.resolve("cli/target/vmlp-cli-0-all.jar");
+    Path source = Files.createDirectories(root.resolve("core/src")).resolve("A.java");
+    Files.writeString(source, "");
+    long now = System.currentTimeMillis();
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(now - 3_600_000));
+    Files.setLastModifiedTime(source, FileTime.fromMillis(now - 1_800_000)); // newer than the jar, older than a build
+    String half = ": > cli/target/vmlp-cli-0-all.jar; echo half > cli/target/vmlp-cli-0-all.jar";
+    assertEquals(1, runWithMaven(half + "; exit 1", "train", "--help"));
+    assertEquals(1, builds());
+    assertEquals(0, runWithMaven(": > cli/target/vmlp-cli-0-all.jar", "train", "--help"));
+    assertEquals(2, builds(), "the jar that a failed build left passed for current");
+
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(now - 3_600_000)); // the source is edited again
+    // Ctrl-C in the middle of the build: SIGINT to the process group, which setsid makes its own
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
+        "train", "--help").directory(root.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> env = standInMaven(pb, half + "; kill -INT 0; sleep 5");
+    env.put("JAVA_HOME", root.resolve("jdk").toString());
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp did not end after SIGINT");
+    }
+    assertEquals(3, builds());
+    assertEquals(0, runWithMaven(": > cli/target/vmlp-cli-0-all.jar", "train", "--help"));
+    assertEquals(4, builds(), "the jar that an interrupted build left passed for current");
+  }
+
   @Test
   void theBuildIsToldOfTheJdkFound() throws Exception {
     // the toolchain plugin does not look where bin/vmlp does (/opt/jdk*, java on PATH): it is told
