@@ -2,7 +2,9 @@ package dev.vmlp.cli;
 
 import dev.vmlp.EpochListener;
 import dev.vmlp.EpochStats;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -25,6 +27,7 @@ final class EpochPrinter implements EpochListener, AutoCloseable {
   private final PrintStream out;
   private final int epochs;
   private final boolean progressBar;
+  private final boolean stopWhenUnwritable;
   private ProgressBar bar;
   private int barEpoch;
   /** Terminal width less a margin, asked once (each question runs {@code stty}), before training starts. */
@@ -36,11 +39,14 @@ final class EpochPrinter implements EpochListener, AutoCloseable {
    * @param samples training samples per epoch, for the first bar, which is shown at once so that
    *     setting it up does not slow the first epoch
    * @param progressBar whether to draw progress bars on {@code out} (a terminal)
+   * @param stopWhenUnwritable whether an epoch line that cannot be written (a closed pipe, as with
+   *     {@code | head}) stops training: when what the run prints is all it gives
    */
-  EpochPrinter(PrintStream out, int first, int epochs, long samples, boolean progressBar) {
+  EpochPrinter(PrintStream out, int first, int epochs, long samples, boolean progressBar, boolean stopWhenUnwritable) {
     this.out = out;
     this.epochs = epochs;
     this.progressBar = progressBar;
+    this.stopWhenUnwritable = stopWhenUnwritable;
     this.width = progressBar ? terminalWidth(out) : 0;
     if (progressBar) {
       open(first, samples);
@@ -73,6 +79,10 @@ final class EpochPrinter implements EpochListener, AutoCloseable {
     close();
     out.println(TrainOutput.epochLine(s, epochs));
     out.flush();
+    if (stopWhenUnwritable && out.checkError()) {
+      // nobody reads what the run prints, and without --save it keeps nothing else: train no further
+      throw new UncheckedIOException(new IOException("cannot write to standard output"));
+    }
     if (progressBar && s.epoch() < epochs) {
       open(s.epoch() + 1, s.samples()); // here, outside the epoch's timed loop
     }

@@ -224,8 +224,9 @@ final class TrainCommand implements Callable<Integer> {
     Model stoppedAt = null;
     double seconds;
     // with --json, standard output holds the JSON object alone: the epoch lines go to standard error
+    // a closed standard output (| head) stops training when the printed report is all the run gives
     try (EpochPrinter printer = new EpochPrinter(json ? main.err : main.out, before + 1, before + epochs,
-        data.train().size(), main.interactive && !json)) {
+        data.train().size(), main.interactive && !json, !json && save == null)) {
       builder.listener(printer);
       long t0 = System.nanoTime();
       try (Trainer trainer = builder.build()) {

@@ -205,6 +205,27 @@ class ErrorsTest {
   }
 
   @Test
+  void trainingStopsWhenItsOutputIsClosed() {
+    // | head -1: the first epoch line is read, then the pipe closes; without --save nothing else is kept
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream closedAfterOneLine = new PrintStream(printed, true, StandardCharsets.UTF_8) {
+      @Override
+      public boolean checkError() {
+        return printed.size() > 0;
+      }
+    };
+    int exit = Main.run(new String[] {"train", "--epochs", "50", "--hidden", "8"}, closedAfterOneLine,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, exit);
+    assertEquals(List.of("vmlp: error: cannot write to standard output"), err.toString(StandardCharsets.UTF_8)
+        .lines().filter(l -> l.startsWith("vmlp: error:")).toList());
+    List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(1, lines.size(), () -> "trained on after its output closed, to " + lines.get(lines.size() - 1));
+    assertTrue(lines.get(0).startsWith("epoch 1/50 "), lines.get(0));
+  }
+
+  @Test
   void aRuntimeWithoutJavaLoggingIsOneErrorLine() throws Exception {
     // as in a jlinked image of java.base alone: the command line routes the library's log through java.logging
     assertOneErrorLineWithModules("java.base", List.of("train", "--epochs", "1", "--hidden", "8"),
