@@ -76,7 +76,10 @@ final class PredictCommand implements Callable<Integer> {
       input = STANDARD_INPUT; // as messages name it
     }
     // the input is read once, row by row: it may be a pipe (--input -), and of any length
-    try (Input in = standardInput ? Input.of(Compressed.open(System.in, input), input) : Input.open(input)) {
+    // the rows predicted so far are printed before a read from standard input waits for more (a pipe fed
+    // a row at a time): held back for blocks of output, they would come only at the end
+    try (Input in = standardInput ? Input.of(Compressed.open(new PrintBeforeWaiting(System.in, printer), input), input)
+        : Input.open(input)) {
       if (in.idx()) {
         if (labelColumn != null) {
           throw new IllegalArgumentException(input + " holds IDX images, which have no label column; --label-column "
@@ -118,6 +121,8 @@ final class PredictCommand implements Callable<Integer> {
     private final PrintStream out;
     private final StringBuilder b = new StringBuilder();
     private long rows; // piped input may go on past 2^31 rows
+    /** Whether a print before a wait for input found standard output closed: the next row stops the run. */
+    private boolean unwritable;
 
     Printer(Model m, PrintStream out) {
       this.m = m;
@@ -142,8 +147,16 @@ final class PredictCommand implements Callable<Integer> {
         b.append(json ? valuesJson(i, p) : valuesText(i, p));
       }
       b.append(System.lineSeparator());
-      if (b.length() > 1 << 16) {
+      if (b.length() > 1 << 16 || unwritable) {
         flush();
+      }
+    }
+
+    /** Prints the rows held back, if any, as the input is about to wait for more. */
+    void printBeforeWaiting() {
+      if (!b.isEmpty()) {
+        print();
+        unwritable = out.checkError();
       }
     }
 
@@ -160,6 +173,37 @@ final class PredictCommand implements Callable<Integer> {
       if (out.checkError()) {
         // e.g. a closed pipe (| head): stop reading the input rather than predict it all for nothing
         throw new IOException("cannot write to standard output");
+      }
+    }
+  }
+
+  /**
+   * Standard input that has the printer print the rows held back before a read that would wait (no
+   * bytes available): one check per read of a block, not per row.
+   */
+  private static final class PrintBeforeWaiting extends java.io.FilterInputStream {
+    private final Printer printer;
+
+    PrintBeforeWaiting(InputStream in, Printer printer) {
+      super(in);
+      this.printer = printer;
+    }
+
+    @Override
+    public int read() throws IOException {
+      printIfWaiting();
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] bytes, int off, int len) throws IOException {
+      printIfWaiting();
+      return super.read(bytes, off, len);
+    }
+
+    private void printIfWaiting() throws IOException {
+      if (in.available() == 0) {
+        printer.printBeforeWaiting();
       }
     }
   }

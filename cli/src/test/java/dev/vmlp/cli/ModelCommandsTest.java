@@ -431,6 +431,41 @@ class ModelCommandsTest {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void predictPrintsThePredictionsOfAPipeBeforeItWaitsForMoreRows() throws Exception {
+    // tail -f rows.csv | vmlp predict --input -: the rows that have come are predicted and printed, not held
+    // back until 64 KB of output or the end of the input. The CSV reader looks past a row's line end
+    // before it hands the row over, so the row whose successor has come is the last one printed.
+    Path csv = digitsCsv(dir.resolve("rows.csv"), false);
+    String row = Files.readAllLines(csv).get(0);
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).outLines().get(0);
+    List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", model.toString(), "--input", "-");
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return out.readLine(); // null once the process is gone
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      p.getOutputStream().write((row + "\n" + row + "\n").getBytes(StandardCharsets.US_ASCII));
+      p.getOutputStream().flush(); // and the pipe stays open
+      try {
+        assertEquals(expected, first.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("no prediction in 30 s for the rows sent, while the pipe stayed open");
+      }
+      p.getOutputStream().close();
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue());
+    } finally {
+      p.destroyForcibly(); // ends a read still waiting
+    }
+  }
+
+  @Test
   void predictRefusesInputThatIsNeitherCsvNorIdx() throws IOException {
     Path bad = Files.write(dir.resolve("bad-magic.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8});
     CliRun.of("predict", "--model", model.toString(), "--input", bad.toString())
