@@ -199,10 +199,15 @@ public final class Model {
    * @throws NonFiniteException when an output value is NaN or infinite
    */
   public int predict(float[] x, int off, Workspace ws) {
+    return predict(x, off, ws, false);
+  }
+
+  /** {@link #predict(float[], int, Workspace)}; {@code inBatch}: messages name the row even when {@code x} holds one. */
+  private int predict(float[] x, int off, Workspace ws, boolean inBatch) {
     requireClassifier();
-    forward(x, off, ws);
+    forward(x, off, ws, inBatch);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
-    checkLogits(logits, x, off);
+    checkLogits(logits, x, off, inBatch);
     return Forward.argmax(logits, arch.outputs());
   }
 
@@ -239,10 +244,15 @@ public final class Model {
    * @throws NonFiniteException when an output value is NaN or infinite ({@code out} is then unchanged)
    */
   public int predictProbabilities(float[] x, int off, float[] out, int outOff, Workspace ws) {
+    return predictProbabilities(x, off, out, outOff, ws, false);
+  }
+
+  /** {@link #predictProbabilities(float[], int, float[], int, Workspace)}; {@code inBatch} as for {@code predict}. */
+  private int predictProbabilities(float[] x, int off, float[] out, int outOff, Workspace ws, boolean inBatch) {
     checkOutput(out, outOff, 1);
-    forward(x, off, ws);
+    forward(x, off, ws, inBatch);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
-    checkLogits(logits, x, off); // as predict and predictLogits do: an infinite logit is an error here too
+    checkLogits(logits, x, off, inBatch); // as predict and predictLogits do: an infinite logit is an error here too
     if (arch.head().classifies()) {
       kernels.softmax(logits, arch.outputs(), -1, ws.buf.p, null);
       System.arraycopy(ws.buf.p, 0, out, outOff, arch.outputs());
@@ -263,9 +273,9 @@ public final class Model {
    */
   public void predictLogits(float[] x, int off, float[] out, int outOff, Workspace ws) {
     checkOutput(out, outOff, 1);
-    forward(x, off, ws);
+    forward(x, off, ws, false);
     float[] logits = ws.buf.z[arch.layerCount() - 1];
-    checkLogits(logits, x, off);
+    checkLogits(logits, x, off, false);
     System.arraycopy(logits, 0, out, outOff, arch.outputs());
   }
 
@@ -290,7 +300,7 @@ public final class Model {
       throw new IllegalArgumentException(rows + " rows need " + rows + " classes, the array has " + classes.length);
     }
     for (int r = 0; r < rows; r++) {
-      classes[r] = predict(x, r * arch.inputs(), ws);
+      classes[r] = predict(x, r * arch.inputs(), ws, true);
     }
   }
 
@@ -315,7 +325,7 @@ public final class Model {
           + " outputs would overwrite the next row's " + arch.inputs() + " inputs");
     }
     for (int r = 0; r < rows; r++) {
-      predictProbabilities(x, r * arch.inputs(), out, r * arch.outputs(), ws);
+      predictProbabilities(x, r * arch.inputs(), out, r * arch.outputs(), ws, true);
     }
   }
 
@@ -357,7 +367,7 @@ public final class Model {
         return null;
       }
       data.copyRow(i, row, 0);
-      forward(row, 0, ws);
+      forward(row, 0, ws, false);
       if (arch.head().classifies()) {
         int y = data.label(i);
         // as predict does: an infinite logit would give a loss of 0 or infinity
@@ -441,7 +451,7 @@ public final class Model {
     }
   }
 
-  private void forward(float[] x, int off, Workspace ws) {
+  private void forward(float[] x, int off, Workspace ws, boolean inBatch) {
     if (ws.arch != arch && !ws.arch.equals(arch)) {
       throw new IllegalArgumentException("workspace is for " + ws.arch + ", the model is " + arch);
     }
@@ -456,7 +466,7 @@ public final class Model {
       // after the scaling, which can overflow a finite value (the same compares as before it)
       for (int i = 0; i < n; i++) {
         if (!Float.isFinite(buf.x[i])) {
-          throw new IllegalArgumentException(row(x, off) + "input [" + i + "] is " + x[off + i]
+          throw new IllegalArgumentException(row(x, off, inBatch) + "input [" + i + "] is " + x[off + i]
               + (Float.isFinite(x[off + i]) ? scaling.mapsTo(buf.x[i]) : ", not finite"));
         }
       }
@@ -468,21 +478,21 @@ public final class Model {
 
   /**
    * How a message names the row at {@code x[off..)}: nothing for a single row, its number in a batch
-   * (rows start at multiples of the input count).
+   * (rows start at multiples of the input count), also in a batch of one row ({@code inBatch}).
    */
-  private String row(float[] x, int off) {
+  private String row(float[] x, int off, boolean inBatch) {
     int n = arch.inputs();
-    return off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")") + ", ";
+    return !inBatch && off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")") + ", ";
   }
 
   /**
    * Throws when an output value of the row at {@code x[off..)} is NaN or infinite (e.g. from inputs far
    * outside the training range), naming the row as the finite check of the inputs does.
    */
-  private void checkLogits(float[] z, float[] x, int off) {
+  private void checkLogits(float[] z, float[] x, int off, boolean inBatch) {
     int i = firstNonFinite(z);
     if (i >= 0) {
-      String where = row(x, off);
+      String where = row(x, off, inBatch);
       String problem = notFinite(z, i);
       throw new NonFiniteException(where + problem, where.isEmpty() ? -1 : off / arch.inputs(), problem);
     }

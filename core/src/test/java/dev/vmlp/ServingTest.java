@@ -442,5 +442,16 @@ class ServingTest {
     NonFiniteException alone = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {1e10f, 1}));
     assertEquals("output z[0] is Infinity (inputs far outside the trained range?)", alone.getMessage());
     assertEquals(-1, alone.row());
+    // a batch of one row is still a batch: its row is named as in any other (it read as a row alone, -1)
+    float[] one = {1e10f, 1};
+    NonFiniteException oneClass = assertThrows(NonFiniteException.class, () -> m.predictBatch(one, 1, new int[1], ws));
+    assertEquals("row 0, output z[0] is Infinity (inputs far outside the trained range?)", oneClass.getMessage());
+    assertEquals(0, oneClass.row());
+    NonFiniteException oneProbabilities = assertThrows(NonFiniteException.class,
+        () -> m.predictBatchProbabilities(one, 1, new float[2], ws));
+    assertEquals(0, oneProbabilities.row());
+    IllegalArgumentException oneInput = assertThrows(IllegalArgumentException.class,
+        () -> m.predictBatch(new float[] {Float.NaN, 1}, 1, new int[1], m.newWorkspace().checkFinite(true)));
+    assertEquals("row 0, input [0] is NaN, not finite", oneInput.getMessage());
   }
 }
