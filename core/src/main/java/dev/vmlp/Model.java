@@ -509,13 +509,16 @@ public final class Model {
   }
 
   /**
-   * Why output {@code z[i]} is not finite: inputs far outside the trained range, or, in a model that
+   * Why output {@code z[i]} is not finite: inputs far outside the trained range (or, for NaN, an input
+   * that is NaN or infinite, which the workspace's finite check would have named), or, in a model that
    * holds a parameter that is not finite ({@link #ofAllowingNonFinite}), that parameter, which makes
    * every output of the dense path NaN or infinite whatever the input.
    */
   private String notFinite(float[] z, int i) {
-    return "output z[" + i + "] is " + z[i] + (finite ? " (inputs far outside the trained range?)"
-        : " (the model's " + params.firstNonFinite() + ")");
+    String hint = Float.isNaN(z[i]) ? "an input that is not finite, or inputs far outside the trained range?"
+        : "inputs far outside the trained range?";
+    return "output z[" + i + "] is " + z[i]
+        + (finite ? " (" + hint + ")" : " (the model's " + params.firstNonFinite() + ")");
   }
 
   /** Whether every output is finite; when not and {@code strict}, throws naming the row instead. */

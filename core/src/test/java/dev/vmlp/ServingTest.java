@@ -453,5 +453,9 @@ class ServingTest {
     IllegalArgumentException oneInput = assertThrows(IllegalArgumentException.class,
         () -> m.predictBatch(new float[] {Float.NaN, 1}, 1, new int[1], m.newWorkspace().checkFinite(true)));
     assertEquals("row 0, input [0] is NaN, not finite", oneInput.getMessage());
+    // without the check, a NaN input reaches the output as NaN, and the hint names that cause first
+    NonFiniteException nanInput = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {Float.NaN, 1}));
+    assertEquals("output z[0] is NaN (an input that is not finite, or inputs far outside the trained range?)",
+        nanInput.getMessage());
   }
 }
