@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * {@link CommandLine.ParentCommand} field.
  *
  * <p>Exit codes: 0 success, 1 a failure while running (bad data file, training error), 2 a bad
- * command line.
+ * command line, and 128 plus the signal's number after Ctrl-C, SIGTERM or SIGHUP (130, 143, 129).
  */
 @Command(
     name = "vmlp",

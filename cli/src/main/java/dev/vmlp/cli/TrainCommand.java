@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--save", paramLabel = "FILE",
       description = "Save the trained model to FILE (safetensors; replaced atomically) for vmlp eval and predict. "
-          + "Ctrl-C or SIGTERM during training saves the model so far, which --resume FILE goes on from.")
+          + "Ctrl-C, SIGTERM or SIGHUP during training saves the model so far, which --resume FILE goes on from.")
   Path save;
 
   /** {@code auto}, {@code dense} or {@code sparse}, in any case. */
