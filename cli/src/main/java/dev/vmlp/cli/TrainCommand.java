@@ -146,6 +146,11 @@ final class TrainCommand implements Callable<Integer> {
     if (save != null) {
       List<String> raw = spec.commandLine().getParseResult().matchedOption("--save").originalStringValues();
       String given = raw.get(raw.size() - 1);
+      if (given.equals("-")) {
+        // --input - is standard input; a model file is renamed into place, which standard output cannot be
+        throw usage("--save - would make a file named '-': a model is saved to a file, not to standard output"
+            + " (give ./- for a file of that name)");
+      }
       if (given.length() > 1 && given.endsWith("/")) {
         // a Path drops the slash: "new/" would become a file named "new"
         throw new java.nio.file.FileSystemException(given, null,

@@ -898,6 +898,12 @@ class ModelCommandsTest {
       p.assertError(1, "vmlp-save.safetensors");
       assertFalse(p.out().contains("epoch") || p.err().contains("epoch 1"), p::describe);
     }
+    // '-' is standard input for --input, and no file name for a save
+    CliRun dash = CliRun.of("train", "--epochs", "1", "--hidden", "8", "--save", "-");
+    dash.assertError(2, "--save - would make a file named '-': a model is saved to a file, not to standard output"
+        + " (give ./- for a file of that name)");
+    assertFalse(dash.out().contains("epoch"), dash::describe);
+    assertFalse(Files.exists(Path.of("-"), LinkOption.NOFOLLOW_LINKS), "no file named '-' is made");
     // a trailing slash names a folder, even one that does not exist yet
     Path newFolder = dir.resolve("new-folder");
     CliRun slash = CliRun.of("train", "--save", newFolder + "/");
