@@ -369,6 +369,22 @@ class TrainerOwnershipTest {
     assertTrue(flagKept[0], "the closing thread's interrupt is kept");
   }
 
+  /** Collects garbage until the three workers have stopped, for at most 30 s; fails with {@code why}. */
+  private static void assertStopOnceCollected(Thread[] workers, String why) throws InterruptedException {
+    assertEquals(3, workers.length);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean alive = true;
+    while (alive && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+      alive = false;
+      for (Thread th : workers) {
+        alive |= th.isAlive();
+      }
+    }
+    assertFalse(alive, why);
+  }
+
   /**
    * Trains on a trainer that is then dropped without close(); returns its workers. Its listener can
    * reach the trainer, as one that takes snapshots must: the workers must not keep the listener.
@@ -383,19 +399,7 @@ class TrainerOwnershipTest {
 
   @Test
   void theWorkersOfATrainerNeverClosedStopOnceItIsUnreachable() throws Exception {
-    Thread[] workers = abandonedTrainerWorkers();
-    assertEquals(3, workers.length);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    boolean alive = true;
-    while (alive && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(50);
-      alive = false;
-      for (Thread th : workers) {
-        alive |= th.isAlive();
-      }
-    }
-    assertFalse(alive, "the workers of an unreachable trainer still run");
+    assertStopOnceCollected(abandonedTrainerWorkers(), "the workers of an unreachable trainer still run");
   }
 
   /**
@@ -412,19 +416,8 @@ class TrainerOwnershipTest {
 
   @Test
   void theWorkersOfATrainerNeverClosedStopThoughAnotherThreadTrainedIt() throws Exception {
-    Thread[] workers = workersOfATrainerTrainedOnAnotherThread();
-    assertEquals(3, workers.length);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    boolean alive = true;
-    while (alive && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(50);
-      alive = false;
-      for (Thread th : workers) {
-        alive |= th.isAlive();
-      }
-    }
-    assertFalse(alive, "the workers keep the thread that trained last, and through its task the trainer");
+    assertStopOnceCollected(workersOfATrainerTrainedOnAnotherThread(),
+        "the workers keep the thread that trained last, and through its task the trainer");
   }
 
   /** A value that threads started by a thread inherit, as an application's context of a job may be. */
@@ -446,19 +439,8 @@ class TrainerOwnershipTest {
 
   @Test
   void theWorkersOfATrainerNeverClosedInheritNoContextThatHoldsIt() throws Exception {
-    Thread[] workers = workersOfATrainerInAnInheritedContext();
-    assertEquals(3, workers.length);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    boolean alive = true;
-    while (alive && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(50);
-      alive = false;
-      for (Thread th : workers) {
-        alive |= th.isAlive();
-      }
-    }
-    assertFalse(alive, "the workers inherited the caller's inheritable thread-locals, and through them the trainer");
+    assertStopOnceCollected(workersOfATrainerInAnInheritedContext(),
+        "the workers inherited the caller's inheritable thread-locals, and through them the trainer");
   }
 
   /**
