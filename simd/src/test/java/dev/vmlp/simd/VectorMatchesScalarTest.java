@@ -70,11 +70,25 @@ class VectorMatchesScalarTest {
   @Property(tries = 60)
   void inputMajorForwardAndUpdate(@ForAll("sizes") int n, @ForAll("sizes") int out, @ForAll long seed,
       @ForAll @DoubleRange(min = 0, max = 0.9) double zeros) {
-    Kernels v = v();
     Random rnd = new Random(seed);
     int pad = Layout.pad(out);
     // the layout of a first layer followed by another, and of a network of one layer
     int block = rnd.nextBoolean() ? dev.vmlp.internal.kernel.KernelFixtures.firstBlock(out) : pad;
+    // an output range as a thread's slice would be: from a chunk boundary, ending at any multiple of 16
+    int o0 = pad >= 128 && block < pad ? 64 * rnd.nextInt(pad / 64) : 0;
+    int o1 = o0 + Layout.LANES * (1 + rnd.nextInt((pad - o0) / Layout.LANES));
+    assertInputMajorKernelsGiveTheScalarBits(rnd, n, out, block, o0, o1, zeros);
+  }
+
+  /**
+   * Every input-major kernel on outputs {@code [o0, o1)} of an {@code n x out} layer in blocks of
+   * {@code block}: inputs at offsets in longer arrays, index lists with junk around them, NaN and
+   * infinite inputs now and then.
+   */
+  private static void assertInputMajorKernelsGiveTheScalarBits(Random rnd, int n, int out, int block, int o0, int o1,
+      double zeros) {
+    Kernels v = v();
+    int pad = Layout.pad(out);
     MemorySegment w = weights(rnd, n, out, block);
     // inputs inside longer arrays, at offsets, as rows of a batch or of a data set are
     int xOff = rnd.nextInt(3) * 7;
@@ -92,9 +106,6 @@ class VectorMatchesScalarTest {
     int[] nz2 = list(x2, x2Off, n, nzOff, rnd);
     int len = nz.length - 2 * nzOff;
     int len2 = nz2.length - 2 * nzOff;
-    // an output range as a thread's slice would be: from a chunk boundary, ending at any multiple of 16
-    int o0 = pad >= 128 && block < pad ? 64 * rnd.nextInt(pad / 64) : 0;
-    int o1 = o0 + Layout.LANES * (1 + rnd.nextInt((pad - o0) / Layout.LANES));
     String what = n + "x" + out + " outputs [" + o0 + ", " + o1 + ") of " + pad + ", offsets " + xOff + "/" + x2Off
         + "/" + nzOff;
     float[] zs = marked(pad);
@@ -228,6 +239,30 @@ class VectorMatchesScalarTest {
             SCALAR.chunkDots(w, rows, x, n, c0, c1, ps);
             v.chunkDots(w, rows, x, n, c0, c1, pv);
             assertSameBits(ps, pv, "chunkDots " + rows + "x" + in + " chunks [" + c0 + ", " + c1 + ")");
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The input-major kernels over every output range a thread can own, in every block width a first
+   * layer has: 64 floats (followed by another layer) and its own padded width (a network's only layer,
+   * 16 and 32 floats among them), so every mix of 16-, 8-, 4- and 1-vector tiles at every width, and
+   * each tile on blocks narrower than 64. The drawn sizes above reach a tile on a 32-float block at
+   * 128 bits in only a few percent of their tries.
+   */
+  @Example
+  void inputMajorKernelsOverEveryOutputRangeAndBlockWidth() {
+    Random rnd = new Random(11);
+    for (int out : new int[] {1, 17, 100, 512}) {
+      int pad = Layout.pad(out);
+      for (int block : new int[] {dev.vmlp.internal.kernel.KernelFixtures.firstBlock(out), pad}) {
+        for (int o0 = 0; o0 < pad; o0 += block < pad ? 64 : pad) {
+          for (int o1 = o0 + Layout.LANES; o1 <= pad; o1 += Layout.LANES) {
+            for (int n : new int[] {1, 17}) {
+              assertInputMajorKernelsGiveTheScalarBits(rnd, n, out, block, o0, o1, 0.3);
+            }
           }
         }
       }
