@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Picks the kernels once per JVM, in the manner of Lucene's {@code VectorizationProvider}: the vector
  * kernels when {@code jdk.incubator.vector} is readable, this is the Java release they were built for,
- * C2 is on and the JVM uses the CPU's FMA instructions (by HotSpot's own flags, where
- * {@code jdk.management} can tell), the vmlp-simd classes are
+ * C2 is on with its Vector API intrinsics and the JVM uses the CPU's FMA instructions (by HotSpot's own
+ * flags, where {@code jdk.management} can tell), the vmlp-simd classes are
  * present and the preferred species has at least 128 bits; otherwise the scalar kernels, with one log line
  * saying why. The vector class is loaded reflectively, so the scalar path never links Vector API
  * classes.
@@ -264,6 +264,12 @@ public final class KernelProvider {
       }
       if (flag(vm, "TieredCompilation", "true").equals("true") && !stop.equals("4")) {
         return "C2 is off (-XX:TieredStopAtLevel=" + stop + "); the Vector API needs the C2 compiler";
+      }
+      // HotSpot turns it on when jdk.incubator.vector is resolved; it reads false here only when turned off
+      // (an experimental flag, unknown to getVMOption unless unlocked: then it is on)
+      if (flag(vm, "EnableVectorSupport", "true").equals("false")) {
+        return "C2's Vector API intrinsics are off (-XX:-EnableVectorSupport), so every vector operation runs "
+            + "as plain Java, the vector kernels about ten times slower than the scalar ones";
       }
       return null; // tiered up to level 4, or C2 alone (-XX:-TieredCompilation)
     }
