@@ -144,6 +144,9 @@ class KernelChoiceTest {
     assertEquals("error | -Dvmlp.kernels=fast is not one of auto, scalar, vector", kernels);
     assertEquals("error | -Dvmlp.kernels=FAST is not one of auto, scalar, vector", choice("-Dvmlp.kernels=FAST"),
         "quoted as given");
+    // an empty value is the default, as documented (a script's -Dvmlp.kernels=$KERNELS with nothing set)
+    String empty = choice(VECTOR, "-Dvmlp.kernels=", "-Dvmlp.vectorBits=");
+    assertTrue(empty.startsWith("vector-" + KernelProvider.vector().orElseThrow().vectorBits() + " |"), empty);
   }
 
   @Test

@@ -20,7 +20,9 @@ import java.util.Optional;
  * <p>System properties: {@code vmlp.kernels=auto|scalar|vector} ({@code vector} makes a missing
  * prerequisite an error instead of a fallback, and tries the kernels on a Java release other than the
  * one they were built for) and {@code vmlp.vectorBits=128|256|512} (read by the vector kernels to
- * force a width). Any other value of either is an error.
+ * force a width). An empty value means the default, as an absent one does ({@code auto}, the preferred
+ * width); {@code vmlp.kernels} is read without regard to case or surrounding blanks. Any other value of
+ * either is an error.
  */
 public final class KernelProvider {
   static final String VECTOR_CLASS = "dev.vmlp.simd.VectorKernels";
