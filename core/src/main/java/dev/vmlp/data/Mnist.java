@@ -61,10 +61,10 @@ public final class Mnist {
         InputScaling.divideBy(255f));
   }
 
-  /** The folder's own name, also for {@code .} or {@code dir/..} (a root has none: then the path). */
+  /** The folder's own name, also for {@code .} or {@code dir/..}; a root has none, and its sets are {@code /train}. */
   private static String folderName(Path dir) {
     Path name = dir.toAbsolutePath().normalize().getFileName();
-    return name != null ? name.toString() : dir.toString();
+    return name != null ? name.toString() : "";
   }
 
   /**
