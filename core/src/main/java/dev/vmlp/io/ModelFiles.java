@@ -787,13 +787,13 @@ public final class ModelFiles {
       Header.Tensor w = layers[l][0];
       Header.Tensor b = layers[l][1];
       if (w.shape().length != 2) {
-        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
-            + " must be [out, in]");
+        throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
+            + w.shapeText() + " must be [out, in]");
       }
       for (long d : w.shape()) {
         if (d < 1 || d > Architecture.MAX_WIDTH) {
-          throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
-              + " has a width outside [1, " + Architecture.MAX_WIDTH + "]");
+          throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
+              + w.shapeText() + " has a width outside [1, " + Architecture.MAX_WIDTH + "]");
         }
       }
       int out = (int) w.shape()[0];
@@ -801,16 +801,17 @@ public final class ModelFiles {
       if (l == 0) {
         sizes[0] = in;
       } else if (in != sizes[l]) {
-        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
-            + " takes " + in + " inputs, but " + layers[l - 1][0].name() + " has " + sizes[l] + " outputs");
+        throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
+            + w.shapeText() + " takes " + in + " inputs, but " + Header.abbreviate(layers[l - 1][0].name()) + " has "
+            + sizes[l] + " outputs");
       }
       if (w.elements() > Architecture.MAX_LAYER_WEIGHTS) {
-        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': more than "
+        throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': more than "
             + Architecture.MAX_LAYER_WEIGHTS + " weights in one layer");
       }
       if (b.shape().length != 1 || b.shape()[0] != out) {
-        throw new ModelFormatException(file, b.name(), "tensor '" + b.name() + "': shape " + b.shapeText()
-            + " must be [" + out + "] to match " + w.name() + " " + w.shapeText());
+        throw new ModelFormatException(file, b.name(), "tensor '" + Header.abbreviate(b.name()) + "': shape "
+            + b.shapeText() + " must be [" + out + "] to match " + Header.abbreviate(w.name()) + " " + w.shapeText());
       }
       sizes[l + 1] = out;
     }
@@ -834,7 +835,8 @@ public final class ModelFiles {
       stored += Float.BYTES * (Layout.modelLayerFloats(l, sizes[l], sizes[l + 1]) + Layout.pad(sizes[l + 1]));
       if (stored > budget) {
         Header.Tensor w = layers[l][0];
-        throw new ModelFormatException(file, w.name(), "tensor '" + w.name() + "': shape " + w.shapeText()
+        throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
+            + w.shapeText()
             + " brings the model's memory to " + stored + " bytes in this library's padded layout, more than "
             + MEMORY_FACTOR + " times the " + fileBytes + " bytes of weights in the file plus " + MEMORY_ALLOWANCE);
       }
@@ -846,8 +848,8 @@ public final class ModelFiles {
     int outputs = sizes[sizes.length - 1];
     if (meta.head() == Head.SOFTMAX_CROSS_ENTROPY && outputs < 2) {
       String name = layers[layers.length - 1][0].name();
-      throw new ModelFormatException(file, name, "tensor '" + name + "': the output layer has " + outputs
-          + " unit, but a softmax head needs at least 2 (a regression model needs head squared_error)");
+      throw new ModelFormatException(file, name, "tensor '" + Header.abbreviate(name) + "': the output layer has "
+          + outputs + " unit, but a softmax head needs at least 2 (a regression model needs head squared_error)");
     }
     Architecture.Builder b = Architecture.builder(sizes[0]);
     for (int l = 0; l < sizes.length - 2; l++) {
@@ -878,7 +880,8 @@ public final class ModelFiles {
       for (int i = 0; i < v.length; i++) {
         if (!Float.isFinite(v[i])) {
           String at = inputs > 0 ? "[" + i / inputs + ", " + i % inputs + "]" : "[" + i + "]";
-          throw new ModelFormatException(file, t.name(), "tensor '" + t.name() + "': value " + at + " is " + v[i]
+          throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': value "
+              + at + " is " + v[i]
               + " (LoadOptions.withAllowNonFinite, or --allow-non-finite of vmlp eval and predict, keeps it)");
         }
       }

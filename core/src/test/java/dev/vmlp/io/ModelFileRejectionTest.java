@@ -363,6 +363,49 @@ class ModelFileRejectionTest {
   }
 
   @Test
+  void longLayerNamesAreCutInMessages() throws IOException {
+    // a PyTorch file's module path may be as long as the parser takes a name (65,536 characters); every
+    // message quotes it cut to 80, as it quotes a name it does not know, and the field keeps it whole
+    String path = "m".repeat(60_000) + ".";
+    ObjectNode foreign = SafetensorsBytes.JSON.createObjectNode();
+    header.properties().forEach(e -> {
+      if (!e.getKey().equals("__metadata__")) {
+        foreign.set(path + e.getKey().substring("layers.".length()), e.getValue());
+      }
+    });
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    ObjectNode h = foreign.deepCopy();
+    h.set(path + "0.weight", tensor("F32", new long[] {12}, 0, 48));
+    rejectLong(file(h, data), relu, path + "0.weight", "must be [out, in]");
+    h = foreign.deepCopy();
+    h.set(path + "1.weight", tensor("F32", new long[] {3, 2}, 60, 84));
+    rejectLong(file(h, data), relu, path + "1.weight", "takes 2 inputs, but " + Header.abbreviate(path + "0.weight"));
+    h = foreign.deepCopy();
+    h.set(path + "0.bias", tensor("F32", new long[] {1, 3}, 48, 60));
+    rejectLong(file(h, data), relu, path + "0.bias", "shape [1, 3] must be [3] to match "
+        + Header.abbreviate(path + "0.weight"));
+    ByteBuffer d = ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN);
+    d.putFloat(4 * (2 * 4 + 1), Float.NaN); // 0.weight [2, 1]
+    rejectLong(file(foreign, d.array()), relu, path + "0.weight", "value [2, 1] is NaN");
+    h = SafetensorsBytes.JSON.createObjectNode();
+    h.set(path + "0.weight", tensor("F32", new long[] {1, 2}, 0, 8));
+    h.set(path + "0.bias", tensor("F32", new long[] {1}, 8, 12));
+    rejectLong(file(h, zeros(12)), relu, path + "0.weight", "the output layer has 1 unit");
+  }
+
+  /** {@link #reject} for a tensor whose name is too long to quote whole: the message quotes it cut. */
+  private void rejectLong(byte[] bytes, LoadOptions options, String name, String fragment) throws IOException {
+    Path f = Files.write(tmp.resolve("long-" + count++ + ".safetensors"), bytes);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f, options));
+    String msg = e.getMessage();
+    String head = msg.substring(0, Math.min(300, msg.length()));
+    assertEquals(name, e.field(), head);
+    assertTrue(msg.startsWith(f + ": tensor '" + Header.abbreviate(name) + "': "), head);
+    assertTrue(msg.contains(fragment), () -> "the message lacks '" + fragment + "': " + head);
+    assertTrue(msg.length() < f.toString().length() + 400, () -> msg.length() + " characters: " + head);
+  }
+
+  @Test
   void controlCharactersThatTheJsonParserQuotesAreEscapedInMessages() throws IOException {
     // the parser quotes a bad token up to its first character that no identifier may hold, and ESC and the
     // C1 controls (CSI) may: ESC c resets a terminal, CSI 2 J clears it
