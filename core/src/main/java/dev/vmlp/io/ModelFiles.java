@@ -545,22 +545,29 @@ public final class ModelFiles {
 
     List<LayerWeights> weights = new ArrayList<>(layers.length);
     for (int l = 0; l < layers.length; l++) {
-      float[] w = readFloats(src, dataStart, layers[l][0], options.allowNonFinite(), sizes[l], file);
-      float[] b = readFloats(src, dataStart, layers[l][1], options.allowNonFinite(), 0, file);
+      float[] w = readFloats(src, dataStart, layers[l][0], file);
+      float[] b = readFloats(src, dataStart, layers[l][1], file);
       weights.add(new LayerWeights(sizes[l + 1], sizes[l], w, b));
     }
-    Model model = options.allowNonFinite()
-        ? Model.ofAllowingNonFinite(arch, weights, meta.scaling())
-        : Model.of(arch, weights, meta.scaling());
-    model = model.withMetadata(header.metadata);
     if (meta.weightsSha256() != null) {
-      // over the values as stored: the model turns a -0 bias into +0, which a file may still hold
+      // over the values as stored: the model turns a -0 bias into +0, which a file may still hold; and before
+      // the finiteness check, so that a damaged file is called damaged rather than holding a NaN to keep
       String hash = FloatSha256.ofLayers(weights);
       if (!meta.weightsSha256().equals(hash)) {
         throw FileMetadata.error(file, FileMetadata.WEIGHTS_SHA256, "the file says " + meta.weightsSha256()
             + ", but its weights hash to " + hash + " (the file was changed or damaged)");
       }
     }
+    if (!options.allowNonFinite()) {
+      for (int l = 0; l < layers.length; l++) {
+        checkFinite(layers[l][0], weights.get(l).weights(), sizes[l], file);
+        checkFinite(layers[l][1], weights.get(l).bias(), 0, file);
+      }
+    }
+    Model model = options.allowNonFinite()
+        ? Model.ofAllowingNonFinite(arch, weights, meta.scaling())
+        : Model.of(arch, weights, meta.scaling());
+    model = model.withMetadata(header.metadata);
     return model;
   }
 
@@ -858,12 +865,8 @@ public final class ModelFiles {
     return b.output(outputs, meta.head());
   }
 
-  /**
-   * Reads a checked tensor; unless {@code allowNonFinite}, rejects a NaN or infinite value naming the
-   * tensor and the position ({@code [out, in]} when {@code inputs > 0}).
-   */
-  private static float[] readFloats(Source src, long dataStart, Header.Tensor t, boolean allowNonFinite, int inputs,
-      Path file) throws IOException {
+  /** Reads a checked tensor. */
+  private static float[] readFloats(Source src, long dataStart, Header.Tensor t, Path file) throws IOException {
     float[] v = new float[Math.toIntExact(t.elements())];
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, t.end() - t.begin())).order(ByteOrder.LITTLE_ENDIAN);
     long pos = dataStart + t.begin();
@@ -876,16 +879,21 @@ public final class ModelFiles {
       pos += (long) count * Float.BYTES;
       k += count;
     }
-    if (!allowNonFinite) {
-      for (int i = 0; i < v.length; i++) {
-        if (!Float.isFinite(v[i])) {
-          String at = inputs > 0 ? "[" + i / inputs + ", " + i % inputs + "]" : "[" + i + "]";
-          throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': value "
-              + at + " is " + v[i]
-              + " (LoadOptions.withAllowNonFinite, or --allow-non-finite of vmlp eval and predict, keeps it)");
-        }
+    return v;
+  }
+
+  /**
+   * Rejects a NaN or infinite value of tensor {@code t}, naming the tensor and the position ({@code [out, in]}
+   * when {@code inputs > 0}).
+   */
+  private static void checkFinite(Header.Tensor t, float[] v, int inputs, Path file) throws ModelFormatException {
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        String at = inputs > 0 ? "[" + i / inputs + ", " + i % inputs + "]" : "[" + i + "]";
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': value "
+            + at + " is " + v[i]
+            + " (LoadOptions.withAllowNonFinite, or --allow-non-finite of vmlp eval and predict, keeps it)");
       }
     }
-    return v;
   }
 }

@@ -750,6 +750,16 @@ class ModelFileRejectionTest {
   }
 
   @Test
+  void aWeightDamagedIntoNanIsReportedByTheHash() throws IOException {
+    // the file's own hash tells that its weights were changed; keeping non-finite weights, which the NaN's
+    // message suggests, would only lead to that error
+    byte[] bad = valid.clone();
+    ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putFloat(bad.length - data.length + 4 * 9, Float.NaN);
+    reject(bad, "weights_sha256", "the file says " + SafetensorsBytes.small().weightsSha256(), "changed or damaged");
+    reject(bad, LoadOptions.defaults().withAllowNonFinite(true), "weights_sha256", "changed or damaged");
+  }
+
+  @Test
   void nanOrInfiniteWeight() throws IOException {
     ObjectNode h = header.deepCopy();
     h.remove("__metadata__"); // the hash would catch the change first
