@@ -62,7 +62,7 @@ public class TrainStepBenchmark {
 
   static Kernels kernels(String impl) {
     return impl.equals("scalar") ? KernelProvider.scalar() : KernelProvider.vector().orElseThrow(
-        () -> new IllegalStateException("the vector kernels cannot run: " + KernelProvider.reason()));
+        () -> new IllegalStateException("the vector kernels cannot run: " + KernelProvider.vectorReason()));
   }
 
   @Setup

@@ -75,7 +75,7 @@ public class KernelBenchmark {
     return switch (impl) {
       case "scalar" -> KernelProvider.scalar();
       case "vector" -> KernelProvider.vector().orElseThrow(
-          () -> new IllegalStateException("the vector kernels cannot run: " + KernelProvider.reason()));
+          () -> new IllegalStateException("the vector kernels cannot run: " + KernelProvider.vectorReason()));
       default -> throw new IllegalArgumentException("impl " + impl);
     };
   }

@@ -73,6 +73,15 @@ public final class KernelProvider {
     return Optional.ofNullable(c.kernels);
   }
 
+  /**
+   * Why {@link #vector()} is empty in this JVM (e.g. {@code "jdk.incubator.vector is not readable ..."}), or
+   * what its kernels run on when it is not. Unlike {@link #reason()}, which explains the choice that
+   * {@code vmlp.kernels} made ({@code "forced by -Dvmlp.kernels=scalar"}), this is about the vector kernels alone.
+   */
+  public static String vectorReason() {
+    return lookupVector().reason;
+  }
+
   private static final class Holder {
     static final Kernels INSTANCE;
     static final String REASON;
