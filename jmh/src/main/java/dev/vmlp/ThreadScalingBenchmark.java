@@ -1,6 +1,7 @@
 package dev.vmlp;
 
 import dev.vmlp.data.TrainTest;
+import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.jmh.MnistLike;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The trainer's thread scaling: passes of {@value #PASS} per-sample SGD steps (MNIST-format samples,
  * the dense or sparse first layer) with the hidden units split over {@code threads} threads, as
  * {@link Trainer#fit} runs them. The score is ns per sample (the pass time divided by its samples);
- * the speed-up is the 1-thread score over the N-thread score of the same network.
+ * the speed-up is the 1-thread score over the N-thread score of the same network. The kernels are the
+ * ones {@link Trainer#fit} takes in the fork ({@link KernelProvider#get()}: the vector kernels unless
+ * {@code -Dvmlp.kernels=scalar} or a missing prerequisite picks the scalar ones), as
+ * {@code vmlp bench} reports them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +47,7 @@ public class ThreadScalingBenchmark {
   @Param({"1", "2", "4"})
   public int threads;
 
+  Kernels k;
   Engine engine;
   /** The passes over the pool, made before the timing starts: the timed region allocates nothing. */
   Pass[] passes;
@@ -60,7 +65,7 @@ public class ThreadScalingBenchmark {
     for (int r = 0; r < passes.length; r++) {
       passes[r] = pass(pool, rows, r);
     }
-    Kernels k = TrainStepBenchmark.kernels("vector");
+    k = KernelProvider.get();
     Params p = Params.initialize(arch, 42);
     engine = threads == 1 ? new SingleEngine(k, p, 0.01f) : new ParallelEngine(k, p, 0.01f, threads);
   }
