@@ -3,6 +3,7 @@ package dev.vmlp;
 import dev.vmlp.internal.kernel.Kernels;
 import dev.vmlp.internal.kernel.Layout;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-sample SGD with each layer's hidden units split over threads (model parallelism). Thread
@@ -22,7 +23,8 @@ import java.util.Arrays;
  * slower one still reads.
  *
  * <p>784-H-10 therefore takes one barrier per sample. Workers are daemon threads named
- * {@code vmlp-trainer-N}; the calling thread works as thread 0.
+ * {@code vmlp-trainer-E-worker-N}, E numbering the engines of the JVM so that two trainers' workers
+ * are told apart in a thread dump; the calling thread works as thread 0.
  */
 final class ParallelEngine implements Engine {
   private final Kernels k;
@@ -107,11 +109,12 @@ final class ParallelEngine implements Engine {
       workers[t] = new Worker(t);
     }
     pool = new Thread[threads - 1];
+    long engine = ENGINES.incrementAndGet();
     for (int t = 1; t < threads; t++) {
       Worker w = workers[t];
       // no inheritable thread-locals: a value of the caller's that reaches the trainer would keep it
       // reachable from its own workers, for as long as they run
-      Thread th = Thread.ofPlatform().name("vmlp-trainer-" + t).daemon(true).inheritInheritableThreadLocals(false)
+      Thread th = Thread.ofPlatform().name("vmlp-trainer-" + engine + "-worker-" + t).daemon(true).inheritInheritableThreadLocals(false)
           .unstarted(w::loop);
       pool[t - 1] = th;
       barrier.register(t, th);
@@ -230,6 +233,7 @@ final class ParallelEngine implements Engine {
 
   /** Unused floats at the end of arrays that threads write at the same time: two cache lines. */
   private static final int PAD_FLOATS = 32;
+  private static final AtomicLong ENGINES = new AtomicLong(); // numbers the workers' names
 
   /** Two cache lines ahead of a worker's fields, which its thread writes every sample. */
   @SuppressWarnings("unused")

@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,6 +110,21 @@ class ParallelTrainerTest {
   }
 
   @Test
+  void twoTrainersWorkersAreToldApartByName() {
+    Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer a = Trainer.builder(arch).threads(2).scaling(digits.scaling()).build();
+        Trainer b = Trainer.builder(arch).threads(2).scaling(digits.scaling()).build()) {
+      a.fit(digits.train().slice(0, 100), null, 1);
+      b.fit(digits.train().slice(0, 100), null, 1);
+      String nameA = a.workerThreads()[0].getName();
+      String nameB = b.workerThreads()[0].getName();
+      assertTrue(nameA.matches("vmlp-trainer-\\d+-worker-1"), nameA);
+      assertTrue(nameB.matches("vmlp-trainer-\\d+-worker-1"), nameB);
+      assertNotEquals(nameA, nameB, "a thread dump tells the two trainers' workers apart");
+    }
+  }
+
+  @Test
   void closeWithTheInterruptFlagSetStillEndsEveryWorker() {
     Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
     for (int round = 0; round < 10; round++) { // workers wake from their park at their own pace
@@ -163,7 +179,7 @@ class ParallelTrainerTest {
   void aWorkersFailureReachesTheCallerWithItsCause() throws InterruptedException {
     Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
     RuntimeException boom = new RuntimeException("injected failure");
-    Kernels failing = new FailingKernels(KernelProvider.get(), "vmlp-trainer-2", 500, boom);
+    Kernels failing = new FailingKernels(KernelProvider.get(), "-worker-2", 500, boom);
     Trainer t = Trainer.builder(arch).threads(3).scaling(digits.scaling()).kernels(failing).build();
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
     assertSame(boom, e.getCause());
@@ -330,7 +346,7 @@ class ParallelTrainerTest {
     }
 
     private void maybeFail() {
-      if (Thread.currentThread().getName().equals(thread) && left.decrementAndGet() == 0) {
+      if (Thread.currentThread().getName().endsWith(thread) && left.decrementAndGet() == 0) {
         throw failure;
       }
     }
