@@ -1,5 +1,6 @@
 package dev.vmlp;
 
+import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.Locale;
  * configuration in its own forks, minutes apart; on a shared machine the drift between them can exceed
  * the effect. The first quarter of the rounds is warm-up. Prints the quartiles of each engine's time
  * per sample and of the per-round speed-up, and checks that both engines trained to the same bits
- * (exit status 1 if not).
+ * (exit status 1 if not). The kernels are those {@code Trainer.fit} picks ({@code -Dvmlp.kernels} chooses).
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp cli/target/vmlp-cli-*-all.jar
  * dev.vmlp.InterleavedScaling [NET [ROUNDS [THREADS [dense|sparse]]]]}, by default
@@ -37,7 +38,7 @@ public final class InterleavedScaling {
     }
     Architecture arch = TrainStepBenchmark.architecture(net);
     Dataset pool = ThreadScalingBenchmark.pool();
-    Kernels k = TrainStepBenchmark.kernels("vector");
+    Kernels k = KernelProvider.get(); // the kernels Trainer.fit picks, as ThreadScalingBenchmark does
     Params oneParams = Params.initialize(arch, 42);
     Params manyParams = Params.initialize(arch, 42);
     long[] one = new long[rounds];
@@ -63,8 +64,8 @@ public final class InterleavedScaling {
     }
     String hash = oneParams.sha256();
     boolean same = hash.equals(manyParams.sha256());
-    System.out.printf(Locale.ROOT, "%s %s, %d rounds of %d samples (the first %d dropped)%n", net,
-        sparse ? "sparse" : "dense", rounds, PASS, from);
+    System.out.printf(Locale.ROOT, "%s %s, %s kernels, %d rounds of %d samples (the first %d dropped)%n", net,
+        sparse ? "sparse" : "dense", k.name(), rounds, PASS, from);
     System.out.printf(Locale.ROOT, "1 thread:   %s µs per sample (p25 p50 p75)%n", quartiles(one, from, 1e3 * PASS));
     System.out.printf(Locale.ROOT, "%d threads:  %s µs per sample%n", threads, quartiles(many, from, 1e3 * PASS));
     Arrays.sort(speedUp);
