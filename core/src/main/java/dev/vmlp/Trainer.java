@@ -505,8 +505,12 @@ public final class Trainer implements AutoCloseable {
         epochSize = n;
       }
       if (res.divergedAt >= 0) {
-        throw new TrainingDivergedException(epoch, skip + res.divergedAt, order[res.divergedAt],
-            "the loss is " + res.divergedLoss);
+        String what = "the loss is " + res.divergedLoss;
+        if (e == 0 && res.divergedAt == 0) {
+          // e.g. a fit going on from a divergence's snapshot, at the sample that diverged: a lower rate cannot help
+          throw TrainingDivergedException.beforeAnyStep(epoch, skip, order[0], what);
+        }
+        throw new TrainingDivergedException(epoch, skip + res.divergedAt, order[res.divergedAt], what);
       }
       Thread c = closer;
       if (c != null && res.done < count) {

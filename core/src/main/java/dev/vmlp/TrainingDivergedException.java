@@ -22,6 +22,16 @@ public final class TrainingDivergedException extends NonFiniteException {
     this.position = position;
   }
 
+  /**
+   * A divergence at the first sample a {@code fit} ran: no step of that fit came before it, so its
+   * learning rate had no part in the loss, which the weights it started from (or the sample's inputs) gave.
+   */
+  static TrainingDivergedException beforeAnyStep(int epoch, long position, long row, String what) {
+    return new TrainingDivergedException("training diverged in epoch " + epoch + " at sample " + position
+        + " (dataset row " + row + "): " + what + ", before any step of this fit, so no learning rate changes it:"
+        + " the weights it started from, or the sample's inputs, give that loss", epoch, position, row);
+  }
+
   /** Divergence in {@link Trainer#trainSample}: {@code sample} counts the online samples, from 0. */
   static TrainingDivergedException online(long sample, String what) {
     return new TrainingDivergedException("training diverged at online sample " + sample + ": " + what

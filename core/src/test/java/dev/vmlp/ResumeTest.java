@@ -360,6 +360,38 @@ class ResumeTest {
     }
   }
 
+  @Test
+  void aFitGoingOnFromADivergenceIsNotToldToLowerTheRate() throws IOException {
+    // a divergence's snapshot goes on from the diverged sample, whose loss its weights make NaN whatever
+    // the rate: the saved model, continued with a far lower one, diverges there again before any step,
+    // and the message said "try a lower learning rate"
+    Architecture relu = Architecture.of(64, new int[] {128}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    TrainingDivergedException first;
+    Model stopped;
+    try (Trainer t = Trainer.builder(relu).learningRate(1e30f).scaling(digits.scaling()).build()) {
+      first = assertThrows(TrainingDivergedException.class, () -> t.fit(TRAIN, null, 1));
+      assertTrue(first.position() > 0, first.getMessage());
+      assertTrue(first.getMessage().endsWith("; try a lower learning rate"), first.getMessage());
+      stopped = t.snapshot();
+    }
+    Path f = tmp.resolve("diverged.safetensors");
+    ModelFiles.save(stopped, f);
+    Model loaded = ModelFiles.load(f);
+    assertEquals(String.valueOf(first.position()), loaded.metadata().get("epoch_samples"));
+    for (int threads : new int[] {1, 2}) {
+      try (Trainer t = Trainer.builder(loaded).learningRate(1e-6f).threads(threads).build()) {
+        TrainingDivergedException again = assertThrows(TrainingDivergedException.class, () -> t.fit(TRAIN, null, 1));
+        assertEquals(1, again.epoch());
+        assertEquals(first.position(), again.position(), again.getMessage());
+        assertEquals(first.row(), again.row(), again.getMessage());
+        assertEquals("training diverged in epoch 1 at sample " + first.position() + " (dataset row " + first.row()
+            + "): the loss is NaN, before any step of this fit, so no learning rate changes it: the weights it"
+            + " started from, or the sample's inputs, give that loss", again.getMessage());
+        assertEquals(loaded.weightsSha256(), t.snapshot().weightsSha256(), "nothing was trained");
+      }
+    }
+  }
+
   /**
    * The first epoch of a fit that goes on with a part-done epoch counts the samples it trained: its
    * loss and accuracy are the means over those samples (each before its own update), and the listener's
