@@ -401,7 +401,8 @@ public final class Trainer implements AutoCloseable {
    *     not fit the architecture, or a value of either set is not finite after the input scaling
    * @throws TrainingDivergedException when a loss or parameter becomes NaN or infinite. A sample whose loss
    *     is not finite changes no weight; the samples before it stay in and are counted as an interrupt's
-   *     are, so the next {@code fit} goes on from that sample (with the same rate it diverges there again)
+   *     are, so the next {@code fit} goes on from that sample, whose loss these weights make non-finite
+   *     whatever the learning rate: it diverges there again, before any step
    * @throws TrainingInterruptedException when the calling thread is interrupted; training stops after
    *     a whole sample, every update is applied, and the interrupt flag stays set. An epoch stopped
    *     part-way does not count yet: its samples' updates stay in, {@link #snapshot()} records how many
