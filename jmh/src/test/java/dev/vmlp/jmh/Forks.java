@@ -3,10 +3,12 @@ package dev.vmlp.jmh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,15 +24,30 @@ public final class Forks {
 
   /** The text after {@link #MARK} on the line {@code main} printed; fails when the JVM exits otherwise than with 0. */
   public static String answer(List<String> jvmArgs, Class<?> main) throws IOException, InterruptedException {
+    return answer(jvmArgs, main, 120);
+  }
+
+  /** {@link #answer(List, Class)}, failing when the JVM has not exited after {@code timeoutSeconds}. */
+  static String answer(List<String> jvmArgs, Class<?> main, int timeoutSeconds) throws IOException,
+      InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
+    // read while it runs, not before the wait: reading to the end waits for as long as the JVM runs
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, r -> Thread.ofPlatform().daemon(true).start(r));
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError(main.getName() + " did not exit within " + timeoutSeconds + " s: " + output.join());
     }
+    String out = output.join();
     assertEquals(0, p.exitValue(), out);
     return out.lines().filter(l -> l.startsWith(MARK)).map(l -> l.substring(MARK.length())).findFirst()
         .orElseThrow(() -> new AssertionError("no answer in: " + out));
