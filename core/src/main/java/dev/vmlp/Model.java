@@ -493,7 +493,7 @@ public final class Model {
     int i = firstNonFinite(z);
     if (i >= 0) {
       String where = row(x, off, inBatch);
-      String problem = notFinite(z, i);
+      String problem = notFinite(z, i, x, off);
       throw new NonFiniteException(where + problem, where.isEmpty() ? -1 : off / arch.inputs(), problem);
     }
   }
@@ -509,14 +509,20 @@ public final class Model {
   }
 
   /**
-   * Why output {@code z[i]} is not finite: inputs far outside the trained range (or, for NaN, an input
-   * that is NaN or infinite, which the workspace's finite check would have named), or, in a model that
-   * holds a parameter that is not finite ({@link #ofAllowingNonFinite}), that parameter, which makes
-   * every output of the dense path NaN or infinite whatever the input.
+   * Why output {@code z[i]} is not finite: an input of the row at {@code x[off..)} that is NaN or infinite
+   * (which the workspace's finite check would have named), else inputs far outside the trained range
+   * (a dataset's row, {@code x} null, holds finite values only), or, in a model that holds a parameter
+   * that is not finite ({@link #ofAllowingNonFinite}), that parameter, which makes every output of the
+   * dense path NaN or infinite whatever the input.
    */
-  private String notFinite(float[] z, int i) {
-    String hint = Float.isNaN(z[i]) ? "an input that is not finite, or inputs far outside the trained range?"
-        : "inputs far outside the trained range?";
+  private String notFinite(float[] z, int i, float[] x, int off) {
+    String hint = "inputs far outside the trained range?";
+    for (int j = 0; x != null && j < arch.inputs(); j++) {
+      if (!Float.isFinite(x[off + j])) {
+        hint = "input [" + j + "] is " + x[off + j];
+        break;
+      }
+    }
     return "output z[" + i + "] is " + z[i]
         + (finite ? " (" + hint + ")" : " (the model's " + params.firstNonFinite() + ")");
   }
@@ -525,7 +531,7 @@ public final class Model {
   private boolean outputsFinite(float[] z, Dataset data, int row, boolean strict) {
     int i = firstNonFinite(z);
     if (i >= 0 && strict) {
-      throw NonFiniteException.inRow(data, row, notFinite(z, i));
+      throw NonFiniteException.inRow(data, row, notFinite(z, i, null, 0));
     }
     return i < 0;
   }

@@ -453,9 +453,22 @@ class ServingTest {
     IllegalArgumentException oneInput = assertThrows(IllegalArgumentException.class,
         () -> m.predictBatch(new float[] {Float.NaN, 1}, 1, new int[1], m.newWorkspace().checkFinite(true)));
     assertEquals("row 0, input [0] is NaN, not finite", oneInput.getMessage());
-    // without the check, a NaN input reaches the output as NaN, and the hint names that cause first
+    // finite inputs that overflow into inf - inf give NaN too: no input is blamed that is finite, checked
+    // by the workspace or held by a dataset (whose values are all finite)
+    Model cancels = Model.of(Architecture.of(1, new int[] {2}, Activation.RELU, 1, Head.SQUARED_ERROR),
+        List.of(new LayerWeights(2, 1, new float[] {1e30f, 1e30f}, new float[2]),
+            new LayerWeights(1, 2, new float[] {1, -1}, new float[1])), InputScaling.none());
+    NonFiniteException checked = assertThrows(NonFiniteException.class,
+        () -> cancels.predictLogits(new float[] {1e10f}, 0, new float[1], 0, cancels.newWorkspace().checkFinite(true)));
+    assertEquals("output z[0] is NaN (inputs far outside the trained range?)", checked.getMessage());
+    NonFiniteException inData = assertThrows(NonFiniteException.class,
+        () -> cancels.evaluate(Dataset.ofTargets("t", new float[] {1e10f}, 1, new float[] {0}, 1)));
+    assertEquals("row 0 of 't': output z[0] is NaN (inputs far outside the trained range?)", inData.getMessage());
+    // without the check, a NaN input reaches the output as NaN, and the hint names that input
     NonFiniteException nanInput = assertThrows(NonFiniteException.class, () -> m.predict(new float[] {Float.NaN, 1}));
-    assertEquals("output z[0] is NaN (an input that is not finite, or inputs far outside the trained range?)",
-        nanInput.getMessage());
+    assertEquals("output z[0] is NaN (input [0] is NaN)", nanInput.getMessage());
+    NonFiniteException infInput =
+        assertThrows(NonFiniteException.class, () -> m.predict(new float[] {1, Float.NEGATIVE_INFINITY}));
+    assertEquals("output z[0] is NaN (input [1] is -Infinity)", infInput.getMessage());
   }
 }
