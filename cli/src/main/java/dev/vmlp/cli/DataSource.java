@@ -133,8 +133,13 @@ final class DataSource {
     return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test), List.of());
   }
 
-  private static String folderName(Path dir) {
-    Path name = dir.toAbsolutePath().normalize().getFileName();
+  /** The folder's own name; after a link, a {@code ..} names the folder it leads to (as {@code Mnist.load} does). */
+  private static String folderName(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(abs) || !Files.isSameFile(abs, dir)) {
+      abs = dir.toRealPath();
+    }
+    Path name = abs.getFileName();
     return name != null ? name.toString() : dir.toString();
   }
 

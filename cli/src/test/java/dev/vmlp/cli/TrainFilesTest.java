@@ -44,6 +44,18 @@ class TrainFilesTest {
   }
 
   @Test
+  void aFolderReachedThroughALinkAndDotDotIsNamedAfterTheFolderRead() throws IOException {
+    // other/link/.. is tiny-mnist, the link's target's parent; the path as written ends in "other"
+    Path dir = MnistFiles.write(tmp.resolve("tiny-mnist"), 60, 20, 1);
+    Files.createDirectories(dir.resolve("sub"));
+    Files.createDirectories(tmp.resolve("other"));
+    Path link = Files.createSymbolicLink(tmp.resolve("other/link"), dir.resolve("sub"));
+    CliRun run = CliRun.of("train", "--data", link.resolve("..").toString(), "--epochs", "1", "--hidden", "8",
+        "--json");
+    assertEquals("tiny-mnist", run.json().path("dataset").asText(), run.describe());
+  }
+
+  @Test
   void trainsOnCsvFilesWithLabelInTheFirstColumn() throws IOException {
     Path train = writeCsv(tmp.resolve("train.csv"), 300, 0, true, 0, 11);
     Path test = writeCsv(tmp.resolve("test.csv"), 90, 0, false, 0, 12);

@@ -61,9 +61,17 @@ public final class Mnist {
         InputScaling.divideBy(255f));
   }
 
-  /** The folder's own name, also for {@code .} or {@code dir/..}; a root has none, and its sets are {@code /train}. */
-  private static String folderName(Path dir) {
-    Path name = dir.toAbsolutePath().normalize().getFileName();
+  /**
+   * The folder's own name, also for {@code .} or {@code dir/..}; a root has none, and its sets are {@code /train}.
+   * A {@code ..} after a link leads where the path as written does not (the link target's parent), and
+   * then the name is that of the folder the files were read from.
+   */
+  private static String folderName(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(abs) || !Files.isSameFile(abs, dir)) {
+      abs = dir.toRealPath();
+    }
+    Path name = abs.getFileName();
     return name != null ? name.toString() : "";
   }
 

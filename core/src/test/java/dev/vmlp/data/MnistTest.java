@@ -85,6 +85,23 @@ class MnistTest {
   }
 
   @Test
+  void aFolderReachedThroughALinkAndDotDotIsNamedAfterTheFolderRead() throws IOException {
+    // the OS takes other/link/.. to dir, the link's target's parent; the path as written ends in "other",
+    // which holds no MNIST files, and the sets were named other/train and other/t10k
+    writeFolder();
+    Files.createDirectories(dir.resolve("sub"));
+    Files.createDirectories(dir.resolve("other"));
+    Path link = Files.createSymbolicLink(dir.resolve("other/link"), dir.resolve("sub"));
+    TrainTest tt = Mnist.load(link.resolve(".."));
+    String folder = dir.toRealPath().getFileName().toString();
+    assertEquals(folder + "/train", tt.train().name());
+    assertEquals(folder + "/t10k", tt.test().name());
+    // a link given as the folder keeps its own name, as before
+    Path named = Files.createSymbolicLink(dir.resolve("other/mnist-link"), dir);
+    assertEquals("mnist-link/train", Mnist.load(named).train().name());
+  }
+
+  @Test
   void theSetsAreNamedAfterTheFolderItself() throws IOException {
     writeFolder();
     String folder = dir.getFileName().toString();
