@@ -118,7 +118,9 @@ final class DataSource {
       List<Path> files = Mnist.files(source.mnistDir);
       List<Path> shadows = files.stream().filter(f -> f.getFileName().toString().endsWith(".gz"))
           .map(f -> f.resolveSibling(f.getFileName().toString().replaceFirst("\\.gz$", ""))).toList();
-      return new Loaded(folderName(source.mnistDir), data, files, shadows);
+      // Mnist.load names the sets after the folder it read ("F/train"), links and ".." resolved
+      String folder = data.train().name().substring(0, data.train().name().length() - "/train".length());
+      return new Loaded(folder.isEmpty() ? source.mnistDir.toString() : folder, data, files, shadows);
     }
     CsvFiles c = source.csv;
     Csv.Options options = Csv.Options.defaults().withLabelColumn(c.labelColumn);
@@ -131,16 +133,6 @@ final class DataSource {
     }
     InputScaling scaling = c.standardize ? InputScaling.standardize(train) : InputScaling.none();
     return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test), List.of());
-  }
-
-  /** The folder's own name; after a link, a {@code ..} names the folder it leads to (as {@code Mnist.load} does). */
-  private static String folderName(Path dir) throws IOException {
-    Path abs = dir.toAbsolutePath().normalize();
-    if (!Files.isDirectory(abs) || !Files.isSameFile(abs, dir)) {
-      abs = dir.toRealPath();
-    }
-    Path name = abs.getFileName();
-    return name != null ? name.toString() : dir.toString();
   }
 
   private static String fileName(Path file) {

@@ -23,7 +23,8 @@ public final class Mnist {
   private Mnist() {}
 
   /**
-   * Reads the four files of {@code dir}.
+   * Reads the four files of {@code dir}. The sets are named {@code F/train} and {@code F/t10k}, {@code F}
+   * being the name of the folder the files were read from (empty for a root).
    *
    * @throws NoSuchFileException naming the file (with and without {@code .gz}) that is missing
    * @throws FileSystemException naming a folder, pipe or device where a file belongs
