@@ -482,7 +482,10 @@ public final class Model {
    */
   private String row(float[] x, int off, boolean inBatch) {
     int n = arch.inputs();
-    return !inBatch && off == 0 && x.length == n ? "" : "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")") + ", ";
+    if (!inBatch && off == 0 && x.length == n) {
+      return "";
+    }
+    return "row " + off / n + (off % n == 0 ? "" : " (offset " + off + ")") + ", ";
   }
 
   /**

@@ -114,8 +114,8 @@ final class ParallelEngine implements Engine {
       Worker w = workers[t];
       // no inheritable thread-locals: a value of the caller's that reaches the trainer would keep it
       // reachable from its own workers, for as long as they run
-      Thread th = Thread.ofPlatform().name("vmlp-trainer-" + engine + "-worker-" + t).daemon(true).inheritInheritableThreadLocals(false)
-          .unstarted(w::loop);
+      Thread th = Thread.ofPlatform().name("vmlp-trainer-" + engine + "-worker-" + t).daemon(true)
+          .inheritInheritableThreadLocals(false).unstarted(w::loop);
       pool[t - 1] = th;
       barrier.register(t, th);
     }
