@@ -1,8 +1,7 @@
 package dev.vmlp;
 
 import dev.vmlp.data.TrainTest;
-import dev.vmlp.internal.kernel.KernelProvider;
-import dev.vmlp.internal.kernel.Kernels;
+import dev.vmlp.jmh.KernelBenchmark;
 import dev.vmlp.jmh.MnistLike;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,11 +59,6 @@ public class TrainStepBenchmark {
     return b.output(Integer.parseInt(sizes[sizes.length - 1]), Head.SOFTMAX_CROSS_ENTROPY);
   }
 
-  static Kernels kernels(String impl) {
-    return impl.equals("scalar") ? KernelProvider.scalar() : KernelProvider.vector().orElseThrow(
-        () -> new IllegalStateException("the vector kernels cannot run: " + KernelProvider.vectorReason()));
-  }
-
   @Setup
   public void setup() {
     TrainTest data = MnistLike.standard();
@@ -74,7 +68,7 @@ public class TrainStepBenchmark {
     rows = pool.sparseRows();
     d = pool.featureCount();
     sparse = path.equals("sparse");
-    step = new SgdStep(kernels(impl), Params.initialize(architecture(net), 42), 0.01f);
+    step = new SgdStep(KernelBenchmark.kernels(impl), Params.initialize(architecture(net), 42), 0.01f);
   }
 
   @Benchmark

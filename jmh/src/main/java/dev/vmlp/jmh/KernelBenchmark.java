@@ -70,8 +70,11 @@ public class KernelBenchmark {
   float[] delta;
   float[] partials;
 
-  /** The kernels of {@code impl}: {@code scalar} or {@code vector} (which must be available). */
-  static Kernels kernels(String impl) {
+  /**
+   * The kernels of {@code impl}: {@code scalar} or {@code vector} (which must be available), for every
+   * benchmark with an {@code impl} parameter.
+   */
+  public static Kernels kernels(String impl) {
     return switch (impl) {
       case "scalar" -> KernelProvider.scalar();
       case "vector" -> KernelProvider.vector().orElseThrow(
