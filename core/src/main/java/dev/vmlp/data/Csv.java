@@ -196,16 +196,18 @@ public final class Csv {
     long rows = 0; // a streamed input may have more than 2^31 rows
     long line = 0;
     // the stream is a resource of its own: it is closed even when wrapping it fails
+    BlankLineWhenIdle text = null;
     try (InputStream raw = stream;
         InputStream in = notIdx(Compressed.wrap(raw, file), file);
-        JsonParser it = MAPPER.reader().with(schema).createParser(in)) {
+        JsonParser it = MAPPER.reader().with(schema).createParser(text = new BlankLineWhenIdle(in))) {
       // a format error may be gzip damage that only the checksum at the data's end shows: Compressed.damageFirst
       try {
         // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
         // the location before a row is its first line; after it, the next line (or the same one at the end of input)
-        for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() : 0;
+        // Jackson counts the blank lines added while the input waited (BlankLineWhenIdle); a row's line does not
+        for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() - text.added() : 0;
             it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY;
-            line = lineAt(line, it.currentLocation().getLineNr())) {
+            line = lineAt(line + text.added(), it.currentLocation().getLineNr()) - text.added()) {
           String[] row = readRow(it, file, line, width, labelled);
           // a byte-order mark with nothing after it reaches here as a cell of its own
           if (row.length == 1 && (blank(row[0]) || row[0].equals("\uFEFF"))) {

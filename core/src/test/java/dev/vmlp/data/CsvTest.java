@@ -267,6 +267,85 @@ class CsvTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aRowReachesTheConsumerWhileAPipeWaitsAfterItsLineEnd() throws Exception {
+    // a client that sends a row and waits for its answer: the row is handed over before the next one comes,
+    // and the lines are numbered as sent
+    java.io.PipedOutputStream client = new java.io.PipedOutputStream();
+    java.io.PipedInputStream pipe = new java.io.PipedInputStream(client, 1 << 16);
+    var handed = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        Csv.forEachRow(pipe, Path.of("(pipe)"), ',', (values, line) -> handed.add(line + ":" + values[0]));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    String[] sent = {"a,b\n", "1,2\n", "3,4\r\n", "\n5,6\n"};
+    String[] answers = {null, "2:1.0", "3:3.0", "5:5.0"};
+    for (int i = 0; i < sent.length; i++) {
+      client.write(sent[i].getBytes(StandardCharsets.US_ASCII));
+      client.flush();
+      if (answers[i] != null) {
+        assertEquals(answers[i], handed.poll(20, java.util.concurrent.TimeUnit.SECONDS),
+            "the row of " + sent[i].strip() + " while the pipe waits");
+      }
+    }
+    // an error after the pauses names the line sent
+    client.write("7,x\n".getBytes(StandardCharsets.US_ASCII));
+    client.close();
+    var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> reader.get(20,
+        java.util.concurrent.TimeUnit.SECONDS));
+    Throwable cause = e.getCause().getCause(); // through the UncheckedIOException of the lambda
+    assertTrue(cause instanceof DataFormatException d && d.getMessage().contains("line 6"), cause::toString);
+    assertTrue(handed.isEmpty(), handed::toString);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void wideTextThroughAPipeThatPausesAtEachLineEndReadsAsWritten() throws Exception {
+    // a line feed of UTF-16 or UTF-32 text is several bytes: no blank line of one byte is added to it
+    String text = "a,b\n1,2\n3,4\n";
+    for (java.nio.charset.Charset cs : java.util.List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE,
+        StandardCharsets.UTF_16BE, java.nio.charset.Charset.forName("UTF-32BE"))) {
+      java.io.PipedOutputStream client = new java.io.PipedOutputStream();
+      java.io.PipedInputStream pipe = new java.io.PipedInputStream(client, 1 << 16);
+      java.util.List<String> rows = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      var reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          Csv.forEachRow(pipe, Path.of("wide.csv"), ',', (values, line) -> rows.add(line + ":" + values[0] + "," + values[1]));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      byte[] bytes = text.getBytes(cs);
+      byte[] lineFeed = "\n".getBytes(cs.name().equals("UTF-16") ? StandardCharsets.UTF_16BE : cs);
+      for (int from = 0, i = 0; i < bytes.length; i++) {
+        boolean lineEnd = i + lineFeed.length <= bytes.length
+            && java.util.Arrays.equals(bytes, i, i + lineFeed.length, lineFeed, 0, lineFeed.length);
+        // a pause after each byte of a line feed: the reader has taken what came
+        if (lineEnd || i == bytes.length - 1) {
+          int to = lineEnd ? i + lineFeed.length : bytes.length;
+          for (int b = from; b < to; b++) {
+            client.write(bytes[b]);
+            client.flush();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (pipe.available() > 0 && System.nanoTime() < deadline) {
+              Thread.sleep(1);
+            }
+            Thread.sleep(2);
+          }
+          from = to;
+          i = to - 1;
+        }
+      }
+      client.close();
+      reader.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(java.util.List.of("2:1.0,2.0", "3:3.0,4.0"), rows, cs.name());
+    }
+  }
+
+  @Test
   void anIdxFileIsNamedAsSuch() throws IOException {
     byte[] images = IdxFiles.idx(new int[] {2, 2, 2}, IdxFiles.ramp(8));
     for (byte[] bytes : new byte[][] {images, gzip(images)}) {
