@@ -271,6 +271,16 @@ class CsvTest {
   void aRowReachesTheConsumerWhileAPipeWaitsAfterItsLineEnd() throws Exception {
     // a client that sends a row and waits for its answer: the row is handed over before the next one comes,
     // and the lines are numbered as sent
+    String[] sent = {"a,b\n", "1,2\n", "3,4\r\n", "\n5,6\n"};
+    String[] answers = {null, "2:1.0", "3:3.0", "5:5.0"};
+    assertHandedOverWhileThePipeWaits(sent, answers, "7,x\n", "line 6");
+    // a first row of 4 bytes, all that the parser's encoding detection waits for (a shorter one waits for more)
+    assertHandedOverWhileThePipeWaits(new String[] {"15\r\n", "6\n"}, new String[] {"1:15.0", "2:6.0"}, "x\n",
+        "line 3");
+  }
+
+  private static void assertHandedOverWhileThePipeWaits(String[] sent, String[] answers, String bad, String badLine)
+      throws Exception {
     java.io.PipedOutputStream client = new java.io.PipedOutputStream();
     java.io.PipedInputStream pipe = new java.io.PipedInputStream(client, 1 << 16);
     var handed = new java.util.concurrent.LinkedBlockingQueue<String>();
@@ -281,8 +291,6 @@ class CsvTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    String[] sent = {"a,b\n", "1,2\n", "3,4\r\n", "\n5,6\n"};
-    String[] answers = {null, "2:1.0", "3:3.0", "5:5.0"};
     for (int i = 0; i < sent.length; i++) {
       client.write(sent[i].getBytes(StandardCharsets.US_ASCII));
       client.flush();
@@ -292,12 +300,12 @@ class CsvTest {
       }
     }
     // an error after the pauses names the line sent
-    client.write("7,x\n".getBytes(StandardCharsets.US_ASCII));
+    client.write(bad.getBytes(StandardCharsets.US_ASCII));
     client.close();
     var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> reader.get(20,
         java.util.concurrent.TimeUnit.SECONDS));
     Throwable cause = e.getCause().getCause(); // through the UncheckedIOException of the lambda
-    assertTrue(cause instanceof DataFormatException d && d.getMessage().contains("line 6"), cause::toString);
+    assertTrue(cause instanceof DataFormatException d && d.getMessage().contains(badLine), cause::toString);
     assertTrue(handed.isEmpty(), handed::toString);
   }
 
