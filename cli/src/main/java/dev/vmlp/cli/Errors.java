@@ -2,6 +2,7 @@ package dev.vmlp.cli;
 
 import dev.vmlp.NonFiniteException;
 import dev.vmlp.TrainingDivergedException;
+import dev.vmlp.internal.text.Excerpt;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -132,8 +133,12 @@ final class Errors {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
+  /**
+   * {@code s} on one line, with the control and invisible characters that remain (of a file name or an
+   * argument: an escape sequence, a right-to-left override) written as escapes, as values from files are.
+   */
   static String oneLine(String s) {
-    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return s == null ? "" : Excerpt.of(s.strip().replaceAll("\\s*\\R\\s*", "; "), Integer.MAX_VALUE);
   }
 
   /** Some picocli messages start with their own "Error: ". */

@@ -27,6 +27,15 @@ class ErrorsTest {
   }
 
   @Test
+  void controlCharactersOfAFileNameOrArgumentAreEscaped() {
+    // a name from a folder of uploads can hold a terminal's escape sequences: shown as escapes, never sent
+    String name = "x\u001b[2Jname\u202e.csv";
+    CliRun.of("predict", "--model", name, "--input", "rows.csv")
+        .assertError(1, "vmlp: error: x\\u001B[2Jname\\u202E.csv: no such file or folder");
+    CliRun.of("train", "--fro\u001bbnicate").assertError(2, "vmlp: error: unknown option: '--fro\\u001Bbnicate'");
+  }
+
+  @Test
   void nonPositiveEpochs() {
     CliRun.of("train", "--epochs", "0").assertError(2, "--epochs");
   }
