@@ -47,8 +47,9 @@ class ComparisonTest {
     assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("thrpt", 100, 5), result("thrpt", 92, 5)));
     // x2, but one run's margin covers it
     assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("avgt", 100, 150), result("avgt", 200, 1)));
-    // intervals that touch still overlap
+    // intervals that touch still overlap, whichever run is above
     assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("avgt", 100, 5), result("avgt", 110, 5)));
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(result("avgt", 100, 5), result("avgt", 90, 5)));
     // just beyond: [95, 105] and [105.5, 115.5]
     assertEquals(Verdict.REGRESSION, Comparison.verdict(result("avgt", 100, 5), result("avgt", 110.5, 5)));
   }
@@ -86,6 +87,15 @@ class ComparisonTest {
     // 2 ops/ms is 2,000 ops/s
     assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("thrpt", 2, 0.1, "ops/ms"), inUnit("thrpt", 2000, 100, "ops/s")));
     assertEquals(Verdict.IMPROVEMENT, Comparison.verdict(inUnit("thrpt", 2, 0.1, "ops/ms"), inUnit("thrpt", 3000, 100, "ops/s")));
+  }
+
+  @Test
+  void theMarginsAreConvertedWithTheScores() {
+    // 1 ± 0.1 us is [900, 1,100] ns: it covers 1,050 ± 10 ns (in ns alone the margin of 0.1 would leave it apart)
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("avgt", 1, 0.1, "us/op"), inUnit("avgt", 1050, 10, "ns/op")));
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("avgt", 1050, 10, "ns/op"), inUnit("avgt", 1, 0.1, "us/op")));
+    // 2 ± 0.5 ops/ms is [1,500, 2,500] ops/s
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("thrpt", 2, 0.5, "ops/ms"), inUnit("thrpt", 2400, 10, "ops/s")));
   }
 
   @Test
@@ -174,6 +184,17 @@ class ComparisonTest {
     List<Comparison.Row> rows = Comparison.compare(List.of(base), List.of(result("avgt", 101, 5), result("avgt", 130, 5)));
     assertEquals(List.of(Verdict.WITHIN_NOISE, Verdict.REGRESSION), rows.stream().map(Comparison.Row::verdict).toList());
     assertEquals("", Comparison.unmatched(rows)); // was "1 only in current", of a benchmark the baseline has
+  }
+
+  @Test
+  void aResultTheCurrentRunHoldsThreeTimesIsComparedEachTimeWithTheBaselinesOnlyCopy() {
+    JmhResult base = result("avgt", 100, 5);
+    List<JmhResult> now = List.of(result("avgt", 101, 5), result("avgt", 130, 5), result("avgt", 70, 5));
+    List<Comparison.Row> rows = Comparison.compare(List.of(base), now);
+    assertEquals(now, rows.stream().map(Comparison.Row::current).toList());
+    assertEquals(List.of(base, base, base), rows.stream().map(Comparison.Row::baseline).toList());
+    assertEquals(List.of(Verdict.WITHIN_NOISE, Verdict.REGRESSION, Verdict.IMPROVEMENT),
+        rows.stream().map(Comparison.Row::verdict).toList());
   }
 
   @Test
