@@ -506,6 +506,65 @@ class ReportModelTest {
           e.getMessage());
     }
     Path f = Files.writeString(tmp.resolve("probe.json"), probe.formatted("ops/ms"));
-    assertEquals(2e14 / 1e9, Report.read("probe", f).fmaPeak().value(), 1e-6, "ops/ms is a rate: 2e11 per ms");
+    Report.Derived peak = Report.read("probe", f).fmaPeak();
+    assertEquals(2e14 / 1e9, peak.value(), 1e-6, "ops/ms is a rate: 2e11 per ms");
+    assertEquals(1e12 / 1e9, peak.error(), 1e-9, "and so is its margin: 1e9 per ms");
+  }
+
+  @Test
+  void aNetOfTwoLayerSizesIsRead() {
+    JmhResult small = of("dev.vmlp.TrainStepBenchmark.step", "avgt", Map.of("net", "784-10", "impl", "vector",
+        "path", "dense"), new JmhResult.Metric(2, 0.1, "us/op"), Map.of());
+    JmhResult wide = of("dev.vmlp.TrainStepBenchmark.step", "avgt", Map.of("net", "784-256-10", "impl", "vector",
+        "path", "dense"), new JmhResult.Metric(20, 0.1, "us/op"), Map.of());
+    assertEquals(List.of("784-10", "784-256-10"),
+        new Report("r", null, List.of(wide, small)).training().stream().map(Report.TrainRow::net).toList());
+  }
+
+  @Test
+  void peerAndPredictionResultsWhoseNetOrShapeCannotBeReadNameTheResult() {
+    Map<String, String> cases = Map.of(
+        "dev.vmlp.PredictBenchmark.predictOne", "PredictBenchmark.predictOne net=abc: net 'abc' is not layer sizes"
+            + " (e.g. 784-256-10)",
+        "dev.vmlp.jmh.peers.PeerTrainStepBenchmark.step_ejml", "PeerTrainStepBenchmark.step_ejml net=abc: net 'abc'"
+            + " is not layer sizes (e.g. 784-256-10)",
+        "dev.vmlp.jmh.peers.PeerKernelBenchmark.forward_ejml", "PeerKernelBenchmark.forward_ejml shape=abc: shape"
+            + " 'abc' is not INxOUT (e.g. 784x256)");
+    cases.forEach((benchmark, message) -> {
+      JmhResult r = of(benchmark, "avgt", Map.of(benchmark.contains("Kernel") ? "shape" : "net", "abc"),
+          new JmhResult.Metric(1, 0.1, "us/op"), Map.of());
+      assertEquals(message, assertThrows(IllegalArgumentException.class, () -> new Report("r", null, List.of(r)))
+          .getMessage());
+    });
+    // a peer class's method that is not op_peer needs no shape nor net
+    for (String benchmark : List.of("dev.vmlp.jmh.peers.PeerKernelBenchmark.baseline",
+        "dev.vmlp.jmh.peers.PeerTrainStepBenchmark.baseline")) {
+      Report r = new Report("r", null, List.of(of(benchmark, "avgt", Map.of(), new JmhResult.Metric(1, 0.1, "us/op"),
+          Map.of())));
+      assertTrue(r.peerKernels().isEmpty() && r.peerTraining().isEmpty(), benchmark);
+    }
+  }
+
+  @Test
+  void aZeroShapeOrThreadCountIsRefused() {
+    JmhResult k = new JmhResult(KERNELS + "forwardInputMajor", "avgt", Map.of("impl", "vector", "shape", "0x256"),
+        new JmhResult.Metric(100, 1, "ns/op"), Map.of(), Map.of(), 2, List.of(), "25", "25", List.of());
+    assertEquals("KernelBenchmark.forwardInputMajor impl=vector shape=0x256: shape '0x256' is not INxOUT (e.g. 784x256)",
+        assertThrows(IllegalArgumentException.class, () -> new Report("r", null, List.of(k))).getMessage());
+    JmhResult t = of("dev.vmlp.ThreadScalingBenchmark.pass", "avgt", Map.of("net", "784-256-10", "path", "dense",
+        "threads", "0"), new JmhResult.Metric(100, 1, "ns/op"), Map.of());
+    assertEquals("ThreadScalingBenchmark.pass net=784-256-10 path=dense threads=0: threads '0' is not a thread count",
+        assertThrows(IllegalArgumentException.class, () -> new Report("r", null, List.of(t))).getMessage());
+  }
+
+  @Test
+  void aVectorResultHeldMoreOftenThanItsScalarOneIsPairedWithTheLastScalarCopy() {
+    JmhResult scalar = kernel("forwardInputMajor", "784x256", 4000);
+    scalar = new JmhResult(scalar.benchmark(), "avgt", Map.of("impl", "scalar", "shape", "784x256"), scalar.primary(),
+        Map.of(), Map.of(), 2, List.of(), "25", "25", List.of());
+    JmhResult vector = kernel("forwardInputMajor", "784x256", 1000);
+    List<Double> speedups = new Report("r", null, List.of(scalar, vector, slower(vector, 2), slower(vector, 4)))
+        .speedups().stream().map(Report.Speedup::speedup).toList();
+    assertEquals(List.of(4.0, 2.0, 1.0), speedups);
   }
 }
