@@ -23,7 +23,10 @@ class ErrorsTest {
   @Test
   void unknownFlag() {
     // picocli's capitalised message, in the lower case of the command line's own
-    CliRun.of("train", "--frobnicate").assertError(2, "vmlp: error: unknown option: '--frobnicate'");
+    CliRun run = CliRun.of("train", "--frobnicate");
+    run.assertError(2, "vmlp: error: unknown option: '--frobnicate'");
+    // and where to look next
+    assertEquals("Try 'vmlp train --help' for more information.", run.errLines().get(run.errLines().size() - 1));
   }
 
   @Test
