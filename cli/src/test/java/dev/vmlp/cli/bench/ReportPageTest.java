@@ -131,6 +131,53 @@ class ReportPageTest {
   }
 
   @Test
+  void aComparisonTableShowsEachRunsScore() {
+    JmhResult base = ComparisonTest.result("avgt", 100, 1);
+    JmhResult slower = ComparisonTest.result("avgt", 130, 1);
+    JmhResult gone = ComparisonTest.result("dev.vmlp.jmh.OldBenchmark.run", "avgt", 7, 0.5);
+    JmhResult added = ComparisonTest.result("dev.vmlp.jmh.NewBenchmark.run", "thrpt", 12, 2);
+    ReportPage page = new ReportPage(List.of(new Report("baseline", null, List.of(base, gone)),
+        new Report("current", null, List.of(slower, added))), null);
+    String md = page.markdown();
+    String params = "| impl=vector shape=784x256 |";
+    assertTrue(md.contains("| KernelBenchmark.forwardInputMajor " + params + " avgt | 100 ± 1.00 ns/op | 130 ± 1.00 ns/op | +30.0% "
+        + "| regression |"), md);
+    assertTrue(md.contains("| OldBenchmark.run " + params + " avgt | 7.00 ± 0.500 ns/op | - | - | only in baseline |"), md);
+    assertTrue(md.contains("| NewBenchmark.run " + params + " thrpt | - | 12.0 ± 2.00 ops/s | - | only in current |"), md);
+    // the line bench --compare prints for a regression
+    assertEquals("100 ± 1.00 ns/op -> 130 ± 1.00 ns/op (+30.0%)", ReportPage.changeText(page.comparison().get(0)));
+  }
+
+  @Test
+  void aComparisonPageListsEachRunsNumbersUnderItsName() {
+    ReportPage page = new ReportPage(List.of(
+        new Report("baseline", null, List.of(ReportModelTest.kernel("forwardInputMajor", "784x256", 4000))),
+        new Report("current", null, List.of(ReportModelTest.kernel("forwardInputMajor", "784x256", 2000)))), null);
+    String md = page.markdown();
+    for (String run : List.of("baseline", "current")) {
+      Report r = new Report(run, null, List.of(ReportModelTest.kernel("forwardInputMajor", "784x256",
+          run.equals("baseline") ? 4000 : 2000)));
+      Report.KernelRow k = r.kernels().get(0);
+      assertTrue(md.contains("| " + run + " | " + Charts.kernelName(k.kernel()) + " | 784x256 | vector | " + Format.time(k.ns())
+          + " | " + Format.pm(k.gflops(), k.gflopsError()) + " |"), md);
+    }
+    assertTrue(md.startsWith("# vmlp benchmarks: baseline against current\n"), md);
+  }
+
+  @Test
+  void peersOfOneKindAloneAreShown() {
+    JmhResult kernel = new JmhResult("dev.vmlp.jmh.peers.PeerKernelBenchmark.forward_ejml", "avgt", Map.of("shape", "784x256"),
+        new JmhResult.Metric(100_000, 1_000, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+    JmhResult step = new JmhResult("dev.vmlp.jmh.peers.PeerTrainStepBenchmark.step_ejml", "avgt", Map.of("net", "784-256-10"),
+        new JmhResult.Metric(500_000, 5_000, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+    for (JmhResult only : List.of(kernel, step)) {
+      String md = new ReportPage(List.of(new Report("run", null, List.of(only))), null).markdown();
+      assertFalse(md.contains("No peer benchmarks in this run"), md);
+      assertTrue(md.contains("| ejml | - |"), md);
+    }
+  }
+
+  @Test
   void aComparisonCountsTheRowsItCouldNotJudge() {
     JmhResult base = ComparisonTest.result("avgt", 100, Double.NaN); // one iteration: no error margin
     JmhResult tripled = ComparisonTest.result("avgt", 300, Double.NaN);
