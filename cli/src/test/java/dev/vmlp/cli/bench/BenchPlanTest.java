@@ -89,4 +89,31 @@ class BenchPlanTest {
     assertTrue(BenchPlan.picksCollector(List.of("-Xmx2g", "-XX:+UseSerialGC")));
     assertTrue(BenchPlan.describe(step(plan(BenchPlan.Preset.QUICK), "kernels"), List.of()).endsWith("-r 500ms"));
   }
+
+  @Test
+  void aStepIsDescribedAsTheJmhCommandLineThatRunsIt() {
+    BenchPlan quick = plan(BenchPlan.Preset.QUICK);
+    assertEquals("'dev.vmlp.TrainStepBenchmark\\.step$' -p impl=vector -p net=784-256-10 -p path=dense,sparse"
+        + " -f 1 -wi 8 -w 500ms -i 3 -r 500ms -prof gc -jvmArgs '-Xmx2g -XX:+UseG1GC'"
+        + " -jvmArgsAppend '--add-modules=jdk.incubator.vector'",
+        BenchPlan.describe(step(quick, "training (vector)"), List.of("-Xmx2g", "-XX:+UseG1GC")));
+    assertEquals("'dev.vmlp.jmh.KernelBenchmark\\.(forwardInputMajor|forwardOutputMajor|rank1InputMajor|transposedUpdate"
+        + "|updateForwardFused)$' -p impl=scalar,vector -p shape=784x256,256x10 -f 1 -wi 4 -w 500ms -i 3 -r 500ms",
+        BenchPlan.describe(step(quick, "kernels"), List.of()));
+    // one alternative per class
+    assertEquals("dev.vmlp.TrainStepBenchmark\\.step$|dev.vmlp.jmh.KernelBenchmark\\.(forwardInputMajor|rank1InputMajor)$",
+        BenchPlan.regex(List.of("dev.vmlp.TrainStepBenchmark.step", "dev.vmlp.jmh.KernelBenchmark.forwardInputMajor",
+            "dev.vmlp.jmh.KernelBenchmark.rank1InputMajor")));
+  }
+
+  @Test
+  void theFullPresetPlansTheAnnotationsIterations() {
+    BenchPlan full = plan(BenchPlan.Preset.FULL);
+    Map<String, Double> seconds = full.items().stream()
+        .collect(Collectors.toMap(BenchPlan.Item::benchmark, BenchPlan.Item::seconds, (a, b) -> a));
+    // 3 forks of 5 x 2 s warm-up and 5 x 1 s, each started in 1.5 s
+    assertEquals(3 * (5 * 2 + 5 * 1 + 1.5), seconds.get("dev.vmlp.TrainStepBenchmark.step"), 1e-9);
+    // 3 forks of 5 x 2 s and 5 x 2 s
+    assertEquals(3 * (5 * 2 + 5 * 2 + 1.5), seconds.get("dev.vmlp.ThreadScalingBenchmark.pass"), 1e-9);
+  }
 }
