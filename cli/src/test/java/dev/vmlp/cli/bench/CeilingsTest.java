@@ -1,0 +1,61 @@
+package dev.vmlp.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which probes bound the kernels, at the edges the rules name: a margin of 25%, L3 apart from DRAM, a kernel at its bound. */
+class CeilingsTest {
+  static Report.Derived rate(double value, double error) {
+    return new Report.Derived(null, value, error);
+  }
+
+  static Map<String, Report.Derived> levels(Object... levelAndRate) {
+    Map<String, Report.Derived> m = new LinkedHashMap<>();
+    for (int i = 0; i < levelAndRate.length; i += 2) {
+      m.put((String) levelAndRate[i], (Report.Derived) levelAndRate[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
+  void aMarginOfExactlyAQuarterStillBounds() {
+    assertNull(new Ceilings(rate(200, 50), levels()).unfit(Ceilings.PEAK));
+    assertEquals("error ± 26%", new Ceilings(rate(200, 52), levels()).unfit(Ceilings.PEAK));
+  }
+
+  @Test
+  void l3BoundsOnlyWhenItReadsFasterThanDramBeyondBothMargins() {
+    // [55, 65] against [18, 22]: apart
+    assertNull(new Ceilings(null, levels("L3", rate(60, 5), "DRAM", rate(20, 2))).unfit("L3"));
+    // [21, 27] against [18, 22]: overlapping only through DRAM's margin
+    assertEquals("not faster than DRAM", new Ceilings(null, levels("L3", rate(24, 3), "DRAM", rate(20, 2))).unfit("L3"));
+    // [22, 28] against [18, 22]: touching is not apart
+    assertEquals("not faster than DRAM", new Ceilings(null, levels("L3", rate(25, 3), "DRAM", rate(20, 2))).unfit("L3"));
+    assertEquals("no DRAM probe to tell it from memory", new Ceilings(null, levels("L3", rate(60, 5))).unfit("L3"));
+    // a fit L3 bounds a kernel whose weights lie in it: 2 flops per 4-byte weight
+    Ceilings.Ceiling c = new Ceilings(null, levels("L3", rate(60, 5), "DRAM", rate(20, 2))).of("L3", 2, 10);
+    assertEquals(30, c.value(), 1e-12);
+    assertEquals("L3", c.source());
+  }
+
+  @Test
+  void aKernelMeasuredExactlyAtItsBoundKeepsIt() {
+    Ceilings.Ceiling c = new Ceilings(rate(100, 1), levels()).of(null, 2, 100);
+    assertEquals(100, c.value(), 0);
+    assertEquals(Ceilings.PEAK, c.source());
+    Ceilings.Ceiling above = new Ceilings(rate(100, 1), levels()).of(null, 2, 100.5);
+    assertTrue(Double.isNaN(above.value()));
+    assertEquals("peak FMA bound 100 < measured", above.omitted());
+  }
+
+  @Test
+  void aMissingLevelIsNamedOnlyWhenTheRunHasProbes() {
+    assertEquals("no L2 probe", new Ceilings(null, levels("L1", rate(200, 5))).of("L2", 2, 10).omitted());
+    assertEquals("", new Ceilings(null, levels()).of("L2", 2, 10).omitted(), "a run without the probe says nothing");
+  }
+}
