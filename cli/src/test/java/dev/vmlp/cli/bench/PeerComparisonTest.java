@@ -49,4 +49,16 @@ class PeerComparisonTest {
     assertEquals(2.0 * 2560 / 225, bar(bars, "256x10", "rank1", "vmlp vector"), 1e-9);
     assertTrue(bars.stream().noneMatch(b -> b.op().equals("transposed")), "a transposed product alone has no vmlp counterpart");
   }
+
+  @Test
+  void aPeersErrorBarIsItsTimesRelativeMarginOfItsRate() {
+    Report r = new Report("run", null, List.of(peer("forward", "netlibJava", "784x256", 8860),
+        peer("transposed", "netlibJava", "256x10", 124), peer("rank1", "netlibJava", "256x10", 145)));
+    List<PeerComparison.Bar> bars = PeerComparison.bars(r);
+    PeerComparison.Bar forward = bars.stream().filter(b -> b.op().equals("forward")).findFirst().orElseThrow();
+    assertEquals(forward.gflops() * 88.6 / 8860, forward.error(), 1e-9 * forward.gflops()); // 1% of the time
+    PeerComparison.Bar fused = bars.stream().filter(b -> b.op().equals("transposed + update")).findFirst().orElseThrow();
+    // the two times' margins add in quadrature
+    assertEquals(fused.gflops() * Math.hypot(1.24, 1.45) / (124 + 145), fused.error(), 1e-9 * fused.gflops());
+  }
 }
