@@ -29,6 +29,23 @@ class FormatTest {
   }
 
   @Test
+  void bytesSwitchUnitAtEachPowerOf1024AndWholeGibibytesStayWhole() {
+    assertEquals("unknown", Format.bytes(0));
+    assertEquals("1023 B", Format.bytes(1023));
+    assertEquals("1.00 KiB", Format.bytes(1 << 10));
+    assertEquals("1.00 MiB", Format.bytes(1 << 20));
+    assertEquals("1 GiB", Format.bytes(1L << 30));
+    assertEquals("16 GiB", Format.bytes(16L << 30)); // a machine's memory
+    assertEquals("1,536 MiB", Format.bytes(3L << 29)); // not a whole number of GiB
+  }
+
+  @Test
+  void anUnknownNumberIsADash() {
+    assertEquals("-", Format.num(Double.NaN)); // an allocation without -prof gc
+    assertEquals("5.00", Format.pm(5, Double.NaN));
+  }
+
+  @Test
   void timesSwitchUnitAtAThousand() {
     assertEquals("999 ns", Format.time(999));
     assertEquals("1.00 µs", Format.time(1e3));
