@@ -149,13 +149,7 @@ public record MachineInfo(
     for (String level : CacheSizes.LEVELS) {
       buffers.put(level, caches.probeBytes(level));
     }
-    String model = cpu.getOrDefault("model name", cpu.getOrDefault("Model", ""));
-    if (model.isEmpty()) {
-      model = System.getProperty("os.arch");
-    }
-    if (cpu.containsKey("cpu family") && cpu.containsKey("model")) {
-      model += " (family " + cpu.get("cpu family") + ", model " + cpu.get("model") + ")";
-    }
+    String model = model(cpu, System.getProperty("os.arch"));
     String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
     return new MachineInfo(model, Runtime.getRuntime().availableProcessors(),
         vectorIsa(cpu.getOrDefault("flags", cpu.getOrDefault("Features", ""))), physicalMemory(), os, caches, buffers,
@@ -170,21 +164,41 @@ public record MachineInfo(
     return v == null || v.isBlank() ? UNSET : v;
   }
 
+  /**
+   * The CPU's name from {@link #cpuInfo} fields (x86's {@code model name}, ARM's {@code Model}), else
+   * {@code arch}; with x86's family and model numbers where both are known.
+   */
+  static String model(Map<String, String> cpu, String arch) {
+    String model = cpu.getOrDefault("model name", cpu.getOrDefault("Model", ""));
+    if (model.isEmpty()) {
+      model = arch;
+    }
+    if (cpu.containsKey("cpu family") && cpu.containsKey("model")) {
+      model += " (family " + cpu.get("cpu family") + ", model " + cpu.get("model") + ")";
+    }
+    return model;
+  }
+
   /** The first processor's fields of /proc/cpuinfo (empty elsewhere). */
   static Map<String, String> cpuInfo() {
-    Map<String, String> fields = new LinkedHashMap<>();
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.isBlank() && !fields.isEmpty()) {
-          break;
-        }
-        int colon = line.indexOf(':');
-        if (colon > 0) {
-          fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-        }
-      }
+      return cpuInfo(Files.readAllLines(Path.of("/proc/cpuinfo")));
     } catch (IOException | RuntimeException e) {
-      // not Linux: the model stays unknown
+      return new LinkedHashMap<>(); // not Linux: the model stays unknown
+    }
+  }
+
+  /** The first processor's fields of the lines of /proc/cpuinfo. */
+  static Map<String, String> cpuInfo(List<String> lines) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String line : lines) {
+      if (line.isBlank() && !fields.isEmpty()) {
+        break;
+      }
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+      }
     }
     return fields;
   }
@@ -202,13 +216,18 @@ public record MachineInfo(
 
   static long physicalMemory() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
+      return physicalMemory(Files.readAllLines(Path.of("/proc/meminfo")));
     } catch (IOException | RuntimeException e) {
-      // unknown
+      return 0; // unknown
+    }
+  }
+
+  /** Bytes of memory by the lines of /proc/meminfo ({@code MemTotal}, in KiB), 0 when they do not say. */
+  static long physicalMemory(List<String> lines) {
+    for (String line : lines) {
+      if (line.startsWith("MemTotal:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
     }
     return 0;
   }

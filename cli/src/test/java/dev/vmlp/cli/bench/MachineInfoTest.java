@@ -82,4 +82,27 @@ class MachineInfoTest {
     assertEquals("unknown", m.kernels());
     assertTrue(m.kernelsReason().contains("Error occurred during initialization of VM"), m.kernelsReason());
   }
+
+  @Test
+  void theCpuIsNamedFromTheFirstProcessorsFields() {
+    List<String> x86 = List.of("processor\t: 0", "vendor_id\t: GenuineIntel", "cpu family\t: 6", "model\t\t: 85",
+        "model name\t: Intel(R) Xeon(R) CPU @ 2.00GHz", "flags\t\t: fpu avx2 avx512f", "", "processor\t: 1",
+        "model name\t: another", "");
+    java.util.Map<String, String> cpu = MachineInfo.cpuInfo(x86);
+    assertEquals("Intel(R) Xeon(R) CPU @ 2.00GHz", cpu.get("model name"));
+    assertEquals("0", cpu.get("processor"), "the first processor's");
+    assertEquals("Intel(R) Xeon(R) CPU @ 2.00GHz (family 6, model 85)", MachineInfo.model(cpu, "amd64"));
+    // a value with a colon keeps it; a line without one is no field
+    assertEquals(java.util.Map.of("Model", "Raspberry Pi 5: rev 1.0"),
+        MachineInfo.cpuInfo(List.of("", "Model : Raspberry Pi 5: rev 1.0", "no field here")));
+    assertEquals("Raspberry Pi 5", MachineInfo.model(java.util.Map.of("Model", "Raspberry Pi 5"), "aarch64"));
+    assertEquals("aarch64", MachineInfo.model(java.util.Map.of("model", "1"), "aarch64"), "a model number alone is no name");
+  }
+
+  @Test
+  void memoryIsMemTotalInKibibytes() {
+    assertEquals(16_318_412L * 1024, MachineInfo.physicalMemory(List.of("MemTotal:       16318412 kB",
+        "MemFree:         1234567 kB")));
+    assertEquals(0, MachineInfo.physicalMemory(List.of("MemFree: 5 kB")), "unknown");
+  }
 }
