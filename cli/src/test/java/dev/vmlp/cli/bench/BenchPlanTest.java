@@ -116,4 +116,10 @@ class BenchPlanTest {
     // 3 forks of 5 x 2 s and 5 x 2 s
     assertEquals(3 * (5 * 2 + 5 * 2 + 1.5), seconds.get("dev.vmlp.ThreadScalingBenchmark.pass"), 1e-9);
   }
+
+  @Test
+  void aPresetIsRecordedByTheNameTheReportReads() {
+    assertEquals("quick", BenchPlan.Preset.QUICK.id()); // machine.json's run.preset: the page then says "quick run"
+    assertEquals("full", BenchPlan.Preset.FULL.id());
+  }
 }
