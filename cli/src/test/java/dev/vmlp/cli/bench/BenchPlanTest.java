@@ -97,11 +97,13 @@ class BenchPlanTest {
         + " -f 1 -wi 8 -w 500ms -i 3 -r 500ms -prof gc -jvmArgs '-Xmx2g -XX:+UseG1GC'"
         + " -jvmArgsAppend '--add-modules=jdk.incubator.vector'",
         BenchPlan.describe(step(quick, "training (vector)"), List.of("-Xmx2g", "-XX:+UseG1GC")));
-    assertEquals("'dev.vmlp.jmh.KernelBenchmark\\.(forwardInputMajor|forwardOutputMajor|rank1InputMajor|transposedUpdate"
-        + "|updateForwardFused)$' -p impl=scalar,vector -p shape=784x256,256x10 -f 1 -wi 4 -w 500ms -i 3 -r 500ms",
+    assertEquals("'dev.vmlp.jmh.KernelBenchmark\\.(forwardInputMajor|forwardOutputMajor|rank1InputMajor"
+        + "|transposedUpdate|updateForwardFused)$' -p impl=scalar,vector -p shape=784x256,256x10"
+        + " -f 1 -wi 4 -w 500ms -i 3 -r 500ms",
         BenchPlan.describe(step(quick, "kernels"), List.of()));
     // one alternative per class
-    assertEquals("dev.vmlp.TrainStepBenchmark\\.step$|dev.vmlp.jmh.KernelBenchmark\\.(forwardInputMajor|rank1InputMajor)$",
+    assertEquals("dev.vmlp.TrainStepBenchmark\\.step$"
+        + "|dev.vmlp.jmh.KernelBenchmark\\.(forwardInputMajor|rank1InputMajor)$",
         BenchPlan.regex(List.of("dev.vmlp.TrainStepBenchmark.step", "dev.vmlp.jmh.KernelBenchmark.forwardInputMajor",
             "dev.vmlp.jmh.KernelBenchmark.rank1InputMajor")));
   }

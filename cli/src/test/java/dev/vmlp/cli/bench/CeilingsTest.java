@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Which probes bound the kernels, at the edges the rules name: a margin of 25%, L3 apart from DRAM, a kernel at its bound. */
+/**
+ * Which probes bound the kernels, at the edges the rules name: a margin of 25%, L3 apart from DRAM, a kernel at
+ * its bound.
+ */
 class CeilingsTest {
   static Report.Derived rate(double value, double error) {
     return new Report.Derived(null, value, error);
@@ -33,9 +36,11 @@ class CeilingsTest {
     // [55, 65] against [18, 22]: apart
     assertNull(new Ceilings(null, levels("L3", rate(60, 5), "DRAM", rate(20, 2))).unfit("L3"));
     // [21, 27] against [18, 22]: overlapping only through DRAM's margin
-    assertEquals("not faster than DRAM", new Ceilings(null, levels("L3", rate(24, 3), "DRAM", rate(20, 2))).unfit("L3"));
+    assertEquals("not faster than DRAM",
+        new Ceilings(null, levels("L3", rate(24, 3), "DRAM", rate(20, 2))).unfit("L3"));
     // [22, 28] against [18, 22]: touching is not apart
-    assertEquals("not faster than DRAM", new Ceilings(null, levels("L3", rate(25, 3), "DRAM", rate(20, 2))).unfit("L3"));
+    assertEquals("not faster than DRAM",
+        new Ceilings(null, levels("L3", rate(25, 3), "DRAM", rate(20, 2))).unfit("L3"));
     assertEquals("no DRAM probe to tell it from memory", new Ceilings(null, levels("L3", rate(60, 5))).unfit("L3"));
     // a fit L3 bounds a kernel whose weights lie in it: 2 flops per 4-byte weight
     Ceilings.Ceiling c = new Ceilings(null, levels("L3", rate(60, 5), "DRAM", rate(20, 2))).of("L3", 2, 10);

@@ -40,12 +40,14 @@ class ChartsTest {
 
   @Test
   void peerChartsDrawEveryPeersBar() {
-    JmhResult kernel = new JmhResult("dev.vmlp.jmh.peers.PeerKernelBenchmark.forward_ejml", "avgt", Map.of("shape", "784x256"),
-        new JmhResult.Metric(100_000, 1_000, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+    JmhResult kernel = new JmhResult("dev.vmlp.jmh.peers.PeerKernelBenchmark.forward_ejml", "avgt",
+        Map.of("shape", "784x256"), new JmhResult.Metric(100_000, 1_000, "ns/op"), Map.of(), Map.of(), 1, List.of(),
+        "25", "25", List.of());
     // 2·784·256 flops in 100 µs
     assertTrue(svg(Charts.peerKernels(List.of(new Report("run", null, List.of(kernel))))).contains(">4.01<"));
-    JmhResult peer = new JmhResult("dev.vmlp.jmh.peers.PeerTrainStepBenchmark.step_ejml", "avgt", Map.of("net", "784-256-10"),
-        new JmhResult.Metric(480_000, 4_800, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+    JmhResult peer = new JmhResult("dev.vmlp.jmh.peers.PeerTrainStepBenchmark.step_ejml", "avgt",
+        Map.of("net", "784-256-10"), new JmhResult.Metric(480_000, 4_800, "ns/op"), Map.of(), Map.of(), 1, List.of(),
+        "25", "25", List.of());
     JmhResult vmlp = ReportModelTest.of("dev.vmlp.TrainStepBenchmark.step", "avgt", Map.of("net", "784-256-10",
         "impl", "vector", "path", "dense"), new JmhResult.Metric(120, 1, "us/op"), Map.of());
     String svg = svg(Charts.peerTraining(List.of(new Report("run", null, List.of(peer, vmlp)))));

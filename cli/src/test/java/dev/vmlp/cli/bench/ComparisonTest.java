@@ -92,10 +92,13 @@ class ComparisonTest {
   @Test
   void theMarginsAreConvertedWithTheScores() {
     // 1 ± 0.1 us is [900, 1,100] ns: it covers 1,050 ± 10 ns (in ns alone the margin of 0.1 would leave it apart)
-    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("avgt", 1, 0.1, "us/op"), inUnit("avgt", 1050, 10, "ns/op")));
-    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("avgt", 1050, 10, "ns/op"), inUnit("avgt", 1, 0.1, "us/op")));
+    JmhResult us = inUnit("avgt", 1, 0.1, "us/op");
+    JmhResult ns = inUnit("avgt", 1050, 10, "ns/op");
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(us, ns));
+    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(ns, us));
     // 2 ± 0.5 ops/ms is [1,500, 2,500] ops/s
-    assertEquals(Verdict.WITHIN_NOISE, Comparison.verdict(inUnit("thrpt", 2, 0.5, "ops/ms"), inUnit("thrpt", 2400, 10, "ops/s")));
+    assertEquals(Verdict.WITHIN_NOISE,
+        Comparison.verdict(inUnit("thrpt", 2, 0.5, "ops/ms"), inUnit("thrpt", 2400, 10, "ops/s")));
   }
 
   @Test

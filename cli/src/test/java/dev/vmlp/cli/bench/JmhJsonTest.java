@@ -28,15 +28,16 @@ class JmhJsonTest {
     for (String error : List.of("", "\"scoreError\": null, ", "\"scoreError\": \"NaN\", ")) {
       JmhResult r = JmhJson.parse(RESULT.replace("\"scoreError\": 0.5, ", error).formatted("")).get(0);
       assertTrue(Double.isNaN(r.primary().error()), error);
-      assertEquals(Comparison.Verdict.NO_MARGIN, Comparison.verdict(r, JmhJson.parse(RESULT.formatted("")).get(0)), error);
+      JmhResult other = JmhJson.parse(RESULT.formatted("")).get(0);
+      assertEquals(Comparison.Verdict.NO_MARGIN, Comparison.verdict(r, other), error);
     }
   }
 
   @Test
   void aUnitThatDoesNotFitTheModeIsRefusedWithTheKindTheModeWants() {
     assertEquals("SoftmaxBenchmark.softmax: unit 'ops/s' does not fit mode avgt (a time per op, e.g. ns/op)",
-        assertThrows(IllegalArgumentException.class, () -> JmhJson.parse(RESULT.formatted("").replace("ns/op", "ops/s")))
-            .getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> JmhJson.parse(RESULT.formatted("").replace("ns/op", "ops/s"))).getMessage());
     assertEquals("SoftmaxBenchmark.softmax: unit 'ns/op' does not fit mode thrpt (ops per a time, e.g. ops/s)",
         assertThrows(IllegalArgumentException.class, () -> JmhJson.parse(RESULT.formatted("").replace("avgt", "thrpt")))
             .getMessage());

@@ -96,7 +96,8 @@ class MachineInfoTest {
     assertEquals(java.util.Map.of("Model", "Raspberry Pi 5: rev 1.0"),
         MachineInfo.cpuInfo(List.of("", "Model : Raspberry Pi 5: rev 1.0", "no field here")));
     assertEquals("Raspberry Pi 5", MachineInfo.model(java.util.Map.of("Model", "Raspberry Pi 5"), "aarch64"));
-    assertEquals("aarch64", MachineInfo.model(java.util.Map.of("model", "1"), "aarch64"), "a model number alone is no name");
+    assertEquals("aarch64", MachineInfo.model(java.util.Map.of("model", "1"), "aarch64"),
+        "a model number alone is no name");
   }
 
   @Test

@@ -57,7 +57,8 @@ class PeerComparisonTest {
     List<PeerComparison.Bar> bars = PeerComparison.bars(r);
     PeerComparison.Bar forward = bars.stream().filter(b -> b.op().equals("forward")).findFirst().orElseThrow();
     assertEquals(forward.gflops() * 88.6 / 8860, forward.error(), 1e-9 * forward.gflops()); // 1% of the time
-    PeerComparison.Bar fused = bars.stream().filter(b -> b.op().equals("transposed + update")).findFirst().orElseThrow();
+    PeerComparison.Bar fused =
+        bars.stream().filter(b -> b.op().equals("transposed + update")).findFirst().orElseThrow();
     // the two times' margins add in quadrature
     assertEquals(fused.gflops() * Math.hypot(1.24, 1.45) / (124 + 145), fused.error(), 1e-9 * fused.gflops());
   }

@@ -549,7 +549,8 @@ class ReportModelTest {
   void aZeroShapeOrThreadCountIsRefused() {
     JmhResult k = new JmhResult(KERNELS + "forwardInputMajor", "avgt", Map.of("impl", "vector", "shape", "0x256"),
         new JmhResult.Metric(100, 1, "ns/op"), Map.of(), Map.of(), 2, List.of(), "25", "25", List.of());
-    assertEquals("KernelBenchmark.forwardInputMajor impl=vector shape=0x256: shape '0x256' is not INxOUT (e.g. 784x256)",
+    assertEquals("KernelBenchmark.forwardInputMajor impl=vector shape=0x256: shape '0x256' is not INxOUT"
+        + " (e.g. 784x256)",
         assertThrows(IllegalArgumentException.class, () -> new Report("r", null, List.of(k))).getMessage());
     JmhResult t = of("dev.vmlp.ThreadScalingBenchmark.pass", "avgt", Map.of("net", "784-256-10", "path", "dense",
         "threads", "0"), new JmhResult.Metric(100, 1, "ns/op"), Map.of());

@@ -140,10 +140,12 @@ class ReportPageTest {
         new Report("current", null, List.of(slower, added))), null);
     String md = page.markdown();
     String params = "| impl=vector shape=784x256 |";
-    assertTrue(md.contains("| KernelBenchmark.forwardInputMajor " + params + " avgt | 100 ± 1.00 ns/op | 130 ± 1.00 ns/op | +30.0% "
-        + "| regression |"), md);
-    assertTrue(md.contains("| OldBenchmark.run " + params + " avgt | 7.00 ± 0.500 ns/op | - | - | only in baseline |"), md);
-    assertTrue(md.contains("| NewBenchmark.run " + params + " thrpt | - | 12.0 ± 2.00 ops/s | - | only in current |"), md);
+    assertTrue(md.contains("| KernelBenchmark.forwardInputMajor " + params + " avgt | 100 ± 1.00 ns/op"
+        + " | 130 ± 1.00 ns/op | +30.0% | regression |"), md);
+    assertTrue(md.contains("| OldBenchmark.run " + params + " avgt | 7.00 ± 0.500 ns/op | - | - | only in baseline |"),
+        md);
+    assertTrue(md.contains("| NewBenchmark.run " + params + " thrpt | - | 12.0 ± 2.00 ops/s | - | only in current |"),
+        md);
     // the line bench --compare prints for a regression
     assertEquals("100 ± 1.00 ns/op -> 130 ± 1.00 ns/op (+30.0%)", ReportPage.changeText(page.comparison().get(0)));
   }
@@ -158,18 +160,20 @@ class ReportPageTest {
       Report r = new Report(run, null, List.of(ReportModelTest.kernel("forwardInputMajor", "784x256",
           run.equals("baseline") ? 4000 : 2000)));
       Report.KernelRow k = r.kernels().get(0);
-      assertTrue(md.contains("| " + run + " | " + Charts.kernelName(k.kernel()) + " | 784x256 | vector | " + Format.time(k.ns())
-          + " | " + Format.pm(k.gflops(), k.gflopsError()) + " |"), md);
+      assertTrue(md.contains("| " + run + " | " + Charts.kernelName(k.kernel()) + " | 784x256 | vector | "
+          + Format.time(k.ns()) + " | " + Format.pm(k.gflops(), k.gflopsError()) + " |"), md);
     }
     assertTrue(md.startsWith("# vmlp benchmarks: baseline against current\n"), md);
   }
 
   @Test
   void peersOfOneKindAloneAreShown() {
-    JmhResult kernel = new JmhResult("dev.vmlp.jmh.peers.PeerKernelBenchmark.forward_ejml", "avgt", Map.of("shape", "784x256"),
-        new JmhResult.Metric(100_000, 1_000, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
-    JmhResult step = new JmhResult("dev.vmlp.jmh.peers.PeerTrainStepBenchmark.step_ejml", "avgt", Map.of("net", "784-256-10"),
-        new JmhResult.Metric(500_000, 5_000, "ns/op"), Map.of(), Map.of(), 1, List.of(), "25", "25", List.of());
+    JmhResult kernel = new JmhResult("dev.vmlp.jmh.peers.PeerKernelBenchmark.forward_ejml", "avgt",
+        Map.of("shape", "784x256"), new JmhResult.Metric(100_000, 1_000, "ns/op"), Map.of(), Map.of(), 1, List.of(),
+        "25", "25", List.of());
+    JmhResult step = new JmhResult("dev.vmlp.jmh.peers.PeerTrainStepBenchmark.step_ejml", "avgt",
+        Map.of("net", "784-256-10"), new JmhResult.Metric(500_000, 5_000, "ns/op"), Map.of(), Map.of(), 1, List.of(),
+        "25", "25", List.of());
     for (JmhResult only : List.of(kernel, step)) {
       String md = new ReportPage(List.of(new Report("run", null, List.of(only))), null).markdown();
       assertFalse(md.contains("No peer benchmarks in this run"), md);
