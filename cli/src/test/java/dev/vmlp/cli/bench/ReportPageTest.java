@@ -125,6 +125,8 @@ class ReportPageTest {
     String html = page.html();
     assertTrue(html.contains("<tr class=\"regression\">"), "the regression row is marked");
     assertTrue(html.contains("+30.0%"));
+    assertTrue(html.contains("<p class=\"note\">1 regression(s), 0 improvement(s), 0 within noise"), "the counts");
+    assertTrue(html.contains("<p class=\"lead\"><b>baseline</b>: "), "each run named");
     String md = page.markdown();
     assertTrue(md.contains("| regression |"));
     assertTrue(md.contains("1 regression(s), 0 improvement(s), 0 within noise"));
