@@ -206,7 +206,8 @@ final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_OK;
     }
     page.write(outDir());
-    main.out.println("wrote " + outDir().resolve("index.html") + " and summary.md (" + report.results().size() + " results)");
+    main.out.println("wrote " + outDir().resolve("index.html") + " and summary.md ("
+        + Errors.count(report.results().size(), "result") + ")");
     return Main.EXIT_OK;
   }
 

@@ -118,6 +118,16 @@ class BenchCommandTest {
   }
 
   @Test
+  void aReportOfOneResultSaysResult() throws IOException {
+    Path json = Files.writeString(tmp.resolve("one.json"), """
+        [{"benchmark": "dev.vmlp.jmh.SoftmaxBenchmark.softmax", "mode": "avgt",
+          "primaryMetric": {"score": 12.5, "scoreError": 0.5, "scoreUnit": "ns/op"}}]""");
+    CliRun run = CliRun.of("bench", "--from", json.toString(), "--out", tmp.resolve("report").toString());
+    assertEquals(0, run.exit(), run::describe);
+    assertTrue(run.out().contains("summary.md (1 result)"), run::describe);
+  }
+
+  @Test
   void theNotesBesideTheRunEndThePageAndTheSummary() throws IOException {
     Path json = Files.copy(Path.of(sample("quick.json")), tmp.resolve("run.json"));
     Files.copy(Path.of(sample("quick.machine.json")), tmp.resolve("run.machine.json"));

@@ -181,7 +181,7 @@ public final class ReportPage {
     row(rows, "started (UTC)", r -> run(r, MachineInfo.Run::started));
     row(rows, "wall time", r -> r.machine() == null || r.machine().run() == null ? "-"
         : minutes(r.machine().run().wallSeconds()));
-    row(rows, "benchmarks", r -> r.results().size() + " results" + (r.machine() == null || r.machine().run() == null ? ""
+    row(rows, "benchmarks", r -> results(r) + (r.machine() == null || r.machine().run() == null ? ""
         : " of " + r.machine().run().planned() + " planned, " + r.machine().run().failed() + " failed"));
     row(rows, "JMH options", r -> r.machine() == null || r.machine().run() == null ? "-"
         : known(String.join("\n", r.machine().run().jmhOptions())));
@@ -432,6 +432,11 @@ public final class ReportPage {
     return score(r.baseline().primary()) + " -> " + score(r.current().primary()) + " (" + Format.percent(r.changePercent()) + ")";
   }
 
+  /** {@code 1 result}, {@code 34 results}: how many results {@code r} holds. */
+  private static String results(Report r) {
+    return r.results().size() + (r.results().size() == 1 ? " result" : " results");
+  }
+
   static String score(JmhResult.Metric m) {
     return Format.pm(m.score(), m.error()) + " " + m.unit();
   }
@@ -478,9 +483,9 @@ public final class ReportPage {
         }
         b.append(facts(r, true)).append(".\n\n");
       } else if (r.machine() != null) { // a machine.json without the run: its facts still say where
-        b.append(who).append(r.results().size()).append(" results").append(facts(r, true)).append(".\n\n");
+        b.append(who).append(results(r)).append(facts(r, true)).append(".\n\n");
       } else {
-        b.append(who).append(r.results().size()).append(" results; no machine.json beside the JSON.\n\n");
+        b.append(who).append(results(r)).append("; no machine.json beside the JSON.\n\n");
       }
     }
     if (source != null) {
@@ -556,9 +561,9 @@ public final class ReportPage {
           b.append(" <span class=\"badge\">quick preset: indicative numbers</span>");
         }
       } else if (r.machine() != null) {
-        b.append(r.results().size()).append(" results").append(esc(facts(r, false)));
+        b.append(results(r)).append(esc(facts(r, false)));
       } else {
-        b.append(r.results().size()).append(" results (no machine.json)");
+        b.append(results(r)).append(" (no machine.json)");
       }
       b.append("</p>\n");
     }

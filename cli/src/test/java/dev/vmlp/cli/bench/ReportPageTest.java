@@ -184,6 +184,18 @@ class ReportPageTest {
   }
 
   @Test
+  void aRunOfOneResultSaysResult() {
+    Report one = new Report("run", null, List.of(ComparisonTest.result("avgt", 100, 1)));
+    ReportPage page = new ReportPage(List.of(one), null);
+    assertTrue(page.markdown().contains("\n1 result; no machine.json beside the JSON.\n"), page.markdown());
+    assertTrue(page.markdown().contains("| benchmarks | 1 result |"), page.markdown());
+    assertTrue(page.html().contains("<p class=\"lead\">1 result (no machine.json)</p>"));
+    String two = new ReportPage(List.of(new Report("run", null, List.of(ComparisonTest.result("avgt", 100, 1),
+        ComparisonTest.result("dev.vmlp.jmh.OtherBenchmark.run", "avgt", 100, 1)))), null).markdown();
+    assertTrue(two.contains("\n2 results; no machine.json beside the JSON.\n"), two);
+  }
+
+  @Test
   void aComparisonCountsTheRowsItCouldNotJudge() {
     JmhResult base = ComparisonTest.result("avgt", 100, Double.NaN); // one iteration: no error margin
     JmhResult tripled = ComparisonTest.result("avgt", 300, Double.NaN);
