@@ -216,4 +216,77 @@ class EvaluationTest {
           9 -> 1: 1
         """, ties.build().confusion().format());
   }
+
+  /**
+   * A class at or past {@code classes} is refused before it is counted: a predicted class of 3 of 3
+   * would otherwise land in the next row's first cell of the dense table, as if it were (truth + 1, 0).
+   */
+  @Test
+  void aClassOutOfRangeIsRefusedAndNotCounted() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 3);
+    for (int[] pair : new int[][] {{0, 3}, {3, 0}, {2, 3}, {-1, 0}, {0, -1}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> acc.addClassified(pair[0], pair[1], 1.0));
+      assertEquals("class out of range [0, 3): truth " + pair[0] + ", predicted " + pair[1], e.getMessage());
+    }
+    acc.addClassified(2, 2, 0.5);
+    Evaluation e = acc.build();
+    assertEquals(1, e.samples());
+    assertEquals(1.0, e.accuracy());
+    assertEquals(0.5, e.meanLoss());
+    assertEquals(List.of("2 2 1"), e.confusion().entries().stream().map(x -> x[0] + " " + x[1] + " " + x[2]).toList());
+    assertThrows(IllegalArgumentException.class, () -> Evaluation.accumulator(true, 0));
+  }
+
+  /** A regressor's evaluation is the mean of its losses, with no accuracy and no matrix; each kind refuses the other's samples. */
+  @Test
+  void aRegressionAccumulatorMeansItsLossesAndHasNoAccuracyOrMatrix() {
+    Evaluation empty = Evaluation.accumulator(false, 1).build();
+    assertEquals(0, empty.samples());
+    assertTrue(Double.isNaN(empty.meanLoss()));
+    Evaluation e = Evaluation.accumulator(false, 2).addRegressed(1.0).addRegressed(2.5).addRegressed(0.0).build();
+    assertEquals(3, e.samples());
+    assertEquals(3.5 / 3, e.meanLoss());
+    assertTrue(Double.isNaN(e.accuracy()));
+    assertEquals(null, e.confusion());
+    assertThrows(IllegalStateException.class, () -> Evaluation.accumulator(false, 2).addClassified(0, 0, 0));
+    assertThrows(IllegalStateException.class, () -> Evaluation.accumulator(true, 2).addRegressed(0));
+  }
+
+  /**
+   * Matrices of the same classes and the same cells in use differ when a count differs, dense and
+   * sparse; equal ones hash alike.
+   */
+  @Test
+  void matricesDifferInTheirCountsNotOnlyInWhichCellsAreUsed() {
+    for (int classes : new int[] {3, ConfusionMatrix.DENSE_MAX + 1}) {
+      ConfusionMatrix once = Evaluation.accumulator(true, classes).addClassified(0, 1, 0).build().confusion();
+      ConfusionMatrix twice = Evaluation.accumulator(true, classes).addClassified(0, 1, 0).addClassified(0, 1, 0)
+          .build().confusion();
+      ConfusionMatrix elsewhere = Evaluation.accumulator(true, classes).addClassified(1, 0, 0).build().confusion();
+      assertEquals(classes, once.classes());
+      assertNotEquals(once, twice);
+      assertNotEquals(once, elsewhere);
+      ConfusionMatrix same = Evaluation.accumulator(true, classes).addClassified(0, 1, 0).build().confusion();
+      assertEquals(once, same);
+      assertEquals(once.hashCode(), same.hashCode());
+    }
+  }
+
+  /**
+   * Up to {@link ConfusionMatrix#TABLE_MAX} classes make a table, one more a list; a table's columns
+   * are as wide as its largest class number needs, and no wider (10 classes: 0 to 9, one digit).
+   */
+  @Test
+  void aTableHasAtMostTableMaxClassesAndColumnsAsWideAsTheirLabels() {
+    assertTrue(Evaluation.accumulator(true, ConfusionMatrix.TABLE_MAX).addClassified(0, 1, 0).build().confusion()
+        .format().startsWith("      predicted\n"));
+    assertTrue(Evaluation.accumulator(true, ConfusionMatrix.TABLE_MAX + 1).addClassified(0, 1, 0).build().confusion()
+        .format().startsWith((ConfusionMatrix.TABLE_MAX + 1) + " classes, too many for a table"));
+    String ten = Evaluation.accumulator(true, 10).addClassified(9, 0, 0).build().confusion().format();
+    assertEquals(" true  0 1 2 3 4 5 6 7 8 9", ten.split("\n")[1], ten);
+    assertEquals("    9  1 0 0 0 0 0 0 0 0 0", ten.split("\n")[11], ten);
+    String eleven = Evaluation.accumulator(true, 11).addClassified(9, 0, 0).build().confusion().format();
+    assertEquals(" true   0  1  2  3  4  5  6  7  8  9 10", eleven.split("\n")[1], eleven);
+  }
 }
