@@ -1,5 +1,6 @@
 package dev.vmlp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -138,6 +139,13 @@ class ApiBoundsTest {
         () -> InputScaling.divideBy(2).apply(new float[5], 0, new float[4], 2, 3));
     assertEquals("3 values do not fit at offset 0 of 5 (source) or 2 of 4 (destination)", dst.getMessage());
     assertThrows(IllegalArgumentException.class, () -> InputScaling.none().apply(new float[4], 0, new float[4], -1, 3));
+    // no values at the end of both arrays: nothing to do, nothing refused
+    for (InputScaling s : new InputScaling[] {InputScaling.none(), InputScaling.divideBy(2)}) {
+      float[] end = {1, 2};
+      s.apply(end, 2, end, 2, 0);
+      assertArrayEquals(new float[] {1, 2}, end, s.toString());
+    }
+    assertThrows(IllegalArgumentException.class, () -> InputScaling.none().apply(new float[4], 0, new float[4], 0, -1));
     assertEquals("dataset 'empty' has no rows to standardize by", assertThrows(IllegalArgumentException.class,
         () -> InputScaling.standardize(Dataset.ofClasses("empty", new float[0], 3, new int[0], 2))).getMessage());
     assertThrows(IllegalArgumentException.class, () -> InputScaling.perFeature(new float[0], new float[0]));

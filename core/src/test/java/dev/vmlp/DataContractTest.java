@@ -151,6 +151,32 @@ class DataContractTest {
     assertArrayEquals(new float[] {6f, -8f}, out);
   }
 
+  /** A uniform scaling refuses a divisor or a factor of zero (either sign), as it refuses negative and non-finite ones. */
+  @Test
+  void uniformScalingsRefuseZeroNegativeAndNonFiniteValues() {
+    for (float v : new float[] {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      assertEquals("scaling divisor must be finite and positive, got " + v,
+          assertThrows(IllegalArgumentException.class, () -> InputScaling.divideBy(v)).getMessage());
+      assertEquals("scaling factor must be finite and positive, got " + v,
+          assertThrows(IllegalArgumentException.class, () -> InputScaling.multiplyBy(v)).getMessage());
+    }
+    assertEquals(Float.MIN_VALUE, InputScaling.multiplyBy(Float.MIN_VALUE).factor(), 0f);
+  }
+
+  /**
+   * A dataset of another width than a per-feature scaling is refused by name, even one of no rows (which
+   * maps no row, so only the width check can refuse it).
+   */
+  @Test
+  void aPerFeatureScalingRefusesADatasetOfAnotherWidth() {
+    InputScaling three = InputScaling.perFeature(new float[3], new float[] {1, 1, 1});
+    for (int rows : new int[] {2, 0}) {
+      Dataset two = Dataset.ofClasses("two", new float[rows * 2], 2, new int[rows], 2);
+      assertEquals("input scaling is for 3 features, the data has 2",
+          assertThrows(IllegalArgumentException.class, () -> three.apply(two)).getMessage(), rows + " rows");
+    }
+  }
+
   @Test
   void classDatasetsRefuseWrongShapesLabelsAndValues() {
     IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
