@@ -115,13 +115,6 @@ final class Params {
     return new Params(arch, c);
   }
 
-  /** Copies every parameter of {@code src} (same architecture) into this. */
-  void copyFrom(Params src) {
-    for (int l = 0; l < layers.length; l++) {
-      layers[l].copyFrom(src.layers[l]);
-    }
-  }
-
   /**
    * The first non-finite parameter as a message such as {@code "layer 1 weight [3, 17] = NaN"}, or
    * null when all are finite.
