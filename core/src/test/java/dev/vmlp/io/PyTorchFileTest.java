@@ -125,6 +125,68 @@ class PyTorchFileTest {
     }
   }
 
+  /**
+   * A module path may hold every letter, the underscore and every digit (the ends of each range
+   * included), and an index has up to 9 digits; a tenth is refused.
+   */
+  @Test
+  void aModulePathTakesEveryLetterAndDigitAndAnIndexUpToNineDigits() throws IOException {
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Model reference = ModelFiles.load(TestResources.copy(FILE, tmp), relu);
+    for (Path f : new Path[] {renamed("AZaz_09.", 0, 2, "letters.safetensors"),
+        renamed("9.0.", 100_000_000, 999_999_999, "nine-digits.safetensors")}) {
+      Model m = ModelFiles.load(f, relu);
+      assertEquals(reference.architecture(), m.architecture(), f.toString());
+      assertEquals(reference.weightsSha256(), m.weightsSha256(), f.toString());
+    }
+    Path ten = renamed("ten-digits.safetensors", n -> n.replace("layers.0.", "1000000000.").replace("layers.1.", "2."));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(ten, relu));
+    assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
+    for (String path : new String[] {"@.", "[.", "`.", "{.", ":."}) { // the characters next to each range
+      Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", path + "0.").replace("layers.1.", path + "2."));
+      e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), path);
+      assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
+    }
+  }
+
+  /**
+   * A foreign file of several hidden layers takes one activation per hidden layer, or one for all; another
+   * count is refused naming both.
+   */
+  @Test
+  void aForeignFileTakesOneActivationPerHiddenLayer() throws IOException {
+    dev.vmlp.Architecture arch = dev.vmlp.Architecture.builder(4).hidden(3, Activation.RELU).hidden(5, Activation.TANH)
+        .output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.initialize(arch, 5);
+    byte[] bytes = SafetensorsBytes.saved(m, tmp);
+    ObjectNode h = SafetensorsBytes.header(bytes);
+    h.remove("__metadata__");
+    Path foreign = Files.write(tmp.resolve("two-hidden.safetensors"), SafetensorsBytes.file(h, SafetensorsBytes.data(bytes)));
+    Model back = ModelFiles.load(foreign, LoadOptions.defaults().withActivations(
+        java.util.List.of(Activation.RELU, Activation.TANH)));
+    assertEquals(arch, back.architecture());
+    assertEquals(m.weightsSha256(), back.weightsSha256());
+    assertEquals("4-3(sigmoid)-5(sigmoid)-2(softmax)", ModelFiles.load(foreign,
+        LoadOptions.defaults().withActivation(Activation.SIGMOID)).architecture().toString());
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(foreign,
+        LoadOptions.defaults().withActivations(java.util.List.of(Activation.RELU, Activation.TANH, Activation.RELU))));
+    assertEquals("activations", e.field());
+    assertTrue(e.getMessage().contains("the network has 2 hidden layers, but 3 activations were given (relu,tanh,relu)"),
+        e.getMessage());
+  }
+
+  /** A header whose {@code __metadata__} is null (the format allows it) is a foreign file with no metadata. */
+  @Test
+  void aNullMetadataEntryIsNoMetadata() throws IOException {
+    byte[] bytes = TestResources.bytes(FILE);
+    ObjectNode h = SafetensorsBytes.header(bytes);
+    h.putNull("__metadata__");
+    Path f = Files.write(tmp.resolve("null-metadata.safetensors"), SafetensorsBytes.file(h, SafetensorsBytes.data(bytes)));
+    Model m = ModelFiles.load(f, LoadOptions.defaults().withActivation(Activation.RELU));
+    assertEquals("64-32(relu)-10(softmax)", m.architecture().toString());
+    assertEquals(Map.of(), m.metadata());
+  }
+
   @Test
   void aLongModulePathIsReadWithoutRecursion() throws IOException {
     // 32,000 segments (64,008 characters, under the name limit): a regular expression with a repeated
