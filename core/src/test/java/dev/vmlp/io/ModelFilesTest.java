@@ -435,6 +435,12 @@ class ModelFilesTest {
     } catch (IOException e) {
       return; // not root: the files cannot be given away, and uid 0 is not the owner above
     }
+    // run as root, "its owner may" above stopped at uid 0; here the owner is another user
+    assertFalse(ModelFiles.stickyAndNotOurs(f, other), "the owner of the file and the folder may");
+    assertTrue(ModelFiles.stickyAndNotOurs(f, other + 1), "a third user may not");
+    Files.setAttribute(f, "unix:uid", other + 1);
+    assertFalse(ModelFiles.stickyAndNotOurs(f, other), "the owner of the folder may");
+    assertFalse(ModelFiles.stickyAndNotOurs(f, other + 1), "the owner of the file may");
     assertFalse(ModelFiles.stickyAndNotOurs(f, 0), "root may rename over another user's file");
   }
 
