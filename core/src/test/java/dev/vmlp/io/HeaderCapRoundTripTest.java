@@ -110,6 +110,27 @@ class HeaderCapRoundTripTest {
     return Header.MAX_BYTES - room;
   }
 
+  /**
+   * The room is, to the byte, what the longest value of each entry training writes takes in the header
+   * ({@code "key":"value",}), less what the model's own entry takes already: the round trip above takes
+   * its room from the same method, so an error in it shifted the cap unseen.
+   */
+  @Test
+  void theRoomIsTheLongestWrittenEntriesLessThoseThere() throws IOException {
+    Map<String, String> longest = Map.of("seed", "-9223372036854775808", "epochs", "2147483647",
+        "epoch_samples", "2147483647", "epoch_size", "2147483647", "online_samples", "9223372036854775807",
+        "learning_rate", "-1.23456789E-38", "shuffle", "false", "threads", "2147483647", "kernels", "x".repeat(64),
+        "dataset", "\\u0001".repeat(4096)); // JSON's escape of U+0001: 6 bytes each
+    long all = 0;
+    for (Map.Entry<String, String> e : longest.entrySet()) {
+      all += ("\"" + e.getKey() + "\":\"" + e.getValue() + "\",").length();
+    }
+    assertEquals(all, ModelFiles.trainingRoom(Map.of()));
+    assertEquals(all - "\"seed\":\"7\",".length(), ModelFiles.trainingRoom(Map.of("seed", "7")));
+    assertEquals(all - "\"kernels\":\"\",".length() - 64, ModelFiles.trainingRoom(Map.of("kernels", "y".repeat(100))),
+        "a longer value than the longest leaves no room for its entry");
+  }
+
   @Test
   void aFileWhoseSaveReachesTheLimitLoadsSavesAndSavesAgainAfterTraining() throws IOException {
     long growth = growth();
