@@ -180,6 +180,17 @@ class IdxTest {
     assertArrayEquals(new int[] {2, 3}, Idx.read(matrix, 2).dims());
   }
 
+  /** 255 dimensions, the most an IDX header can give, are read. */
+  @Test
+  void aFileOf255DimensionsIsRead() throws IOException {
+    int[] ones = new int[255];
+    Arrays.fill(ones, 1);
+    Path f = write(dir, "deep", idx(ones, new byte[] {7}));
+    Idx.Contents c = Idx.read(f, 255);
+    assertArrayEquals(ones, c.dims());
+    assertEquals(7, c.unsigned(0));
+  }
+
   @Test
   void zeroDimensionSize() throws IOException {
     Path f = write(dir, "zero", idx(new int[] {2, 0, 3}, new byte[0]));
@@ -223,6 +234,16 @@ class IdxTest {
     // one value more than a network takes is already too wide
     Path g = write(dir, "one-too-wide", idx(new int[] {1, 1, 1048577}, new byte[0]));
     assertMalformed(g, () -> Idx.readImages(g), "1x1048577 = 1048577 values", "wider than the 1048576 inputs");
+  }
+
+  /** An image of exactly the inputs a network may take is read, whole and streamed. */
+  @Test
+  void imagesAsWideAsANetworkTakesAreRead() throws IOException {
+    Path f = write(dir, "widest", idx(new int[] {1, 1024, 1024}, ramp(1 << 20)));
+    assertArrayEquals(new int[] {1, 1024, 1024}, Idx.readImages(f).dims());
+    int[] handed = {0};
+    Idx.forEachImage(Files.newInputStream(f), f, (dims, pixels, i) -> handed[0] += pixels.length);
+    assertEquals(1 << 20, handed[0]);
   }
 
   /**

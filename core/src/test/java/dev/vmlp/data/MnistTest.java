@@ -212,6 +212,24 @@ class MnistTest {
     }
   }
 
+  /** One class is a valid count: labels all 0 load as a dataset of one class. */
+  @Test
+  void loadPairTakesASingleClass() throws IOException {
+    writeFolder();
+    Path zeros = write(dir, "zeros", idx(new int[] {6}, new byte[6]));
+    Dataset d = Mnist.loadPair(dir.resolve(Mnist.TRAIN_IMAGES + ".gz"), zeros, 1);
+    assertEquals(1, d.classCount());
+    assertEquals(6, d.size());
+  }
+
+  /** The four files of a folder, in load's order, each plain or .gz as it is there. */
+  @Test
+  void filesNamesTheFourFilesPlainOrGz() throws IOException {
+    writeFolder();
+    assertEquals(java.util.List.of(dir.resolve(Mnist.TRAIN_IMAGES + ".gz"), dir.resolve(Mnist.TRAIN_LABELS),
+        dir.resolve(Mnist.TEST_IMAGES), dir.resolve(Mnist.TEST_LABELS + ".gz")), Mnist.files(dir));
+  }
+
   @Test
   void loadPairRejectsDifferentCounts() throws IOException {
     writeFolder();
