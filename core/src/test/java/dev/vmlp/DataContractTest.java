@@ -151,6 +151,18 @@ class DataContractTest {
     assertArrayEquals(new float[] {6f, -8f}, out);
   }
 
+  /** A per-feature map is for its width, a uniform one for any (0); equal maps hash alike. */
+  @Test
+  void aScalingNamesItsWidthAndEqualOnesHashAlike() {
+    assertEquals(0, InputScaling.none().featureCount());
+    assertEquals(0, InputScaling.divideBy(2).featureCount());
+    float[] shift = {1, 2, 3};
+    InputScaling s = InputScaling.perFeature(shift, new float[] {1, 1, 2});
+    assertEquals(3, s.featureCount());
+    assertEquals(InputScaling.perFeature(new float[] {1, 2, 3}, new float[] {1, 1, 2}).hashCode(), s.hashCode());
+    assertEquals(InputScaling.divideBy(4).hashCode(), InputScaling.multiplyBy(0.25f).hashCode());
+  }
+
   /** A uniform scaling refuses a divisor or a factor of zero (either sign), as it refuses negative and non-finite ones. */
   @Test
   void uniformScalingsRefuseZeroNegativeAndNonFiniteValues() {
