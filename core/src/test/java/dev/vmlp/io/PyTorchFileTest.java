@@ -141,7 +141,8 @@ class PyTorchFileTest {
     }
     Path ten = renamed("ten-digits.safetensors", n -> n.replace("layers.0.", "1000000000.").replace("layers.1.", "2."));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(ten, relu));
-    assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown name; a model file holds {i}.weight and {i}.bias, after one module path"),
+        e.getMessage());
     for (String path : new String[] {"@.", "[.", "`.", "{.", ":."}) { // the characters next to each range
       Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", path + "0.").replace("layers.1.", path + "2."));
       e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), path);
@@ -173,6 +174,8 @@ class PyTorchFileTest {
     assertEquals("activations", e.field());
     assertTrue(e.getMessage().contains("the network has 2 hidden layers, but 3 activations were given (relu,tanh,relu)"),
         e.getMessage());
+    e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(foreign));
+    assertTrue(e.getMessage().contains("its 2 hidden layers must be given"), e.getMessage());
   }
 
   /** A header whose {@code __metadata__} is null (the format allows it) is a foreign file with no metadata. */
@@ -221,7 +224,8 @@ class PyTorchFileTest {
     Path f = TestResources.copy(FILE, tmp);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
     assertEquals("vmlp.activations", e.field());
-    assertTrue(e.getMessage().contains("1 hidden layer") && e.getMessage().contains("--activation"), e.getMessage());
+    assertTrue(e.getMessage().contains("its 1 hidden layer must be given") && e.getMessage().contains("--activation"),
+        e.getMessage());
   }
 
   @Test
