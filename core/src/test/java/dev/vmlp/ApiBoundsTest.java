@@ -187,4 +187,66 @@ class ApiBoundsTest {
       Locale.setDefault(before);
     }
   }
+
+  /**
+   * A model's prediction calls check their rows, batches and output arrays before anything is
+   * written: each of these checks could be removed with every other test passing, the later per-row
+   * checks then answering with other words, after earlier rows' results were written.
+   */
+  @Test
+  void predictionsCheckRowsBatchesAndOutputsBeforeWriting() {
+    Architecture arch = Architecture.of(2, new int[] {3}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
+    Model m = Model.initialize(arch, 4);
+    Workspace ws = m.newWorkspace();
+    assertEquals(dev.vmlp.internal.kernel.KernelProvider.get().name(), m.kernelsName());
+    IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+        () -> m.predictProbabilities(new float[3], new float[3]));
+    assertEquals("input has 3 values, the model expects 2", length.getMessage());
+
+    int[] classes = {-7, -7, -7};
+    IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+        () -> m.predictBatch(new float[5], 3, classes, ws));
+    assertEquals("3 rows of 2 inputs need 6 values, the array has 5", batch.getMessage());
+    assertArrayEquals(new int[] {-7, -7, -7}, classes, "no row was predicted");
+    m.predictBatch(new float[0], 0, new int[0], ws); // no rows: nothing to do, nothing refused
+
+    float[] out = new float[8];
+    Arrays.fill(out, -7f);
+    IllegalArgumentException output = assertThrows(IllegalArgumentException.class,
+        () -> m.predictBatchProbabilities(new float[6], 3, out, ws));
+    assertEquals("output needs 9 values at offset 0, the array has 8", output.getMessage());
+    float[] untouched = new float[8];
+    Arrays.fill(untouched, -7f);
+    assertArrayEquals(untouched, out, "no row was written");
+
+    // one row in place: its 3 outputs overwrite its own 2 inputs only after they were read
+    float[] x = {0.5f, -1f, 0f};
+    float[] expected = new float[3];
+    m.predictProbabilities(new float[] {0.5f, -1f}, 0, expected, 0, ws);
+    m.predictBatchProbabilities(x, 1, x, ws);
+    assertArrayEquals(expected, x);
+  }
+
+  /** A regressor has no class to predict, in any call; its evaluation refuses data of another kind or width of targets. */
+  @Test
+  void aRegressorPredictsNoClassAndEvaluatesOnlyItsOwnTargets() {
+    Model reg = Model.initialize(Architecture.of(2, new int[0], Activation.RELU, 1, Head.SQUARED_ERROR), 1);
+    IllegalStateException one = assertThrows(IllegalStateException.class, () -> reg.predict(new float[2]));
+    assertEquals("the model's head is squared_error; use predictProbabilities for values", one.getMessage());
+    assertThrows(IllegalStateException.class, () -> reg.predict(new float[2], 0, reg.newWorkspace()));
+    IllegalArgumentException targets = assertThrows(IllegalArgumentException.class,
+        () -> reg.evaluate(Dataset.ofTargets("t2", new float[] {1, 1}, 2, new float[] {4, 3}, 2)));
+    assertEquals("dataset 't2' has 2 targets, the model has 1 outputs", targets.getMessage());
+    Model two = Model.initialize(Architecture.of(2, new int[0], Activation.RELU, 2, Head.SQUARED_ERROR), 1);
+    IllegalArgumentException fewer = assertThrows(IllegalArgumentException.class,
+        () -> two.evaluate(Dataset.ofTargets("t1", new float[] {1, 1}, 2, new float[] {4}, 1)));
+    assertEquals("dataset 't1' has 1 targets, the model has 2 outputs", fewer.getMessage());
+    IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
+        () -> reg.evaluate(Dataset.ofClasses("c", new float[] {1, 1}, 2, new int[] {0}, 2)));
+    assertEquals("dataset 'c' has class labels, the model's head is squared_error", labels.getMessage());
+    Model cls = Model.initialize(Architecture.of(2, new int[0], Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY), 1);
+    IllegalArgumentException real = assertThrows(IllegalArgumentException.class,
+        () -> cls.evaluate(Dataset.ofTargets("t", new float[] {1, 1}, 2, new float[] {4}, 1)));
+    assertEquals("dataset 't' has real targets, the model's head is softmax", real.getMessage());
+  }
 }
