@@ -237,4 +237,27 @@ class ModelTest {
         () -> Model.of(arch, List.of(new LayerWeights(2, 4, new float[8], new float[2])), InputScaling.none()));
     assertEquals("layer 0 weights have shape [2, 4], the architecture needs [2, 3]", e.getMessage());
   }
+
+  /**
+   * An output layer as wide as its padding ({@link Layout#LANES} units, no padding left over) predicts,
+   * gives probabilities and evaluates: every per-output loop stops at the outputs, not one past them.
+   */
+  @Test
+  void anOutputLayerThatFillsItsPaddingPredictsAndEvaluates() {
+    int outputs = Layout.LANES;
+    Model m = Model.initialize(Architecture.of(3, new int[] {5}, Activation.TANH, outputs, Head.SOFTMAX_CROSS_ENTROPY),
+        2);
+    float[] x = {0.5f, -1f, 2f};
+    float[] p = new float[outputs];
+    int c = m.predictProbabilities(x, p);
+    assertEquals(c, m.predict(x));
+    double sum = 0;
+    for (float v : p) {
+      sum += v;
+    }
+    assertEquals(1.0, sum, 1e-5);
+    var e = m.evaluate(Dataset.ofClasses("d", x, 3, new int[] {outputs - 1}, outputs));
+    assertEquals(1, e.samples());
+    assertEquals(-Math.log(p[outputs - 1]), e.meanLoss(), 1e-4);
+  }
 }
