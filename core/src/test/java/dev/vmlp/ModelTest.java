@@ -260,4 +260,27 @@ class ModelTest {
     assertEquals(1, e.samples());
     assertEquals(-Math.log(p[outputs - 1]), e.meanLoss(), 1e-4);
   }
+
+  /**
+   * {@link Model#evaluate} is not stopped by an interrupt: only the trainer's evaluation of its test set
+   * (not strict) stops when asked, and a caller's evaluation on a thread whose interrupt flag is set still
+   * counts every row, and leaves the flag set.
+   */
+  @Test
+  void anInterruptedThreadStillEvaluatesEveryRow() {
+    Architecture arch = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    int rows = 3 * Engine.checkEvery(arch);
+    Dataset data = Dataset.ofClasses("d", new float[2 * rows], 2, new int[rows], 2);
+    Model m = Model.initialize(arch, 1);
+    var expected = m.evaluate(data);
+    Thread.currentThread().interrupt();
+    try {
+      var e = m.evaluate(data);
+      assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
+      assertEquals(rows, e.samples());
+      assertEquals(expected, e);
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
