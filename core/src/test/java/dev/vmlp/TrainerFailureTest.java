@@ -388,6 +388,27 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * A test set that the model cannot take (another width, another head's data) is refused before the
+   * first epoch, naming the test set: without that check it trained a whole epoch and failed only when
+   * the epoch's evaluation reached the test set, with the weights already changed.
+   */
+  @Test
+  void aTestSetTheModelCannotTakeIsRefusedBeforeAnyTraining() {
+    Architecture arch = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset train = Dataset.ofClasses("train", new float[] {1, 0, 0, 1}, 2, new int[] {0, 1}, 2);
+    Dataset wide = Dataset.ofClasses("wide", new float[] {1, 0, 0}, 3, new int[] {0}, 2);
+    Dataset targets = Dataset.ofTargets("targets", new float[] {1, 0}, 2, new float[] {1, 2}, 2);
+    try (Trainer t = Trainer.builder(arch).seed(3).build()) {
+      String before = t.snapshot().weightsSha256();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(train, wide, 1));
+      assertEquals("dataset 'wide' has 3 features, the model expects 2", e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> t.fit(train, targets, 1));
+      assertEquals("dataset 'targets' has real targets, the model's head is softmax", e.getMessage());
+      assertEquals(before, t.snapshot().weightsSha256(), "no epoch ran");
+    }
+  }
+
   @Test
   void inputsATrainerMustRefuse() {
     // refused by the setter, as learningRate and threads refuse theirs (it was accepted, and build() threw)
