@@ -409,6 +409,25 @@ class TrainerFailureTest {
     }
   }
 
+  /**
+   * An epoch's time is in seconds, no more than the fit took, and a closed regressor refuses a single
+   * sample as a closed classifier does: mutation testing found neither checked.
+   */
+  @Test
+  void anEpochsTimeIsInSecondsAndAClosedRegressorRefusesASample() {
+    Architecture arch = Architecture.of(2, new int[] {3}, Activation.RELU, 1, Head.SQUARED_ERROR);
+    Dataset train = Dataset.ofTargets("train", new float[] {1, 0, 0, 1}, 2, new float[] {1, 2}, 1);
+    Trainer t = Trainer.builder(arch).seed(3).build();
+    long t0 = System.nanoTime();
+    EpochStats stats = t.fit(train, null, 1).epochs().get(0);
+    double took = (System.nanoTime() - t0) * 1e-9;
+    assertTrue(stats.trainSeconds() >= 0 && stats.trainSeconds() <= took, stats.trainSeconds() + " s of " + took);
+    t.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> t.trainSample(new float[2], new float[] {1}));
+    assertEquals("the trainer is closed", e.getMessage());
+  }
+
   @Test
   void inputsATrainerMustRefuse() {
     // refused by the setter, as learningRate and threads refuse theirs (it was accepted, and build() threw)
