@@ -283,4 +283,29 @@ class ModelTest {
       Thread.interrupted();
     }
   }
+
+  /**
+   * The trainer's evaluation of its test set (not strict) looks for a stop as a training pass does: once
+   * every {@link Engine#checkEvery} rows, after each whole interval, and at its end, and returns null at
+   * the look that finds one.
+   */
+  @Test
+  void aLenientEvaluationLooksForAStopOnceEveryInterval() {
+    Architecture arch = Architecture.of(2, new int[] {3}, Activation.RELU, 2, Head.SOFTMAX_CROSS_ENTROPY);
+    int every = Engine.checkEvery(arch);
+    int rows = 3 * every + every / 2;
+    Dataset data = Dataset.ofClasses("d", new float[2 * rows], 2, new int[rows], 2);
+    Model m = Model.initialize(arch, 1);
+    Workspace ws = m.newWorkspace();
+    int[] looks = {0};
+    var e = m.evaluate(data, ws, false, () -> {
+      looks[0]++;
+      return false;
+    });
+    assertEquals(rows, e.samples());
+    assertEquals(4, looks[0], "after rows " + every + ", " + 2 * every + " and " + 3 * every + ", and at the end");
+    looks[0] = 0;
+    assertEquals(null, m.evaluate(data, ws, false, () -> ++looks[0] == 2), "stopped at the second look");
+    assertEquals(2, looks[0]);
+  }
 }
