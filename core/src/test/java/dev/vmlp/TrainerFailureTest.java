@@ -507,6 +507,12 @@ class TrainerFailureTest {
       assertTrue(e.getMessage().startsWith("training diverged in epoch 1 (found after the epoch): layer 0 "),
           e.getMessage());
       assertEquals(0, t.epochsDone());
+      // nor is any of it part-done: the next fit starts epoch 1 over, at its first sample, whose loss the
+      // infinite weight makes NaN
+      TrainingDivergedException again = assertThrows(TrainingDivergedException.class, () -> t.fit(one, null, 1));
+      assertEquals(1, again.epoch());
+      assertEquals(0, again.position(), again.getMessage());
+      assertEquals(0, t.epochsDone());
     }
   }
 
@@ -566,6 +572,29 @@ class TrainerFailureTest {
       assertEquals(same.trainSample(sane, 2), t.trainSample(sane, 2));
       assertEquals(same.snapshot().weightsSha256(), t.snapshot().weightsSha256());
       assertEquals(same.snapshot().metadata(), t.snapshot().metadata());
+    }
+  }
+
+  /**
+   * An epoch whose first sample diverges trained nothing: its snapshot records no part-done epoch, and a
+   * trainer continues from it. (A record of the epoch's size without a count of its samples is refused.)
+   */
+  @Test
+  void anEpochThatDivergesAtItsFirstSampleLeavesNoPartDoneEpoch() {
+    Architecture arch = Architecture.of(4, new int[] {16}, Activation.RELU, 3, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset wild = Dataset.ofClasses("wild", new float[] {3e38f, -3e38f, 3e38f, 0f, 0.1f, 0.2f, 0.3f, 0.4f}, 4,
+        new int[] {0, 1}, 3);
+    try (Trainer t = Trainer.builder(arch).seed(3).shuffle(false).build()) {
+      String before = t.snapshot().weightsSha256();
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.fit(wild, null, 1));
+      assertEquals(0, e.position(), e.getMessage());
+      Model after = t.snapshot();
+      assertEquals(before, after.weightsSha256());
+      assertFalse(after.metadata().containsKey("epoch_samples"), after.metadata().toString());
+      assertFalse(after.metadata().containsKey("epoch_size"), after.metadata().toString());
+      try (Trainer again = Trainer.builder(after).build()) {
+        assertEquals(0, again.epochsDone());
+      }
     }
   }
 
