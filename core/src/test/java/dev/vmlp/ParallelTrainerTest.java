@@ -331,6 +331,58 @@ class ParallelTrainerTest {
     }
   }
 
+  /**
+   * Under AUTO_THREADS each call takes the count its data gives, and a change of count replaces the
+   * engine, whose workers end; but a call from a listener's epochEnd keeps the running fit's engine.
+   * 64-4096-10 trains dense rows on every processor and rows of density 1/8 on one.
+   */
+  @Test
+  void autoThreadsReplaceTheEngineWhenTheCountChangesButNotUnderARunningFit() throws InterruptedException {
+    Architecture wide = Architecture.of(64, new int[] {4096}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    int dense = Trainer.autoThreads(wide, 1.0);
+    Assumptions.assumeTrue(dense > 1 && Trainer.autoThreads(wide, 0.125) == 1, "one processor: one thread always");
+    int rows = 20;
+    float[] x = new float[rows * 64];
+    int[] labels = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int k = 0; k < 8; k++) {
+        x[r * 64 + (r * 8 + k * 5) % 64] = 0.25f * (k + 1);
+      }
+      labels[r] = r % 10;
+    }
+    Dataset sparse = Dataset.ofClasses("sparse", x, 64, labels, 10);
+    assertEquals(0.125, sparse.density(), 1e-9);
+    float[] row = sparse.row(3);
+    AtomicInteger nested = new AtomicInteger();
+    Trainer[] self = new Trainer[1];
+    try (Trainer t = Trainer.builder(wide).threads(Trainer.AUTO_THREADS).learningRate(0.01f)
+        .listener(new EpochListener() {
+          @Override
+          public void epochEnd(EpochStats stats) {
+            self[0].trainSample(row, 3); // dense: alone it would take every processor
+            assertEquals(1, self[0].currentEngine().threads(), "the running fit's engine stays");
+            nested.incrementAndGet();
+          }
+        }).build()) {
+      self[0] = t;
+      t.trainSample(row, 3);
+      assertEquals(dense, t.currentEngine().threads());
+      Thread[] workers = t.workerThreads();
+      assertEquals(dense - 1, workers.length);
+      TrainingReport r = t.fit(sparse, null, 2);
+      assertEquals(1, r.threads());
+      assertEquals(2, nested.get());
+      for (Thread w : workers) {
+        w.join(10_000);
+        assertFalse(w.isAlive(), w.getName() + " outlived the engine it worked for");
+      }
+      assertEquals("1", r.model().metadata().get("threads"));
+      t.trainSample(row, 3);
+      assertEquals(dense, t.currentEngine().threads());
+      assertEquals(Integer.toString(dense), t.snapshot().metadata().get("threads"));
+    }
+  }
+
   /** Delegates to real kernels, and throws once from one named thread after some calls. */
   static final class FailingKernels implements Kernels {
     final Kernels k;
