@@ -277,6 +277,46 @@ class TrainerOwnershipTest {
   }
 
   /**
+   * A regressor's online step is a call like any other: refused while another thread's call runs, and
+   * once it returns, the trainer is free for another thread.
+   */
+  @Test
+  void aRegressorsOnlineStepTakesAndGivesBackTheTrainer() throws Exception {
+    Architecture reg = Architecture.of(4, new int[] {16}, Activation.TANH, 2, Head.SQUARED_ERROR);
+    float[] x = {0.5f, -1f, 0.25f, 2f};
+    float[] target = {1f, -0.5f};
+    try (Trainer t = Trainer.builder(reg).seed(5).build()) {
+      t.trainSample(x, target);
+      AtomicReference<Object> other = new AtomicReference<>();
+      Thread th = Thread.ofPlatform().name("other-thread").start(() -> {
+        try {
+          other.set(t.trainSample(x, target));
+        } catch (RuntimeException e) {
+          other.set(e);
+        }
+      });
+      th.join(30_000);
+      assertTrue(other.get() instanceof Double, "the step's return gave the trainer back: " + other.get());
+      assertEquals("2", t.snapshot().metadata().get("online_samples"));
+    }
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().name("holder").start(() -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Trainer t = Trainer.builder(reg).seed(5).build();
+    t.holdFor(holder); // as if the holder's call were running
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.trainSample(x, target));
+    assertTrue(e.getMessage().startsWith("the trainer is in use by thread 'holder'"), e.getMessage());
+    release.countDown();
+    holder.join(30_000);
+    t.close(); // does not wait for a thread that is gone
+  }
+
+  /**
    * A second close() while another thread's close() stops the workers waits for it: it returned at
    * once when it saw the trainer marked closed, with the workers still running.
    */
