@@ -159,4 +159,34 @@ class SpinBarrierTest {
     waiter.start();
     return waiter;
   }
+
+  /**
+   * Only a worker's wait clears its interrupt flag: the trainer's caller, interrupted while it waits (and
+   * parks) for a slow worker, keeps its flag, which is how the pass learns of the interrupt.
+   */
+  @Test
+  void aCallerThatParksKeepsItsInterruptFlag() throws InterruptedException {
+    SpinBarrier b = new SpinBarrier(2, 2, SpinBarrier.PARK_NANOS);
+    CountDownLatch waiting = new CountDownLatch(1);
+    Thread slow = Thread.ofPlatform().start(() -> {
+      try {
+        waiting.await();
+        Thread.sleep(200); // the caller spins past SPIN_NANOS and parks
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      b.awaitAsWorker();
+    });
+    b.register(1, slow);
+    b.register(0, Thread.currentThread());
+    Thread.currentThread().interrupt();
+    try {
+      waiting.countDown();
+      b.await();
+      assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt was lost in the barrier");
+    } finally {
+      Thread.interrupted();
+    }
+    slow.join(30_000);
+  }
 }
