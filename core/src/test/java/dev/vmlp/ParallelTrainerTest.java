@@ -287,6 +287,18 @@ class ParallelTrainerTest {
   }
 
   @Test
+  void aNetworkWithoutHiddenLayersTrainsOnOneThread() {
+    // its output layer is updated by the calling thread alone: there are no hidden units to split
+    Architecture flat = Architecture.of(64, new int[0], Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(1, ParallelEngine.maxThreads(flat));
+    try (Trainer t = Trainer.builder(flat).threads(4).scaling(digits.scaling()).build()) {
+      assertEquals("1", t.snapshot().metadata().get("threads"), "before any pass");
+      assertEquals(1, t.fit(digits.train().slice(0, 10), null, 1).threads());
+      assertEquals(0, t.workerThreads().length);
+    }
+  }
+
+  @Test
   void aSnapshotBeforeAnyPassRecordsNoMoreThreadsThanTheNetworkCanUse() {
     // 16 hidden units are one chunk: whatever is asked for, one thread trains it
     Architecture narrow = Architecture.of(64, new int[] {16}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
