@@ -83,4 +83,22 @@ class GlobalOptionsTest {
     assertFalse(quiet.contains("vmlp: hidden when quiet"));
     Logs.configure(System.err, false);
   }
+
+  @Test
+  void aLogRecordsExceptionIsNamedOnItsLine() {
+    // a record with a throwable (a library's fallback, say) says what went wrong, as an error line would
+    System.Logger log = System.getLogger("dev.vmlp");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Logs.configure(err, false);
+    try {
+      log.log(System.Logger.Level.WARNING, "cannot read the cache",
+          new java.nio.file.NoSuchFileException("/c/cache.bin"));
+      log.log(System.Logger.Level.WARNING, "odd state", new IllegalStateException("two\nlines"));
+      assertEquals(List.of("vmlp: cannot read the cache: /c/cache.bin: no such file or folder",
+          "vmlp: odd state: two; lines (IllegalStateException)"), bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    } finally {
+      Logs.configure(System.err, false);
+    }
+  }
 }
