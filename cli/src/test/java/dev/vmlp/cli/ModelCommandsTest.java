@@ -466,6 +466,40 @@ class ModelCommandsTest {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void predictFromAPipeStopsAtTheNextRowOnceItsOutputIsClosed() throws Exception {
+    // tail -f rows.csv | vmlp predict --input - | head -1: once a print before a wait finds standard output
+    // closed, the next row ends the run, rather than rows predicted for nothing while the pipe stays open
+    Path csv = digitsCsv(dir.resolve("rows-closed.csv"), false);
+    byte[] row = (Files.readAllLines(csv).get(0) + "\n").getBytes(StandardCharsets.US_ASCII);
+    List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", model.toString(), "--input", "-");
+    Process p = new ProcessBuilder(cmd).start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      p.getOutputStream().write(row);
+      p.getOutputStream().flush();
+      assertTrue(out.readLine().startsWith("0 "));
+      out.close(); // as head does after its line
+      long end = System.nanoTime() + 20_000_000_000L;
+      while (p.isAlive() && System.nanoTime() < end) {
+        try {
+          p.getOutputStream().write(row); // a row at a time, the pipe kept open
+          p.getOutputStream().flush();
+        } catch (IOException e) {
+          break; // it has stopped reading
+        }
+        p.waitFor(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "still running, its output closed");
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(1, p.exitValue(), err);
+      assertTrue(err.contains("vmlp: error: cannot write to standard output"), err);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void predictRefusesInputThatIsNeitherCsvNorIdx() throws IOException {
     Path bad = Files.write(dir.resolve("bad-magic.idx"), new byte[] {1, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 8});
     CliRun.of("predict", "--model", model.toString(), "--input", bad.toString())
