@@ -238,6 +238,27 @@ class ErrorsTest {
   }
 
   @Test
+  void trainingWithSaveGoesOnWhenItsOutputIsClosed() throws IOException {
+    // | head -1 with --save: the model is what the run gives, so training ends and saves; the exit still says
+    // that standard output could not be written
+    Path model = tmp.resolve("closed-out.safetensors");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream closedAfterOneLine = new PrintStream(printed, true, StandardCharsets.UTF_8) {
+      @Override
+      public boolean checkError() {
+        return printed.size() > 0;
+      }
+    };
+    int exit = Main.run(new String[] {"train", "--epochs", "3", "--hidden", "8", "--save", model.toString()},
+        closedAfterOneLine, new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, exit);
+    assertEquals(List.of("vmlp: error: cannot write to standard output"), err.toString(StandardCharsets.UTF_8)
+        .lines().filter(l -> l.startsWith("vmlp: error:")).toList());
+    assertEquals("3", dev.vmlp.io.ModelFiles.load(model).metadata().get("epochs"), "every epoch, then saved");
+  }
+
+  @Test
   void aRuntimeWithoutJavaLoggingIsOneErrorLine() throws Exception {
     // as in a jlinked image of java.base alone: the command line routes the library's log through java.logging
     assertOneErrorLineWithModules("java.base", List.of("train", "--epochs", "1", "--hidden", "8"),
