@@ -152,6 +152,10 @@ class InputChecksTest {
     Path rows = Files.writeString(dir.resolve("rows.csv"), "a,b,c,d,label\n1,0,0,0,0\n\n0,1,0,0,1\n2,0,0,0,0\n");
     CliRun.of("eval", "--model", model.toString(), "--test", rows.toString(), "--label-column", "-1")
         .assertError(1, rows + ": line 5 (row 2): output z[0] is Infinity (inputs far outside the trained range?)");
+    // the first row is named as any other: its file and line, not the bare row index
+    Path first = Files.writeString(dir.resolve("first.csv"), "a,b,c,d,label\n2,0,0,0,0\n0,1,0,0,1\n");
+    CliRun.of("eval", "--model", model.toString(), "--test", first.toString(), "--label-column", "-1")
+        .assertError(1, first + ": line 2 (row 0): output z[0] is Infinity");
     // gzip too, through the same reader
     Path gz = dir.resolve("rows.csv.gz");
     try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
