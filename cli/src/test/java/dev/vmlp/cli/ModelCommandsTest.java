@@ -958,6 +958,23 @@ class ModelCommandsTest {
   }
 
   /** The digits test split as CSV: 64 features, and the label last when {@code labelled}. */
+  @Test
+  void predictPrintsEveryRowOnceWhenTheOutputComesInSeveralBlocks() throws IOException {
+    // the rows are printed in blocks of 64 KB: 20 copies of the test set make several, each printed once
+    Path csv = digitsCsv(dir.resolve("once.csv"), false);
+    List<String> one = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--json")
+        .outLines();
+    Path many = Files.writeString(dir.resolve("many.csv"), Files.readString(csv).repeat(20));
+    CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", many.toString(), "--json");
+    assertEquals(0, run.exit(), run::describe);
+    List<String> lines = run.outLines();
+    assertTrue(run.out().length() > 3 << 16, "several blocks: " + run.out().length() + " characters");
+    assertEquals(20 * test.size(), lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      assertEquals(one.get(i % test.size()).replaceFirst("^\\{\"row\":\\d+,", "{\"row\":" + i + ","), lines.get(i));
+    }
+  }
+
   static Path digitsCsv(Path file, boolean labelled) throws IOException {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < test.size(); i++) {
