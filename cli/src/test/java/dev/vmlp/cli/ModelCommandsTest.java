@@ -533,6 +533,18 @@ class ModelCommandsTest {
     Path zero = Files.write(dir.resolve("zero-third.csv"), "1,\u0000,1\n".getBytes(StandardCharsets.US_ASCII));
     CliRun.of("predict", "--model", model.toString(), "--input", zero.toString())
         .assertError(1, zero + ": is neither CSV text nor IDX images: it starts with bytes 31 2c 00 2c");
+    // UTF-8 text may start with a byte past ASCII (its byte-order mark, as "CSV UTF-8" files have)
+    Path bom = dir.resolve("first-bytes-bom.csv");
+    Files.write(bom, concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, row.getBytes(StandardCharsets.US_ASCII)));
+    CliRun withBom = CliRun.of("predict", "--model", model.toString(), "--input", bom.toString());
+    assertEquals(0, withBom.exit(), withBom::describe);
+    assertEquals(expected, withBom.out(), withBom::describe);
+    // another control character is binary, without a zero byte, and in a file shorter than any mark
+    for (byte[] bytes : List.of(new byte[] {0x1b}, new byte[] {0x1b, '1', ',', '2'})) {
+      Path control = Files.write(dir.resolve("control-" + bytes.length + ".csv"), bytes);
+      CliRun.of("predict", "--model", model.toString(), "--input", control.toString())
+          .assertError(1, control + ": is neither CSV text nor IDX images: it starts with bytes 1b");
+    }
   }
 
   /** A small gzip input with junk after it, or a bad CRC, is corrupt gzip data (it read "Skip count must be non-negative"). */
