@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vmlp.Activation;
 import dev.vmlp.Architecture;
 import dev.vmlp.Head;
@@ -118,6 +119,9 @@ class InputChecksTest {
         .assertError(2, "--hidden gives 2048 hidden layers; a network has at most 2047");
     CliRun.of("train", "--hidden", "1048576,2048", "--epochs", "1")
         .assertError(2, "--hidden 1048576,2048 makes a layer of more than");
+    // a width of 1 is the least a layer can have, and trains
+    JsonNode narrow = CliRun.of("train", "--hidden", "8,1", "--epochs", "1", "--json").json();
+    assertEquals(List.of(64, 8, 1, 10), TrainDigitsTest.ints(narrow.path("layers")), narrow::toString);
   }
 
   @Test

@@ -141,6 +141,9 @@ class ModelCommandsTest {
     ModelFiles.save(m.withMetadata(meta), old);
     CliRun.of("train", "--resume", old.toString(), "--epochs", "2")
         .assertError(2, "--epochs 2 after the 2147483646 of " + old + " would exceed 2147483647 in all");
+    // up to that count is fine: the last epoch a file can record
+    JsonNode last = CliRun.of("train", "--resume", old.toString(), "--epochs", "1", "--json").json();
+    assertEquals(Integer.MAX_VALUE, last.path("epochs_detail").get(0).path("epoch").asInt(), last::toString);
   }
 
   @Test
