@@ -80,6 +80,21 @@ class TrainDigitsTest {
   }
 
   @Test
+  void theJsonSecondsAreTheTrainingsOwnTime() {
+    // at least its epochs' training time, at most the whole run's
+    long t0 = System.nanoTime();
+    JsonNode j = CliRun.of("train", "--epochs", "2", "--hidden", "8", "--json").json();
+    double wall = (System.nanoTime() - t0) * 1e-9;
+    double epochs = 0;
+    for (JsonNode e : j.path("epochs_detail")) {
+      epochs += e.path("train_seconds").asDouble();
+    }
+    double seconds = j.path("seconds").asDouble();
+    assertTrue(epochs > 0 && seconds >= epochs && seconds <= wall,
+        () -> "seconds " + seconds + ", epochs " + j.path("epochs_detail") + ", run " + wall + " s");
+  }
+
+  @Test
   void sameSeedSameWeightsOtherSeedOtherWeights() {
     String a = sha("--seed", "7");
     String b = sha("--seed", "7");
