@@ -92,6 +92,17 @@ class TrainFilesTest {
   }
 
   @Test
+  void rowsAsWideAsANetworkTakesAreTrained() throws IOException {
+    // Architecture.MAX_WIDTH features, the most inputs a network may take (one more is refused by the reader)
+    String zeros = ",0".repeat(dev.vmlp.Architecture.MAX_WIDTH);
+    Path wide = Files.writeString(tmp.resolve("widest.csv"), "0" + zeros + "\n1" + zeros + "\n");
+    CliRun run = CliRun.of("train", "--train", wide.toString(), "--test", wide.toString(), "--hidden", "0",
+        "--epochs", "1", "--json");
+    assertEquals(List.of(dev.vmlp.Architecture.MAX_WIDTH, 2), TrainDigitsTest.ints(run.json().path("layers")),
+        run::describe);
+  }
+
+  @Test
   void aClassOnlyTheTestFileHasGetsAnOutput() throws IOException {
     // the training file has classes 0 and 1; the test file has a 2 as well, which the network must be able to name
     Path train = Files.writeString(tmp.resolve("two.csv"), "0,0,0\n1,1,1\n0,0,1\n1,1,0\n");
