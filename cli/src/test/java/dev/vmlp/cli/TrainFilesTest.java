@@ -86,6 +86,15 @@ class TrainFilesTest {
     assertNotEquals(p.path("weights_sha256").asText(), s.path("weights_sha256").asText());
     assertTrue(s.path("test_accuracy").asDouble() >= 0.85, standardized.describe());
 
+    // the saved models hold the scaling each run used: none without --standardize, the training set's with it
+    Path plainModel = tmp.resolve("plain.safetensors");
+    Path standardizedModel = tmp.resolve("standardized.safetensors");
+    assertEquals(0, CliRun.of(concat(common, "--save", plainModel.toString())).exit());
+    assertEquals(0, CliRun.of(concat(common, "--standardize", "--save", standardizedModel.toString())).exit());
+    assertEquals(dev.vmlp.InputScaling.none(), dev.vmlp.io.ModelFiles.load(plainModel).scaling());
+    assertEquals(dev.vmlp.InputScaling.standardize(dev.vmlp.data.Csv.read(train,
+        dev.vmlp.data.Csv.Options.defaults().withLabelColumn(-1))), dev.vmlp.io.ModelFiles.load(standardizedModel).scaling());
+
     // Without --label-column the first column, a real number, is taken as the label and rejected.
     CliRun wrongColumn = CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1");
     assertTrue(wrongColumn.assertError(1, "a.csv").contains("not a class index"), wrongColumn.describe());
