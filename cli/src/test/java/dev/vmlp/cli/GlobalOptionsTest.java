@@ -101,4 +101,24 @@ class GlobalOptionsTest {
       Logs.configure(System.err, false);
     }
   }
+
+  @Test
+  void theCommandLineLogsItsOwnLinesAndQuietHidesThem() throws Exception {
+    // in JVMs of their own: the kernels are chosen, and say so, once per JVM
+    List<String> loud = stderrOf("train", "--epochs", "1", "--hidden", "8");
+    assertEquals(1, loud.stream().filter(l -> l.startsWith("vmlp kernels: ")).count(), loud::toString);
+    assertTrue(loud.stream().allMatch(l -> l.startsWith("vmlp") || l.startsWith("WARNING: Using incubator")),
+        () -> "a line not in vmlp's format: " + loud);
+    List<String> quiet = stderrOf("--quiet", "train", "--epochs", "1", "--hidden", "8");
+    assertTrue(quiet.stream().noneMatch(l -> l.contains("vmlp kernels")), quiet::toString);
+  }
+
+  private static List<String> stderrOf(String... args) throws Exception {
+    Process p = new ProcessBuilder(CliRun.inNewJvm(List.of("--add-modules=jdk.incubator.vector"), args))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), err);
+    return err.lines().toList();
+  }
 }
