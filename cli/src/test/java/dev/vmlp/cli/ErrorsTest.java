@@ -216,17 +216,22 @@ class ErrorsTest {
         err.toString(StandardCharsets.UTF_8));
   }
 
-  @Test
-  void trainingStopsWhenItsOutputIsClosed() {
-    // | head -1: the first epoch line is read, then the pipe closes; without --save nothing else is kept
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream closedAfterOneLine = new PrintStream(printed, true, StandardCharsets.UTF_8) {
+  /** Standard output as {@code | head -1} leaves it: the write that took a line fails the checks after it. */
+  private static PrintStream closedAfterFirstWrite(ByteArrayOutputStream printed) {
+    return new PrintStream(printed, true, StandardCharsets.UTF_8) {
       @Override
       public boolean checkError() {
         return printed.size() > 0;
       }
     };
+  }
+
+  @Test
+  void trainingStopsWhenItsOutputIsClosed() {
+    // | head -1: the first epoch line is read, then the pipe closes; without --save nothing else is kept
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream closedAfterOneLine = closedAfterFirstWrite(printed);
     int exit = Main.run(new String[] {"train", "--epochs", "50", "--hidden", "8"}, closedAfterOneLine,
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(1, exit);
@@ -244,12 +249,7 @@ class ErrorsTest {
     Path model = tmp.resolve("closed-out.safetensors");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream closedAfterOneLine = new PrintStream(printed, true, StandardCharsets.UTF_8) {
-      @Override
-      public boolean checkError() {
-        return printed.size() > 0;
-      }
-    };
+    PrintStream closedAfterOneLine = closedAfterFirstWrite(printed);
     int exit = Main.run(new String[] {"train", "--epochs", "3", "--hidden", "8", "--save", model.toString()},
         closedAfterOneLine, new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(1, exit);
