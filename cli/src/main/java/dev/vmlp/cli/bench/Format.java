@@ -22,6 +22,11 @@ final class Format {
     return String.format(Locale.ROOT, pattern, v);
   }
 
+  /** {@code n} and its noun, in the plural unless {@code n} is 1: {@code 1 result}, {@code 34 results}. */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** As {@link #num}, without thousands separators: for lists whose items a comma separates. */
   static String plain(double v) {
     return num(v).replace(",", "");

@@ -155,7 +155,7 @@ public record JmhResult(
     if (forks <= 0 || iterations.measurements() <= 0) {
       return "";
     }
-    return forks + (forks == 1 ? " fork, " : " forks, ") + iterations.warmups() + " x " + iterations.warmupTime()
+    return Format.count(forks, "fork") + ", " + iterations.warmups() + " x " + iterations.warmupTime()
         + " warm-up, " + iterations.measurements() + " x " + iterations.measurementTime()
         + (threads == 1 ? "" : ", " + threads + " threads");
   }

@@ -500,7 +500,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   private static List<String> settings(List<JmhResult> rs) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     rs.forEach(r -> counts.merge(r.settings().isEmpty() ? "not recorded" : r.settings(), 1, Integer::sum));
-    return counts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue() + (e.getValue() == 1 ? " result" : " results"))
+    return counts.entrySet().stream().map(e -> e.getKey() + ": " + Format.count(e.getValue(), "result"))
         .toList();
   }
 

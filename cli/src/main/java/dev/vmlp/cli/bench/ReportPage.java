@@ -434,7 +434,7 @@ public final class ReportPage {
 
   /** {@code 1 result}, {@code 34 results}: how many results {@code r} holds. */
   private static String results(Report r) {
-    return r.results().size() + (r.results().size() == 1 ? " result" : " results");
+    return Format.count(r.results().size(), "result");
   }
 
   static String score(JmhResult.Metric m) {
