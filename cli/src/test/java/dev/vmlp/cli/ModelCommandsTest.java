@@ -440,9 +440,17 @@ class ModelCommandsTest {
     // back until 64 KB of output or the end of the input; a client that sends one row and waits for its
     // answer gets it before it sends the next
     Path csv = digitsCsv(dir.resolve("rows.csv"), false);
-    String row = Files.readAllLines(csv).get(0);
-    String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).outLines().get(0);
-    List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", model.toString(), "--input", "-");
+    assertAnsweredWhileThePipeStaysOpen(model, Files.readAllLines(csv).get(0));
+    // a one-input model's row is shorter than the 4 bytes that the CSV reader's encoding detection reads
+    Path oneInput = dir.resolve("one-input.safetensors");
+    ModelFiles.save(Model.initialize(Architecture.builder(1).output(3, Head.SOFTMAX_CROSS_ENTROPY), 5), oneInput);
+    assertAnsweredWhileThePipeStaysOpen(oneInput, "5");
+  }
+
+  private static void assertAnsweredWhileThePipeStaysOpen(Path modelFile, String row) throws Exception {
+    Path csv = Files.writeString(dir.resolve("row.csv"), row + "\n");
+    String expected = CliRun.of("predict", "--model", modelFile.toString(), "--input", csv.toString()).outLines().get(0);
+    List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", modelFile.toString(), "--input", "-");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

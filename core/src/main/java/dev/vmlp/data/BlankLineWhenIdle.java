@@ -8,16 +8,25 @@ import java.io.InputStream;
  * Text that gives one blank line of its own when what came so far ends a line and no more bytes are
  * available: the CSV parser hands a row over only once it has seen what follows the row's line end, so
  * a pipe that pauses after a row (a client that sends a row and waits for its answer) would otherwise
- * get each row handed over one row late. The reader skips blank lines, and takes the lines added
- * ({@link #added()}) off its line numbers.
+ * get each row handed over one row late. The reader skips blank lines, and numbers lines through
+ * {@link #lineOf(long)}, which takes the lines added off.
+ *
+ * <p>Before the parser parses anything its encoding detection reads {@value #HEAD} bytes: a pause after
+ * a shorter first row (a one-input model's {@code 5\n}) gets as many blank lines as make them up.
  *
  * <p>Only a line feed ends a line here: after a carriage return the parser looks for a line feed, which
  * an added one would complete without starting a line. One {@code available()} call per read of a block.
  */
 final class BlankLineWhenIdle extends FilterInputStream {
+  /** The bytes the parser's encoding detection waits for before it parses any. */
+  static final int HEAD = 4;
+
   private final boolean bytePerLineFeed;
-  private boolean endsLine; // whether the last byte given was a line feed of the input
+  private boolean endsLine; // whether the last byte given was a line feed of the input, or one added in the head
   private long added;
+  private int headGiven; // the bytes given, counted up to HEAD
+  private int headLines; // the input's line feeds among them, before the first line added
+  private int addedInHead; // the lines added among them, all together: after the input's headLines lines
 
   /**
    * @param in text that supports mark: its first two bytes say whether it is UTF-8 (or ASCII), the only
@@ -27,9 +36,7 @@ final class BlankLineWhenIdle extends FilterInputStream {
    */
   BlankLineWhenIdle(InputStream in) throws IOException {
     super(in);
-    in.mark(2);
-    byte[] head = in.readNBytes(2);
-    in.reset();
+    byte[] head = peek(in, 2);
     boolean wide = head.length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff
         || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe);
     for (byte b : head) {
@@ -38,9 +45,34 @@ final class BlankLineWhenIdle extends FilterInputStream {
     bytePerLineFeed = !wide;
   }
 
-  /** The blank lines given so far. */
-  long added() {
-    return added;
+  /**
+   * Up to {@code n} of the first bytes of {@code in}, which supports mark and is reset to them: fewer
+   * where they end a line and no more are available yet (a client that sends a short first row and waits
+   * for its answer), or where the input ends.
+   */
+  static byte[] peek(InputStream in, int n) throws IOException {
+    in.mark(n);
+    byte[] head = new byte[n];
+    int got = 0;
+    while (got < n && !(got > 0 && head[got - 1] == '\n' && in.available() == 0)) {
+      int r = in.read(head, got, n - got);
+      if (r < 0) {
+        break;
+      }
+      got += r;
+    }
+    in.reset();
+    return java.util.Arrays.copyOf(head, got);
+  }
+
+  /**
+   * The line of the input at the parser's line {@code parserLine} (counted from 1, past 2^31), where the
+   * parser has read no further than the line after it: the parser counts the blank lines added, which
+   * are charged to the input's line before them.
+   */
+  long lineOf(long parserLine) {
+    long headBefore = Math.min(addedInHead, Math.max(0, parserLine - 1 - headLines));
+    return parserLine - (added - addedInHead) - headBefore;
   }
 
   @Override
@@ -49,7 +81,10 @@ final class BlankLineWhenIdle extends FilterInputStream {
       return '\n';
     }
     int b = in.read();
-    endsLine = b == '\n';
+    if (b >= 0) {
+      given(b == '\n' ? 1 : 0, 1);
+      endsLine = b == '\n';
+    }
     return b;
   }
 
@@ -61,24 +96,41 @@ final class BlankLineWhenIdle extends FilterInputStream {
     }
     int n = in.read(bytes, off, len);
     if (n > 0) {
+      int lineFeeds = 0;
+      for (int i = off, end = off + Math.min(n, HEAD - headGiven); i < end; i++) {
+        lineFeeds += bytes[i] == '\n' ? 1 : 0;
+      }
+      given(lineFeeds, n);
       endsLine = bytes[off + n - 1] == '\n';
     }
     return n;
+  }
+
+  /** Counts {@code n} bytes of the input given, {@code headLineFeeds} line feeds among those in the head. */
+  private void given(int headLineFeeds, int n) {
+    headLines += addedInHead == 0 ? headLineFeeds : 0;
+    headGiven = (int) Math.min(HEAD, (long) headGiven + n);
   }
 
   private boolean addLine() throws IOException {
     if (!endsLine || !bytePerLineFeed || in.available() > 0) {
       return false;
     }
-    endsLine = false; // one blank line per pause
     added++;
+    if (headGiven < HEAD) {
+      headGiven++;
+      addedInHead++;
+    }
+    endsLine = headGiven < HEAD; // one blank line per pause, or as many as fill the head
     return true;
   }
 
   @Override
   public long skip(long n) throws IOException {
     endsLine = false; // not used by the parser: no line is added after skipped bytes
-    return in.skip(n);
+    long skipped = in.skip(n);
+    headGiven = (int) Math.min(HEAD, headGiven + Math.max(0, skipped));
+    return skipped;
   }
 
   @Override

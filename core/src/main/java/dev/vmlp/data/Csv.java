@@ -156,7 +156,7 @@ public final class Csv {
    * names the input in errors. A problem is found only when its line is reached: the rows before it
    * have been handed over by then. A row of UTF-8 text is handed over once its line feed has come,
    * without waiting for the next row's bytes, so a client that sends a row and waits for its answer
-   * gets it (a first row shorter than 4 bytes waits for more: the parser's encoding detection reads 4).
+   * gets it, even a first row shorter than the 4 bytes that the parser's encoding detection reads.
    *
    * @throws DataFormatException as {@link #readRows(Path, char)}, or from {@code consumer}
    */
@@ -207,9 +207,11 @@ public final class Csv {
         // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
         // the location before a row is its first line; after it, the next line (or the same one at the end of input)
         // Jackson counts the blank lines added while the input waited (BlankLineWhenIdle); a row's line does not
-        for (line = it.nextToken() == JsonToken.START_ARRAY ? it.currentLocation().getLineNr() - text.added() : 0;
+        long at = 0; // Jackson's line
+        for (line = it.nextToken() == JsonToken.START_ARRAY
+                ? text.lineOf(at = lineAt(at, it.currentLocation().getLineNr())) : 0;
             it.currentToken() != null && it.nextToken() == JsonToken.START_ARRAY;
-            line = lineAt(line + text.added(), it.currentLocation().getLineNr()) - text.added()) {
+            line = text.lineOf(at = lineAt(at, it.currentLocation().getLineNr()))) {
           String[] row = readRow(it, file, line, width, labelled);
           // a byte-order mark with nothing after it reaches here as a cell of its own
           if (row.length == 1 && (blank(row[0]) || row[0].equals("\uFEFF"))) {
@@ -311,9 +313,7 @@ public final class Csv {
    */
   private static InputStream notIdx(InputStream in, Path file) throws IOException {
     try {
-      in.mark(4);
-      byte[] head = in.readNBytes(4);
-      in.reset();
+      byte[] head = BlankLineWhenIdle.peek(in, 4);
       if (head.length >= 3 && head[0] == 0 && head[1] == 0 && isIdxType(head[2])) {
         StringBuilder hex = new StringBuilder();
         for (byte b : head) {

@@ -274,9 +274,17 @@ class CsvTest {
     String[] sent = {"a,b\n", "1,2\n", "3,4\r\n", "\n5,6\n"};
     String[] answers = {null, "2:1.0", "3:3.0", "5:5.0"};
     assertHandedOverWhileThePipeWaits(sent, answers, "7,x\n", "line 6");
-    // a first row of 4 bytes, all that the parser's encoding detection waits for (a shorter one waits for more)
+    // a first row of 4 bytes, all that the parser's encoding detection waits for, and shorter ones: a one-input
+    // model's rows; the blank lines that make up the 4 bytes are not counted
     assertHandedOverWhileThePipeWaits(new String[] {"15\r\n", "6\n"}, new String[] {"1:15.0", "2:6.0"}, "x\n",
         "line 3");
+    assertHandedOverWhileThePipeWaits(new String[] {"5\n", "6\n", "7\n"}, new String[] {"1:5.0", "2:6.0", "3:7.0"},
+        "x\n", "line 4");
+    assertHandedOverWhileThePipeWaits(new String[] {"5\r\n", "\n6\n"}, new String[] {"1:5.0", "3:6.0"}, "x\n",
+        "line 4");
+    assertHandedOverWhileThePipeWaits(new String[] {"\n5\n", "6\n"}, new String[] {"2:5.0", "3:6.0"}, "x\n",
+        "line 4");
+    assertHandedOverWhileThePipeWaits(new String[] {"5\n", "x\n"}, new String[] {"1:5.0", null}, "", "line 2");
   }
 
   private static void assertHandedOverWhileThePipeWaits(String[] sent, String[] answers, String bad, String badLine)
