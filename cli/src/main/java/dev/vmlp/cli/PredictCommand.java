@@ -11,6 +11,7 @@ import dev.vmlp.data.Compressed;
 import dev.vmlp.data.Csv;
 import dev.vmlp.data.DataFormatException;
 import dev.vmlp.data.Idx;
+import dev.vmlp.internal.io.FirstBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -303,23 +304,10 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
 
-    /**
-     * Up to {@code n} first bytes; fewer where they end a line and no more are available yet: a client that
-     * sends a short first row (a one-input model's {@code 5\n}) and waits for its answer.
-     */
+    /** Up to {@code n} first bytes: {@link FirstBytes#peek}. */
     private static byte[] peek(InputStream in, int n) throws IOException {
-      in.mark(n);
       try {
-        byte[] head = new byte[n];
-        int got = 0;
-        while (got < n && !(got > 0 && head[got - 1] == '\n' && in.available() == 0)) {
-          int r = in.read(head, got, n - got);
-          if (r < 0) {
-            break;
-          }
-          got += r;
-        }
-        return java.util.Arrays.copyOf(head, got);
+        return FirstBytes.peek(in, n);
       } catch (java.util.zip.ZipException | java.io.EOFException e) {
         return new byte[0]; // the reader then says what is wrong with the data
       } finally {

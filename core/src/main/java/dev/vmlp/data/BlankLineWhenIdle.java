@@ -1,5 +1,6 @@
 package dev.vmlp.data;
 
+import dev.vmlp.internal.io.FirstBytes;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,33 +37,13 @@ final class BlankLineWhenIdle extends FilterInputStream {
    */
   BlankLineWhenIdle(InputStream in) throws IOException {
     super(in);
-    byte[] head = peek(in, 2);
+    byte[] head = FirstBytes.peek(in, 2);
     boolean wide = head.length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff
         || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe);
     for (byte b : head) {
       wide |= b == 0;
     }
     bytePerLineFeed = !wide;
-  }
-
-  /**
-   * Up to {@code n} of the first bytes of {@code in}, which supports mark and is reset to them: fewer
-   * where they end a line and no more are available yet (a client that sends a short first row and waits
-   * for its answer), or where the input ends.
-   */
-  static byte[] peek(InputStream in, int n) throws IOException {
-    in.mark(n);
-    byte[] head = new byte[n];
-    int got = 0;
-    while (got < n && !(got > 0 && head[got - 1] == '\n' && in.available() == 0)) {
-      int r = in.read(head, got, n - got);
-      if (r < 0) {
-        break;
-      }
-      got += r;
-    }
-    in.reset();
-    return java.util.Arrays.copyOf(head, got);
   }
 
   /**

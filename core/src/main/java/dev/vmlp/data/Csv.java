@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.vmlp.Architecture;
+import dev.vmlp.internal.io.FirstBytes;
 import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.Dataset;
 import java.io.CharConversionException;
@@ -313,7 +314,7 @@ public final class Csv {
    */
   private static InputStream notIdx(InputStream in, Path file) throws IOException {
     try {
-      byte[] head = BlankLineWhenIdle.peek(in, 4);
+      byte[] head = FirstBytes.peek(in, 4);
       if (head.length >= 3 && head[0] == 0 && head[1] == 0 && isIdxType(head[2])) {
         StringBuilder hex = new StringBuilder();
         for (byte b : head) {
