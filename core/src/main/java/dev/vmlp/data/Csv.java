@@ -198,6 +198,7 @@ public final class Csv {
     int labelCol = -1;
     long rows = 0; // a streamed input may have more than 2^31 rows
     long line = 0;
+    long firstLine = 0; // of the first row that is not blank: it may be a header
     // the stream is a resource of its own: it is closed even when wrapping it fails
     BlankLineWhenIdle text = null;
     try (InputStream raw = stream;
@@ -219,6 +220,7 @@ public final class Csv {
             continue;
           }
           if (width < 0) {
+            firstLine = line;
             if (labelled && row.length < 2) {
               throw new DataFormatException(file, "line " + line + " has " + columns(row)
                   + "; a label and at least one feature are needed");
@@ -244,7 +246,7 @@ public final class Csv {
             }
             for (int c = 0, k = 0; c < width; c++) {
               if (c != labelCol) { // a skipped column's cells are not read: they may be names or empty
-                values[k++] = parse(file, line, c, row[c]);
+                values[k++] = parse(file, line, line == firstLine, c, row[c]);
               }
             }
             try {
@@ -256,7 +258,7 @@ public final class Csv {
             continue;
           }
           for (int c = 0; c < width; c++) {
-            float v = parse(file, line, c, row[c]);
+            float v = parse(file, line, line == firstLine, c, row[c]);
             if (c == labelCol) {
               if (!options.regression()) {
                 checkLabel(file, line, c, row[c], v, options.classes());
@@ -469,13 +471,15 @@ public final class Csv {
     return Float.parseFloat(t);
   }
 
-  private static float parse(Path file, long line, int column, String s) throws DataFormatException {
+  /** A cell's value; {@code firstRow}: whether its row is the first (blank lines aside), which may be a header. */
+  private static float parse(Path file, long line, boolean firstRow, int column, String s)
+      throws DataFormatException {
     float v;
     try {
       v = parseNumber(s);
     } catch (NumberFormatException e) {
       throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": '" + abbreviate(s)
-          + "' is not a number" + (line == 1 ? " (a first line is a header only when none of its fields is one)"
+          + "' is not a number" + (firstRow ? " (a first line is a header only when none of its fields is one)"
               : ""));
     }
     if (!Float.isFinite(v)) {

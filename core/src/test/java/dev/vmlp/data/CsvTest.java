@@ -520,6 +520,11 @@ class CsvTest {
     assertMalformed(f, () -> Csv.read(f), "line 1,", "column 3", "'' is not a number", "header only when none");
     Path g = write("first-typo.csv", "2,1.5,2x,3.0\n0,0.1,0.2,0.1\n");
     assertMalformed(g, () -> Csv.read(g), "line 1,", "column 3", "'2x'");
+    // the first row after blank lines is the one that may be a header, and gets the hint (streamed rows too)
+    Path b = write("blank-then-bad.csv", "\n\r\n2,1.5,,3.0\n0,0.1,0.2,0.1\n");
+    assertMalformed(b, () -> Csv.read(b), "line 3,", "column 3", "'' is not a number", "header only when none");
+    assertMalformed(b, () -> Csv.forEachRow(Files.newInputStream(b), b, ',', (values, line) -> { }), "line 3,",
+        "header only when none");
     // a header names every column, empty names included
     assertEquals(1, Csv.read(write("named.csv", "label,,x\n1,2,3\n")).size());
     // the hint about headers is for the first line only
