@@ -63,7 +63,7 @@ final class BlankLineWhenIdle extends FilterInputStream {
     }
     int b = in.read();
     if (b >= 0) {
-      given(b == '\n' ? 1 : 0, 1);
+      given(b == '\n' && headGiven < HEAD ? 1 : 0, 1);
       endsLine = b == '\n';
     }
     return b;

@@ -654,6 +654,18 @@ class CsvTest {
   }
 
   @Test
+  void filesShorterThanTheParsersFirstLookNameTheirLines() throws IOException {
+    // the parser's encoding detection reads 4 bytes before it parses any: the blank lines that make them up
+    // at the end of a shorter file are not counted before its first line (which was called line 0)
+    Path two = write("two-bytes.csv", "5\n");
+    assertMalformed(two, () -> Csv.read(two), "line 1 has 1 column", "a label and at least one feature are needed");
+    Path three = write("three-bytes.csv", "5,\n");
+    assertMalformed(three, () -> Csv.read(three), "line 1, column 2", "'' is not a number");
+    Path crlf = write("three-bytes-crlf.csv", "5\r\n");
+    assertMalformed(crlf, () -> Csv.read(crlf), "line 1 has 1 column");
+  }
+
+  @Test
   void unclosedQuote() throws IOException {
     Path f = write("quote.csv", "1,2\n0,\"3\n");
     assertMalformed(f, () -> Csv.read(f), "line 2:", "quote");
