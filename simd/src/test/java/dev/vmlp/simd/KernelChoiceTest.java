@@ -30,7 +30,8 @@ class KernelChoiceTest {
         KernelProvider.get(); // the choice is logged once, however often it is asked for
         System.out.println(name + " | " + KernelProvider.reason());
       } catch (Throwable e) {
-        // a second call must fail the same way, and neither as an Error (a service catches Exceptions)
+        // a second call must fail the same way, and neither as an Error (a service catches Exceptions): as the
+        // IllegalArgumentException that get() documents, a setting of the user's to change
         String second;
         try {
           KernelProvider.get();
@@ -39,7 +40,7 @@ class KernelChoiceTest {
           second = e2.getClass().getSimpleName();
         }
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        boolean same = e instanceof RuntimeException && second.equals(e.getClass().getSimpleName());
+        boolean same = e instanceof IllegalArgumentException && second.equals(e.getClass().getSimpleName());
         System.out.println("error | " + cause.getMessage() + (same ? "" : " | " + e.getClass().getSimpleName()
             + " then " + second));
       }
@@ -147,6 +148,35 @@ class KernelChoiceTest {
     // an empty value is the default, as documented (a script's -Dvmlp.kernels=$KERNELS with nothing set)
     String empty = choice(VECTOR, "-Dvmlp.kernels=", "-Dvmlp.vectorBits=");
     assertTrue(empty.startsWith("vector-" + KernelProvider.vector().orElseThrow().vectorBits() + " |"), empty);
+  }
+
+  @Test
+  void aForcedWidthBeyondTheJvmsVectorsFallsBackAndTheDefaultIsTheirs() throws Exception {
+    // -XX:MaxVectorSize=32 leaves the JVM 256-bit vectors: 512 would be emulated, far slower than scalar
+    assumeTrue(KernelProvider.vector().orElseThrow().vectorBits() >= 256, "needs 256-bit vectors");
+    String cp = System.getProperty("java.class.path");
+    String reason = "-Dvmlp.vectorBits=512 exceeds the 256-bit vectors of this JVM on this CPU (which -XX:UseAVX or "
+        + "-XX:MaxVectorSize may limit)";
+    String[] wider = probe(cp, VECTOR, "-XX:MaxVectorSize=32", "-Dvmlp.vectorBits=512");
+    assertEquals("scalar | " + reason, wider[0]);
+    assertEquals("WARNING vmlp kernels: scalar fallback, " + reason, wider[1]);
+    assertEquals("error | -Dvmlp.kernels=vector, but the vector kernels cannot run: " + reason,
+        choice(VECTOR, "-XX:MaxVectorSize=32", "-Dvmlp.vectorBits=512", "-Dvmlp.kernels=vector"));
+    // the JVM's own width, by default or forced, and a narrower one run
+    assertEquals("vector-256 | jdk.incubator.vector, 256-bit FloatVector", choice(VECTOR, "-XX:MaxVectorSize=32"));
+    assertEquals("vector-256 | jdk.incubator.vector, 256-bit FloatVector",
+        choice(VECTOR, "-XX:MaxVectorSize=32", "-Dvmlp.vectorBits=256"));
+    assertEquals("vector-128 | jdk.incubator.vector, 128-bit FloatVector",
+        choice(VECTOR, "-XX:MaxVectorSize=32", "-Dvmlp.vectorBits=128"));
+  }
+
+  @Test
+  void settingsAreReadWithoutRegardToCaseOrSurroundingBlanks() throws Exception {
+    assertEquals("scalar | forced by -Dvmlp.kernels=scalar", choice(VECTOR, "-Dvmlp.kernels= Scalar "));
+    assertEquals("vector-128 | jdk.incubator.vector, 128-bit FloatVector",
+        choice(VECTOR, "-Dvmlp.kernels=VECTOR", "-Dvmlp.vectorBits= 128 "));
+    assertEquals("error | -Dvmlp.kernels=Vector, but the vector kernels cannot run: jdk.incubator.vector is not "
+        + "readable; run with --add-modules jdk.incubator.vector", choice("-Dvmlp.kernels=Vector"), "quoted as given");
   }
 
   @Test
