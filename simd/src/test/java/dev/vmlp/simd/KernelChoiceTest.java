@@ -47,6 +47,14 @@ class KernelChoiceTest {
     }
   }
 
+  /** Prints what {@link KernelProvider#vector()} gives ("none" when empty) and {@link KernelProvider#vectorReason()}. */
+  public static final class VectorProbe {
+    public static void main(String[] args) {
+      System.out.println(KernelProvider.vector().map(k -> k.name()).orElse("none") + " | "
+          + KernelProvider.vectorReason());
+    }
+  }
+
   @BeforeAll
   static void onceInTheBuild() {
     // it starts JVMs of its own; the build's other runs (scalar, narrower widths) add nothing
@@ -70,11 +78,25 @@ class KernelChoiceTest {
   /** {@link #probe} in the Java runtime at {@code javaHome}. */
   private static String[] probeOn(Path javaHome, String classPath, String... jvmArgs)
       throws IOException, InterruptedException {
+    return run(javaHome, classPath, Probe.class, jvmArgs);
+  }
+
+  /** {@link VectorProbe}'s line. */
+  private static String vectorChoice(String... jvmArgs) throws IOException, InterruptedException {
+    String[] said = run(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
+        VectorProbe.class, jvmArgs);
+    assertEquals("", said[1], "no log line");
+    return said[0];
+  }
+
+  /** The standard output of {@code main} and its log lines that name the kernels, in the runtime at {@code javaHome}. */
+  private static String[] run(Path javaHome, String classPath, Class<?> main, String... jvmArgs)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaHome.resolve("bin").resolve("java").toString());
     cmd.add("-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%n");
     cmd.addAll(List.of(jvmArgs));
-    cmd.addAll(List.of("-cp", classPath, Probe.class.getName()));
+    cmd.addAll(List.of("-cp", classPath, main.getName()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
     java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
@@ -210,6 +232,41 @@ class KernelChoiceTest {
     assertEquals("WARNING vmlp kernels: scalar fallback, " + reason, auto[1]);
     assertEquals("error | -Dvmlp.kernels=vector, but the vector kernels cannot run: " + reason,
         probeOn(image, System.getProperty("java.class.path"), "-Dvmlp.kernels=vector")[0]);
+  }
+
+  @Test
+  void aRuntimeWithoutJdkManagementAssumesC2AndFma(@TempDir Path dir) throws Exception {
+    // a jlinked image with the Vector API but without the flags' MXBean: the defaults, C2 on and FMA, are assumed
+    Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+    assumeTrue(Files.isExecutable(jlink) || Files.isExecutable(Path.of(jlink + ".exe")), "needs a JDK's jlink");
+    Path image = dir.resolve("runtime");
+    Process p = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base,java.logging,jdk.incubator.vector",
+        "--strip-debug", "--no-man-pages", "--no-header-files", "--output", image.toString())
+        .redirectErrorStream(true).start();
+    String jlinkOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jlink did not finish");
+    assertEquals(0, p.exitValue(), jlinkOut);
+    int bits = KernelProvider.vector().orElseThrow().vectorBits();
+    String[] vector = probeOn(image, System.getProperty("java.class.path"), VECTOR);
+    assertEquals("vector-" + bits + " | jdk.incubator.vector, " + bits + "-bit FloatVector", vector[0]);
+    assertEquals("INFO vmlp kernels: vector-" + bits + " (jdk.incubator.vector, " + bits + "-bit FloatVector)",
+        vector[1]);
+  }
+
+  @Test
+  void theVectorKernelsAloneAreReportedWhateverTheMode() throws Exception {
+    // KernelProvider.vector() and vectorReason(), for benchmarks that compare both kernels: no error, no log line
+    int bits = KernelProvider.vector().orElseThrow().vectorBits();
+    String vector = "vector-" + bits + " | jdk.incubator.vector, " + bits + "-bit FloatVector";
+    assertEquals(vector, vectorChoice(VECTOR));
+    assertEquals(vector, vectorChoice(VECTOR, "-Dvmlp.kernels=scalar"));
+    assertEquals("vector-128 | jdk.incubator.vector, 128-bit FloatVector", vectorChoice(VECTOR, "-Dvmlp.vectorBits=128"));
+    assertEquals("none | jdk.incubator.vector is not readable; run with --add-modules jdk.incubator.vector",
+        vectorChoice("-Dvmlp.kernels=vector"));
+    assertEquals("none | -Dvmlp.vectorBits=100 is not one of 128, 256, 512",
+        vectorChoice(VECTOR, "-Dvmlp.vectorBits=100"));
+    assertEquals("none | C2 is off (-XX:TieredStopAtLevel=1); the Vector API needs the C2 compiler",
+        vectorChoice(VECTOR, "-XX:TieredStopAtLevel=1"));
   }
 
   @Test
