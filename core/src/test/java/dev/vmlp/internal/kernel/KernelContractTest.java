@@ -322,6 +322,93 @@ class KernelContractTest {
   }
 
   /**
+   * Every output is written, not added to, in its range, and left as it was outside: training reuses
+   * one vector per layer for every sample, and threads share it by range, so a kernel that summed into
+   * what its output held, or wrote past its range, would mix samples or threads.
+   */
+  @Property(tries = 30)
+  void outputsAreOverwrittenInTheirRangeAndKeptOutsideIt(
+      @ForAll("sizes") int n, @ForAll("outputs") int out, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    int pad = Layout.pad(out);
+    int block = KernelFixtures.firstBlock(out);
+    int o0 = pad > 64 ? 64 : 0; // a chunk boundary
+    MemorySegment w0 = weights(rnd, n, out, block);
+    float[] xPrev = vector(rnd, n, n, 0.5);
+    float[] x = vector(rnd, n, n, 0.5);
+    int[] nz = nonZeros(x, n);
+    float[] g = vector(rnd, out, pad, 0.1);
+    float[] b = vector(rnd, out, pad, 0.2);
+    int inPad = Layout.pad(n);
+    int j0 = inPad > 64 ? 64 : 0;
+    int rows = 1 + rnd.nextInt(20);
+    MemorySegment wOut = weights(rnd, rows, n, Layout.chunkLength(inPad));
+    float[] s = vector(rnd, rows, rows, 0.1);
+    float[] gOut = vector(rnd, rows, rows, 0.1);
+    float[] xOut = vector(rnd, n, inPad, 0.3);
+    for (Kernels k : KERNELS) {
+      float[] fresh = new float[pad];
+      k.forwardInputMajor(w0, block, x, 0, n, b, fresh, 0, pad);
+      float[] z = stale(pad);
+      k.forwardInputMajor(w0, block, x, 0, n, b, z, o0, pad);
+      assertWritten(fresh, z, o0, pad, k.name() + " forwardInputMajor");
+      z = stale(pad);
+      k.forwardInputMajorSparse(w0, block, n, x, 0, nz, 0, nz.length, b, z, o0, pad);
+      assertWritten(fresh, z, o0, pad, k.name() + " forwardInputMajorSparse");
+
+      MemorySegment updated = copy(w0);
+      k.updateInputMajor(updated, block, xPrev, 0, n, g, 0, pad);
+      float[] freshAfter = new float[pad];
+      k.forwardInputMajor(updated, block, x, 0, n, b, freshAfter, 0, pad);
+      z = stale(pad);
+      k.updateForwardInputMajor(copy(w0), block, xPrev, 0, g, x, 0, n, b, z, o0, pad);
+      assertWritten(freshAfter, z, o0, pad, k.name() + " updateForwardInputMajor");
+      z = stale(pad);
+      MemorySegment sparseFused = copy(w0);
+      int[] prevOnly = without(nonZeros(xPrev, n), nz);
+      k.updateInputMajorSparse(sparseFused, block, n, xPrev, 0, prevOnly, 0, prevOnly.length, g, 0, pad);
+      k.updateForwardInputMajorSparse(sparseFused, block, n, xPrev, 0, g, x, 0, nz, 0, nz.length, b, z, o0, pad);
+      assertWritten(freshAfter, z, o0, pad, k.name() + " updateForwardInputMajorSparse");
+
+      float[] freshDelta = new float[inPad];
+      k.backwardUpdateOutputMajor(copy(wOut), Layout.chunkLength(inPad), rows, s, gOut, xOut, freshDelta, 0, inPad);
+      float[] delta = stale(inPad);
+      k.backwardUpdateOutputMajor(copy(wOut), Layout.chunkLength(inPad), rows, s, gOut, xOut, delta, j0, inPad);
+      assertWritten(freshDelta, delta, j0, inPad, k.name() + " backwardUpdateOutputMajor delta");
+
+      float[] zs = vector(rnd, 48, 48, 0.2);
+      float[] ds = vector(rnd, 48, 48, 0.2);
+      for (Activation a : Activation.values()) {
+        float[] freshO = new float[48];
+        k.activate(a, zs, freshO, 0, 48);
+        float[] o = stale(48);
+        k.activate(a, zs, o, 16, 32);
+        assertWritten(freshO, o, 16, 32, k.name() + " activate " + a);
+        float[] freshS = new float[48];
+        k.activationGradient(a, zs, freshO, ds, freshS, 0, 48);
+        float[] sg = stale(48);
+        k.activationGradient(a, zs, freshO, ds, sg, 16, 32);
+        assertWritten(freshS, sg, 16, 32, k.name() + " activationGradient " + a);
+      }
+    }
+  }
+
+  /** What a reused output holds from before: 7 everywhere. */
+  private static float[] stale(int length) {
+    float[] v = new float[length];
+    Arrays.fill(v, 7f);
+    return v;
+  }
+
+  private static void assertWritten(float[] expected, float[] actual, int from, int to, String what) {
+    for (int i = 0; i < actual.length; i++) {
+      float e = i >= from && i < to ? expected[i] : 7f;
+      assertEquals(Float.floatToRawIntBits(e), Float.floatToRawIntBits(actual[i]),
+          what + " [" + i + "] of a call on [" + from + ", " + to + "): " + e + " expected, " + actual[i]);
+    }
+  }
+
+  /**
    * The edge values the activations' contract names: ReLU is {@code Math.max(z, +0)}, so NaN stays NaN
    * (a diverged unit must reach the loss) and -0 becomes +0; leaky ReLU keeps NaN and -0's sign
    * ({@code 0.01 * -0}); the gradients of ReLU pass NaN's delta only for {@code z > 0}. At every length
