@@ -54,6 +54,28 @@ class ExpMathTest {
     }
   }
 
+  /**
+   * At the edges between two ways of computing, the documented one is taken, with its bits: the vector
+   * kernels compute tanh with the same test ({@code |z| < TANH_SMALL}), so the other way, one ulp off
+   * here, would give the scalar and vector kernels different weights. tanh at exactly 0.625 uses
+   * {@code (1-e)/(1+e)}; log reduces a mantissa of exactly √½ without doubling it ({@code r = m - 1}),
+   * and takes the smallest normal as a normal (not scaled as a subnormal).
+   */
+  @Test
+  void theEdgesBetweenTwoFormulasGiveTheDocumentedOnesBits() {
+    float a = ExpMath.TANH_SMALL;
+    float e = ExpMath.expNonPositive(-2f * a);
+    float t = (1f - e) / (1f + e);
+    assertEquals(Float.floatToRawIntBits(t), Float.floatToRawIntBits(ExpMath.tanh(a)), "tanh(0.625)");
+    assertEquals(Float.floatToRawIntBits(-t), Float.floatToRawIntBits(ExpMath.tanh(-a)), "tanh(-0.625)");
+    assertEquals(Float.floatToRawIntBits(0.55459976f), Float.floatToRawIntBits(ExpMath.tanh(a)), "tanh(0.625)");
+    // √½ · 2 = √2 (as a float): e = 1, m = √½, r = √½ - 1
+    assertEquals(Float.floatToRawIntBits(0.34657356f), Float.floatToRawIntBits(ExpMath.log(ExpMath.SQRT_HALF * 2f)),
+        "log(sqrt 2)");
+    assertEquals(Float.floatToRawIntBits(-87.33655f), Float.floatToRawIntBits(ExpMath.log(Float.MIN_NORMAL)),
+        "log(MIN_NORMAL)");
+  }
+
   @Test
   void sigmoidAndTanhAreWithinThreeUlps() {
     for (float z = -40f; z <= 40f; z += 0.000913f) {
