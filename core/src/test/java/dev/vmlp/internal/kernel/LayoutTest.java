@@ -71,4 +71,22 @@ class LayoutTest {
     assertFalse(Layout.firstInOneBlock(1 << 18, 48));
     assertTrue(Layout.firstInOneBlock((1 << 18) + 1, 48));
   }
+
+  /**
+   * The floats a layer takes: whole blocks, as many as its columns need and no more, times its rows;
+   * the model file loader refuses a file by this count, so a block too many would refuse files that fit.
+   */
+  @Test
+  void layersTakeTheirWholeBlocksAndNoMore() {
+    assertEquals(3 * 64, Layout.blockedSize(3, 64, 64));
+    assertEquals(3 * 128, Layout.blockedSize(3, 80, 64));
+    assertEquals(5 * 16, Layout.blockedSize(5, 16, 16));
+    assertEquals(16, Layout.blockWidth(true, 784, 16, true), "a first layer in one block of its padded width");
+    assertEquals(64, Layout.blockWidth(true, 784, 16, false), "a first layer in blocks of its output chunks");
+    assertEquals(128, Layout.blockWidth(true, 16, 1040, false));
+    assertEquals(128, Layout.blockWidth(false, 1040, 16, true), "a later layer in blocks of its input chunks");
+    assertEquals(128, Layout.blockWidth(false, 1040, 16, false));
+    assertEquals(784L * 16, Layout.modelLayerFloats(0, 784, 10), "784 rows of 16 padded units");
+    assertEquals(10L * 64, Layout.modelLayerFloats(1, 20, 10), "10 rows of one 64-wide block of 32 padded inputs");
+  }
 }
