@@ -17,4 +17,10 @@ class KernelProviderTest {
         + "-Dvmlp.kernels=vector tries them anyway", KernelProvider.otherRelease(24, false));
     assertNull(KernelProvider.otherRelease(26, true), "-Dvmlp.kernels=vector tries them on another release");
   }
+
+  /** The scalar kernels' name, which training reports and model files record as {@code kernels}. */
+  @Test
+  void theScalarKernelsAreNamedScalar() {
+    assertEquals("scalar", KernelProvider.scalar().name());
+  }
 }
