@@ -343,4 +343,53 @@ class DataContractTest {
     assertThrows(IndexOutOfBoundsException.class, () -> r.feature(0, -1));
     assertEquals(2, r.outputCount());
   }
+
+  /**
+   * The accessors and copies read the value of the row and column asked for, in every row and column,
+   * not only the first; messages name the target and row of a value that is refused.
+   */
+  @Test
+  void accessorsAndSelectionsReadTheRowAndColumnAskedFor() {
+    // 3 rows x 3 features; 2 targets per row
+    float[] f = {0, 1, 2, 10, 11, 12, 20, 21, 22};
+    Dataset d = Dataset.ofTargets("t", f, 3, new float[] {0.5f, 0.25f, 1.5f, 1.25f, 2.5f, 2.25f}, 2);
+    assertEquals(21f, d.feature(2, 1));
+    assertEquals(12f, d.feature(1, 2));
+    Dataset picked = d.select("picked", new int[] {2, 0, 2});
+    assertEquals(3, picked.size());
+    assertArrayEquals(new float[] {20, 21, 22}, picked.row(0));
+    assertArrayEquals(new float[] {0, 1, 2}, picked.row(1));
+    float[] targets = {picked.target(0, 0), picked.target(0, 1), picked.target(1, 0), picked.target(1, 1),
+        picked.target(2, 0), picked.target(2, 1)};
+    assertArrayEquals(new float[] {2.5f, 2.25f, 0.5f, 0.25f, 2.5f, 2.25f}, targets);
+    assertEquals("Dataset[t, 3 rows x 3 features, 2 targets]", d.toString());
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofTargets("t", new float[3], 1, new float[] {0, 0, 0, 0, 0, 0, 0, Float.NaN, 0}, 3));
+    assertEquals("target 1 of row 2 is NaN", e.getMessage());
+  }
+
+  /** The smallest datasets a factory takes: one feature, one class. */
+  @Test
+  void oneFeatureAndOneClassAreTaken() {
+    Dataset bytes = Dataset.ofUnsignedBytes("b", new byte[] {(byte) 200, 7}, 1, new int[] {0, 0}, 1);
+    assertEquals(1, bytes.featureCount());
+    assertEquals(1, bytes.classCount());
+    assertEquals(200f, bytes.feature(0, 0));
+    assertEquals("Dataset[b, 2 rows x 1 features, 1 classes]", bytes.toString());
+  }
+
+  /**
+   * The density a dataset gives after the sparse path has trained on it: its index lists, built then,
+   * count the same non-zero features.
+   */
+  @Test
+  void densityIsTheSameAfterSparseTraining() {
+    Dataset d = Dataset.ofClasses("d", new float[] {0, 2, 0, 0, 0, -0f, 0, 0, 1, -1, 0, 5}, 4, new int[] {0, 1, 0}, 2);
+    Architecture arch = Architecture.builder(4).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    try (Trainer t = Trainer.builder(arch).inputPath(Trainer.InputPath.SPARSE).threads(1).seed(3).build()) {
+      assertTrue(t.fit(d, null, 1).sparseInputs());
+    }
+    assertEquals(4.0 / 12, d.density());
+  }
 }
