@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vmlp.metrics.ConfusionMatrix;
@@ -248,5 +249,19 @@ class ApiBoundsTest {
     IllegalArgumentException real = assertThrows(IllegalArgumentException.class,
         () -> cls.evaluate(Dataset.ofTargets("t", new float[] {1, 1}, 2, new float[] {4}, 1)));
     assertEquals("dataset 't' has real targets, the model's head is softmax", real.getMessage());
+  }
+
+  /** Layers are equal by their shape and values, with equal hash codes, and print their shape. */
+  @Test
+  void layerWeightsAreEqualByTheirValues() {
+    LayerWeights a = new LayerWeights(2, 1, new float[] {1, 2}, new float[] {0, 3});
+    LayerWeights same = LayerWeights.of(new float[][] {{1}, {2}}, new float[] {0, 3});
+    assertEquals(a, same);
+    assertEquals(a.hashCode(), same.hashCode());
+    assertNotEquals(a, new LayerWeights(2, 1, new float[] {1, 2}, new float[] {0, 4}), "another bias");
+    assertNotEquals(a, new LayerWeights(2, 1, new float[] {1, 5}, new float[] {0, 3}), "another weight");
+    assertNotEquals(a, new LayerWeights(1, 2, new float[] {1, 2}, new float[] {0}), "another shape");
+    assertNotEquals(a, "a string");
+    assertEquals("LayerWeights[2 x 1]", a.toString());
   }
 }
