@@ -19,4 +19,14 @@ class ProvenanceTest {
     assertEquals("'9999999999999999999' is not a count of samples",
         Provenance.problem(Provenance.ONLINE_SAMPLES, "9999999999999999999"));
   }
+
+  @Test
+  void anEpochOfOneSampleAndDecimalsOf64CharactersAreTaken() {
+    assertNull(Provenance.problem(Provenance.EPOCH_SIZE, "1"), "left to epochProblem, which names both keys");
+    assertEquals("'0' is not a positive count of samples", Provenance.problem(Provenance.EPOCH_SIZE, "0"));
+    String longest = "0.1" + "0".repeat(61); // 64 characters
+    assertNull(Provenance.decimalProblem(longest));
+    assertNull(Provenance.problem(Provenance.LEARNING_RATE, longest));
+    assertEquals("'" + longest + "5' is not a decimal number", Provenance.decimalProblem(longest + "5"));
+  }
 }
