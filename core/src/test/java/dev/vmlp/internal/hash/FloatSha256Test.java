@@ -28,7 +28,7 @@ class FloatSha256Test {
     v[5] = Float.intBitsToFloat(0x7fc00123); // a NaN's payload counts
     FloatSha256 single = new FloatSha256();
     for (float f : v) {
-      single.add(f);
+      single = single.add(f); // each add returns the hash itself
     }
     assertEquals(expected(v), single.hex());
     assertEquals(expected(v), new FloatSha256().add(v, 0, 1000).add(v, 1000, 1100).add(v, 2100, 901).hex());
