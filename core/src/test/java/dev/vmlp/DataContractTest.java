@@ -377,6 +377,9 @@ class DataContractTest {
     assertEquals(1, bytes.classCount());
     assertEquals(200f, bytes.feature(0, 0));
     assertEquals("Dataset[b, 2 rows x 1 features, 1 classes]", bytes.toString());
+    Dataset floats = Dataset.ofClasses("f", new float[] {0.5f, 2}, 1, new int[] {0, 0}, 1);
+    assertEquals(1, floats.classCount());
+    assertEquals(2f, floats.feature(1, 0));
   }
 
   /**
