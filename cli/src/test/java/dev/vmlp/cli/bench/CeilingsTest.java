@@ -1,5 +1,6 @@
 package dev.vmlp.cli.bench;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,5 +63,38 @@ class CeilingsTest {
   void aMissingLevelIsNamedOnlyWhenTheRunHasProbes() {
     assertEquals("no L2 probe", new Ceilings(null, levels("L1", rate(200, 5))).of("L2", 2, 10).omitted());
     assertEquals("", new Ceilings(null, levels()).of("L2", 2, 10).omitted(), "a run without the probe says nothing");
+  }
+
+  @Test
+  void aBandwidthProbeWithAWideMarginIsUnfitAndBoundsNothing() {
+    Ceilings c = new Ceilings(null, levels("L1", rate(200, 100)));
+    assertEquals("error ± 50%", c.unfit("L1"));
+    assertEquals("L1: error ± 50%", c.of("L1", 2, 10).omitted());
+    assertTrue(Double.isNaN(c.of("L1", 2, 10).value()));
+  }
+
+  @Test
+  void anUnfitPeakBoundsNothingAndSaysWhy() {
+    Ceilings c = new Ceilings(rate(200, 100), levels());
+    assertFalse(c.peakFit());
+    Ceilings.Ceiling none = c.of(null, 2, 10);
+    assertTrue(Double.isNaN(none.value()));
+    assertEquals("peak FMA: error ± 50%", none.omitted());
+    assertFalse(new Ceilings(null, levels("L1", rate(200, 5))).peakFit(), "no peak probe");
+    assertTrue(new Ceilings(rate(200, 5), levels()).peakFit());
+  }
+
+  @Test
+  void theLowestOfTwoBoundsIsTheCeilingAndOfEqualOnesTheFirst() {
+    // peak 100; L1 at 120 GB/s bounds 2 flops per 4-byte weight at 60
+    Ceilings.Ceiling l1 = new Ceilings(rate(100, 1), levels("L1", rate(120, 1))).of("L1", 2, 10);
+    assertEquals(60, l1.value(), 1e-12);
+    assertEquals("L1", l1.source());
+    // L1 at 200 GB/s bounds at 100, as the peak does: the peak, named first
+    Ceilings.Ceiling tie = new Ceilings(rate(100, 1), levels("L1", rate(200, 1))).of("L1", 2, 10);
+    assertEquals(100, tie.value(), 1e-12);
+    assertEquals(Ceilings.PEAK, tie.source());
+    // L1 at 400 GB/s bounds at 200: the peak is lower
+    assertEquals(Ceilings.PEAK, new Ceilings(rate(100, 1), levels("L1", rate(400, 1))).of("L1", 2, 10).source());
   }
 }
