@@ -124,4 +124,23 @@ class BenchPlanTest {
     assertEquals("quick", BenchPlan.Preset.QUICK.id()); // machine.json's run.preset: the page then says "quick run"
     assertEquals("full", BenchPlan.Preset.FULL.id());
   }
+
+  @Test
+  void aStepsParametersArePassedToJmh() {
+    Options kernels = BenchPlan.options(step(plan(BenchPlan.Preset.QUICK), "kernels"), List.of());
+    assertEquals(Set.of("scalar", "vector"), Set.copyOf(kernels.getParameter("impl").get()));
+    assertEquals(Set.of("784x256", "256x10"), Set.copyOf(kernels.getParameter("shape").get()));
+  }
+
+  @Test
+  void anIncludePatternKeepsOnlyTheBenchmarksItFindsAndTheirTime() {
+    BenchPlan plan = BenchPlan.of(BenchPlan.Preset.QUICK, java.util.regex.Pattern.compile("SoftmaxBenchmark"),
+        BenchmarkList.defaultList(), QUIET);
+    assertEquals(BenchPlan.Preset.QUICK, plan.preset());
+    assertEquals(List.of("softmax"), plan.steps().stream().map(BenchPlan.Step::name).toList());
+    assertFalse(plan.items().isEmpty());
+    assertTrue(plan.items().stream().allMatch(i -> i.benchmark().contains(".SoftmaxBenchmark.")));
+    // each the quick timing: 1 fork of 4 + 3 x 0.5 s and its start-up
+    assertEquals(5.0 * plan.items().size(), plan.seconds(), 1e-9);
+  }
 }
