@@ -1,5 +1,6 @@
 package dev.vmlp.cli.bench;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -105,5 +106,47 @@ class MachineInfoTest {
     assertEquals(16_318_412L * 1024, MachineInfo.physicalMemory(List.of("MemTotal:       16318412 kB",
         "MemFree:         1234567 kB")));
     assertEquals(0, MachineInfo.physicalMemory(List.of("MemFree: 5 kB")), "unknown");
+  }
+
+  @Test
+  void theCacheSourceIsKeptAndOnlyAMissingOneIsBlank() {
+    MachineInfo m = new MachineInfo("cpu", 2, "avx2", 1L << 30, "Linux", new dev.vmlp.jmh.CacheSizes(1, 2, 3, "sysfs"),
+        java.util.Map.of(), "25", "vendor", "vm", "vector-256", "", java.util.Arrays.asList("-Xmx1g", null, "-ea"),
+        " ", null);
+    assertEquals("sysfs", m.caches().source());
+    assertEquals(List.of("-Xmx1g", "-ea"), m.jvmArgs(), "the options given, without the missing ones");
+    assertEquals(null, m.openblasThreads(), "blank is unknown");
+    assertTrue(m.forksStart());
+    MachineInfo.Run run = new MachineInfo.Run("vmlp bench", "quick", List.of(), "now", 1, 2, 0);
+    assertEquals(run, m.withRun(run).run());
+    assertEquals(m, m.withRun(run).withRun(null));
+    MachineInfo noSource = new MachineInfo(null, 2, null, 0, null, new dev.vmlp.jmh.CacheSizes(1, 2, 3, null),
+        java.util.Map.of(), null, null, null, ForkKernels.UNKNOWN, null, null, null, null);
+    assertEquals("", noSource.caches().source());
+    assertFalse(noSource.forksStart());
+  }
+
+  @Test
+  void thisMachinesProcessorAndMemoryAreRead() {
+    assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/cpuinfo"))
+        && java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/meminfo")), "Linux");
+    assertFalse(MachineInfo.cpuInfo().isEmpty());
+    assertTrue(MachineInfo.physicalMemory() > 0);
+  }
+
+  @Test
+  void aLineStartingWithAColonIsNoField() {
+    assertEquals(java.util.Map.of("model name", "A"), MachineInfo.cpuInfo(List.of(": stray", "model name : A")));
+  }
+
+  @Test
+  void aWrittenDescriptionReadsBackTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws java.io.IOException {
+    MachineInfo m = new MachineInfo("cpu", 2, "avx2", 1L << 30, "Linux", new dev.vmlp.jmh.CacheSizes(1, 2, 3, "sysfs"),
+        java.util.Map.of("L1", 1024L), "25", "vendor", "vm", "vector-256", "auto", List.of("-Xmx1g"), "1",
+        new MachineInfo.Run("bin/vmlp bench", "quick", List.of("-f 1"), "2026-01-01T00:00:00Z", 12.5, 3, 1));
+    java.nio.file.Path file = tmp.resolve("machine.json");
+    m.write(file);
+    assertEquals(m, MachineInfo.read(file));
   }
 }
