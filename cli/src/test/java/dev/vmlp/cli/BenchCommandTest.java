@@ -160,6 +160,9 @@ class BenchCommandTest {
         run::describe);
     // quick-256 left out the probe, prediction and scaling: 23 of quick's 34 results are in the baseline alone
     assertTrue(run.outLines().get(0).endsWith(", 23 only in baseline"), run::describe);
+    // every unit converts: no count of those that do not
+    assertFalse(run.outLines().get(0).contains("units"), run::describe);
+    assertEquals("wrote " + out.resolve("index.html") + " and summary.md", run.outLines().get(run.outLines().size() - 1));
     assertTrue(Files.readString(out.resolve("summary.md")).contains("within noise, 23 only in baseline. A change"));
     String html = Files.readString(out.resolve("index.html"));
     assertTrue(html.contains("Comparison: baseline → current"));
