@@ -1,6 +1,8 @@
 package dev.vmlp.jmh.peers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -187,6 +189,57 @@ class PeersAgreeTest {
     for (int i = 0; i < start.data.length; i++) {
       assertEquals(start.data[i], e.w.data[i], 1e-4, "weight " + i + " drifted");
     }
+  }
+
+  @Test
+  void eachKernelBenchmarkRunsItsKernelWithTheStepsOwnSign() {
+    PeerKernelBenchmark bench = new PeerKernelBenchmark();
+    PeerKernelBenchmark.Ejml e = new PeerKernelBenchmark.Ejml();
+    e.shape = "256x10";
+    e.setup();
+    PeerKernelBenchmark.Ejml want = new PeerKernelBenchmark.Ejml();
+    want.shape = "256x10";
+    want.setup();
+    EjmlMlp.forward(want.w, want.x, want.b, want.z);
+    assertArrayEquals(want.z.data, bench.forward_ejml(e).data);
+    EjmlMlp.transposed(want.w, want.s, want.d);
+    assertArrayEquals(want.d.data, bench.transposed_ejml(e).data);
+    // the first step subtracts α s xᵀ, the next adds it back
+    EjmlMlp.rank1(-PeerKernelBenchmark.ALPHA, want.s, want.x, want.w);
+    assertArrayEquals(want.w.data, bench.rank1_ejml(e).data);
+    for (String layout : new String[] {"rowMajor", "colMajor"}) {
+      PeerKernelBenchmark.NetlibJava n = new PeerKernelBenchmark.NetlibJava();
+      n.shape = "256x10";
+      n.layout = layout;
+      n.setup();
+      PeerKernelBenchmark.NetlibData m = new PeerKernelBenchmark.NetlibData();
+      m.init("256x10", layout, n.blas);
+      NetlibMlp.forward(m.blas, m.lay, m.in, m.out, m.w, m.x, m.b, m.z);
+      assertArrayEquals(m.z, bench.forward_netlibJava(n), layout);
+      NetlibMlp.transposed(m.blas, m.lay, m.in, m.out, m.w, m.s, m.d);
+      assertArrayEquals(m.d, bench.transposed_netlibJava(n), layout);
+      NetlibMlp.rank1(m.blas, m.lay, m.in, m.out, -PeerKernelBenchmark.ALPHA, m.s, m.x, m.w);
+      assertArrayEquals(m.w, bench.rank1_netlibJava(n), layout);
+    }
+  }
+
+  @Test
+  void softmaxCrossEntropyStaysFiniteForLargeLogits() {
+    float[] s = new float[2];
+    // e^100 overflows a float: the largest logit is taken out first
+    assertEquals(100, Activations.softmaxXent(new float[] {0, 100}, 2, 0, s), 1e-9);
+    assertArrayEquals(new float[] {-1, 1}, s);
+    assertEquals(0, Activations.softmaxXent(new float[] {100, 0}, 2, 0, s), 1e-9);
+  }
+
+  @Test
+  void aNetOfInputsAndOutputsAloneIsOneLayer() {
+    assertArrayEquals(new int[] {784, 10}, PeerData.net("784-10"));
+    assertArrayEquals(new int[] {784, 256, 10}, PeerData.net(" 784 - 256 - 10"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeerData.net("784"));
+    assertEquals("net must be IN-...-OUT, got 784", e.getMessage());
+    assertArrayEquals(new int[] {784, 256}, PeerData.shape("784x256"));
+    assertThrows(IllegalArgumentException.class, () -> PeerData.shape("784"));
   }
 
   /**
