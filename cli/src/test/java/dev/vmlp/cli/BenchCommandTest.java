@@ -169,6 +169,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void compareWithMarkdownPrintsTheSummaryItWouldWrite() throws IOException {
+    Path out = tmp.resolve("cmp");
+    CliRun written = CliRun.of("bench", "--compare", sample("quick.json"), sample("quick-256.json"), "--out",
+        out.toString());
+    assertEquals(0, written.exit(), written::describe);
+    CliRun md = CliRun.of("bench", "--compare", sample("quick.json"), sample("quick-256.json"), "--markdown");
+    assertEquals(0, md.exit(), md::describe);
+    assertEquals(Files.readString(out.resolve("summary.md")), md.out());
+  }
+
+  @Test
   void usageErrors() {
     CliRun.of("bench", "--quick", "--full").assertError(2, "mutually exclusive");
     CliRun.of("bench", "--compare", "a.json").assertError(2, "--compare");
