@@ -89,9 +89,4 @@ final class EjmlMlp implements PeerMlp {
   public float[] biases(int l) {
     return b[l].data.clone();
   }
-
-  @Override
-  public float[] preActivations(int l) {
-    return z[l].data.clone();
-  }
 }

@@ -142,9 +142,4 @@ final class NetlibMlp implements PeerMlp {
   public float[] biases(int l) {
     return b[l].clone();
   }
-
-  @Override
-  public float[] preActivations(int l) {
-    return z[l].clone();
-  }
 }

@@ -15,7 +15,4 @@ interface PeerMlp {
 
   /** Layer {@code l}'s biases, a copy. */
   float[] biases(int l);
-
-  /** Layer {@code l}'s pre-activations of the last forward pass, a copy. */
-  float[] preActivations(int l);
 }
