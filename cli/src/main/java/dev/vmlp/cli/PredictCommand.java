@@ -304,14 +304,13 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
 
-    /** Up to {@code n} first bytes: {@link FirstBytes#peek}. */
+    /** Up to {@code n} first bytes: {@link FirstBytes#peek}, which resets {@code in} to them. */
     private static byte[] peek(InputStream in, int n) throws IOException {
       try {
         return FirstBytes.peek(in, n);
       } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        in.reset(); // to the start that FirstBytes marked
         return new byte[0]; // the reader then says what is wrong with the data
-      } finally {
-        in.reset();
       }
     }
 
