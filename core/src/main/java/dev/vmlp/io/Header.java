@@ -34,7 +34,8 @@ import java.util.Set;
  * around the object, such as NUL bytes or a second JSON value, is rejected.
  *
  * <p>Stricter than the reference: each tensor entry must have exactly the three keys; only
- * {@code F32} data is accepted; at most {@value #MAX_TENSORS} tensors, {@value #MAX_METADATA}
+ * {@code F32}, {@code F16} and {@code BF16} data are accepted (the last two only in files without this
+ * library's metadata, which {@code ModelFiles} checks; both widen to {@code F32} exactly); at most {@value #MAX_TENSORS} tensors, {@value #MAX_METADATA}
  * metadata entries besides the keys this library writes ({@link FileMetadata#WRITTEN_KEYS}) and
  * {@value #MAX_RANK} dimensions per shape, so that a hostile header of the maximum size cannot make the
  * parsed form much larger than itself.
@@ -53,7 +54,12 @@ final class Header {
   static final int MAX_STRING = 1 << 25;
   static final String METADATA_KEY = "__metadata__";
   static final String F32 = "F32";
-  /** The data types the safetensors format defines; all but F32 are recognised only to be refused by name. */
+  static final String F16 = "F16";
+  static final String BF16 = "BF16";
+  /**
+   * The data types the safetensors format defines; all but F32, F16 and BF16 are recognised only to be
+   * refused by name.
+   */
   private static final Set<String> KNOWN_DTYPES = Set.of("BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0",
       "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "F32",
       "F64", "I64", "U64", "C64");
@@ -219,9 +225,10 @@ final class Header {
             throw new ModelFormatException(file, name, where + "dtype must be a string, not " + describe(v));
           }
           dtype = p.getText();
-          if (!dtype.equals(F32)) {
+          if (!dtype.equals(F32) && !dtype.equals(F16) && !dtype.equals(BF16)) {
             throw new ModelFormatException(file, name, where + (KNOWN_DTYPES.contains(dtype)
-                ? "dtype " + dtype + " is not supported; model files hold F32 tensors"
+                ? "dtype " + dtype + " is not supported; a model file holds F32 tensors (F16 or BF16 when it has "
+                    + "no vmlp metadata, such as a PyTorch export)"
                 : "unknown dtype '" + abbreviate(dtype) + "'"));
           }
         }
@@ -247,7 +254,7 @@ final class Header {
       for (long d : shape) {
         elements = Math.multiplyExact(elements, d);
       }
-      bytes = Math.multiplyExact(elements, Float.BYTES);
+      bytes = Math.multiplyExact(elements, elementBytes(dtype));
     } catch (ArithmeticException e) {
       throw new ModelFormatException(file, name, where + "shape " + Arrays.toString(shape)
           + " overflows: its byte count exceeds 2^63 - 1");
@@ -259,9 +266,14 @@ final class Header {
     }
     if (end - begin != bytes) {
       throw new ModelFormatException(file, name, where + "data_offsets [" + begin + ", " + end + "] hold "
-          + (end - begin) + " bytes, but shape " + Arrays.toString(shape) + " of F32 needs " + bytes);
+          + (end - begin) + " bytes, but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes);
     }
     return new Tensor(name, dtype, shape, elements, begin, end);
+  }
+
+  /** The bytes of one element of an accepted dtype: 4 for F32, 2 for F16 and BF16. */
+  static int elementBytes(String dtype) {
+    return dtype.equals(F32) ? Float.BYTES : Short.BYTES;
   }
 
   /** A JSON array of at most {@code max} non-negative integers that fit a long. */

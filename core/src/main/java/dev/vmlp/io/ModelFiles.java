@@ -95,12 +95,16 @@ import java.util.TreeMap;
  * its input scaling is none. Its layers may be named as PyTorch's {@code state_dict} names those of an
  * {@code nn.Sequential}: {@code {i}.weight} and {@code {i}.bias} after one module path shared by all
  * (none, or e.g. {@code layers.}), with indices that may skip the modules without parameters (the
- * activations), taken in numeric order.
+ * activations), taken in numeric order. A layer may lack its bias ({@code nn.Linear(bias=False)}): it
+ * then adds zeros. Its tensors may be {@code F16} or {@code BF16} (a model saved after {@code .half()}
+ * or {@code .bfloat16()}) as well as {@code F32}, alone or mixed: each value widens to the float of the
+ * same value, so the model predicts as PyTorch's does after {@code .float()}; saved again, the file
+ * holds {@code F32}.
  *
  * <h2>Loading</h2>
  * Everything is checked before anything is trusted, as the safetensors reference implementation does
  * (see {@code Header}): the header length against a cap of 100,000,000 bytes and the file size;
- * UTF-8; JSON; unique names; {@code F32} only; shapes whose counts do not overflow; offsets that match
+ * UTF-8; JSON; unique names; {@code F32} only ({@code F16} and {@code BF16} too without vmlp metadata); shapes whose counts do not overflow; offsets that match
  * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
  * with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
@@ -534,8 +538,12 @@ public final class ModelFiles {
     Header header = Header.parse(utf8(headerBytes.flip(), file), file);
     long dataStart = 8 + n;
     header.checkOffsets(size - dataStart, file);
+    boolean foreign = FileMetadata.isForeign(header.metadata);
+    if (!foreign) {
+      checkOwnDtypes(header, file);
+    }
 
-    Header.Tensor[][] layers = layerTensors(header, file, FileMetadata.isForeign(header.metadata));
+    Header.Tensor[][] layers = layerTensors(header, file, foreign);
     int[] sizes = sizes(layers, file);
     checkMemory(layers, sizes, file);
     int hidden = layers.length - 1;
@@ -546,7 +554,8 @@ public final class ModelFiles {
     List<LayerWeights> weights = new ArrayList<>(layers.length);
     for (int l = 0; l < layers.length; l++) {
       float[] w = readFloats(src, dataStart, layers[l][0], file);
-      float[] b = readFloats(src, dataStart, layers[l][1], file);
+      // nn.Linear(bias=False) saves no bias: its layer adds zeros
+      float[] b = layers[l][1] == null ? new float[sizes[l + 1]] : readFloats(src, dataStart, layers[l][1], file);
       weights.add(new LayerWeights(sizes[l + 1], sizes[l], w, b));
     }
     if (meta.weightsSha256() != null) {
@@ -561,7 +570,9 @@ public final class ModelFiles {
     if (!options.allowNonFinite()) {
       for (int l = 0; l < layers.length; l++) {
         checkFinite(layers[l][0], weights.get(l).weights(), sizes[l], file);
-        checkFinite(layers[l][1], weights.get(l).bias(), 0, file);
+        if (layers[l][1] != null) {
+          checkFinite(layers[l][1], weights.get(l).bias(), 0, file);
+        }
       }
     }
     Model model = options.allowNonFinite()
@@ -692,6 +703,20 @@ public final class ModelFiles {
   }
 
   /**
+   * Refuses a tensor of this library's file that is not {@code F32}: it writes nothing else, and a file
+   * converted to 16 bits by another tool no longer holds the weights its {@code weights_sha256} names.
+   */
+  private static void checkOwnDtypes(Header header, Path file) throws ModelFormatException {
+    for (Header.Tensor t : header.tensors) {
+      if (!t.dtype().equals(Header.F32)) {
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': dtype "
+            + t.dtype() + " in a file of this library (" + FileMetadata.FORMAT_VERSION + " is set), which holds "
+            + "F32 tensors only; F16 and BF16 load from files without vmlp metadata");
+      }
+    }
+  }
+
+  /**
    * The weight and bias tensor of every layer, by index; checks the names. A file of this library names
    * them {@code layers.{i}.weight} and {@code layers.{i}.bias}, {@code i} from 0 with no gap (a gap is a
    * lost layer). A {@code foreign} file (without {@code vmlp.format_version}) may name them as PyTorch's
@@ -699,7 +724,8 @@ public final class ModelFiles {
    * path {@code P} for all ({@code ""} for a bare {@code nn.Sequential}, {@code layers.} for a
    * {@code layers} attribute), the layers in the order of their indices, which may skip the numbers of
    * modules without parameters (the activations of {@code nn.Sequential(Linear, ReLU, Linear)} leave
-   * {@code 0} and {@code 2}).
+   * {@code 0} and {@code 2}), and may lack a layer's bias ({@code nn.Linear(bias=False)}; its entry is then
+   * null).
    */
   private static Header.Tensor[][] layerTensors(Header header, Path file, boolean foreign)
       throws ModelFormatException {
@@ -738,7 +764,7 @@ public final class ModelFiles {
                 : "layer indices jump from " + (l - 1) + " to " + e.getKey()));
       }
       Header.Tensor[] pair = e.getValue();
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < (foreign ? 1 : 2); k++) {
         if (pair[k] == null) {
           String missing = path + e.getKey() + (k == 0 ? ".weight" : ".bias");
           throw new ModelFormatException(file, missing, "tensor '" + Header.abbreviate(missing) + "' is missing");
@@ -816,7 +842,7 @@ public final class ModelFiles {
         throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': more than "
             + Architecture.MAX_LAYER_WEIGHTS + " weights in one layer");
       }
-      if (b.shape().length != 1 || b.shape()[0] != out) {
+      if (b != null && (b.shape().length != 1 || b.shape()[0] != out)) {
         throw new ModelFormatException(file, b.name(), "tensor '" + Header.abbreviate(b.name()) + "': shape "
             + b.shapeText() + " must be [" + out + "] to match " + Header.abbreviate(w.name()) + " " + w.shapeText());
       }
@@ -828,13 +854,14 @@ public final class ModelFiles {
   /**
    * Refuses a file whose layers would take far more memory than the file holds: the padded layout
    * stores a layer of few inputs in up to 64 times its size (a tiny file asking for gigabytes). The
-   * layers may take {@value #MEMORY_FACTOR} times their bytes in the file plus {@value #MEMORY_ALLOWANCE}
-   * bytes; every layer whose inputs and units number 16 or more stays within the factor.
+   * layers may take {@value #MEMORY_FACTOR} times the bytes of the file's weights as {@code F32} (twice
+   * their bytes in an {@code F16} or {@code BF16} file) plus {@value #MEMORY_ALLOWANCE} bytes; every
+   * layer whose inputs and units number 16 or more stays within the factor.
    */
   private static void checkMemory(Header.Tensor[][] layers, int[] sizes, Path file) throws ModelFormatException {
     long fileBytes = 0;
     for (Header.Tensor[] pair : layers) {
-      fileBytes += (pair[0].end() - pair[0].begin()) + (pair[1].end() - pair[1].begin());
+      fileBytes += Float.BYTES * (pair[0].elements() + (pair[1] == null ? 0 : pair[1].elements()));
     }
     long budget = MEMORY_FACTOR * fileBytes + MEMORY_ALLOWANCE;
     long stored = 0;
@@ -845,7 +872,7 @@ public final class ModelFiles {
         throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
             + w.shapeText()
             + " brings the model's memory to " + stored + " bytes in this library's padded layout, more than "
-            + MEMORY_FACTOR + " times the " + fileBytes + " bytes of weights in the file plus " + MEMORY_ALLOWANCE);
+            + MEMORY_FACTOR + " times the " + fileBytes + " bytes of the file's weights as F32 plus " + MEMORY_ALLOWANCE);
       }
     }
   }
@@ -865,18 +892,35 @@ public final class ModelFiles {
     return b.output(outputs, meta.head());
   }
 
-  /** Reads a checked tensor. */
+  /**
+   * Reads a checked tensor as floats. {@code F16} and {@code BF16} values widen exactly: every one of them,
+   * subnormals, infinities and NaNs included, is a float.
+   */
   private static float[] readFloats(Source src, long dataStart, Header.Tensor t, Path file) throws IOException {
     float[] v = new float[Math.toIntExact(t.elements())];
+    int size = Header.elementBytes(t.dtype());
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, t.end() - t.begin())).order(ByteOrder.LITTLE_ENDIAN);
     long pos = dataStart + t.begin();
     int k = 0;
     while (k < v.length) {
-      int count = Math.min(v.length - k, buf.capacity() / Float.BYTES);
-      buf.clear().limit(count * Float.BYTES);
+      int count = Math.min(v.length - k, buf.capacity() / size);
+      buf.clear().limit(count * size);
       readAt(src, pos, buf, file, "data");
-      buf.flip().asFloatBuffer().get(v, k, count);
-      pos += (long) count * Float.BYTES;
+      buf.flip();
+      switch (t.dtype()) {
+        case Header.F32 -> buf.asFloatBuffer().get(v, k, count);
+        case Header.F16 -> {
+          for (int i = 0; i < count; i++) {
+            v[k + i] = Float.float16ToFloat(buf.getShort());
+          }
+        }
+        default -> { // BF16: the upper half of a float's bits
+          for (int i = 0; i < count; i++) {
+            v[k + i] = Float.intBitsToFloat(buf.getShort() << 16);
+          }
+        }
+      }
+      pos += (long) count * size;
       k += count;
     }
     return v;

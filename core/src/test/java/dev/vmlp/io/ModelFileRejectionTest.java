@@ -216,15 +216,31 @@ class ModelFileRejectionTest {
   }
 
   @Test
-  void supportedOnlyF32() throws IOException {
-    header.set("layers.0.bias", tensor("F16", new long[] {6}, 48, 60));
-    reject(file(header, data), "layers.0.bias", "dtype F16 is not supported");
+  void supportedOnlyF32AndHalves() throws IOException {
     // every other type, whatever its width: offsets fitting 4-byte elements must not make it read as F32
     for (String dtype : new String[] {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ",
-        "F8_E5M2FNUZ", "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "BF16", "I32", "U32", "F64", "I64", "U64", "C64", "f32"}) {
+        "F8_E5M2FNUZ", "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "I32", "U32", "F64", "I64", "U64", "C64", "f32",
+        "f16", "bf16"}) {
       header.set("layers.0.bias", tensor(dtype, new long[] {3}, 48, 60));
-      reject(file(header, data), "layers.0.bias", dtype.equals("f32") ? "unknown dtype 'f32'" : "dtype " + dtype
-          + " is not supported");
+      reject(file(header, data), "layers.0.bias", dtype.startsWith("f") || dtype.startsWith("bf")
+          ? "unknown dtype '" + dtype + "'"
+          : "dtype " + dtype + " is not supported; a model file holds F32 tensors (F16 or BF16 when it has no vmlp "
+              + "metadata");
+    }
+    // F16 and BF16 take 2 bytes an element: 12 bytes are 6 of them, not 3
+    for (String dtype : new String[] {"F16", "BF16"}) {
+      header.set("layers.0.bias", tensor(dtype, new long[] {3}, 48, 60));
+      reject(file(header, data), "layers.0.bias", "hold 12 bytes, but shape [3] of " + dtype + " needs 6");
+    }
+  }
+
+  @Test
+  void aFileOfThisLibraryHoldsF32Only() throws IOException {
+    // F16 and BF16 load from foreign files (PyTorchFileTest); this library writes F32 and its hash names those
+    for (String dtype : new String[] {"F16", "BF16"}) {
+      header.set("layers.0.bias", tensor(dtype, new long[] {6}, 48, 60));
+      reject(file(header, data), "layers.0.bias", "tensor 'layers.0.bias': dtype " + dtype
+          + " in a file of this library (vmlp.format_version is set), which holds F32 tensors only");
     }
   }
 
@@ -441,6 +457,22 @@ class ModelFileRejectionTest {
     int rows = 296_000;
     reject(file(oneInputThenWide(rows), zeros(8 + 8 * rows)), LoadOptions.defaults().withActivation(Activation.RELU),
         "layers.1.weight", "memory to 76960128 bytes", "4 times the 2368008 bytes");
+  }
+
+  @Test
+  void theMemoryBoundCountsHalfPrecisionWeightsAsFloats() throws IOException {
+    // the same 1-1-296000 network in F16 and BF16 (a foreign file): half the bytes, the same model, the
+    // same bound, counted over the weights as F32
+    int rows = 296_000;
+    for (String dtype : new String[] {"F16", "BF16"}) {
+      ObjectNode h = SafetensorsBytes.JSON.createObjectNode();
+      h.set("layers.0.weight", tensor(dtype, new long[] {1, 1}, 0, 2));
+      h.set("layers.0.bias", tensor(dtype, new long[] {1}, 2, 4));
+      h.set("layers.1.weight", tensor(dtype, new long[] {rows, 1}, 4, 4 + 2L * rows));
+      h.set("layers.1.bias", tensor(dtype, new long[] {rows}, 4 + 2L * rows, 4 + 4L * rows));
+      reject(file(h, zeros(4 + 4 * rows)), LoadOptions.defaults().withActivation(Activation.RELU),
+          "layers.1.weight", "memory to 76960128 bytes", "4 times the 2368008 bytes of the file's weights as F32");
+    }
   }
 
   /** The header of a 1-1-{@code wide} network, its tensors stored one after the other. */

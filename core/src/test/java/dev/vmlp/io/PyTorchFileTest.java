@@ -1,5 +1,6 @@
 package dev.vmlp.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Activation;
 import dev.vmlp.Head;
 import dev.vmlp.InputScaling;
+import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
 import dev.vmlp.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -114,9 +118,10 @@ class PyTorchFileTest {
     assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
     Path missing = renamed("missing.safetensors", n -> n.replace("layers.0.bias", "7.bias")
         .replace("layers.0.", "0.").replace("layers.1.", "2."));
+    // 0 lacks its bias, as nn.Linear(bias=False) saves it; 7 has a bias and no weight
     e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(missing, relu));
-    assertEquals("0.bias", e.field());
-    assertTrue(e.getMessage().contains("tensor '0.bias' is missing"), e.getMessage());
+    assertEquals("7.weight", e.field());
+    assertTrue(e.getMessage().contains("tensor '7.weight' is missing"), e.getMessage());
     // a module path is names (identifiers or indices) each followed by one dot, the same for all tensors
     for (String path : new String[] {".", "layers..", "..", "net-1.", "a b.", "model.\u00e9.", "x/y."}) {
       Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", path + "0.").replace("layers.1.", path + "2."));
@@ -239,5 +244,125 @@ class PyTorchFileTest {
     assertEquals(m.weightsSha256(), back.weightsSha256());
     assertEquals("pt", back.metadata().get("format"));
     assertEquals(m.weightsSha256(), back.metadata().get("weights_sha256"));
+  }
+
+  /**
+   * F16 and BF16 tensors, as {@code save_file} writes a model after {@code .half()} or
+   * {@code .bfloat16()}, widen to the floats of the same values, alone or mixed with F32: bit patterns
+   * whose values numpy's float16 and a float's upper half give (the smallest subnormals, -0, the
+   * largest finite values). Saved again, the model is an F32 file with the same weights.
+   */
+  @Test
+  void halfPrecisionTensorsLoadAsTheFloatsOfTheSameValues() throws IOException {
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    t.put("0.weight", new SafetensorsBytes.Raw("F16", new long[] {3, 2},
+        SafetensorsBytes.halves((short) 0x3C00, (short) 0xC000, (short) 0x7BFF, (short) 0x0001, (short) 0x8000,
+            (short) 0x3555)));
+    t.put("0.bias", new SafetensorsBytes.Raw("BF16", new long[] {3},
+        SafetensorsBytes.halves((short) 0x3F80, (short) 0xC040, (short) 0x0400)));
+    t.put("2.weight", new SafetensorsBytes.Raw("BF16", new long[] {2, 3},
+        SafetensorsBytes.halves((short) 0x7F7F, (short) 0x0001, (short) 0x8000, (short) 0x3EAB, (short) 0xBF80,
+            (short) 0x4000)));
+    t.put("2.bias", new SafetensorsBytes.Raw("F16", new long[] {2},
+        SafetensorsBytes.halves((short) 0x0400, (short) 0xB800)));
+    Path half = Files.write(tmp.resolve("half.safetensors"), SafetensorsBytes.file(Map.of("format", "pt"), t));
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Model m = ModelFiles.load(half, relu);
+    assertEquals("2-3(relu)-2(softmax)", m.architecture().toString());
+    float[][] want = {
+        {1f, -2f, 65504f, 0x1p-24f, -0f, 0.333251953125f},
+        {1f, -3f, Float.intBitsToFloat(0x04000000)},
+        {Float.intBitsToFloat(0x7F7F0000), Float.intBitsToFloat(0x00010000), -0f, 0.333984375f, -1f, 2f},
+        {0x1p-14f, -0.5f}};
+    float[][] got = {m.weights().get(0).weights(), m.weights().get(0).bias(), m.weights().get(1).weights(),
+        m.weights().get(1).bias()};
+    for (int k = 0; k < want.length; k++) {
+      assertEquals(want[k].length, got[k].length);
+      for (int i = 0; i < want[k].length; i++) {
+        assertEquals(Float.floatToRawIntBits(want[k][i]), Float.floatToRawIntBits(got[k][i]),
+            "tensor " + k + " value " + i + ": " + want[k][i] + " != " + got[k][i]);
+      }
+    }
+    Model same = Model.of(m.architecture(), List.of(new LayerWeights(3, 2, want[0], want[1]),
+        new LayerWeights(2, 3, want[2], want[3])), InputScaling.none());
+    assertEquals(same.weightsSha256(), m.weightsSha256());
+
+    Path again = tmp.resolve("again.safetensors");
+    ModelFiles.save(m, again);
+    ObjectNode h = SafetensorsBytes.header(Files.readAllBytes(again));
+    for (String name : new String[] {"layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"}) {
+      assertEquals("F32", h.path(name).path("dtype").asText(), name);
+    }
+    assertEquals(m.weightsSha256(), ModelFiles.load(again).weightsSha256());
+  }
+
+  /** A half-precision infinity or NaN is refused by name, as a float one is, unless the caller keeps it. */
+  @Test
+  void aHalfPrecisionInfinityOrNaNIsRefusedUnlessAllowed() throws IOException {
+    for (String dtype : new String[] {"F16", "BF16"}) {
+      short inf = (short) (dtype.equals("F16") ? 0xFC00 : 0xFF80);
+      short nan = (short) (dtype.equals("F16") ? 0x7E00 : 0x7FC1);
+      Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+      t.put("0.weight", new SafetensorsBytes.Raw(dtype, new long[] {2, 2},
+          SafetensorsBytes.halves((short) 0, (short) 0, (short) 0, inf)));
+      t.put("0.bias", new SafetensorsBytes.Raw(dtype, new long[] {2}, SafetensorsBytes.halves(nan, (short) 0)));
+      Path f = Files.write(tmp.resolve(dtype + "-inf.safetensors"), SafetensorsBytes.file(null, t));
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f));
+      assertEquals("0.weight", e.field());
+      assertTrue(e.getMessage().contains("value [1, 1] is -Infinity"), e.getMessage());
+      Model kept = ModelFiles.load(f, LoadOptions.defaults().withAllowNonFinite(true));
+      assertEquals(Float.NEGATIVE_INFINITY, kept.weights().get(0).weights()[3]);
+      assertTrue(Float.isNaN(kept.weights().get(0).bias()[0]));
+    }
+  }
+
+  /**
+   * {@code nn.Linear(bias=False)} saves a weight and no bias: that layer adds zeros, and the model predicts
+   * the bits of one whose bias is zero. A file of this library still needs every bias.
+   */
+  @Test
+  void aLayerWithoutABiasAddsZeros() throws IOException {
+    Model reference = ModelFiles.load(TestResources.copy(FILE, tmp), LoadOptions.defaults().withActivation(Activation.RELU));
+    LayerWeights l0 = reference.weights().get(0);
+    LayerWeights l1 = reference.weights().get(1);
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    t.put("0.weight", SafetensorsBytes.Raw.f32(new long[] {32, 64}, l0.weights()));
+    t.put("0.bias", SafetensorsBytes.Raw.f32(new long[] {32}, l0.bias()));
+    t.put("2.weight", SafetensorsBytes.Raw.f32(new long[] {10, 32}, l1.weights()));
+    Path f = Files.write(tmp.resolve("no-bias.safetensors"), SafetensorsBytes.file(Map.of(), t));
+    Model m = ModelFiles.load(f, LoadOptions.defaults().withActivation(Activation.RELU));
+    Model zeroBias = Model.of(reference.architecture(), List.of(l0, new LayerWeights(10, 32, l1.weights(),
+        new float[10])), InputScaling.none());
+    assertEquals(zeroBias.weightsSha256(), m.weightsSha256());
+    JsonNode inputs = TestResources.json("pytorch-64-32-10-expected.json").path("inputs");
+    float[] z = new float[10];
+    float[] want = new float[10];
+    for (int i = 0; i < inputs.size(); i++) {
+      float[] x = TestResources.floats(inputs.get(i));
+      m.predictLogits(x, 0, z, 0, m.newWorkspace());
+      zeroBias.predictLogits(x, 0, want, 0, zeroBias.newWorkspace());
+      assertArrayEquals(want, z, "row " + i);
+    }
+    // the first layer without its bias too, in F16
+    Map<String, SafetensorsBytes.Raw> both = new LinkedHashMap<>();
+    both.put("layers.1.weight", new SafetensorsBytes.Raw("F16", new long[] {1, 2},
+        SafetensorsBytes.halves((short) 0x3C00, (short) 0x3C00)));
+    both.put("layers.0.weight", SafetensorsBytes.Raw.f32(new long[] {2, 1}, 1f, -1f));
+    Model tiny = ModelFiles.load(Files.write(tmp.resolve("tiny.safetensors"), SafetensorsBytes.file(null, both)),
+        LoadOptions.defaults().withActivation(Activation.RELU).withHead(Head.SQUARED_ERROR));
+    assertEquals("1-2(relu)-1(squared_error)", tiny.architecture().toString());
+    float[] out = new float[1];
+    tiny.predictLogits(new float[] {3f}, 0, out, 0, tiny.newWorkspace());
+    assertEquals(3f, out[0]); // relu(3) + relu(-3), no bias
+
+    byte[] own = SafetensorsBytes.saved(reference, tmp);
+    ObjectNode h = SafetensorsBytes.header(own);
+    assertEquals(h.path("layers.1.bias").path("data_offsets").get(1).asLong(), SafetensorsBytes.data(own).length);
+    h.remove("layers.1.bias"); // the last tensor: the data without its 40 bytes still tile
+    byte[] data = SafetensorsBytes.data(own);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(
+        SafetensorsBytes.file(h, java.util.Arrays.copyOf(data, data.length - 40)), null, LoadOptions.defaults()));
+    assertEquals("layers.1.bias", e.field());
+    assertTrue(e.getMessage().contains("tensor 'layers.1.bias' is missing"), e.getMessage());
   }
 }

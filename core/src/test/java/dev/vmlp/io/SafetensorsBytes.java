@@ -63,6 +63,41 @@ final class SafetensorsBytes {
     return b.array();
   }
 
+  /** Little-endian 16-bit values, the bytes of F16 or BF16 tensors. */
+  static byte[] halves(short... v) {
+    ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (short h : v) {
+      b.putShort(h);
+    }
+    return b.array();
+  }
+
+  /** A tensor's entry and its bytes, for {@link #file(Map, Map)}. */
+  record Raw(String dtype, long[] shape, byte[] bytes) {
+    static Raw f32(long[] shape, float... v) {
+      return new Raw("F32", shape, floats(v));
+    }
+  }
+
+  /**
+   * A file of {@code tensors}, stored one after the other in the map's order, with {@code metadata}
+   * (none when null).
+   */
+  static byte[] file(Map<String, String> metadata, Map<String, Raw> tensors) {
+    ObjectNode h = JSON.createObjectNode();
+    if (metadata != null) {
+      ObjectNode m = h.putObject("__metadata__");
+      metadata.forEach(m::put);
+    }
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    for (Map.Entry<String, Raw> e : tensors.entrySet()) {
+      Raw t = e.getValue();
+      h.set(e.getKey(), tensor(t.dtype(), t.shape(), data.size(), data.size() + t.bytes().length));
+      data.writeBytes(t.bytes());
+    }
+    return file(h, data.toByteArray());
+  }
+
   static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
