@@ -757,6 +757,12 @@ public final class ModelFiles {
     Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
     int l = 0;
     for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
+      if (l == Architecture.MAX_LAYERS) {
+        // the header's tensor cap allows twice as many when layers come without a bias
+        String extra = path + e.getKey() + ".weight";
+        throw new ModelFormatException(file, extra, "tensor '" + Header.abbreviate(extra) + "': the file holds "
+            + byIndex.size() + " layers, but a network has at most " + Architecture.MAX_LAYERS);
+      }
       if (!foreign && e.getKey() != l) {
         String missing = path + l + ".weight";
         throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: "

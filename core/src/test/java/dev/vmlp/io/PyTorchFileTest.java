@@ -365,4 +365,29 @@ class PyTorchFileTest {
     assertEquals("layers.1.bias", e.field());
     assertTrue(e.getMessage().contains("tensor 'layers.1.bias' is missing"), e.getMessage());
   }
+
+  /**
+   * Without biases, the tensors a header may hold make twice the layers a network may have: a file of
+   * more is refused as a format error naming the first layer too many, not by the network's builder.
+   */
+  @Test
+  void weightsWithoutBiasesAreStillAtMostTheLayersANetworkMayHave() throws IOException {
+    int max = dev.vmlp.Architecture.MAX_LAYERS;
+    for (int layers : new int[] {max, max + 1}) {
+      Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+      for (int l = 0; l < layers; l++) {
+        t.put(l + ".weight", SafetensorsBytes.Raw.f32(new long[] {2, 2}, 1, 0, 0, 1));
+      }
+      byte[] bytes = SafetensorsBytes.file(null, t);
+      LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+      if (layers == max) {
+        assertEquals(max, ModelFiles.read(bytes, null, relu).architecture().layerCount());
+      } else {
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(bytes, null, relu));
+        assertEquals(max + ".weight", e.field());
+        assertTrue(e.getMessage().contains("tensor '" + max + ".weight': the file holds " + layers
+            + " layers, but a network has at most " + max), e.getMessage());
+      }
+    }
+  }
 }
