@@ -527,11 +527,12 @@ public final class ModelFiles {
     long n = lenBuf.flip().getLong();
     if (Long.compareUnsigned(n, Header.MAX_BYTES) > 0) {
       throw new ModelFormatException(file, "header length", "header length: " + Long.toUnsignedString(n)
-          + " bytes exceeds the limit of " + Header.MAX_BYTES + " (a safetensors file starts with its header's length)");
+          + " bytes exceeds the limit of " + Header.MAX_BYTES + " (a safetensors file starts with its header's length)"
+          + lookalike(lenBuf.array()));
     }
     if (n > size - 8) {
       throw new ModelFormatException(file, "header length", "header length: " + n
-          + " bytes, but only " + (size - 8) + " bytes follow it");
+          + " bytes, but only " + (size - 8) + " bytes follow it" + lookalike(lenBuf.array()));
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
     readAt(src, 8, headerBytes, file, "header");
@@ -580,6 +581,33 @@ public final class ModelFiles {
         : Model.of(arch, weights, meta.scaling());
     model = model.withMetadata(header.metadata);
     return model;
+  }
+
+  /** The advice that torch.save's files get: where their weights can be saved as safetensors. */
+  private static final String SAVE_FILE = ": save the weights with safetensors.torch.save_file(model.state_dict(), "
+      + "PATH), and load that file";
+
+  /**
+   * What a file whose header length is wrong starts like, when it is a format that users mistake for a
+   * model file ("; it starts as ..."), or "". Only asked once the length failed: a safetensors header
+   * of 559,903 bytes starts with the bytes a gzip stream may.
+   */
+  static String lookalike(byte[] first) {
+    int b0 = first[0] & 0xFF;
+    int b1 = first[1] & 0xFF;
+    if (b0 == 'P' && b1 == 'K' && first[2] == 3 && first[3] == 4) {
+      return "; it starts as a zip archive does, such as the .pt or .pth file torch.save writes" + SAVE_FILE;
+    }
+    if (b0 == 0x80 && b1 >= 2 && b1 <= 5) {
+      return "; it starts as a Python pickle does, such as a file of torch.save before PyTorch 1.6" + SAVE_FILE;
+    }
+    if (b0 == 0x1F && b1 == 0x8B) {
+      return "; it starts as gzip data does: decompress it first";
+    }
+    if (b0 == 0x89 && b1 == 'H' && first[2] == 'D' && first[3] == 'F') {
+      return "; it starts as an HDF5 file does, such as a Keras .h5 model, which this library does not read";
+    }
+    return "";
   }
 
   /**

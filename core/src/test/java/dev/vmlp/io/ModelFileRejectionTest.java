@@ -5,6 +5,7 @@ import static dev.vmlp.io.SafetensorsBytes.floats;
 import static dev.vmlp.io.SafetensorsBytes.tensor;
 import static dev.vmlp.io.SafetensorsBytes.zeros;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -835,5 +836,33 @@ class ModelFileRejectionTest {
     reject("just some text in a file".getBytes(StandardCharsets.UTF_8), "header length", "exceeds the limit");
     byte[] zip = {0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0x08, 0};
     reject(zip, "header length", "exceeds the limit");
+  }
+
+  /**
+   * The files users mistake for model files are named by what they start as: torch.save's zip archive and
+   * its older pickle, with the call that writes safetensors instead; gzip; HDF5 (Keras). Text is not.
+   */
+  @Test
+  void aTorchSaveFileIsNamedWithTheCallThatWritesSafetensors() throws IOException {
+    String advice = "save the weights with safetensors.torch.save_file(model.state_dict(), PATH)";
+    reject(new byte[] {0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0x08, 0}, "header length", "exceeds the limit",
+        "it starts as a zip archive does, such as the .pt or .pth file torch.save writes", advice);
+    for (byte protocol = 2; protocol <= 5; protocol++) {
+      reject(new byte[] {(byte) 0x80, protocol, 0x63, 0x63, 0x6f, 0x6c, 0x6c, 0x65, 0x63}, "header length",
+          "it starts as a Python pickle does", advice);
+    }
+    // a safetensors file, gzipped, with an mtime: over the limit; without one (gzip -n): longer than the file
+    reject(new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, 0x11, 0x22, 0x33, 0x44, 0, 0}, "header length",
+        "exceeds the limit", "it starts as gzip data does: decompress it first");
+    reject(new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0}, "header length",
+        "559903 bytes, but only 2 bytes follow it; it starts as gzip data does");
+    reject(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 0}, "header length",
+        "it starts as an HDF5 file does, such as a Keras .h5 model");
+    for (byte[] near : new byte[][] {{0x50, 0x4b, 0x03, 0x05, 1, 1, 1, 1}, {(byte) 0x80, 1, 1, 1, 1, 1, 1, 1},
+        {(byte) 0x80, 6, 1, 1, 1, 1, 1, 1}, {0x1f, (byte) 0x8c, 1, 1, 1, 1, 1, 1}, {(byte) 0x89, 'H', 'D', 'G', 1, 1, 1, 1},
+        "just some text".getBytes(StandardCharsets.UTF_8)}) {
+      ModelFormatException e = reject(near, "header length", "exceeds the limit");
+      assertFalse(e.getMessage().contains("it starts as"), e.getMessage());
+    }
   }
 }
