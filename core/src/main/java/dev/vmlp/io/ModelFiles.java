@@ -38,6 +38,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -95,7 +96,10 @@ import java.util.TreeMap;
  * its input scaling is none. Its layers may be named as PyTorch's {@code state_dict} names those of an
  * {@code nn.Sequential}: {@code {i}.weight} and {@code {i}.bias} after one module path shared by all
  * (none, or e.g. {@code layers.}), with indices that may skip the modules without parameters (the
- * activations), taken in numeric order. A layer may lack its bias ({@code nn.Linear(bias=False)}): it
+ * activations), taken in numeric order; or, for a module whose layers are attributes
+ * ({@code self.fc1 = nn.Linear(...)}), {@code {name}.weight} and {@code {name}.bias}, taken in the one
+ * order in which each layer takes the outputs of the one before (a file whose shapes allow another order,
+ * or none, is refused naming the layers; see {@code ChainOrder}). A layer may lack its bias ({@code nn.Linear(bias=False)}): it
  * then adds zeros. Its tensors may be {@code F16} or {@code BF16} (a model saved after {@code .half()}
  * or {@code .bfloat16()}) as well as {@code F32}, alone or mixed: each value widens to the float of the
  * same value, so the model predicts as PyTorch's does after {@code .float()}; saved again, the file
@@ -758,14 +762,16 @@ public final class ModelFiles {
   private static Header.Tensor[][] layerTensors(Header header, Path file, boolean foreign)
       throws ModelFormatException {
     TreeMap<Integer, Header.Tensor[]> byIndex = new TreeMap<>();
+    Map<String, Header.Tensor[]> byName = new LinkedHashMap<>();
     String path = null;
     String first = null;
     for (Header.Tensor t : header.tensors) {
       LayerName m = LayerName.parse(t.name());
-      if (m == null || (!foreign && !m.path().equals(LAYERS_PATH))) {
+      if (m == null || (!foreign && (m.module() != null || !m.path().equals(LAYERS_PATH)))) {
         throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': unknown name; "
             + (foreign ? "a model file holds {i}.weight and {i}.bias, after one module path such as layers. "
-                + "(layers.{i}.weight), for every layer" : "a model file holds layers.{i}.weight and layers.{i}.bias"));
+                + "(layers.{i}.weight), for every layer, or {name}.weight and {name}.bias of named modules"
+                : "a model file holds layers.{i}.weight and layers.{i}.bias"));
       }
       if (path == null) {
         path = m.path();
@@ -774,29 +780,29 @@ public final class ModelFiles {
         throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name())
             + "': its module path '" + Header.abbreviate(m.path()) + "' differs from '" + Header.abbreviate(path)
             + "' of '" + Header.abbreviate(first) + "'; the layers of a model file are one sequence");
+      } else if ((m.module() == null) != byName.isEmpty()) {
+        throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': its layer is "
+            + (m.module() == null ? "numbered" : "named") + " where that of '" + Header.abbreviate(first) + "' is "
+            + (m.module() == null ? "named" : "numbered") + "; the layers of a model file are one sequence");
       }
-      Header.Tensor[] pair = byIndex.computeIfAbsent(m.index(), i -> new Header.Tensor[2]);
+      Header.Tensor[] pair = m.module() == null
+          ? byIndex.computeIfAbsent(m.index(), i -> new Header.Tensor[2])
+          : byName.computeIfAbsent(m.module(), n -> new Header.Tensor[2]);
       pair[m.weight() ? 0 : 1] = t;
     }
-    if (byIndex.isEmpty()) {
+    if (byIndex.isEmpty() && byName.isEmpty()) {
       throw new ModelFormatException(file, "layers.0.weight", "tensor 'layers.0.weight' is missing: the file holds "
           + (header.tensors.isEmpty() ? "no tensors" : "no layers"));
     }
-    Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
-    int l = 0;
-    for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
-      if (l == Architecture.MAX_LAYERS) {
-        // the header's tensor cap allows twice as many when layers come without a bias
-        String extra = path + e.getKey() + ".weight";
-        throw new ModelFormatException(file, extra, "tensor '" + Header.abbreviate(extra) + "': the file holds "
-            + byIndex.size() + " layers, but a network has at most " + Architecture.MAX_LAYERS);
-      }
-      if (!foreign && e.getKey() != l) {
-        String missing = path + l + ".weight";
-        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: "
-            + (l == 0 ? "the first layer is numbered " + e.getKey()
-                : "layer indices jump from " + (l - 1) + " to " + e.getKey()));
-      }
+    int count = byIndex.size() + byName.size();
+    if (count > Architecture.MAX_LAYERS) {
+      // the header's tensor cap allows twice as many when layers come without a bias
+      String extra = path + (byName.isEmpty() ? byIndex.keySet().stream().skip(Architecture.MAX_LAYERS).findFirst().get()
+          : byName.keySet().stream().skip(Architecture.MAX_LAYERS).findFirst().get()) + ".weight";
+      throw new ModelFormatException(file, extra, "tensor '" + Header.abbreviate(extra) + "': the file holds "
+          + count + " layers, but a network has at most " + Architecture.MAX_LAYERS);
+    }
+    for (Map.Entry<?, Header.Tensor[]> e : (byName.isEmpty() ? byIndex : byName).entrySet()) {
       Header.Tensor[] pair = e.getValue();
       for (int k = 0; k < (foreign ? 1 : 2); k++) {
         if (pair[k] == null) {
@@ -804,18 +810,34 @@ public final class ModelFiles {
           throw new ModelFormatException(file, missing, "tensor '" + Header.abbreviate(missing) + "' is missing");
         }
       }
-      layers[l++] = pair;
+    }
+    if (!byName.isEmpty()) {
+      return ChainOrder.of(byName.values(), file);
+    }
+    Header.Tensor[][] layers = new Header.Tensor[byIndex.size()][];
+    int l = 0;
+    for (Map.Entry<Integer, Header.Tensor[]> e : byIndex.entrySet()) {
+      if (!foreign && e.getKey() != l) {
+        String missing = path + l + ".weight";
+        throw new ModelFormatException(file, missing, "tensor '" + missing + "' is missing: "
+            + (l == 0 ? "the first layer is numbered " + e.getKey()
+                : "layer indices jump from " + (l - 1) + " to " + e.getKey()));
+      }
+      layers[l++] = e.getValue();
     }
     return layers;
   }
 
   /**
    * A layer tensor's name taken apart: a module path of names each followed by a dot (possibly none;
-   * identifiers, or indices such as the {@code 1.} of a Sequential nested in a Sequential), an index ({@code 0} or up to 9 digits without a leading zero), {@code .weight} or
-   * {@code .bias}. Parsed by hand: a regular expression with a repeated group recursed once per path
-   * segment, and a hostile name of 32,000 segments overflowed the stack.
+   * identifiers, or indices such as the {@code 1.} of a Sequential nested in a Sequential), then the
+   * layer's index ({@code 0} or up to 9 digits without a leading zero) or, for a named module such as
+   * {@code fc1}, its name (a Python identifier of ASCII letters, digits and underscores; {@code module}
+   * is then set and {@code index} is -1), then {@code .weight} or {@code .bias}. Parsed by hand: a
+   * regular expression with a repeated group recursed once per path segment, and a hostile name of
+   * 32,000 segments overflowed the stack.
    */
-  private record LayerName(String path, int index, boolean weight) {
+  private record LayerName(String path, int index, String module, boolean weight) {
     /** The parts of {@code name}, or null when it is not such a name. */
     static LayerName parse(String name) {
       boolean weight = name.endsWith(".weight");
@@ -824,26 +846,39 @@ public final class ModelFiles {
       }
       String rest = name.substring(0, name.length() - (weight ? ".weight" : ".bias").length());
       int dot = rest.lastIndexOf('.');
-      String digits = rest.substring(dot + 1);
-      if (digits.isEmpty() || digits.length() > 9 || (digits.length() > 1 && digits.charAt(0) == '0')) {
+      String last = rest.substring(dot + 1);
+      String path = rest.substring(0, dot + 1);
+      if (last.isEmpty() || !segments(path)) {
         return null;
       }
-      for (int i = 0; i < digits.length(); i++) {
-        if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+      char c0 = last.charAt(0);
+      if (c0 < '0' || c0 > '9') {
+        // a named module: an identifier, as Python's attribute names are
+        return segments(last + ".") ? new LayerName(path, -1, last, weight) : null;
+      }
+      if (last.length() > 9 || (last.length() > 1 && c0 == '0')) {
+        return null;
+      }
+      for (int i = 0; i < last.length(); i++) {
+        if (last.charAt(i) < '0' || last.charAt(i) > '9') {
           return null;
         }
       }
-      String path = rest.substring(0, dot + 1);
+      return new LayerName(path, Integer.parseInt(last), null, weight);
+    }
+
+    /** Whether {@code path} is names of letters, digits and underscores, each followed by one dot. */
+    private static boolean segments(String path) {
       boolean segmentStart = true;
       for (int i = 0; i < path.length(); i++) {
         char c = path.charAt(i);
         boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
         if (c == '.' ? segmentStart : !(letter || (c >= '0' && c <= '9'))) {
-          return null; // an empty segment, or a character no module name has
+          return false; // an empty segment, or a character no module name has
         }
         segmentStart = c == '.';
       }
-      return new LayerName(path, Integer.parseInt(digits), weight);
+      return true;
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
 import dev.vmlp.Head;
 import dev.vmlp.InputScaling;
 import dev.vmlp.LayerWeights;
@@ -203,7 +204,7 @@ class PyTorchFileTest {
     LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
     Path f = renamed("deep-path.safetensors", n -> n.replace("layers.0.", deep + "0.").replace("layers.1.", deep + "1."));
     assertEquals("64-32(relu)-10(softmax)", ModelFiles.load(f, relu).architecture().toString());
-    Path bad = renamed("deep-bad.safetensors", n -> n.replace("layers.0.", deep + "x.").replace("layers.1.", deep + "1."));
+    Path bad = renamed("deep-bad.safetensors", n -> n.replace("layers.0.", deep + "0x.").replace("layers.1.", deep + "1."));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(bad, relu));
     assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
   }
@@ -389,5 +390,135 @@ class PyTorchFileTest {
             + " layers, but a network has at most " + max), e.getMessage());
       }
     }
+  }
+
+  /**
+   * A module of named layers ({@code self.fc1 = nn.Linear(...)}) saves {@code fc1.weight}, ... in no
+   * order the names give: its layers load in the one order their shapes allow, whatever the names and
+   * their order in the file, a square layer included.
+   */
+  @Test
+  void namedModulesLoadInTheOrderTheirShapesGive() throws IOException {
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Model reference = ModelFiles.load(TestResources.copy(FILE, tmp), relu);
+    for (String[] names : new String[][] {{"fc1.", "fc2."}, {"net.z_in.", "net.a_out."}, {"model.l1.", "model.L0."}}) {
+      Path f = renamed(names[0] + names[1], n -> n.replace("layers.0.", names[0]).replace("layers.1.", names[1]));
+      Model m = ModelFiles.load(f, relu);
+      assertEquals(reference.architecture(), m.architecture(), names[0]);
+      assertEquals(reference.weightsSha256(), m.weightsSha256(), names[0]);
+    }
+    // 6-5-5-4-3: a square layer, the file listing the layers backwards, one without its bias
+    Architecture arch = Architecture.builder(6).hidden(5, Activation.RELU).hidden(5, Activation.RELU)
+        .hidden(4, Activation.RELU).output(3, Head.SOFTMAX_CROSS_ENTROPY);
+    Model net = Model.initialize(arch, 11);
+    String[] names = {"input", "hidden", "penultimate", "logits"};
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    for (int l = 3; l >= 0; l--) {
+      LayerWeights w = l == 2 ? new LayerWeights(4, 5, net.weights().get(2).weights(), new float[4])
+          : net.weights().get(l);
+      t.put(names[l] + ".weight", SafetensorsBytes.Raw.f32(new long[] {w.outputs(), w.inputs()}, w.weights()));
+      if (l != 2) {
+        t.put(names[l] + ".bias", SafetensorsBytes.Raw.f32(new long[] {w.outputs()}, w.bias()));
+      }
+    }
+    Model back = ModelFiles.load(Files.write(tmp.resolve("named.safetensors"), SafetensorsBytes.file(null, t)), relu);
+    assertEquals(arch, back.architecture());
+    List<LayerWeights> want = new java.util.ArrayList<>(net.weights());
+    want.set(2, new LayerWeights(4, 5, net.weights().get(2).weights(), new float[4]));
+    assertEquals(want, back.weights());
+    // where a choice ends soon: after 2 to 3, 3 to 6 could follow but then 6 to 7 would end too early;
+    // and where no layer has to come first (4 to 3 to 4 to 2: a's inputs are also b's outputs)
+    for (long[][] shapes : new long[][][] {{{3, 2}, {5, 3}, {3, 5}, {6, 3}, {7, 6}}, {{3, 4}, {4, 3}, {2, 4}}}) {
+      Map<String, SafetensorsBytes.Raw> u = new LinkedHashMap<>();
+      for (int i = shapes.length - 1; i >= 0; i--) {
+        u.put((char) ('a' + i) + ".weight", new SafetensorsBytes.Raw("F32", shapes[i],
+            new byte[(int) (shapes[i][0] * shapes[i][1] * 4)]));
+      }
+      Architecture.Builder b = Architecture.builder((int) shapes[0][1]);
+      for (int i = 0; i < shapes.length - 1; i++) {
+        b.hidden((int) shapes[i][0], Activation.RELU);
+      }
+      assertEquals(b.output((int) shapes[shapes.length - 1][0], Head.SOFTMAX_CROSS_ENTROPY),
+          ModelFiles.read(SafetensorsBytes.file(null, u), null, relu).architecture());
+    }
+  }
+
+  /**
+   * Where the shapes leave a choice, or break the chain, the file is refused naming the layers; the
+   * order is never guessed.
+   */
+  @Test
+  void namedModulesWhoseShapesLeaveAChoiceAreRefused() throws IOException {
+    String advice = "; number the layers as nn.Sequential does ({i}.weight and {i}.bias) to give their order";
+    // two layers of one shape could swap
+    rejectNamed(new String[] {"fc1", "fc2", "fc3", "fc4"}, new long[][] {{5, 4}, {5, 5}, {5, 5}, {2, 5}}, "fc3.weight",
+        "tensor 'fc3.weight' has the shape [5, 5] of 'fc2.weight', so the file does not say which of the two comes first"
+            + advice);
+    // two firsts; a forced first from which the shapes do not chain (a 2 to 3, then only d takes 3)
+    rejectNamed(new String[] {"a", "b", "c"}, new long[][] {{3, 4}, {3, 6}, {2, 3}}, "b.weight",
+        "tensor 'b.weight' and 'a.weight' both take inputs that no other layer gives, so they cannot both come first"
+            + advice);
+    rejectNamed(new String[] {"a", "b", "c", "d"}, new long[][] {{3, 2}, {6, 5}, {5, 6}, {9, 3}}, "a.weight",
+        "tensor 'a.weight' comes first (no other layer gives its inputs), but no order of all the 4 layers from it has "
+            + "each take the outputs of the one before" + advice);
+    // two loops that never meet, every layer's inputs being another's outputs: 4 to 3 to 4, and 6 to 7 to 6
+    rejectNamed(new String[] {"a", "b", "c", "d"}, new long[][] {{3, 4}, {4, 3}, {7, 6}, {6, 7}}, "a.weight",
+        "tensor 'a.weight' and the other layers have no order in which each takes the outputs of the one before"
+            + advice);
+    // two orders of all the layers: a 2 to 3, then b and c (3 to 4 to 3) and e and f (3 to 6 to 3) either way, g last
+    rejectNamed(new String[] {"a", "b", "c", "e", "f", "g"},
+        new long[][] {{3, 2}, {4, 3}, {3, 4}, {6, 3}, {3, 6}, {9, 3}}, "e.weight",
+        "tensor 'e.weight' and 'b.weight' can each come after 'a.weight' in an order of all the layers, so the file "
+            + "does not say which does" + advice);
+    // so can two firsts where no layer has to be first: 3 to 4 and 4 to 3
+    rejectNamed(new String[] {"a", "b"}, new long[][] {{4, 3}, {3, 4}}, "b.weight",
+        "tensor 'b.weight' and 'a.weight' can each come first");
+    // a hostile header: twelve loops through 3 inputs that can be taken in 12! orders, and a pair (100 to
+    // 101 to 100) that no order reaches; the search stops after its budget of steps
+    List<String> names = new java.util.ArrayList<>(List.of("a"));
+    List<long[]> shapes = new java.util.ArrayList<>(List.<long[]>of(new long[] {3, 2}));
+    for (int i = 0; i < 12; i++) {
+      names.addAll(List.of("l" + i, "r" + i));
+      shapes.addAll(List.of(new long[] {10 + i, 3}, new long[] {3, 10 + i}));
+    }
+    names.addAll(List.of("x", "y"));
+    shapes.addAll(List.of(new long[] {101, 100}, new long[] {100, 101}));
+    rejectNamed(names.toArray(String[]::new), shapes.toArray(long[][]::new), "a.weight",
+        "tensor 'a.weight' and the other 26 layers have shapes that allow more orders than this loader checks "
+            + "(1000000 steps)" + advice);
+    // a named layer's weight must be a matrix
+    rejectNamed(new String[] {"a", "b"}, new long[][] {{3, 2}, {6}}, "b.weight", "tensor 'b.weight': shape [6] must be "
+        + "[out, in]");
+    // named and numbered layers do not mix, and a file of this library numbers its layers
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    t.put("fc1.weight", SafetensorsBytes.Raw.f32(new long[] {1, 1}, 1));
+    t.put("1.weight", SafetensorsBytes.Raw.f32(new long[] {2, 1}, 1, 2));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(
+        SafetensorsBytes.file(null, t), null, LoadOptions.defaults().withActivation(Activation.RELU)));
+    assertEquals("1.weight", e.field());
+    assertTrue(e.getMessage().contains("tensor '1.weight': its layer is numbered where that of 'fc1.weight' is named"),
+        e.getMessage());
+    Model m = ModelFiles.load(TestResources.copy(FILE, tmp), LoadOptions.defaults().withActivation(Activation.RELU));
+    ObjectNode h = SafetensorsBytes.header(SafetensorsBytes.saved(m, tmp));
+    byte[] own = SafetensorsBytes.saved(m, tmp);
+    h.set("layers.fc.weight", h.remove("layers.1.weight"));
+    h.set("layers.fc.bias", h.remove("layers.1.bias"));
+    e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(SafetensorsBytes.file(h,
+        SafetensorsBytes.data(own)), null, LoadOptions.defaults()));
+    assertTrue(e.getMessage().contains("tensor 'layers.fc.weight': unknown name; a model file holds layers.{i}.weight"),
+        e.getMessage());
+  }
+
+  /** A file of named layers with these weight shapes (values 0, no biases) must fail naming {@code field}. */
+  private static void rejectNamed(String[] names, long[][] shapes, String field, String message) {
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      long count = java.util.Arrays.stream(shapes[i]).reduce(1, (a, b) -> a * b);
+      t.put(names[i] + ".weight", new SafetensorsBytes.Raw("F32", shapes[i], new byte[(int) count * 4]));
+    }
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(
+        SafetensorsBytes.file(null, t), null, LoadOptions.defaults().withActivation(Activation.RELU)), message);
+    assertEquals(field, e.field(), e.getMessage());
+    assertTrue(e.getMessage().contains(message), e.getMessage());
   }
 }
