@@ -740,9 +740,9 @@ public final class Trainer implements AutoCloseable {
    * on. Its metadata records the provenance: seed, learning rate, epochs, shuffle, threads, kernels and
    * the weights' SHA-256; {@code threads} is the count of the last pass, or before any pass the count a
    * pass will use, left out under {@link #AUTO_THREADS} when the first pass's data decides it (the
-   * sparse path's density); {@code epoch_samples} and {@code epoch_size} after an interrupt, a close or a
+   * sparse path's density); {@code epoch_samples} and {@code epoch_size} after an interrupt or a
    * diverged loss stopped an epoch part-way (the samples of the next epoch trained already, and the size
-   * of its training set);
+   * of its training set; a trainer that {@link #close()} stopped takes no more snapshots);
    * and {@code online_samples} once {@link #trainSample} has trained on any (counting those of the model
    * it continues): weights that single samples moved are not those of the epochs alone, and the
    * metadata says so.
