@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.ZipException;
 
 /**
@@ -19,11 +20,30 @@ public final class Idx {
 
   private Idx() {}
 
-  /** An IDX file's contents: its dimension sizes and its unsigned bytes. */
+  /**
+   * An IDX file's contents: its dimension sizes and its unsigned bytes. The record holds the arrays it is
+   * given; two contents are equal when their sizes and bytes are.
+   */
   public record Contents(int[] dims, byte[] data) {
     /** Element {@code i} as an unsigned value 0..255. */
     public int unsigned(int i) {
       return data[i] & 0xff;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Contents c && Arrays.equals(c.dims, dims) && Arrays.equals(c.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(dims) + Arrays.hashCode(data);
+    }
+
+    /** E.g. {@code Contents[dims=[2, 28, 28], 1568 bytes]}. */
+    @Override
+    public String toString() {
+      return "Contents[dims=" + Arrays.toString(dims) + ", " + (data == null ? "no" : data.length) + " bytes]";
     }
   }
 

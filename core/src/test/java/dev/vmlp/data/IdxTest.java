@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,24 @@ class IdxTest {
     Idx.Contents c = Idx.read(f, 1);
     assertArrayEquals(new int[] {300}, c.dims());
     assertArrayEquals(data, c.data());
+  }
+
+  /** Two reads of one file are equal, by their sizes and bytes, with equal hash codes, and print their sizes. */
+  @Test
+  void contentsAreEqualByTheirSizesAndBytes() throws IOException {
+    byte[] data = ramp(2 * 3 * 4);
+    Path f = write(dir, "images", idx(new int[] {2, 3, 4}, data));
+    Idx.Contents a = Idx.readImages(f);
+    Idx.Contents b = Idx.readImages(f);
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertEquals(a, new Idx.Contents(new int[] {2, 3, 4}, data.clone()));
+    assertNotEquals(a, new Idx.Contents(new int[] {2, 4, 3}, data), "other sizes");
+    byte[] other = data.clone();
+    other[23]++;
+    assertNotEquals(a, new Idx.Contents(new int[] {2, 3, 4}, other), "another byte");
+    assertNotEquals(a, "a string");
+    assertEquals("Contents[dims=[2, 3, 4], 24 bytes]", a.toString());
   }
 
   @Test
