@@ -33,6 +33,8 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
 
   /** Copies a {@code [outputs][inputs]} matrix and a bias vector. */
   public static LayerWeights of(float[][] weights, float[] bias) {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(bias, "bias"); // else an NPE naming "[F.clone()"
     if (weights.length == 0) {
       throw new IllegalArgumentException("weights has no rows");
     }

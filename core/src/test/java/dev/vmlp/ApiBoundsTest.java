@@ -54,6 +54,11 @@ class ApiBoundsTest {
     NullPointerException row = assertThrows(NullPointerException.class,
         () -> LayerWeights.of(new float[][] {{1}, null}, new float[2]));
     assertEquals("weights row 1", row.getMessage());
+    // the bias was an NPE naming "[F.clone()"
+    assertEquals("bias", assertThrows(NullPointerException.class,
+        () -> LayerWeights.of(new float[][] {{1}}, null)).getMessage());
+    assertEquals("weights", assertThrows(NullPointerException.class,
+        () -> LayerWeights.of(null, new float[1])).getMessage());
   }
 
   @Test
