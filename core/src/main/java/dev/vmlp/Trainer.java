@@ -100,6 +100,11 @@ public final class Trainer implements AutoCloseable {
   /** The continued model's other metadata (its own keys, e.g. a dataset's name), carried into snapshots. */
   private final Map<String, String> keptMetadata;
   private long onlineSamples;
+  /**
+   * Whether the last step that moved the weights was an online one ({@link #trainSample}) rather than a
+   * pass of {@link #fit}: which of them a snapshot that finds a weight not finite names.
+   */
+  private boolean lastStepOnline;
   private volatile boolean closed;
   /**
    * True while an engine runs a pass. The listener's {@code progress} is called from inside it, where
@@ -495,6 +500,9 @@ public final class Trainer implements AutoCloseable {
               rows, order, count, epoch, listener);
       long t0 = System.nanoTime();
       Pass.Result res = run(eng, pass);
+      if (res.done > 0) {
+        lastStepOnline = false; // a pass that diverged at its first sample changed no weight
+      }
       double seconds = (System.nanoTime() - t0) * 1e-9;
       if (Thread.currentThread().isInterrupted()) {
         res.interrupted = true; // a pass shorter than Engine.CHECK_EVERY samples never looks itself
@@ -732,6 +740,7 @@ public final class Trainer implements AutoCloseable {
       throw TrainingDivergedException.online(onlineSamples, "the loss is " + res.divergedLoss);
     }
     onlineSamples++;
+    lastStepOnline = true;
     return res.lossSum;
   }
 
@@ -758,7 +767,8 @@ public final class Trainer implements AutoCloseable {
    *     runs, a pass is under way (from a listener's {@code progress}), or an exception escaped a pass
    * @throws TrainingDivergedException when a weight or bias is NaN or infinite: an online step whose
    *     loss was finite can overflow its update, and {@link #trainSample} scans no weights (the next
-   *     step's loss would be NaN), so the copy is checked before it is published
+   *     step's loss would be NaN), so the copy is checked before it is published; it names the last
+   *     online sample when an online step came last, else the epoch of the {@code fit} that stopped
    */
   public Model snapshot() {
     enter();
@@ -767,7 +777,10 @@ public final class Trainer implements AutoCloseable {
       Engine engine = holder.engine;
       Model m = copy(engine != null ? engine.threads() : threadsBeforeAnyPass());
       if (!m.finite()) {
-        throw TrainingDivergedException.atSnapshot(onlineSamples, params.firstNonFinite());
+        // the weights were finite when the trainer started (builder(model) refuses others), so a step of
+        // this trainer overflowed them: the last online one, or else the fit whose epoch is part-done
+        throw lastStepOnline ? TrainingDivergedException.atSnapshot(onlineSamples, params.firstNonFinite())
+            : TrainingDivergedException.atSnapshotAfterFit(epochsDone + 1, params.firstNonFinite());
       }
       return m;
     } finally {

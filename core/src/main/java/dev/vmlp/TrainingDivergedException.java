@@ -49,6 +49,15 @@ public final class TrainingDivergedException extends NonFiniteException {
         onlineSamples - 1, -1);
   }
 
+  /**
+   * Weights found not finite by {@link Trainer#snapshot()} after a {@code fit} that stopped in epoch
+   * {@code epoch} (its own exception named the sample): position -1.
+   */
+  static TrainingDivergedException atSnapshotAfterFit(int epoch, String what) {
+    return new TrainingDivergedException("training diverged in epoch " + epoch + " (found by snapshot): " + what
+        + "; try a lower learning rate", epoch, -1, -1);
+  }
+
   /** 1-based epoch, or 0 for an online sample. */
   public int epoch() {
     return epoch;
@@ -56,7 +65,7 @@ public final class TrainingDivergedException extends NonFiniteException {
 
   /**
    * 0-based position of the sample within its epoch (among the online samples for an online one), or
-   * -1 when found by the check after an epoch.
+   * -1 when found by the check after an epoch or by a snapshot after a {@code fit}.
    */
   public long position() {
     return position;

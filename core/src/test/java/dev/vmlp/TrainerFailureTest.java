@@ -491,6 +491,42 @@ class TrainerFailureTest {
   }
 
   /**
+   * A snapshot that finds the weights a fit overflowed names that fit's epoch: it blamed the last online
+   * sample before the fit ("training diverged at online sample 0"), which a snapshot had published
+   * finite, and said epoch 0, an online sample's.
+   */
+  @Test
+  void aSnapshotRefusingWeightsThatAFitOverflowedNamesTheFitsEpoch() {
+    Architecture arch = Architecture.builder(3).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset one = Dataset.ofClasses("one", new float[] {1e30f, 0f, 0f}, 3, new int[] {0}, 2);
+    for (boolean online : new boolean[] {false, true}) {
+      try (Trainer t = Trainer.builder(arch).learningRate(1e9f).build()) {
+        if (online) {
+          t.trainSample(new float[] {0f, 1f, 0f}, 1);
+          t.snapshot(); // finite
+        }
+        assertThrows(TrainingDivergedException.class, () -> t.fit(one, null, 1));
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::snapshot);
+        assertTrue(e.getMessage().startsWith("training diverged in epoch 1 (found by snapshot): layer 0 "),
+            e.getMessage());
+        assertEquals(1, e.epoch());
+        assertEquals(-1, e.position());
+        assertEquals(-1, e.row());
+      }
+    }
+    // and a fit that diverges before any step, on weights an online step overflowed, leaves the blame there
+    try (Trainer t = Trainer.builder(arch).learningRate(1e9f).build()) {
+      t.trainSample(new float[] {1e30f, 0f, 0f}, 0);
+      TrainingDivergedException fit = assertThrows(TrainingDivergedException.class, () -> t.fit(one, null, 1));
+      assertEquals(0, fit.position(), fit.getMessage());
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::snapshot);
+      assertTrue(e.getMessage().startsWith("training diverged at online sample 0 (found by snapshot): layer 0 "),
+          e.getMessage());
+      assertEquals(0, e.epoch());
+    }
+  }
+
+  /**
    * An epoch whose every loss is finite can still leave a weight infinite: the last sample's update
    * overflows (its loss, about 1e30, is finite; its update, near 1e9 * 1e30, is not), and no later
    * sample's loss shows it. fit scans the weights after each epoch and says so, counting no epoch.
