@@ -120,7 +120,9 @@ final class FileMetadata {
       if (problem != null) {
         throw new IllegalArgumentException("metadata '" + key + "': " + problem);
       }
-      m.put(key, e.getValue());
+      if (!key.equals(WEIGHTS_SHA256)) {
+        m.put(key, e.getValue()); // the hash goes last, so that a loaded model saves to the bytes it came from
+      }
     }
     Provenance.Problem pair = Provenance.epochProblem(m);
     if (pair != null) {

@@ -85,8 +85,8 @@ import java.util.TreeMap;
  *       in any file, each but the free-form {@code kernels} must parse, and the weights as stored in
  *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The
  *       {@code vmlp.} keys are written first, in a fixed order, then the others sorted
- *       ({@code weights_sha256} last when the model's metadata lacks it), so the same model gives
- *       the same bytes in every run.
+ *       ({@code weights_sha256} always last), so the same model gives the same bytes in every run,
+ *       and a loaded model saves to the bytes it was loaded from.
  * </ul>
  * The key {@code format}, which Hugging Face tools use for the framework that wrote a file
  * ({@code pt}), is not written, and is kept like any other key when read.

@@ -152,6 +152,22 @@ class ModelFilesTest {
     assertEquals("", back.metadata().get("vmlp.activations"));
   }
 
+  /**
+   * A saved model loaded and saved again gives the same bytes, whatever its keys: weights_sha256 is
+   * written last, also when the model's metadata has it (as a loaded model's does) and a key of the
+   * user's sorts after it.
+   */
+  @Test
+  void aLoadedModelSavesToTheBytesItWasLoadedFrom() throws IOException {
+    Model m = SafetensorsBytes.small().withMetadata(Map.of("alpha", "1", "zeta", "2", "seed", "7"));
+    byte[] first = SafetensorsBytes.saved(m, tmp);
+    Model loaded = ModelFiles.read(first, null, LoadOptions.defaults());
+    assertEquals(m.weightsSha256(), loaded.metadata().get("weights_sha256"));
+    assertArrayEquals(first, SafetensorsBytes.saved(loaded, tmp));
+    List<String> keys = iterate(SafetensorsBytes.header(first).path("__metadata__").fieldNames());
+    assertEquals(List.of("alpha", "seed", "zeta", "weights_sha256"), keys.subList(keys.size() - 4, keys.size()));
+  }
+
   @Test
   void theBytesFollowTheSafetensorsLayout() throws IOException {
     Model m = SafetensorsBytes.small();
