@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * A model file is malformed or does not describe a network this library can run. The message names
  * the file, then the part that is wrong: a tensor ({@code tensor 'layers.1.bias': ...}), a metadata
- * key ({@code metadata 'vmlp.head': ...}), or the {@code header length}, {@code header} or
- * {@code data} section; {@link #field()} gives that part alone.
+ * key ({@code metadata 'vmlp.head': ...}), the {@code header length}, {@code header} or
+ * {@code data} section, or the caller's {@code activations}; {@link #field()} gives that part alone.
  */
 public final class ModelFormatException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -37,7 +37,9 @@ public final class ModelFormatException extends IOException {
 
   /**
    * The tensor name (e.g. {@code layers.0.weight}), metadata key (e.g. {@code vmlp.activations}) or
-   * section ({@code header length}, {@code header}, {@code data}) the problem is in.
+   * section ({@code header length}, {@code header}, {@code data}) the problem is in; {@code activations}
+   * when the activations the caller gives ({@link LoadOptions#withActivations}) do not fit the file's
+   * hidden layers.
    */
   public String field() {
     return field;
