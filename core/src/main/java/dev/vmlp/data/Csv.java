@@ -47,7 +47,8 @@ public final class Csv {
   public record Options(int labelColumn, int classes, boolean regression, char separator) {
     /**
      * @throws IllegalArgumentException for a negative {@code classes}, classes given for a regression
-     *     target, or a separator that is a quote or a line break (which RFC 4180 reserves)
+     *     target, or a separator that is a quote or a line break (which RFC 4180 reserves) or a character
+     *     of numbers (an ASCII letter or digit, {@code .}, {@code -}, {@code +}: {@code 1e-5}, {@code NaN})
      */
     public Options {
       if (classes < 0) {
@@ -60,6 +61,11 @@ public final class Csv {
       if (separator == '"' || separator == '\n' || separator == '\r') {
         throw new IllegalArgumentException("the separator cannot be a quote or a line break, got "
             + (separator == '"' ? "'\"'" : separator == '\n' ? "'\\n'" : "'\\r'"));
+      }
+      if ((separator >= '0' && separator <= '9') || (separator >= 'a' && separator <= 'z')
+          || (separator >= 'A' && separator <= 'Z') || separator == '.' || separator == '-' || separator == '+') {
+        throw new IllegalArgumentException("the separator cannot be a character that numbers are written with (an "
+            + "ASCII letter or digit, '.', '-' or '+'), got '" + separator + "'");
       }
     }
 

@@ -68,7 +68,15 @@ class CsvTest {
       e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().withSeparator(c));
       assertTrue(e.getMessage().startsWith("the separator cannot be a quote or a line break"), e.getMessage());
     }
-    assertEquals(';', Csv.Options.defaults().withSeparator(';').separator());
+    // a character of numbers would split them: 1.5 read with '.' is the fields 1 and 5
+    for (char c : new char[] {'.', '-', '+', '0', '9', 'e', 'E', 'a', 'N', 'I', 'y'}) {
+      e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().withSeparator(c));
+      assertEquals("the separator cannot be a character that numbers are written with (an ASCII letter or digit, "
+          + "'.', '-' or '+'), got '" + c + "'", e.getMessage());
+    }
+    for (char c : new char[] {';', '\t', ' ', '|', ':', '/', '_', '\u00e9'}) {
+      assertEquals(c, Csv.Options.defaults().withSeparator(c).separator());
+    }
   }
 
   @Test
