@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vmlp predict}: the class of every row of a file, one line each: {@code row class probability},
- * or with {@code --json} one object per line, {@code {"row":0,"class":7,"probability":0.98}}. A
+ * or with {@code --json} one object per line, {@code {"row":0,"class":7,"probability":0.98}}; with
+ * {@code --probabilities}, every class's probability follows ({@code row class probability p0 p1 ...},
+ * or {@code "probabilities":[...]}). A
  * regression model prints its outputs instead: {@code row v1 v2 ...}, or {@code {"row":0,"values":[...]}}.
  *
  * <p>The input is IDX images (its first two bytes, after gzip decompression, are zero, which no CSV
@@ -67,9 +69,18 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per row instead of text.")
   boolean json;
 
+  @Option(names = "--probabilities",
+      description = "Also print every class's probability, in class order (a classifier's; a regression model "
+          + "prints all its outputs anyway).")
+  boolean probabilities;
+
   @Override
   public Integer call() throws Exception {
     Model m = model.load();
+    if (probabilities && !m.architecture().head().classifies()) {
+      throw new IllegalArgumentException("--probabilities is for a classifier; " + model.file + " is a regression "
+          + "model (head " + m.architecture().head().id() + "), whose outputs predict prints anyway");
+    }
     int inputs = m.architecture().inputs();
     Printer printer = new Printer(m, main.out);
     boolean standardInput = input.toString().equals("-");
@@ -143,7 +154,13 @@ final class PredictCommand implements Callable<Integer> {
         throw new DataFormatException(input, where + " (row " + i + "): " + e.getMessage(), e);
       }
       if (classifies) {
-        b.append(json ? classJson(i, c, p[c]) : String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
+        b.append(json ? classJson(i, c, p[c], probabilities ? p : null)
+            : String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
+        if (probabilities && !json) {
+          for (float f : p) {
+            b.append(' ').append(f);
+          }
+        }
       } else {
         b.append(json ? valuesJson(i, p) : valuesText(i, p));
       }
@@ -242,11 +259,18 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  private static String classJson(long row, int c, float p) throws JsonProcessingException {
+  /** The row's JSON object; {@code all} (may be null) adds every class's probability. */
+  private static String classJson(long row, int c, float p, float[] all) throws JsonProcessingException {
     ObjectNode o = JSON.createObjectNode();
     o.put("row", row);
     o.put("class", c);
     o.put("probability", p);
+    if (all != null) {
+      ArrayNode a = o.putArray("probabilities");
+      for (float f : all) {
+        a.add(f);
+      }
+    }
     return JSON.writeValueAsString(o);
   }
 

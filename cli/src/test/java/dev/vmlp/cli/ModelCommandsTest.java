@@ -387,6 +387,45 @@ class ModelCommandsTest {
   }
 
   @Test
+  void predictPrintsEveryClasssProbabilityWhenAsked() throws IOException {
+    Model m = ModelFiles.load(model);
+    Path csv = digitsCsv(dir.resolve("all-classes.csv"), false);
+    CliRun text = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--probabilities");
+    CliRun json = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString(), "--json",
+        "--probabilities");
+    assertEquals(0, text.exit(), text::describe);
+    assertEquals(0, json.exit(), json::describe);
+    assertEquals(test.size(), text.outLines().size(), text::describe);
+    assertEquals(test.size(), json.outLines().size(), json::describe);
+    float[] p = new float[10];
+    for (int i = 0; i < test.size(); i++) {
+      int c = m.predictProbabilities(test.row(i), p);
+      StringBuilder want = new StringBuilder(String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
+      for (float f : p) {
+        want.append(' ').append(f);
+      }
+      assertEquals(want.toString(), text.outLines().get(i));
+      JsonNode o = JSON.readTree(json.outLines().get(i));
+      assertEquals(List.of("row", "class", "probability", "probabilities"), names(o));
+      assertEquals(c, o.path("class").asInt());
+      assertEquals(10, o.path("probabilities").size());
+      for (int k = 0; k < 10; k++) {
+        assertEquals(p[k], (float) o.path("probabilities").get(k).asDouble(), "row " + i + " class " + k);
+      }
+    }
+    // a regression model prints all its outputs anyway: the option is refused, naming the model
+    Path regressor = dir.resolve("regressor-probabilities.safetensors");
+    ModelFiles.save(Model.initialize(Architecture.of(4, new int[] {8}, Activation.TANH, 3, Head.SQUARED_ERROR), 1),
+        regressor);
+    Path rows = Files.writeString(dir.resolve("regressor-probabilities.csv"), "1,2,3,4\n");
+    CliRun refused = CliRun.of("predict", "--model", regressor.toString(), "--input", rows.toString(),
+        "--probabilities");
+    assertEquals("vmlp: error: --probabilities is for a classifier; " + regressor + " is a regression model (head "
+        + "squared_error), whose outputs predict prints anyway", refused.assertError(1, "--probabilities"));
+    assertEquals(List.of(), refused.outLines());
+  }
+
+  @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a second open of the pipe would block
   void predictReadsItsInputOnceSoAPipeWorks() throws Exception {
     Path csv = digitsCsv(dir.resolve("piped.csv"), false);
