@@ -521,4 +521,37 @@ class PyTorchFileTest {
     assertEquals(field, e.field(), e.getMessage());
     assertTrue(e.getMessage().contains(message), e.getMessage());
   }
+
+  /**
+   * A file PyTorch wrote for a module of named layers (make_pytorch_fixture.py: {@code hidden} and
+   * {@code out} in float16, {@code middle} a square {@code Linear(32, 32, bias=False)} in bfloat16,
+   * the state_dict's own keys) loads in the order of its forward pass and predicts the logits PyTorch
+   * computed in float32 after {@code net.float()}.
+   */
+  @Test
+  void aNamedHalfPrecisionModuleWithoutABiasPredictsWhatPyTorchComputed() throws IOException {
+    Model m = ModelFiles.load(TestResources.copy("pytorch-named-half.safetensors", tmp),
+        LoadOptions.defaults().withActivation(Activation.RELU));
+    assertEquals("64-32(relu)-32(relu)-10(softmax)", m.architecture().toString());
+    assertEquals(Map.of(), m.metadata());
+    float[] bias = m.weights().get(1).bias();
+    assertArrayEquals(new float[32], bias, "middle has no bias");
+    JsonNode expected = TestResources.json("pytorch-named-half-expected.json");
+    JsonNode inputs = expected.path("inputs");
+    assertEquals(8, inputs.size());
+    Workspace ws = m.newWorkspace();
+    float[] z = new float[10];
+    double worst = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      float[] x = TestResources.floats(inputs.get(i));
+      float[] want = TestResources.floats(expected.path("logits").get(i));
+      m.predictLogits(x, 0, z, 0, ws);
+      for (int k = 0; k < 10; k++) {
+        // float32 sums of up to 64 products in another order: a few ulps of the logits' magnitude
+        assertEquals(want[k], z[k], 1e-5 * Math.max(1, Math.abs(want[k])), "row " + i + " logit " + k);
+        worst = Math.max(worst, Math.abs(want[k] - z[k]));
+      }
+    }
+    assertTrue(worst < 1e-5, Double.toString(worst));
+  }
 }

@@ -6,6 +6,12 @@
                                       0.* -> layers.0.*, 2.* -> layers.1.*, metadata {"format": "pt"}
   pytorch-64-32-10-expected.json      8 input rows and the logits and softmax probabilities that
                                       PyTorch computes for them in float32
+  pytorch-named-half.safetensors      a module of named layers, hidden = Linear(64, 32) and
+                                      out = Linear(32, 10) in float16, middle = Linear(32, 32,
+                                      bias=False) in bfloat16, with its state_dict keys as they are
+                                      (hidden.weight, hidden.bias, middle.weight, out.*), no metadata
+  pytorch-named-half-expected.json    8 input rows and the logits PyTorch computes for them in float32
+                                      after net.float() (which widens the stored values exactly)
 
 The file is written the way the safetensors library writes one (safetensors.torch.save_file), without
 needing that library: tensors sorted by name (all have the same dtype), compact JSON with
@@ -22,14 +28,25 @@ from torch import nn
 STEM = "pytorch-64-32-10"
 
 
+DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16"}
+
+
 def save_safetensors(path, tensors, metadata):
     header = {"__metadata__": metadata} if metadata else {}
     blobs = []
     offset = 0
     for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name], dtype="<f4")
+        value = tensors[name]
+        if isinstance(value, torch.Tensor):
+            dtype = DTYPES[value.dtype]
+            # the raw 16 or 32 bits of each value, little-endian (numpy has no bfloat16)
+            bits = value.contiguous().view(torch.int16 if value.element_size() == 2 else torch.int32)
+            array = bits.numpy().astype("<i2" if value.element_size() == 2 else "<i4")
+        else:
+            dtype = "F32"
+            array = np.ascontiguousarray(value, dtype="<f4")
         blob = array.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
@@ -65,7 +82,12 @@ def main():
         "logits": logits.numpy().astype(np.float64).tolist(),
         "probabilities": probabilities.numpy().astype(np.float64).tolist(),
     }
-    with open(STEM + "-expected.json", "w") as f:
+    write_expected(STEM + "-expected.json", expected)
+    named_half(x)
+
+
+def write_expected(path, expected):
+    with open(path, "w") as f:
         f.write("{\n")
         items = list(expected.items())
         for i, (key, value) in enumerate(items):
@@ -76,6 +98,37 @@ def main():
                 text = json.dumps(value)
             f.write(" " + json.dumps(key) + ": " + text + ("," if i < len(items) - 1 else "") + "\n")
         f.write("}\n")
+
+
+class Named(nn.Module):
+    """Layers as attributes: their state_dict names do not give their order, their shapes do."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(64, 32)
+        self.middle = nn.Linear(32, 32, bias=False)
+        self.out = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.middle(torch.relu(self.hidden(x)))))
+
+
+def named_half(x):
+    torch.manual_seed(20261129)
+    net = Named()
+    net.hidden.half()
+    net.middle.bfloat16()
+    net.out.half()
+    save_safetensors("pytorch-named-half.safetensors", dict(net.state_dict()), None)
+    net.float()
+    with torch.no_grad():
+        logits = net(torch.from_numpy(x))
+    write_expected("pytorch-named-half-expected.json", {
+        "torch_version": torch.__version__,
+        "activation": "relu",
+        "inputs": x.tolist(),
+        "logits": logits.numpy().astype(np.float64).tolist(),
+    })
 
 
 if __name__ == "__main__":
