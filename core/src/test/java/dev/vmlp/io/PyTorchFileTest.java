@@ -13,6 +13,7 @@ import dev.vmlp.Head;
 import dev.vmlp.InputScaling;
 import dev.vmlp.LayerWeights;
 import dev.vmlp.Model;
+import dev.vmlp.Trainer;
 import dev.vmlp.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -553,5 +554,47 @@ class PyTorchFileTest {
       }
     }
     assertTrue(worst < 1e-5, Double.toString(worst));
+  }
+
+  /**
+   * Per-sample SGD follows PyTorch's: from the first fixture's weights, 200 steps of
+   * {@code torch.optim.SGD} (lr 0.01, {@code cross_entropy} of one sample a step; make_pytorch_fixture.py)
+   * and of {@link Trainer#trainSample} give each step's loss and the final weights within the rounding of
+   * float32 sums taken in another order.
+   */
+  @Test
+  void perSampleSgdFollowsPyTorchStepForStep() throws IOException {
+    LoadOptions relu = LoadOptions.defaults().withActivation(Activation.RELU);
+    Model start = ModelFiles.load(TestResources.copy(FILE, tmp), relu);
+    Model torch = ModelFiles.load(TestResources.copy("pytorch-64-32-10-sgd.safetensors", tmp), relu);
+    JsonNode steps = TestResources.json("pytorch-64-32-10-sgd-steps.json");
+    assertEquals(200, steps.path("labels").size());
+    Model end;
+    try (Trainer t = Trainer.builder(start).learningRate((float) steps.path("learning_rate").asDouble()).threads(1)
+        .build()) {
+      for (int i = 0; i < 200; i++) {
+        double loss = t.trainSample(TestResources.floats(steps.path("inputs").get(i)), steps.path("labels").get(i).asInt());
+        double want = steps.path("losses").get(i).asDouble();
+        assertEquals(want, loss, 1e-5 * Math.max(1, want), "step " + i);
+      }
+      end = t.snapshot();
+    }
+    double moved = 0;
+    double worst = 0;
+    for (int l = 0; l < 2; l++) {
+      float[][] got = {end.weights().get(l).weights(), end.weights().get(l).bias()};
+      float[][] want = {torch.weights().get(l).weights(), torch.weights().get(l).bias()};
+      float[][] before = {start.weights().get(l).weights(), start.weights().get(l).bias()};
+      for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < want[k].length; i++) {
+          // 6e-8 at most here: an ulp or so of values up to 0.5
+          assertEquals(want[k][i], got[k][i], 1e-6, "layer " + l + (k == 0 ? " weight " : " bias ") + i);
+          worst = Math.max(worst, Math.abs(want[k][i] - got[k][i]));
+          moved = Math.max(moved, Math.abs(want[k][i] - before[k][i]));
+        }
+      }
+    }
+    assertTrue(moved > 0.05, "the steps moved the weights: " + moved); // not vacuously close
+    assertTrue(worst < 1e-6, Double.toString(worst));
   }
 }

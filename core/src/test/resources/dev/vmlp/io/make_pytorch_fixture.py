@@ -6,6 +6,9 @@
                                       0.* -> layers.0.*, 2.* -> layers.1.*, metadata {"format": "pt"}
   pytorch-64-32-10-expected.json      8 input rows and the logits and softmax probabilities that
                                       PyTorch computes for them in float32
+  pytorch-64-32-10-sgd.safetensors    the first network after 200 steps of per-sample SGD in PyTorch
+                                      (torch.optim.SGD, lr 0.01, cross_entropy of one sample a step)
+  pytorch-64-32-10-sgd-steps.json     those 200 samples, their labels and the loss of each step
   pytorch-named-half.safetensors      a module of named layers, hidden = Linear(64, 32) and
                                       out = Linear(32, 10) in float16, middle = Linear(32, 32,
                                       bias=False) in bfloat16, with its state_dict keys as they are
@@ -83,7 +86,37 @@ def main():
         "probabilities": probabilities.numpy().astype(np.float64).tolist(),
     }
     write_expected(STEM + "-expected.json", expected)
+    sgd_steps(net)
     named_half(x)
+
+
+def sgd_steps(net):
+    """200 steps of SGD with batch size 1, as vmlp trains: each sample's loss, its gradient, an update."""
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 17, size=(200, 64)).astype(np.float32)
+    x[rng.random(size=x.shape) < 0.5] = 0
+    y = rng.integers(0, 10, size=200)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+    losses = []
+    for i in range(len(y)):
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(net(torch.from_numpy(x[i:i + 1])), torch.from_numpy(y[i:i + 1]))
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss))
+    renamed = {"0": "layers.0", "2": "layers.1"}
+    tensors = {}
+    for key, value in net.state_dict().items():
+        module, kind = key.split(".")
+        tensors[renamed[module] + "." + kind] = value.detach().numpy()
+    save_safetensors(STEM + "-sgd.safetensors", tensors, {"format": "pt"})
+    write_expected(STEM + "-sgd-steps.json", {
+        "torch_version": torch.__version__,
+        "learning_rate": 0.01,
+        "inputs": x.tolist(),
+        "labels": y.tolist(),
+        "losses": losses,
+    })
 
 
 def write_expected(path, expected):
