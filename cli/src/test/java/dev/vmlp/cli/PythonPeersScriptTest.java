@@ -1,0 +1,140 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jmh/scripts/python-peers.py on a few MNIST-format images, where python3 has numpy (skipped elsewhere):
+ * each peer prints one JSON line with its measurement, or says that its module is missing.
+ */
+class PythonPeersScriptTest {
+  static final Path SCRIPT = Path.of("..", "jmh", "scripts", "python-peers.py").toAbsolutePath().normalize();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  /** The exit status and the standard output and error of the script with {@code args}. */
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("python3", SCRIPT.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = pb.start();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread drain = Thread.ofVirtual().start(() -> {
+      try {
+        p.getErrorStream().transferTo(err);
+      } catch (IOException e) {
+        // the process ended
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("python-peers.py did not finish in 120 s");
+    }
+    drain.join();
+    return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static boolean hasNumpy() {
+    try {
+      Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** 40 random 28x28 images and labels 0-9, the images gzipped. */
+  private Path mnistLike() throws IOException {
+    Random r = new Random(3);
+    int n = 40;
+    byte[] images = new byte[16 + n * 784];
+    byte[] labels = new byte[8 + n];
+    images[2] = 8;
+    images[3] = 3;
+    images[6] = (byte) (n >> 8);
+    images[7] = (byte) n;
+    images[11] = 28;
+    images[15] = 28;
+    labels[2] = 8;
+    labels[3] = 1;
+    labels[7] = (byte) n;
+    for (int i = 16; i < images.length; i++) {
+      images[i] = (byte) (r.nextInt(5) == 0 ? r.nextInt(256) : 0);
+    }
+    for (int i = 8; i < labels.length; i++) {
+      labels[i] = (byte) r.nextInt(10);
+    }
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("train-images-idx3-ubyte.gz")))) {
+      out.write(images);
+    }
+    Files.write(tmp.resolve("train-labels-idx1-ubyte"), labels);
+    return tmp;
+  }
+
+  @Test
+  void eachPeerPrintsItsMeasurementOrThatItIsMissing() throws Exception {
+    assumeTrue(hasNumpy(), "python3 with numpy");
+    Run r = run(mnistLike().toString(), "--hidden", "8", "--samples", "30", "--warmup", "5", "--peers", "numpy,pytorch");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(2, lines.size(), r.out());
+    JsonNode numpy = JSON.readTree(lines.get(0));
+    assertEquals("numpy", numpy.path("peer").asText());
+    assertEquals("1", numpy.path("threads").asText());
+    assertEquals(8, numpy.path("hidden").asInt());
+    assertEquals(30, numpy.path("samples").asInt());
+    assertTrue(numpy.path("seconds").asDouble() > 0, lines.get(0));
+    assertEquals(30 / numpy.path("seconds").asDouble(), numpy.path("samples_per_sec").asDouble(), 1e-6 * 30
+        / numpy.path("seconds").asDouble());
+    // ten classes, weights drawn small: the first steps' log loss is near log 10 = 2.3
+    double loss = numpy.path("mean_loss").asDouble();
+    assertTrue(loss > 1.5 && loss < 3.5, lines.get(0));
+    JsonNode torch = JSON.readTree(lines.get(1));
+    assertEquals("pytorch", torch.path("peer").asText());
+    if (torch.has("missing")) {
+      assertTrue(torch.path("missing").asText().contains("torch"), lines.get(1));
+    } else {
+      assertEquals(1, torch.path("threads").asInt(), lines.get(1));
+      assertEquals(30, torch.path("samples").asInt());
+      double torchLoss = torch.path("mean_loss").asDouble();
+      assertTrue(torchLoss > 1.5 && torchLoss < 3.5, lines.get(1));
+    }
+  }
+
+  @Test
+  void anUnknownPeerOrAMissingFolderIsNamed() throws Exception {
+    assumeTrue(hasNumpy(), "python3 with numpy");
+    Run unknown = run(mnistLike().toString(), "--peers", "tensorflow");
+    assertEquals(1, unknown.exit(), unknown.err());
+    assertEquals("python-peers.py: unknown peer 'tensorflow' (pytorch, numpy)", unknown.err().strip());
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Run missing = run(empty.toString());
+    assertEquals(1, missing.exit(), missing.err());
+    assertEquals("python-peers.py: no " + empty.resolve("train-images-idx3-ubyte") + " (or .gz)", missing.err().strip());
+  }
+}
