@@ -99,7 +99,8 @@ import java.util.TreeMap;
  * activations), taken in numeric order; or, for a module whose layers are attributes
  * ({@code self.fc1 = nn.Linear(...)}), {@code {name}.weight} and {@code {name}.bias}, taken in the one
  * order in which each layer takes the outputs of the one before (a file whose shapes allow another order,
- * or none, is refused naming the layers; see {@code ChainOrder}). A layer may lack its bias ({@code nn.Linear(bias=False)}): it
+ * or none, is refused naming the layers; see {@code ChainOrder}); a bare {@code nn.Linear}'s
+ * {@code weight} and {@code bias} are a network of one layer. A layer may lack its bias ({@code nn.Linear(bias=False)}): it
  * then adds zeros. Its tensors may be {@code F16} or {@code BF16} (a model saved after {@code .half()}
  * or {@code .bfloat16()}) as well as {@code F32}, alone or mixed: each value widens to the float of the
  * same value, so the model predicts as PyTorch's does after {@code .float()}; saved again, the file
@@ -797,8 +798,8 @@ public final class ModelFiles {
     int count = byIndex.size() + byName.size();
     if (count > Architecture.MAX_LAYERS) {
       // the header's tensor cap allows twice as many when layers come without a bias
-      String extra = path + (byName.isEmpty() ? byIndex.keySet().stream().skip(Architecture.MAX_LAYERS).findFirst().get()
-          : byName.keySet().stream().skip(Architecture.MAX_LAYERS).findFirst().get()) + ".weight";
+      String extra = LayerName.tensor(path, (byName.isEmpty() ? byIndex : byName).keySet().stream()
+          .skip(Architecture.MAX_LAYERS).findFirst().get(), true);
       throw new ModelFormatException(file, extra, "tensor '" + Header.abbreviate(extra) + "': the file holds "
           + count + " layers, but a network has at most " + Architecture.MAX_LAYERS);
     }
@@ -806,7 +807,7 @@ public final class ModelFiles {
       Header.Tensor[] pair = e.getValue();
       for (int k = 0; k < (foreign ? 1 : 2); k++) {
         if (pair[k] == null) {
-          String missing = path + e.getKey() + (k == 0 ? ".weight" : ".bias");
+          String missing = LayerName.tensor(path, e.getKey(), k == 0);
           throw new ModelFormatException(file, missing, "tensor '" + Header.abbreviate(missing) + "' is missing");
         }
       }
@@ -833,13 +834,17 @@ public final class ModelFiles {
    * identifiers, or indices such as the {@code 1.} of a Sequential nested in a Sequential), then the
    * layer's index ({@code 0} or up to 9 digits without a leading zero) or, for a named module such as
    * {@code fc1}, its name (a Python identifier of ASCII letters, digits and underscores; {@code module}
-   * is then set and {@code index} is -1), then {@code .weight} or {@code .bias}. Parsed by hand: a
+   * is then set and {@code index} is -1), then {@code .weight} or {@code .bias}; or {@code weight} and
+   * {@code bias} alone, as a bare {@code nn.Linear} names them (module {@code ""}). Parsed by hand: a
    * regular expression with a repeated group recursed once per path segment, and a hostile name of
    * 32,000 segments overflowed the stack.
    */
   private record LayerName(String path, int index, String module, boolean weight) {
     /** The parts of {@code name}, or null when it is not such a name. */
     static LayerName parse(String name) {
+      if (name.equals("weight") || name.equals("bias")) {
+        return new LayerName("", -1, "", name.equals("weight")); // a bare nn.Linear's state_dict
+      }
       boolean weight = name.endsWith(".weight");
       if (!weight && !name.endsWith(".bias")) {
         return null;
@@ -865,6 +870,12 @@ public final class ModelFiles {
         }
       }
       return new LayerName(path, Integer.parseInt(last), null, weight);
+    }
+
+    /** The name of a layer's weight or bias: {@code key} (an index or a module's name) after {@code path}. */
+    static String tensor(String path, Object key, boolean weight) {
+      String kind = weight ? "weight" : "bias";
+      return key.toString().isEmpty() ? kind : path + key + "." + kind;
     }
 
     /** Whether {@code path} is names of letters, digits and underscores, each followed by one dot. */

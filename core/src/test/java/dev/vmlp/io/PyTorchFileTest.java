@@ -597,4 +597,45 @@ class PyTorchFileTest {
     assertTrue(moved > 0.05, "the steps moved the weights: " + moved); // not vacuously close
     assertTrue(worst < 1e-6, Double.toString(worst));
   }
+
+  /**
+   * A bare {@code nn.Linear} (softmax regression) saves {@code weight} and {@code bias} with no module
+   * name: one layer, no hidden activation to give. Without its bias it adds zeros; a bias alone lacks
+   * its weight.
+   */
+  @Test
+  void aBareLinearLayerLoadsAsOneLayer() throws IOException {
+    float[] w = new float[30];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (i % 7 - 3) * 0.25f;
+    }
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    t.put("bias", SafetensorsBytes.Raw.f32(new long[] {3}, 0.5f, -0.5f, 0));
+    t.put("weight", SafetensorsBytes.Raw.f32(new long[] {3, 10}, w));
+    Model m = ModelFiles.read(SafetensorsBytes.file(Map.of("format", "pt"), t), null, LoadOptions.defaults());
+    assertEquals("10-3(softmax)", m.architecture().toString());
+    assertEquals(List.of(new LayerWeights(3, 10, w, new float[] {0.5f, -0.5f, 0})), m.weights());
+    t.remove("bias");
+    Model noBias = ModelFiles.read(SafetensorsBytes.file(null, t), null, LoadOptions.defaults());
+    assertEquals(List.of(new LayerWeights(3, 10, w, new float[3])), noBias.weights());
+    t.clear();
+    t.put("bias", SafetensorsBytes.Raw.f32(new long[] {3}, 0.5f, -0.5f, 0));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(
+        SafetensorsBytes.file(null, t), null, LoadOptions.defaults()));
+    assertEquals("weight", e.field());
+    assertTrue(e.getMessage().contains("tensor 'weight' is missing"), e.getMessage());
+    // with another named layer, the shapes give the order: weight (10 to 3), then head (3 to 2)
+    t.put("weight", SafetensorsBytes.Raw.f32(new long[] {3, 10}, w));
+    t.put("head.weight", SafetensorsBytes.Raw.f32(new long[] {2, 3}, 1, 0, 0, 0, 1, 0));
+    assertEquals("10-3(relu)-2(softmax)", ModelFiles.read(SafetensorsBytes.file(null, t), null,
+        LoadOptions.defaults().withActivation(Activation.RELU)).architecture().toString());
+    // a file of this library names its layers layers.{i}
+    Model own = ModelFiles.read(SafetensorsBytes.saved(m, tmp), null, LoadOptions.defaults());
+    ObjectNode h = SafetensorsBytes.header(SafetensorsBytes.saved(own, tmp));
+    byte[] bytes = SafetensorsBytes.saved(own, tmp);
+    h.set("weight", h.remove("layers.0.weight"));
+    e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(SafetensorsBytes.file(h,
+        SafetensorsBytes.data(bytes)), null, LoadOptions.defaults()));
+    assertTrue(e.getMessage().contains("tensor 'weight': unknown name"), e.getMessage());
+  }
 }
