@@ -533,11 +533,11 @@ public final class ModelFiles {
     if (Long.compareUnsigned(n, Header.MAX_BYTES) > 0) {
       throw new ModelFormatException(file, "header length", "header length: " + Long.toUnsignedString(n)
           + " bytes exceeds the limit of " + Header.MAX_BYTES + " (a safetensors file starts with its header's length)"
-          + lookalike(lenBuf.array()));
+          + lookalike(start(src, lenBuf.array(), file)));
     }
     if (n > size - 8) {
       throw new ModelFormatException(file, "header length", "header length: " + n
-          + " bytes, but only " + (size - 8) + " bytes follow it" + lookalike(lenBuf.array()));
+          + " bytes, but only " + (size - 8) + " bytes follow it" + lookalike(start(src, lenBuf.array(), file)));
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
     readAt(src, 8, headerBytes, file, "header");
@@ -592,12 +592,27 @@ public final class ModelFiles {
   private static final String SAVE_FILE = ": save the weights with safetensors.torch.save_file(model.state_dict(), "
       + "PATH), and load that file";
 
+  /** The file's first 8 bytes ({@code length}), and the 9th where it has one, for {@link #lookalike}. */
+  private static byte[] start(Source src, byte[] length, Path file) throws IOException {
+    if (src.size() < 9) {
+      return length;
+    }
+    byte[] first = Arrays.copyOf(length, 9);
+    ByteBuffer ninth = ByteBuffer.wrap(first, 8, 1);
+    readAt(src, 8, ninth, file, "header");
+    return first;
+  }
+
   /**
    * What a file whose header length is wrong starts like, when it is a format that users mistake for a
-   * model file ("; it starts as ..."), or "". Only asked once the length failed: a safetensors header
-   * of 559,903 bytes starts with the bytes a gzip stream may.
+   * model file ("; it starts as ..."), or "". Only asked once the length failed, and never where a
+   * {@code '{'} follows the length, as a safetensors header does: such a file is one cut short, and a
+   * header of 640 bytes starts with the bytes of a pickle, one of 559,903 with those a gzip stream may.
    */
   static String lookalike(byte[] first) {
+    if (first.length > 8 && first[8] == '{') {
+      return "";
+    }
     int b0 = first[0] & 0xFF;
     int b1 = first[1] & 0xFF;
     if (b0 == 'P' && b1 == 'K' && first[2] == 3 && first[3] == 4) {

@@ -865,4 +865,24 @@ class ModelFileRejectionTest {
       assertFalse(e.getMessage().contains("it starts as"), e.getMessage());
     }
   }
+
+  /**
+   * A safetensors file cut short (a download that stopped) is not named as a pickle or gzip: a header of
+   * 640, 896, 1,152 or 1,408 bytes (a multiple of 8, as writers pad it) starts with the bytes of a pickle's
+   * protocol 2 to 5, and one of 559,903 with those of gzip; the byte after the length, '{', says that a
+   * header follows.
+   */
+  @Test
+  void aSafetensorsFileCutShortIsNotNamedAsAnotherFormat() throws IOException {
+    String json = header.toString();
+    for (int length : new int[] {640, 896, 1152, 1408, 559_903}) {
+      byte[] h = (json + " ".repeat(length - json.length())).getBytes(StandardCharsets.UTF_8);
+      byte[] whole = file(length, h, data);
+      assertEquals(SafetensorsBytes.small().weightsSha256(), ModelFiles.read(whole, null, LoadOptions.defaults())
+          .weightsSha256());
+      ModelFormatException e = reject(Arrays.copyOf(whole, 300), "header length",
+          "header length: " + length + " bytes, but only 292 bytes follow it");
+      assertFalse(e.getMessage().contains("it starts as"), e.getMessage());
+    }
+  }
 }
