@@ -105,8 +105,9 @@ final class ChainOrder {
         int i = -1;
         while (choice[depth] < next.size()) {
           if (++steps > BUDGET) {
-            throw error(file, weight(layers, 0), "and the other " + (n - 1) + " layers have shapes that allow more "
-                + "orders than this loader checks (" + BUDGET + " steps)");
+            // whether the shapes allow no order, one or more is not known yet: only that the search is too long
+            throw error(file, weight(layers, 0), "and the other " + (n - 1) + " layers have shapes that leave more "
+                + "choices than this loader searches (" + BUDGET + " steps) for their order");
           }
           int candidate = next.get(choice[depth]++);
           if (!used[candidate]) {

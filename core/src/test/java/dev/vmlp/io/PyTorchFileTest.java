@@ -475,7 +475,8 @@ class PyTorchFileTest {
     rejectNamed(new String[] {"a", "b"}, new long[][] {{4, 3}, {3, 4}}, "b.weight",
         "tensor 'b.weight' and 'a.weight' can each come first");
     // a hostile header: twelve loops through 3 inputs that can be taken in 12! orders, and a pair (100 to
-    // 101 to 100) that no order reaches; the search stops after its budget of steps
+    // 101 to 100) that no order reaches; the search stops after its budget of steps, and the message does
+    // not say that the shapes allow orders (they allow none)
     List<String> names = new java.util.ArrayList<>(List.of("a"));
     List<long[]> shapes = new java.util.ArrayList<>(List.<long[]>of(new long[] {3, 2}));
     for (int i = 0; i < 12; i++) {
@@ -485,8 +486,8 @@ class PyTorchFileTest {
     names.addAll(List.of("x", "y"));
     shapes.addAll(List.of(new long[] {101, 100}, new long[] {100, 101}));
     rejectNamed(names.toArray(String[]::new), shapes.toArray(long[][]::new), "a.weight",
-        "tensor 'a.weight' and the other 26 layers have shapes that allow more orders than this loader checks "
-            + "(1000000 steps)" + advice);
+        "tensor 'a.weight' and the other 26 layers have shapes that leave more choices than this loader searches "
+            + "(1000000 steps) for their order" + advice);
     // a named layer's weight must be a matrix
     rejectNamed(new String[] {"a", "b"}, new long[][] {{3, 2}, {6}}, "b.weight", "tensor 'b.weight': shape [6] must be "
         + "[out, in]");
