@@ -119,8 +119,9 @@ import java.util.TreeMap;
  * the file's, see {@code headerExcess}), and the weights must be finite unless
  * {@link LoadOptions#allowNonFinite()}.
  * Nothing is allocated from a size the file has not been checked to hold, and the model may take at
- * most 4 times the file's weight bytes plus 64 MiB in memory (the padded layout stores a layer of few
- * inputs in up to 64 times its size). Each problem is a {@link ModelFormatException} naming the tensor,
+ * most 4 times the file's weights' bytes as {@code F32} plus 64 MiB in memory (8 times the bytes of
+ * {@code F16} or {@code BF16} weights; the padded layout stores a layer of few inputs in up to 64 times
+ * its size). Each problem is a {@link ModelFormatException} naming the tensor,
  * key or section.
  *
  * <h2>Saving</h2>
