@@ -78,8 +78,8 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model m = model.load();
     if (probabilities && !m.architecture().head().classifies()) {
-      throw new IllegalArgumentException("--probabilities is for a classifier; " + model.file + " is a regression "
-          + "model (head " + m.architecture().head().id() + "), whose outputs predict prints anyway");
+      throw new IllegalArgumentException("--probabilities is for a classifier; the model of " + model.file
+          + " has head " + m.architecture().head().id() + " (a regression model), whose outputs predict prints anyway");
     }
     int inputs = m.architecture().inputs();
     Printer printer = new Printer(m, main.out);

@@ -420,8 +420,9 @@ class ModelCommandsTest {
     Path rows = Files.writeString(dir.resolve("regressor-probabilities.csv"), "1,2,3,4\n");
     CliRun refused = CliRun.of("predict", "--model", regressor.toString(), "--input", rows.toString(),
         "--probabilities");
-    assertEquals("vmlp: error: --probabilities is for a classifier; " + regressor + " is a regression model (head "
-        + "squared_error), whose outputs predict prints anyway", refused.assertError(1, "--probabilities"));
+    assertEquals("vmlp: error: --probabilities is for a classifier; the model of " + regressor + " has head "
+        + "squared_error (a regression model), whose outputs predict prints anyway",
+        refused.assertError(1, "--probabilities"));
     assertEquals(List.of(), refused.outLines());
   }
 
