@@ -786,8 +786,8 @@ public final class ModelFiles {
       LayerName m = LayerName.parse(t.name());
       if (m == null || (!foreign && (m.module() != null || !m.path().equals(LAYERS_PATH)))) {
         throw new ModelFormatException(file, t.name(), "tensor '" + Header.abbreviate(t.name()) + "': unknown name; "
-            + (foreign ? "a model file holds {i}.weight and {i}.bias, after one module path such as layers. "
-                + "(layers.{i}.weight), for every layer, or {name}.weight and {name}.bias of named modules"
+            + (foreign ? "a model file holds {i}.weight (and {i}.bias), after one module path such as layers. "
+                + "(layers.{i}.weight), for every layer, or {name}.weight (and {name}.bias) of named modules"
                 : "a model file holds layers.{i}.weight and layers.{i}.bias"));
       }
       if (path == null) {

@@ -148,7 +148,7 @@ class PyTorchFileTest {
     }
     Path ten = renamed("ten-digits.safetensors", n -> n.replace("layers.0.", "1000000000.").replace("layers.1.", "2."));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(ten, relu));
-    assertTrue(e.getMessage().contains("unknown name; a model file holds {i}.weight and {i}.bias, after one module path"),
+    assertTrue(e.getMessage().contains("unknown name; a model file holds {i}.weight (and {i}.bias), after one module path"),
         e.getMessage());
     for (String path : new String[] {"@.", "[.", "`.", "{.", ":."}) { // the characters next to each range
       Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", path + "0.").replace("layers.1.", path + "2."));
