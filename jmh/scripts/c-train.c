@@ -78,9 +78,15 @@ int main(int argc, char **argv) {
   uint8_t *labels = idx(argv[2], 1, ldims);
   long n = dims[0], in = dims[1] * dims[2], h = atol(argv[3]), epochs = atol(argv[4]);
   const int out = 10;
-  if (ldims[0] != n || h < 1 || epochs < 1) {
+  if (ldims[0] != n || n < 1 || h < 1 || epochs < 1) {
     fprintf(stderr, "c-train: %ld images and %ld labels, hidden %ld, epochs %ld\n", n, ldims[0], h, epochs);
     return 1;
+  }
+  for (long k = 0; k < n; k++) {
+    if (labels[k] >= out) {
+      fprintf(stderr, "c-train: label %ld is %d; the network has %d classes\n", k, labels[k], out);
+      return 1;
+    }
   }
   float *w1 = must(malloc(sizeof(float) * h * in), "out of memory"), *b1 = calloc(h, sizeof(float));
   float *w2 = must(malloc(sizeof(float) * out * h), "out of memory"), *b2 = calloc(out, sizeof(float));

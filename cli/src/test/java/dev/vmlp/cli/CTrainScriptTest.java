@@ -118,6 +118,19 @@ class CTrainScriptTest {
   }
 
   @Test
+  void aLabelOutsideTheTenClassesIsNamed() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc");
+    Path dir = images();
+    byte[] labels = Files.readAllBytes(dir.resolve("train-labels-idx1-ubyte"));
+    labels[8 + 7] = 10;
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
+    Run r = run(dir.toString(), "16", "1");
+    assertEquals(1, r.exit(), r.err());
+    assertEquals("c-train: label 7 is 10; the network has 10 classes", r.err().strip());
+    assertEquals("", r.out());
+  }
+
+  @Test
   void aMissingFileIsNamed() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     Run r = run(empty.toString());
