@@ -131,7 +131,15 @@ def main():
     for name in args.peers.split(","):
         if name not in runs:
             sys.exit("python-peers.py: unknown peer '" + name + "' (pytorch, numpy)")
-    x, y = load(args.dir)
+    try:
+        x, y = load(args.dir)
+    except ImportError as e:  # numpy: both peers need it
+        for name in args.peers.split(","):
+            print(json.dumps({"peer": name, "missing": str(e)}), flush=True)
+        return
+    if len(y) == 0 or len(y) != len(x) or y.max() > 9:
+        sys.exit("python-peers.py: " + args.dir + " holds " + str(len(x)) + " images and " + str(len(y))
+                 + " labels of 0-9; the peers need at least one of each, as many of both")
     for name in args.peers.split(","):
         try:
             (seconds, mean_loss), version, threads = runs[name](x, y, args.hidden, args.warmup, args.samples)

@@ -132,6 +132,13 @@ class PythonPeersScriptTest {
     Run unknown = run(mnistLike().toString(), "--peers", "tensorflow");
     assertEquals(1, unknown.exit(), unknown.err());
     assertEquals("python-peers.py: unknown peer 'tensorflow' (pytorch, numpy)", unknown.err().strip());
+    Path none = Files.createDirectories(tmp.resolve("none"));
+    Files.write(none.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28});
+    Files.write(none.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+    Run noImages = run(none.toString());
+    assertEquals(1, noImages.exit(), noImages.err());
+    assertEquals("python-peers.py: " + none + " holds 0 images and 0 labels of 0-9; the peers need at least one of "
+        + "each, as many of both", noImages.err().strip());
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     Run missing = run(empty.toString());
     assertEquals(1, missing.exit(), missing.err());
