@@ -2,29 +2,23 @@ package dev.vmlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * jmh/scripts/c-train.sh on a few MNIST-format images, where gcc is installed: each of its three loops
  * trains every epoch over every image and learns (the same images twice give a lower loss the second
- * time), and a missing file is named.
+ * time), and a bad label or a missing file is named.
  */
 class CTrainScriptTest {
   static final Path SCRIPT = Path.of("..", "jmh", "scripts", "c-train.sh").toAbsolutePath().normalize();
@@ -33,64 +27,21 @@ class CTrainScriptTest {
   @TempDir
   Path tmp;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) throws IOException, InterruptedException {
+  private ScriptRun run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("/bin/bash", SCRIPT.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("TMPDIR", Files.createDirectories(tmp.resolve("temp")).toString());
-    Process p = pb.start();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = Thread.ofVirtual().start(() -> {
-      try {
-        p.getErrorStream().transferTo(err);
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("c-train.sh did not finish in 120 s");
-    }
-    drain.join();
-    return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    return ScriptRun.of(command, Map.of("TMPDIR", Files.createDirectories(tmp.resolve("temp")).toString()));
   }
 
-  /** 50 images of 28x28 pixels, each its label's row of pixels lit, the images gzipped. */
+  /** 50 training images (gzipped) in MNIST format, each class a bright block at its own place. */
   private Path images() throws IOException {
-    Random r = new Random(5);
-    int n = 50;
-    byte[] images = new byte[16 + n * 784];
-    byte[] labels = new byte[8 + n];
-    images[2] = 8;
-    images[3] = 3;
-    images[7] = (byte) n;
-    images[11] = 28;
-    images[15] = 28;
-    labels[2] = 8;
-    labels[3] = 1;
-    labels[7] = (byte) n;
-    for (int k = 0; k < n; k++) {
-      int label = r.nextInt(10);
-      labels[8 + k] = (byte) label;
-      for (int c = 0; c < 28; c++) {
-        images[16 + k * 784 + (2 * label + 4) * 28 + c] = (byte) (128 + r.nextInt(128));
-      }
-    }
-    Path dir = Files.createDirectories(tmp.resolve("data"));
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("train-images-idx3-ubyte.gz")))) {
-      out.write(images);
-    }
-    Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
-    return dir;
+    return MnistFiles.write(tmp.resolve("data"), 50, 10, 5);
   }
 
   @Test
   void eachLoopTrainsEveryEpochOverEveryImage() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc");
-    Run r = run(images().toString(), "16", "2");
+    ScriptRun r = run(images().toString(), "16", "2");
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(6, lines.size(), r.out());
@@ -121,10 +72,10 @@ class CTrainScriptTest {
   void aLabelOutsideTheTenClassesIsNamed() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc");
     Path dir = images();
-    byte[] labels = Files.readAllBytes(dir.resolve("train-labels-idx1-ubyte"));
-    labels[8 + 7] = 10;
-    Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
-    Run r = run(dir.toString(), "16", "1");
+    byte[] labels = new byte[50];
+    labels[7] = 10;
+    MnistFiles.writeIdx(dir.resolve("train-labels-idx1-ubyte"), false, new int[] {50}, labels);
+    ScriptRun r = run(dir.toString(), "16", "1");
     assertEquals(1, r.exit(), r.err());
     assertEquals("c-train: label 7 is 10; the network has 10 classes", r.err().strip());
     assertEquals("", r.out());
@@ -133,7 +84,7 @@ class CTrainScriptTest {
   @Test
   void aMissingFileIsNamed() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    Run r = run(empty.toString());
+    ScriptRun r = run(empty.toString());
     assertEquals(1, r.exit(), r.err());
     assertEquals("c-train.sh: no " + empty + "/train-images-idx3-ubyte (or .gz)", r.err().strip());
   }

@@ -2,22 +2,17 @@ package dev.vmlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,30 +27,10 @@ class PythonPeersScriptTest {
   @TempDir
   Path tmp;
 
-  /** The exit status and the standard output and error of the script with {@code args}. */
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) throws IOException, InterruptedException {
+  private static ScriptRun run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("python3", SCRIPT.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    Process p = pb.start();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = Thread.ofVirtual().start(() -> {
-      try {
-        p.getErrorStream().transferTo(err);
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("python-peers.py did not finish in 120 s");
-    }
-    drain.join();
-    return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    return ScriptRun.of(command, Map.of("OPENBLAS_NUM_THREADS", "1"));
   }
 
   private static boolean hasNumpy() {
@@ -68,38 +43,15 @@ class PythonPeersScriptTest {
     }
   }
 
-  /** 40 random 28x28 images and labels 0-9, the images gzipped. */
+  /** 40 training images (gzipped) in MNIST format. */
   private Path mnistLike() throws IOException {
-    Random r = new Random(3);
-    int n = 40;
-    byte[] images = new byte[16 + n * 784];
-    byte[] labels = new byte[8 + n];
-    images[2] = 8;
-    images[3] = 3;
-    images[6] = (byte) (n >> 8);
-    images[7] = (byte) n;
-    images[11] = 28;
-    images[15] = 28;
-    labels[2] = 8;
-    labels[3] = 1;
-    labels[7] = (byte) n;
-    for (int i = 16; i < images.length; i++) {
-      images[i] = (byte) (r.nextInt(5) == 0 ? r.nextInt(256) : 0);
-    }
-    for (int i = 8; i < labels.length; i++) {
-      labels[i] = (byte) r.nextInt(10);
-    }
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("train-images-idx3-ubyte.gz")))) {
-      out.write(images);
-    }
-    Files.write(tmp.resolve("train-labels-idx1-ubyte"), labels);
-    return tmp;
+    return MnistFiles.write(tmp.resolve("data"), 40, 10, 3);
   }
 
   @Test
   void eachPeerPrintsItsMeasurementOrThatItIsMissing() throws Exception {
     assumeTrue(hasNumpy(), "python3 with numpy");
-    Run r = run(mnistLike().toString(), "--hidden", "8", "--samples", "30", "--warmup", "5", "--peers", "numpy,pytorch");
+    ScriptRun r = run(mnistLike().toString(), "--hidden", "8", "--samples", "30", "--warmup", "5", "--peers", "numpy,pytorch");
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(2, lines.size(), r.out());
@@ -129,18 +81,18 @@ class PythonPeersScriptTest {
   @Test
   void anUnknownPeerOrAMissingFolderIsNamed() throws Exception {
     assumeTrue(hasNumpy(), "python3 with numpy");
-    Run unknown = run(mnistLike().toString(), "--peers", "tensorflow");
+    ScriptRun unknown = run(mnistLike().toString(), "--peers", "tensorflow");
     assertEquals(1, unknown.exit(), unknown.err());
     assertEquals("python-peers.py: unknown peer 'tensorflow' (pytorch, numpy)", unknown.err().strip());
     Path none = Files.createDirectories(tmp.resolve("none"));
-    Files.write(none.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28});
-    Files.write(none.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
-    Run noImages = run(none.toString());
+    MnistFiles.writeIdx(none.resolve("train-images-idx3-ubyte"), false, new int[] {0, 28, 28}, new byte[0]);
+    MnistFiles.writeIdx(none.resolve("train-labels-idx1-ubyte"), false, new int[] {0}, new byte[0]);
+    ScriptRun noImages = run(none.toString());
     assertEquals(1, noImages.exit(), noImages.err());
     assertEquals("python-peers.py: " + none + " holds 0 images and 0 labels of 0-9; the peers need at least one of "
         + "each, as many of both", noImages.err().strip());
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    Run missing = run(empty.toString());
+    ScriptRun missing = run(empty.toString());
     assertEquals(1, missing.exit(), missing.err());
     assertEquals("python-peers.py: no " + empty.resolve("train-images-idx3-ubyte") + " (or .gz)", missing.err().strip());
   }
