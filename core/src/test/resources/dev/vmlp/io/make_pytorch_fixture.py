@@ -64,15 +64,20 @@ def save_safetensors(path, tensors, metadata):
             f.write(blob)
 
 
-def main():
-    torch.manual_seed(20261126)
-    net = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+def layer_tensors(net):
+    """The Sequential's tensors under this library's names: 0.* -> layers.0.*, 2.* -> layers.1.*."""
     renamed = {"0": "layers.0", "2": "layers.1"}
     tensors = {}
     for key, value in net.state_dict().items():
         module, kind = key.split(".")
         tensors[renamed[module] + "." + kind] = value.detach().numpy()
-    save_safetensors(STEM + ".safetensors", tensors, {"format": "pt"})
+    return tensors
+
+
+def main():
+    torch.manual_seed(20261126)
+    net = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    save_safetensors(STEM + ".safetensors", layer_tensors(net), {"format": "pt"})
 
     # Rows like the bundled digits: pixel counts 0..16, about half of them zero.
     rng = np.random.default_rng(7)
@@ -107,12 +112,7 @@ def sgd_steps(net):
         loss.backward()
         optimizer.step()
         losses.append(float(loss))
-    renamed = {"0": "layers.0", "2": "layers.1"}
-    tensors = {}
-    for key, value in net.state_dict().items():
-        module, kind = key.split(".")
-        tensors[renamed[module] + "." + kind] = value.detach().numpy()
-    save_safetensors(STEM + "-sgd.safetensors", tensors, {"format": "pt"})
+    save_safetensors(STEM + "-sgd.safetensors", layer_tensors(net), {"format": "pt"})
     write_expected(STEM + "-sgd-steps.json", {
         "torch_version": torch.__version__,
         "learning_rate": 0.01,
