@@ -10,11 +10,18 @@ import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
 import dev.vmlp.metrics.Evaluation;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** The text and JSON that {@code vmlp train} prints. */
 final class TrainOutput {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * About how many samples the JIT takes to compile the kernels (decisions.md, "Warm-up"): a speed that
+   * counts any of them reads below the steady pace.
+   */
+  static final int WARM_UP = 20_000;
 
   private TrainOutput() {}
 
@@ -61,6 +68,14 @@ final class TrainOutput {
         rate(r.samplesPerSecond()), r.kernels(), r.sparseInputs() ? "sparse" : "dense", r.threads(),
         r.threads() == 1 ? "" : "s", capped ? " of the " + run.threads() + " asked for, the most this network can use"
             : ""));
+    List<EpochStats> kept = r.epochs();
+    if (!kept.isEmpty() && kept.size() < TrainingReport.KEPT_EPOCHS
+        && (kept.size() == 1 || kept.getFirst().samples() < WARM_UP)) {
+      // the figure leaves the first epoch out: enough only when that epoch outlasts the warm-up (a report
+      // that kept only the last epochs of a long fit lost its first)
+      b.append(String.format(Locale.ROOT, "  (includes the JIT's warm-up, about the first %,d samples; steady speeds: "
+          + "docs/benchmarks.md)%n", WARM_UP));
+    }
     b.append("weights sha256 ").append(r.model().weightsSha256());
     if (run.model() != null) {
       b.append(System.lineSeparator()).append("saved the model to ").append(run.model());

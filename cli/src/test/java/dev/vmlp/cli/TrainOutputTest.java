@@ -1,0 +1,50 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.Activation;
+import dev.vmlp.Architecture;
+import dev.vmlp.EpochStats;
+import dev.vmlp.Head;
+import dev.vmlp.Model;
+import dev.vmlp.TrainingReport;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The summary's speed says when it includes the JIT's warm-up: a single epoch, or a first epoch (which
+ * the figure leaves out) shorter than the warm-up's samples.
+ */
+class TrainOutputTest {
+  private static final Architecture ARCH = Architecture.builder(4).hidden(8, Activation.RELU)
+      .output(3, Head.SOFTMAX_CROSS_ENTROPY);
+  private static final String NOTE = "  (includes the JIT's warm-up, about the first 20,000 samples; steady speeds: "
+      + "docs/benchmarks.md)";
+
+  private static List<String> summary(long samplesPerEpoch, int epochs) {
+    List<EpochStats> stats = new ArrayList<>();
+    for (int e = 1; e <= epochs; e++) {
+      stats.add(new EpochStats(e, samplesPerEpoch, 0.5, 0.8, Double.NaN, Double.NaN, 0.01 * e));
+    }
+    TrainingReport r = new TrainingReport(stats, Model.initialize(ARCH, 1), null, "scalar", false, 1);
+    TrainOutput.Run run = new TrainOutput.Run("data", ARCH, "relu", epochs, 0.01, 42, 1, samplesPerEpoch, 0, 1.0,
+        null, null, 0, true);
+    return TrainOutput.summary(run, r).lines().toList();
+  }
+
+  @Test
+  void theSpeedSaysWhenItIncludesTheWarmUp() {
+    // one epoch: the figure is that epoch's, warm-up and all
+    List<String> one = summary(60_000, 1);
+    assertEquals(NOTE, one.get(one.indexOf(one.stream().filter(l -> l.startsWith("speed ")).findFirst().get()) + 1));
+    // a first epoch shorter than the warm-up: the later ones still warm up (the bundled digits, 1,437 a pass)
+    assertTrue(summary(1_437, 10).contains(NOTE));
+    assertTrue(summary(TrainOutput.WARM_UP - 1, 2).contains(NOTE));
+    // a first epoch as long as the warm-up leaves it out of the figure
+    assertFalse(summary(TrainOutput.WARM_UP, 2).contains(NOTE));
+    assertFalse(summary(60_000, 3).contains(NOTE));
+  }
+}
