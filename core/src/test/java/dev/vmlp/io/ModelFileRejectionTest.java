@@ -473,6 +473,14 @@ class ModelFileRejectionTest {
       h.set("layers.1.bias", tensor(dtype, new long[] {rows}, 4 + 2L * rows, 4 + 4L * rows));
       reject(file(h, zeros(4 + 4 * rows)), LoadOptions.defaults().withActivation(Activation.RELU),
           "layers.1.weight", "memory to 76960128 bytes", "4 times the 2368008 bytes of the file's weights as F32");
+      // 290,000 rows take 75,400,128 bytes, more than the 64 MiB allowance alone but within 4 x 2,320,008
+      // + 64 MiB = 76,388,896: the file loads, though its own 1,160,008 bytes, counted as they are, would
+      // not allow it
+      int fits = 290_000;
+      h.set("layers.1.weight", tensor(dtype, new long[] {fits, 1}, 4, 4 + 2L * fits));
+      h.set("layers.1.bias", tensor(dtype, new long[] {fits}, 4 + 2L * fits, 4 + 4L * fits));
+      Model m = ModelFiles.read(file(h, zeros(4 + 4 * fits)), null, LoadOptions.defaults().withActivation(Activation.RELU));
+      assertEquals(fits, m.architecture().outputs(), dtype);
     }
   }
 
@@ -882,6 +890,9 @@ class ModelFileRejectionTest {
           .weightsSha256());
       ModelFormatException e = reject(Arrays.copyOf(whole, 300), "header length",
           "header length: " + length + " bytes, but only 292 bytes follow it");
+      assertFalse(e.getMessage().contains("it starts as"), e.getMessage());
+      // cut after the length and the '{': 9 bytes still have the byte that says so
+      e = reject(Arrays.copyOf(whole, 9), "header length", "header length: " + length + " bytes, but only 1 bytes follow it");
       assertFalse(e.getMessage().contains("it starts as"), e.getMessage());
     }
   }
