@@ -130,6 +130,13 @@ class PyTorchFileTest {
       e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), path);
       assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
     }
+    // a layer's last name that starts with a digit is an index, all digits: no Python attribute starts so
+    for (String last : new String[] {"0a", "1_", "2e3"}) {
+      Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", last + ".").replace("layers.1.", "9."));
+      e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), last);
+      assertTrue(e.field().startsWith(last + "."), e.field());
+      assertTrue(e.getMessage().contains("tensor '" + e.field() + "': unknown name"), e.getMessage());
+    }
   }
 
   /**
@@ -391,6 +398,17 @@ class PyTorchFileTest {
             + " layers, but a network has at most " + max), e.getMessage());
       }
     }
+    // so are named layers: refused for their count, before their shapes (here all alike) are compared
+    Map<String, SafetensorsBytes.Raw> t = new LinkedHashMap<>();
+    for (int l = 0; l <= max; l++) {
+      t.put(String.format("fc%04d.weight", l), SafetensorsBytes.Raw.f32(new long[] {1, 1}, 1));
+    }
+    byte[] bytes = SafetensorsBytes.file(null, t);
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> ModelFiles.read(bytes, null, LoadOptions.defaults().withActivation(Activation.RELU)));
+    assertEquals(String.format("fc%04d.weight", max), e.field(), e.getMessage());
+    assertTrue(e.getMessage().contains("the file holds " + (max + 1) + " layers, but a network has at most " + max),
+        e.getMessage());
   }
 
   /**
@@ -457,6 +475,10 @@ class PyTorchFileTest {
             + advice);
     // two firsts; a forced first from which the shapes do not chain (a 2 to 3, then only d takes 3)
     rejectNamed(new String[] {"a", "b", "c"}, new long[][] {{3, 4}, {3, 6}, {2, 3}}, "b.weight",
+        "tensor 'b.weight' and 'a.weight' both take inputs that no other layer gives, so they cannot both come first"
+            + advice);
+    // a square layer gives its own inputs, but no other layer does: it, too, can only come first
+    rejectNamed(new String[] {"a", "b"}, new long[][] {{4, 4}, {3, 5}}, "b.weight",
         "tensor 'b.weight' and 'a.weight' both take inputs that no other layer gives, so they cannot both come first"
             + advice);
     rejectNamed(new String[] {"a", "b", "c", "d"}, new long[][] {{3, 2}, {6, 5}, {5, 6}, {9, 3}}, "a.weight",
