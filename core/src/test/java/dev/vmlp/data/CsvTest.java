@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,17 +65,19 @@ class CsvTest {
     e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().asRegression().withClasses(4));
     assertEquals("a regression target has no classes, got classes 4", e.getMessage());
     assertEquals(0, Csv.Options.defaults().withClasses(4).asRegression().classes(), "the last call decides");
-    for (char c : new char[] {'"', '\n', '\r'}) {
-      e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().withSeparator(c));
-      assertTrue(e.getMessage().startsWith("the separator cannot be a quote or a line break"), e.getMessage());
+    Map<Character, String> reserved = Map.of('"', "'\"'", '\n', "'\\n'", '\r', "'\\r'");
+    for (Map.Entry<Character, String> r : reserved.entrySet()) {
+      e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().withSeparator(r.getKey()));
+      assertEquals("the separator cannot be a quote or a line break, got " + r.getValue(), e.getMessage());
     }
-    // a character of numbers would split them: 1.5 read with '.' is the fields 1 and 5
-    for (char c : new char[] {'.', '-', '+', '0', '9', 'e', 'E', 'a', 'N', 'I', 'y'}) {
+    // a character of numbers would split them: 1.5 read with '.' is the fields 1 and 5 (the ends of each
+    // range included; the characters next to them, below, are separators)
+    for (char c : new char[] {'.', '-', '+', '0', '9', 'e', 'E', 'a', 'N', 'I', 'y', 'z', 'A', 'Z'}) {
       e = assertThrows(IllegalArgumentException.class, () -> Csv.Options.defaults().withSeparator(c));
       assertEquals("the separator cannot be a character that numbers are written with (an ASCII letter or digit, "
           + "'.', '-' or '+'), got '" + c + "'", e.getMessage());
     }
-    for (char c : new char[] {';', '\t', ' ', '|', ':', '/', '_', '\u00e9'}) {
+    for (char c : new char[] {';', '\t', ' ', '|', ':', '/', '_', '\u00e9', '@', '[', '`', '{', ','}) {
       assertEquals(c, Csv.Options.defaults().withSeparator(c).separator());
     }
   }
