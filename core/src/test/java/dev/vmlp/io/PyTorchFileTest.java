@@ -130,8 +130,9 @@ class PyTorchFileTest {
       e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), path);
       assertTrue(e.getMessage().contains("unknown name"), e.getMessage());
     }
-    // a layer's last name that starts with a digit is an index, all digits: no Python attribute starts so
-    for (String last : new String[] {"0a", "1_", "2e3"}) {
+    // a layer's last name that starts with a digit is an index, all digits (no Python attribute starts so);
+    // else it is an identifier; and it is never empty
+    for (String last : new String[] {"0a", "1_", "2e3", "1-2", "fc-1", "fc 1", "f\u00e9", "fc/1", ""}) {
       Path odd = renamed("odd.safetensors", n -> n.replace("layers.0.", last + ".").replace("layers.1.", "9."));
       e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(odd, relu), last);
       assertTrue(e.field().startsWith(last + "."), e.field());
