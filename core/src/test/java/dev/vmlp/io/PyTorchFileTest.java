@@ -523,6 +523,14 @@ class PyTorchFileTest {
     assertEquals("1.weight", e.field());
     assertTrue(e.getMessage().contains("tensor '1.weight': its layer is numbered where that of 'fc1.weight' is named"),
         e.getMessage());
+    Map<String, SafetensorsBytes.Raw> u = new LinkedHashMap<>();
+    u.put("0.weight", SafetensorsBytes.Raw.f32(new long[] {1, 1}, 1));
+    u.put("fc2.weight", SafetensorsBytes.Raw.f32(new long[] {2, 1}, 1, 2));
+    e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(
+        SafetensorsBytes.file(null, u), null, LoadOptions.defaults().withActivation(Activation.RELU)));
+    assertEquals("fc2.weight", e.field());
+    assertTrue(e.getMessage().contains("tensor 'fc2.weight': its layer is named where that of '0.weight' is numbered"),
+        e.getMessage());
     Model m = ModelFiles.load(TestResources.copy(FILE, tmp), LoadOptions.defaults().withActivation(Activation.RELU));
     ObjectNode h = SafetensorsBytes.header(SafetensorsBytes.saved(m, tmp));
     byte[] own = SafetensorsBytes.saved(m, tmp);
