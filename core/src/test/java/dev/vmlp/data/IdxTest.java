@@ -73,6 +73,8 @@ class IdxTest {
     assertNotEquals(a, new Idx.Contents(new int[] {2, 3, 4}, other), "another byte");
     assertNotEquals(a, "a string");
     assertEquals("Contents[dims=[2, 3, 4], 24 bytes]", a.toString());
+    // the record holds what it is given, null too, and still prints
+    assertEquals("Contents[dims=null, no bytes]", new Idx.Contents(null, null).toString());
   }
 
   @Test
