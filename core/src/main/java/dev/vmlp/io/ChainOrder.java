@@ -44,10 +44,7 @@ final class ChainOrder {
     Map<Long, Integer> giving = new HashMap<>(); // how many layers give this many outputs
     for (int i = 0; i < n; i++) {
       Header.Tensor w = weight(layers, i);
-      if (w.shape().length != 2) {
-        throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
-            + w.shapeText() + " must be [out, in]");
-      }
+      ModelFiles.checkMatrix(w, file); // before its shape is read; ModelFiles.sizes checks it again, in order
       outs[i] = w.shape()[0];
       ins[i] = w.shape()[1];
       Header.Tensor same = byShape.putIfAbsent(List.of(outs[i], ins[i]), w);

@@ -909,16 +909,21 @@ public final class ModelFiles {
     }
   }
 
+  /** Refuses a layer's weight tensor that is not a matrix {@code [out, in]}. */
+  static void checkMatrix(Header.Tensor w, Path file) throws ModelFormatException {
+    if (w.shape().length != 2) {
+      throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
+          + w.shapeText() + " must be [out, in]");
+    }
+  }
+
   /** The widths from the input to the output; checks that the shapes chain. */
   private static int[] sizes(Header.Tensor[][] layers, Path file) throws ModelFormatException {
     int[] sizes = new int[layers.length + 1];
     for (int l = 0; l < layers.length; l++) {
       Header.Tensor w = layers[l][0];
       Header.Tensor b = layers[l][1];
-      if (w.shape().length != 2) {
-        throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
-            + w.shapeText() + " must be [out, in]");
-      }
+      checkMatrix(w, file);
       for (long d : w.shape()) {
         if (d < 1 || d > Architecture.MAX_WIDTH) {
           throw new ModelFormatException(file, w.name(), "tensor '" + Header.abbreviate(w.name()) + "': shape "
