@@ -157,9 +157,7 @@ final class PredictCommand implements Callable<Integer> {
         b.append(json ? classJson(i, c, p[c], probabilities ? p : null)
             : String.format(Locale.ROOT, "%d %d %.6f", i, c, p[c]));
         if (probabilities && !json) {
-          for (float f : p) {
-            b.append(' ').append(f);
-          }
+          appendFloats(b, p);
         }
       } else {
         b.append(json ? valuesJson(i, p) : valuesText(i, p));
@@ -266,10 +264,7 @@ final class PredictCommand implements Callable<Integer> {
     o.put("class", c);
     o.put("probability", p);
     if (all != null) {
-      ArrayNode a = o.putArray("probabilities");
-      for (float f : all) {
-        a.add(f);
-      }
+      putFloats(o, "probabilities", all);
     }
     return JSON.writeValueAsString(o);
   }
@@ -277,19 +272,28 @@ final class PredictCommand implements Callable<Integer> {
   private static String valuesJson(long row, float[] v) throws JsonProcessingException {
     ObjectNode o = JSON.createObjectNode();
     o.put("row", row);
-    ArrayNode a = o.putArray("values");
-    for (float f : v) {
-      a.add(f);
-    }
+    putFloats(o, "values", v);
     return JSON.writeValueAsString(o);
   }
 
   private static String valuesText(long row, float[] v) {
-    StringBuilder b = new StringBuilder(Long.toString(row));
+    return appendFloats(new StringBuilder(Long.toString(row)), v).toString();
+  }
+
+  /** {@code v} as the array {@code name} of {@code o}. */
+  private static void putFloats(ObjectNode o, String name, float[] v) {
+    ArrayNode a = o.putArray(name);
+    for (float f : v) {
+      a.add(f);
+    }
+  }
+
+  /** {@code v} after {@code b}, each value after a space, as {@link Float#toString} writes it. */
+  private static StringBuilder appendFloats(StringBuilder b, float[] v) {
     for (float f : v) {
       b.append(' ').append(f);
     }
-    return b.toString();
+    return b;
   }
 
   /**
