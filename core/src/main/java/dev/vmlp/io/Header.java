@@ -35,10 +35,10 @@ import java.util.Set;
  *
  * <p>Stricter than the reference: each tensor entry must have exactly the three keys; only
  * {@code F32}, {@code F16} and {@code BF16} data are accepted (the last two only in files without this
- * library's metadata, which {@code ModelFiles} checks; both widen to {@code F32} exactly); at most {@value #MAX_TENSORS} tensors, {@value #MAX_METADATA}
- * metadata entries besides the keys this library writes ({@link FileMetadata#WRITTEN_KEYS}) and
- * {@value #MAX_RANK} dimensions per shape, so that a hostile header of the maximum size cannot make the
- * parsed form much larger than itself.
+ * library's metadata, which {@code ModelFiles} checks; both widen to {@code F32} exactly); at most
+ * {@value #MAX_TENSORS} tensors, {@value #MAX_METADATA} metadata entries besides the keys this library
+ * writes ({@link FileMetadata#WRITTEN_KEYS}) and {@value #MAX_RANK} dimensions per shape, so that a hostile
+ * header of the maximum size cannot make the parsed form much larger than itself.
  */
 final class Header {
   /** Largest accepted header, in bytes (the reference implementation's limit). */

@@ -100,18 +100,18 @@ import java.util.TreeMap;
  * ({@code self.fc1 = nn.Linear(...)}), {@code {name}.weight} and {@code {name}.bias}, taken in the one
  * order in which each layer takes the outputs of the one before (a file whose shapes allow another order,
  * or none, is refused naming the layers; see {@code ChainOrder}); a bare {@code nn.Linear}'s
- * {@code weight} and {@code bias} are a network of one layer. A layer may lack its bias ({@code nn.Linear(bias=False)}): it
- * then adds zeros. Its tensors may be {@code F16} or {@code BF16} (a model saved after {@code .half()}
- * or {@code .bfloat16()}) as well as {@code F32}, alone or mixed: each value widens to the float of the
- * same value, so the model predicts as PyTorch's does after {@code .float()}; saved again, the file
- * holds {@code F32}.
+ * {@code weight} and {@code bias} are a network of one layer. A layer may lack its bias
+ * ({@code nn.Linear(bias=False)}): it then adds zeros. Its tensors may be {@code F16} or {@code BF16} (a
+ * model saved after {@code .half()} or {@code .bfloat16()}) as well as {@code F32}, alone or mixed: each
+ * value widens to the float of the same value, so the model predicts as PyTorch's does after
+ * {@code .float()}; saved again, the file holds {@code F32}.
  *
  * <h2>Loading</h2>
  * Everything is checked before anything is trusted, as the safetensors reference implementation does
  * (see {@code Header}): the header length against a cap of 100,000,000 bytes and the file size;
- * UTF-8; JSON; unique names; {@code F32} only ({@code F16} and {@code BF16} too without vmlp metadata); shapes whose counts do not overflow; offsets that match
- * the shapes and tile the data section exactly, with no gap, overlap or trailing byte; no string
- * with half a surrogate pair. Then the tensor
+ * UTF-8; JSON; unique names; {@code F32} only ({@code F16} and {@code BF16} too without vmlp metadata);
+ * shapes whose counts do not overflow; offsets that match the shapes and tile the data section exactly,
+ * with no gap, overlap or trailing byte; no string with half a surrogate pair. Then the tensor
  * names and shapes must form a network ({@code layers.{i+1}.weight} takes {@code layers.{i}}'s
  * outputs), the metadata must parse, the header a save of the model would write must be within the cap
  * with room for the provenance and {@code dataset} entries that training writes (so that every model
