@@ -42,7 +42,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
     /**
      * Adds one classified sample.
      *
-     * @throws IllegalArgumentException when a class is out of range
+     * @throws IllegalArgumentException when a class is out of range, or {@code loss} is NaN or negative
      * @throws IllegalStateException when the accumulator is for regression
      */
     public Accumulator addClassified(int truth, int predicted, double loss) {
@@ -53,6 +53,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
         throw new IllegalArgumentException(
             "class out of range [0, " + classes + "): truth " + truth + ", predicted " + predicted);
       }
+      checkLoss(loss);
       counts.add(truth, predicted);
       samples++;
       if (truth == predicted) {
@@ -67,7 +68,8 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
      * read from them): it counts as a wrong answer in the accuracy and adds {@code loss}, but it is in
      * no cell of the confusion matrix.
      *
-     * @throws IllegalArgumentException when {@code truth} is out of range
+     * @throws IllegalArgumentException when {@code truth} is out of range, or {@code loss} is NaN or
+     *     negative
      * @throws IllegalStateException when the accumulator is for regression
      */
     public Accumulator addUnanswered(int truth, double loss) {
@@ -77,6 +79,7 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
       if (truth < 0 || truth >= classes) {
         throw new IllegalArgumentException("class out of range [0, " + classes + "): truth " + truth);
       }
+      checkLoss(loss);
       samples++;
       lossSum += loss;
       return this;
@@ -85,15 +88,25 @@ public record Evaluation(long samples, double accuracy, double meanLoss, Confusi
     /**
      * Adds one regressed sample's loss.
      *
+     * @throws IllegalArgumentException when {@code loss} is NaN or negative
      * @throws IllegalStateException when the accumulator is for classification
      */
     public Accumulator addRegressed(double loss) {
       if (classifies) {
         throw new IllegalStateException("this accumulator is for classification");
       }
+      checkLoss(loss);
       samples++;
       lossSum += loss;
       return this;
+    }
+
+    // Both losses are at least 0; +∞ stands for outputs that are not finite. A NaN would make the
+    // mean NaN and a negative loss would hide a wrong sample in the mean, so neither is taken.
+    private static void checkLoss(double loss) {
+      if (!(loss >= 0)) {
+        throw new IllegalArgumentException("loss must be 0 or more (+Infinity allowed), got " + loss);
+      }
     }
 
     public Evaluation build() {

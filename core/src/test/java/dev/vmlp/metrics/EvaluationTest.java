@@ -238,6 +238,25 @@ class EvaluationTest {
     assertThrows(IllegalArgumentException.class, () -> Evaluation.accumulator(true, 0));
   }
 
+  /** A loss that is NaN or negative is refused by each kind of sample and counts nothing; +∞ is taken. */
+  @Test
+  void aLossThatIsNaNOrNegativeIsRefusedAndNotCounted() {
+    Evaluation.Accumulator acc = Evaluation.accumulator(true, 3);
+    Evaluation.Accumulator reg = Evaluation.accumulator(false, 1);
+    for (double bad : new double[] {Double.NaN, -1e-300, -0.5, Double.NEGATIVE_INFINITY}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> acc.addClassified(1, 1, bad));
+      assertEquals("loss must be 0 or more (+Infinity allowed), got " + bad, e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> acc.addUnanswered(1, bad));
+      assertThrows(IllegalArgumentException.class, () -> reg.addRegressed(bad));
+    }
+    Evaluation e = acc.addClassified(1, 1, -0.0).addUnanswered(2, Double.POSITIVE_INFINITY).build();
+    assertEquals(2, e.samples());
+    assertEquals(0.5, e.accuracy());
+    assertEquals(Double.POSITIVE_INFINITY, e.meanLoss());
+    assertEquals(List.of("1 1 1"), e.confusion().entries().stream().map(x -> x[0] + " " + x[1] + " " + x[2]).toList());
+    assertEquals(0, reg.build().samples());
+  }
+
   /** A regressor's evaluation is the mean of its losses, with no accuracy and no matrix; each kind refuses the other's samples. */
   @Test
   void aRegressionAccumulatorMeansItsLossesAndHasNoAccuracyOrMatrix() {
