@@ -31,7 +31,14 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
     }
   }
 
-  /** Copies a {@code [outputs][inputs]} matrix and a bias vector. */
+  /**
+   * Copies a {@code [outputs][inputs]} matrix and a bias vector.
+   *
+   * @throws IllegalArgumentException when the matrix has no rows, empty rows or rows of different
+   *     lengths, more than {@link Architecture#MAX_LAYER_WEIGHTS} values (more than a layer may have),
+   *     or the bias has another length than the rows
+   * @throws NullPointerException when the matrix, a row of it or the bias is null (naming it)
+   */
   public static LayerWeights of(float[][] weights, float[] bias) {
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(bias, "bias"); // else an NPE naming "[F.clone()"
@@ -44,7 +51,13 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
       }
     }
     int in = weights[0].length;
-    float[] flat = new float[Math.multiplyExact(weights.length, in)];
+    long values = (long) weights.length * in;
+    if (values > Architecture.MAX_LAYER_WEIGHTS) {
+      // Math.multiplyExact threw an ArithmeticException ("integer overflow") past 2^31 - 1
+      throw new IllegalArgumentException("weights has " + weights.length + " rows of " + in + " values, " + values
+          + " in all; a layer has at most " + Architecture.MAX_LAYER_WEIGHTS + " weights");
+    }
+    float[] flat = new float[(int) values];
     for (int o = 0; o < weights.length; o++) {
       if (weights[o].length != in) {
         throw new IllegalArgumentException("weights row " + o + " has " + weights[o].length + " values, row 0 has " + in);

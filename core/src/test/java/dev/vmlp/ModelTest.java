@@ -10,6 +10,7 @@ import dev.vmlp.data.TrainTest;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Layout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +187,11 @@ class ModelTest {
         () -> LayerWeights.of(new float[][] {{1, 2}, {3, 4, 5}}, new float[2])).getMessage());
     assertEquals("weights has no rows", assertThrows(IllegalArgumentException.class,
         () -> LayerWeights.of(new float[0][], new float[0])).getMessage());
+    // 65536 rows of 32768 (one array shared by every row): 2^31 values, an ArithmeticException ("integer overflow")
+    float[][] huge = new float[1 << 16][];
+    Arrays.fill(huge, new float[1 << 15]);
+    assertEquals("weights has 65536 rows of 32768 values, 2147483648 in all; a layer has at most 2147483583 weights",
+        assertThrows(IllegalArgumentException.class, () -> LayerWeights.of(huge, new float[1 << 16])).getMessage());
     float[][] m = {{1, 2}, {3, 4}};
     float[] bias = {5, 6};
     LayerWeights lw = LayerWeights.of(m, bias);
