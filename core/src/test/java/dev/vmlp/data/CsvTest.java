@@ -58,6 +58,34 @@ class CsvTest {
   }
 
   @Test
+  void aNullConsumerOrOptionsIsNamedAndTheStreamClosed() {
+    byte[] numbers = "1,2\n3,4\n".getBytes(StandardCharsets.UTF_8);
+    byte[] named = "cat,1,2\ndog,3,4\n".getBytes(StandardCharsets.UTF_8);
+    Path name = Path.of("rows.csv");
+    boolean[] closed = new boolean[3];
+    // a null consumer had the whole input read into memory, as read does, and returned; with a column to
+    // skip, that column was read as labels, and the file blamed ("line 1, column 1: 'cat' is not a number")
+    assertEquals("consumer", assertThrows(NullPointerException.class,
+        () -> Csv.forEachRow(closing(numbers, closed, 0), name, ',', null)).getMessage());
+    assertEquals("consumer", assertThrows(NullPointerException.class,
+        () -> Csv.forEachRow(closing(named, closed, 1), name, ',', 0, null)).getMessage());
+    // null options: an NPE naming "options", but the stream read promises to close was left open
+    assertEquals("options", assertThrows(NullPointerException.class,
+        () -> Csv.read(closing(numbers, closed, 2), name, null)).getMessage());
+    assertArrayEquals(new boolean[] {true, true, true}, closed, "each stream is closed");
+  }
+
+  /** A stream of {@code bytes} that sets {@code closed[i]} when it is closed. */
+  private static java.io.InputStream closing(byte[] bytes, boolean[] closed, int i) {
+    return new java.io.ByteArrayInputStream(bytes) {
+      @Override
+      public void close() {
+        closed[i] = true;
+      }
+    };
+  }
+
+  @Test
   void optionsThatCannotDescribeAFileAreRefusedWhenMade() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Csv.Options.defaults().withClasses(-3));
