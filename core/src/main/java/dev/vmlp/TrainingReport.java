@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import dev.vmlp.metrics.Evaluation;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The outcome of {@link Trainer#fit}.
@@ -21,7 +22,15 @@ public record TrainingReport(
   /** The most epochs whose statistics a report keeps: 100,000, about 7 MB. */
   public static final int KEPT_EPOCHS = 100_000;
 
+  /** @throws NullPointerException when {@code epochs} or one of them is null (naming its index) */
   public TrainingReport {
+    // List.copyOf named "coll" for a null list, and nothing for a null element
+    Objects.requireNonNull(epochs, "epochs");
+    int i = 0;
+    for (EpochStats e : epochs) {
+      int index = i++;
+      Objects.requireNonNull(e, () -> "epoch statistics " + index + " is null");
+    }
     epochs = List.copyOf(epochs);
   }
 

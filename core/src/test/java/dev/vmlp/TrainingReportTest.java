@@ -1,8 +1,10 @@
 package dev.vmlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +29,15 @@ class TrainingReportTest {
     assertTrue(Double.isNaN(epoch(1, 100, 0).samplesPerSecond()), "an epoch with no time measured");
     assertTrue(Double.isNaN(report(epoch(1, 100, 10), epoch(2, 600, 0)).samplesPerSecond()), "no time measured");
     assertTrue(Double.isNaN(report().samplesPerSecond()));
+  }
+
+  @Test
+  void nullEpochStatisticsAreNamed() {
+    // List.copyOf's NPEs named "coll" for a null list, and nothing for a null element
+    assertEquals("epochs", assertThrows(NullPointerException.class,
+        () -> new TrainingReport(null, null, null, "scalar", false, 1)).getMessage());
+    assertEquals("epoch statistics 1 is null", assertThrows(NullPointerException.class,
+        () -> new TrainingReport(Arrays.asList(epoch(1, 100, 10), null), null, null, "scalar", false, 1))
+        .getMessage());
   }
 }
