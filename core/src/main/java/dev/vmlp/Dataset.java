@@ -263,6 +263,10 @@ public final class Dataset {
     if (labels == null) {
       checkFitsAnArray(rows.length, targetCount, "targets");
     }
+    for (int r : rows) {
+      // before the arrays are made: rows of an empty dataset of wide rows were an OutOfMemoryError
+      Objects.checkIndex(r, size);
+    }
     float[] f = new float[rows.length * featureCount];
     for (int k = 0; k < rows.length; k++) {
       copyRow(rows[k], f, k * featureCount);

@@ -116,6 +116,19 @@ class DataContractTest {
     assertEquals(2, wide.select("two", new int[2]).size());
   }
 
+  @Test
+  void selectingARowThatDoesNotExistAllocatesNothing() {
+    // the rows' arrays were made before the rows were looked up: an OutOfMemoryError ("Requested array
+    // size exceeds VM limit") where a row of this empty dataset was asked for
+    Dataset widest = Dataset.ofClasses("widest", new float[0], Integer.MAX_VALUE, new int[0], 2);
+    IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+        () -> widest.select("one", new int[] {0}));
+    assertEquals("Index 0 out of bounds for length 0", e.getMessage());
+    Dataset targets = Dataset.ofTargets("t", new float[0], Integer.MAX_VALUE, new float[0], 1);
+    assertThrows(IndexOutOfBoundsException.class, () -> targets.select("one", new int[] {0}));
+    assertEquals(0, widest.select("none", new int[0]).size());
+  }
+
   /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
   @Test
   void perFeatureMapsCopyTheirArraysAndCompareBothOfThem() {
