@@ -202,6 +202,7 @@ public final class Dataset {
 
   /** A copy of row {@code i}. */
   public float[] row(int i) {
+    Objects.checkIndex(i, size); // before the copy is made, as select does
     float[] r = new float[featureCount];
     copyRow(i, r, 0);
     return r;

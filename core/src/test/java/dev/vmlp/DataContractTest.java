@@ -117,7 +117,7 @@ class DataContractTest {
   }
 
   @Test
-  void selectingARowThatDoesNotExistAllocatesNothing() {
+  void askingForARowThatDoesNotExistAllocatesNothing() {
     // the rows' arrays were made before the rows were looked up: an OutOfMemoryError ("Requested array
     // size exceeds VM limit") where a row of this empty dataset was asked for
     Dataset widest = Dataset.ofClasses("widest", new float[0], Integer.MAX_VALUE, new int[0], 2);
@@ -127,6 +127,8 @@ class DataContractTest {
     Dataset targets = Dataset.ofTargets("t", new float[0], Integer.MAX_VALUE, new float[0], 1);
     assertThrows(IndexOutOfBoundsException.class, () -> targets.select("one", new int[] {0}));
     assertEquals(0, widest.select("none", new int[0]).size());
+    assertEquals("Index 0 out of bounds for length 0", assertThrows(IndexOutOfBoundsException.class,
+        () -> widest.row(0)).getMessage(), "row made its copy first, as select did");
   }
 
   /** A per-feature map is immutable: it copies the arrays it is given and the arrays it hands out. */
