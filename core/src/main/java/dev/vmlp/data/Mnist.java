@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Loads an MNIST-format folder: {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
@@ -85,6 +86,9 @@ public final class Mnist {
    *     {@code classes}
    */
   public static Dataset loadPair(Path imagesFile, Path labelsFile, int classes) throws IOException {
+    // a null labels file was an NPE naming "path", after the whole images file was read
+    Objects.requireNonNull(imagesFile, "imagesFile");
+    Objects.requireNonNull(labelsFile, "labelsFile");
     if (classes < 1) {
       // else the first label was reported as the labels file's error: "label 0 is 3, the model has 0 classes"
       throw new IllegalArgumentException("classes must be positive, got " + classes);
@@ -127,6 +131,7 @@ public final class Mnist {
    * @throws FileSystemException naming a folder, pipe or device where the file belongs
    */
   public static Path find(Path dir, String name) throws FileSystemException {
+    Objects.requireNonNull(name, "name"); // else Path.resolve's NPE, without a message
     Path plain = dir.resolve(name);
     if (Files.isRegularFile(plain)) {
       return plain;

@@ -212,6 +212,19 @@ class MnistTest {
     }
   }
 
+  @Test
+  void nullFilesAndNamesAreNamed() throws IOException {
+    writeFolder();
+    Path images = dir.resolve(Mnist.TRAIN_IMAGES + ".gz");
+    Path labels = dir.resolve(Mnist.TRAIN_LABELS);
+    // NPEs naming "path" (which of the two?), the labels' after the images were read; find's had no message
+    assertEquals("imagesFile", assertThrows(NullPointerException.class,
+        () -> Mnist.loadPair(null, labels, 10)).getMessage());
+    assertEquals("labelsFile", assertThrows(NullPointerException.class,
+        () -> Mnist.loadPair(images, null, 10)).getMessage());
+    assertEquals("name", assertThrows(NullPointerException.class, () -> Mnist.find(dir, null)).getMessage());
+  }
+
   /** One class is a valid count: labels all 0 load as a dataset of one class. */
   @Test
   void loadPairTakesASingleClass() throws IOException {
