@@ -84,6 +84,25 @@ public final class Compressed {
     }
   }
 
+  /**
+   * {@code value}; when it is null, an NPE naming {@code what}, after {@code stream} is closed as the
+   * readers that take a stream promise.
+   */
+  static <T> T given(T value, String what, InputStream stream) {
+    if (value == null) {
+      NullPointerException e = new NullPointerException(what);
+      if (stream != null) {
+        try {
+          stream.close();
+        } catch (IOException | RuntimeException c) {
+          e.addSuppressed(c);
+        }
+      }
+      throw e;
+    }
+    return value;
+  }
+
   /** Wraps a stream, decompressing when it starts with the gzip magic; {@code file} names it in errors. */
   static InputStream wrap(InputStream raw, Path file) throws IOException {
     // a null stream would fail its first read as "Stream closed", an IOException that blames the input

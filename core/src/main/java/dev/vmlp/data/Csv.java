@@ -170,7 +170,8 @@ public final class Csv {
   public static void forEachRow(InputStream stream, Path name, char separator, RowConsumer consumer)
       throws IOException {
     // a null consumer read the whole input into memory and returned, as read does
-    parse(stream, name, Options.defaults().withSeparator(separator), false, given(consumer, "consumer", stream));
+    parse(stream, name, Options.defaults().withSeparator(separator), false,
+        Compressed.given(consumer, "consumer", stream));
   }
 
   /**
@@ -185,26 +186,7 @@ public final class Csv {
   public static void forEachRow(InputStream stream, Path name, char separator, int skipColumn, RowConsumer consumer)
       throws IOException {
     parse(stream, name, Options.defaults().withSeparator(separator).withLabelColumn(skipColumn), true,
-        given(consumer, "consumer", stream)); // a null one had the skipped column read as labels
-  }
-
-  /**
-   * {@code value}; when it is null, an NPE naming {@code what}, after {@code stream} is closed as the
-   * readers promise.
-   */
-  private static <T> T given(T value, String what, InputStream stream) {
-    if (value == null) {
-      NullPointerException e = new NullPointerException(what);
-      if (stream != null) {
-        try {
-          stream.close();
-        } catch (IOException | RuntimeException c) {
-          e.addSuppressed(c);
-        }
-      }
-      throw e;
-    }
-    return value;
+        Compressed.given(consumer, "consumer", stream)); // a null one had the skipped column read as labels
   }
 
   /** Parsed values: {@code rows} lines of {@code width} columns, the label column (if any) apart. */
@@ -216,7 +198,7 @@ public final class Csv {
    */
   private static Parsed parse(InputStream stream, Path name, Options options, boolean labelled, RowConsumer sink)
       throws IOException {
-    given(options, "options", stream); // else an NPE past the stream's closing: a file's was left open
+    Compressed.given(options, "options", stream); // else an NPE past the stream's closing: a file's was left open
     Path file = name;
     float[] values = null;
     CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(options.separator());

@@ -108,6 +108,8 @@ public final class Idx {
    * @throws DataFormatException as {@link #read}, or from {@code consumer}
    */
   public static void forEachImage(InputStream stream, Path name, ImageConsumer consumer) throws IOException {
+    // a null consumer was found only at the first image: a short input was blamed for it ("truncated")
+    Compressed.given(consumer, "consumer", stream);
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
       try {
         int[] dims = readHeader(in, name, 3, false); // one image at a time: any count of them

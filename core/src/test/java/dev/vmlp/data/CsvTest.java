@@ -62,7 +62,7 @@ class CsvTest {
     byte[] numbers = "1,2\n3,4\n".getBytes(StandardCharsets.UTF_8);
     byte[] named = "cat,1,2\ndog,3,4\n".getBytes(StandardCharsets.UTF_8);
     Path name = Path.of("rows.csv");
-    boolean[] closed = new boolean[3];
+    boolean[] closed = new boolean[4];
     // a null consumer had the whole input read into memory, as read does, and returned; with a column to
     // skip, that column was read as labels, and the file blamed ("line 1, column 1: 'cat' is not a number")
     assertEquals("consumer", assertThrows(NullPointerException.class,
@@ -72,7 +72,11 @@ class CsvTest {
     // null options: an NPE naming "options", but the stream read promises to close was left open
     assertEquals("options", assertThrows(NullPointerException.class,
         () -> Csv.read(closing(numbers, closed, 2), name, null)).getMessage());
-    assertArrayEquals(new boolean[] {true, true, true}, closed, "each stream is closed");
+    // the images' consumer was found null only at the first image: three bytes were blamed for it
+    // ("truncated in the magic number (3 of 4 bytes)")
+    assertEquals("consumer", assertThrows(NullPointerException.class,
+        () -> Idx.forEachImage(closing(new byte[] {0, 0, 8}, closed, 3), name, null)).getMessage());
+    assertArrayEquals(new boolean[] {true, true, true, true}, closed, "each stream is closed");
   }
 
   /** A stream of {@code bytes} that sets {@code closed[i]} when it is closed. */
