@@ -91,7 +91,8 @@ public final class Idx {
   @FunctionalInterface
   public interface ImageConsumer {
     /**
-     * @param dims the file's dimension sizes, {@code [count, rows, columns]}
+     * @param dims the file's dimension sizes, {@code [count, rows, columns]}; the same array for every
+     *     image (what the consumer writes to it changes only what it reads there later)
      * @param pixels the image's {@code rows * columns} unsigned bytes, row by row; the array is reused
      * @param index the image's 0-based position in the file
      */
@@ -113,10 +114,13 @@ public final class Idx {
     try (InputStream raw = stream; InputStream in = Compressed.wrap(raw, name)) {
       try {
         int[] dims = readHeader(in, name, 3, false); // one image at a time: any count of them
+        // the consumer gets dims: a count read from it each image let a consumer that wrote to it end the
+        // loop early or late, and the file was blamed ("promises 4 data bytes, the file has 4")
+        int count = dims[0];
         int size = dims[1] * dims[2]; // at most Architecture.MAX_WIDTH, which readHeader checked
-        long total = (long) dims[0] * size;
+        long total = (long) count * size;
         byte[] pixels = null;
-        for (int i = 0; i < dims[0]; i++) {
+        for (int i = 0; i < count; i++) {
           int n;
           if (pixels == null) {
             pixels = in.readNBytes(size); // grows as bytes arrive, as in read

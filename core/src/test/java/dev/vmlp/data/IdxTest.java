@@ -257,6 +257,22 @@ class IdxTest {
     assertMalformed(g, () -> Idx.readImages(g), "1x1048577 = 1048577 values", "wider than the 1048576 inputs");
   }
 
+  /** What a consumer writes into the dimensions it is handed does not change how the file is read. */
+  @Test
+  void aConsumerThatChangesTheDimensionsGetsEveryImage() throws IOException {
+    Path f = write(dir, "two.idx3", idx(new int[] {2, 1, 2}, new byte[] {1, 2, 3, 4}));
+    for (int count : new int[] {0, 1, 5}) {
+      int[] handed = {0};
+      // the loop read the count from the array each image: the file was blamed for the consumer's
+      // writes ("truncated: the header promises 4 data bytes, the file has 4", or bytes after them)
+      Idx.forEachImage(Files.newInputStream(f), f, (dims, pixels, i) -> {
+        handed[0]++;
+        dims[0] = count;
+      });
+      assertEquals(2, handed[0], "count written: " + count);
+    }
+  }
+
   /** An image of exactly the inputs a network may take is read, whole and streamed. */
   @Test
   void imagesAsWideAsANetworkTakesAreRead() throws IOException {
