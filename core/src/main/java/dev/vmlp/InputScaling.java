@@ -176,14 +176,18 @@ public final class InputScaling {
    *
    * @param dst modified at {@code [dstOff, dstOff + n)}; may be {@code src}, at any offset (as with
    *     {@link System#arraycopy}, each value is read before it is written over)
-   * @throws IllegalArgumentException when {@code n} is not the width of a per-feature map, or a range is
-   *     not inside its array
+   * @throws IllegalArgumentException when {@code n} is negative or not the width of a per-feature map, or
+   *     a range is not inside its array
    */
   public void apply(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+    if (n < 0) {
+      // said to be a count that does not fit, or one of the wrong width ("-1 values, but the scaling is for 3")
+      throw new IllegalArgumentException("a count of " + n + " values; the count cannot be negative");
+    }
     if (kind == Kind.STANDARDIZE && n != shift.length) {
       throw new IllegalArgumentException(n + " values, but the scaling is for " + shift.length + " features");
     }
-    if (n < 0 || srcOff < 0 || srcOff > src.length - n || dstOff < 0 || dstOff > dst.length - n) {
+    if (srcOff < 0 || srcOff > src.length - n || dstOff < 0 || dstOff > dst.length - n) {
       throw new IllegalArgumentException(n + " values do not fit at offset " + srcOff + " of " + src.length
           + " (source) or " + dstOff + " of " + dst.length + " (destination)");
     }

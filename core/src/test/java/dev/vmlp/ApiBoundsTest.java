@@ -151,7 +151,12 @@ class ApiBoundsTest {
       s.apply(end, 2, end, 2, 0);
       assertArrayEquals(new float[] {1, 2}, end, s.toString());
     }
-    assertThrows(IllegalArgumentException.class, () -> InputScaling.none().apply(new float[4], 0, new float[4], 0, -1));
+    // a negative count was said not to fit ("-1 values do not fit at offset 0 of 4 (source) or 0 of 4
+    // (destination)"), or to be of the wrong width ("-1 values, but the scaling is for 3 features")
+    for (InputScaling s : new InputScaling[] {InputScaling.none(), std}) {
+      assertEquals("a count of -1 values; the count cannot be negative", assertThrows(IllegalArgumentException.class,
+          () -> s.apply(new float[4], 0, new float[4], 0, -1)).getMessage(), s.toString());
+    }
     assertEquals("dataset 'empty' has no rows to standardize by", assertThrows(IllegalArgumentException.class,
         () -> InputScaling.standardize(Dataset.ofClasses("empty", new float[0], 3, new int[0], 2))).getMessage());
     assertThrows(IllegalArgumentException.class, () -> InputScaling.perFeature(new float[0], new float[0]));
