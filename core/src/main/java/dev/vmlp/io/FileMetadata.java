@@ -249,12 +249,10 @@ final class FileMetadata {
 
   /** The caller's activations, one per hidden layer: a single one applies to all. */
   private static List<Activation> expand(List<Activation> given, int hidden, Path file) throws ModelFormatException {
-    if (hidden == 0) {
-      return List.of();
-    }
     if (given.size() == 1) {
       return java.util.Collections.nCopies(hidden, given.get(0));
     }
+    // checked for a network without hidden layers too, which took any number given (2 for none, not 1)
     if (given.size() != hidden) {
       throw new ModelFormatException(file, "activations", "activations: the network has " + hidden + " hidden layer"
           + (hidden == 1 ? "" : "s") + ", but " + given.size() + " activations were given (" + ids(given) + ")");

@@ -825,6 +825,24 @@ class ModelFileRejectionTest {
         "activations", "1 hidden layer, but 2 activations were given (relu,tanh)");
   }
 
+  @Test
+  void activationsGivenForANetworkWithoutHiddenLayersAreCountedToo() throws IOException {
+    // one given is the activation of every hidden layer, of none here; two were taken too, where a
+    // network of one hidden layer refuses them
+    LoadOptions two = LoadOptions.defaults().withActivations(List.of(Activation.RELU, Activation.TANH));
+    Model m = Model.initialize(dev.vmlp.Architecture.of(2, new int[0], Activation.RELU, 2,
+        dev.vmlp.Head.SOFTMAX_CROSS_ENTROPY), 1);
+    Path own = tmp.resolve("one-layer.safetensors");
+    ModelFiles.save(m, own);
+    reject(Files.readAllBytes(own), two, "activations", "0 hidden layers, but 2 activations were given (relu,tanh)");
+    assertEquals(m.weightsSha256(),
+        ModelFiles.load(own, LoadOptions.defaults().withActivation(Activation.RELU)).weightsSha256());
+    // a bare nn.Linear, without metadata
+    Map<String, SafetensorsBytes.Raw> linear = new java.util.LinkedHashMap<>();
+    linear.put("weight", SafetensorsBytes.Raw.f32(new long[] {2, 2}, 1, 2, 3, 4));
+    reject(file(null, linear), two, "activations", "0 hidden layers, but 2 activations were given (relu,tanh)");
+  }
+
   // ------------------------------------------------------------------ not a model file at all
 
   @Test
