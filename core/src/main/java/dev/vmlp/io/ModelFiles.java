@@ -247,6 +247,11 @@ public final class ModelFiles {
         throw new AccessDeniedException(dir.toString(), null, "a folder on the way to it cannot be searched by "
             + "this user, so " + target.getFileName() + " cannot be saved in it");
       }
+      if (Files.exists(dir)) {
+        // a file there was called missing: "NoSuchFileException: f.txt: no folder to save m.safetensors in"
+        throw new FileSystemException(dir.toString(), null, "is not a folder, so " + target.getFileName()
+            + " cannot be saved in it");
+      }
       Path link = AtomicFiles.danglingLink(dir);
       throw new NoSuchFileException(dir.toString(), null, "no folder to save " + target.getFileName() + " in"
           + (link == null ? "" : " (" + link + " is " + AtomicFiles.danglingText(link) + ")"));

@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -645,6 +646,11 @@ class ModelFilesTest {
       assertTrue(e.getMessage().contains("socket: is not a regular file"), e.getMessage());
       assertFalse(Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS));
     }
+    // a file where the folder belongs is named as such; it was a NoSuchFileException, "no folder to save"
+    Path file = Files.writeString(tmp.resolve("notes.txt"), "a file");
+    e = assertThrows(IOException.class, () -> ModelFiles.save(m, file.resolve("m.safetensors")));
+    assertEquals(FileSystemException.class, e.getClass());
+    assertEquals(file + ": is not a folder, so m.safetensors cannot be saved in it", e.getMessage());
     e = assertThrows(IOException.class, () -> ModelFiles.save(m, Path.of("")));
     assertEquals("'': is not a file name", e.getMessage());
     e = assertThrows(IOException.class, () -> ModelFiles.saveTarget(Path.of("/")));
