@@ -333,7 +333,8 @@ public final class Model {
    * Accuracy, mean loss and confusion matrix (classifiers), or the mean of {@code ½ Σ (z - t)²}, half the
    * summed squared error per sample (regressors), over the raw rows of {@code data}: the model applies its
    * {@link #scaling()} to each, as {@link #predict} does, so data already mapped by
-   * {@link InputScaling#apply(Dataset)} would be scaled twice.
+   * {@link InputScaling#apply(Dataset)} would be scaled twice. An empty dataset gives 0 samples, with NaN
+   * accuracy and loss.
    *
    * @throws IllegalArgumentException when the data does not fit the model
    * @throws NonFiniteException when a row gives an output that is NaN or infinite, as {@link #predict} does,

@@ -11,7 +11,8 @@ import java.util.Objects;
  *     fit (each names its epoch), so that millions of epochs over a small dataset do not fill the heap;
  *     {@link EpochListener#epochEnd} hears of every epoch
  * @param model the network after the last epoch
- * @param test evaluation on the test set after the last epoch, or null without one
+ * @param test evaluation on the test set after the last epoch, or null without one (an empty test set gives
+ *     0 samples, with NaN accuracy and loss)
  * @param kernels the kernels that ran, e.g. {@code vector-512}
  * @param sparseInputs whether the first layer used the sparse-input kernels
  * @param threads worker threads used
@@ -36,7 +37,8 @@ public record TrainingReport(
 
   /**
    * Training throughput over the kept epochs after the first (which includes JIT warm-up), or over the
-   * only epoch when there was one: samples divided by training-loop seconds.
+   * only epoch when there was one: samples divided by training-loop seconds; NaN when they took no
+   * measurable time.
    */
   public double samplesPerSecond() {
     List<EpochStats> counted = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmlp.data.TrainTest;
+import dev.vmlp.metrics.Evaluation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -38,6 +39,32 @@ class TrainerTest {
     assertTrue(seen.get(9).trainLoss() < seen.get(0).trainLoss(), "the training loss falls");
     assertTrue(r.samplesPerSecond() > 0);
     assertEquals(r.test().confusion().correct(), Math.round(r.test().accuracy() * 359));
+  }
+
+  /** An empty test set is evaluated as no test set is: 0 samples, NaN accuracy and loss, training unchanged. */
+  @Test
+  void anEmptyTestSetGivesNaNTestFiguresAndTheSameWeights() {
+    Architecture arch = Architecture.builder(3).hidden(4, Activation.RELU).output(2, Head.SOFTMAX_CROSS_ENTROPY);
+    Dataset train = Dataset.ofClasses("t", new float[] {1, 0, 2, 0, 3, 1, 2, 2, 0}, 3, new int[] {0, 1, 1}, 2);
+    Dataset empty = Dataset.ofClasses("e", new float[0], 3, new int[0], 2);
+    TrainingReport withEmpty;
+    TrainingReport without;
+    try (Trainer t = Trainer.builder(arch).seed(3).build()) {
+      withEmpty = t.fit(train, empty, 2);
+    }
+    try (Trainer t = Trainer.builder(arch).seed(3).build()) {
+      without = t.fit(train, null, 2);
+    }
+    for (EpochStats e : withEmpty.epochs()) {
+      assertTrue(Double.isNaN(e.testLoss()) && Double.isNaN(e.testAccuracy()), e.toString());
+    }
+    assertEquals(0, withEmpty.test().samples());
+    assertTrue(Double.isNaN(withEmpty.test().accuracy()) && Double.isNaN(withEmpty.test().meanLoss()));
+    assertEquals(without.model().weightsSha256(), withEmpty.model().weightsSha256());
+    Evaluation e = withEmpty.model().evaluate(empty);
+    assertEquals(0, e.samples());
+    assertTrue(Double.isNaN(e.accuracy()) && Double.isNaN(e.meanLoss()));
+    assertEquals(0, e.confusion().total());
   }
 
   @Test

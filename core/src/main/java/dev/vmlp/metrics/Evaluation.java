@@ -6,8 +6,8 @@ package dev.vmlp.metrics;
  * {@link #meanLoss()}; accuracy is NaN and the matrix null.
  *
  * @param samples number of samples evaluated
- * @param accuracy fraction predicted correctly (arg max of the logits equals the label)
- * @param meanLoss mean per-sample loss
+ * @param accuracy fraction predicted correctly (arg max of the logits equals the label); NaN without samples
+ * @param meanLoss mean per-sample loss; NaN without samples
  * @param confusion counts of (true, predicted) classes; null for regressors
  */
 public record Evaluation(long samples, double accuracy, double meanLoss, ConfusionMatrix confusion) {
