@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -242,5 +243,60 @@ class VmlpScriptTest {
     assertEquals(List.of("ready", "stopping, saved"), lines, "the filter outlived the signal");
     assertEquals(143, p.exitValue(), "java's status");
     assertTrue(Files.exists(done), "the script ended after java");
+  }
+
+  /**
+   * A signal sent to the script's own process alone (kill PID, as a supervisor stops a service) is passed
+   * on to java: bash had deferred its trap until java ended, so that training went on to its end and the
+   * exit status was 0. SIGINT is passed on as SIGTERM (a background job's SIGINT may be ignored), and the
+   * status is that of the signal the script got.
+   */
+  @Test
+  void aSignalToTheScriptAloneReachesJava() throws Exception {
+    assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("TERM", 143));
+    assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("INT", 130));
+    assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("HUP", 129));
+  }
+
+  /** Runs bin/vmlp train on a stand-in java that stops on SIGTERM or SIGHUP, sends {@code signal} to the script's pid. */
+  List<String> stopByASignalToTheScript(String signal, int status) throws Exception {
+    Path java = root.resolve("jdk/bin/java");
+    Path done = root.resolve("java-done-" + signal);
+    Files.writeString(java, """
+        #!/bin/bash
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        trap 'sleep 0.5; echo "stopping, saved" >&2; : > %s; exit 143' TERM
+        trap 'sleep 0.5; echo "stopping, saved" >&2; : > %s; exit 129' HUP
+        echo ready >&2
+        while :; do sleep 0.05; done
+        """.formatted(done, done));
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "train")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    Process p = pb.start();
+    List<String> lines = new ArrayList<>();
+    try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        lines.add(line);
+        if (line.equals("ready")) {
+          assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+          // a signal that never reaches java would leave this loop reading forever: end it all after 30 s
+          CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+          });
+        }
+      }
+    } finally {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("bin/vmlp did not end after SIG" + signal + " to its pid: " + lines);
+      }
+    }
+    lines.removeIf(l -> l.endsWith("Terminated") || l.endsWith("Hangup"));
+    assertEquals(status, p.exitValue(), "the status of the signal the script got");
+    assertTrue(Files.exists(done), "the script ended after java");
+    return lines;
   }
 }
