@@ -74,8 +74,9 @@ import java.util.TreeMap;
  *       {@code ModuleList} of {@code nn.Linear} loads a file with {@code strict=True}.
  *   <li>Provenance, from {@link Model#metadata()} (as {@link dev.vmlp.Trainer#snapshot()} records
  *       it): {@code seed}, {@code epochs}, {@code epoch_samples} (the samples of the next epoch
- *       trained already, after an interrupt; absent when none), {@code epoch_size} (the size of that
- *       epoch's training set; the two come together, {@code epoch_samples} below {@code epoch_size}),
+ *       trained already, after an interrupt or a diverged loss stopped it part-way; absent when none),
+ *       {@code epoch_size} (the size of that epoch's training set; the two come together,
+ *       {@code epoch_samples} below {@code epoch_size}),
  *       {@code online_samples} (samples trained
  *       one at a time by {@code Trainer.trainSample}; absent when none), {@code learning_rate},
  *       {@code shuffle} ({@code true} or {@code false}), {@code threads} (a positive count; absent
