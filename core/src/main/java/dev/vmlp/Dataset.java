@@ -79,10 +79,6 @@ public final class Dataset {
       throw new IllegalArgumentException("bytes has " + bytes.length + " values, expected rows x featureCount = "
           + labels.length + " x " + featureCount);
     }
-    float[] f = new float[bytes.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = bytes[i] & 0xff;
-    }
     if (classCount < 1) {
       throw new IllegalArgumentException("classCount must be positive, got " + classCount);
     }
@@ -91,6 +87,11 @@ public final class Dataset {
         throw new IllegalArgumentException(
             "label of row " + i + " is " + labels[i] + ", outside [0, " + classCount + ")");
       }
+    }
+    // converted once every argument is checked: a refused call allocates nothing
+    float[] f = new float[bytes.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = bytes[i] & 0xff;
     }
     return new Dataset(name, labels.length, featureCount, f, labels.clone(), classCount, null, 0);
   }
