@@ -70,6 +70,22 @@ class ParallelTrainerTest {
     assertEquals(one, sha(deep, 8, Trainer.InputPath.AUTO, 1), "more threads than chunks are capped");
   }
 
+  /**
+   * Sigmoid layers whose widths are no multiple of 16 (200 and 150 units, padded to 208 and 160): each
+   * thread activates only the real units of its range, as one thread does. A padding unit's
+   * {@code σ(0) = ½}, where every other activation gives 0, would move the next layer's padding weights,
+   * which then enter its product; the networks above have padding only behind ReLU, tanh and leaky ReLU.
+   */
+  @Test
+  void sigmoidLayersWithPaddingGiveTheBitsOfOneThread() {
+    Architecture arch = Architecture.builder(64).hidden(200, Activation.SIGMOID).hidden(150, Activation.SIGMOID)
+        .output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    assertEquals(3, ParallelEngine.maxThreads(arch));
+    String one = sha(arch, 1, Trainer.InputPath.AUTO, 1);
+    assertEquals(one, sha(arch, 2, Trainer.InputPath.AUTO, 1), "2 threads");
+    assertEquals(one, sha(arch, 3, Trainer.InputPath.AUTO, 1), "3 threads");
+  }
+
   @Test
   void regressionAndOnlineStepsAgreeAcrossThreadCounts() {
     Architecture arch = Architecture.builder(64).hidden(300, Activation.RELU).output(3, Head.SQUARED_ERROR);
