@@ -249,15 +249,16 @@ class VectorMatchesScalarTest {
 
   /**
    * The input-major kernels over every output range a thread can own, in every block width a first
-   * layer has: 64 floats (followed by another layer) and its own padded width (a network's only layer,
-   * 16 and 32 floats among them), so every mix of 16-, 8-, 4- and 1-vector tiles at every width, and
-   * each tile on blocks narrower than 64. The drawn sizes above reach a tile on a 32-float block at
-   * 128 bits in only a few percent of their tries.
+   * layer has: 64 floats (followed by another layer), 128 (followed by another, past 1,024 units) and
+   * its own padded width (a network's only layer, 16 and 32 floats among them), so every mix of 16-,
+   * 8-, 4- and 1-vector tiles at every width, and each tile on blocks narrower than 64. The drawn sizes
+   * above reach a tile on a 32-float block at 128 bits in only a few percent of their tries, and never
+   * a 128-float block, whose fused sweep must not take the tiles with the 64-float row step.
    */
   @Example
   void inputMajorKernelsOverEveryOutputRangeAndBlockWidth() {
     Random rnd = new Random(11);
-    for (int out : new int[] {1, 17, 100, 512}) {
+    for (int out : new int[] {1, 17, 100, 512, 1100}) {
       int pad = Layout.pad(out);
       for (int block : new int[] {dev.vmlp.internal.kernel.KernelFixtures.firstBlock(out), pad}) {
         for (int o0 = 0; o0 < pad; o0 += block < pad ? 64 : pad) {
