@@ -106,6 +106,40 @@ class ParallelTrainerTest {
     assertEquals(shas[0], shas[2]);
   }
 
+  /**
+   * A regression fit, shuffled, on 1, 2 and 3 threads, dense and sparse: every thread reads the targets
+   * of the row at hand. The online steps above are passes of one sample, always row 0, so a thread that
+   * read row 0's targets for every sample of a fit passed them.
+   */
+  @Test
+  void regressionFitsAgreeAcrossThreadCounts() {
+    Architecture arch = Architecture.builder(64).hidden(300, Activation.RELU).output(3, Head.SQUARED_ERROR);
+    Dataset train = digits.train();
+    int n = 400;
+    float[] features = new float[n * 64];
+    float[] targets = new float[n * 3];
+    for (int i = 0; i < n; i++) {
+      train.copyRow(i, features, i * 64);
+      targets[3 * i] = train.label(i) / 9f;
+      targets[3 * i + 1] = features[i * 64 + 10] / 16f;
+      targets[3 * i + 2] = train.label(i) % 2;
+    }
+    Dataset regression = Dataset.ofTargets("digits-regression", features, 64, targets, 3);
+    for (Trainer.InputPath path : new Trainer.InputPath[] {Trainer.InputPath.DENSE, Trainer.InputPath.SPARSE}) {
+      String[] shas = new String[3];
+      for (int threads = 1; threads <= 3; threads++) {
+        try (Trainer t = Trainer.builder(arch).seed(1).learningRate(0.001f).threads(threads).inputPath(path)
+            .scaling(digits.scaling()).build()) {
+          TrainingReport r = t.fit(regression, null, 2);
+          assertEquals(threads, r.threads(), "threads used");
+          shas[threads - 1] = r.model().weightsSha256();
+        }
+      }
+      assertEquals(shas[0], shas[1], "2 threads, " + path);
+      assertEquals(shas[0], shas[2], "3 threads, " + path);
+    }
+  }
+
   @Test
   void workersAreNamedDaemonsAndNoneOutlivesClose() {
     Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
