@@ -17,9 +17,15 @@ public enum Activation {
   SIGMOID("sigmoid"),
   /** {@code σ(z) = tanh z}. */
   TANH("tanh"),
-  /** {@code σ(z) = max(z, 0)}. */
+  /**
+   * {@code σ(z) = max(z, 0)}. At the kink {@code z = 0} (either sign of zero) training takes the
+   * derivative as 0, as PyTorch does: a unit whose pre-activation is exactly 0 passes no gradient.
+   */
   RELU("relu"),
-  /** {@code σ(z) = z > 0 ? z : 0.01 z}. */
+  /**
+   * {@code σ(z) = z > 0 ? z : 0.01 z}. At the kink {@code z = 0} training takes the derivative as 0.01,
+   * the slope of the negative side, as PyTorch does.
+   */
   LEAKY_RELU("leaky_relu");
 
   /** Slope of {@link #LEAKY_RELU} for negative inputs. */
