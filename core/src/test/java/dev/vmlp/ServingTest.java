@@ -313,6 +313,32 @@ class ServingTest {
   }
 
   /**
+   * A model picks the sparse path from the zeros of its scaled input, not of the raw row: standardising
+   * maps a raw 0 to {@code -mean / sd}, so a row of raw zeros is a dense input, and the model predicts it
+   * as the same model without scaling predicts the scaled row. Every other test's scaling keeps zeros
+   * zero (none, divideBy), where a list of the raw row's non-zeros gave the same logits.
+   */
+  @Test
+  void aStandardisedModelPicksTheSparsePathFromTheScaledRow() {
+    Architecture arch = Architecture.builder(64).hidden(20, Activation.TANH).output(10, Head.SOFTMAX_CROSS_ENTROPY);
+    InputScaling standardize = InputScaling.standardize(digits.train());
+    Model m = Model.initialize(arch, 5).withScaling(standardize);
+    Model unscaled = m.withScaling(InputScaling.none());
+    float[] raw = new float[64];
+    raw[10] = 12;
+    raw[20] = 3; // 2 raw values in 64: a row the sparse path would take, were it not scaled
+    float[] scaled = new float[64];
+    standardize.apply(raw, 0, scaled, 0, 64);
+    float[] logits = new float[10];
+    float[] expected = new float[10];
+    m.predictLogits(raw, 0, logits, 0, m.newWorkspace());
+    unscaled.predictLogits(scaled, 0, expected, 0, unscaled.newWorkspace());
+    for (int o = 0; o < 10; o++) {
+      assertEquals(Float.floatToRawIntBits(expected[o]), Float.floatToRawIntBits(logits[o]), "logit " + o);
+    }
+  }
+
+  /**
    * A model with an infinite weight predicts on the dense path even for a sparse row: the zero input
    * facing the infinite weight makes the dense product NaN ({@code 0 · ∞}), which the sparse path,
    * skipping that row, would hide behind a finite logit (Kernels#forwardInputMajorSparse).
