@@ -17,7 +17,8 @@ import net.jqwik.api.Provide;
 /**
  * Checks the math: the double-precision reference's analytic gradients against central finite
  * differences, then two float SGD steps of the library against the reference's gradients, over random
- * small networks (depth 1-4, widths 1-20, every activation, both heads, random biases); and the
+ * small networks (depth 1-4, widths 1-20, every activation, both heads, random biases) and over tanh and
+ * sigmoid units saturated by a first layer of 20 times the initial weights; and the
  * library's logits against the reference's where a later layer's input spans several chunks.
  */
 class GradientCheckTest {
@@ -192,7 +193,47 @@ class GradientCheckTest {
   @Property(tries = 80)
   void floatStepFollowsTheReferenceGradient(@ForAll("networks") Case c) {
     Random rnd = new Random(c.seed ^ 0x5DEECE66DL);
+    assertTwoStepsFollowTheReference(c, withBiases(Model.initialize(c.arch, c.seed), rnd), rnd);
+  }
+
+  @Provide
+  Arbitrary<Case> saturating() {
+    Arbitrary<Integer> depth = Arbitraries.integers().between(2, 4);
+    Arbitrary<List<Integer>> widths = Arbitraries.integers().between(1, 20).list().ofSize(5);
+    Arbitrary<List<Activation>> acts = Arbitraries.of(Activation.TANH, Activation.SIGMOID).list().ofSize(3);
+    return Combinators.combine(depth, widths, acts, Arbitraries.of(Head.class), Arbitraries.longs())
+        .as((d, w, a, h, s) -> {
+          Architecture.Builder b = Architecture.builder(w.get(0));
+          for (int l = 0; l < d - 1; l++) {
+            b.hidden(w.get(l + 1), a.get(l));
+          }
+          int out = h == Head.SOFTMAX_CROSS_ENTROPY ? Math.max(2, w.get(d) % 11) : Math.max(1, w.get(d) % 5);
+          return new Case(b.output(out, h), s);
+        });
+  }
+
+  /**
+   * Saturated units: tanh and sigmoid layers behind a first layer whose weights are 20 times their
+   * initial scale, so that most of its units sit where {@code σ'} is small and, computed as
+   * {@code 1 - o²} or {@code o (1 - o)} from a rounded {@code o}, has lost most of its digits. The float
+   * steps must still follow the reference within the cancellation bounds. Initial weights put few units
+   * there.
+   */
+  @Property(tries = 80)
+  void saturatedUnitsFollowTheReferenceGradient(@ForAll("saturating") Case c) {
+    Random rnd = new Random(c.seed ^ 0x5DEECE66DL);
     Model start = withBiases(Model.initialize(c.arch, c.seed), rnd);
+    List<LayerWeights> w = new ArrayList<>(start.weights());
+    LayerWeights first = w.get(0);
+    float[] scaled = first.weights();
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] *= 20f;
+    }
+    w.set(0, new LayerWeights(first.outputs(), first.inputs(), scaled, first.bias()));
+    assertTwoStepsFollowTheReference(c, Model.of(c.arch, w, InputScaling.none()), rnd);
+  }
+
+  private static void assertTwoStepsFollowTheReference(Case c, Model start, Random rnd) {
     float eta = 0.05f;
     try (Trainer tr = Trainer.builder(start).learningRate(eta).build()) {
       Model before = start;
