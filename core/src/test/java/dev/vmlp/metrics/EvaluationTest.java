@@ -190,6 +190,10 @@ class EvaluationTest {
     assertThrows(IllegalArgumentException.class, () -> Evaluation.accumulator(true, 3).addUnanswered(3, 0));
     assertThrows(IllegalArgumentException.class, () -> Evaluation.accumulator(true, 3).addUnanswered(-1, 0));
     assertThrows(IllegalStateException.class, () -> Evaluation.accumulator(false, 1).addUnanswered(0, 0));
+    // the first and the last class are in range
+    Evaluation e = Evaluation.accumulator(true, 3).addUnanswered(0, 1).addUnanswered(2, 3).build();
+    assertEquals(2, e.samples());
+    assertEquals(2.0, e.meanLoss());
   }
 
   @Test
