@@ -126,4 +126,26 @@ class CompressedTest {
       assertTrue(e.getCause() instanceof IOException, "the decompressor's own exception: " + e.getCause());
     }
   }
+
+  @Test
+  void aNullConsumerClosesTheStreamAndKeepsAFailureToCloseItAsSuppressed() {
+    IOException closing = new IOException("Input/output error");
+    InputStream[] streams = new InputStream[2];
+    for (int i = 0; i < streams.length; i++) {
+      streams[i] = new ByteArrayInputStream(PLAIN) {
+        @Override
+        public void close() throws IOException {
+          throw closing;
+        }
+      };
+    }
+    NullPointerException rows = assertThrows(NullPointerException.class,
+        () -> Csv.forEachRow(streams[0], Path.of("rows.csv"), ',', null));
+    NullPointerException images = assertThrows(NullPointerException.class,
+        () -> Idx.forEachImage(streams[1], Path.of("images-idx3"), null));
+    for (NullPointerException e : new NullPointerException[] {rows, images}) {
+      assertEquals("consumer", e.getMessage());
+      assertArrayEquals(new Throwable[] {closing}, e.getSuppressed(), "the failure to close is not lost");
+    }
+  }
 }
