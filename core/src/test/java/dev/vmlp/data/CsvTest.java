@@ -420,6 +420,9 @@ class CsvTest {
       assertMalformed(f, () -> Csv.read(f), String.format("is an IDX file (it starts with 00 00 %02x 03", type));
       assertMalformed(f, () -> Csv.readRows(f, ','), "is an IDX file");
     }
+    // three bytes of the magic number are enough: an IDX file cut short is still named as one
+    Path cut = Files.write(dir.resolve("cut-idx3"), new byte[] {0, 0, 8});
+    assertMalformed(cut, () -> Csv.read(cut), "is an IDX file (it starts with 00 00 08,", "not CSV text");
   }
 
   @Test
@@ -595,6 +598,10 @@ class CsvTest {
     // up to the last control character, U+001F, which Float.parseFloat trims as well
     Path us = write("unit-separator.csv", "0,1\n1,5\u001f\n");
     assertMalformed(us, () -> Csv.read(us), "line 2, column 2", "is not a number");
+    // a space, one past it, and a tab are no part of a number: a hand-written file has them after its commas
+    Dataset padded = Csv.read(write("padded.csv", "0, 1\n1,\t5 \n"));
+    assertRow(padded, 0, 0, 1f);
+    assertRow(padded, 1, 1, 5f);
     String huge = "x".repeat(100_000);
     Path g = write("huge.csv", "0,1\n1," + huge + "\n");
     DataFormatException e = assertMalformed(g, () -> Csv.read(g), "line 2, column 2", "'xxxxx");
