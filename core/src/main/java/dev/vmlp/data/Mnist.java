@@ -32,6 +32,7 @@ public final class Mnist {
    * @throws DataFormatException when a file is malformed, counts disagree or the image sizes differ
    */
   public static TrainTest load(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir"); // else an NPE naming Files' own parameter "path"
     if (!Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");
     }
@@ -131,6 +132,7 @@ public final class Mnist {
    * @throws FileSystemException naming a folder, pipe or device where the file belongs
    */
   public static Path find(Path dir, String name) throws FileSystemException {
+    Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(name, "name"); // else Path.resolve's NPE, without a message
     Path plain = dir.resolve(name);
     if (Files.isRegularFile(plain)) {

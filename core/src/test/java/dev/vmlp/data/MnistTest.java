@@ -223,6 +223,10 @@ class MnistTest {
     assertEquals("labelsFile", assertThrows(NullPointerException.class,
         () -> Mnist.loadPair(images, null, 10)).getMessage());
     assertEquals("name", assertThrows(NullPointerException.class, () -> Mnist.find(dir, null)).getMessage());
+    // a null folder: load's NPE named Files' own parameter "path"
+    assertEquals("dir", assertThrows(NullPointerException.class, () -> Mnist.load(null)).getMessage());
+    assertEquals("dir", assertThrows(NullPointerException.class, () -> Mnist.find(null, Mnist.TEST_IMAGES)).getMessage());
+    assertEquals("dir", assertThrows(NullPointerException.class, () -> Mnist.files(null)).getMessage());
   }
 
   /** One class is a valid count: labels all 0 load as a dataset of one class. */
