@@ -61,6 +61,12 @@ class DataContractTest {
     InputScaling tight = InputScaling.perFeature(new float[] {0f}, new float[] {1e10f});
     assertThrows(IllegalArgumentException.class,
         () -> tight.apply(Dataset.ofClasses("big", new float[] {3e38f}, 1, new int[] {0}, 2)));
+    // past the first row, the message names the row, the feature and the value as it was
+    InputScaling second = InputScaling.perFeature(new float[] {0f, 0f}, new float[] {1f, 1e10f});
+    String message = assertThrows(IllegalArgumentException.class, () -> second.apply(
+        Dataset.ofClasses("big", new float[] {1f, 2f, 3f, 3e38f}, 2, new int[] {0, 1}, 2))).getMessage();
+    assertEquals("feature 1 of row 1 of 'big' is 3.0E38, which the input scaling (standardize(2 features)) maps to "
+        + "Infinity", message);
   }
 
   @Test
