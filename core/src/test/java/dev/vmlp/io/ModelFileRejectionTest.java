@@ -717,6 +717,9 @@ class ModelFileRejectionTest {
     ObjectNode h = header.deepCopy();
     standardized(h).put("vmlp.scaling.shift", "0,1,2,3,");
     reject(file(h, data), "vmlp.scaling.shift", "more than the 4 values");
+    // and a leading one ends an empty first value
+    standardized(h).put("vmlp.scaling.shift", ",1,2,3");
+    reject(file(h, data), "vmlp.scaling.shift", "value 0: '' is not a decimal number");
   }
 
   /** Sets {@code h}'s scaling to standardize over its 4 inputs (shift 0, scale 1), and returns its metadata. */
