@@ -51,6 +51,11 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
       }
     }
     int in = weights[0].length;
+    for (int o = 1; o < weights.length; o++) {
+      if (weights[o].length != in) { // before the size check, whose message takes every row to be row 0's length
+        throw new IllegalArgumentException("weights row " + o + " has " + weights[o].length + " values, row 0 has " + in);
+      }
+    }
     long values = (long) weights.length * in;
     if (values > Architecture.MAX_LAYER_WEIGHTS) {
       // Math.multiplyExact threw an ArithmeticException ("integer overflow") past 2^31 - 1
@@ -59,9 +64,6 @@ public record LayerWeights(int outputs, int inputs, float[] weights, float[] bia
     }
     float[] flat = new float[(int) values];
     for (int o = 0; o < weights.length; o++) {
-      if (weights[o].length != in) {
-        throw new IllegalArgumentException("weights row " + o + " has " + weights[o].length + " values, row 0 has " + in);
-      }
       System.arraycopy(weights[o], 0, flat, o * in, in);
     }
     return new LayerWeights(weights.length, in, flat, bias.clone());

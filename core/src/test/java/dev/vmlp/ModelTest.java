@@ -192,6 +192,10 @@ class ModelTest {
     Arrays.fill(huge, new float[1 << 15]);
     assertEquals("weights has 65536 rows of 32768 values, 2147483648 in all; a layer has at most 2147483583 weights",
         assertThrows(IllegalArgumentException.class, () -> LayerWeights.of(huge, new float[1 << 16])).getMessage());
+    // the same with a short last row: the rows differ, which is what is wrong, not 65536 rows of 32768
+    huge[(1 << 16) - 1] = new float[1];
+    assertEquals("weights row 65535 has 1 values, row 0 has 32768",
+        assertThrows(IllegalArgumentException.class, () -> LayerWeights.of(huge, new float[1 << 16])).getMessage());
     float[][] m = {{1, 2}, {3, 4}};
     float[] bias = {5, 6};
     LayerWeights lw = LayerWeights.of(m, bias);
