@@ -225,14 +225,9 @@ class VmlpScriptTest {
     pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
     Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
     List<String> lines = new ArrayList<>();
-    try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
-        StandardCharsets.UTF_8))) {
-      for (String line = err.readLine(); line != null; line = err.readLine()) {
-        lines.add(line);
-        if (line.equals("ready")) {
-          assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor());
-        }
-      }
+    try {
+      readErrors(p, lines, () -> assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start()
+          .waitFor()));
     } finally {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -258,6 +253,25 @@ class VmlpScriptTest {
     assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("HUP", 129));
   }
 
+  /** What a test does when the stand-in java says it is ready. */
+  @FunctionalInterface
+  interface OnReady {
+    void run() throws Exception;
+  }
+
+  /** Reads {@code p}'s standard error to its end into {@code lines}, calling {@code onReady} at the line "ready". */
+  static void readErrors(Process p, List<String> lines, OnReady onReady) throws Exception {
+    try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        lines.add(line);
+        if (line.equals("ready")) {
+          onReady.run();
+        }
+      }
+    }
+  }
+
   /** Runs bin/vmlp train on a stand-in java that stops on SIGTERM or SIGHUP, sends {@code signal} to the script's pid. */
   List<String> stopByASignalToTheScript(String signal, int status) throws Exception {
     Path java = root.resolve("jdk/bin/java");
@@ -275,19 +289,15 @@ class VmlpScriptTest {
     pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
     Process p = pb.start();
     List<String> lines = new ArrayList<>();
-    try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
-        StandardCharsets.UTF_8))) {
-      for (String line = err.readLine(); line != null; line = err.readLine()) {
-        lines.add(line);
-        if (line.equals("ready")) {
-          assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
-          // a signal that never reaches java would leave this loop reading forever: end it all after 30 s
-          CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-          });
-        }
-      }
+    try {
+      readErrors(p, lines, () -> {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+        // a signal that never reaches java would leave the reading forever: end it all after 30 s
+        CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        });
+      });
     } finally {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();

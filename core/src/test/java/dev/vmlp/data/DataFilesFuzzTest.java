@@ -1,18 +1,14 @@
 package dev.vmlp.data;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vmlp.StoredFuzzInputs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,23 +95,9 @@ class DataFilesFuzzTest {
     }
   }
 
-  /**
-   * Jazzer replays the folder named after the class and the method, and a missing folder replays only
-   * the empty input without a word: renaming either, or moving the files, must fail here instead.
-   */
+  /** The stored inputs are where Jazzer looks for them (a missing folder would replay nothing). */
   @Test
   void theStoredInputsAreWhereJazzerLooks() throws IOException, URISyntaxException {
-    for (Method m : DataFilesFuzzTest.class.getDeclaredMethods()) {
-      if (!m.isAnnotationPresent(FuzzTest.class)) {
-        continue;
-      }
-      String folder = getClass().getSimpleName() + "Inputs/" + m.getName();
-      URL url = getClass().getResource(folder);
-      assertNotNull(url, () -> "no stored inputs for " + m.getName() + ": expected the resource folder " + folder);
-      try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
-        long n = files.filter(Files::isRegularFile).count();
-        assertTrue(n >= 10, () -> folder + " holds " + n + " inputs; the stored corpus has over 10");
-      }
-    }
+    StoredFuzzInputs.assertWhereJazzerLooks(getClass(), 10);
   }
 }

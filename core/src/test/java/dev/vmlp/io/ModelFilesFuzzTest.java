@@ -1,17 +1,11 @@
 package dev.vmlp.io;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vmlp.Activation;
+import dev.vmlp.StoredFuzzInputs;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,23 +41,9 @@ class ModelFilesFuzzTest {
     }
   }
 
-  /**
-   * Jazzer replays the folder named after the class and the method, and a missing folder replays only
-   * the empty input without a word: renaming either, or moving the files, must fail here instead.
-   */
+  /** The stored inputs are where Jazzer looks for them (a missing folder would replay nothing). */
   @Test
   void theStoredInputsAreWhereJazzerLooks() throws IOException, URISyntaxException {
-    for (Method m : ModelFilesFuzzTest.class.getDeclaredMethods()) {
-      if (!m.isAnnotationPresent(FuzzTest.class)) {
-        continue;
-      }
-      String folder = getClass().getSimpleName() + "Inputs/" + m.getName();
-      URL url = getClass().getResource(folder);
-      assertNotNull(url, () -> "no stored inputs for " + m.getName() + ": expected the resource folder " + folder);
-      try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
-        long n = files.filter(Files::isRegularFile).count();
-        assertTrue(n >= 100, () -> folder + " holds " + n + " inputs; the stored corpus has over 100");
-      }
-    }
+    StoredFuzzInputs.assertWhereJazzerLooks(getClass(), 100);
   }
 }
