@@ -253,6 +253,56 @@ class VmlpScriptTest {
     assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("HUP", 129));
   }
 
+  /**
+   * A signal that comes after the script has set its traps but before java runs (here while it makes the
+   * named pipe) is passed on to java as soon as it is started, which may be before java has opened that
+   * pipe: the stderr filter then waited for a writer forever, and the script for the filter, so that
+   * bin/vmlp never ended (and its filter, which ignores signals, outlived a kill of the script).
+   */
+  @Test
+  void aSignalBeforeJavaOpensItsStandardErrorStillEndsTheScript() throws Exception {
+    Path mkfifo = Path.of("/usr/bin/mkfifo");
+    assumeTrue(Files.isExecutable(mkfifo), "mkfifo");
+    Path java = root.resolve("jdk/bin/java");
+    Files.writeString(java, """
+        #!/bin/bash
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        exec sleep 20
+        """);
+    // a stand-in mkfifo that says when the pipe is made, and then gives the signal time to come
+    Path made = root.resolve("pipe-made");
+    Path tools = Files.createDirectories(root.resolve("tools"));
+    Files.writeString(tools.resolve("mkfifo"), """
+        #!/bin/sh
+        %s "$@" || exit
+        : > %s
+        sleep 1
+        """.formatted(mkfifo, made));
+    Files.setPosixFilePermissions(tools.resolve("mkfifo"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (int run = 0; run < 5; run++) {
+      Files.deleteIfExists(made);
+      ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "train")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+      pb.environment().put("PATH", tools + ":" + System.getenv("PATH"));
+      Process p = pb.start();
+      try {
+        for (int i = 0; i < 1000 && !Files.exists(made); i++) {
+          Thread.sleep(10);
+        }
+        assertTrue(Files.exists(made), "the script made its named pipe");
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+          fail("bin/vmlp did not end after a SIGTERM that came before java ran (run " + run + ")");
+        }
+        assertEquals(143, p.exitValue(), "the status of the signal the script got");
+      } finally {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+    }
+  }
+
   /** What a test does when the stand-in java says it is ready. */
   @FunctionalInterface
   interface OnReady {
