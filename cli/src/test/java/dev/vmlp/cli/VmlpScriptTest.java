@@ -303,6 +303,38 @@ class VmlpScriptTest {
     }
   }
 
+  /**
+   * The script holds the pipe to its stderr filter open, and so is one of its readers: a filter that
+   * cannot write (standard error closed here) must still read java's lines, or java would wait forever
+   * once the pipe is full.
+   */
+  @Test
+  void javaIsNotHeldUpWhenStandardErrorIsClosed() throws Exception {
+    Path java = root.resolve("jdk/bin/java");
+    Files.writeString(java, """
+        #!/bin/bash
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        for i in $(seq 4000); do echo "epoch $i of a long run, as train --json writes them to stderr" >&2; done
+        echo done
+        """);
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train 2>&-",
+        root.resolve("bin/vmlp").toString());
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    Path outFile = root.resolve("closed-stderr.txt");
+    pb.redirectOutput(outFile.toFile());
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not finish in 30 s with its standard error closed");
+      }
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    assertEquals("done", Files.readString(outFile, StandardCharsets.UTF_8).strip());
+    assertEquals(0, p.exitValue());
+  }
+
   /** What a test does when the stand-in java says it is ready. */
   @FunctionalInterface
   interface OnReady {
