@@ -81,6 +81,25 @@ class VmlpScriptTest {
     assertEquals("OPENBLAS_NUM_THREADS=4", openblasThreads("4", "bench"));
   }
 
+  /** A TMPDIR that names a folder which is gone does not stop the script: its pipe's folder goes in /tmp. */
+  @Test
+  void aTmpdirThatIsGoneFallsBackToTmp() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "bench");
+    pb.environment().remove("VMLP_JAVA_OPTS");
+    pb.environment().remove("OPENBLAS_NUM_THREADS");
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    pb.environment().put("TMPDIR", root.resolve("gone").toString());
+    Path outFile = root.resolve("out-tmpdir.txt");
+    Path errFile = root.resolve("err-tmpdir.txt");
+    Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start(); // files: the wait has a limit
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp bench did not finish in 30 s");
+    }
+    assertEquals(0, p.exitValue(), Files.readString(errFile, StandardCharsets.UTF_8));
+    assertEquals("OPENBLAS_NUM_THREADS=1", Files.readString(outFile, StandardCharsets.UTF_8).strip());
+  }
+
   @Test
   void otherCommandsLeaveItAlone() throws Exception {
     assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "train", "--help"));
