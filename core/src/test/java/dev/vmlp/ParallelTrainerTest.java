@@ -2,6 +2,7 @@ package dev.vmlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -231,7 +232,19 @@ class ParallelTrainerTest {
     RuntimeException boom = new RuntimeException("injected failure");
     Kernels failing = new FailingKernels(KernelProvider.get(), "-worker-2", 500, boom);
     Trainer t = Trainer.builder(arch).threads(3).scaling(digits.scaling()).kernels(failing).build();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(digits.train(), null, 1));
+    // on a thread of its own: a failure that a worker lost would leave the caller waiting in the barrier,
+    // which ignores interrupts (and so @Timeout), for good
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread caller = Thread.ofPlatform().daemon(true).start(() -> {
+      try {
+        t.fit(digits.train(), null, 1);
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    caller.join(30_000);
+    assertFalse(caller.isAlive(), "fit still waits 30 s after a worker failed");
+    IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get());
     assertSame(boom, e.getCause());
     Thread[] workers = t.workerThreads();
     // before close(): the failure broke the barrier, and the other workers leave rather than spin or wait
