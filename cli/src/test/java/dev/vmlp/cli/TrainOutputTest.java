@@ -10,6 +10,7 @@ import dev.vmlp.EpochStats;
 import dev.vmlp.Head;
 import dev.vmlp.Model;
 import dev.vmlp.TrainingReport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,13 +26,17 @@ class TrainOutputTest {
       + "docs/benchmarks.md)";
 
   private static List<String> summary(long samplesPerEpoch, int epochs) {
+    return summary(samplesPerEpoch, epochs, "data", null, null);
+  }
+
+  private static List<String> summary(long samplesPerEpoch, int epochs, String dataset, Path model, Path resumed) {
     List<EpochStats> stats = new ArrayList<>();
     for (int e = 1; e <= epochs; e++) {
       stats.add(new EpochStats(e, samplesPerEpoch, 0.5, 0.8, Double.NaN, Double.NaN, 0.01 * e));
     }
     TrainingReport r = new TrainingReport(stats, Model.initialize(ARCH, 1), null, "scalar", false, 1);
-    TrainOutput.Run run = new TrainOutput.Run("data", ARCH, "relu", epochs, 0.01, 42, 1, samplesPerEpoch, 0, 1.0,
-        null, null, 0, true);
+    TrainOutput.Run run = new TrainOutput.Run(dataset, ARCH, "relu", epochs, 0.01, 42, 1, samplesPerEpoch, 0, 1.0,
+        model, resumed, resumed == null ? 0 : 2, true);
     return TrainOutput.summary(run, r).lines().toList();
   }
 
@@ -46,5 +51,15 @@ class TrainOutputTest {
     // a first epoch as long as the warm-up leaves it out of the figure
     assertFalse(summary(TrainOutput.WARM_UP, 2).contains(NOTE));
     assertFalse(summary(60_000, 3).contains(NOTE));
+  }
+
+  /** Names from the command line reach the terminal with their control characters escaped, as errors quote them. */
+  @Test
+  void namesInTheSummaryHaveTheirControlCharactersEscaped() {
+    List<String> lines = summary(100, 1, "d\u001b[2Jata", Path.of("x\u001b[31mred.safetensors"), Path.of("old\u0007.st"));
+    assertTrue(lines.getFirst().contains(" on d\\u001B[2Jata ("), lines.getFirst());
+    assertTrue(lines.contains("continued old\\u0007.st after its 2 epochs: 3 in all"), lines.toString());
+    assertEquals("saved the model to x\\u001B[31mred.safetensors", lines.getLast());
+    assertTrue(lines.stream().noneMatch(l -> l.chars().anyMatch(Character::isISOControl)), lines.toString());
   }
 }
