@@ -51,25 +51,33 @@ class VmlpScriptTest {
 
   /** What the stand-in java saw of OPENBLAS_NUM_THREADS, run with {@code openblas} in the environment (null: none). */
   String openblasThreads(String openblas, String... args) throws IOException, InterruptedException {
+    return output(openblas == null ? Map.of() : Map.of("OPENBLAS_NUM_THREADS", openblas), args);
+  }
+
+  /**
+   * What bin/vmlp {@code args} printed on standard output, run on the stand-in java with {@code env} added to
+   * an environment without VMLP_JAVA_OPTS and OPENBLAS_NUM_THREADS; it must exit 0 within 30 s.
+   */
+  String output(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("/bin/bash", root.resolve("bin/vmlp").toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    Map<String, String> env = pb.environment();
-    env.remove("VMLP_JAVA_OPTS");
-    env.remove("OPENBLAS_NUM_THREADS");
-    env.put("JAVA_HOME", root.resolve("jdk").toString());
-    if (openblas != null) {
-      env.put("OPENBLAS_NUM_THREADS", openblas);
-    }
-    Path outFile = root.resolve("out-" + System.nanoTime() + ".txt");
-    pb.redirectOutput(outFile.toFile()); // to a file, so that the wait below has a time limit
-    Process p = pb.start();
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> environment = pb.environment();
+    environment.remove("VMLP_JAVA_OPTS");
+    environment.remove("OPENBLAS_NUM_THREADS");
+    environment.put("JAVA_HOME", root.resolve("jdk").toString());
+    environment.putAll(env);
+    long id = System.nanoTime();
+    Path outFile = root.resolve("out-" + id + ".txt");
+    Path errFile = root.resolve("err-" + id + ".txt");
+    // to files, so that the wait below has a time limit
+    Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("bin/vmlp " + String.join(" ", args) + " did not finish in 30 s");
     }
     String out = Files.readString(outFile, StandardCharsets.UTF_8).strip();
-    assertEquals(0, p.exitValue(), out);
+    assertEquals(0, p.exitValue(), out + "\n" + Files.readString(errFile, StandardCharsets.UTF_8));
     return out;
   }
 
@@ -84,20 +92,7 @@ class VmlpScriptTest {
   /** A TMPDIR that names a folder which is gone does not stop the script: its pipe's folder goes in /tmp. */
   @Test
   void aTmpdirThatIsGoneFallsBackToTmp() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "bench");
-    pb.environment().remove("VMLP_JAVA_OPTS");
-    pb.environment().remove("OPENBLAS_NUM_THREADS");
-    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
-    pb.environment().put("TMPDIR", root.resolve("gone").toString());
-    Path outFile = root.resolve("out-tmpdir.txt");
-    Path errFile = root.resolve("err-tmpdir.txt");
-    Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start(); // files: the wait has a limit
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("bin/vmlp bench did not finish in 30 s");
-    }
-    assertEquals(0, p.exitValue(), Files.readString(errFile, StandardCharsets.UTF_8));
-    assertEquals("OPENBLAS_NUM_THREADS=1", Files.readString(outFile, StandardCharsets.UTF_8).strip());
+    assertEquals("OPENBLAS_NUM_THREADS=1", output(Map.of("TMPDIR", root.resolve("gone").toString()), "bench"));
   }
 
   @Test
