@@ -225,24 +225,22 @@ class GradientCheckTest {
     Random rnd = new Random(c.seed ^ 0x5DEECE66DL);
     Model start = withBiases(Model.initialize(c.arch, c.seed), rnd);
     List<LayerWeights> w = new ArrayList<>(start.weights());
-    LayerWeights first = w.get(0);
-    float[] scaled = first.weights();
-    for (int i = 0; i < scaled.length; i++) {
-      scaled[i] *= 20f;
-    }
-    w.set(0, new LayerWeights(first.outputs(), first.inputs(), scaled, first.bias()));
+    w.set(0, timesWeights(w.get(0), 20f));
     if (c.arch.head().classifies() && rnd.nextBoolean()) {
       // and logits of ±100 or more, far past exp's range: a softmax of a one-hot 1 and zeros, a loss of
       // the logits' difference (a regressor's outputs that large would round beyond the tolerances)
-      int l = w.size() - 1;
-      LayerWeights last = w.get(l);
-      float[] big = last.weights();
-      for (int i = 0; i < big.length; i++) {
-        big[i] *= 150f;
-      }
-      w.set(l, new LayerWeights(last.outputs(), last.inputs(), big, last.bias()));
+      w.set(w.size() - 1, timesWeights(w.getLast(), 150f));
     }
     assertTwoStepsFollowTheReference(c, Model.of(c.arch, w, InputScaling.none()), rnd);
+  }
+
+  /** {@code layer} with its weights, not its bias, multiplied by {@code factor}. */
+  private static LayerWeights timesWeights(LayerWeights layer, float factor) {
+    float[] w = layer.weights();
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= factor;
+    }
+    return new LayerWeights(layer.outputs(), layer.inputs(), w, layer.bias());
   }
 
   private static void assertTwoStepsFollowTheReference(Case c, Model start, Random rnd) {
