@@ -1,6 +1,7 @@
 package dev.vmlp;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Element-wise activation functions of a dense layer, with the names used on the command line and in
@@ -52,8 +53,10 @@ public enum Activation {
    * for {@code leaky_relu}.
    *
    * @throws IllegalArgumentException naming the value and the accepted names
+   * @throws NullPointerException if {@code name} is null
    */
   public static Activation parse(String name) {
+    Objects.requireNonNull(name, "name");
     String key = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
     if (key.equals("leakyrelu")) {
       key = "leaky_relu";

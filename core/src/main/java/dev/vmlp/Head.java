@@ -1,6 +1,7 @@
 package dev.vmlp;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What the output layer's values mean and which loss trains them. The output layer itself is always
@@ -40,8 +41,10 @@ public enum Head {
    * {@code regression}).
    *
    * @throws IllegalArgumentException naming the value and the accepted names
+   * @throws NullPointerException if {@code name} is null
    */
   public static Head parse(String name) {
+    Objects.requireNonNull(name, "name");
     String key = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
     return switch (key) {
       case "softmax", "softmax_cross_entropy", "classification", "cross_entropy" -> SOFTMAX_CROSS_ENTROPY;

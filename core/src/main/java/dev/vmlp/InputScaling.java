@@ -29,8 +29,14 @@ public final class InputScaling {
       return id;
     }
 
-    /** Parses a kind name. @throws IllegalArgumentException for an unknown name */
+    /**
+     * Parses a kind name, exactly as {@link #id()} gives it (as model files hold it).
+     *
+     * @throws IllegalArgumentException for an unknown name
+     * @throws NullPointerException if {@code id} is null, as {@link Activation#parse} and {@link Head#parse}
+     */
     public static Kind parse(String id) {
+      Objects.requireNonNull(id, "id"); // was "unknown input scaling 'null'"
       for (Kind k : values()) {
         if (k.id.equals(id)) {
           return k;

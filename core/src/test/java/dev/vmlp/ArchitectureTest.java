@@ -122,6 +122,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void aNullNameIsANullPointerNamingTheArgument() {
+    // the same for the three: Kind.parse said "unknown input scaling 'null'"
+    assertEquals("name", assertThrows(NullPointerException.class, () -> Activation.parse(null)).getMessage());
+    assertEquals("name", assertThrows(NullPointerException.class, () -> Head.parse(null)).getMessage());
+    assertEquals("id", assertThrows(NullPointerException.class, () -> InputScaling.Kind.parse(null)).getMessage());
+  }
+
+  @Test
   void onlyTheSoftmaxHeadClassifiesAndOnlyTheReluFamilyTakesHe() {
     assertTrue(Head.SOFTMAX_CROSS_ENTROPY.classifies());
     assertFalse(Head.SQUARED_ERROR.classifies());
