@@ -46,6 +46,7 @@ final class TrainCommand implements Callable<Integer> {
   DataSource source;
 
   @Option(names = "--hidden", paramLabel = "WIDTHS", split = ",", defaultValue = "256",
+      converter = WidthConverter.class,
       description = "Hidden layer widths, comma-separated, e.g. 512,256; 0 for none (softmax regression on the "
           + "inputs). Default: ${DEFAULT-VALUE}.")
   int[] hidden;
@@ -102,6 +103,28 @@ final class TrainCommand implements Callable<Integer> {
         case "sparse" -> Trainer.InputPath.SPARSE;
         default -> throw new TypeConversionException("--inputs must be auto, dense or sparse, got '" + value + "'");
       };
+    }
+  }
+
+  /**
+   * One of {@code --hidden}'s widths: a whole number, spaces around it allowed ({@code "512, 256"}); an empty
+   * one is a width missing between commas. The range is checked with the other widths ({@code validate}).
+   */
+  static final class WidthConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String v = value.strip();
+      if (v.isEmpty()) {
+        throw new TypeConversionException("--hidden has an empty width: a comma at the start, or two together");
+      }
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        if (v.matches("[+-]?\\d+")) { // a whole number past int's range: outside [1, MAX_WIDTH] either way
+          throw new TypeConversionException("--hidden widths must be in [1, " + Architecture.MAX_WIDTH + "], got " + v);
+        }
+        throw new TypeConversionException("--hidden widths are whole numbers, got '" + value + "'");
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.vmlp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,6 +61,18 @@ class ErrorsTest {
     CliRun.of("train", "--hidden", "256,").assertError(2, "--hidden '256,' ends with a comma: a width is missing");
     // one past the widest layer is refused by the same check, before any data is read
     CliRun.of("train", "--hidden", "1048577").assertError(2, "--hidden widths must be in [1, 1048576], got 1048577");
+    // a width missing at the start or between commas is named as such, not as "'' is not an int"
+    CliRun.of("train", "--hidden", ",16").assertError(2, "--hidden has an empty width: a comma at the start, or two together");
+    CliRun.of("train", "--hidden", "16,,8").assertError(2, "--hidden has an empty width");
+    CliRun.of("train", "--hidden", "16,x").assertError(2, "--hidden widths are whole numbers, got 'x'");
+    // past int's range: the range message, not "not a whole number"
+    CliRun.of("train", "--hidden", "99999999999").assertError(2, "--hidden widths must be in [1, 1048576], got 99999999999");
+  }
+
+  @Test
+  void hiddenWidthsMayHaveSpacesAroundThem() {
+    JsonNode json = CliRun.of("train", "--hidden", " 16, 8", "--epochs", "1", "--json").json();
+    assertEquals("[64,16,8,10]", json.get("layers").toString());
   }
 
   @Test
