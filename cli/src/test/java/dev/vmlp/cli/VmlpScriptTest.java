@@ -270,8 +270,8 @@ class VmlpScriptTest {
 
   /**
    * A signal that comes after the script has set its traps but before java runs (here while it makes the
-   * named pipe) is passed on to java as soon as it is started, which may be before java has opened that
-   * pipe: the stderr filter then waited for a writer forever, and the script for the filter, so that
+   * named pipe) is passed on to java as soon as it is started, which was once before java had opened that
+   * pipe by its name: the stderr filter then waited for a writer forever, and the script for the filter, so that
    * bin/vmlp never ended (and its filter, which ignores signals, outlived a kill of the script); or the
    * signal was lost, and java ran to its end.
    */
@@ -324,9 +324,56 @@ class VmlpScriptTest {
   }
 
   /**
-   * The script holds the pipe to its stderr filter open, and so is one of its readers: a filter that
-   * cannot write (standard error closed here) must still read java's lines, or java would wait forever
-   * once the pipe is full.
+   * The named pipe between java and the stderr filter, and its folder, are gone before java starts: a
+   * script killed by SIGKILL (a CI's time limit, the OOM killer), which runs no trap, left them in TMPDIR
+   * for good. Java's stderr still passes through the filter, less the incubator warning.
+   */
+  @Test
+  void aKilledScriptLeavesNothingInTmpdir() throws Exception {
+    Path java = root.resolve("jdk/bin/java");
+    Files.writeString(java, """
+        #!/bin/bash
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        echo 'WARNING: Using incubator modules: jdk.incubator.vector' >&2
+        echo 'training' >&2
+        echo ready >&2
+        exec sleep 20
+        """);
+    Path tmp = Files.createDirectories(root.resolve("tmp"));
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "train")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    pb.environment().put("TMPDIR", tmp.toString());
+    Process p = pb.start();
+    List<String> lines = new ArrayList<>();
+    List<String> whileJavaRan = new ArrayList<>();
+    try {
+      readErrors(p, lines, () -> {
+        try (var files = Files.list(tmp)) {
+          files.forEach(f -> whileJavaRan.add(f.getFileName().toString()));
+        }
+        List<ProcessHandle> children = p.descendants().toList();
+        p.toHandle().destroyForcibly(); // SIGKILL to the script (its stderr still read), then to java and the filter
+        children.forEach(ProcessHandle::destroyForcibly);
+      });
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not end after SIGKILL");
+      }
+    }
+    assertEquals(List.of("training", "ready"), lines, "java's stderr through the filter");
+    try (var files = Files.list(tmp)) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).toList(), "left in TMPDIR by a killed script");
+    }
+    assertEquals(List.of(), whileJavaRan, "in TMPDIR while java ran");
+  }
+
+  /**
+   * A stderr filter that cannot write (standard error closed here) must still read java's lines to their
+   * end: java's writes would otherwise fail, and end this stand-in with SIGPIPE (when the script held the
+   * pipe open, and so was one of its readers, java waited forever once the pipe was full).
    */
   @Test
   void javaIsNotHeldUpWhenStandardErrorIsClosed() throws Exception {
