@@ -256,6 +256,45 @@ class VmlpScriptTest {
   }
 
   /**
+   * Ctrl-\ (SIGQUIT to the process group) makes the JVM print a thread dump and go on. It also reached the
+   * stderr filter's grep, which it ended: java's later stderr (its errors, the line of a save) went to the
+   * filter's drain and was lost. The filter now ignores it.
+   */
+  @Test
+  void aQuitToTheGroupLeavesTheFilterReadingJavasStderr() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    Path java = root.resolve("jdk/bin/java");
+    Files.writeString(java, """
+        #!/bin/bash
+        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+        trap 'echo "thread dump" >&2; dumped=1' QUIT
+        echo ready >&2
+        until [ -n "${dumped:-}" ]; do sleep 0.05; done
+        sleep 0.5
+        echo "went on" >&2
+        exit 3
+        """);
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
+        "train").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
+    List<String> lines = new ArrayList<>();
+    try {
+      readErrors(p, lines, () -> assertEquals(0, new ProcessBuilder("kill", "-QUIT", "--", "-" + p.pid()).start()
+          .waitFor()));
+    } finally {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        fail("bin/vmlp did not end after SIGQUIT: " + lines);
+      }
+    }
+    lines.removeIf(l -> l.startsWith("Quit")); // the stand-in's shell reports its sleep, which the signal ended
+    assertEquals(List.of("ready", "thread dump", "went on"), lines, "java's stderr after Ctrl-\\");
+    assertEquals(3, p.exitValue(), "java's status");
+  }
+
+  /**
    * A signal sent to the script's own process alone (kill PID, as a supervisor stops a service) is passed
    * on to java: bash had deferred its trap until java ended, so that training went on to its end and the
    * exit status was 0. SIGINT is passed on as SIGTERM (a background job's SIGINT may be ignored), and the
