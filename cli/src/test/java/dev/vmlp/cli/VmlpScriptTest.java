@@ -209,6 +209,37 @@ class VmlpScriptTest {
     assertEquals(4, builds(), "the jar that an interrupted build left passed for current");
   }
 
+  /**
+   * Ctrl-\ (SIGQUIT to the process group) during the build makes Maven's JVM print a thread dump and go
+   * on. It ended the subshell that ran Maven: the script said the build had failed and exited 1 (its lock
+   * released) while Maven went on building in the background.
+   */
+  @Test
+  void aQuitDuringTheBuildLetsItFinish() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    Files.delete(root.resolve("cli/target/vmlp-cli-0-all.jar"));
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
+        "train").directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+    // a Maven that, like a JVM, goes on after SIGQUIT (and ignores it when it came in ignored)
+    Map<String, String> env = standInMaven(pb, "trap 'echo dump >&2' QUIT; kill -QUIT 0; sleep 1; "
+        + "mkdir -p cli/target && : > cli/target/vmlp-cli-0-all.jar");
+    env.remove("VMLP_JAVA_OPTS");
+    env.put("JAVA_HOME", root.resolve("jdk").toString());
+    Path outFile = root.resolve("quit-build.txt");
+    Process p = pb.redirectOutput(outFile.toFile()).start();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not end after SIGQUIT during the build");
+      }
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    assertEquals(0, p.exitValue(), "the build was taken for failed");
+    assertEquals("OPENBLAS_NUM_THREADS=unset", Files.readString(outFile, StandardCharsets.UTF_8).strip(), "java ran");
+    assertEquals(1, builds());
+  }
+
   @Test
   void theBuildIsToldOfTheJdkFound() throws Exception {
     // the toolchain plugin does not look where bin/vmlp does (/opt/jdk*, java on PATH): it is told
