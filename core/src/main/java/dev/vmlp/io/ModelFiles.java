@@ -613,7 +613,7 @@ public final class ModelFiles {
   /**
    * What a file whose header length is wrong starts like, when it is a format that users mistake for a
    * model file ("; it starts as ..."), or "". Only asked once the length failed, and never where a
-   * {@code '{'} follows the length, as a safetensors header does: such a file is one cut short, and a
+   * <code>'{'</code> follows the length, as a safetensors header does: such a file is one cut short, and a
    * header of 640 bytes starts with the bytes of a pickle, one of 559,903 with those a gzip stream may.
    */
   static String lookalike(byte[] first) {
