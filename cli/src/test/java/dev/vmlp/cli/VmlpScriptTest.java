@@ -40,13 +40,17 @@ class VmlpScriptTest {
     Files.writeString(root.resolve("pom.xml"), "").toFile();
     Files.setLastModifiedTime(root.resolve("pom.xml"), FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
     Files.writeString(Files.createDirectories(root.resolve("cli/target")).resolve("vmlp-cli-0-all.jar"), "");
-    Path java = Files.createDirectories(root.resolve("jdk/bin")).resolve("java");
-    Files.writeString(java, """
-        #!/bin/sh
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    Files.createDirectories(root.resolve("jdk/bin"));
+    standIn("/bin/sh", """
         echo "OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS-unset}"
         """);
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(root.resolve("jdk/bin/java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** Makes the stand-in java a {@code shell} script that says it is JDK 25 to {@code -version} and runs {@code body} otherwise. */
+  void standIn(String shell, String body) throws IOException {
+    Files.writeString(root.resolve("jdk/bin/java"), "#!" + shell + "\n"
+        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\" 2025-10-21' >&2; exit 0; fi\n" + body);
   }
 
   /** What the stand-in java saw of OPENBLAS_NUM_THREADS, run with {@code openblas} in the environment (null: none). */
@@ -105,10 +109,7 @@ class VmlpScriptTest {
   void aClosedStandardInputReachesJavaAsAnEmptyOne() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "/proc");
     // java would otherwise open its lib/modules as its file 0, and --input /dev/stdin would read that
-    Path java = root.resolve("jdk/bin/java");
-    Files.writeString(java, """
-        #!/bin/sh
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/sh", """
         echo "stdin=$(readlink /proc/self/fd/0 2>/dev/null || echo closed)"
         """);
     ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" predict <&-",
@@ -257,33 +258,44 @@ class VmlpScriptTest {
   @Test
   void aSignalToTheGroupLetsJavaFinishItsLastLines() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
-    Path java = root.resolve("jdk/bin/java");
     Path done = root.resolve("java-done");
-    Files.writeString(java, """
-        #!/bin/bash
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/bash", """
         trap 'sleep 0.5; echo "stopping, saved" >&2; : > %s; exit 143' TERM
         echo ready >&2
         while :; do sleep 0.05; done
         """.formatted(done));
+    GroupRun run = signalTheGroup("TERM");
+    List<String> lines = run.lines();
+    lines.removeIf(l -> l.endsWith("Terminated")); // the stand-in's shell reports its sleep, which the signal ended
+    assertEquals(List.of("ready", "stopping, saved"), lines, "the filter outlived the signal");
+    assertEquals(143, run.exit(), "java's status");
+    assertTrue(Files.exists(done), "the script ended after java");
+  }
+
+  /** The standard error lines and exit status of a run of bin/vmlp. */
+  record GroupRun(List<String> lines, int exit) {}
+
+  /**
+   * Runs bin/vmlp train on the stand-in java in a process group of its own, sends {@code signal} to the
+   * whole group (as the terminal does) once java has said ready, and waits at most 30 s for the script.
+   */
+  GroupRun signalTheGroup(String signal) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
         "train").redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
     Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
     List<String> lines = new ArrayList<>();
     try {
-      readErrors(p, lines, () -> assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start()
+      readErrors(p, lines, () -> assertEquals(0, new ProcessBuilder("kill", "-" + signal, "--", "-" + p.pid()).start()
           .waitFor()));
     } finally {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        fail("bin/vmlp did not end after SIGTERM: " + lines);
+        fail("bin/vmlp did not end after SIG" + signal + ": " + lines);
       }
     }
-    lines.removeIf(l -> l.endsWith("Terminated")); // the stand-in's shell reports its sleep, which the signal ended
-    assertEquals(List.of("ready", "stopping, saved"), lines, "the filter outlived the signal");
-    assertEquals(143, p.exitValue(), "java's status");
-    assertTrue(Files.exists(done), "the script ended after java");
+    return new GroupRun(lines, p.exitValue());
   }
 
   /**
@@ -294,10 +306,7 @@ class VmlpScriptTest {
   @Test
   void aQuitToTheGroupLeavesTheFilterReadingJavasStderr() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
-    Path java = root.resolve("jdk/bin/java");
-    Files.writeString(java, """
-        #!/bin/bash
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/bash", """
         trap 'echo "thread dump" >&2; dumped=1' QUIT
         echo ready >&2
         until [ -n "${dumped:-}" ]; do sleep 0.05; done
@@ -305,24 +314,11 @@ class VmlpScriptTest {
         echo "went on" >&2
         exit 3
         """);
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
-        "train").redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
-    Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
-    List<String> lines = new ArrayList<>();
-    try {
-      readErrors(p, lines, () -> assertEquals(0, new ProcessBuilder("kill", "-QUIT", "--", "-" + p.pid()).start()
-          .waitFor()));
-    } finally {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        fail("bin/vmlp did not end after SIGQUIT: " + lines);
-      }
-    }
+    GroupRun run = signalTheGroup("QUIT");
+    List<String> lines = run.lines();
     lines.removeIf(l -> l.startsWith("Quit")); // the stand-in's shell reports its sleep, which the signal ended
     assertEquals(List.of("ready", "thread dump", "went on"), lines, "java's stderr after Ctrl-\\");
-    assertEquals(3, p.exitValue(), "java's status");
+    assertEquals(3, run.exit(), "java's status");
   }
 
   /**
@@ -349,10 +345,7 @@ class VmlpScriptTest {
   void aSignalBeforeJavaOpensItsStandardErrorStillEndsTheScript() throws Exception {
     Path mkfifo = Path.of("/usr/bin/mkfifo");
     assumeTrue(Files.isExecutable(mkfifo), "mkfifo");
-    Path java = root.resolve("jdk/bin/java");
-    Files.writeString(java, """
-        #!/bin/bash
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/bash", """
         : > %s
         exec sleep 20
         """.formatted(root.resolve("java-started")));
@@ -400,10 +393,7 @@ class VmlpScriptTest {
    */
   @Test
   void aKilledScriptLeavesNothingInTmpdir() throws Exception {
-    Path java = root.resolve("jdk/bin/java");
-    Files.writeString(java, """
-        #!/bin/bash
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/bash", """
         echo 'WARNING: Using incubator modules: jdk.incubator.vector' >&2
         echo 'training' >&2
         echo ready >&2
@@ -447,10 +437,7 @@ class VmlpScriptTest {
    */
   @Test
   void javaIsNotHeldUpWhenStandardErrorIsClosed() throws Exception {
-    Path java = root.resolve("jdk/bin/java");
-    Files.writeString(java, """
-        #!/bin/bash
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/bash", """
         for i in $(seq 4000); do echo "epoch $i of a long run, as train --json writes them to stderr" >&2; done
         echo done
         """);
@@ -493,11 +480,8 @@ class VmlpScriptTest {
 
   /** Runs bin/vmlp train on a stand-in java that stops on SIGTERM or SIGHUP, sends {@code signal} to the script's pid. */
   List<String> stopByASignalToTheScript(String signal, int status) throws Exception {
-    Path java = root.resolve("jdk/bin/java");
     Path done = root.resolve("java-done-" + signal);
-    Files.writeString(java, """
-        #!/bin/bash
-        if [ "$1" = -version ]; then echo 'openjdk version "25.0.1" 2025-10-21' >&2; exit 0; fi
+    standIn("/bin/bash", """
         trap 'sleep 0.5; echo "stopping, saved" >&2; : > %s; exit 143' TERM
         trap 'sleep 0.5; echo "stopping, saved" >&2; : > %s; exit 129' HUP
         echo ready >&2
