@@ -240,7 +240,7 @@ final class BenchCommand implements Callable<Integer> {
 
   // ---- running
 
-  private int run() throws IOException, RunnerException {
+  private int run() throws IOException {
     BenchPlan.Preset preset = full ? BenchPlan.Preset.FULL : BenchPlan.Preset.QUICK;
     Path dir = outDir();
     OutputFormat quiet = OutputFormatFactory.createFormatInstance(
@@ -280,43 +280,108 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<RunResult> results = new ArrayList<>();
     List<String> jmhOptions = new ArrayList<>();
-    Progress progress;
-    try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("jmh.log")), true, StandardCharsets.UTF_8)) {
-      progress = new Progress(o, OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL), items.size(), plan.seconds());
+    PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("jmh.log")), true, StandardCharsets.UTF_8);
+    Progress progress = new Progress(o, OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL), items.size(),
+        plan.seconds());
+    // a signal stops the benchmarks (their forks too, which would otherwise run on after this JVM) and the
+    // report of those that finished is written before the JVM exits
+    try (log; SignalStop stop = SignalStop.install(() -> stopBenchmarks(progress))) {
       // JMH copies what the forks print to this JVM's System.out and System.err: into the log with it.
       PrintStream stdout = System.out;
       PrintStream stderr = System.err;
       System.setOut(log);
       System.setErr(log);
+      int stepStart = 0; // the results the progress had when the step under way started
+      boolean stepDone = true;
       try {
         for (BenchPlan.Step s : plan.steps()) {
           jmhOptions.add(BenchPlan.describe(s, jvmArgs));
+          stepStart = progress.finished().size();
+          stepDone = false;
           results.addAll(new Runner(BenchPlan.options(s, jvmArgs), progress).run());
+          stepDone = true;
+          if (progress.stopped()) { // the signal came during the step's last benchmark
+            break;
+          }
         }
+      } catch (Progress.Stopped e) {
+        // a signal came; the next benchmark did not start
       } catch (RunnerException e) {
-        throw new IOException("JMH could not run the benchmarks: " + Report.firstLineOf(e), e);
+        if (!stop.workEnded()) {
+          throw new IOException("JMH could not run the benchmarks: " + Report.firstLineOf(e), e);
+        }
+      } catch (RuntimeException e) {
+        if (!stop.workEnded()) {
+          throw e;
+        }
+        // JMH failed as the signal stopped its JVMs (one that asks a fork's settings, say): the report follows
       } finally {
         System.setOut(stdout);
         System.setErr(stderr);
       }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (!stop.workEnded()) {
+        return report(dir, machine, preset, jmhOptions, started, wall, items.size(), progress.failed(), results, false);
+      }
+      if (!stepDone) { // the results of the step under way that finished before the signal, as JMH passed them on
+        results.addAll(progress.finished().subList(stepStart, progress.finished().size()));
+      }
+      try {
+        log.flush();
+        if (results.isEmpty()) {
+          main.err.println("vmlp: stopped by a signal before any benchmark finished: no report; JMH's log is in "
+              + dir.resolve("jmh.log"));
+        } else {
+          report(dir, machine, preset, jmhOptions, started, wall, items.size(), progress.failed(), results, true);
+          main.err.printf(Locale.ROOT, "vmlp: stopped by a signal: the report holds the %s of %d planned that "
+              + "finished before it, and says that the run was interrupted%n",
+              Errors.count(results.size(), "benchmark"), items.size());
+        }
+        main.err.flush();
+        return Main.EXIT_STOPPED;
+      } catch (Exception e) {
+        // said here, before close() lets the signal's hook return: the JVM then exits, and Main would say it too late
+        return Errors.failure(e, main.err, main.verbose);
+      }
     }
-    double wall = (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * What a signal's hook runs: no further benchmark starts, and the forks of this JVM (JMH's benchmark
+   * JVMs, and any JVM that asks the forks' settings) are stopped; a fork talks to this JVM only between
+   * iterations, so one not stopped here would run on after this JVM exited, until its next iteration ended.
+   */
+  private static void stopBenchmarks(Progress progress) {
+    progress.stop();
+    ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+  }
+
+  /**
+   * Writes the report of {@code results} (results.json, machine.json, index.html, summary.md) into
+   * {@code dir} and says so; {@code interrupted} when a signal stopped the run.
+   *
+   * @return the exit code: a failure when some benchmarks failed
+   */
+  private int report(Path dir, MachineInfo machine, BenchPlan.Preset preset, List<String> jmhOptions, Instant started,
+      double wall, int planned, int failed, List<RunResult> results, boolean interrupted) throws IOException {
+    PrintStream o = main.out;
     if (results.isEmpty()) {
       throw new IOException("no benchmark produced a result; see " + dir.resolve("jmh.log"));
     }
     Path json = dir.resolve("results.json");
     AtomicWrite.print(json, ps -> ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results));
     machine = machine.withRun(new MachineInfo.Run(command(), preset.id(), jmhOptions, started.toString(), wall,
-        items.size(), progress.failed()));
+        planned, failed, interrupted));
     machine.write(dir.resolve("machine.json"));
     Report report = Report.read("this run", machine, JmhJson.read(json), json);
     new ReportPage(List.of(report), json.toString()).write(dir);
     o.printf(Locale.ROOT, "wrote %s (and results.json, machine.json, summary.md, jmh.log) in %s%n",
         dir.resolve("index.html"), Progress.clock(wall));
-    if (progress.failed() > 0) {
+    o.flush();
+    if (failed > 0) {
       // the report of the others is written; the exit status still says that the run is incomplete
       main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX,
-          progress.failed(), items.size(), dir.resolve("jmh.log"));
+          failed, planned, dir.resolve("jmh.log"));
       return Main.EXIT_FAILURE;
     }
     return Main.EXIT_OK;

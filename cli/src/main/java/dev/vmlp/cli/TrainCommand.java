@@ -261,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
           report = trainer.fit(data.train(), data.test(), epochs);
         } catch (TrainingInterruptedException e) {
-          if (stop == null || !stop.trainingEnded()) {
+          if (stop == null || !stop.workEnded()) {
             throw e;
           }
           stopped = e;
@@ -271,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
       seconds = (System.nanoTime() - t0) * 1e-9;
     }
     if (stop != null) {
-      stop.trainingEnded(); // a signal after training: the save below still runs, uninterrupted
+      stop.workEnded(); // a signal after training: the save below still runs, uninterrupted
     }
     if (stopped != null) {
       saveModel(stoppedAt, data.name());

@@ -25,7 +25,7 @@ class SignalStopHookTest {
         Thread.onSpinWait();
       }
       assertTrue(Thread.currentThread().isInterrupted(), "the signal interrupts the training thread");
-      assertTrue(stop.trainingEnded(), "the signal asked the run to stop");
+      assertTrue(stop.workEnded(), "the signal asked the run to stop");
       assertFalse(Thread.currentThread().isInterrupted(), "the save that follows runs uninterrupted");
       hook.join(200);
       assertTrue(hook.isAlive(), "the hook waits for the save");
@@ -41,12 +41,42 @@ class SignalStopHookTest {
   void aSignalAfterTrainingDoesNotInterruptTheSave() {
     SignalStop stop = SignalStop.install();
     try {
-      assertFalse(stop.trainingEnded(), "no signal came");
+      assertFalse(stop.workEnded(), "no signal came");
     } finally {
       stop.close(); // the save is done: a hook that runs now returns at once
     }
     stop.onSignal();
     assertFalse(Thread.interrupted(), "a signal after training leaves the thread that saves alone");
+  }
+
+  /**
+   * vmlp bench's hook: it stops the benchmarks at once and again while they have not ended (a fork that
+   * started as the signal came), no more once the command says they have, and returns once the report is
+   * written.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aRepeatedStopIsMadeUntilTheWorkEndsAndTheHookReturnsOnceTheReportIsWritten() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
+    SignalStop stop = SignalStop.install(stops::incrementAndGet);
+    Thread hook = new Thread(stop::onSignal);
+    try {
+      hook.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (stops.get() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(stops.get() >= 3, "stopped again while the work went on: " + stops.get());
+      assertTrue(stop.workEnded(), "the signal asked the work to stop");
+      int ended = stops.get();
+      Thread.sleep(5 * SignalStop.REPEAT_MILLIS);
+      assertEquals(ended, stops.get(), "no stop after the work ended");
+      assertTrue(hook.isAlive(), "the hook waits for the report");
+    } finally {
+      stop.close();
+    }
+    hook.join(TimeUnit.SECONDS.toMillis(SignalStop.SAVE_WAIT_SECONDS) / 2);
+    assertFalse(hook.isAlive(), "the hook returns once the report is written, not after its grace");
   }
 
   @Test

@@ -77,11 +77,13 @@ public record MachineInfo(
    * @param wallSeconds how long it took
    * @param planned benchmark and parameter combinations planned
    * @param failed how many of those produced no result
+   * @param interrupted whether a signal stopped the run (Ctrl-C, SIGTERM, SIGHUP): the results are of
+   *     the benchmarks that finished before it
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Run(
       String command, String preset, List<String> jmhOptions, String started, double wallSeconds, int planned,
-      int failed) {
+      int failed, boolean interrupted) {
     /** Fields a file lacks read as empty. */
     public Run {
       command = orEmpty(command);

@@ -2,7 +2,9 @@ package dev.vmlp.cli.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
@@ -18,6 +20,10 @@ import org.openjdk.jmh.runner.format.OutputFormat;
  *
  * <p>The estimate is the planned time of what is left (iterations x forks, plus a fork's start-up),
  * scaled by how the finished benchmarks' actual time compared with their plan.
+ *
+ * <p>It keeps the result of each benchmark as it finishes ({@link #finished}), so that a run stopped by
+ * a signal ({@link #stop}) can still report those; after a stop, the next benchmark to start throws
+ * {@link Stopped}, which ends JMH's run.
  */
 public final class Progress implements OutputFormat {
   private final PrintStream out;
@@ -30,6 +36,15 @@ public final class Progress implements OutputFormat {
   private double plannedDone;
   private String current = "";
   private boolean currentHasResult;
+  private final List<RunResult> finished = new ArrayList<>();
+  private volatile boolean stopped;
+
+  /** What {@link #startBenchmark} throws after {@link #stop}: JMH's run ends there, with no further fork. */
+  public static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("stopped by a signal", null, false, false);
+    }
+  }
 
   /**
    * @param out where the progress lines go
@@ -44,6 +59,27 @@ public final class Progress implements OutputFormat {
     this.plannedTotal = plannedSeconds;
   }
 
+  /**
+   * Stops the run (from a signal's hook): the benchmark under way, whose forks the caller stops, counts
+   * neither as finished nor as failed, and the next to start throws {@link Stopped}.
+   */
+  public void stop() {
+    stopped = true;
+  }
+
+  /** Whether {@link #stop} was called. */
+  public boolean stopped() {
+    return stopped;
+  }
+
+  /**
+   * The results of the combinations that finished so far, one per combination (its forks' iterations
+   * together, as JMH passes them to {@link #endBenchmark}).
+   */
+  public List<RunResult> finished() {
+    return List.copyOf(finished);
+  }
+
   /** Combinations that produced no result so far. */
   public int failed() {
     return failed;
@@ -51,6 +87,9 @@ public final class Progress implements OutputFormat {
 
   @Override
   public void startBenchmark(BenchmarkParams params) {
+    if (stopped) {
+      throw new Stopped();
+    }
     started++;
     current = name(params);
     currentHasResult = false;
@@ -68,10 +107,14 @@ public final class Progress implements OutputFormat {
   @Override
   public void endBenchmark(BenchmarkResult result) {
     plannedDone += planned(result != null ? result.getParams() : null);
-    if (result == null || !currentHasResult) {
+    if (stopped) {
+      // its forks were stopped by the signal: not a failure of the benchmark, and no whole result
+    } else if (result == null || !currentHasResult) {
       failed++;
       out.println(String.format(Locale.ROOT, "[%d/%d] %s failed (see jmh.log)", started, total, current));
       out.flush();
+    } else {
+      finished.add(new RunResult(result.getParams(), List.of(result)));
     }
     log.endBenchmark(result);
   }

@@ -182,7 +182,8 @@ public final class ReportPage {
     row(rows, "wall time", r -> r.machine() == null || r.machine().run() == null ? "-"
         : minutes(r.machine().run().wallSeconds()));
     row(rows, "benchmarks", r -> results(r) + (r.machine() == null || r.machine().run() == null ? ""
-        : " of " + r.machine().run().planned() + " planned, " + r.machine().run().failed() + " failed"));
+        : " of " + r.machine().run().planned() + " planned, " + r.machine().run().failed() + " failed"
+            + (r.machine().run().interrupted() ? ", interrupted" : "")));
     row(rows, "JMH options", r -> r.machine() == null || r.machine().run() == null ? "-"
         : known(String.join("\n", r.machine().run().jmhOptions())));
     row(rows, "iterations (from the results)", r -> String.join("\n", r.settings()));
@@ -432,6 +433,12 @@ public final class ReportPage {
     return score(r.baseline().primary()) + " -> " + score(r.current().primary()) + " (" + Format.percent(r.changePercent()) + ")";
   }
 
+  /** What the report of a run that a signal stopped says of it: {@code interrupted by a signal: 3 results of 34 planned}. */
+  private static String interrupted(Report r, MachineInfo.Run run) {
+    return "interrupted by a signal: " + results(r) + " of " + run.planned() + " planned, of the benchmarks that "
+        + "finished before it";
+  }
+
   /** {@code 1 result}, {@code 34 results}: how many results {@code r} holds. */
   private static String results(Report r) {
     return Format.count(r.results().size(), "result");
@@ -482,6 +489,9 @@ public final class ReportPage {
               + "margins; `--full` gives the numbers to quote)");
         }
         b.append(facts(r, true)).append(".\n\n");
+        if (run.interrupted()) {
+          b.append(who).append("**Incomplete:** ").append(interrupted(r, run)).append(".\n\n");
+        }
       } else if (r.machine() != null) { // a machine.json without the run: its facts still say where
         b.append(who).append(results(r)).append(facts(r, true)).append(".\n\n");
       } else {
@@ -559,6 +569,9 @@ public final class ReportPage {
             .append(esc(facts(r, false)));
         if ("quick".equals(run.preset())) {
           b.append(" <span class=\"badge\">quick preset: indicative numbers</span>");
+        }
+        if (run.interrupted()) {
+          b.append(" <span class=\"badge\">incomplete: ").append(esc(interrupted(r, run))).append("</span>");
         }
       } else if (r.machine() != null) {
         b.append(results(r)).append(esc(facts(r, false)));

@@ -117,7 +117,7 @@ class MachineInfoTest {
     assertEquals(List.of("-Xmx1g", "-ea"), m.jvmArgs(), "the options given, without the missing ones");
     assertEquals(null, m.openblasThreads(), "blank is unknown");
     assertTrue(m.forksStart());
-    MachineInfo.Run run = new MachineInfo.Run("vmlp bench", "quick", List.of(), "now", 1, 2, 0);
+    MachineInfo.Run run = new MachineInfo.Run("vmlp bench", "quick", List.of(), "now", 1, 2, 0, false);
     assertEquals(run, m.withRun(run).run());
     assertEquals(m, m.withRun(run).withRun(null));
     MachineInfo noSource = new MachineInfo(null, 2, null, 0, null, new dev.vmlp.jmh.CacheSizes(1, 2, 3, null),
@@ -144,7 +144,7 @@ class MachineInfoTest {
       throws java.io.IOException {
     MachineInfo m = new MachineInfo("cpu", 2, "avx2", 1L << 30, "Linux", new dev.vmlp.jmh.CacheSizes(1, 2, 3, "sysfs"),
         java.util.Map.of("L1", 1024L), "25", "vendor", "vm", "vector-256", "auto", List.of("-Xmx1g"), "1",
-        new MachineInfo.Run("bin/vmlp bench", "quick", List.of("-f 1"), "2026-01-01T00:00:00Z", 12.5, 3, 1));
+        new MachineInfo.Run("bin/vmlp bench", "quick", List.of("-f 1"), "2026-01-01T00:00:00Z", 12.5, 3, 1, true));
     java.nio.file.Path file = tmp.resolve("machine.json");
     m.write(file);
     assertEquals(m, MachineInfo.read(file));

@@ -2,6 +2,7 @@ package dev.vmlp.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedOutputStream;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.results.AverageTimeResult;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.ResultRole;
 import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.runner.WorkloadParams;
 import org.openjdk.jmh.runner.format.OutputFormat;
@@ -159,5 +162,36 @@ class ProgressTest {
     double testSeconds = (System.nanoTime() - t0) / 1e9;
     assertTrue(eta > 0 && eta <= testSeconds, eta + " s in a test of " + testSeconds + " s");
     assertEquals(1, progress.failed());
+  }
+
+  /**
+   * What a run stopped by a signal reports: the benchmarks that finished, kept as JMH ended them; the one
+   * whose forks the signal stopped is neither a result nor a failure; and no other starts.
+   */
+  @Test
+  void finishedBenchmarksAreKeptAndAfterAStopTheOneUnderWayNeitherCountsNorFailsAndNoOtherStarts() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Progress progress = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), BenchPlanTest.QUIET, 3, 15);
+    BenchmarkParams first = kernel("784x256");
+    progress.startBenchmark(first);
+    IterationResult it = new IterationResult(first, first.getMeasurement(), null);
+    it.addResult(new AverageTimeResult(ResultRole.PRIMARY, "forwardInputMajor", 1, 250, TimeUnit.NANOSECONDS));
+    progress.iterationResult(first, first.getMeasurement(), 1, it);
+    progress.endBenchmark(new BenchmarkResult(first, List.of(it)));
+    assertEquals(1, progress.finished().size());
+    assertEquals("784x256", progress.finished().get(0).getParams().getParam("shape"));
+    assertEquals(250, progress.finished().get(0).getPrimaryResult().getScore(), 1e-9);
+
+    BenchmarkParams second = kernel("256x10");
+    progress.startBenchmark(second);
+    progress.stop(); // a signal: the caller stops the forks, and JMH ends the benchmark without a result
+    assertTrue(progress.stopped());
+    progress.endBenchmark(new BenchmarkResult(second, List.<IterationResult>of()));
+    assertEquals(0, progress.failed(), "the benchmark the signal stopped did not fail");
+    assertEquals(1, progress.finished().size());
+    assertThrows(Progress.Stopped.class, () -> progress.startBenchmark(kernel("784x256")), "no other benchmark starts");
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().map(l -> l.replaceAll(", ETA .*", "")).toList();
+    assertEquals(List.of("[1/3] KernelBenchmark.forwardInputMajor impl=vector shape=784x256",
+        "[2/3] KernelBenchmark.forwardInputMajor impl=vector shape=256x10"), lines, "no failure line, no third start");
   }
 }

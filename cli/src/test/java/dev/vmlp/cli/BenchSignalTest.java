@@ -1,0 +1,93 @@
+package dev.vmlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmlp.cli.bench.JmhJson;
+import dev.vmlp.cli.bench.JmhResult;
+import dev.vmlp.cli.bench.MachineInfo;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vmlp bench} stopped by a signal: the benchmarks that finished are reported, marked as interrupted. */
+@DisabledOnOs(OS.WINDOWS) // ProcessHandle.destroy sends SIGTERM on Unix only
+class BenchSignalTest {
+  @TempDir
+  Path dir;
+
+  /**
+   * Runs the 4 quick forwardOutputMajor benchmarks in a child JVM and sends it alone SIGTERM once the
+   * second one's fork runs: the first one's report is written, the fork stopped, and the exit status is
+   * SIGTERM's. About 8 s.
+   */
+  @Test
+  void aSignalWritesTheReportOfTheBenchmarksThatFinishedAndStopsTheFork() throws Exception {
+    Path out = dir.resolve("report");
+    List<String> cmd = CliRun.inNewJvm(List.of("-Djmh.ignoreLock=true"), "bench", "--include",
+        "KernelBenchmark\\.forwardOutputMajor", "--out", out.toString());
+    Process p = new ProcessBuilder(cmd).start();
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        return e.toString();
+      }
+    });
+    List<String> lines = new ArrayList<>();
+    List<ProcessHandle> forks = new ArrayList<>();
+    long signalled = 0;
+    try (BufferedReader o = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = o.readLine(); line != null; line = o.readLine()) {
+        lines.add(line);
+        if (line.startsWith("[2/4] ")) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (forks.isEmpty() && System.nanoTime() < deadline) { // the second benchmark's fork
+            Thread.sleep(50);
+            forks.addAll(p.toHandle().children().toList());
+          }
+          signalled = System.nanoTime();
+          p.toHandle().destroy(); // SIGTERM to the bench JVM alone; Process.destroy would close this stream
+        }
+      }
+    } finally {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    String said = String.join("\n", lines) + "\n" + err.get(10, TimeUnit.SECONDS);
+    assertEquals(143, p.exitValue(), said); // 128 + SIGTERM: the run did not end
+    assertFalse(forks.isEmpty(), said);
+    for (ProcessHandle fork : forks) {
+      // before, a fork ran on after the bench JVM had gone, until its next iteration ended
+      assertFalse(fork.isAlive(), "the fork " + fork.pid() + " outlived the bench JVM: " + fork.info().command().orElse("?"));
+    }
+    double seconds = (System.nanoTime() - signalled) * 1e-9;
+    assertTrue(seconds < SignalStop.SAVE_WAIT_SECONDS / 2.0, "exited " + seconds + " s after the signal");
+    assertTrue(said.contains("vmlp: stopped by a signal: the report holds the 1 benchmark of 4 planned that finished "
+        + "before it, and says that the run was interrupted"), said);
+
+    List<JmhResult> results = JmhJson.read(out.resolve("results.json"));
+    assertEquals(1, results.size(), said);
+    assertEquals("impl=scalar shape=784x256", results.get(0).paramsText(), said);
+    MachineInfo.Run run = MachineInfo.read(out.resolve("machine.json")).run();
+    assertTrue(run.interrupted(), "machine.json says the run was interrupted");
+    assertEquals(4, run.planned());
+    assertEquals(0, run.failed(), "the benchmark the signal stopped did not fail");
+    String summary = Files.readString(out.resolve("summary.md"));
+    assertTrue(summary.contains("**Incomplete:** interrupted by a signal: 1 result of 4 planned"), summary);
+    assertTrue(summary.contains("| 1 result of 4 planned, 0 failed, interrupted |"), summary);
+    assertTrue(Files.readString(out.resolve("index.html")).contains("incomplete: interrupted by a signal"));
+  }
+}
