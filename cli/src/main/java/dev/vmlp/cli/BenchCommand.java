@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -57,6 +58,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_OUT = "target/vmlp-report";
   static final String DEFAULT_COMPARE_OUT = "target/vmlp-compare";
+  /** The files of a run's report, beside its jmh.log: an earlier run's are removed as a run starts. */
+  static final List<String> REPORT_FILES = List.of("results.json", "machine.json", "index.html", "summary.md");
 
   @ParentCommand
   Main main;
@@ -278,6 +281,7 @@ final class BenchCommand implements Callable<Integer> {
     if (machine.openblasThreads().equals(MachineInfo.UNSET) && items.stream().anyMatch(i -> i.benchmark().contains(".peers."))) {
       o.println("vmlp bench: OPENBLAS_NUM_THREADS is unset, so the native BLAS peer may use every core (bin/vmlp sets 1)");
     }
+    removeEarlierReport(dir);
     List<RunResult> results = new ArrayList<>();
     List<String> jmhOptions = new ArrayList<>();
     PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("jmh.log")), true, StandardCharsets.UTF_8);
@@ -342,6 +346,21 @@ final class BenchCommand implements Callable<Integer> {
       } catch (Exception e) {
         // said here, before close() lets the signal's hook return: the JVM then exits, and Main would say it too late
         return Errors.failure(e, main.err, main.verbose);
+      }
+    }
+  }
+
+  /**
+   * Removes the report files that an earlier run wrote into {@code dir} ({@link #REPORT_FILES}: files,
+   * or links, which are removed and not the files they point to; nothing else in the folder), so that a
+   * run that writes none (no benchmark gave a result, or a signal came before one did) leaves no earlier
+   * report beside its own jmh.log, to be read as its own.
+   */
+  static void removeEarlierReport(Path dir) throws IOException {
+    for (String name : REPORT_FILES) {
+      Path file = dir.resolve(name);
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(file)) {
+        Files.delete(file);
       }
     }
   }

@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -28,13 +31,13 @@ class BenchSignalTest {
   Path dir;
 
   /**
-   * Runs the 4 quick forwardOutputMajor benchmarks in a child JVM and sends it alone SIGTERM once the
-   * second one's fork runs: the first one's report is written, the fork stopped, and the exit status is
-   * SIGTERM's. About 8 s.
+   * Runs the 4 quick forwardOutputMajor benchmarks into {@code out} in a child JVM and sends it alone
+   * SIGTERM once the fork of the benchmark whose progress line starts with {@code line} runs; asserts that
+   * the exit status is SIGTERM's, within half the report's grace, and that the forks are gone.
+   *
+   * @return standard output and standard error, one after the other
    */
-  @Test
-  void aSignalWritesTheReportOfTheBenchmarksThatFinishedAndStopsTheFork() throws Exception {
-    Path out = dir.resolve("report");
+  static String runUntilSignal(Path out, String line) throws Exception {
     List<String> cmd = CliRun.inNewJvm(List.of("-Djmh.ignoreLock=true"), "bench", "--include",
         "KernelBenchmark\\.forwardOutputMajor", "--out", out.toString());
     Process p = new ProcessBuilder(cmd).start();
@@ -49,11 +52,11 @@ class BenchSignalTest {
     List<ProcessHandle> forks = new ArrayList<>();
     long signalled = 0;
     try (BufferedReader o = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = o.readLine(); line != null; line = o.readLine()) {
-        lines.add(line);
-        if (line.startsWith("[2/4] ")) {
+      for (String l = o.readLine(); l != null; l = o.readLine()) {
+        lines.add(l);
+        if (l.startsWith(line)) {
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (forks.isEmpty() && System.nanoTime() < deadline) { // the second benchmark's fork
+          while (forks.isEmpty() && System.nanoTime() < deadline) { // that benchmark's fork
             Thread.sleep(50);
             forks.addAll(p.toHandle().children().toList());
           }
@@ -75,6 +78,14 @@ class BenchSignalTest {
     }
     double seconds = (System.nanoTime() - signalled) * 1e-9;
     assertTrue(seconds < SignalStop.SAVE_WAIT_SECONDS / 2.0, "exited " + seconds + " s after the signal");
+    return said;
+  }
+
+  /** The first benchmark's report is written, marked as interrupted. About 8 s. */
+  @Test
+  void aSignalWritesTheReportOfTheBenchmarksThatFinishedAndStopsTheFork() throws Exception {
+    Path out = dir.resolve("report");
+    String said = runUntilSignal(out, "[2/4] ");
     assertTrue(said.contains("vmlp: stopped by a signal: the report holds the 1 benchmark of 4 planned that finished "
         + "before it, and says that the run was interrupted"), said);
 
@@ -89,5 +100,33 @@ class BenchSignalTest {
     assertTrue(summary.contains("**Incomplete:** interrupted by a signal: 1 result of 4 planned"), summary);
     assertTrue(summary.contains("| 1 result of 4 planned, 0 failed, interrupted |"), summary);
     assertTrue(Files.readString(out.resolve("index.html")).contains("incomplete: interrupted by a signal"));
+  }
+
+  /**
+   * A run into the folder of an earlier one, stopped before any benchmark finished, writes no report, and
+   * leaves none of the earlier run's beside its own jmh.log (they stayed, and read as this run's); the
+   * folder's other files, and the file a report file linked to, stay. About 4 s.
+   */
+  @Test
+  void aRunThatWritesNoReportLeavesNoEarlierOneBesideItsLog() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("report"));
+    for (String name : BenchCommand.REPORT_FILES) {
+      Files.writeString(out.resolve(name), "earlier run");
+    }
+    Files.writeString(out.resolve("jmh.log"), "earlier run");
+    Files.writeString(out.resolve("notes.md"), "mine");
+    Path elsewhere = Files.writeString(dir.resolve("elsewhere.md"), "earlier run");
+    Files.delete(out.resolve("summary.md"));
+    Files.createSymbolicLink(out.resolve("summary.md"), elsewhere);
+    String said = runUntilSignal(out, "[1/4] ");
+    assertTrue(said.contains("vmlp: stopped by a signal before any benchmark finished: no report; JMH's log is in "
+        + out.resolve("jmh.log")), said);
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(Set.of("jmh.log", "notes.md"), files.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
+          said);
+    }
+    assertTrue(Files.readString(out.resolve("jmh.log")).contains("KernelBenchmark.forwardOutputMajor"), "this run's log");
+    assertEquals("mine", Files.readString(out.resolve("notes.md")));
+    assertEquals("earlier run", Files.readString(elsewhere), "a link is removed, not the file it points to");
   }
 }
