@@ -209,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_OK;
     }
     page.write(outDir());
-    main.out.println("wrote " + outDir().resolve("index.html") + " and summary.md ("
+    main.out.println("wrote " + shown(outDir().resolve("index.html")) + " and summary.md ("
         + Errors.count(report.results().size(), "result") + ")");
     return Main.EXIT_OK;
   }
@@ -237,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
             r.any().paramsText(), dev.vmlp.cli.bench.ReportPage.changeText(r));
       }
     }
-    main.out.println("wrote " + outDir().resolve("index.html") + " and summary.md");
+    main.out.println("wrote " + shown(outDir().resolve("index.html")) + " and summary.md");
     return Main.EXIT_OK;
   }
 
@@ -277,7 +277,7 @@ final class BenchCommand implements Callable<Integer> {
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     long t0 = System.nanoTime();
     o.printf(Locale.ROOT, "vmlp bench: %s preset, %d benchmarks, about %s; report in %s%n", preset.id(),
-        items.size(), Progress.clock(plan.seconds()), dir);
+        items.size(), Progress.clock(plan.seconds()), shown(dir));
     if (machine.openblasThreads().equals(MachineInfo.UNSET) && items.stream().anyMatch(i -> i.benchmark().contains(".peers."))) {
       o.println("vmlp bench: OPENBLAS_NUM_THREADS is unset, so the native BLAS peer may use every core (bin/vmlp sets 1)");
     }
@@ -334,7 +334,7 @@ final class BenchCommand implements Callable<Integer> {
         log.flush();
         if (results.isEmpty()) {
           main.err.println("vmlp: stopped by a signal before any benchmark finished: no report; JMH's log is in "
-              + dir.resolve("jmh.log"));
+              + shown(dir.resolve("jmh.log")));
         } else {
           report(dir, machine, preset, jmhOptions, started, wall, items.size(), progress.failed(), results, true);
           main.err.printf(Locale.ROOT, "vmlp: stopped by a signal: the report holds the %s of %d planned that "
@@ -395,15 +395,24 @@ final class BenchCommand implements Callable<Integer> {
     Report report = Report.read("this run", machine, JmhJson.read(json), json);
     new ReportPage(List.of(report), json.toString()).write(dir);
     o.printf(Locale.ROOT, "wrote %s (and results.json, machine.json, summary.md, jmh.log) in %s%n",
-        dir.resolve("index.html"), Progress.clock(wall));
+        shown(dir.resolve("index.html")), Progress.clock(wall));
     o.flush();
     if (failed > 0) {
       // the report of the others is written; the exit status still says that the run is incomplete
       main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX,
-          failed, planned, dir.resolve("jmh.log"));
+          failed, planned, shown(dir.resolve("jmh.log")));
       return Main.EXIT_FAILURE;
     }
     return Main.EXIT_OK;
+  }
+
+  /**
+   * A path as bench's messages print it: control characters escaped, as vmlp train's summary and the
+   * error lines do ({@link TrainOutput#shown}), so that a folder's name cannot send escape sequences to
+   * the terminal.
+   */
+  private static String shown(Path path) {
+    return TrainOutput.shown(path);
   }
 
   /**

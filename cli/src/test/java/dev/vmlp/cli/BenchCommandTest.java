@@ -52,16 +52,21 @@ class BenchCommandTest {
   /**
    * A real run whose vector forks fail (vectors of 64 bits, narrower than any kernel) and scalar forks
    * succeed: the report of those is written, and the exit status and one error line say how many
-   * failed. About 15 s.
+   * failed. Its folder's name holds an escape sequence, which every line that names it shows escaped, as
+   * vmlp train does. About 15 s.
    */
   @Test
   void aRunWithFailedBenchmarksWritesTheRestAndFails() throws IOException {
     String ignoreLock = System.setProperty("jmh.ignoreLock", "true"); // another JMH run on this machine is no matter
     try {
-      Path out = tmp.resolve("run");
+      Path out = tmp.resolve("run\u001B[31m");
+      String shown = tmp.resolve("run\\u001B[31m").toString();
       CliRun run = CliRun.of("bench", "--include", "KernelBenchmark\\.forwardOutputMajor", "--jvm-arg=-XX:MaxVectorSize=8",
           "--out", out.toString());
-      run.assertError(1, "2 of 4 benchmarks failed; their errors are in " + out.resolve("jmh.log"));
+      run.assertError(1, "2 of 4 benchmarks failed; their errors are in " + shown + "/jmh.log");
+      assertTrue(run.outLines().get(0).endsWith("; report in " + shown), run::describe);
+      assertTrue(run.out().contains("\nwrote " + shown + "/index.html (and results.json"), run::describe);
+      assertFalse(run.out().contains("\u001B") || run.err().contains("\u001B"), run::describe);
       assertEquals(2, dev.vmlp.cli.bench.JmhJson.read(out.resolve("results.json")).size(), run::describe);
       assertTrue(Files.readString(out.resolve("summary.md")).contains("| 2 results of 4 planned, 2 failed |"), run::describe);
       assertTrue(Files.readString(out.resolve("machine.json")).contains("the preferred vector width is 64 bits"),
@@ -115,6 +120,19 @@ class BenchCommandTest {
     assertEquals(0, run.exit(), run::describe);
     assertTrue(Files.readString(out.resolve("index.html")).contains("<svg"));
     assertTrue(Files.readString(out.resolve("summary.md")).contains("## Kernels"));
+  }
+
+  /** A folder's name with control characters is printed escaped, as vmlp train and the error lines print names. */
+  @Test
+  void theReportFolderIsNamedWithItsControlCharactersEscaped() {
+    Path out = tmp.resolve("report\u001B[31m\nred");
+    String shown = tmp.resolve("report\\u001B[31m\\u000Ared").toString();
+    CliRun from = CliRun.of("bench", "--from", sample("quick.json"), "--out", out.toString());
+    assertEquals(0, from.exit(), from::describe);
+    assertEquals("wrote " + shown + "/index.html and summary.md (34 results)", from.out().strip(), from::describe);
+    CliRun compare = CliRun.of("bench", "--compare", sample("quick.json"), sample("quick.json"), "--out", out.toString());
+    assertEquals(0, compare.exit(), compare::describe);
+    assertEquals("wrote " + shown + "/index.html and summary.md", compare.outLines().getLast(), compare::describe);
   }
 
   @Test
