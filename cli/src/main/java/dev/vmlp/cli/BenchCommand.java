@@ -169,6 +169,12 @@ final class BenchCommand implements Callable<Integer> {
       throw usage((out != null ? "--out " + out : "the report folder " + outDir())
           + ": a folder on the way to it cannot be searched by this user");
     }
+    String inTheWay = compare != null || from != null || dryRun ? null : reportNameTakenByAFolder(outDir());
+    if (inTheWay != null) {
+      // the run would go on to the end (an hour with --full), then fail to write its report there
+      throw usage((out != null ? "--out " + out : "the report folder " + outDir()) + " holds a folder named "
+          + inTheWay + ", where the run's report would go; move it or use another --out");
+    }
     if (include != null) {
       try {
         Pattern.compile(include);
@@ -363,6 +369,19 @@ final class BenchCommand implements Callable<Integer> {
         Files.delete(file);
       }
     }
+  }
+
+  /**
+   * The first of {@link #REPORT_FILES} that is a folder in {@code dir} (not a link to one): {@link
+   * #removeEarlierReport} leaves it, and the report's file cannot replace it; or null.
+   */
+  static String reportNameTakenByAFolder(Path dir) {
+    for (String name : REPORT_FILES) {
+      if (Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /**

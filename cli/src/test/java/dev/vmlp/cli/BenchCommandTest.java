@@ -92,6 +92,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void aFolderNamedAsAReportFileStopsTheRunBeforeItStarts() throws IOException {
+    // the run left it (it removes files and links of those names only), ran to the end, then could not
+    // write its results.json there: every result lost
+    Path out = Files.createDirectories(tmp.resolve("report"));
+    Path kept = Files.writeString(Files.createDirectory(out.resolve("summary.md")).resolve("kept"), "mine");
+    CliRun.of("bench", "--include", "KernelBenchmark\\.forwardOutputMajor", "--out", out.toString())
+        .assertError(2, "--out " + out + " holds a folder named summary.md, where the run's report would go; move it "
+            + "or use another --out");
+    assertEquals("mine", Files.readString(kept));
+    assertFalse(Files.exists(out.resolve("jmh.log")), "no benchmark ran");
+  }
+
+  @Test
   void includeNarrowsThePreset() {
     CliRun run = CliRun.of("bench", "--include", "ThreadScaling", "--dry-run");
     assertEquals(0, run.exit(), run::describe);
