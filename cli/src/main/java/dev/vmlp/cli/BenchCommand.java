@@ -339,7 +339,11 @@ final class BenchCommand implements Callable<Integer> {
       try {
         log.flush();
         if (results.isEmpty()) {
-          main.err.println("vmlp: stopped by a signal before any benchmark finished: no report; JMH's log is in "
+          if (progress.failed() > 0) { // as report() says it of a run with results
+            main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX,
+                progress.failed(), items.size(), shown(dir.resolve("jmh.log")));
+          }
+          main.err.println("vmlp: stopped by a signal before any benchmark gave a result: no report; JMH's log is in "
               + shown(dir.resolve("jmh.log")));
         } else {
           report(dir, machine, preset, jmhOptions, started, wall, items.size(), progress.failed(), results, true);

@@ -38,8 +38,13 @@ class BenchSignalTest {
    * @return standard output and standard error, one after the other
    */
   static String runUntilSignal(Path out, String line) throws Exception {
-    List<String> cmd = CliRun.inNewJvm(List.of("-Djmh.ignoreLock=true"), "bench", "--include",
-        "KernelBenchmark\\.forwardOutputMajor", "--out", out.toString());
+    return runUntilSignal(out, line, "--include", "KernelBenchmark\\.forwardOutputMajor");
+  }
+
+  /** {@link #runUntilSignal(Path, String)} of the benchmarks that {@code args} choose. */
+  static String runUntilSignal(Path out, String line, String... args) throws Exception {
+    List<String> cmd = CliRun.inNewJvm(List.of("-Djmh.ignoreLock=true"), "bench", "--out", out.toString());
+    cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).start();
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
       try {
@@ -103,6 +108,23 @@ class BenchSignalTest {
   }
 
   /**
+   * A run stopped after a benchmark failed but before any gave a result says that one failed, as a run with
+   * results does; it said that no benchmark had finished. About 4 s.
+   */
+  @Test
+  void aSignalAfterAFailureBeforeAnyResultSaysThatItFailed() throws Exception {
+    Path out = dir.resolve("report");
+    // the native BLAS peer fails where its library is not found
+    String said = runUntilSignal(out, "[2/2] ", "--include", "PeerKernelBenchmark\\.(forward_netlibNative|rank1_ejml)",
+        "--jvm-arg=-Ddev.ludovic.netlib.blas.nativeLibPath=" + dir.resolve("no-such-blas.so"));
+    assertTrue(said.contains("[1/2] PeerKernelBenchmark.forward_netlibNative layout=rowMajor shape=784x256 failed"), said);
+    assertTrue(said.contains("\nvmlp: error: 1 of 2 benchmarks failed; their errors are in " + out.resolve("jmh.log")
+        + "\nvmlp: stopped by a signal before any benchmark gave a result: no report; JMH's log is in "
+        + out.resolve("jmh.log")), said);
+    assertFalse(Files.exists(out.resolve("results.json")), said);
+  }
+
+  /**
    * A run into the folder of an earlier one, stopped before any benchmark finished, writes no report, and
    * leaves none of the earlier run's beside its own jmh.log (they stayed, and read as this run's); the
    * folder's other files, and the file a report file linked to, stay. About 4 s.
@@ -119,7 +141,7 @@ class BenchSignalTest {
     Files.delete(out.resolve("summary.md"));
     Files.createSymbolicLink(out.resolve("summary.md"), elsewhere);
     String said = runUntilSignal(out, "[1/4] ");
-    assertTrue(said.contains("vmlp: stopped by a signal before any benchmark finished: no report; JMH's log is in "
+    assertTrue(said.contains("vmlp: stopped by a signal before any benchmark gave a result: no report; JMH's log is in "
         + out.resolve("jmh.log")), said);
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(Set.of("jmh.log", "notes.md"), files.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
