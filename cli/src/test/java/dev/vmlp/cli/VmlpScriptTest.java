@@ -99,6 +99,32 @@ class VmlpScriptTest {
     assertEquals("OPENBLAS_NUM_THREADS=1", output(Map.of("TMPDIR", root.resolve("gone").toString()), "bench"));
   }
 
+  /**
+   * A TMPDIR on a filesystem without named pipes (vfat, exFAT) does not stop the script either: mkfifo
+   * failed there, and the script exited 1 where /tmp would have held its pipe.
+   */
+  @Test
+  void aTmpdirWithoutNamedPipesFallsBackToTmp() throws Exception {
+    Path mkfifo = Path.of("/usr/bin/mkfifo");
+    assumeTrue(Files.isExecutable(mkfifo), "mkfifo");
+    Path tmp = Files.createDirectories(root.resolve("vfat"));
+    // a stand-in mkfifo that refuses in that TMPDIR as vfat does
+    Path tools = Files.createDirectories(root.resolve("tools"));
+    Files.writeString(tools.resolve("mkfifo"), """
+        #!/bin/sh
+        case "$1" in
+          %s/*) echo "mkfifo: cannot create fifo '$1': Operation not permitted" >&2; exit 1 ;;
+        esac
+        exec %s "$@"
+        """.formatted(tmp, mkfifo));
+    Files.setPosixFilePermissions(tools.resolve("mkfifo"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertEquals("OPENBLAS_NUM_THREADS=1", output(Map.of("TMPDIR", tmp.toString(),
+        "PATH", tools + ":" + System.getenv("PATH")), "bench"));
+    try (var files = Files.list(tmp)) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).toList(), "left in TMPDIR");
+    }
+  }
+
   @Test
   void otherCommandsLeaveItAlone() throws Exception {
     assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "train", "--help"));
