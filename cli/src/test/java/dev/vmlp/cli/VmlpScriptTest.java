@@ -485,6 +485,37 @@ class VmlpScriptTest {
     assertEquals(0, p.exitValue());
   }
 
+  /**
+   * Every byte of java's stderr but the incubator warning's line passes the filter, text or not: grep
+   * took a line that is not valid in the locale's encoding (a byte of Latin-1 in a UTF-8 locale, as the
+   * JVM's launcher prints an option from VMLP_JAVA_OPTS) for binary data and dropped it, and after a NUL
+   * byte it dropped every later line (an error, the line of a save), saying 'binary file matches'.
+   */
+  @Test
+  void bytesThatAreNotTextPassTheFilter() throws Exception {
+    standIn("/bin/bash", """
+        echo 'WARNING: Using incubator modules: jdk.incubator.vector' >&2
+        printf 'Unrecognized option: -Xcaf\\351\\n' >&2
+        printf 'a NUL \\000 here\\n' >&2
+        echo 'error: the last line' >&2
+        exit 3
+        """);
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "train")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    pb.environment().put("LC_ALL", "C.UTF-8");
+    Path errFile = root.resolve("binary-stderr.txt");
+    Process p = pb.redirectError(errFile.toFile()).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp train did not finish in 30 s");
+    }
+    assertEquals("Unrecognized option: -Xcaf\\351\na NUL \\000 here\nerror: the last line\n",
+        new String(Files.readAllBytes(errFile), StandardCharsets.ISO_8859_1)
+            .replace("\351", "\\351").replace("\0", "\\000"), "java's stderr through the filter");
+    assertEquals(3, p.exitValue(), "java's status");
+  }
+
   /** What a test does when the stand-in java says it is ready. */
   @FunctionalInterface
   interface OnReady {
