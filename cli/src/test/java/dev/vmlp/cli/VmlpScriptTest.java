@@ -131,6 +131,33 @@ class VmlpScriptTest {
     assertEquals("OPENBLAS_NUM_THREADS=unset", openblasThreads(null, "predict", "bench"));
   }
 
+  /**
+   * VMLP_JAVA_OPTS whose last word ends in a byte that is not valid UTF-8 (Latin-1 here) reaches java as
+   * it is: bash's read said 1 for it in a UTF-8 locale, and set -e ended the script with status 1 and
+   * not a word.
+   */
+  @Test
+  void javaOptionsEndingInAByteThatIsNotUtf8ReachJava() throws Exception {
+    standIn("/bin/sh", """
+        for a in "$@"; do case "$a" in -Dvmlp.*) echo "$a" ;; esac; done
+        """);
+    // a byte that a Java string cannot carry into the environment: bash puts it there
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c",
+        "VMLP_JAVA_OPTS=$'-Dvmlp.a=1 -Dvmlp.b=caf\\351' exec /bin/bash \"$0\" train",
+        root.resolve("bin/vmlp").toString());
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    pb.environment().put("LC_ALL", "C.UTF-8");
+    Path outFile = root.resolve("opts.txt");
+    Path errFile = root.resolve("opts-err.txt");
+    Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("bin/vmlp train did not finish in 30 s");
+    }
+    assertEquals(0, p.exitValue(), Files.readString(errFile, StandardCharsets.ISO_8859_1));
+    assertEquals("-Dvmlp.a=1\n-Dvmlp.b=caf\351\n", Files.readString(outFile, StandardCharsets.ISO_8859_1));
+  }
+
   @Test
   void aClosedStandardInputReachesJavaAsAnEmptyOne() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "/proc");
