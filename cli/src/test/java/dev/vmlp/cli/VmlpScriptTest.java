@@ -325,6 +325,24 @@ class VmlpScriptTest {
     assertTrue(Files.exists(done), "the script ended after java");
   }
 
+  /**
+   * A signal that comes just as java ends (here a java that ends at once on the group's SIGTERM) can
+   * cost bash java's status: its wait then said -1, and the script exited 255 (about one run in twelve
+   * here). The status is then that of the signal the script got.
+   */
+  @Test
+  void aSignalAsJavaEndsStillGivesTheSignalsStatus() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    standIn("/bin/bash", """
+        trap 'exit 143' TERM
+        echo ready >&2
+        while :; do sleep 0.01; done
+        """);
+    for (int run = 0; run < 100; run++) {
+      assertEquals(143, signalTheGroup("TERM").exit(), "the status after SIGTERM (run " + run + ")");
+    }
+  }
+
   /** The standard error lines and exit status of a run of bin/vmlp. */
   record GroupRun(List<String> lines, int exit) {}
 
