@@ -502,6 +502,52 @@ class VmlpScriptTest {
   }
 
   /**
+   * A signal to the process group (Ctrl-C, or SIGTERM as here) while the script removes its named pipe's
+   * folder ended rm with the script's other children, and the folder and its pipe stayed in TMPDIR for
+   * good (the EXIT trap that had removed them was already reset).
+   */
+  @Test
+  void aSignalToTheGroupAsThePipeIsRemovedLeavesNothingInTmpdir() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    Path rm = Path.of("/bin/rm");
+    assumeTrue(Files.isExecutable(rm), "rm");
+    Path tmp = Files.createDirectories(root.resolve("tmp"));
+    // a stand-in rm that says when it starts, and then gives the signal time to come
+    Path started = root.resolve("rm-started");
+    Path tools = Files.createDirectories(root.resolve("tools"));
+    Files.writeString(tools.resolve("rm"), """
+        #!/bin/sh
+        : > %s
+        sleep 1
+        exec %s "$@"
+        """.formatted(started, rm));
+    Files.setPosixFilePermissions(tools.resolve("rm"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
+        "train").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    pb.environment().put("TMPDIR", tmp.toString());
+    pb.environment().put("PATH", tools + ":" + System.getenv("PATH"));
+    Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
+    try {
+      for (int i = 0; i < 1000 && !Files.exists(started); i++) {
+        Thread.sleep(10);
+      }
+      assertTrue(Files.exists(started), "the script removes its named pipe");
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor());
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not end after SIGTERM");
+      }
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    assertEquals(143, p.exitValue(), "the status of the signal the script got");
+    try (var files = Files.list(tmp)) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).toList(), "left in TMPDIR");
+    }
+  }
+
+  /**
    * A stderr filter that cannot write (standard error closed here) must still read java's lines to their
    * end: java's writes would otherwise fail, and end this stand-in with SIGPIPE (when the script held the
    * pipe open, and so was one of its readers, java waited forever once the pipe was full).
