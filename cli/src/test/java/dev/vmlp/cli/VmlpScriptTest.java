@@ -508,31 +508,56 @@ class VmlpScriptTest {
    */
   @Test
   void aSignalToTheGroupAsThePipeIsRemovedLeavesNothingInTmpdir() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
     Path rm = Path.of("/bin/rm");
     assumeTrue(Files.isExecutable(rm), "rm");
-    Path tmp = Files.createDirectories(root.resolve("tmp"));
-    // a stand-in rm that says when it starts, and then gives the signal time to come
-    Path started = root.resolve("rm-started");
-    Path tools = Files.createDirectories(root.resolve("tools"));
-    Files.writeString(tools.resolve("rm"), """
-        #!/bin/sh
-        : > %s
+    assertEquals(List.of(), leftInTmpdirByASignalDuring("rm", """
+        : > "$STARTED"
         sleep 1
         exec %s "$@"
-        """.formatted(started, rm));
-    Files.setPosixFilePermissions(tools.resolve("rm"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        """.formatted(rm)), "left in TMPDIR");
+  }
+
+  /**
+   * A signal to the process group as mktemp had made the pipe's folder but not yet named it ended mktemp,
+   * and the empty folder stayed in TMPDIR for good, as the script had no name to remove it by.
+   */
+  @Test
+  void aSignalToTheGroupAsThePipesFolderIsMadeLeavesNothingInTmpdir() throws Exception {
+    Path mktemp = Path.of("/usr/bin/mktemp");
+    assumeTrue(Files.isExecutable(mktemp), "mktemp");
+    assertEquals(List.of(), leftInTmpdirByASignalDuring("mktemp", """
+        d="$(%s "$@")" || exit
+        : > "$STARTED"
+        sleep 1
+        echo "$d"
+        """.formatted(mktemp)), "left in TMPDIR");
+  }
+
+  /**
+   * Runs bin/vmlp train in a process group of its own, with TMPDIR a new folder and first on the PATH a
+   * stand-in {@code tool} whose {@code body} (sh) makes the file $STARTED to say that the signal may come;
+   * sends SIGTERM to the group then, and returns what is left in TMPDIR once the script has ended with
+   * the status of that signal.
+   */
+  List<String> leftInTmpdirByASignalDuring(String tool, String body) throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "setsid");
+    Path tmp = Files.createDirectories(root.resolve("tmp"));
+    Path started = root.resolve(tool + "-started");
+    Path tools = Files.createDirectories(root.resolve("tools"));
+    Files.writeString(tools.resolve(tool), "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(tools.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
     ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "/bin/bash", root.resolve("bin/vmlp").toString(),
         "train").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
     pb.environment().put("TMPDIR", tmp.toString());
+    pb.environment().put("STARTED", started.toString());
     pb.environment().put("PATH", tools + ":" + System.getenv("PATH"));
     Process p = pb.start(); // setsid runs bash in a new process group whose id is this pid
     try {
       for (int i = 0; i < 1000 && !Files.exists(started); i++) {
         Thread.sleep(10);
       }
-      assertTrue(Files.exists(started), "the script removes its named pipe");
+      assertTrue(Files.exists(started), "the script ran " + tool);
       assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor());
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         fail("bin/vmlp did not end after SIGTERM");
@@ -543,7 +568,7 @@ class VmlpScriptTest {
     }
     assertEquals(143, p.exitValue(), "the status of the signal the script got");
     try (var files = Files.list(tmp)) {
-      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).toList(), "left in TMPDIR");
+      return files.map(f -> f.getFileName().toString()).toList();
     }
   }
 
