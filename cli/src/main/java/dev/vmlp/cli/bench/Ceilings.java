@@ -11,9 +11,10 @@ import java.util.Map;
  * bandwidth of the cache level the weights fit in times the kernel's flops per weight read. A probe
  * bounds nothing when its error margin is over {@link #MAX_RELATIVE_ERROR} of its rate (or unknown);
  * the L3 probe also not unless it reads faster than the DRAM probe beyond both margins, since its
- * buffer (half the reported L3) otherwise lay in memory. Each fit probe's bound is an upper bound on
- * its own, so a kernel's ceiling is the lowest of them; a bound that the kernel measured above is not
- * an upper bound and is not given either.
+ * buffer (half the reported L3) otherwise lay in memory; and a probe that one of the run's kernels
+ * measured above beyond both margins ({@link #measured}) read low, and bounds none of them. Each fit
+ * probe's bound is an upper bound on its own, so a kernel's ceiling is the lowest of them; a bound that
+ * the kernel measured above is not an upper bound and is not given either.
  */
 final class Ceilings {
   /** The largest error margin, as a fraction of the rate, of a probe that bounds the kernels. */
@@ -59,6 +60,25 @@ final class Ceilings {
       unfit.put(probe, "no error margin");
     } else if (!(d.error() <= MAX_RELATIVE_ERROR * d.value())) {
       unfit.put(probe, String.format(Locale.ROOT, "error ± %.0f%%", 100 * d.error() / d.value()));
+    }
+  }
+
+  /**
+   * Marks the probes that the kernel {@code kernel}, whose weights fit in {@code level} (null when unknown)
+   * and which ran at {@code gflops} ± {@code gflopsError} doing {@code flopsPerWeight} flops per weight, beat
+   * beyond both margins: such a probe read low (the weights came from that level faster than the probe
+   * read it), so its bound is an upper bound on no kernel, not only on that one. A kernel above a bound
+   * within the margins loses that bound alone ({@link #of}).
+   */
+  void measured(String kernel, String level, int flopsPerWeight, double gflops, double gflopsError) {
+    double low = gflops - (Double.isFinite(gflopsError) ? gflopsError : 0);
+    if (peak != null && unfit(PEAK) == null && low > high(peak)) {
+      unfit.put(PEAK, "read low: " + kernel + " ran at " + Format.num(gflops) + " GFLOP/s");
+    }
+    Report.Derived bw = level == null ? null : bandwidth.get(level);
+    if (bw != null && unfit(level) == null && low * BYTES_READ_PER_WEIGHT / flopsPerWeight > high(bw)) {
+      unfit.put(level, "read low: " + kernel + " read its weights at "
+          + Format.num(gflops * BYTES_READ_PER_WEIGHT / flopsPerWeight) + " GB/s");
     }
   }
 

@@ -183,9 +183,37 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   /** A number computed from a result, with its error margin carried through (NaN when unknown). */
   public record Derived(JmhResult source, double value, double error) {}
 
-  /** Which of the probes bound the kernels, and the kernels' bounds. */
+  /**
+   * Which of the probes bound the kernels, and the kernels' bounds. A probe that one of this run's kernels
+   * measured above beyond both margins read low, and bounds none of them ({@link Ceilings#measured}).
+   */
   Ceilings ceilings() {
-    return new Ceilings(fmaPeak(), bandwidth());
+    Ceilings c = new Ceilings(fmaPeak(), bandwidth());
+    for (KernelRate k : kernelRates()) {
+      c.measured(k.source().method() + " " + k.source().param("shape") + " " + k.source().param("impl"),
+          level(4L * k.io()[0] * k.io()[1]), k.flops(), k.gflops(), k.gflopsError());
+    }
+    return c;
+  }
+
+  /** A {@code KernelBenchmark} result's time and rate: {@code flops} per {@code IN·OUT} weight. */
+  private record KernelRate(JmhResult source, int flops, int[] io, double ns, double nsError, double gflops,
+      double gflopsError) {}
+
+  private List<KernelRate> kernelRates() {
+    List<KernelRate> rates = new ArrayList<>();
+    for (JmhResult r : results) {
+      Integer flops = KERNEL_FLOPS.get(r.method());
+      if (!r.className().equals("KernelBenchmark") || flops == null || r.param("shape") == null) {
+        continue;
+      }
+      int[] io = shape(r.param("shape"));
+      double ns = ns(r.primary());
+      double nsErr = nsError(r.primary());
+      double gflops = (double) flops * io[0] * io[1] / ns;
+      rates.add(new KernelRate(r, flops, io, ns, nsErr, gflops, gflops * nsErr / ns));
+    }
+    return rates;
   }
 
   // ---- kernels
@@ -203,20 +231,11 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
   public List<KernelRow> kernels() {
     Ceilings bounds = ceilings();
     List<KernelRow> rows = new ArrayList<>();
-    for (JmhResult r : results) {
-      Integer flops = KERNEL_FLOPS.get(r.method());
-      if (!r.className().equals("KernelBenchmark") || flops == null || r.param("shape") == null) {
-        continue;
-      }
-      int[] io = shape(r.param("shape"));
-      double ns = ns(r.primary());
-      double nsErr = nsError(r.primary());
-      double work = (double) flops * io[0] * io[1];
-      double gflops = work / ns;
-      double gflopsErr = gflops * nsErr / ns;
-      Ceilings.Ceiling c = bounds.of(level(4L * io[0] * io[1]), flops, gflops);
-      rows.add(new KernelRow(r, r.method(), r.param("shape"), String.valueOf(r.param("impl")), ns, nsErr, gflops,
-          gflopsErr, c.value(), c.source(), c.omitted()));
+    for (KernelRate k : kernelRates()) {
+      JmhResult r = k.source();
+      Ceilings.Ceiling c = bounds.of(level(4L * k.io()[0] * k.io()[1]), k.flops(), k.gflops());
+      rows.add(new KernelRow(r, r.method(), r.param("shape"), String.valueOf(r.param("impl")), k.ns(), k.nsError(),
+          k.gflops(), k.gflopsError(), c.value(), c.source(), c.omitted()));
     }
     rows.sort(Comparator.comparingLong((KernelRow k) -> shapeOrder(k.shape()))
         .thenComparingInt(k -> KERNEL_ORDER.indexOf(k.kernel())).thenComparing(KernelRow::impl));

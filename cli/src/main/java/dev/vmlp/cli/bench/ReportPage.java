@@ -209,7 +209,8 @@ public final class ReportPage {
             + "vector loads over a buffer sized for each cache level. One core, like the kernels. A probe bounds the "
             + "kernels only when its error margin is at most " + Math.round(100 * Ceilings.MAX_RELATIVE_ERROR)
             + "% of its rate, and L3 only when it reads faster than DRAM beyond both margins (else its buffer, half "
-            + "the reported L3, lay in memory)." + probeSettings(),
+            + "the reported L3, lay in memory), and none that a kernel of the run beat beyond both margins (it "
+            + "read low: the kernel read its weights from that level faster)." + probeSettings(),
         withCharts ? Charts.machine(runs) : List.of(),
         List.of(new Table("", header("probe", "buffer", "rate", "bounds the kernels"), rows, List.of())));
   }

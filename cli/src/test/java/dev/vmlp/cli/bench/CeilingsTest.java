@@ -60,6 +60,27 @@ class CeilingsTest {
   }
 
   @Test
+  void aProbeThatAKernelBeatBeyondBothMarginsBoundsNoKernel() {
+    Ceilings c = new Ceilings(rate(205, 5), levels("L2", rate(104, 11.5)));
+    // 78.7 ± 2.2 GFLOP/s at 2 flops per 4-byte weight: the weights came from L2 at 157 GB/s, above [92.5, 115.5]
+    c.measured("forwardInputMajor 784x256 vector", "L2", 2, 78.7, 2.2);
+    assertEquals("read low: forwardInputMajor 784x256 vector read its weights at 157 GB/s", c.unfit("L2"));
+    Ceilings.Ceiling other = c.of("L2", 2, 29.5); // was the L2 bound, 52
+    assertEquals(205, other.value(), 0);
+    assertEquals(Ceilings.PEAK, other.source());
+    c.measured("updateForwardFused 784x256 vector", null, 4, 250, 10);
+    assertEquals("read low: updateForwardFused 784x256 vector ran at 250 GFLOP/s", c.unfit(Ceilings.PEAK));
+
+    // within the margins it is only the kernel's own bound that goes: 52.4 ± 14.2 GFLOP/s read 105 GB/s
+    Ceilings d = new Ceilings(rate(205, 5), levels("L2", rate(104, 11.5)));
+    d.measured("rank1InputMajor 784x256 vector", "L2", 2, 52.4, 14.2);
+    d.measured("updateForwardFused 784x256 vector", null, 4, 209, 5); // the peak's [200, 210] touched, not passed
+    assertNull(d.unfit("L2"));
+    assertNull(d.unfit(Ceilings.PEAK));
+    assertEquals(52, d.of("L2", 2, 29.5).value(), 1e-9);
+  }
+
+  @Test
   void aMissingLevelIsNamedOnlyWhenTheRunHasProbes() {
     assertEquals("no L2 probe", new Ceilings(null, levels("L1", rate(200, 5))).of("L2", 2, 10).omitted());
     assertEquals("", new Ceilings(null, levels()).of("L2", 2, 10).omitted(), "a run without the probe says nothing");

@@ -233,7 +233,11 @@ class ReportPageTest {
     }
     // the full probe's margins are within 25% of its rates, so every kernel row of the record has a ceiling
     assertEquals(30, rows, kernels);
-    assertTrue(kernels.contains("| 52.2 (L2) |") && kernels.contains("| 205 (peak FMA) |"), kernels);
+    assertTrue(kernels.contains("| 93.3 (L1) |") && kernels.contains("| 205 (peak FMA) |"), kernels);
+    // its input-major products read their weights from L2 at 157-170 GB/s, its probe 104 ± 11.5: no bound
+    assertFalse(kernels.contains("(L2)"), kernels);
+    assertTrue(md.contains("| read bandwidth L2 | 512 KiB | 104 ± 11.5 GB/s | no: read low: forwardInputMajor 784x128 "
+        + "vector read its weights at 170 GB/s |"), md);
     assertTrue(md.contains("The probe ran 1 fork, 3 x 1 s warm-up, 5 x 1 s."), "the probe's own settings");
     assertTrue(md.contains("| OPENBLAS_NUM_THREADS (forks) | 1 |"), "record-run.sh exports it");
   }
