@@ -51,7 +51,8 @@ public record CacheSizes(long l1d, long l2, long l3, String source) {
   /**
    * The bytes the probe reads for {@code level}: half the level's size (so that it stays resident next
    * to everything else), at least twice the level below; for DRAM, twice the last cache, between 256
-   * MiB and 1 GiB. Levels nobody reported get a typical size (32 KiB, 512 KiB, 8 MiB).
+   * MiB and 1 GiB. No buffer is over 1 GiB (the probe's loop indexes bytes with an int). Levels nobody
+   * reported get a typical size (32 KiB, 512 KiB, 8 MiB).
    */
   public long probeBytes(String level) {
     long a1 = l1d > 0 ? l1d : ASSUMED_L1D;
@@ -60,7 +61,7 @@ public record CacheSizes(long l1d, long l2, long l3, String source) {
     long bytes = switch (level) {
       case "L1" -> a1 / 2;
       case "L2" -> Math.max(a2 / 2, 2 * a1);
-      case "L3" -> Math.max(a3 / 2, 2 * a2);
+      case "L3" -> Math.min(MAX_DRAM_BUFFER, Math.max(a3 / 2, 2 * a2));
       case "DRAM" -> Math.min(MAX_DRAM_BUFFER, Math.max(MIN_DRAM_BUFFER, 2 * a3));
       default -> throw new IllegalArgumentException("unknown level " + level + "; expected one of " + LEVELS);
     };

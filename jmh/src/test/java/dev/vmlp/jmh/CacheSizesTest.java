@@ -24,6 +24,8 @@ class CacheSizesTest {
     assertEquals(256L << 20, c.probeBytes("DRAM"));
     assertEquals(1L << 30, new CacheSizes(48 << 10, 2 << 20, 1L << 30, "sysfs").probeBytes("DRAM"));
     assertEquals(600L << 20, new CacheSizes(48 << 10, 2 << 20, 300L << 20, "sysfs").probeBytes("DRAM"));
+    // no buffer over 1 GiB, whatever L3 a machine reports
+    assertEquals(1L << 30, new CacheSizes(48 << 10, 2 << 20, 6L << 30, "sysfs").probeBytes("L3"));
     // an L2 hardly larger than L1: twice L1, so that L1 cannot hold it
     CacheSizes small = new CacheSizes(64 << 10, 80 << 10, 96 << 10, "sysfs");
     assertEquals(128 << 10, small.probeBytes("L2"));
