@@ -7,7 +7,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The scalar reference kernels: plain loops that perform exactly the operation sequence each
- * {@link Kernels} method specifies. The vector kernels are tested bit for bit against these.
+ * {@link Kernels} method specifies. The vector kernels are tested bit for bit against these. The loops
+ * over a row's columns go one column block at a time, whose part of the row is contiguous: the address
+ * of its first column comes from {@link Layout#index}, the others are the next floats.
  */
 public final class ScalarKernels implements Kernels {
   /** The one instance. */
@@ -104,9 +106,18 @@ public final class ScalarKernels implements Kernels {
   }
 
   private static void axpyRow(MemorySegment wt, int n, int block, int j, float xj, float[] acc, int o0, int o1) {
-    for (int o = o0; o < o1; o++) {
-      acc[o] = Math.fma(xj, get(wt, Layout.index(n, block, j, o)), acc[o]);
+    for (int o = o0; o < o1; ) {
+      // Wt[j][o] is at base + o up to the end of o's column block: no division per weight
+      long base = Layout.index(n, block, j, o) - o;
+      for (int end = blockEnd(o, o1, block); o < end; o++) {
+        acc[o] = Math.fma(xj, get(wt, base + o), acc[o]);
+      }
     }
+  }
+
+  /** End of the column block of width {@code block} that holds column {@code c}, at most {@code to}. */
+  private static int blockEnd(int c, int to, int block) {
+    return c + Math.min(to - c, block - c % block);
   }
 
   private static void addBias(float[] b, float[] z, int o0, int o1) {
@@ -136,9 +147,11 @@ public final class ScalarKernels implements Kernels {
     if (xj == 0f) {
       return; // a zero input changes no weight
     }
-    for (int o = o0; o < o1; o++) {
-      long at = Layout.index(n, block, j, o);
-      set(wt, at, Math.fma(g[o], xj, get(wt, at)));
+    for (int o = o0; o < o1; ) {
+      long base = Layout.index(n, block, j, o) - o; // as in axpyRow
+      for (int end = blockEnd(o, o1, block); o < end; o++) {
+        set(wt, base + o, Math.fma(g[o], xj, get(wt, base + o)));
+      }
     }
   }
 
@@ -150,14 +163,16 @@ public final class ScalarKernels implements Kernels {
     for (int j = 0; j < n; j++) {
       float xp = xPrev[prevOff + j];
       float xn = xNext[nextOff + j];
-      for (int o = o0; o < o1; o++) {
-        long at = Layout.index(n, block, j, o);
-        float w = get(wt, at);
-        if (xp != 0f) {
-          w = Math.fma(g[o], xp, w);
-          set(wt, at, w);
+      for (int o = o0; o < o1; ) {
+        long base = Layout.index(n, block, j, o) - o; // as in axpyRow
+        for (int end = blockEnd(o, o1, block); o < end; o++) {
+          float w = get(wt, base + o);
+          if (xp != 0f) {
+            w = Math.fma(g[o], xp, w);
+            set(wt, base + o, w);
+          }
+          z[o] = Math.fma(xn, w, z[o]);
         }
-        z[o] = Math.fma(xn, w, z[o]);
       }
     }
     addBias(b, z, o0, o1);
@@ -186,10 +201,12 @@ public final class ScalarKernels implements Kernels {
         java.util.Arrays.fill(slots, 0f);
         int start = c * len;
         int end = Math.min(start + len, n);
+        // the blocks are the chunks, so W[r][j] is at row + j across the whole chunk
+        long row = Layout.index(rows, len, r, start) - start;
         for (int j = start, group = 0; j < end; j += Layout.LANES, group++) {
           int base = (group & 1) * Layout.LANES;
           for (int k = 0; k < Layout.LANES; k++) {
-            slots[base + k] = Math.fma(get(w, Layout.index(rows, len, r, j + k)), x[j + k], slots[base + k]);
+            slots[base + k] = Math.fma(get(w, row + j + k), x[j + k], slots[base + k]);
           }
         }
         for (int k = 0; k < Layout.LANES; k++) {
@@ -222,13 +239,15 @@ public final class ScalarKernels implements Kernels {
     for (int r = 0; r < rows; r++) {
       float sr = s[r];
       float gr = g[r];
-      for (int j = j0; j < j1; j++) {
-        long at = Layout.index(rows, block, r, j);
-        float old = get(w, at);
-        if (delta != null) {
-          delta[j] = Math.fma(sr, old, delta[j]);
+      for (int j = j0; j < j1; ) {
+        long base = Layout.index(rows, block, r, j) - j; // as in axpyRow
+        for (int end = blockEnd(j, j1, block); j < end; j++) {
+          float old = get(w, base + j);
+          if (delta != null) {
+            delta[j] = Math.fma(sr, old, delta[j]);
+          }
+          set(w, base + j, Math.fma(gr, x[j], old));
         }
-        set(w, at, Math.fma(gr, x[j], old));
       }
     }
   }
