@@ -255,22 +255,7 @@ class KernelContractTest {
     float[] expected = new float[rows * chunks];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < chunks; c++) {
-        float[] t = new float[2 * Layout.LANES]; // A: even groups of 16 within the chunk, B: odd ones
-        for (int j = c * len, group = 0; j < Math.min((c + 1) * len, n); j += Layout.LANES, group++) {
-          for (int k = 0; k < Layout.LANES; k++) {
-            int slot = (group % 2) * Layout.LANES + k;
-            t[slot] = Math.fma(w.getAtIndex(JAVA_FLOAT, Layout.index(rows, len, r, j + k)), x[j + k], t[slot]);
-          }
-        }
-        for (int k = 0; k < Layout.LANES; k++) {
-          t[k] = t[k] + t[Layout.LANES + k];
-        }
-        for (int half = 8; half >= 1; half /= 2) {
-          for (int k = 0; k < half; k++) {
-            t[k] = t[k] + t[k + half];
-          }
-        }
-        expected[r * chunks + c] = t[0];
+        expected[r * chunks + c] = KernelFixtures.chunkDot(w, rows, len, x, n, r, c);
       }
     }
     for (Kernels k : KERNELS) {

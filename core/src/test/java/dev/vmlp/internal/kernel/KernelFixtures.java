@@ -76,4 +76,28 @@ public final class KernelFixtures {
   public static float[] toArray(MemorySegment w) {
     return w.toArray(JAVA_FLOAT);
   }
+
+  /**
+   * The {@link Kernels#chunkDots} partial of row {@code r} and chunk {@code c} as its javadoc spells it
+   * out, one weight at a time at {@link Layout#index}: 16 slots for the even groups of 16 inputs in the
+   * chunk and 16 for the odd ones, added slot-wise, then folded in the fixed tree.
+   */
+  public static float chunkDot(MemorySegment w, int rows, int len, float[] x, int n, int r, int c) {
+    float[] t = new float[2 * Layout.LANES];
+    for (int j = c * len, group = 0; j < Math.min((c + 1) * len, n); j += Layout.LANES, group++) {
+      for (int k = 0; k < Layout.LANES; k++) {
+        int slot = (group % 2) * Layout.LANES + k;
+        t[slot] = Math.fma(w.getAtIndex(JAVA_FLOAT, Layout.index(rows, len, r, j + k)), x[j + k], t[slot]);
+      }
+    }
+    for (int k = 0; k < Layout.LANES; k++) {
+      t[k] = t[k] + t[Layout.LANES + k];
+    }
+    for (int half = 8; half >= 1; half /= 2) {
+      for (int k = 0; k < half; k++) {
+        t[k] = t[k] + t[k + half];
+      }
+    }
+    return t[0];
+  }
 }
