@@ -1,13 +1,16 @@
 package dev.vmlp.cli.bench;
 
+import dev.vmlp.internal.text.Excerpt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The report of one run, or the comparison of two, as sections of charts and tables; written as a
@@ -532,7 +535,10 @@ public final class ReportPage {
       }
     }
     b.append(notes);
-    return b.toString();
+    // --markdown prints this to a terminal: a control character in a recorded command, a path, a label or
+    // a machine's name is written as a Java escape, as messages show names (Excerpt); the lines stay as they are
+    return Arrays.stream(b.toString().split("\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
+        .collect(Collectors.joining("\n"));
   }
 
   /**

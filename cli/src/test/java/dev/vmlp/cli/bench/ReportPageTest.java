@@ -117,6 +117,22 @@ class ReportPageTest {
   }
 
   @Test
+  void markdownEscapesControlCharactersInTheCommandAndTheSource() {
+    Report quick = Samples.report("quick.json");
+    MachineInfo.Run run = quick.machine().run();
+    String command = "bin/vmlp bench --out '/tmp/a\u001b[31mred'";
+    MachineInfo machine = quick.machine().withRun(new MachineInfo.Run(command, run.preset(), run.jmhOptions(),
+        run.started(), run.wallSeconds(), run.planned(), run.failed(), run.interrupted()));
+    String md = new ReportPage(List.of(new Report(quick.label(), machine, quick.results())), "/tmp/b\u001b[2J/results.json")
+        .markdown();
+    assertFalse(md.contains("\u001b"), () -> "an escape sequence reaches the terminal of --markdown: "
+        + md.lines().filter(l -> l.contains("\u001b")).map(l -> l.replace('\u001b', '~')).toList());
+    assertTrue(md.contains("measured with `bin/vmlp bench --out '/tmp/a\\u001B[31mred'`"), md);
+    assertTrue(md.contains("Rendered from `/tmp/b\\u001B[2J/results.json` by `bin/vmlp bench --from "
+        + "/tmp/b\\u001B[2J/results.json --markdown`"), md);
+  }
+
+  @Test
   void aComparisonHighlightsRegressions() {
     JmhResult base = ComparisonTest.result("avgt", 100, 1);
     JmhResult slower = ComparisonTest.result("avgt", 130, 1);
