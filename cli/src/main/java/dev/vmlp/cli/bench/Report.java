@@ -188,16 +188,23 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
    * measured above beyond both margins read low, and bounds none of them ({@link Ceilings#measured}).
    */
   Ceilings ceilings() {
+    return ceilings(kernelRates());
+  }
+
+  private Ceilings ceilings(List<KernelRate> rates) {
     Ceilings c = new Ceilings(fmaPeak(), bandwidth());
-    for (KernelRate k : kernelRates()) {
+    for (KernelRate k : rates) {
       c.measured(k.source().method() + " " + k.source().param("shape") + " " + k.source().param("impl"),
-          level(4L * k.io()[0] * k.io()[1]), k.flops(), k.gflops(), k.gflopsError());
+          k.level(), k.flops(), k.gflops(), k.gflopsError());
     }
     return c;
   }
 
-  /** A {@code KernelBenchmark} result's time and rate: {@code flops} per {@code IN·OUT} weight. */
-  private record KernelRate(JmhResult source, int flops, int[] io, double ns, double nsError, double gflops,
+  /**
+   * A {@code KernelBenchmark} result's time and rate: {@code flops} per {@code IN·OUT} weight, whose
+   * {@code 4·IN·OUT} bytes fit in cache {@code level} (null when unknown).
+   */
+  private record KernelRate(JmhResult source, int flops, String level, double ns, double nsError, double gflops,
       double gflopsError) {}
 
   private List<KernelRate> kernelRates() {
@@ -211,7 +218,7 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       double ns = ns(r.primary());
       double nsErr = nsError(r.primary());
       double gflops = (double) flops * io[0] * io[1] / ns;
-      rates.add(new KernelRate(r, flops, io, ns, nsErr, gflops, gflops * nsErr / ns));
+      rates.add(new KernelRate(r, flops, level(4L * io[0] * io[1]), ns, nsErr, gflops, gflops * nsErr / ns));
     }
     return rates;
   }
@@ -229,11 +236,12 @@ public record Report(String label, MachineInfo machine, List<JmhResult> results)
       double gflops, double gflopsError, double ceiling, String ceilingSource, String ceilingOmitted) {}
 
   public List<KernelRow> kernels() {
-    Ceilings bounds = ceilings();
+    List<KernelRate> rates = kernelRates();
+    Ceilings bounds = ceilings(rates);
     List<KernelRow> rows = new ArrayList<>();
-    for (KernelRate k : kernelRates()) {
+    for (KernelRate k : rates) {
       JmhResult r = k.source();
-      Ceilings.Ceiling c = bounds.of(level(4L * k.io()[0] * k.io()[1]), k.flops(), k.gflops());
+      Ceilings.Ceiling c = bounds.of(k.level(), k.flops(), k.gflops());
       rows.add(new KernelRow(r, r.method(), r.param("shape"), String.valueOf(r.param("impl")), k.ns(), k.nsError(),
           k.gflops(), k.gflopsError(), c.value(), c.source(), c.omitted()));
     }
