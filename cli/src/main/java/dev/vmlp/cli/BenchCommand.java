@@ -340,8 +340,7 @@ final class BenchCommand implements Callable<Integer> {
         log.flush();
         if (results.isEmpty()) {
           if (progress.failed() > 0) { // as report() says it of a run with results
-            main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX,
-                progress.failed(), items.size(), shown(dir.resolve("jmh.log")));
+            sayFailed(progress.failed(), items.size(), dir);
           }
           main.err.println("vmlp: stopped by a signal before any benchmark gave a result: no report; JMH's log is in "
               + shown(dir.resolve("jmh.log")));
@@ -422,11 +421,16 @@ final class BenchCommand implements Callable<Integer> {
     o.flush();
     if (failed > 0) {
       // the report of the others is written; the exit status still says that the run is incomplete
-      main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX,
-          failed, planned, shown(dir.resolve("jmh.log")));
+      sayFailed(failed, planned, dir);
       return Main.EXIT_FAILURE;
     }
     return Main.EXIT_OK;
+  }
+
+  /** Says on stderr that {@code failed} of the {@code planned} benchmarks failed, and where their errors are. */
+  private void sayFailed(int failed, int planned, Path dir) {
+    main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX, failed,
+        planned, shown(dir.resolve("jmh.log")));
   }
 
   /**
