@@ -47,6 +47,12 @@ class VmlpScriptTest {
     Files.setPosixFilePermissions(root.resolve("jdk/bin/java"), PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
+  /** Kills the script and everything it started (the stand-in java's loops, a sleeping mkfifo). */
+  static void killAll(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+  }
+
   /** Makes the stand-in java a {@code shell} script that says it is JDK 25 to {@code -version} and runs {@code body} otherwise. */
   void standIn(String shell, String body) throws IOException {
     Files.writeString(root.resolve("jdk/bin/java"), "#!" + shell + "\n"
@@ -286,8 +292,7 @@ class VmlpScriptTest {
         fail("bin/vmlp did not end after SIGQUIT during the build");
       }
     } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      killAll(p);
     }
     assertEquals(0, p.exitValue(), "the build was taken for failed");
     assertEquals("OPENBLAS_NUM_THREADS=unset", Files.readString(outFile, StandardCharsets.UTF_8).strip(), "java ran");
@@ -361,8 +366,7 @@ class VmlpScriptTest {
           .waitFor()));
     } finally {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        killAll(p);
         fail("bin/vmlp did not end after SIG" + signal + ": " + lines);
       }
     }
@@ -451,8 +455,7 @@ class VmlpScriptTest {
         // signal could be lost, and java ran to its end (exit status 0): java is now not started at all
         assertFalse(Files.exists(root.resolve("java-started")), "java started after the signal (run " + run + ")");
       } finally {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        killAll(p);
       }
     }
   }
@@ -488,8 +491,7 @@ class VmlpScriptTest {
         children.forEach(ProcessHandle::destroyForcibly);
       });
     } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      killAll(p);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         fail("bin/vmlp did not end after SIGKILL");
       }
@@ -563,8 +565,7 @@ class VmlpScriptTest {
         fail("bin/vmlp did not end after SIGTERM");
       }
     } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      killAll(p);
     }
     assertEquals(143, p.exitValue(), "the status of the signal the script got");
     try (var files = Files.list(tmp)) {
@@ -594,8 +595,7 @@ class VmlpScriptTest {
         fail("bin/vmlp did not finish in 30 s with its standard error closed");
       }
     } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      killAll(p);
     }
     assertEquals("done", Files.readString(outFile, StandardCharsets.UTF_8).strip());
     assertEquals(0, p.exitValue());
@@ -670,8 +670,7 @@ class VmlpScriptTest {
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
         // a signal that never reaches java would leave the reading forever: end it all after 30 s
         CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
+          killAll(p);
         });
       });
     } finally {
