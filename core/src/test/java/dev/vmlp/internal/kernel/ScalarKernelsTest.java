@@ -51,6 +51,23 @@ class ScalarKernelsTest {
     return new int[] {from, from + 1 + rnd.nextInt(pad - from)};
   }
 
+  /**
+   * The input-major forward product of outputs {@code [o0, o1)} as the kernels specify it, one weight at a
+   * time at {@link Layout#index}; the other outputs of the {@code pad} are left {@link #stale}.
+   */
+  private static float[] forwardAtLayoutIndex(
+      MemorySegment w, int n, int block, float[] x, float[] b, int pad, int o0, int o1) {
+    float[] z = stale(pad);
+    for (int o = o0; o < o1; o++) {
+      float acc = 0f;
+      for (int j = 0; j < n; j++) {
+        acc = Math.fma(x[j], w.getAtIndex(JAVA_FLOAT, Layout.index(n, block, j, o)), acc);
+      }
+      z[o] = acc + b[o];
+    }
+    return z;
+  }
+
   @Property(tries = 200)
   void inputMajorKernelsReachTheWeightsLayoutIndexNames(
       @ForAll("inputs") int n, @ForAll("outputs") int out, @ForAll long seed) {
@@ -68,14 +85,7 @@ class ScalarKernelsTest {
     float[] b = vector(rnd, out, pad, 0.2);
 
     // one element at a time, each weight at Layout.index
-    float[] zExpected = stale(pad);
-    for (int oo = o0; oo < o1; oo++) {
-      float acc = 0f;
-      for (int j = 0; j < n; j++) {
-        acc = Math.fma(x[j], w0.getAtIndex(JAVA_FLOAT, Layout.index(n, block, j, oo)), acc);
-      }
-      zExpected[oo] = acc + b[oo];
-    }
+    float[] zExpected = forwardAtLayoutIndex(w0, n, block, x, b, pad, o0, o1);
     MemorySegment wExpected = copy(w0);
     for (int j = 0; j < n; j++) {
       for (int oo = o0; oo < o1; oo++) {
@@ -85,14 +95,7 @@ class ScalarKernelsTest {
         }
       }
     }
-    float[] zAfterExpected = stale(pad);
-    for (int oo = o0; oo < o1; oo++) {
-      float acc = 0f;
-      for (int j = 0; j < n; j++) {
-        acc = Math.fma(x[j], wExpected.getAtIndex(JAVA_FLOAT, Layout.index(n, block, j, oo)), acc);
-      }
-      zAfterExpected[oo] = acc + b[oo];
-    }
+    float[] zAfterExpected = forwardAtLayoutIndex(wExpected, n, block, x, b, pad, o0, o1);
 
     float[] z = stale(pad);
     SCALAR.forwardInputMajor(w0, block, x, 0, n, b, z, o0, o1);
