@@ -215,7 +215,7 @@ final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_OK;
     }
     page.write(outDir());
-    main.out.println("wrote " + shown(outDir().resolve("index.html")) + " and summary.md ("
+    main.out.println("wrote " + Errors.shown(outDir().resolve("index.html")) + " and summary.md ("
         + Errors.count(report.results().size(), "result") + ")");
     return Main.EXIT_OK;
   }
@@ -243,7 +243,7 @@ final class BenchCommand implements Callable<Integer> {
             r.any().paramsText(), dev.vmlp.cli.bench.ReportPage.changeText(r));
       }
     }
-    main.out.println("wrote " + shown(outDir().resolve("index.html")) + " and summary.md");
+    main.out.println("wrote " + Errors.shown(outDir().resolve("index.html")) + " and summary.md");
     return Main.EXIT_OK;
   }
 
@@ -283,7 +283,7 @@ final class BenchCommand implements Callable<Integer> {
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     long t0 = System.nanoTime();
     o.printf(Locale.ROOT, "vmlp bench: %s preset, %d benchmarks, about %s; report in %s%n", preset.id(),
-        items.size(), Progress.clock(plan.seconds()), shown(dir));
+        items.size(), Progress.clock(plan.seconds()), Errors.shown(dir));
     if (machine.openblasThreads().equals(MachineInfo.UNSET) && items.stream().anyMatch(i -> i.benchmark().contains(".peers."))) {
       o.println("vmlp bench: OPENBLAS_NUM_THREADS is unset, so the native BLAS peer may use every core (bin/vmlp sets 1)");
     }
@@ -343,7 +343,7 @@ final class BenchCommand implements Callable<Integer> {
             sayFailed(progress.failed(), items.size(), dir);
           }
           main.err.println("vmlp: stopped by a signal before any benchmark gave a result: no report; JMH's log is in "
-              + shown(dir.resolve("jmh.log")));
+              + Errors.shown(dir.resolve("jmh.log")));
         } else {
           report(dir, machine, preset, jmhOptions, started, wall, items.size(), progress.failed(), results, true);
           main.err.printf(Locale.ROOT, "vmlp: stopped by a signal: the report holds the %s of %d planned that "
@@ -417,7 +417,7 @@ final class BenchCommand implements Callable<Integer> {
     Report report = Report.read("this run", machine, JmhJson.read(json), json);
     new ReportPage(List.of(report), json.toString()).write(dir);
     o.printf(Locale.ROOT, "wrote %s (and results.json, machine.json, summary.md, jmh.log) in %s%n",
-        shown(dir.resolve("index.html")), Progress.clock(wall));
+        Errors.shown(dir.resolve("index.html")), Progress.clock(wall));
     o.flush();
     if (failed > 0) {
       // the report of the others is written; the exit status still says that the run is incomplete
@@ -430,16 +430,7 @@ final class BenchCommand implements Callable<Integer> {
   /** Says on stderr that {@code failed} of the {@code planned} benchmarks failed, and where their errors are. */
   private void sayFailed(int failed, int planned, Path dir) {
     main.err.printf(Locale.ROOT, "%s%d of %d benchmarks failed; their errors are in %s%n", Errors.PREFIX, failed,
-        planned, shown(dir.resolve("jmh.log")));
-  }
-
-  /**
-   * A path as bench's messages print it: control characters escaped, as vmlp train's summary and the
-   * error lines do ({@link TrainOutput#shown}), so that a folder's name cannot send escape sequences to
-   * the terminal.
-   */
-  private static String shown(Path path) {
-    return TrainOutput.shown(path);
+        planned, Errors.shown(dir.resolve("jmh.log")));
   }
 
   /**

@@ -141,6 +141,15 @@ final class Errors {
     return s == null ? "" : Excerpt.of(s.strip().replaceAll("\\s*\\R\\s*", "; "), Integer.MAX_VALUE);
   }
 
+  /**
+   * A name from the command line or a file (a dataset, a path) as the commands' own lines print it: control
+   * and invisible characters written as escapes, as {@link #oneLine} does in error lines, so that a name
+   * cannot send escape sequences to the terminal.
+   */
+  static String shown(Object name) {
+    return Excerpt.of(name.toString(), Integer.MAX_VALUE);
+  }
+
   /** Some picocli messages start with their own "Error: ". */
   private static String stripErrorPrefix(String s) {
     return s != null && s.regionMatches(true, 0, "error: ", 0, 7) ? s.substring(7) : s;

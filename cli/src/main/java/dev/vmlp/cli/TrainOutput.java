@@ -8,7 +8,6 @@ import dev.vmlp.Architecture;
 import dev.vmlp.EpochStats;
 import dev.vmlp.Trainer;
 import dev.vmlp.TrainingReport;
-import dev.vmlp.internal.text.Excerpt;
 import dev.vmlp.metrics.Evaluation;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,11 +53,12 @@ final class TrainOutput {
     Evaluation t = r.test();
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epoch%s in %.2f s%n",
-        run.arch(), shown(run.dataset()), run.trainSamples(), run.epochs(), run.epochs() == 1 ? "" : "s", run.seconds()));
+        run.arch(), Errors.shown(run.dataset()), run.trainSamples(), run.epochs(), run.epochs() == 1 ? "" : "s",
+        run.seconds()));
     if (run.resumedFrom() != null) {
-      b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%s%n", shown(run.resumedFrom()),
-          run.epochsBefore(), run.epochsBefore() == 1 ? "" : "s", run.epochsBefore() + run.epochs(),
-          run.shuffle() ? "" : ", without shuffling (as the model was trained)"));
+      b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%s%n",
+          Errors.shown(run.resumedFrom()), run.epochsBefore(), run.epochsBefore() == 1 ? "" : "s",
+          run.epochsBefore() + run.epochs(), run.shuffle() ? "" : ", without shuffling (as the model was trained)"));
     }
     if (t != null) {
       b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
@@ -79,14 +79,9 @@ final class TrainOutput {
     }
     b.append("weights sha256 ").append(r.model().weightsSha256());
     if (run.model() != null) {
-      b.append(System.lineSeparator()).append("saved the model to ").append(shown(run.model()));
+      b.append(System.lineSeparator()).append("saved the model to ").append(Errors.shown(run.model()));
     }
     return b.toString();
-  }
-
-  /** A name from the command line or a file as the summary prints it: control characters escaped, as errors do. */
-  static String shown(Object name) {
-    return Excerpt.of(name.toString(), Integer.MAX_VALUE);
   }
 
   /** One line of JSON with the run's settings and results; non-finite numbers become null. */
