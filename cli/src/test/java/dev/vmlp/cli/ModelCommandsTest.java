@@ -362,6 +362,18 @@ class ModelCommandsTest {
   }
 
   @Test
+  void evalsReportShowsTheNamesEscapeSequencesAsEscapes() throws IOException {
+    // a name from a folder of uploads can hold a terminal's escape sequences, as train's summary shows them
+    Path named = Files.copy(model, dir.resolve("m\u001b[2J.safetensors"));
+    Path csv = digitsCsv(dir.resolve("t\u001b]0;title\u0007.csv"), true);
+    CliRun run = CliRun.of("eval", "--model", named.toString(), "--test", csv.toString(), "--label-column", "-1");
+    assertEquals(0, run.exit(), run::describe);
+    assertEquals("evaluated 64-32(relu)-10(softmax) (" + dir.resolve("m\\u001B[2J.safetensors") + ") on "
+        + "t\\u001B]0;title\\u0007.csv, 359 samples", run.outLines().getFirst(), run::describe);
+    assertFalse(run.out().contains("\u001b") || run.out().contains("\u0007"), run::describe);
+  }
+
+  @Test
   void predictCsvRowsAsTextAndJson() throws IOException {
     Model m = ModelFiles.load(model);
     Path csv = digitsCsv(dir.resolve("features.csv"), false);
