@@ -66,8 +66,8 @@ final class EvalCommand implements Callable<Integer> {
   private String text(Model m, Dataset data, Evaluation e) {
     StringBuilder b = new StringBuilder();
     // the names as train's summary prints them: a name's escape sequences never reach the terminal
-    b.append(String.format(Locale.ROOT, "evaluated %s (%s) on %s, %,d samples%n", m.architecture(),
-        Errors.shown(model.file), Errors.shown(data.name()), e.samples()));
+    b.append(String.format(Locale.ROOT, "evaluated %s (%s) on %s, %,d sample%s%n", m.architecture(),
+        Errors.shown(model.file), Errors.shown(data.name()), e.samples(), e.samples() == 1 ? "" : "s"));
     if (e.confusion() != null) {
       b.append(String.format(Locale.ROOT, "accuracy %s  loss %.4f%n", TrainOutput.percent(e.accuracy()), e.meanLoss()));
       b.append(e.confusion().format().stripTrailing());

@@ -362,6 +362,15 @@ class ModelCommandsTest {
   }
 
   @Test
+  void evalOfOneRowCountsOneSample() throws IOException {
+    Path one = Files.writeString(dir.resolve("one-row.csv"), "3" + ",1".repeat(64) + "\n");
+    CliRun run = CliRun.of("eval", "--model", model.toString(), "--test", one.toString());
+    assertEquals(0, run.exit(), run::describe);
+    assertEquals("evaluated 64-32(relu)-10(softmax) (" + model + ") on one-row.csv, 1 sample", run.outLines().getFirst(),
+        run::describe);
+  }
+
+  @Test
   void evalsReportShowsTheNamesEscapeSequencesAsEscapes() throws IOException {
     // a name from a folder of uploads can hold a terminal's escape sequences, as train's summary shows them
     Path named = Files.copy(model, dir.resolve("m\u001b[2J.safetensors"));
