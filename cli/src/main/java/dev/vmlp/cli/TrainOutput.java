@@ -52,8 +52,9 @@ final class TrainOutput {
   static String summary(Run run, TrainingReport r) {
     Evaluation t = r.test();
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "trained %s on %s (%,d samples) for %d epoch%s in %.2f s%n",
-        run.arch(), Errors.shown(run.dataset()), run.trainSamples(), run.epochs(), run.epochs() == 1 ? "" : "s",
+    b.append(String.format(Locale.ROOT, "trained %s on %s (%,d sample%s) for %d epoch%s in %.2f s%n",
+        run.arch(), Errors.shown(run.dataset()), run.trainSamples(), run.trainSamples() == 1 ? "" : "s", run.epochs(),
+        run.epochs() == 1 ? "" : "s",
         run.seconds()));
     if (run.resumedFrom() != null) {
       b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%s%n",
@@ -61,8 +62,8 @@ final class TrainOutput {
           run.epochsBefore() + run.epochs(), run.shuffle() ? "" : ", without shuffling (as the model was trained)"));
     }
     if (t != null) {
-      b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d samples)%n",
-          percent(t.accuracy()), t.meanLoss(), t.samples()));
+      b.append(String.format(Locale.ROOT, "test accuracy %s  (loss %.4f, %,d sample%s)%n",
+          percent(t.accuracy()), t.meanLoss(), t.samples(), t.samples() == 1 ? "" : "s"));
     }
     boolean capped = run.threads() != Trainer.AUTO_THREADS && run.threads() > r.threads();
     b.append(String.format(Locale.ROOT, "speed %s  (kernels %s, %s inputs, %d thread%s%s)%n",

@@ -10,6 +10,7 @@ import dev.vmlp.EpochStats;
 import dev.vmlp.Head;
 import dev.vmlp.Model;
 import dev.vmlp.TrainingReport;
+import dev.vmlp.metrics.Evaluation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,16 @@ class TrainOutputTest {
   }
 
   private static List<String> summary(long samplesPerEpoch, int epochs, String dataset, Path model, Path resumed) {
+    return summary(samplesPerEpoch, epochs, dataset, model, resumed, null);
+  }
+
+  private static List<String> summary(
+      long samplesPerEpoch, int epochs, String dataset, Path model, Path resumed, Evaluation test) {
     List<EpochStats> stats = new ArrayList<>();
     for (int e = 1; e <= epochs; e++) {
       stats.add(new EpochStats(e, samplesPerEpoch, 0.5, 0.8, Double.NaN, Double.NaN, 0.01 * e));
     }
-    TrainingReport r = new TrainingReport(stats, Model.initialize(ARCH, 1), null, "scalar", false, 1);
+    TrainingReport r = new TrainingReport(stats, Model.initialize(ARCH, 1), test, "scalar", false, 1);
     TrainOutput.Run run = new TrainOutput.Run(dataset, ARCH, "relu", epochs, 0.01, 42, 1, samplesPerEpoch, 0, 1.0,
         model, resumed, resumed == null ? 0 : 2, true);
     return TrainOutput.summary(run, r).lines().toList();
@@ -61,5 +67,16 @@ class TrainOutputTest {
     assertTrue(lines.contains("continued old\\u0007.st after its 2 epochs: 3 in all"), lines.toString());
     assertEquals("saved the model to x\\u001B[31mred.safetensors", lines.getLast());
     assertTrue(lines.stream().noneMatch(l -> l.chars().anyMatch(Character::isISOControl)), lines.toString());
+  }
+
+  /** One sample is counted in the singular, in the training line and in the test line. */
+  @Test
+  void oneSampleIsCountedInTheSingular() {
+    Evaluation one = Evaluation.accumulator(true, 3).addClassified(1, 2, 0.7).build();
+    List<String> lines = summary(1, 1, "a.csv", null, null, one);
+    assertTrue(lines.getFirst().startsWith("trained 4-8(relu)-3(softmax) on a.csv (1 sample) for 1 epoch in "),
+        lines.getFirst());
+    assertEquals("test accuracy 0.00%  (loss 0.7000, 1 sample)", lines.get(1));
+    assertTrue(summary(2, 1).getFirst().contains(" (2 samples) "), summary(2, 1).toString());
   }
 }
