@@ -269,7 +269,7 @@ final class BenchCommand implements Callable<Integer> {
           o.printf(Locale.ROOT, "  [%d/%d] %s%n", ++i, items.size(), (shortName(it.benchmark()) + " " + paramsText(it)).strip());
         }
       }
-      o.printf(Locale.ROOT, "%d benchmarks, about %s%n", items.size(), Progress.clock(plan.seconds()));
+      o.printf(Locale.ROOT, "%s, about %s%n", Errors.count(items.size(), "benchmark"), Progress.clock(plan.seconds()));
       return Main.EXIT_OK;
     }
 
@@ -282,8 +282,8 @@ final class BenchCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     long t0 = System.nanoTime();
-    o.printf(Locale.ROOT, "vmlp bench: %s preset, %d benchmarks, about %s; report in %s%n", preset.id(),
-        items.size(), Progress.clock(plan.seconds()), Errors.shown(dir));
+    o.printf(Locale.ROOT, "vmlp bench: %s preset, %s, about %s; report in %s%n", preset.id(),
+        Errors.count(items.size(), "benchmark"), Progress.clock(plan.seconds()), Errors.shown(dir));
     if (machine.openblasThreads().equals(MachineInfo.UNSET) && items.stream().anyMatch(i -> i.benchmark().contains(".peers."))) {
       o.println("vmlp bench: OPENBLAS_NUM_THREADS is unset, so the native BLAS peer may use every core (bin/vmlp sets 1)");
     }

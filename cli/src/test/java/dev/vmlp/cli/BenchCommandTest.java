@@ -113,6 +113,9 @@ class BenchCommandTest {
         run.outLines().stream().filter(l -> l.startsWith("  [")).toList());
     // 1 fork of 8 + 3 x 0.5 s and its start-up (1.5 s), twice
     assertEquals("2 benchmarks, about 0:14", run.outLines().getLast(), run::describe);
+    CliRun one = CliRun.of("bench", "--include", "PredictBenchmark.predictBatch", "--dry-run");
+    assertEquals(0, one.exit(), one::describe);
+    assertEquals("1 benchmark, about 0:07", one.outLines().getLast(), one::describe);
   }
 
   @Test
