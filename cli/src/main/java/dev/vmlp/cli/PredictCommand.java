@@ -100,8 +100,8 @@ final class PredictCommand implements Callable<Integer> {
         float[] x = new float[inputs];
         Idx.forEachImage(in.stream(), input, (dims, pixels, i) -> {
           if (pixels.length != inputs) {
-            throw new DataFormatException(input, "images are " + dims[1] + "x" + dims[2] + " = " + pixels.length
-                + " values, the model takes " + inputs + " inputs");
+            throw new DataFormatException(input, "images are " + dims[1] + "x" + dims[2] + " = "
+                + Errors.count(pixels.length, "value") + ", the model takes " + Errors.count(inputs, "input"));
           }
           for (int j = 0; j < inputs; j++) {
             x[j] = pixels[j] & 0xff;

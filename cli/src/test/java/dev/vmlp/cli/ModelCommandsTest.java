@@ -809,6 +809,10 @@ class ModelCommandsTest {
     MnistFiles.writeIdx(small, false, new int[] {1, 8, 8}, new byte[64]);
     CliRun.of("predict", "--model", m.toString(), "--input", small.toString())
         .assertError(1, small + ": images are 8x8 = 64 values, the model takes 784 inputs");
+    Path tiny = dir.resolve("tiny-idx3-ubyte");
+    MnistFiles.writeIdx(tiny, false, new int[] {1, 1, 1}, new byte[1]);
+    CliRun.of("predict", "--model", m.toString(), "--input", tiny.toString())
+        .assertError(1, tiny + ": images are 1x1 = 1 value, the model takes 784 inputs");
     CliRun label = CliRun.of("predict", "--model", m.toString(), "--label-column", "0", "--input",
         data.resolve("t10k-images-idx3-ubyte").toString());
     label.assertError(1, "--label-column is for CSV input");
