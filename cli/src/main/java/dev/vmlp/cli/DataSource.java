@@ -108,14 +108,20 @@ final class DataSource {
     }
   }
 
-  /** Reads the data {@code source} names (digits when null). */
-  static Loaded load(DataSource source) throws IOException {
+  /**
+   * Reads the data {@code source} names (digits when null). {@code classes}, when positive, is the
+   * class count of the model the data is for (a resumed one): a label of a CSV or MNIST file outside it
+   * is an error naming the file and where the label is.
+   */
+  static Loaded load(DataSource source, int classes) throws IOException {
     if (source == null || source.dataset != null) {
       return new Loaded(DIGITS, Digits.load(), List.of(), List.of());
     }
     if (source.mnistDir != null) {
       TrainTest data = Mnist.load(source.mnistDir);
       List<Path> files = Mnist.files(source.mnistDir);
+      checkLabels(data.train(), files.get(1), classes);
+      checkLabels(data.test(), files.get(3), classes);
       List<Path> shadows = files.stream().filter(f -> f.getFileName().toString().endsWith(".gz"))
           .map(f -> f.resolveSibling(f.getFileName().toString().replaceFirst("\\.gz$", ""))).toList();
       // Mnist.load names the sets after the folder it read ("F/train"), links and ".." resolved
@@ -123,7 +129,7 @@ final class DataSource {
       return new Loaded(folder.isEmpty() ? source.mnistDir.toString() : folder, data, files, shadows);
     }
     CsvFiles c = source.csv;
-    Csv.Options options = Csv.Options.defaults().withLabelColumn(c.labelColumn);
+    Csv.Options options = Csv.Options.defaults().withLabelColumn(c.labelColumn).withClasses(Math.max(classes, 0));
     Dataset train = Csv.read(c.train, options);
     Dataset test = Csv.read(c.test, options);
     if (test.featureCount() != train.featureCount()) {
@@ -133,6 +139,16 @@ final class DataSource {
     }
     InputScaling scaling = c.standardize ? InputScaling.standardize(train) : InputScaling.none();
     return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test), List.of());
+  }
+
+  /** Refuses a label of {@code data}, read from {@code labels}, that is not below {@code classes} (when positive). */
+  private static void checkLabels(Dataset data, Path labels, int classes) throws DataFormatException {
+    for (int i = 0; classes > 0 && i < data.size(); i++) {
+      if (data.label(i) >= classes) {
+        throw new DataFormatException(labels, "label " + i + " is " + data.label(i) + ", the model has " + classes
+            + " classes"); // as Mnist.loadPair says it
+      }
+    }
   }
 
   private static String fileName(Path file) {

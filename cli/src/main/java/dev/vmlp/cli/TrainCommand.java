@@ -184,7 +184,8 @@ final class TrainCommand implements Callable<Integer> {
       AtomicFiles.checkCreatable(save, ModelFiles.saveTarget(save));
     }
     Model start = resume != null ? loadResumed() : null;
-    DataSource.Loaded data = DataSource.load(source);
+    // a resumed model's classes bound the labels: one outside them is named where it is, in whichever file
+    DataSource.Loaded data = DataSource.load(source, start != null ? start.architecture().outputs() : 0);
     String clash = save != null ? data.clash(save) : null;
     if (clash != null) {
       throw usage("--save " + save + " " + clash);

@@ -132,7 +132,20 @@ class ModelCommandsTest {
     Path csv = Files.writeString(dir.resolve("eleven-classes.csv"), "0" + ",1".repeat(64) + "\n10" + ",2".repeat(64)
         + "\n");
     CliRun.of("train", "--resume", model.toString(), "--train", csv.toString(), "--test", csv.toString())
-        .assertError(1, "eleven-classes.csv: has 11 classes, the model in " + model + " predicts 10");
+        .assertError(1, csv + ": line 2, column 1: label 10 is not one of the 10 classes expected (0 to 9)");
+    // in the test file alone: it is the one named (the training file was blamed, "has 11 classes")
+    Path ten = Files.writeString(dir.resolve("ten-classes.csv"), "0" + ",1".repeat(64) + "\n9" + ",2".repeat(64)
+        + "\n");
+    CliRun.of("train", "--resume", model.toString(), "--train", ten.toString(), "--test", csv.toString())
+        .assertError(1, csv + ": line 2, column 1: label 10 is not one of the 10 classes expected (0 to 9)");
+    // and in an MNIST folder, the labels file and the label
+    Path mnist = MnistFiles.write(dir.resolve("mnist-eleven-classes"), 20, 10, 8);
+    MnistFiles.writeIdx(mnist.resolve("t10k-images-idx3-ubyte"), false, new int[] {2, 8, 8}, new byte[128]);
+    MnistFiles.writeIdx(mnist.resolve("t10k-labels-idx1-ubyte"), false, new int[] {2}, new byte[] {3, 10});
+    MnistFiles.writeIdx(mnist.resolve("train-images-idx3-ubyte.gz"), true, new int[] {2, 8, 8}, new byte[128]);
+    MnistFiles.writeIdx(mnist.resolve("train-labels-idx1-ubyte"), false, new int[] {2}, new byte[] {0, 9});
+    CliRun.of("train", "--resume", model.toString(), "--data", mnist.toString())
+        .assertError(1, mnist.resolve("t10k-labels-idx1-ubyte") + ": label 1 is 10, the model has 10 classes");
     // epochs past the count a file can record: a usage error before any training
     Path old = dir.resolve("old.safetensors");
     Model m = ModelFiles.load(model);
