@@ -50,7 +50,9 @@ final class EvalCommand implements Callable<Integer> {
     Model m = model.load();
     TestData.Loaded loaded = TestData.load(source, m);
     Dataset data = loaded.data();
-    ModelOptions.checkWidth(data.name(), data.featureCount(), model.file, m.architecture().inputs());
+    // a file by its path, as the readers name it (the data's name is the file's bare name)
+    ModelOptions.checkWidth(loaded.file() != null ? loaded.file().toString() : data.name(), data.featureCount(),
+        model.file, m.architecture().inputs());
     Evaluation e;
     try {
       e = m.evaluate(data);

@@ -915,8 +915,13 @@ class ModelCommandsTest {
   @Test
   void dataOfAnotherWidthNamesTheModelFile() throws IOException {
     Path data = MnistFiles.write(dir.resolve("mnist-784-for-64"), 20, 10, 6);
+    // named by its path, as the readers name a file: the bare name said neither the folder nor which of two files
     CliRun.of("eval", "--model", model.toString(), "--data", data.toString())
-        .assertError(1, "rows have 784 features, the model in " + model + " takes 64 inputs");
+        .assertError(1, data.resolve("t10k-images-idx3-ubyte") + ": rows have 784 features, the model in " + model
+            + " takes 64 inputs");
+    Path narrow = Files.writeString(dir.resolve("narrow-for-eval.csv"), "1,0.5,0.25\n0,0.1,0.2\n");
+    CliRun.of("eval", "--model", model.toString(), "--test", narrow.toString())
+        .assertError(1, narrow + ": rows have 2 features, the model in " + model + " takes 64 inputs");
   }
 
   @Test
