@@ -207,7 +207,9 @@ final class TrainCommand implements Callable<Integer> {
       builder = Trainer.builder(arch).learningRate((float) lr).seed(seed).scaling(data.scaling());
     } else {
       arch = start.architecture();
-      ModelOptions.checkWidth(data.name(), features, resume, arch.inputs());
+      // the training file by its path (an MNIST folder's images), as the readers name a file
+      ModelOptions.checkWidth(data.files().isEmpty() ? data.name() : data.files().get(0).toString(), features, resume,
+          arch.inputs());
       if (outputs > arch.outputs()) {
         throw new IllegalArgumentException(data.name() + ": has " + outputs + " classes, the model in " + resume
             + " predicts " + arch.outputs());

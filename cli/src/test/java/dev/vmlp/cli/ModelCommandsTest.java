@@ -113,10 +113,14 @@ class ModelCommandsTest {
     CliRun.of("train", "--resume", dir.resolve("missing.safetensors").toString()).assertError(1, "missing.safetensors");
     Path csv = Files.writeString(dir.resolve("resume-narrow.csv"), "1,0.5,0.25\n0,0.1,0.2\n");
     CliRun.of("train", "--resume", two.toString(), "--train", csv.toString(), "--test", csv.toString())
-        .assertError(1, "rows have 2 features, the model in " + two + " takes 64 inputs");
+        .assertError(1, csv + ": rows have 2 features, the model in " + two + " takes 64 inputs");
     Path single = Files.writeString(dir.resolve("resume-single.csv"), "1,0.5\n0,0.1\n");
     CliRun.of("train", "--resume", two.toString(), "--train", single.toString(), "--test", single.toString())
-        .assertError(1, "rows have 1 feature, the model in " + two + " takes 64 inputs");
+        .assertError(1, single + ": rows have 1 feature, the model in " + two + " takes 64 inputs");
+    Path mnist = MnistFiles.write(dir.resolve("mnist-784-for-resume"), 20, 10, 9);
+    CliRun.of("train", "--resume", two.toString(), "--data", mnist.toString())
+        .assertError(1, mnist.resolve("train-images-idx3-ubyte.gz") + ": rows have 784 features, the model in " + two
+            + " takes 64 inputs");
     CliRun.of("train", "--resume", two.toString(), "--train", csv.toString(), "--test", csv.toString(),
         "--standardize").assertError(2, "--resume takes the input scaling");
   }
