@@ -198,7 +198,6 @@ public final class Idx {
     }
     byte[] header = readFully(in, file, 4 * dimsCount, "the dimension sizes");
     int[] dims = new int[dimsCount];
-    long total = 1;
     for (int d = 0; d < dimsCount; d++) {
       int size = ((header[4 * d] & 0xff) << 24) | ((header[4 * d + 1] & 0xff) << 16)
           | ((header[4 * d + 2] & 0xff) << 8) | (header[4 * d + 3] & 0xff);
@@ -207,15 +206,23 @@ public final class Idx {
             + "; sizes must be positive");
       }
       dims[d] = size;
-      total *= size; // used only whole, where this check at each step keeps it from overflowing
-      if (whole && total > MAX_ELEMENTS) {
-        throw new DataFormatException(file, "dimension sizes multiply to more than " + MAX_ELEMENTS + " elements");
-      }
     }
     if (dimsCount == 3 && (long) dims[1] * dims[2] > Architecture.MAX_WIDTH) {
-      // checked before any pixel is read: such an image could not be a network's input anyway
+      // checked before any pixel is read, and before the count: such an image could not be a network's input anyway
       throw new DataFormatException(file, "images of " + dims[1] + "x" + dims[2] + " = " + (long) dims[1] * dims[2]
           + " values are wider than the " + Architecture.MAX_WIDTH + " inputs a network may take");
+    }
+    long total = 1;
+    for (int d = 0; whole && d < dimsCount; d++) {
+      total *= dims[d]; // this check at each step keeps it from overflowing
+      if (total > MAX_ELEMENTS) {
+        StringBuilder sizes = new StringBuilder();
+        for (int size : dims) {
+          sizes.append(sizes.isEmpty() ? "" : " x ").append(size);
+        }
+        throw new DataFormatException(file, "dimension sizes " + sizes + " multiply to more than the " + MAX_ELEMENTS
+            + " elements of a file read whole");
+      }
     }
     return dims;
   }

@@ -226,8 +226,16 @@ class IdxTest {
 
   @Test
   void dimensionProductOverflows() throws IOException {
-    Path f = write(dir, "overflow", idx(new int[] {3, 65536, 65536}, new byte[16]));
-    assertMalformed(f, () -> Idx.readImages(f), "dimension sizes multiply", String.valueOf(Idx.MAX_ELEMENTS));
+    // the sizes are named: the message said only that they multiply to too much
+    Path f = write(dir, "overflow", idx(new int[] {40_000, 256, 256}, new byte[16]));
+    assertMalformed(f, () -> Idx.readImages(f), "dimension sizes 40000 x 256 x 256 multiply to more than the "
+        + Idx.MAX_ELEMENTS + " elements");
+    Path labels = write(dir, "overflow-labels", idx(new int[] {Integer.MAX_VALUE}, new byte[16]));
+    assertMalformed(labels, () -> Idx.readLabels(labels), "dimension sizes " + Integer.MAX_VALUE
+        + " multiply to more than the " + Idx.MAX_ELEMENTS + " elements");
+    // images wider than a network takes are named as such, as when they are streamed, however many there are
+    Path wide = write(dir, "overflow-wide", idx(new int[] {3, 65536, 65536}, new byte[16]));
+    assertMalformed(wide, () -> Idx.readImages(wide), "65536x65536 = 4294967296 values", "wider than the 1048576");
   }
 
   /**
@@ -238,7 +246,8 @@ class IdxTest {
   void streamedImagesMayOutnumberAnArray() throws IOException {
     int count = 40_000_000; // 2.56 GB of 8x8 images
     Path f = write(dir, "many", idx(new int[] {count, 8, 8}, ramp(2 * 64)));
-    assertMalformed(f, () -> Idx.readImages(f), "dimension sizes multiply", String.valueOf(Idx.MAX_ELEMENTS));
+    assertMalformed(f, () -> Idx.readImages(f), "dimension sizes " + count + " x 8 x 8 multiply to more than the "
+        + Idx.MAX_ELEMENTS + " elements");
     int[] handed = {0};
     assertMalformed(f, () -> Idx.forEachImage(Files.newInputStream(f), f, (dims, pixels, i) -> {
       assertEquals(count, dims[0]);
