@@ -493,8 +493,10 @@ public final class Csv {
               : ""));
     }
     if (!Float.isFinite(v)) {
-      // 1e39 is a finite number, but not as a float: say so rather than call it infinite
-      boolean tooLarge = Double.isFinite(Double.parseDouble(s.trim()));
+      // 1e39 is a finite number, but not as a float: say so rather than call it infinite (1e999 too, which a
+      // double cannot hold either); only the words Infinity and NaN are not finite as written
+      String word = s.trim().replaceFirst("^[+-]", "");
+      boolean tooLarge = !word.equals("Infinity") && !word.equals("NaN");
       throw new DataFormatException(file, "line " + line + ", column " + (column + 1) + ": " + abbreviate(s.strip())
           + " is not finite" + (tooLarge ? " as a 32-bit float, whose largest value is " + Float.MAX_VALUE : ""));
     }

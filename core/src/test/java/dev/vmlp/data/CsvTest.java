@@ -633,9 +633,19 @@ class CsvTest {
     Path f = write("big.csv", "1,2\n0,1e39\n");
     assertMalformed(f, () -> Csv.read(f), "line 2,", "column 2", "1e39",
         "not finite as a 32-bit float, whose largest value is 3.4028235E38");
-    Path g = write("bigger.csv", "1,2\n0,1e999\n"); // not finite as a double either
-    DataFormatException e = assertMalformed(g, () -> Csv.read(g), "line 2, column 2: 1e999 is not finite");
-    assertFalse(e.getMessage().contains("32-bit"), e.getMessage());
+    // past a double's range too: still a finite number, which the message called "not finite" alone
+    Path g = write("bigger.csv", "1,2\n0,1e999\n");
+    assertMalformed(g, () -> Csv.read(g), "line 2, column 2: 1e999 is not finite as a 32-bit float, whose largest "
+        + "value is 3.4028235E38");
+    Path h = write("digits.csv", "1,2\n0," + "9".repeat(400) + "\n");
+    assertMalformed(h, () -> Csv.read(h), "line 2, column 2: 999", "is not finite as a 32-bit float");
+    // the words for infinity and NaN are not numbers that a float is too small for
+    for (String word : new String[] {"Infinity", "+Infinity", " -Infinity", "NaN", "-NaN"}) {
+      Path w = write("word.csv", "1,2\n0," + word + "\n");
+      DataFormatException e = assertMalformed(w, () -> Csv.read(w), "line 2, column 2: " + word.strip()
+          + " is not finite");
+      assertFalse(e.getMessage().contains("32-bit"), e.getMessage());
+    }
   }
 
   @Test
