@@ -36,7 +36,7 @@ public final class Compressed {
 
   /**
    * As {@link #open(Path)} for a stream that is already open, such as standard input; {@code name}
-   * names it in errors. Closing the result closes {@code raw}.
+   * names it in errors. Closing the result closes {@code raw}, and so does a failure to open it.
    *
    * @throws DataFormatException when the gzip header is damaged
    */
@@ -107,7 +107,7 @@ public final class Compressed {
   static InputStream wrap(InputStream raw, Path file) throws IOException {
     // a null stream would fail its first read as "Stream closed", an IOException that blames the input
     Objects.requireNonNull(raw, "stream");
-    Objects.requireNonNull(file, "name");
+    given(file, "name", raw); // closes raw, as a failure below does
     InputStream in = new BufferedInputStream(raw, 1 << 16);
     try {
       in.mark(2);

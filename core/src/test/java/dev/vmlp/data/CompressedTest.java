@@ -82,6 +82,15 @@ class CompressedTest {
     assertTrue(raw.closed, "the caller never gets a stream to close");
   }
 
+  /** A null name is refused as the damaged header is, with the stream closed: it was left open. */
+  @Test
+  void aNullNameClosesTheStream() {
+    Raw raw = new Raw(PLAIN, Integer.MAX_VALUE);
+    NullPointerException e = assertThrows(NullPointerException.class, () -> Compressed.open(raw, null));
+    assertEquals("name", e.getMessage());
+    assertTrue(raw.closed, "the caller never gets a stream to close");
+  }
+
   @Test
   void aFailureToReadTheBytesIsNoGzipDamage() throws IOException {
     byte[] gz = IdxFiles.gzip(PLAIN);
