@@ -323,10 +323,17 @@ public final class Csv {
    * {@code in} (which supports mark), unless it starts with the magic number of an IDX file,
    * {@code 00 00} and an element type: an MNIST file given where CSV belongs read as one column of
    * control characters, and was refused as a line of one column. Closes {@code in} when it throws.
+   * Input that is a UTF-16 byte-order mark alone comes back as no bytes (closing {@code in}): the
+   * parser's encoding detection needs more than its 2 bytes, and took them for bytes that are not UTF-8.
    */
   private static InputStream notIdx(InputStream in, Path file) throws IOException {
     try {
       byte[] head = FirstBytes.peek(in, 4);
+      if (head.length == 2 && ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe
+          || (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff)) {
+        in.close();
+        return new java.io.ByteArrayInputStream(new byte[0]); // an empty file, as UTF-8's mark alone is
+      }
       if (head.length >= 3 && head[0] == 0 && head[1] == 0 && isIdxType(head[2])) {
         StringBuilder hex = new StringBuilder();
         for (byte b : head) {

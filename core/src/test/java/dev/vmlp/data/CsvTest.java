@@ -520,6 +520,15 @@ class CsvTest {
   void aByteOrderMarkAloneIsAnEmptyFile() throws IOException {
     Path f = write("bom.csv", "\uFEFF");
     assertMalformed(f, () -> Csv.read(f), "no data rows");
+    // UTF-16's and UTF-32's too: the 2 bytes of UTF-16's were too few for the parser's encoding detection,
+    // and read as "not UTF-8 text at or after line 1: Invalid UTF-8 start byte 0xff (at char #1, byte #-1)"
+    for (byte[] mark : new byte[][] {{(byte) 0xff, (byte) 0xfe}, {(byte) 0xfe, (byte) 0xff},
+        {0, 0, (byte) 0xfe, (byte) 0xff}, {(byte) 0xff, (byte) 0xfe, 0, 0}}) {
+      Path g = Files.write(dir.resolve("wide-bom.csv"), mark);
+      assertMalformed(g, () -> Csv.read(g), g + ": holds no data rows");
+      assertMalformed(g, () -> Csv.forEachRow(new java.io.ByteArrayInputStream(mark), g, ',', (v, l) -> {}),
+          g + ": holds no data rows");
+    }
   }
 
   @Test
