@@ -100,7 +100,8 @@ public final class Csv {
    * Reads {@code file}.
    *
    * @throws DataFormatException for an empty file, an IDX file, a line with another number of columns, a
-   *     value that is not a finite number, a label that is not a class index, or bytes that are not UTF-8
+   *     value that is not a finite number, a label that is not a class index, or bytes that are not text in
+   *     the file's encoding (UTF-8, or UTF-32)
    */
   public static Dataset read(Path file, Options options) throws IOException {
     return read(Compressed.openFile(file), file, options);
@@ -284,7 +285,7 @@ public final class Csv {
         DataFormatException problem = fromJackson(file, line, e);
         throw isGzipDamage(e) ? problem : Compressed.damageFirst(in, raw, file, problem);
       } catch (CharConversionException e) {
-        throw Compressed.damageFirst(in, raw, file, notUtf8(file, line, e)); // the parser's first buffer
+        throw Compressed.damageFirst(in, raw, file, notText(file, line, e)); // the parser's first buffer
       } catch (DataFormatException e) {
         throw Compressed.damageFirst(in, raw, file, e);
       }
@@ -295,7 +296,7 @@ public final class Csv {
       throw new DataFormatException(file, "corrupt gzip data" + (line > 0 ? " after line " + line : "") + ": "
           + e.getMessage(), e);
     } catch (CharConversionException e) {
-      throw notUtf8(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
+      throw notText(file, line, e); // the parser's first buffer: Jackson throws it unwrapped
     } catch (FloatList.Full e) {
       throw new DataFormatException(file, "line " + line + ": more than " + FloatList.MAX
           + " values, more than one dataset holds; split the file");
@@ -389,7 +390,7 @@ public final class Csv {
   /** The format error behind Jackson's exception at {@code line}. */
   private static DataFormatException fromJackson(Path file, long line, JsonProcessingException e) {
     if (e.getCause() instanceof CharConversionException c) {
-      return notUtf8(file, line, c);
+      return notText(file, line, c);
     }
     if (isGzipDamage(e)) {
       // past the parser's first buffer
@@ -400,11 +401,14 @@ public final class Csv {
   }
 
   /**
-   * Bytes that are not UTF-8: the decoder works ahead of the parser, so the bad byte is on the line being
-   * parsed or a later one.
+   * Bytes that are not text in the encoding the parser decodes: UTF-8, or UTF-32, the other one whose
+   * decoder refuses bad bytes (the JDK's UTF-16 decoder replaces them), and whose messages say
+   * "UTF-32". The decoder works ahead of the parser, so the bad byte is on the line being parsed or a
+   * later one.
    */
-  private static DataFormatException notUtf8(Path file, long line, CharConversionException e) {
-    return new DataFormatException(file, "not UTF-8 text at or after line " + Math.max(1, line) + ": "
+  private static DataFormatException notText(Path file, long line, CharConversionException e) {
+    String encoding = e.getMessage() != null && e.getMessage().contains("UTF-32") ? "UTF-32" : "UTF-8";
+    return new DataFormatException(file, "not " + encoding + " text at or after line " + Math.max(1, line) + ": "
         + e.getMessage(), e);
   }
 

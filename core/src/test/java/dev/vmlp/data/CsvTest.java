@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmlp.Dataset;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -933,6 +934,25 @@ class CsvTest {
     DataFormatException e = assertMalformed(later, () -> Csv.read(later), "not UTF-8 text at or after line 1",
         "0xff");
     assertTrue(e.getCause() instanceof java.io.CharConversionException, () -> "cause: " + e.getCause());
+    // UTF-32 text (its mark, then a code point past Unicode's, or a character cut short) is not UTF-32: it
+    // was called "not UTF-8 text", which the file never claimed to be
+    byte[] text = "\uFEFF1,2\n".getBytes(Charset.forName("UTF-32LE"));
+    Path beyond = Files.write(dir.resolve("beyond.csv"), concat(text, new byte[] {0, 0, 0x11, 0}));
+    assertMalformed(beyond, () -> Csv.read(beyond), "beyond.csv: not UTF-32 text at or after line 1",
+        "Invalid UTF-32 character");
+    Path cut = Files.write(dir.resolve("cut-utf32.csv"), concat(text, new byte[] {'0', 0}));
+    assertMalformed(cut, () -> Csv.forEachRow(Files.newInputStream(cut), cut, ',', (v, line) -> { }),
+        "cut-utf32.csv: not UTF-32 text at or after line ");
+    // too short for the parser to tell its encoding, a UTF-16 mark and one byte are decoded as UTF-8
+    Path shortWide = Files.write(dir.resolve("short-wide.csv"), new byte[] {(byte) 0xff, (byte) 0xfe, '1'});
+    assertMalformed(shortWide, () -> Csv.read(shortWide), "short-wide.csv: not UTF-8 text at or after line 1",
+        "Invalid UTF-8 start byte 0xff");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   /** Gzip damage that reads as a byte that is not UTF-8 is named as damage, not as the file's text. */
