@@ -4,7 +4,11 @@
 # build (a static binary for a machine without gcc: gcc -O2 -static -o host-gaps host-gaps.c).
 set -euo pipefail
 SECONDS_EACH="${1:-5}"
-OUT="${2:-/dev/stdout}"
+# OUT_FILE replaces standard output; without it the lines go to standard output as it is (reopening
+# /dev/stdout would truncate a file the caller appends to)
+if [[ -n "${2:-}" ]]; then
+  exec >"$2"
+fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT   # the built program and each CPU's output
 if [[ -z "${BIN:-}" ]]; then
@@ -23,4 +27,4 @@ CPUS=$(nproc)
   for ((c = 0; c < CPUS; c++)); do
     echo "cpu $c, all busy: $(cat "$TMP/cpu$c")"
   done
-} >"$OUT"
+}
