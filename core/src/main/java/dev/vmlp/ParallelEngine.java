@@ -46,6 +46,11 @@ final class ParallelEngine implements Engine {
   private final Pass.Result reusable = new Pass.Result();
   private volatile boolean stopping;
   private volatile Throwable failure;
+  /**
+   * Guards the first {@link #failure}. Not the engine's monitor: {@link #close()} holds that while it
+   * joins the workers, and a worker failing then would wait for it until close() gave up.
+   */
+  private final Object failureLock = new Object();
   /** Position at which every thread stops the running pass (set by thread 0 on interrupt). */
   private volatile int stopAt;
   private volatile boolean stopRequested;
@@ -169,7 +174,7 @@ final class ParallelEngine implements Engine {
   }
 
   private void fail(Throwable e) {
-    synchronized (this) {
+    synchronized (failureLock) {
       if (failure == null) {
         failure = e;
       }

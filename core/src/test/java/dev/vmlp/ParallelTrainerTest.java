@@ -259,6 +259,45 @@ class ParallelTrainerTest {
     }
   }
 
+  /**
+   * A worker that fails while the caller, whose own failure ended the pass first, closes the trainer:
+   * the worker recorded its failure under the engine's monitor, which close() held while it joined the
+   * workers, so close() waited out its 10-second limit and returned with that worker alive (BLOCKED).
+   */
+  @Test
+  void aWorkerFailingWhileTheCallerClosesDoesNotHoldUpClose() throws InterruptedException {
+    Architecture arch = Architecture.of(64, new int[] {256}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
+    RuntimeException callerFailure = new RuntimeException("the caller's failure");
+    RuntimeException workerFailure = new RuntimeException("the worker's failure");
+    // each thread's first kernel call of the pass fails: the caller's after 50 ms, the worker's after 500 ms,
+    // by which time the caller is in close()
+    Kernels failing = new FailingKernels(new FailingKernels(KernelProvider.get(), "-worker-1", 1, workerFailure,
+        500), "failing-caller", 1, callerFailure, 50);
+    Trainer t = Trainer.builder(arch).threads(2).scaling(digits.scaling()).kernels(failing)
+        .inputPath(Trainer.InputPath.DENSE).build();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicReference<Thread[]> workers = new AtomicReference<>();
+    long[] closeNanos = new long[1];
+    Thread caller = Thread.ofPlatform().name("failing-caller").daemon(true).start(() -> {
+      try {
+        t.fit(digits.train(), null, 1);
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+      workers.set(t.workerThreads());
+      long start = System.nanoTime();
+      t.close();
+      closeNanos[0] = System.nanoTime() - start;
+    });
+    caller.join(30_000);
+    assertFalse(caller.isAlive(), "close() still runs 30 s after the failures");
+    assertSame(callerFailure, thrown.get());
+    assertTrue(closeNanos[0] < 5_000_000_000L, "close() took " + closeNanos[0] / 1_000_000 + " ms");
+    for (Thread w : workers.get()) {
+      assertFalse(w.isAlive(), () -> w.getName() + " is still " + w.getState() + " after close()");
+    }
+  }
+
   @Test
   void interruptingTheCallerStopsAfterAWholeSample() throws Exception {
     Architecture arch = Architecture.of(64, new int[] {512}, Activation.RELU, 10, Head.SOFTMAX_CROSS_ENTROPY);
@@ -465,15 +504,30 @@ class ParallelTrainerTest {
     final AtomicInteger left;
     final RuntimeException failure;
 
+    /** Milliseconds the failing call sleeps before it throws. */
+    final long sleepMs;
+
     FailingKernels(Kernels k, String thread, int after, RuntimeException failure) {
+      this(k, thread, after, failure, 0);
+    }
+
+    FailingKernels(Kernels k, String thread, int after, RuntimeException failure, long sleepMs) {
       this.k = k;
       this.thread = thread;
       this.left = new AtomicInteger(after);
       this.failure = failure;
+      this.sleepMs = sleepMs;
     }
 
     private void maybeFail() {
       if (Thread.currentThread().getName().endsWith(thread) && left.decrementAndGet() == 0) {
+        if (sleepMs > 0) {
+          try {
+            Thread.sleep(sleepMs);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         throw failure;
       }
     }
