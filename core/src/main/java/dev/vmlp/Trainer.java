@@ -417,8 +417,8 @@ public final class Trainer implements AutoCloseable {
    *     the epoch, whose updates are in, counts, and its {@code epochEnd} does not come
    * @throws IllegalStateException when a worker thread failed (the cause says why), when an
    *     exception escaped an earlier pass, or when another thread closed the trainer (training stops
-   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples; that epoch does not count unless
-   *     the stop fell at its end; closed
+   *     after a whole sample, within {@value Engine#CHECK_EVERY} samples, one more on several threads;
+   *     that epoch does not count unless the stop fell at its end; closed
    *     while the test set is evaluated, the evaluation stops and the epoch, whose updates are in, counts).
    *     An exception from the listener reaches the caller as it is. From {@code progress} during an
    *     epoch it leaves the weights part-updated, and the trainer then takes no more calls but
@@ -915,7 +915,8 @@ public final class Trainer implements AutoCloseable {
    * releases the trainer; later calls of {@code fit}, {@code trainSample} and {@code snapshot} throw
    * {@link IllegalStateException} (the getters still answer). From another thread than
    * the one whose call runs, it stops that call (training stops after a whole sample, within
-   * {@value Engine#CHECK_EVERY} samples, and {@code fit} throws {@link IllegalStateException}) and
+   * {@value Engine#CHECK_EVERY} samples, one more on several threads, and {@code fit} throws
+   * {@link IllegalStateException}) and
    * waits for it to end. From a listener's {@code epochEnd}, it ends {@code fit} after that epoch, and
    * {@code fit} returns the report of the epochs done. A trainer that is never closed stops its
    * workers once it is unreachable (when the garbage collector finds it so).
