@@ -89,14 +89,19 @@ final class DataSource {
       return null;
     }
 
-    /** The path with its links resolved, as far as it exists. */
+    /**
+     * The path with its links resolved, as far as it exists. Not normalised first: the system takes a
+     * {@code ..} after a link from the link's target ({@code models/link/../train.csv} is beside the folder
+     * the link names), and removing {@code link/..} by name pointed elsewhere.
+     */
     private static Path real(Path p) throws IOException {
-      Path abs = p.toAbsolutePath().normalize();
+      Path abs = p.toAbsolutePath();
       if (Files.exists(abs)) {
         return abs.toRealPath();
       }
       Path parent = abs.getParent();
-      return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
+      return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName())
+          : abs.normalize();
     }
   }
 

@@ -71,6 +71,13 @@ class InputChecksTest {
     CliRun.of("train", "--data", mnist.toString(), "--epochs", "1", "--save",
         linkedFolder.resolve("train-images-idx3-ubyte").toString())
         .assertError(2, "would be read next time in place of the input file " + plain + ".gz");
+    // a .. after a linked folder is taken from the folder it names, as the system takes it: here the input's
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Path models = Files.createDirectory(dir.resolve("models"));
+    Path toSub = Files.createSymbolicLink(models.resolve("link"), sub);
+    CliRun.of("train", "--train", train.toString(), "--test", test.toString(), "--epochs", "1",
+        "--save", toSub + "/../train.csv")
+        .assertError(2, "is the input file " + train + ", which the model would replace");
     assertEquals(before, Files.readString(train));
     // another hard link to an input is a name of its own: the save replaces that name, not the input
     Path link = Files.createLink(dir.resolve("hard.csv"), train);
