@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -731,6 +732,35 @@ class ModelFilesTest {
     // the user's own group did not become the file's readers
     assertEquals(other, Files.getFileAttributeView(f, PosixFileAttributeView.class).readAttributes().group());
     assertEquals(groupOnly, Files.getPosixFilePermissions(f));
+  }
+
+  @Test
+  void aFileThatRootReplacesKeepsItsOwner() throws IOException {
+    Path f = tmp.resolve("theirs.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), f);
+    var view = Files.getFileAttributeView(f, PosixFileAttributeView.class);
+    UserPrincipal mine = view.getOwner();
+    UserPrincipal other = null;
+    for (String name : new String[] {"nobody", "daemon", "bin"}) {
+      try {
+        UserPrincipal u = f.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+        if (!u.equals(mine)) {
+          view.setOwner(u);
+          other = u;
+          break;
+        }
+      } catch (IOException notHereOrNotRoot) {
+        // a user this system lacks, or a file this user may not give away
+      }
+    }
+    Assumptions.assumeTrue(other != null, "only root may give a file to another user");
+    var ownerOnly = PosixFilePermissions.fromString("rw-------");
+    Files.setPosixFilePermissions(f, ownerOnly);
+    ModelFiles.save(SafetensorsBytes.small().withMetadata(Map.of("note", "second")), f);
+    // the rename made it root's, and its owner could neither read it nor save over it
+    assertEquals(other, Files.getOwner(f));
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(f));
+    assertEquals("second", ModelFiles.load(f).metadata().get("note"));
   }
 
   @Test

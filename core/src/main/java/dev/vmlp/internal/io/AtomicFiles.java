@@ -17,6 +17,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +44,8 @@ public final class AtomicFiles {
    * Replaces {@code target} (or creates it) with what {@code body} writes. A replaced file's POSIX
    * permissions and group carry over to the new one, which has no permission beyond them but its
    * owner's read and write while it is written; where the group cannot be kept (a group the user is
-   * not in), group and others get only what both had.
+   * not in), group and others get only what both had. Its owner carries over where the user may give a
+   * file away (root).
    *
    * @param file the path as the caller named it, for messages
    * @param target the absolute path that is replaced (a link's target, say)
@@ -457,9 +459,25 @@ public final class AtomicFiles {
       return; // no POSIX permissions here, or nothing replaced: the new file has the folder's defaults
     }
     var attrs = from.readAttributes();
+    keepOwner(to, attrs.owner());
     // where the group cannot be kept, its readers would be another group's: group and others get what both had
     to.setPermissions(keepGroup(to, attrs.group()) ? attrs.permissions()
         : groupAndOthersShared(attrs.permissions()));
+  }
+
+  /**
+   * Gives {@code to} the owner {@code owner} where the user may (root, replacing another user's file): the
+   * rename made the file root's, and one kept {@code rw-------} its owner could no longer read or replace.
+   * Elsewhere only root may give a file away, and the new file stays the user's.
+   */
+  private static void keepOwner(PosixFileAttributeView to, UserPrincipal owner) {
+    try {
+      if (!to.getOwner().equals(owner)) {
+        to.setOwner(owner);
+      }
+    } catch (IOException | SecurityException e) {
+      // not root: the file is the user's, as a file the user writes anew
+    }
   }
 
   /** Gives {@code to} the group {@code group}; false where it cannot be given (a group the user is not in). */
