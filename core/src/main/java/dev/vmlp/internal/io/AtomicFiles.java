@@ -28,8 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * is forced to the disk and renamed over the target, and the folder is forced so that the rename lasts.
  * A reader sees the old file or the new one, never half of one; a failed write leaves the old file and
  * no temporary one, and so does a JVM that exits while a write is under way (Ctrl-C, SIGTERM,
- * {@code System.exit}): a shutdown hook gives such writes a few seconds to end and removes the temporary
- * files of those still running.
+ * {@code System.exit}): a shutdown hook gives such writes up to {@link #EXIT_WAIT_SECONDS} (30 s) to end
+ * and removes the temporary files of those still running.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
