@@ -20,4 +20,14 @@ class ExcerptTest {
     assertEquals("\\uFEFF1.5\\u00A0\\u200B\\u202E\\u2028", Excerpt.of("\ufeff1.5\u00a0\u200b\u202e\u2028", 80));
     assertEquals("a b", Excerpt.of("a b", 80), "the ASCII space is itself");
   }
+
+  @Test
+  void aCutKeepsCharactersOutsideTheBmpWholeAndLoneSurrogatesAreEscaped() {
+    String emoji = "\uD83D\uDE00"; // one character, two chars
+    // 7 chars fit before the "...": three emoji and half of a fourth; the half goes
+    assertEquals(emoji.repeat(3) + "...", Excerpt.of(emoji.repeat(6), 10));
+    assertEquals("a" + emoji.repeat(3) + "...", Excerpt.of("a" + emoji.repeat(6), 10), "an even cut keeps a whole pair");
+    assertEquals("a\\uD800b\\uDC00", Excerpt.of("a\uD800b\uDC00", 80));
+    assertEquals(emoji, Excerpt.of(emoji, 80));
+  }
 }
