@@ -309,6 +309,36 @@ class VmlpScriptTest {
   }
 
   /**
+   * An exported CDPATH does not move the repository root when the script is run by a relative path, as
+   * the README does (bin/vmlp): its cd's went to a folder of CDPATH's that has a bin/, which held no jar
+   * (so Maven was run there), and with CDPATH=. to this one with its path printed, twice in the root.
+   */
+  @Test
+  void anExportedCdpathLeavesTheRootAlone() throws Exception {
+    Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+    Files.createDirectories(elsewhere.resolve("bin"));
+    for (String cdpath : List.of(elsewhere.toString(), ".")) {
+      ProcessBuilder pb = new ProcessBuilder("/bin/bash", "bin/vmlp", "train").directory(root.toFile())
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      Map<String, String> env = standInMaven(pb, "exit 1");
+      env.remove("VMLP_JAVA_OPTS");
+      env.remove("OPENBLAS_NUM_THREADS");
+      env.put("JAVA_HOME", root.resolve("jdk").toString());
+      env.put("CDPATH", cdpath);
+      Path outFile = root.resolve("cdpath.txt");
+      Process p = pb.redirectOutput(outFile.toFile()).start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("bin/vmlp train did not finish in 30 s");
+      }
+      assertEquals(0, p.exitValue(), "CDPATH=" + cdpath);
+      assertEquals("OPENBLAS_NUM_THREADS=unset", Files.readString(outFile, StandardCharsets.UTF_8).strip(), "java ran");
+    }
+    assertEquals(0, builds(), "the current jar was not found");
+    assertTrue(Files.notExists(elsewhere.resolve("cli")), "nothing written in CDPATH's folder");
+  }
+
+  /**
    * A signal to the process group (Ctrl-C, or SIGTERM as here) reaches java, which may take a moment to
    * stop and write its last lines (train --save saves the model so far): the script lets those lines
    * through and exits after java, with its status.
