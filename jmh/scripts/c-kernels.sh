@@ -5,6 +5,7 @@
 # with no barrier, which bounds what two training threads can gain. Needs gcc; no Java.
 # Usage: jmh/scripts/c-kernels.sh [REPEATS]
 set -euo pipefail
+unset CDPATH   # an exported one sent the cd's below elsewhere (or made them print the path)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 grep -qw avx512f /proc/cpuinfo || { echo "c-kernels.sh: the C kernels use AVX-512, which this processor lacks" >&2; exit 1; }
 [ "$(nproc)" -ge 2 ] || { echo "c-kernels.sh: the pairs need two processors" >&2; exit 1; }

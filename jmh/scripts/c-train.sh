@@ -6,6 +6,7 @@
 # .gz). Prints one JSON line per loop and epoch (samples_per_sec over that epoch).
 # Usage: jmh/scripts/c-train.sh DIR [HIDDEN] [EPOCHS]
 set -euo pipefail
+unset CDPATH   # an exported one sent the cd's below elsewhere (or made them print the path)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 [ "$#" -ge 1 ] || { echo "usage: c-train.sh DIR [HIDDEN] [EPOCHS]" >&2; exit 2; }
 DIR="$1" HIDDEN="${2:-256}" EPOCHS="${3:-2}"

@@ -5,6 +5,7 @@
 # "sparse" as a fourth argument)
 #   e.g. jmh/scripts/interleaved-scaling.sh 240 2 784-1024-10 784-256-10   (the defaults)
 set -euo pipefail
+unset CDPATH   # an exported one sent the cd's below elsewhere (or made them print the path)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR

@@ -7,6 +7,7 @@
 # Usage: jmh/scripts/perfasm.sh JMH_ARGS...
 #   e.g. jmh/scripts/perfasm.sh 'dev.vmlp.TrainStepBenchmark' -p impl=vector -p net=784-256-10 -p path=sparse
 set -euo pipefail
+unset CDPATH   # an exported one sent the cd's below elsewhere (or made them print the path)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 source "$ROOT/jmh/scripts/built.sh"     # builds the jars when missing or stale; JAVA, CLI_JAR, JMH_JAR

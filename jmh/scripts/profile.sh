@@ -6,6 +6,7 @@
 # Usage: jmh/scripts/profile.sh SECONDS JMH_ARGS...
 #   e.g. jmh/scripts/profile.sh 5 'dev.vmlp.TrainStepBenchmark' -p impl=vector -p net=784-256-10 -p path=sparse
 set -euo pipefail
+unset CDPATH   # an exported one sent the cd's below elsewhere (or made them print the path)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SECONDS_TO_RECORD="${1:?usage: profile.sh SECONDS JMH_ARGS...}"
 shift

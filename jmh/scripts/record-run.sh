@@ -3,6 +3,7 @@
 # then the report. Usage: jmh/scripts/record-run.sh OUT_DIR   (about 50 minutes on 2 cores; run it on
 # an otherwise idle machine). Needs a JDK 25 (found like bin/vmlp does) and libopenblas for the native peer.
 set -euo pipefail
+unset CDPATH   # an exported one sent the cd's below elsewhere (or made them print the path)
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:?usage: record-run.sh OUT_DIR}"
 mkdir -p "$OUT"

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +35,31 @@ class RecordRunScriptTest {
 
   @Test
   void aRelativeOutDirIsTheCallersNotTheRepositorysFolder() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash");
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/jq")) || Files.isExecutable(Path.of("/bin/jq")), "jq");
-    Path root = Files.createDirectories(tmp.resolve("repo"));
+    Path caller = Files.createDirectories(tmp.resolve("caller"));
+    Path root = layout(tmp.resolve("repo"));
+    record(caller, scriptIn(root).toString(), Map.of());
+    assertTrue(Files.notExists(root.resolve("runs")), "nothing written in the repository");
+  }
+
+  /**
+   * An exported CDPATH changes neither the repository root the script finds when it is run by a relative
+   * path nor where a relative OUT_DIR is: its cd's went to CDPATH's folders of those names (the
+   * repository's, a second copy here, held no built.sh, and the results went to CDPATH's runs/today).
+   */
+  @Test
+  void anExportedCdpathChangesNoFolder() throws Exception {
+    Path caller = layout(tmp.resolve("caller"));
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createDirectories(elsewhere.resolve("runs/today"));
+    Files.createDirectories(elsewhere.resolve("jmh/scripts"));
+    record(caller, "jmh/scripts/record-run.sh", Map.of("CDPATH", elsewhere.toString()));
+    try (var files = Files.walk(elsewhere)) {
+      assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "written in CDPATH's folders");
+    }
+  }
+
+  /** A copy of the repository's layout in {@code root} with a stand-in built.sh, JDK and bin/vmlp. */
+  static Path layout(Path root) throws IOException {
     Path scripts = Files.createDirectories(root.resolve("jmh/scripts"));
     Files.copy(SCRIPT, scripts.resolve("record-run.sh"), StandardCopyOption.COPY_ATTRIBUTES);
     Files.writeString(scripts.resolve("built.sh"), "JAVA=\"$ROOT/java\"; CLI_JAR=cli.jar; JMH_JAR=jmh.jar\n");
@@ -52,10 +76,21 @@ class RecordRunScriptTest {
         done
         mkdir -p "$out" && echo '[{"benchmark": "probe"}]' > "$out/results.json" && echo '{}' > "$out/machine.json"
         """);
-    Path caller = Files.createDirectories(tmp.resolve("caller"));
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", scripts.resolve("record-run.sh").toString(), "runs/today")
+    return root;
+  }
+
+  static Path scriptIn(Path root) {
+    return root.resolve("jmh/scripts/record-run.sh");
+  }
+
+  /** Runs {@code script} runs/today from {@code caller} with {@code env} added, and checks the record it made there. */
+  static void record(Path caller, String script, Map<String, String> env) throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/jq")) || Files.isExecutable(Path.of("/bin/jq")), "jq");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", script, "runs/today")
         .directory(caller.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-    Path outFile = tmp.resolve("out.txt");
+    pb.environment().putAll(env);
+    Path outFile = caller.resolveSibling("out.txt");
     pb.redirectOutput(outFile.toFile());
     Process p = pb.start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -70,6 +105,5 @@ class RecordRunScriptTest {
     assertEquals(11, Files.readString(record).split("\"benchmark\"").length - 1, "the probe and ten runs joined");
     assertTrue(Files.isRegularFile(caller.resolve("runs/today/record.machine.json")));
     assertTrue(Files.isRegularFile(caller.resolve(out)), "the path it prints names the record: " + out);
-    assertTrue(Files.notExists(root.resolve("runs")), "nothing written in the repository");
   }
 }
