@@ -3,7 +3,7 @@
 # the script that needed it.
 if [ -z "${JAVA:-}" ]; then
   best_major=0
-  for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+  for home in "${JAVA_HOME:-/nonexistent}" /usr/lib/jvm/*; do  # JAVA_HOME quoted: it may hold spaces
     [ -x "$home/bin/java" ] || continue
     major="$("$home/bin/java" -version 2>&1 | sed -n 's/^[^"]* version "\([0-9]*\).*/\1/p' | head -n 1)" || true
     if [ -n "$major" ] && [ "$major" -ge 25 ] && [ "$major" -gt "$best_major" ]; then
