@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * jmh/scripts/find-java.sh, sourced by bash as the scripts there source it, with stand-in JDKs that only
- * say their version.
+ * say their version: it picks the JDK that bin/vmlp would.
  */
 class FindJavaScriptTest {
   static final Path SCRIPT = Path.of("..", "jmh", "scripts", "find-java.sh").toAbsolutePath().normalize();
@@ -49,5 +49,20 @@ class FindJavaScriptTest {
   void aJavaHomeWithSpacesIsTheOneTaken() throws Exception {
     Path java = jdk(tmp.resolve("my jdks/it's jdk 25"), "25.0.1");
     assertEquals(java.toString(), java(Map.of("JAVA_HOME", java.getParent().getParent().toString())));
+  }
+
+  /**
+   * Without a JDK 25 in JAVA_HOME it looks where bin/vmlp does, such as ~/.jdks (where IntelliJ puts the
+   * JDKs it downloads) and SDKMAN's folder, and takes the newest: it looked in /usr/lib/jvm alone, so a
+   * script failed with "no JDK 25 or newer found" where bin/vmlp had just found one and built the jars.
+   */
+  @Test
+  void theUsualPlacesAreThoseOfBinVmlp() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Path old = jdk(tmp.resolve("jdk-17"), "17.0.15");
+    Path jdks = jdk(home.resolve(".jdks/temurin-998"), "998.0.1");
+    assertEquals(jdks.toString(), java(Map.of("HOME", home.toString(), "JAVA_HOME", old.getParent().getParent().toString())));
+    Path sdkman = jdk(home.resolve(".sdkman/candidates/java/999-tem"), "999");
+    assertEquals(sdkman.toString(), java(Map.of("HOME", home.toString(), "JAVA_HOME", old.getParent().getParent().toString())));
   }
 }
