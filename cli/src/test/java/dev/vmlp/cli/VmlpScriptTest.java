@@ -339,6 +339,26 @@ class VmlpScriptTest {
   }
 
   /**
+   * In the C locale (cron, many containers), whose character set is ASCII, java reads file names in UTF-8:
+   * it read them in ASCII, so a jar in a folder named with other letters ('it's ü') could not be opened
+   * ('Error: An unexpected error occurred while trying to open file .../it's ??/...'), nor Maven build it.
+   */
+  @Test
+  void javaReadsFileNamesInUtf8InTheCLocale() throws Exception {
+    Path locale = Path.of("/usr/bin/locale");
+    assumeTrue(Files.isExecutable(locale), "locale");
+    ScriptRun utf8 = ScriptRun.of(List.of(locale.toString(), "charmap"), Map.of("LC_ALL", "C.UTF-8"));
+    assumeTrue(utf8.out().strip().equals("UTF-8"), "a C.UTF-8 locale");
+    // the real JDK says what it reads file names in
+    standIn("/bin/sh", """
+        exec %s -XshowSettings:properties -version 2>&1 | sed -n 's/^ *sun.jnu.encoding = //p'
+        """.formatted(Path.of(System.getProperty("java.home"), "bin", "java")));
+    assertEquals("UTF-8", output(Map.of("LC_ALL", "C"), "train"));
+    assertEquals("UTF-8", output(Map.of("LC_ALL", "", "LC_CTYPE", "POSIX"), "train"));
+    assertEquals("UTF-8", output(Map.of("LC_ALL", "", "LC_CTYPE", "", "LANG", "C"), "train"));
+  }
+
+  /**
    * A signal to the process group (Ctrl-C, or SIGTERM as here) reaches java, which may take a moment to
    * stop and write its last lines (train --save saves the model so far): the script lets those lines
    * through and exits after java, with its status.
