@@ -450,13 +450,30 @@ class VmlpScriptTest {
    * A signal sent to the script's own process alone (kill PID, as a supervisor stops a service) is passed
    * on to java: bash had deferred its trap until java ended, so that training went on to its end and the
    * exit status was 0. SIGINT is passed on as SIGTERM (a background job's SIGINT may be ignored), and the
-   * status is that of the signal the script got.
+   * status is that of the signal the script got. Under nohup (SIGHUP ignored from the start, as it then is
+   * in every process the tests start) bash can trap no SIGHUP, nor the stand-in java: that round is skipped
+   * (it failed after 30 s with status 137, so that 'nohup .ci/run' failed).
    */
   @Test
   void aSignalToTheScriptAloneReachesJava() throws Exception {
     assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("TERM", 143));
     assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("INT", 130));
+    assumeTrue(!ignoredHere(1), "SIGHUP is ignored (nohup)");
     assertEquals(List.of("ready", "stopping, saved"), stopByASignalToTheScript("HUP", 129));
+  }
+
+  /** Whether this process ignores signal {@code number}, as the processes it starts then do (false without /proc). */
+  static boolean ignoredHere(int number) throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) >>> (number - 1) & 1) != 0;
+      }
+    }
+    return false;
   }
 
   /**
