@@ -4,15 +4,7 @@
 # of each; exits naming the script and the jar when one is missing.
 bin/vmlp --help >/dev/null
 source "$(dirname "${BASH_SOURCE[0]}")/find-java.sh"
-# Java reads file names in the locale's character set, ASCII in the C (POSIX) locale: in a clone whose
-# path has other letters ('it's ü') it then found no class in the jar. Java gets the C locale in UTF-8
-# then, where the system has one (as in bin/vmlp).
-case "$(locale charmap 2>/dev/null)" in
-  ANSI_X3.4-1968 | US-ASCII | ASCII)
-    if [ "$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)" = UTF-8 ]; then
-      if [ -n "${LC_ALL:-}" ]; then export LC_ALL=C.UTF-8; else export LC_CTYPE=C.UTF-8; fi
-    fi ;;
-esac
+source "$(dirname "${BASH_SOURCE[0]}")/utf8-locale.sh"   # java reads file names in UTF-8
 CLI_JAR="$(ls -t cli/target/vmlp-cli-*-all.jar 2>/dev/null | head -n 1 || true)"
 JMH_JAR="$(ls -t jmh/target/vmlp-jmh-*-benchmarks.jar 2>/dev/null | head -n 1 || true)"
 for jar in "cli/target/vmlp-cli-*-all.jar:$CLI_JAR" "jmh/target/vmlp-jmh-*-benchmarks.jar:$JMH_JAR"; do

@@ -11,15 +11,7 @@ OUT="${1:?usage: scaling-run.sh OUT_DIR}"
 JAVA="${JAVA:-java}"
 JAR="${JAR:?set JAR to the vmlp-cli-*-all.jar}"
 THREADS="${THREADS:-1,2,4,8,16}"
-# Java reads file names in the locale's character set, ASCII in the C (POSIX) locale: in a clone whose
-# path has other letters ('it's ü') it then found no class in the jar. Java gets the C locale in UTF-8
-# then, where the system has one (as in bin/vmlp).
-case "$(locale charmap 2>/dev/null)" in
-  ANSI_X3.4-1968 | US-ASCII | ASCII)
-    if [ "$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)" = UTF-8 ]; then
-      if [ -n "${LC_ALL:-}" ]; then export LC_ALL=C.UTF-8; else export LC_CTYPE=C.UTF-8; fi
-    fi ;;
-esac
+source "$(dirname "$0")/utf8-locale.sh"   # java reads file names in UTF-8
 mkdir -p "$OUT"
 {
   date -u

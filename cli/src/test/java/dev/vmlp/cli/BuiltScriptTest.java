@@ -43,7 +43,7 @@ class BuiltScriptTest {
     assumeTrue(cUtf8(), "a C.UTF-8 locale");
     Path root = Files.createDirectories(tmp.resolve("it's ü"));
     Path scripts = Files.createDirectories(root.resolve("jmh/scripts"));
-    for (String script : List.of("built.sh", "find-java.sh")) {
+    for (String script : List.of("built.sh", "find-java.sh", "utf8-locale.sh")) {
       Files.copy(SCRIPTS.resolve(script), scripts.resolve(script), StandardCopyOption.COPY_ATTRIBUTES);
     }
     Path vmlp = Files.createDirectories(root.resolve("bin")).resolve("vmlp");
