@@ -12,6 +12,7 @@ OUT="${1:?usage: two-core-run.sh OUT_DIR}"
 JAVA="${JAVA:-java}"
 JAR="${JAR:?set JAR to the vmlp-cli-*-all.jar}"
 CPUS="${CPUS:-0,1}"
+source "$(dirname "$0")/utf8-locale.sh"   # java reads file names in UTF-8
 ONE="${CPUS%%,*}"
 mkdir -p "$OUT"
 {

@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** jmh/scripts/scaling-run.sh, run by bash with a stand-in JAVA that says what the real one reads file names in. */
+/**
+ * jmh/scripts/scaling-run.sh and two-core-run.sh (the device machine's runs), run by bash with a stand-in
+ * JAVA that says what the real one reads file names in.
+ */
 class ScalingRunScriptTest {
-  static final Path SCRIPT = Path.of("..", "jmh", "scripts", "scaling-run.sh").toAbsolutePath().normalize();
+  static final Path SCRIPTS = Path.of("..", "jmh", "scripts").toAbsolutePath().normalize();
 
   @TempDir
   Path tmp;
@@ -23,8 +27,9 @@ class ScalingRunScriptTest {
    * UTF-8: it read them in ASCII, so a JAR whose path has other letters ('it's ü') held no class for it
    * ('Could not find or load main class dev.vmlp.jmh.MnistLike'), and the script ended there.
    */
-  @Test
-  void javaReadsFileNamesInUtf8InTheCLocale() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"scaling-run.sh", "two-core-run.sh"})
+  void javaReadsFileNamesInUtf8InTheCLocale(String script) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash");
     assumeTrue(BuiltScriptTest.cUtf8(), "a C.UTF-8 locale");
     Path said = tmp.resolve("said.txt");
@@ -34,7 +39,7 @@ class ScalingRunScriptTest {
         + "' -XshowSettings:properties -version 2>&1 | sed -n 's/^ *sun.jnu.encoding = //p' >> '" + said + "'\nexit 1\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path jar = Files.writeString(Files.createDirectories(tmp.resolve("it's ü")).resolve("vmlp-cli-0-all.jar"), "");
-    ScriptRun r = ScriptRun.of(List.of("/bin/bash", SCRIPT.toString(), tmp.resolve("out").toString()),
+    ScriptRun r = ScriptRun.of(List.of("/bin/bash", SCRIPTS.resolve(script).toString(), tmp.resolve("out").toString()),
         Map.of("LC_ALL", "C", "JAVA", java.toString(), "JAR", jar.toString()));
     assertEquals(1, r.exit(), r.err());
     // java -version for machine.txt, then the data's
