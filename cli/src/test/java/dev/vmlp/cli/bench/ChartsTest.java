@@ -54,4 +54,14 @@ class ChartsTest {
     assertTrue(svg.contains(">2,083<"), "the peer's 1e9 / 480,000 samples/s");
     assertTrue(svg.contains(">8,333<"), "vmlp's 1e9 / 120,000 samples/s");
   }
+
+  @Test
+  void aSpeedUpBeyondTheIdealStaysOnTheScalingChart() {
+    // 4x on 2 threads: each thread's half of the weights fits a cache the whole did not; the axis ended
+    // at 2.2 (the ideal's top) and the point and its curve were drawn above the chart
+    Report run = new Report("run", null, List.of(ReportPageTest.scaling("avgt", 1, 10_000, Map.of()),
+        ReportPageTest.scaling("avgt", 2, 2_500, Map.of())));
+    String svg = svg(Charts.scaling(List.of(run)));
+    assertTrue(svg.contains(">4.0<"), "the speed-up axis reaches 4");
+  }
 }
