@@ -301,9 +301,9 @@ class BenchCommandTest {
         "KernelBenchmark.forwardInputMajor impl=vector shape=784x256: a metric has no scoreUnit");
     refused("[" + KERNEL.formatted("784x256", "4760").replace("ns/op", "ops/s") + "]", "unit 'ops/s' does not fit mode avgt");
     refused("[" + KERNEL.formatted("784x256", "4760").replace("\"avgt\"", "\"weird\"") + "]",
-        "dev.vmlp.jmh.KernelBenchmark.forwardInputMajor: unknown mode 'weird'");
+        "KernelBenchmark.forwardInputMajor impl=vector shape=784x256: unknown mode 'weird'");
     refused("[" + KERNEL.formatted("784x256", "4760") + ", " + KERNEL.formatted("256x10", "300").replace("\"mode\": \"avgt\",", "")
-        + "]", "dev.vmlp.jmh.KernelBenchmark.forwardInputMajor: no 'mode'"); // was "a result has no 'mode'": which?
+        + "]", "KernelBenchmark.forwardInputMajor impl=vector shape=256x10: no 'mode'"); // was "a result has no 'mode'": which?
     refused("""
         [{"benchmark": "dev.vmlp.ThreadScalingBenchmark.pass", "mode": "avgt", "params": {"threads": "2", "path": "dense"},
           "primaryMetric": {"score": 6120, "scoreError": 80, "scoreUnit": "ns/op"}}]""",

@@ -83,32 +83,37 @@ public final class JmhJson {
     }
     List<JmhResult> out = new ArrayList<>();
     for (JsonNode r : root) {
-      out.add(result(r));
+      out.add(result(r, out.size() + 1));
     }
     return out;
   }
 
-  private static JmhResult result(JsonNode r) {
-    String benchmark = text(r, "benchmark");
-    JsonNode modeNode = r.get("mode");
-    if (modeNode == null || !modeNode.isTextual()) {
-      // named: "a result has no 'mode'" left the reader to find which of hundreds
-      throw new BadResult(benchmark + ": no 'mode'");
+  /** The {@code index}-th result (from 1): one without a name is named by its place in the array. */
+  private static JmhResult result(JsonNode r, int index) {
+    JsonNode benchmarkNode = r.get("benchmark");
+    if (benchmarkNode == null || !benchmarkNode.isTextual()) {
+      throw new IllegalArgumentException("result " + index + " has no 'benchmark'");
     }
-    String mode = modeNode.asText();
-    if (!MODES.contains(mode)) {
-      throw new BadResult(benchmark + ": unknown mode '" + mode + "' (JMH writes thrpt, avgt, sample or ss)");
-    }
-    JsonNode primary = r.get("primaryMetric");
-    if (primary == null || !primary.isObject()) {
-      throw new IllegalArgumentException(benchmark + " has no primaryMetric");
-    }
+    String benchmark = benchmarkNode.asText();
     Map<String, String> params = new LinkedHashMap<>();
     JsonNode p = r.get("params");
     if (p != null) {
       p.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
     }
+    // named with the parameters: the results of one method differ in them alone
     String name = JmhResult.label(benchmark, params);
+    JsonNode modeNode = r.get("mode");
+    if (modeNode == null || !modeNode.isTextual()) {
+      throw new BadResult(name + ": no 'mode'");
+    }
+    String mode = modeNode.asText();
+    if (!MODES.contains(mode)) {
+      throw new BadResult(name + ": unknown mode '" + mode + "' (JMH writes thrpt, avgt, sample or ss)");
+    }
+    JsonNode primary = r.get("primaryMetric");
+    if (primary == null || !primary.isObject()) {
+      throw new IllegalArgumentException(name + " has no primaryMetric");
+    }
     Map<String, Double> percentiles = new LinkedHashMap<>();
     JsonNode pc = primary.get("scorePercentiles");
     if (pc != null) {
@@ -151,14 +156,8 @@ public final class JmhJson {
     if (unit == null || !unit.isTextual() || unit.asText().isBlank()) {
       throw new BadResult(name + ": a metric has no scoreUnit");
     }
-    double error;
-    JmhResult.Metric metric;
-    try {
-      error = number(m.get("scoreError"));
-      metric = new JmhResult.Metric(number(score), error, unit.asText());
-    } catch (IllegalArgumentException e) {
-      throw new BadResult(name + ": " + e.getMessage());
-    }
+    double error = number(name, "scoreError", m.get("scoreError"));
+    JmhResult.Metric metric = new JmhResult.Metric(number(name, "score", score), error, unit.asText());
     if (error < 0) {
       // a half-width is never negative: the comparison read score ± -5 as two intervals apart, a change of +0.0%
       throw new BadResult(name + ": scoreError " + error + " is negative");
@@ -199,18 +198,13 @@ public final class JmhJson {
     if (n.isNumber()) {
       return n.asDouble();
     }
+    if (n.isContainerNode()) {
+      throw new IllegalArgumentException(n + " is not a number"); // its asText() is empty: "'' is not a number"
+    }
     try {
       return Double.parseDouble(n.asText());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + n.asText() + "' is not a number");
     }
-  }
-
-  private static String text(JsonNode r, String field) {
-    JsonNode n = r.get(field);
-    if (n == null || !n.isTextual()) {
-      throw new IllegalArgumentException("a result has no '" + field + "'");
-    }
-    return n.asText();
   }
 }

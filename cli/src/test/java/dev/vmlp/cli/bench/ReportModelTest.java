@@ -501,6 +501,28 @@ class ReportModelTest {
   }
 
   @Test
+  void aResultWithoutAFieldIsNamedAmongResultsOfTheSameBenchmark(@TempDir Path tmp) throws IOException {
+    // results of one method differ in their parameters alone: "KernelBenchmark.forwardOutputMajor: no 'mode'"
+    // left the reader to find which of the run's six, a result without a name was "a result", and a score
+    // that is no number was "'' is not a number", of no field
+    String ok = """
+        {"benchmark": "org.example.FooBenchmark.bar", "mode": "avgt", "params": {"n": "1"},
+         "primaryMetric": {"score": 12.5, "scoreError": 1, "scoreUnit": "ns/op"}}""";
+    Map<String, String> cases = Map.of(
+        ok.replace("\"mode\": \"avgt\", ", "").replace("\"1\"", "\"3\""), "FooBenchmark.bar n=3: no 'mode'",
+        ok.replace("\"1\"", "\"3\"").replace("avgt", "fast"), "FooBenchmark.bar n=3: unknown mode 'fast'",
+        ok.replace("\"1\"", "\"3\"").replaceAll(",\\s*\"primaryMetric.*}", "}"), "FooBenchmark.bar n=3 has no primaryMetric",
+        ok.replace("\"benchmark\": \"org.example.FooBenchmark.bar\", ", ""), "result 2 has no 'benchmark'",
+        ok.replace("\"1\"", "\"3\"").replace("12.5", "{\"a\": 1}"), "FooBenchmark.bar n=3: score: {\"a\":1} is not a number",
+        ok.replace("\"1\"", "\"3\"").replace(": 1,", ": [1],"), "FooBenchmark.bar n=3: scoreError: [1] is not a number");
+    for (var c : cases.entrySet()) {
+      Path f = Files.writeString(tmp.resolve("bad.json"), "[" + ok + ", " + c.getKey() + "]");
+      IOException e = assertThrows(IOException.class, () -> JmhJson.read(f), c.getKey());
+      assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains(c.getValue()), e.getMessage());
+    }
+  }
+
+  @Test
   void aMetricWithABlankOrNonTextUnitNamesTheResult(@TempDir Path tmp) throws IOException {
     String result = """
         [{"benchmark": "org.example.FooBenchmark.bar", "mode": "avgt",
