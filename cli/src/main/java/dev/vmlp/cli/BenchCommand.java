@@ -445,7 +445,7 @@ final class BenchCommand implements Callable<Integer> {
         subcommand = true; // the global options before it take no values, so the first "bench" is the command
         continue;
       }
-      b.append(' ').append(a.matches("[\\w@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+      b.append(' ').append(ReportPage.shellWord(a));
     }
     return b.toString();
   }

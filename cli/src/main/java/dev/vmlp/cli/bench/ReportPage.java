@@ -504,7 +504,7 @@ public final class ReportPage {
     }
     if (source != null) {
       b.append("Rendered from `").append(source).append("` by `bin/vmlp bench ")
-          .append(runs.size() > 1 ? "--compare ..." : "--from " + source).append(" --markdown`.\n\n");
+          .append(runs.size() > 1 ? "--compare ..." : "--from " + shellWord(source)).append(" --markdown`.\n\n");
     }
     for (Section s : sections(false)) {
       if (s.tables().isEmpty() && s.note().isEmpty()) {
@@ -539,6 +539,14 @@ public final class ReportPage {
     // a machine's name is written as a Java escape, as messages show names (Excerpt); the lines stay as they are
     return Arrays.stream(b.toString().split("\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
         .collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * {@code arg} as one word of a POSIX shell's command line: as it is when it holds only characters the
+   * shell takes literally, else in single quotes ({@code 'my run/it'\''s.json'}).
+   */
+  public static String shellWord(String arg) {
+    return arg.matches("[\\w@%+=:,./-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
   }
 
   /**

@@ -129,7 +129,18 @@ class ReportPageTest {
         + md.lines().filter(l -> l.contains("\u001b")).map(l -> l.replace('\u001b', '~')).toList());
     assertTrue(md.contains("measured with `bin/vmlp bench --out '/tmp/a\\u001B[31mred'`"), md);
     assertTrue(md.contains("Rendered from `/tmp/b\\u001B[2J/results.json` by `bin/vmlp bench --from "
-        + "/tmp/b\\u001B[2J/results.json --markdown`"), md);
+        + "'/tmp/b\\u001B[2J/results.json' --markdown`"), md);
+  }
+
+  @Test
+  void theCommandThatReRendersTheRunQuotesItsPath() {
+    // was "--from my run/it's.json", which the shell splits into three words and reads a quote in
+    Report quick = Samples.report("quick.json");
+    String md = new ReportPage(List.of(quick), "my run/it's.json").markdown();
+    assertTrue(md.contains("Rendered from `my run/it's.json` by `bin/vmlp bench --from 'my run/it'\\''s.json' "
+        + "--markdown`"), md);
+    md = new ReportPage(List.of(quick), "docs/bench/record.json").markdown();
+    assertTrue(md.contains("by `bin/vmlp bench --from docs/bench/record.json --markdown`"), md);
   }
 
   @Test
