@@ -112,12 +112,33 @@ public record MachineInfo(
     try {
       m = JSON.readValue(file.toFile(), MachineInfo.class);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new IOException(file + ": not a machine description (" + Report.firstLine(e.getOriginalMessage()) + ")", e);
+      throw new IOException(file + ": not a machine description (" + field(e) + Report.firstLine(e.getOriginalMessage())
+          + ")", e);
     }
     if (m == null) {
       throw new IOException(file + ": not a machine description (null, not an object)");
     }
     return m;
+  }
+
+  /**
+   * The field a mapping error is in, as {@code run.failed: } or {@code jvmArgs[2]: }; empty for an error
+   * of the JSON itself. Jackson's message names the type it wanted alone ("Cannot deserialize value of
+   * type `int`"), not which of the file's fields.
+   */
+  private static String field(com.fasterxml.jackson.core.JacksonException e) {
+    if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (var ref : m.getPath()) {
+      if (ref.getFieldName() != null) {
+        b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        b.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return b.isEmpty() ? "" : b + ": ";
   }
 
   /**

@@ -53,6 +53,18 @@ class MachineInfoTest {
   }
 
   @Test
+  void aFieldOfTheWrongTypeIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+    // was "not a machine description (Cannot deserialize value of type `int` from String "many": ...)": which int?
+    java.nio.file.Path f = java.nio.file.Files.writeString(tmp.resolve("machine.json"),
+        "{\"logicalCores\": 2, \"run\": {\"planned\": 3, \"failed\": \"many\"}}");
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> MachineInfo.read(f));
+    assertTrue(e.getMessage().startsWith(f + ": not a machine description (run.failed: "), e.getMessage());
+    java.nio.file.Files.writeString(f, "{\"probeBuffers\": {\"L1\": [1]}}");
+    e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> MachineInfo.read(f));
+    assertTrue(e.getMessage().startsWith(f + ": not a machine description (probeBuffers.L1: "), e.getMessage());
+  }
+
+  @Test
   void theRunsOwnMachineDescriptionComesBeforeTheFoldersOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
       throws java.io.IOException {
     java.nio.file.Path json = tmp.resolve("run.json");
