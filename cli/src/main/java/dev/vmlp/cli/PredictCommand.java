@@ -15,6 +15,7 @@ import dev.vmlp.internal.io.FirstBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -88,9 +89,12 @@ final class PredictCommand implements Callable<Integer> {
       input = STANDARD_INPUT; // as messages name it
     }
     // the input is read once, row by row: it may be a pipe (--input -), and of any length
-    // the rows predicted so far are printed before a read from standard input waits for more (a pipe fed
-    // a row at a time): held back for blocks of output, they would come only at the end
+    // the rows predicted so far are printed before a read from standard input, or from a named pipe (a FIFO,
+    // /dev/stdin, <(...)), waits for more (a pipe fed a row at a time): held back for blocks of output, they
+    // would come only at the end
     try (Input in = standardInput ? Input.of(Compressed.open(new PrintBeforeWaiting(System.in, printer), input), input)
+        : pipe(input) ? Input.of(Compressed.open(new PrintBeforeWaiting(Files.newInputStream(input), printer), input),
+            input)
         : Input.open(input)) {
       if (in.idx()) {
         if (labelColumn != null) {
@@ -122,6 +126,15 @@ final class PredictCommand implements Callable<Integer> {
     }
     printer.flush();
     return Main.EXIT_OK;
+  }
+
+  /**
+   * Whether {@code file} is read as a pipe: it exists and is neither a regular file nor a folder (a named
+   * pipe, {@code /dev/stdin}, a device). A folder and a missing file are left to {@link Input#open}, which
+   * names what is wrong.
+   */
+  private static boolean pipe(Path file) {
+    return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
   }
 
   /** Predicts one row at a time and prints the results in blocks. */
@@ -194,8 +207,9 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * Standard input that has the printer print the rows held back before a read that would wait (no
-   * bytes available): one check per read of a block, not per row.
+   * Standard input (or a named pipe) that has the printer print the rows held back before a read that
+   * would wait (no bytes available; a pipe opened by its path always says none, so there the rows are
+   * printed before every read of a block): one check per read of a block, not per row.
    */
   private static final class PrintBeforeWaiting extends java.io.FilterInputStream {
     private final Printer printer;

@@ -525,6 +525,60 @@ class ModelCommandsTest {
     assertAnsweredWhileThePipeStaysOpen(oneInput, "5");
   }
 
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a stuck pipe read ignores interrupts
+  void predictPrintsThePredictionsOfANamedPipeBeforeItWaitsForMoreRows() throws Exception {
+    // --input FIFO (or /dev/stdin, <(...)) is a pipe as --input - is: a row sent is answered while the pipe
+    // stays open; its predictions were held back until 64 KB of output or the end of the input
+    Path csv = digitsCsv(dir.resolve("named-pipe-rows.csv"), false);
+    String row = Files.readAllLines(csv).get(0) + "\n";
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input",
+        Files.writeString(dir.resolve("named-pipe-row.csv"), row).toString()).out();
+    Path fifo = dir.resolve("rows-answered.fifo");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("no mkfifo here: " + e.getMessage());
+      return;
+    }
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    var answered = new java.util.concurrent.CountDownLatch(1);
+    var sent = new java.io.ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        super.write(b, off, len);
+        if (toString(StandardCharsets.UTF_8).contains("\n")) {
+          answered.countDown();
+        }
+      }
+    };
+    var open = new java.util.concurrent.CountDownLatch(1);
+    Thread writer = Thread.ofPlatform().daemon().start(() -> {
+      try (java.io.OutputStream w = Files.newOutputStream(fifo)) { // blocks until predict opens the pipe
+        w.write(row.getBytes(StandardCharsets.US_ASCII));
+        w.flush();
+        open.await(); // the pipe stays open until the answer has come (or the test gives up)
+      } catch (IOException | InterruptedException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    int[] exit = {-1};
+    Thread predict = Thread.ofPlatform().daemon().start(() -> {
+      try (java.io.PrintStream out = new java.io.PrintStream(sent, false, StandardCharsets.UTF_8);
+          java.io.PrintStream err = new java.io.PrintStream(java.io.OutputStream.nullOutputStream())) {
+        exit[0] = Main.run(new String[] {"predict", "--model", model.toString(), "--input", fifo.toString()}, out, err);
+      }
+    });
+    boolean inTime = answered.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    open.countDown();
+    writer.join(10_000);
+    predict.join(30_000);
+    assertTrue(inTime, "no prediction in 30 s for the row sent, while the pipe stayed open");
+    assertEquals(0, exit[0]);
+    assertEquals(expected, sent.toString(StandardCharsets.UTF_8));
+  }
+
   private static void assertAnsweredWhileThePipeStaysOpen(Path modelFile, String row) throws Exception {
     Path csv = Files.writeString(dir.resolve("row.csv"), row + "\n");
     String expected = CliRun.of("predict", "--model", modelFile.toString(), "--input", csv.toString()).outLines().get(0);
