@@ -108,7 +108,7 @@ public final class Compressed {
     // a null stream would fail its first read as "Stream closed", an IOException that blames the input
     Objects.requireNonNull(raw, "stream");
     given(file, "name", raw); // closes raw, as a failure below does
-    InputStream in = new BufferedInputStream(raw, 1 << 16);
+    InputStream in = new BufferedInputStream(new ReadFailuresNamed(raw, file), 1 << 16);
     try {
       in.mark(2);
       int b0 = in.read();
@@ -147,6 +147,68 @@ public final class Compressed {
     FileBytes(InputStream in, boolean regular) {
       super(in);
       this.regular = regular;
+    }
+  }
+
+  /**
+   * The bytes of {@code file}, whose failures to be read name it: the system's own (a plain
+   * {@link IOException}, such as "Input/output error", or "Is a directory" for standard input that is
+   * a folder) said nothing of which file, where a command reads several. They become a
+   * {@link FileSystemException} with the system's reason and the failure as its cause; failures of
+   * their own type (an interrupt, a closed channel) pass as they are.
+   */
+  private static final class ReadFailuresNamed extends FilterInputStream {
+    private final Path file;
+
+    ReadFailuresNamed(InputStream in, Path file) {
+      super(in);
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public int available() throws IOException {
+      try {
+        return in.available();
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    private IOException named(IOException e) {
+      if (e.getClass() != IOException.class) {
+        return e;
+      }
+      FileSystemException f = new FileSystemException(file.toString(), null,
+          e.getMessage() != null ? e.getMessage() : "cannot be read");
+      f.initCause(e);
+      return f;
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +98,32 @@ class CompressedTest {
     Raw raw = new Raw(gz, 40); // past the header, inside the data
     try (InputStream in = Compressed.open(raw, Path.of("in.gz"))) {
       IOException e = assertThrows(IOException.class, in::readAllBytes);
-      assertSame(raw.failure, e, "passed as it is, not as corrupt data");
+      assertEquals(java.nio.file.FileSystemException.class, e.getClass(), "not as corrupt data: " + e);
+      assertSame(raw.failure, e.getCause(), "the failure itself, with the input's name");
+    }
+  }
+
+  /**
+   * A failure to read the input names it, as a {@link java.nio.file.FileSystemException} with the
+   * system's reason: "Input/output error" (or "Is a directory", standard input being a folder) alone did
+   * not say which file, where train reads two and eval a model and its data.
+   */
+  @Test
+  void aFailureToReadNamesTheInput() {
+    for (byte[] bytes : List.of(PLAIN, IdxFiles.gzip(PLAIN))) {
+      for (int at : new int[] {0, 1, 5, 40}) { // the first bytes; inside gzip's 10-byte header; past it
+        Raw raw = new Raw(bytes, at);
+        IOException e = assertThrows(IOException.class, () -> {
+          try (InputStream in = Compressed.open(raw, Path.of("in.csv"))) {
+            in.readAllBytes();
+          }
+        });
+        String where = (bytes == PLAIN ? "plain" : "gzip") + ", failing at byte " + at;
+        assertEquals("in.csv: Input/output error", e.getMessage(), where);
+        assertTrue(e instanceof java.nio.file.FileSystemException, where + ": " + e);
+        assertSame(raw.failure, e.getCause(), where);
+        assertTrue(raw.closed, where);
+      }
     }
   }
 

@@ -293,7 +293,7 @@ class IdxTest {
   }
 
   /**
-   * A failure to read the input itself (a disk, a pipe) is not corrupt gzip data: it passes as it is,
+   * A failure to read the input itself (a disk, a pipe) is not corrupt gzip data: it passes named,
    * whether it comes inside the gzip header or inside the compressed data.
    */
   @Test
@@ -325,7 +325,9 @@ class IdxTest {
       };
       IOException e = assertThrows(IOException.class,
           () -> Idx.forEachImage(failing, Path.of("images.gz"), (dims, pixels, i) -> { }));
-      org.junit.jupiter.api.Assertions.assertSame(disk, e, "a read failure at byte " + at + " of " + gz.length);
+      assertEquals(java.nio.file.FileSystemException.class, e.getClass(), "not corrupt data: " + e);
+      assertEquals("images.gz: the disk failed", e.getMessage());
+      org.junit.jupiter.api.Assertions.assertSame(disk, e.getCause(), "a read failure at byte " + at + " of " + gz.length);
     }
   }
 
