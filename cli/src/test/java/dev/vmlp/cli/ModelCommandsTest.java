@@ -464,12 +464,8 @@ class ModelCommandsTest {
     assertEquals(List.of(), refused.outLines());
   }
 
-  @Test
-  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a second open of the pipe would block
-  void predictReadsItsInputOnceSoAPipeWorks() throws Exception {
-    Path csv = digitsCsv(dir.resolve("piped.csv"), false);
-    String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).out();
-    Path fifo = dir.resolve("rows.fifo");
+  /** Makes the named pipe {@code fifo}, or skips the test where mkfifo is missing or fails. */
+  private static void makeFifo(Path fifo) throws InterruptedException {
     Process mkfifo;
     try {
       mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
@@ -478,6 +474,15 @@ class ModelCommandsTest {
       return;
     }
     Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a second open of the pipe would block
+  void predictReadsItsInputOnceSoAPipeWorks() throws Exception {
+    Path csv = digitsCsv(dir.resolve("piped.csv"), false);
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input", csv.toString()).out();
+    Path fifo = dir.resolve("rows.fifo");
+    makeFifo(fifo);
     Thread writer = Thread.ofPlatform().start(() -> {
       try {
         Files.write(fifo, Files.readAllBytes(csv)); // blocks until predict opens the pipe
@@ -535,14 +540,7 @@ class ModelCommandsTest {
     String expected = CliRun.of("predict", "--model", model.toString(), "--input",
         Files.writeString(dir.resolve("named-pipe-row.csv"), row).toString()).out();
     Path fifo = dir.resolve("rows-answered.fifo");
-    Process mkfifo;
-    try {
-      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-    } catch (IOException e) {
-      Assumptions.abort("no mkfifo here: " + e.getMessage());
-      return;
-    }
-    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+    makeFifo(fifo);
     var answered = new java.util.concurrent.CountDownLatch(1);
     var sent = new java.io.ByteArrayOutputStream() {
       @Override
