@@ -123,10 +123,8 @@ final class DataSource {
       return new Loaded(DIGITS, Digits.load(), List.of(), List.of());
     }
     if (source.mnistDir != null) {
-      TrainTest data = Mnist.load(source.mnistDir);
+      TrainTest data = Mnist.load(source.mnistDir, Math.max(classes, 0));
       List<Path> files = Mnist.files(source.mnistDir);
-      checkLabels(data.train(), files.get(1), classes);
-      checkLabels(data.test(), files.get(3), classes);
       List<Path> shadows = files.stream().filter(f -> f.getFileName().toString().endsWith(".gz"))
           .map(f -> f.resolveSibling(f.getFileName().toString().replaceFirst("\\.gz$", ""))).toList();
       // Mnist.load names the sets after the folder it read ("F/train"), links and ".." resolved
@@ -144,16 +142,6 @@ final class DataSource {
     }
     InputScaling scaling = c.standardize ? InputScaling.standardize(train) : InputScaling.none();
     return new Loaded(fileName(c.train), new TrainTest(train, test, scaling), List.of(c.train, c.test), List.of());
-  }
-
-  /** Refuses a label of {@code data}, read from {@code labels}, that is not below {@code classes} (when positive). */
-  private static void checkLabels(Dataset data, Path labels, int classes) throws DataFormatException {
-    for (int i = 0; classes > 0 && i < data.size(); i++) {
-      if (data.label(i) >= classes) {
-        throw new DataFormatException(labels, "label " + i + " is " + data.label(i) + ", the model has " + classes
-            + " classes"); // as Mnist.loadPair says it
-      }
-    }
   }
 
   private static String fileName(Path file) {

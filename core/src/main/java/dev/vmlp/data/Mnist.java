@@ -32,6 +32,18 @@ public final class Mnist {
    * @throws DataFormatException when a file is malformed, counts disagree or the image sizes differ
    */
   public static TrainTest load(Path dir) throws IOException {
+    return load(dir, 0);
+  }
+
+  /**
+   * As {@link #load(Path)}, for a model of {@code classes} classes when that is positive (a model trained
+   * further): a label not below it is an error naming the labels file and the label's index, as
+   * {@link #loadPair} reports it, and both sets have that many classes. With 0 the count comes from the
+   * labels, as in {@link #load(Path)}.
+   *
+   * @throws DataFormatException also when a label is not below a positive {@code classes}
+   */
+  public static TrainTest load(Path dir, int classes) throws IOException {
     Objects.requireNonNull(dir, "dir"); // else an NPE naming Files' own parameter "path"
     if (!Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");
@@ -50,12 +62,17 @@ public final class Mnist {
       throw new DataFormatException(testImages, "images are " + teI.dims()[1] + "x" + teI.dims()[2]
           + " but the training images are " + trI.dims()[1] + "x" + trI.dims()[2]);
     }
-    int classes = 2;
-    for (int l : trL) {
-      classes = Math.max(classes, l + 1);
-    }
-    for (int l : teL) {
-      classes = Math.max(classes, l + 1);
+    if (classes > 0) {
+      checkLabels(trainLabels, trL, classes);
+      checkLabels(testLabels, teL, classes);
+    } else {
+      classes = 2;
+      for (int l : trL) {
+        classes = Math.max(classes, l + 1);
+      }
+      for (int l : teL) {
+        classes = Math.max(classes, l + 1);
+      }
     }
     int features = Math.multiplyExact(trI.dims()[1], trI.dims()[2]);
     return new TrainTest(
@@ -97,14 +114,19 @@ public final class Mnist {
     Idx.Contents images = Idx.readImages(imagesFile);
     int[] labels = Idx.readLabels(labelsFile);
     checkCount(imagesFile, images, labelsFile, labels);
+    checkLabels(labelsFile, labels, classes);
+    return Dataset.ofUnsignedBytes(imagesFile.getFileName().toString(), images.data(),
+        Math.multiplyExact(images.dims()[1], images.dims()[2]), labels, classes);
+  }
+
+  /** Refuses the first of {@code labels}, read from {@code labelsFile}, that is not below {@code classes}. */
+  private static void checkLabels(Path labelsFile, int[] labels, int classes) throws DataFormatException {
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] >= classes) {
         throw new DataFormatException(labelsFile, "label " + i + " is " + labels[i] + ", the model has " + classes
             + " classes");
       }
     }
-    return Dataset.ofUnsignedBytes(imagesFile.getFileName().toString(), images.data(),
-        Math.multiplyExact(images.dims()[1], images.dims()[2]), labels, classes);
   }
 
   private static void checkCount(Path images, Idx.Contents c, Path labels, int[] l) throws DataFormatException {

@@ -169,6 +169,20 @@ class MnistTest {
     assertEquals(12, tt.test().label(0));
   }
 
+  /** A model's class count (a run continued): the sets have that many, and a label beyond it names its file. */
+  @Test
+  void aFolderForAModelOfGivenClasses() throws IOException {
+    writeFolder();
+    TrainTest tt = Mnist.load(dir, 12);
+    assertEquals(12, tt.train().classCount());
+    assertEquals(12, tt.test().classCount());
+    assertPixels(testPixels, testLabels, tt.test());
+    assertMalformed(dir.resolve(Mnist.TRAIN_LABELS), () -> Mnist.load(dir, 9), "label 2 is 9", "9 classes");
+    write(dir, Mnist.TEST_LABELS + ".gz", gzip(idx(new int[] {2}, new byte[] {4, 12})));
+    assertMalformed(dir.resolve(Mnist.TEST_LABELS + ".gz"), () -> Mnist.load(dir, 10), "label 1 is 12",
+        "10 classes");
+  }
+
   @Test
   void pathThatIsNotAFolder() throws IOException {
     Path file = write(dir, "mnist.zip", new byte[] {1, 2, 3});
