@@ -92,9 +92,8 @@ final class PredictCommand implements Callable<Integer> {
     // the rows predicted so far are printed before a read from standard input, or from a named pipe (a FIFO,
     // /dev/stdin, <(...)), waits for more (a pipe fed a row at a time): held back for blocks of output, they
     // would come only at the end
-    try (Input in = standardInput ? Input.of(Compressed.open(new PrintBeforeWaiting(System.in, printer), input), input)
-        : pipe(input) ? Input.of(Compressed.open(new PrintBeforeWaiting(Files.newInputStream(input), printer), input),
-            input)
+    InputStream piped = standardInput ? System.in : pipe(input) ? Files.newInputStream(input) : null;
+    try (Input in = piped != null ? Input.of(Compressed.open(new PrintBeforeWaiting(piped, printer), input), input)
         : Input.open(input)) {
       if (in.idx()) {
         if (labelColumn != null) {
