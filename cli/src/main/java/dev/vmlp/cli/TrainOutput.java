@@ -54,8 +54,7 @@ final class TrainOutput {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "trained %s on %s (%,d sample%s) for %d epoch%s in %.2f s%n",
         run.arch(), Errors.shown(run.dataset()), run.trainSamples(), run.trainSamples() == 1 ? "" : "s", run.epochs(),
-        run.epochs() == 1 ? "" : "s",
-        run.seconds()));
+        run.epochs() == 1 ? "" : "s", run.seconds()));
     if (run.resumedFrom() != null) {
       b.append(String.format(Locale.ROOT, "continued %s after its %d epoch%s: %d in all%s%n",
           Errors.shown(run.resumedFrom()), run.epochsBefore(), run.epochsBefore() == 1 ? "" : "s",
