@@ -776,6 +776,42 @@ class ModelCommandsTest {
     }
   }
 
+  /**
+   * Bytes that are not UTF-16 in UTF-16 input (an unpaired surrogate) are named as such, from a file and
+   * from standard input, once the rows before them are answered: the decoder replaced them with U+FFFD,
+   * and the row was refused as "line 3, column 2: '\uFFFD' is not a number".
+   */
+  @Test
+  void predictNamesBytesThatAreNotUtf16() throws Exception {
+    List<String> rows = Files.readAllLines(digitsCsv(dir.resolve("utf8-rows.csv"), false));
+    String two = rows.get(0) + "\n" + rows.get(1) + "\n";
+    String expected = CliRun.of("predict", "--model", model.toString(), "--input",
+        Files.writeString(dir.resolve("two-rows.csv"), two).toString()).out();
+    String third = two + rows.get(2).substring(0, rows.get(2).indexOf(',') + 1); // its second cell is the bad one
+    for (boolean bigEndian : new boolean[] {true, false}) {
+      java.nio.charset.Charset cs = bigEndian ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_16LE;
+      byte[] lone = bigEndian ? new byte[] {(byte) 0xdc, 0} : new byte[] {0, (byte) 0xdc};
+      Path bad = Files.write(dir.resolve("not-" + cs.name() + ".csv"),
+          concat(concat("\uFEFF".getBytes(cs), third.getBytes(cs)), concat(lone, "\n".getBytes(cs))));
+      CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", bad.toString());
+      assertEquals(1, run.exit(), run::describe);
+      assertEquals(expected, run.out(), run::describe);
+      assertTrue(run.err().contains("vmlp: error: " + bad + ": not UTF-16 text at or after line 3: Invalid UTF-16 code"
+          + " unit 0xdc00 (a low surrogate without a high one before it)"), run::describe);
+      if (!bigEndian) {
+        continue;
+      }
+      List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", model.toString(), "--input", "-");
+      Process p = new ProcessBuilder(cmd).redirectInput(bad.toFile()).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(1, p.exitValue(), err);
+      assertEquals(expected, out, err);
+      assertTrue(err.contains("vmlp: error: (standard input): not UTF-16 text at or after line 3"), err);
+    }
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);

@@ -46,6 +46,11 @@ final class BlankLineWhenIdle extends FilterInputStream {
     bytePerLineFeed = !wide;
   }
 
+  /** Whether the text is UTF-8 (or ASCII), whose line feed is one byte: else it gets no lines added. */
+  boolean bytePerLineFeed() {
+    return bytePerLineFeed;
+  }
+
   /**
    * The line of the input at the parser's line {@code parserLine} (counted from 1, past 2^31), where the
    * parser has read no further than the line after it: the parser counts the blank lines added, which

@@ -3,6 +3,7 @@ package dev.vmlp.data;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -101,7 +102,7 @@ public final class Csv {
    *
    * @throws DataFormatException for an empty file, an IDX file, a line with another number of columns, a
    *     value that is not a finite number, a label that is not a class index, or bytes that are not text in
-   *     the file's encoding (UTF-8, or UTF-32)
+   *     the file's encoding (UTF-8, UTF-16 or UTF-32)
    */
   public static Dataset read(Path file, Options options) throws IOException {
     return read(Compressed.openFile(file), file, options);
@@ -214,7 +215,7 @@ public final class Csv {
     BlankLineWhenIdle text = null;
     try (InputStream raw = stream;
         InputStream in = notIdx(Compressed.wrap(raw, file), file);
-        JsonParser it = MAPPER.reader().with(schema).createParser(text = new BlankLineWhenIdle(in))) {
+        JsonParser it = parser(MAPPER.reader().with(schema), in, text = new BlankLineWhenIdle(in))) {
       // a format error may be gzip damage that only the checksum at the data's end shows: Compressed.damageFirst
       try {
         // the rows are the elements of one array (WRAP_AS_ARRAY); an empty input has not even that
@@ -312,6 +313,25 @@ public final class Csv {
   }
 
   /**
+   * The parser of {@code text}, which reads {@code in} (which supports mark): UTF-16 text is decoded by
+   * {@link Utf16Text}, which refuses bytes that are not UTF-16, where the parser's own UTF-16 decoding
+   * (the JDK's) replaced them with U+FFFD. UTF-8 and UTF-32 text the parser decodes itself, refusing them.
+   */
+  private static JsonParser parser(ObjectReader reader, InputStream in, BlankLineWhenIdle text) throws IOException {
+    // only text that gets no blank lines may be UTF-16: the parser's encoding detection waits for its 4 bytes
+    java.io.Reader utf16 = text.bytePerLineFeed() ? null : Utf16Text.of(text, head(in, BlankLineWhenIdle.HEAD));
+    return utf16 != null ? reader.createParser(utf16) : reader.createParser(text);
+  }
+
+  /** The first {@code n} bytes of {@code in} (fewer where it ends before them), to which it is reset. */
+  private static byte[] head(InputStream in, int n) throws IOException {
+    in.mark(n);
+    byte[] head = in.readNBytes(n);
+    in.reset();
+    return head;
+  }
+
+  /**
    * The line Jackson has reached, {@code jacksonLine}, counted on from {@code line}, the one it reached
    * before: Jackson counts in an {@code int}, which wraps to negative numbers after 2^31 lines, so its
    * count is taken as the low 32 bits of the line (a row spans fewer than 2^32 lines).
@@ -401,13 +421,13 @@ public final class Csv {
   }
 
   /**
-   * Bytes that are not text in the encoding the parser decodes: UTF-8, or UTF-32, the other one whose
-   * decoder refuses bad bytes (the JDK's UTF-16 decoder replaces them), and whose messages say
-   * "UTF-32". The decoder works ahead of the parser, so the bad byte is on the line being parsed or a
-   * later one.
+   * Bytes that are not text in the encoding the parser decodes: UTF-8, or UTF-32 or UTF-16 (decoded by
+   * {@link Utf16Text}), whose decoders' messages say "UTF-32" and "UTF-16". The decoder works ahead of
+   * the parser, so the bad byte is on the line being parsed or a later one.
    */
   private static DataFormatException notText(Path file, long line, CharConversionException e) {
-    String encoding = e.getMessage() != null && e.getMessage().contains("UTF-32") ? "UTF-32" : "UTF-8";
+    String m = e.getMessage() != null ? e.getMessage() : "";
+    String encoding = m.contains("UTF-32") ? "UTF-32" : m.contains("UTF-16") ? "UTF-16" : "UTF-8";
     return new DataFormatException(file, "not " + encoding + " text at or after line " + Math.max(1, line) + ": "
         + e.getMessage(), e);
   }

@@ -949,6 +949,53 @@ class CsvTest {
         "Invalid UTF-8 start byte 0xff");
   }
 
+  /**
+   * Bytes that are not UTF-16 in UTF-16 text (big- or little-endian, with its mark or told by its zero
+   * bytes) are named as such, with the file, the line and the byte: the JDK's UTF-16 decoder that the
+   * parser used replaced them with U+FFFD, so the row was refused as "'\uFFFD' is not a number", or for
+   * its columns (a high surrogate took the separator after it), or in a header or a skipped column passed.
+   */
+  @Test
+  void bytesThatAreNotUtf16AreNamedAsSuch() throws IOException {
+    for (boolean bigEndian : new boolean[] {true, false}) {
+      Charset cs = bigEndian ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_16LE;
+      byte[] mark = "\uFEFF".getBytes(cs);
+      byte[] low = bigEndian ? new byte[] {(byte) 0xdc, 0} : new byte[] {0, (byte) 0xdc};
+      byte[] high = bigEndian ? new byte[] {(byte) 0xd8, 0} : new byte[] {0, (byte) 0xd8};
+      String name = cs.name() + "-";
+      Path lone = Files.write(dir.resolve(name + "low.csv"),
+          concat(mark, concat("1,2\n0,".getBytes(cs), concat(low, "\n".getBytes(cs)))));
+      assertMalformed(lone, () -> Csv.read(lone), "low.csv: not UTF-16 text at or after line 2",
+          "0xdc00", "low surrogate", "at byte offset 14"); // the mark and "1,2\n0," before it
+      // a high surrogate took the separator after it: the row was one column short
+      Path unpaired = Files.write(dir.resolve(name + "high.csv"),
+          concat(mark, concat("1,2\n0,3\n".getBytes(cs), concat(high, ",4\n".getBytes(cs)))));
+      assertMalformed(unpaired, () -> Csv.read(unpaired), "high.csv: not UTF-16 text at or after line 2",
+          "0xd800", "high surrogate", "at byte offset 18");
+      // without a mark (told by its zero bytes), and a character cut short at the end
+      Path cut = Files.write(dir.resolve(name + "cut.csv"), concat("1,2\n0,3\n".getBytes(cs), new byte[] {'4'}));
+      assertMalformed(cut, () -> Csv.read(cut), "cut.csv: not UTF-16 text at or after line 2",
+          "ends 1 byte into a character, at byte offset 16");
+      // in a header, and in a column that is skipped, bad bytes were read as U+FFFD and passed
+      Path header = Files.write(dir.resolve(name + "header.csv"),
+          concat(mark, concat("y,x".getBytes(cs), concat(low, "\n1,2\n".getBytes(cs)))));
+      assertMalformed(header, () -> Csv.read(header), "header.csv: not UTF-16 text at or after line 1", "0xdc00");
+      Path skipped = Files.write(dir.resolve(name + "skipped.csv"),
+          concat(mark, concat("1,cat\n2,".getBytes(cs), concat(low, "\n".getBytes(cs)))));
+      java.util.List<String> rows = new java.util.ArrayList<>();
+      assertMalformed(skipped, () -> Csv.forEachRow(Files.newInputStream(skipped), skipped, ',', -1,
+          (v, line) -> rows.add(line + ":" + v[0])), "skipped.csv: not UTF-16 text at or after line 2", "0xdc00");
+      assertEquals(java.util.List.of("1:1.0"), rows, "the row before the bad bytes is handed over");
+      // gzip-compressed alike; good UTF-16 text still reads
+      Path gz = Files.write(dir.resolve(name + "low.csv.gz"), gzip(Files.readAllBytes(lone)));
+      assertMalformed(gz, () -> Csv.read(gz), "not UTF-16 text at or after line 2", "at byte offset 14");
+      Path good = Files.write(dir.resolve(name + "good.csv"), concat(mark, "y,x\uD835\uDFD1\n1,2\n0,3\n".getBytes(cs)));
+      Dataset d = Csv.read(good); // a surrogate pair (U+1D7D1) in the header is a character
+      assertEquals(2, d.size());
+      assertRow(d, 1, 0, 3f);
+    }
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
