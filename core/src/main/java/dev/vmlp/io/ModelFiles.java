@@ -83,8 +83,9 @@ import java.util.TreeMap;
  *       from a snapshot taken before the first pass of a trainer whose data decides it, under
  *       {@code Trainer.AUTO_THREADS}), {@code kernels} and
  *       {@code weights_sha256} ({@link Model#weightsSha256()}, recomputed on save). When present
- *       in any file, each but the free-form {@code kernels} must parse, and the weights as stored in
- *       the file must hash to {@code weights_sha256}. Other keys are kept as they are. The
+ *       in any file, each but the free-form {@code kernels} must parse (its numbers as this library
+ *       writes them: decimal, and, as in JSON, without a leading zero: {@code 007} is refused), and the
+ *       weights as stored in the file must hash to {@code weights_sha256}. Other keys are kept as they are. The
  *       {@code vmlp.} keys are written first, in a fixed order, then the others sorted
  *       ({@code weights_sha256} always last), so the same model gives the same bytes in every run,
  *       and a loaded model saves to the bytes it was loaded from.

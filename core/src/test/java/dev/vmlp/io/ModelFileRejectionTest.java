@@ -703,6 +703,46 @@ class ModelFileRejectionTest {
     reject(withMeta("weights_sha256", "ABC"), "weights_sha256", "64 lower-case hex digits");
   }
 
+  /**
+   * A number with a leading zero is refused, as a JSON number may not have one, and Long.toString,
+   * Integer.toString and Float.toString, which write every value a file of this library holds, never
+   * write one: "007" epochs, a seed of "0042", "01" threads loaded as 7, 42 and 1. One of each kind: a
+   * 64-bit integer, int counts, a long count, and decimals (provenance and scaling).
+   */
+  @Test
+  void numbersWithALeadingZeroAreRefused() throws IOException {
+    String why = "(it has a leading zero, which a JSON number may not)";
+    reject(withMeta("seed", "0042"), "seed", "'0042' is not a 64-bit integer " + why);
+    reject(withMeta("seed", "-07"), "seed", "'-07' is not a 64-bit integer " + why);
+    reject(withMeta("epochs", "007"), "epochs", "'007' is not a count of epochs " + why);
+    reject(withMeta("epochs", "00"), "epochs", "'00' is not a count of epochs " + why);
+    reject(withMeta("threads", "01"), "threads", "'01' is not a positive number of threads " + why);
+    reject(withMeta("online_samples", "0100"), "online_samples", "'0100' is not a count of samples " + why);
+    ObjectNode h = header.deepCopy();
+    ObjectNode meta = (ObjectNode) h.get("__metadata__");
+    meta.put("epoch_samples", "099");
+    meta.put("epoch_size", "100");
+    reject(file(h, data), "epoch_samples", "'099' is not a count of samples " + why);
+    meta.put("epoch_samples", "99");
+    meta.put("epoch_size", "0100");
+    reject(file(h, data), "epoch_size", "'0100' is not a positive count of samples " + why);
+    reject(withMeta("learning_rate", "00.01"), "learning_rate", "'00.01' is not a positive finite learning rate " + why);
+    reject(withMeta("vmlp.scaling.factor", "01.5"), "vmlp.scaling.factor", "'01.5' is not a decimal number " + why);
+    ObjectNode s = header.deepCopy();
+    standardized(s).put("vmlp.scaling.shift", "0,1,-02.5,3");
+    reject(file(s, data), "vmlp.scaling.shift", "value 2: '-02.5' is not a decimal number " + why);
+    // a zero alone, before a point, and in an exponent are not leading zeros
+    Model m = ModelFiles.read(withMeta("seed", "0"), null, LoadOptions.defaults());
+    assertEquals("0", m.metadata().get("seed"));
+    assertEquals("0.05", ModelFiles.read(withMeta("learning_rate", "0.05"), null, LoadOptions.defaults())
+        .metadata().get("learning_rate"));
+    assertEquals("5.0E-07", ModelFiles.read(withMeta("learning_rate", "5.0E-07"), null, LoadOptions.defaults())
+        .metadata().get("learning_rate"));
+    // and a value that is not a number is not said to have one
+    ModelFormatException e = reject(withMeta("weights_sha256", "00AB"), "weights_sha256", "64 lower-case hex digits");
+    assertFalse(e.getMessage().contains("leading zero"), e.getMessage());
+  }
+
   @Test
   void theEdgesOfTheMetadataValues() throws IOException {
     // the largest int is a count; one more is not

@@ -521,6 +521,11 @@ class ModelFilesTest {
     IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
         () -> ModelFiles.save(m.withMetadata(Map.of("seed", "forty-two")), tmp.resolve("b")));
     assertTrue(seed.getMessage().contains("'seed'") && seed.getMessage().contains("forty-two"), seed.getMessage());
+    // a leading zero, which a load refuses, is refused before anything is written
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(m.withMetadata(Map.of("epochs", "007")), tmp.resolve("e")));
+    assertTrue(zero.getMessage().contains("'007' is not a count of epochs (it has a leading zero"), zero.getMessage());
+    assertFalse(Files.exists(tmp.resolve("e")));
     IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
         () -> ModelFiles.save(m.withMetadata(Map.of("epoch_samples", "5")), tmp.resolve("c")));
     assertTrue(alone.getMessage().startsWith("metadata 'epoch_samples': 5 samples of a part-done epoch are recorded"

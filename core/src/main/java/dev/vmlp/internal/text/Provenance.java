@@ -22,10 +22,18 @@ public final class Provenance {
   public static final List<String> CHECKED = List.of(SEED, EPOCHS, EPOCH_SAMPLES, EPOCH_SIZE, ONLINE_SAMPLES,
       LEARNING_RATE, SHUFFLE, THREADS, WEIGHTS_SHA256);
 
-  /** A decimal number as {@link Float#toString} writes it; no hexadecimal, suffix, NaN or Infinity. */
-  private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
-  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
-  private static final Pattern COUNT = Pattern.compile("[0-9]{1,19}");
+  /**
+   * A decimal number as {@link Float#toString} writes it; no hexadecimal, suffix, NaN or Infinity, and, as
+   * in a JSON number, no leading zero ({@code 007.5}).
+   */
+  private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+  /**
+   * Integers as {@link Long#toString} writes them: as in a JSON number, no leading zero ({@code 007}), which
+   * would read back as another value's text (7).
+   */
+  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
+  private static final Pattern COUNT = Pattern.compile("0|[1-9][0-9]{0,18}");
+  private static final Pattern INT_COUNT = Pattern.compile("0|[1-9][0-9]{0,9}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private Provenance() {}
@@ -33,7 +41,7 @@ public final class Provenance {
   /** Why {@code value} is not a valid value of {@code key}, or null when it is (or the key is free-form). */
   public static String problem(String key, String value) {
     String quoted = "'" + Excerpt.of(value, 80) + "'";
-    return switch (key) {
+    String problem = switch (key) {
       case SEED -> INTEGER.matcher(value).matches() && fitsLong(value) ? null : quoted + " is not a 64-bit integer";
       case EPOCHS -> nonNegativeInt(value) ? null : quoted + " is not a count of epochs";
       case EPOCH_SAMPLES -> nonNegativeInt(value) ? null : quoted + " is not a count of samples";
@@ -49,6 +57,8 @@ public final class Provenance {
       case WEIGHTS_SHA256 -> SHA256.matcher(value).matches() ? null : quoted + " is not 64 lower-case hex digits";
       default -> null;
     };
+    boolean number = !key.equals(SHUFFLE) && !key.equals(WEIGHTS_SHA256);
+    return problem != null && number && leadingZero(value) ? problem + LEADING_ZERO : problem;
   }
 
   /** A key whose value is wrong, and why. */
@@ -81,7 +91,7 @@ public final class Provenance {
   /** Why {@code s} is not a finite decimal float, or null when it is. */
   public static String decimalProblem(String s) {
     if (s.length() > 64 || !DECIMAL.matcher(s).matches()) {
-      return "'" + Excerpt.of(s, 80) + "' is not a decimal number";
+      return "'" + Excerpt.of(s, 80) + "' is not a decimal number" + (leadingZero(s) ? LEADING_ZERO : "");
     }
     return Float.isFinite(Float.parseFloat(s)) ? null : s + " is out of the float range";
   }
@@ -95,8 +105,16 @@ public final class Provenance {
     }
   }
 
+  private static final String LEADING_ZERO = " (it has a leading zero, which a JSON number may not)";
+
+  /** Whether {@code s} is a number whose integer part has a leading zero: {@code 007}, {@code -01.5}. */
+  private static boolean leadingZero(String s) {
+    int i = s.startsWith("-") ? 1 : 0;
+    return s.length() > i + 1 && s.charAt(i) == '0' && Character.isDigit(s.charAt(i + 1));
+  }
+
   private static boolean nonNegativeInt(String s) {
-    if (!s.matches("[0-9]{1,10}")) {
+    if (!INT_COUNT.matcher(s).matches()) {
       return false;
     }
     return Long.parseLong(s) <= Integer.MAX_VALUE;
