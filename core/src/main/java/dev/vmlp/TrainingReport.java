@@ -36,9 +36,14 @@ public record TrainingReport(
   }
 
   /**
-   * Training throughput over the kept epochs after the first (which includes JIT warm-up), or over the
-   * only epoch when there was one: samples divided by training-loop seconds; NaN when they took no
-   * measurable time.
+   * Training throughput over the kept epochs after the first, or over the only epoch when there was one:
+   * samples divided by training-loop seconds; NaN when they took no measurable time. The first kept epoch
+   * is left out as the one that includes the JIT's warm-up, which it is in a fit of at most
+   * {@value #KEPT_EPOCHS} epochs, where every epoch is kept. Of a longer fit only the last
+   * {@value #KEPT_EPOCHS} are kept, so the fit's first epoch is not among them, and the first kept one, a
+   * steady epoch like the rest, is left out all the same (a report does not say how many epochs its fit
+   * ran, so it cannot tell such a fit from one of exactly {@value #KEPT_EPOCHS}): the figure is then over
+   * the fit's last 99,999 epochs and includes no warm-up, which changes it by about one part in 100,000.
    */
   public double samplesPerSecond() {
     List<EpochStats> counted = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
