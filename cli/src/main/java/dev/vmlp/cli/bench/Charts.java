@@ -3,6 +3,7 @@ package dev.vmlp.cli.bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
 import java.awt.Paint;
 import java.awt.Rectangle;
 import java.text.DecimalFormat;
@@ -29,6 +30,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.text.TextBlock;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
@@ -79,6 +81,25 @@ public final class Charts {
     return KERNEL_NAMES.getOrDefault(k, k);
   }
 
+  /** The most characters a category, a series or a marker shows in a chart; its title shows twice as many. */
+  static final int LABEL_MAX = 40;
+
+  /**
+   * {@code s} as a chart draws it: cut to {@code max} characters, the last an ellipsis, so that a long JMH
+   * parameter (a 300-character value) does not take the chart's room from its plot; the tables give the
+   * whole text. A cut never splits a character outside the BMP.
+   */
+  static String label(String s, int max) {
+    if (s.codePointCount(0, s.length()) <= max) {
+      return s;
+    }
+    return s.substring(0, s.offsetByCodePoints(0, max - 1)) + "…";
+  }
+
+  static String label(Object s) {
+    return label(String.valueOf(s), LABEL_MAX);
+  }
+
   // ---- the sections' charts
 
   /** Read bandwidth per level, with the peak FMA rate as the subtitle. */
@@ -108,7 +129,7 @@ public final class Charts {
     for (Report r : runs) {
       for (Report.KernelRow k : r.kernels()) {
         Bars b = byShape.computeIfAbsent(k.shape(),
-            s -> new Bars("Kernels at " + s + " (IN x OUT)", null, "GFLOP/s"));
+            s -> new Bars("Kernels at " + label(s) + " (IN x OUT)", null, "GFLOP/s"));
         b.add(r, k.impl(), kernelName(k.kernel()), k.gflops(), k.gflopsError());
         if (!Double.isNaN(k.ceiling()) && k.impl().equals("vector")) {
           b.addCeiling(r, "ceiling (read bandwidth or peak FMA)", kernelName(k.kernel()), k.ceiling());
@@ -152,6 +173,12 @@ public final class Charts {
 
   /** Speed-up against thread count per network and path, with the ideal line. */
   static List<Chart> scaling(List<Report> runs) {
+    JFreeChart chart = scalingChart(runs);
+    return chart == null ? List.of() : List.of(new Chart("Thread scaling of the trainer", svg(chart)));
+  }
+
+  /** The thread-scaling chart, or null when the runs have no thread-scaling results. */
+  static JFreeChart scalingChart(List<Report> runs) {
     XYSeriesCollection data = new XYSeriesCollection();
     List<Paint> paints = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -179,7 +206,7 @@ public final class Charts {
       series.values().forEach(data::addSeries);
     }
     if (data.getSeriesCount() == 0) {
-      return List.of();
+      return null;
     }
     XYSeries ideal = new XYSeries("ideal (speed-up = threads)");
     ideal.add(1, 1);
@@ -190,6 +217,7 @@ public final class Charts {
     style(chart);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    renderer.setLegendItemLabelGenerator((d, series) -> label(d.getSeriesKey(series)));
     for (int i = 0; i < paints.size(); i++) {
       renderer.setSeriesPaint(i, paints.get(i));
       renderer.setSeriesStroke(i, new BasicStroke(2.5f));
@@ -207,7 +235,7 @@ public final class Charts {
     // a speed-up beyond the ideal (each thread's share of the weights fits a cache the whole did not) stays on it
     y.setRange(0, Math.max(Math.max(2, maxThreads), maxSpeedup) + 0.2);
     styleAxes(plot.getDomainAxis(), plot.getRangeAxis());
-    return List.of(new Chart("Thread scaling of the trainer", svg(chart)));
+    return chart;
   }
 
   /** Single-row predict latency percentiles, µs, one bar per network. */
@@ -226,7 +254,7 @@ public final class Charts {
     Map<String, Bars> byShape = new LinkedHashMap<>();
     for (Report r : runs) {
       for (PeerComparison.Bar p : PeerComparison.bars(r)) {
-        byShape.computeIfAbsent(p.shape(), s -> new Bars("Peers' kernels at " + s, "operation", "GFLOP/s"))
+        byShape.computeIfAbsent(p.shape(), s -> new Bars("Peers' kernels at " + label(s), "operation", "GFLOP/s"))
             .add(r, p.variant(), p.op(), p.gflops(), p.error());
       }
     }
@@ -311,6 +339,11 @@ public final class Charts {
     }
 
     Chart render() {
+      return new Chart(title, svg(chart()));
+    }
+
+    /** The chart as JFreeChart draws it. */
+    JFreeChart chart() {
       List<Report> runs = new ArrayList<>();
       for (Object[] i : items) {
         if (!runs.contains((Report) i[0])) {
@@ -352,8 +385,15 @@ public final class Charts {
           }
         }
       }
-      JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(title, categoryAxis, valueAxis, data,
-          PlotOrientation.VERTICAL, true, false, false);
+      JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(label(title, 2 * LABEL_MAX), categoryAxis,
+          valueAxis, data, PlotOrientation.VERTICAL, true, false, false);
+      chart.getCategoryPlot().setDomainAxis(new CategoryAxis(categoryAxis) {
+        @Override
+        @SuppressWarnings("rawtypes") // JFreeChart's signature
+        protected TextBlock createLabel(Comparable category, float width, RectangleEdge edge, Graphics2D g2) {
+          return super.createLabel(label(category), width, edge, g2); // the category keeps its whole name as key
+        }
+      });
       style(chart);
       if (!subtitle.isEmpty()) {
         TextTitle t = new TextTitle(subtitle, SUBTITLE);
@@ -370,6 +410,8 @@ public final class Charts {
       renderer.setDrawBarOutline(false);
       renderer.setItemMargin(0.04);
       renderer.setMaximumBarWidth(0.12);
+      // the series and categories keep their whole names as keys: two cut alike stay two
+      renderer.setLegendItemLabelGenerator((d, series) -> label(d.getRowKey(series)));
       int s = 0;
       for (Paint p : paints.values()) {
         renderer.setSeriesPaint(s++, p);
@@ -390,7 +432,7 @@ public final class Charts {
         }
         ValueMarker vm = new ValueMarker((double) m[0], MARKER, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        vm.setLabel(m[1] + " " + numberFormat(max, labelSuffix).format((double) m[0]));
+        vm.setLabel(label(m[1]) + " " + numberFormat(max, labelSuffix).format((double) m[0]));
         vm.setLabelFont(LABELS);
         vm.setLabelPaint(MARKER);
         vm.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
@@ -402,7 +444,7 @@ public final class Charts {
       x.setMaximumCategoryLabelWidthRatio(1.0f);
       x.setCategoryMargin(0.18);
       styleAxes(x, y);
-      return new Chart(title, svg(chart));
+      return chart;
     }
   }
 

@@ -64,4 +64,47 @@ class ChartsTest {
     String svg = svg(Charts.scaling(List.of(run)));
     assertTrue(svg.contains(">4.0<"), "the speed-up axis reaches 4");
   }
+
+  /** The plot's own area when {@code chart} is drawn at the page's size. */
+  static java.awt.geom.Rectangle2D plotArea(org.jfree.chart.JFreeChart chart) {
+    org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+    chart.draw(new org.jfree.svg.SVGGraphics2D(Charts.WIDTH, Charts.HEIGHT),
+        new java.awt.Rectangle(0, 0, Charts.WIDTH, Charts.HEIGHT), info);
+    return info.getPlotInfo().getDataArea();
+  }
+
+  private static final Report RUN = new Report("run", null, List.of());
+
+  static Charts.Bars bars(String title, String series, String category, String marker) {
+    Charts.Bars b = new Charts.Bars(title, "network", "samples/s");
+    b.add(RUN, "vector dense", "784-256-10", 4_000, 100);
+    b.add(RUN, series, category, 2_000, 100);
+    b.marker(3_000, marker);
+    return b;
+  }
+
+  @Test
+  void longLabelsLeaveThePlotItsRoom() {
+    // a JMH parameter of 300 characters (a net of 75 layers, a shape with leading zeros, a parameter of one's
+    // own): the title took 6 lines of the chart's 400 pixels and more, the legend ran off its edge
+    String net = "784-" + "256-".repeat(74) + "10";
+    String value = "p".repeat(300);
+    java.awt.geom.Rectangle2D plain = plotArea(bars("Kernels at 784x256", "vector sparse", "784-128-10", "peak").chart());
+    Charts.Bars b = bars("Kernels at " + "0".repeat(293) + "784x256", "vector " + value, net, "peak " + value);
+    java.awt.geom.Rectangle2D area = plotArea(b.chart());
+    assertTrue(area.getWidth() >= 0.9 * plain.getWidth() && area.getHeight() >= 0.75 * plain.getHeight(),
+        () -> "plot " + area + " against " + plain + " with short labels");
+    String svg = b.render().svg();
+    assertFalse(svg.contains("p".repeat(60)) || svg.contains("0".repeat(60)) || svg.contains("256-".repeat(15)),
+        "each label is cut short (the tables keep the whole)");
+    assertTrue(svg.contains(">" + ("vector " + value).substring(0, Charts.LABEL_MAX - 1) + "…<"),
+        "the start of a long label stays, with an ellipsis");
+    b.add(RUN, "vector dense", net.substring(0, net.length() - 2) + "20", 1_000, 10);
+    assertEquals(3, b.chart().getCategoryPlot().getDataset().getColumnCount(), "two nets cut alike stay two bars");
+    Report scaling = new Report("run", null, List.of(ReportPageTest.scaling("avgt", 1, 10_000, Map.of("pool", value)),
+        ReportPageTest.scaling("avgt", 2, 6_000, Map.of("pool", value))));
+    String curves = Charts.svg(Charts.scalingChart(List.of(scaling)));
+    assertFalse(curves.contains("p".repeat(60)), "the scaling chart's legend too");
+    assertTrue(curves.contains("784-256-10 dense pool=ppp"), "its curve is still named");
+  }
 }
