@@ -85,11 +85,14 @@ public final class Charts {
   static final int LABEL_MAX = 40;
 
   /**
-   * {@code s} as a chart draws it: cut to {@code max} characters, the last an ellipsis, so that a long JMH
+   * {@code s} as a chart draws it: each control character written as a Java escape (a backslash,
+   * {@code u} and four hex digits), as the page's text and the Markdown write it ({@link
+   * ReportPage#shown}), and cut to {@code max} characters, the last an ellipsis, so that a long JMH
    * parameter (a 300-character value) does not take the chart's room from its plot; the tables give the
    * whole text. A cut never splits a character outside the BMP.
    */
   static String label(String s, int max) {
+    s = ReportPage.shown(s);
     if (s.codePointCount(0, s.length()) <= max) {
       return s;
     }
@@ -396,7 +399,7 @@ public final class Charts {
       });
       style(chart);
       if (!subtitle.isEmpty()) {
-        TextTitle t = new TextTitle(subtitle, SUBTITLE);
+        TextTitle t = new TextTitle(ReportPage.shown(subtitle), SUBTITLE);
         t.setPaint(Color.DARK_GRAY);
         chart.addSubtitle(0, t);
       }

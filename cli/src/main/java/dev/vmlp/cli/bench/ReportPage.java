@@ -537,8 +537,7 @@ public final class ReportPage {
     b.append(notes);
     // --markdown prints this to a terminal: a control character in a recorded command, a path, a label or
     // a machine's name is written as a Java escape, as messages show names (Excerpt); the lines stay as they are
-    return Arrays.stream(b.toString().split("\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
-        .collect(Collectors.joining("\n"));
+    return shown(b.toString());
   }
 
   /**
@@ -646,7 +645,15 @@ public final class ReportPage {
     return b.toString();
   }
 
+  /**
+   * {@code s} as the page's text: markup characters as entities, and each control character but the line
+   * break written as a Java escape (a backslash, {@code u} and four hex digits), as the Markdown writes it
+   * ({@link Excerpt}), and so are the characters that a page, like a terminal, does not show as
+   * themselves. HTML cannot carry most C0 controls (a BEL or an ESC reached the page as it was), and an
+   * SVG chart with one does not load.
+   */
   static String esc(String s) {
+    s = shown(s);
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -658,6 +665,12 @@ public final class ReportPage {
       }
     }
     return b.toString();
+  }
+
+  /** {@code s} with its control characters but the line breaks written as Java escapes, line by line ({@link Excerpt}). */
+  static String shown(String s) {
+    return Arrays.stream(s.split("\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
+        .collect(Collectors.joining("\n"));
   }
 
   private static final String CSS = """

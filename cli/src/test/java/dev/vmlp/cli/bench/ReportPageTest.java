@@ -133,6 +133,31 @@ class ReportPageTest {
   }
 
   @Test
+  void thePageEscapesControlCharactersAsTheMarkdownDoes() {
+    // a BEL or an ESC in a label reached the page as it was (HTML cannot carry it), and its chart's SVG
+    // did not load; the Markdown wrote it as \u0007
+    Report quick = Samples.report("quick.json");
+    MachineInfo.Run run = quick.machine().run();
+    MachineInfo machine = quick.machine().withRun(new MachineInfo.Run("bin/vmlp bench --out '/tmp/a\u001b[31mred'",
+        run.preset(), run.jmhOptions(), run.started(), run.wallSeconds(), run.planned(), run.failed(), run.interrupted()));
+    JmhResult step = ReportModelTest.of("dev.vmlp.TrainStepBenchmark.step", "avgt", Map.of("net", "784-256-10",
+        "impl", "vector", "path", "dense\u0007"), new JmhResult.Metric(120, 1, "us/op"), Map.of());
+    JmhResult other = ReportModelTest.of("org.example.Other.run", "avgt", Map.of("p", "a\tb\u001b[2J"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
+    ReportPage page = new ReportPage(List.of(new Report("run", machine, List.of(step, other))), null);
+    String html = page.html();
+    assertFalse(html.chars().anyMatch(c -> c < 0x20 && c != '\n' || c == 0x7f), () -> "a control character in the page: "
+        + html.lines().filter(l -> l.chars().anyMatch(c -> c < 0x20))
+            .map(l -> l.substring(0, Math.min(200, l.length())).replaceAll("\\p{Cntrl}", "~")).toList());
+    assertTrue(html.contains("<code>bin/vmlp bench --out '/tmp/a\\u001B[31mred'</code>"), "the command, as the Markdown has it");
+    assertTrue(html.contains("<td>784-256-10</td><td>vector</td><td>dense\\u0007</td>"), "the table");
+    assertTrue(html.contains(">vector dense\\u0007<"), "the chart's legend");
+    assertTrue(html.contains("<td>p=a\\u0009b\\u001B[2J</td>"), "a tab too, as the Markdown writes it");
+    String md = page.markdown();
+    assertTrue(md.contains("| 784-256-10 | vector | dense\\u0007 |") && md.contains("| p=a\\u0009b\\u001B[2J |"), md);
+  }
+
+  @Test
   void theCommandThatReRendersTheRunQuotesItsPath() {
     // was "--from my run/it's.json", which the shell splits into three words and reads a quote in
     Report quick = Samples.report("quick.json");
