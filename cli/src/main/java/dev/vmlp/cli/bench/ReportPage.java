@@ -487,7 +487,7 @@ public final class ReportPage {
       MachineInfo.Run run = r.machine() != null ? r.machine().run() : null;
       String who = runs.size() > 1 ? r.label() + ": " : "";
       if (run != null) {
-        b.append(who).append(run.command().isEmpty() ? "measured" : "measured with `" + run.command() + "`");
+        b.append(who).append(run.command().isEmpty() ? "measured" : "measured with " + code(run.command()));
         if (run.preset().equals("quick")) {
           b.append(" (quick preset: 1 fork, short iterations, key shapes only; indicative numbers, with wide error "
               + "margins; `--full` gives the numbers to quote)");
@@ -503,8 +503,8 @@ public final class ReportPage {
       }
     }
     if (source != null) {
-      b.append("Rendered from `").append(source).append("` by `bin/vmlp bench ")
-          .append(runs.size() > 1 ? "--compare ..." : "--from " + shellWord(source)).append(" --markdown`.\n\n");
+      b.append("Rendered from ").append(code(source)).append(" by ").append(code("bin/vmlp bench "
+          + (runs.size() > 1 ? "--compare ..." : "--from " + shellWord(source)) + " --markdown")).append(".\n\n");
     }
     for (Section s : sections(false)) {
       if (s.tables().isEmpty() && s.note().isEmpty()) {
@@ -538,6 +538,24 @@ public final class ReportPage {
     // --markdown prints this to a terminal: a control character in a recorded command, a path, a label or
     // a machine's name is written as a Java escape, as messages show names (Excerpt); the lines stay as they are
     return shown(b.toString());
+  }
+
+  /**
+   * {@code text} as a Markdown code span: between runs of backticks one longer than any run in it (the
+   * CommonMark rule; a path with a backtick ended the span of single ones there), with a space inside
+   * each fence where the text begins or ends with a backtick, or begins and ends with a space (a span's
+   * one space each side is stripped).
+   */
+  static String code(String text) {
+    int longest = 0;
+    for (int i = 0, run = 0; i < text.length(); i++) {
+      run = text.charAt(i) == '`' ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    String fence = "`".repeat(longest + 1);
+    boolean pad = text.startsWith("`") || text.endsWith("`")
+        || text.startsWith(" ") && text.endsWith(" ") && !text.isBlank();
+    return pad ? fence + " " + text + " " + fence : fence + text + fence;
   }
 
   /**

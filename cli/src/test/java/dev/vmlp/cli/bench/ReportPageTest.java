@@ -169,6 +169,23 @@ class ReportPageTest {
   }
 
   @Test
+  void aBacktickInThePathOrTheCommandStaysInItsCodeSpan() {
+    // "Rendered from `runs/a`b.json` by ...": the path's backtick ended the span, and the rest of the line
+    // was code and text turned about
+    Report quick = Samples.report("quick.json");
+    MachineInfo.Run run = quick.machine().run();
+    MachineInfo machine = quick.machine().withRun(new MachineInfo.Run("bin/vmlp bench --out 'a``b'", run.preset(),
+        run.jmhOptions(), run.started(), run.wallSeconds(), run.planned(), run.failed(), run.interrupted()));
+    String md = new ReportPage(List.of(new Report(quick.label(), machine, quick.results())), "runs/a`b.json").markdown();
+    assertTrue(md.contains("Rendered from ``runs/a`b.json`` by ``bin/vmlp bench --from 'runs/a`b.json' --markdown``."),
+        md);
+    assertTrue(md.contains("measured with ```bin/vmlp bench --out 'a``b'``` (quick preset"), md);
+    assertEquals("`` `x` ``", ReportPage.code("`x`"), "a space keeps a backtick at either end off the fence");
+    assertEquals("`  `", ReportPage.code("  "));
+    assertEquals("`  a  `", ReportPage.code(" a "), "the span strips one space each side");
+  }
+
+  @Test
   void aComparisonHighlightsRegressions() {
     JmhResult base = ComparisonTest.result("avgt", 100, 1);
     JmhResult slower = ComparisonTest.result("avgt", 130, 1);
