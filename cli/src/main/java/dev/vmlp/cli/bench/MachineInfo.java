@@ -91,6 +91,21 @@ public record MachineInfo(
       jmhOptions = orEmpty(jmhOptions);
       started = orEmpty(started);
     }
+
+    /**
+     * The field that holds a value no run can have, as {@code run.wallSeconds: -65.0 is ...}, or null: a
+     * hand-edited time of -65 s showed as "-1:-5 min", the text "NaN" (which Jackson reads as a number)
+     * as "0:00 min", a count of -3 as "of -3 planned".
+     */
+    String badValue() {
+      if (!(wallSeconds >= 0 && Double.isFinite(wallSeconds))) {
+        return "run.wallSeconds: " + wallSeconds + " is not a finite, non-negative number of seconds";
+      }
+      if (planned < 0) {
+        return "run.planned: " + planned + " is negative";
+      }
+      return failed < 0 ? "run.failed: " + failed + " is negative" : null;
+    }
   }
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -117,6 +132,10 @@ public record MachineInfo(
     }
     if (m == null) {
       throw new IOException(file + ": not a machine description (null, not an object)");
+    }
+    String bad = m.run() == null ? null : m.run().badValue();
+    if (bad != null) {
+      throw new IOException(file + ": not a machine description (" + bad + ")");
     }
     return m;
   }

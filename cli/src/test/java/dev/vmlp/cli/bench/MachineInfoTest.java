@@ -65,6 +65,24 @@ class MachineInfoTest {
   }
 
   @Test
+  void aRunValueNoRunCanHaveIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+    // a hand-edited wallSeconds of -65 showed as "-1:-5 min", "NaN" (read as a number) as "0:00 min"
+    java.nio.file.Path f = tmp.resolve("machine.json");
+    for (String[] c : new String[][] {
+        {"\"wallSeconds\": -65", "run.wallSeconds: -65.0 is not a finite, non-negative number of seconds"},
+        {"\"wallSeconds\": \"NaN\"", "run.wallSeconds: NaN is not a finite, non-negative number of seconds"},
+        {"\"wallSeconds\": 225.1, \"planned\": -3", "run.planned: -3 is negative"},
+        {"\"planned\": 3, \"failed\": -1", "run.failed: -1 is negative"}}) {
+      java.nio.file.Files.writeString(f, "{\"cpuModel\": \"x\", \"run\": {" + c[0] + "}}");
+      java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+          () -> MachineInfo.read(f), c[0]);
+      assertEquals(f + ": not a machine description (" + c[1] + ")", e.getMessage());
+    }
+    java.nio.file.Files.writeString(f, "{\"run\": {\"wallSeconds\": 0, \"planned\": 0, \"failed\": 0}}");
+    assertEquals("0:00 min", ReportPage.minutes(MachineInfo.read(f).run().wallSeconds()), "a run of no time is one");
+  }
+
+  @Test
   void theRunsOwnMachineDescriptionComesBeforeTheFoldersOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
       throws java.io.IOException {
     java.nio.file.Path json = tmp.resolve("run.json");
