@@ -60,6 +60,8 @@ final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_COMPARE_OUT = "target/vmlp-compare";
   /** The files of a run's report, beside its jmh.log: an earlier run's are removed as a run starts. */
   static final List<String> REPORT_FILES = List.of("results.json", "machine.json", "index.html", "summary.md");
+  /** The files that only a run writes: a folder holding one is a run's, whose page no other report replaces. */
+  static final List<String> RUN_FILES = List.of("results.json", "machine.json", "jmh.log");
 
   @ParentCommand
   Main main;
@@ -112,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean markdown;
 
   @Option(names = "--out", paramLabel = "DIR", description = "The report folder. Default: " + DEFAULT_OUT
-      + " (" + DEFAULT_COMPARE_OUT + " with --compare).")
+      + " (" + DEFAULT_COMPARE_OUT + " with --compare). --from and --compare refuse a run's folder, but "
+      + "--from DIR/results.json re-renders that run in DIR.")
   Path out;
 
   @Override
@@ -175,12 +178,41 @@ final class BenchCommand implements Callable<Integer> {
       throw usage((out != null ? "--out " + out : "the report folder " + outDir()) + " holds a folder named "
           + inTheWay + ", where the run's report would go; move it or use another --out");
     }
+    refuseAnotherRunsFolder();
     if (include != null) {
       try {
         Pattern.compile(include);
       } catch (PatternSyntaxException e) {
         throw usage("--include is not a regular expression: " + e.getDescription() + " in '" + include + "'");
       }
+    }
+  }
+
+  /**
+   * Refuses {@code --from} or {@code --compare} into a folder that holds a run ({@link #RUN_FILES}): the
+   * new page and summary replaced the run's own beside its results.json, machine.json and jmh.log, which
+   * then read as the report of those. {@code --from DIR/results.json} into {@code DIR} re-renders the
+   * run's own report (after an update of vmlp, say), and is let through.
+   */
+  private void refuseAnotherRunsFolder() {
+    if (compare == null && from == null || markdown) {
+      return; // a run replaces the report in its folder as it starts; --markdown writes nothing
+    }
+    Path dir = outDir();
+    List<String> held = RUN_FILES.stream().filter(n -> Files.exists(dir.resolve(n), LinkOption.NOFOLLOW_LINKS)).toList();
+    if (held.isEmpty() || compare == null && (!Files.exists(from) || sameFile(from, dir.resolve("results.json")))) {
+      return; // a missing --from is named as such when it is read
+    }
+    throw usage((out != null ? "--out " + out : "the report folder " + dir) + " holds a run (" + String.join(", ", held)
+        + "): " + (compare != null ? "the comparison" : "the report of " + from) + " would replace its report; use "
+        + "another --out" + (compare != null ? "" : ", or --from " + dir.resolve("results.json") + " to re-render it"));
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false; // b missing: a folder with a run's machine.json or log but not its results
     }
   }
 

@@ -152,6 +152,41 @@ class BenchCommandTest {
   }
 
   @Test
+  void anotherRunsFolderIsRefusedButARunReRendersInItsOwn() throws IOException {
+    // --from or --compare into a run's folder replaced its page and summary beside its results.json and
+    // machine.json, which then read as the report of those
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Path results = Files.copy(Path.of(sample("quick.json")), run.resolve("results.json"));
+    Files.copy(Path.of(sample("quick.machine.json")), run.resolve("machine.json"));
+    Files.writeString(run.resolve("jmh.log"), "log\n");
+    Files.writeString(run.resolve("index.html"), "the run's page");
+    Files.writeString(run.resolve("summary.md"), "the run's summary");
+    String held = "--out " + run + " holds a run (results.json, machine.json, jmh.log): ";
+    CliRun.of("bench", "--from", sample("peers.json"), "--out", run.toString()).assertError(2, held
+        + "the report of " + sample("peers.json") + " would replace its report; use another --out, or --from "
+        + results + " to re-render it");
+    CliRun.of("bench", "--compare", sample("quick.json"), results.toString(), "--out", run.toString())
+        .assertError(2, held + "the comparison would replace its report; use another --out");
+    assertEquals("the run's page", Files.readString(run.resolve("index.html")));
+    assertEquals("the run's summary", Files.readString(run.resolve("summary.md")));
+    Files.delete(run.resolve("results.json")); // a run that gave no result leaves its log alone
+    Files.delete(run.resolve("machine.json"));
+    CliRun.of("bench", "--from", sample("quick.json"), "--out", run.toString()).assertError(2, "--out " + run
+        + " holds a run (jmh.log): ");
+    Files.copy(Path.of(sample("quick.json")), results);
+    Files.copy(Path.of(sample("quick.machine.json")), run.resolve("machine.json"));
+    CliRun again = CliRun.of("bench", "--from", results.toString(), "--out", run.toString());
+    assertEquals(0, again.exit(), again::describe);
+    assertTrue(Files.readString(run.resolve("summary.md")).startsWith("# vmlp benchmarks (quick run)"), "re-rendered");
+    assertEquals(0, CliRun.of("bench", "--from", sample("peers.json"), "--markdown").exit(), "--markdown writes nothing");
+    Path cmp = tmp.resolve("cmp"); // an earlier comparison's folder is written over, as before
+    for (int i = 0; i < 2; i++) {
+      CliRun c = CliRun.of("bench", "--compare", sample("quick.json"), results.toString(), "--out", cmp.toString());
+      assertEquals(0, c.exit(), c::describe);
+    }
+  }
+
+  @Test
   void aReportOfOneResultSaysResult() throws IOException {
     Path json = Files.writeString(tmp.resolve("one.json"), """
         [{"benchmark": "dev.vmlp.jmh.SoftmaxBenchmark.softmax", "mode": "avgt",
