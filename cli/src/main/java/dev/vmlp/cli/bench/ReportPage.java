@@ -647,7 +647,9 @@ public final class ReportPage {
         for (int i = 0; i < t.rows().size(); i++) {
           String cls = i < t.rowClasses().size() ? t.rowClasses().get(i) : "";
           b.append(cls.isEmpty() ? "<tr>" : "<tr class=\"" + cls + "\">");
-          t.rows().get(i).forEach(c -> b.append("<td>").append(esc(c).replace("\n", "<br>")).append("</td>"));
+          // a CR breaks the line, as in the Markdown's cells (md)
+          t.rows().get(i).forEach(c -> b.append("<td>")
+              .append(esc(c.replace("\r\n", "\n").replace('\r', '\n')).replace("\n", "<br>")).append("</td>"));
           b.append("</tr>\n");
         }
         b.append("</tbody></table>\n");
@@ -685,9 +687,13 @@ public final class ReportPage {
     return b.toString();
   }
 
-  /** {@code s} with its control characters but the line breaks written as Java escapes, line by line ({@link Excerpt}). */
+  /**
+   * {@code s} with its control characters but the line breaks written as Java escapes, line by line
+   * ({@link Excerpt}); a CRLF is a line break like a LF (notes written on Windows ended every line in
+   * an escaped CR).
+   */
   static String shown(String s) {
-    return Arrays.stream(s.split("\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
+    return Arrays.stream(s.split("\r?\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
         .collect(Collectors.joining("\n"));
   }
 

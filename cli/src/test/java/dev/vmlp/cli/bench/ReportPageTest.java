@@ -158,6 +158,21 @@ class ReportPageTest {
   }
 
   @Test
+  void crlfLineEndsAreLineBreaksNotEscapes() {
+    // notes saved on Windows: every line of the summary (and of the page's Notes) ended in \u000D
+    JmhResult r = ReportModelTest.of("org.example.Other.run", "avgt", Map.of("p", "a\rb\r\nc"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
+    ReportPage page = new ReportPage(List.of(new Report("run", null, List.of(r))), null,
+        "\n## Targets\r\n\r\nforward met\r\n");
+    String md = page.markdown();
+    assertTrue(md.endsWith("\n## Targets\n\nforward met\n"), md);
+    assertTrue(md.contains("| p=a<br>b<br>c |"), md);
+    String html = page.html();
+    assertTrue(html.contains("<div class=\"notes\">## Targets\n\nforward met</div>"), html);
+    assertTrue(html.contains("<td>p=a<br>b<br>c</td>"), "a CR breaks a cell's line, as in the Markdown");
+  }
+
+  @Test
   void theCommandThatReRendersTheRunQuotesItsPath() {
     // was "--from my run/it's.json", which the shell splits into three words and reads a quote in
     Report quick = Samples.report("quick.json");
