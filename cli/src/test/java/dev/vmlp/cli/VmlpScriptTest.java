@@ -164,6 +164,47 @@ class VmlpScriptTest {
     assertEquals("-Dvmlp.a=1\n-Dvmlp.b=caf\351\n", Files.readString(outFile, StandardCharsets.ISO_8859_1));
   }
 
+  /**
+   * VMLP_JAVA_OPTS is split into words as a shell splits a command's words, quotes and backslashes
+   * included, with nothing expanded or run: it was split on blanks alone, so that no option could hold a
+   * space (-Dvmlp.note="a b" reached java as the two words -Dvmlp.note="a and b", quotes and all).
+   */
+  @Test
+  void javaOptionsAreSplitAsAShellSplitsWordsWithNothingRun() throws Exception {
+    standIn("/bin/sh", """
+        # the options between the launcher's own and -jar
+        for a in "$@"; do
+          case "$a" in
+            --add-modules | jdk.incubator.vector | --sun-misc-unsafe-memory-access=allow | -XX:+UseParallelGC) ;;
+            -jar) break ;;
+            *) printf '[%s]\n' "$a" ;;
+          esac
+        done
+        """);
+    assertEquals("[-Dvmlp.note=a b]\n[-Xmx1g]", output(Map.of("VMLP_JAVA_OPTS", "-Dvmlp.note=\"a b\" -Xmx1g"), "train"));
+    assertEquals("[-Dvmlp.a=it's]\n[-Dvmlp.b=c d]\n[-Dvmlp.c=\"q\" \\ $x]\n[-Dvmlp.d=]\n[-Xmx1g]",
+        output(Map.of("VMLP_JAVA_OPTS", " '-Dvmlp.a=it'\\''s'\t-Dvmlp.b=c\\ d\n\"-Dvmlp.c=\\\"q\\\" \\\\ \\$x\" -Dvmlp.d='' -Xmx1g "),
+            "train"));
+    // command substitution, a glob, a variable and a second command stay text
+    Path ran = root.resolve("ran");
+    String code = "-Dvmlp.a=$(touch " + ran + ") -Dvmlp.b=`touch " + ran + "` -Dvmlp.c=* -Dvmlp.d=;touch " + ran
+        + " -Dvmlp.e=$HOME \"-Dvmlp.f=$(touch " + ran + ")\"";
+    assertEquals("[-Dvmlp.a=$(touch]\n[" + ran + ")]\n[-Dvmlp.b=`touch]\n[" + ran + "`]\n[-Dvmlp.c=*]\n"
+        + "[-Dvmlp.d=;touch]\n[" + ran + "]\n[-Dvmlp.e=$HOME]\n[-Dvmlp.f=$(touch " + ran + ")]", output(Map.of("VMLP_JAVA_OPTS", code), "train"));
+    assertFalse(Files.exists(ran), "a command in VMLP_JAVA_OPTS was run");
+  }
+
+  /** A quote in VMLP_JAVA_OPTS that is not closed is an error that names it, and java is not run. */
+  @Test
+  void javaOptionsWithAQuoteNotClosedAreRefused() throws Exception {
+    ScriptRun r = ScriptRun.of(List.of("/bin/bash", root.resolve("bin/vmlp").toString(), "train"),
+        Map.of("JAVA_HOME", root.resolve("jdk").toString(), "VMLP_JAVA_OPTS", "-Xmx1g '-Dvmlp.note=a b"));
+    assertEquals(1, r.exit(), r.err());
+    assertEquals("", r.out(), "java ran");
+    assertTrue(r.err().startsWith("vmlp: VMLP_JAVA_OPTS has a ' at character 8 that is not closed: -Xmx1g '-Dvmlp.note=a b\n"),
+        r.err());
+  }
+
   @Test
   void aClosedStandardInputReachesJavaAsAnEmptyOne() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "/proc");
