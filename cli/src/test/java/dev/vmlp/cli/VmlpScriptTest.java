@@ -311,6 +311,75 @@ class VmlpScriptTest {
   }
 
   /**
+   * A signal sent to the script alone (kill PID) while Maven builds the jar stops the build: SIGINT
+   * waited for the whole build and then ran java (exit status 0), and SIGTERM ended the script at once
+   * while Maven went on building, its lock released. Maven is now stopped, the script exits with the
+   * signal's status, and the jar that Maven had begun to rewrite is the one from before the build (or
+   * none, where there was none).
+   */
+  @Test
+  void aSignalToTheScriptAloneStopsTheBuild() throws Exception {
+    assertEquals("good", stopTheBuild("TERM", 143, true));
+    assertEquals("good", stopTheBuild("INT", 130, true));
+    assertEquals(2, builds());
+    assertEquals(0, runWithMaven(": > cli/target/vmlp-cli-0-all.jar", "train", "--help"));
+    assertEquals(3, builds(), "the jar that was put back passed for current");
+    assertEquals(null, stopTheBuild("TERM", 143, false));
+    assumeTrue(!ignoredHere(1), "SIGHUP is ignored (nohup)");
+    assertEquals("good", stopTheBuild("HUP", 129, true));
+  }
+
+  /**
+   * Runs bin/vmlp train with a stale jar that holds "good" ({@code jar}) or none, on a stand-in Maven that
+   * rewrites the jar and would then take 20 s more; sends {@code signal} to the script's pid once the
+   * jar is half written, and returns what the jar holds once the script has ended (null: there is none).
+   */
+  String stopTheBuild(String signal, int status, boolean jar) throws Exception {
+    Path jarFile = root.resolve("cli/target/vmlp-cli-0-all.jar");
+    Path source = Files.createDirectories(root.resolve("core/src")).resolve("A.java");
+    Files.writeString(source, "");
+    Files.deleteIfExists(jarFile);
+    Files.deleteIfExists(root.resolve("cli/target/.vmlp-build-unfinished")); // left by a build that made no jar
+    if (jar) { // from a finished build, and older than a source
+      Files.writeString(jarFile, "good");
+      Files.setLastModifiedTime(jarFile, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    }
+    Path ready = root.resolve("mvn-ready");
+    Path finished = root.resolve("mvn-finished");
+    Files.deleteIfExists(ready);
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "train")
+        .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> env = standInMaven(pb, """
+        mkdir -p cli/target && echo half > cli/target/vmlp-cli-0-all.jar
+        echo $$ > %s.tmp && mv %s.tmp %s
+        i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+        echo built > cli/target/vmlp-cli-0-all.jar; : > %s
+        """.formatted(ready, ready, ready, finished));
+    env.remove("VMLP_JAVA_OPTS");
+    env.put("JAVA_HOME", root.resolve("jdk").toString());
+    Path outFile = root.resolve("stopped-build.txt");
+    Process p = pb.redirectOutput(outFile.toFile()).start();
+    try {
+      for (int i = 0; i < 1000 && !Files.exists(ready); i++) {
+        Thread.sleep(10);
+      }
+      long maven = Long.parseLong(Files.readString(ready).strip());
+      assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not end within 10 s of SIG" + signal + " during the build");
+      }
+      assertEquals(status, p.exitValue(), "the status of the signal the script got");
+      assertFalse(ProcessHandle.of(maven).map(ProcessHandle::isAlive).orElse(false), "Maven went on after SIG" + signal);
+      assertFalse(Files.exists(finished), "Maven finished the build");
+      assertEquals("", Files.readString(outFile, StandardCharsets.UTF_8), "java ran");
+      assertTrue(Files.notExists(root.resolve("cli/target/.vmlp-build.lock")), "the lock is left");
+    } finally {
+      killAll(p);
+    }
+    return Files.exists(jarFile) ? Files.readString(jarFile).strip() : null;
+  }
+
+  /**
    * Ctrl-\ (SIGQUIT to the process group) during the build makes Maven's JVM print a thread dump and go
    * on. It ended the subshell that ran Maven: the script said the build had failed and exited 1 (its lock
    * released) while Maven went on building in the background.
