@@ -751,6 +751,49 @@ class VmlpScriptTest {
   }
 
   /**
+   * A process that java started and that keeps java's stderr (here one that java sent to the background)
+   * does not hold the script after java has ended: the script waited for the stderr filter, which reads
+   * until every writer has closed the pipe, and so for that process as long as it ran, a signal to the
+   * script notwithstanding. It now waits 3 s at most, exits with java's status, and the filter goes on
+   * alone, still passing on that process's lines (less the incubator warning).
+   */
+  @Test
+  void aProcessThatKeepsJavasStderrDoesNotHoldTheScript() throws Exception {
+    Path child = root.resolve("child.pid");
+    standIn("/bin/sh", """
+        echo 'java: last line' >&2
+        sh -c 'sleep 6; echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2; echo "child: later" >&2; exec sleep 30' &
+        echo $! > %s
+        exit 3
+        """.formatted(child));
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bin/vmlp").toString(), "train")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    Path errFile = root.resolve("kept-stderr.txt");
+    long start = System.nanoTime();
+    Process p = pb.redirectError(errFile.toFile()).start();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not end in 30 s");
+      }
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      assertEquals(3, p.exitValue(), "java's status");
+      assertTrue(seconds < 6, "the script waited " + seconds + " s, for java's child");
+      assertEquals("java: last line\n", Files.readString(errFile, StandardCharsets.UTF_8), "java's stderr");
+      for (int i = 0; i < 1000 && !Files.readString(errFile, StandardCharsets.UTF_8).contains("later"); i++) {
+        Thread.sleep(10);
+      }
+      assertEquals("java: last line\nchild: later\n", Files.readString(errFile, StandardCharsets.UTF_8),
+          "the child's stderr, through the filter");
+    } finally {
+      killAll(p);
+      if (Files.exists(child)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(child).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /**
    * A stderr filter that cannot write (standard error closed here) must still read java's lines to their
    * end: java's writes would otherwise fail, and end this stand-in with SIGPIPE (when the script held the
    * pipe open, and so was one of its readers, java waited forever once the pipe was full).
