@@ -822,6 +822,33 @@ class VmlpScriptTest {
   }
 
   /**
+   * With standard error closed, a run that must build the jar builds it and runs java: the line that
+   * says a build begins failed to be written, and set -e ended the script (status 1, no word said).
+   */
+  @Test
+  void aBuildWithStandardErrorClosedStillRuns() throws Exception {
+    Files.delete(root.resolve("cli/target/vmlp-cli-0-all.jar"));
+    standIn("/bin/sh", "echo ran\n");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train 2>&-",
+        root.resolve("bin/vmlp").toString()).directory(root.toFile());
+    Map<String, String> env = standInMaven(pb, "mkdir -p cli/target && : > cli/target/vmlp-cli-0-all.jar");
+    env.remove("VMLP_JAVA_OPTS");
+    env.put("JAVA_HOME", root.resolve("jdk").toString());
+    Path outFile = root.resolve("closed-stderr-build.txt");
+    Process p = pb.redirectOutput(outFile.toFile()).start();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        fail("bin/vmlp did not finish in 30 s with its standard error closed");
+      }
+    } finally {
+      killAll(p);
+    }
+    assertEquals(1, builds());
+    assertEquals("ran", Files.readString(outFile, StandardCharsets.UTF_8).strip());
+    assertEquals(0, p.exitValue());
+  }
+
+  /**
    * Every byte of java's stderr but the incubator warning's line passes the filter, text or not: grep
    * took a line that is not valid in the locale's encoding (a byte of Latin-1 in a UTF-8 locale, as the
    * JVM's launcher prints an option from VMLP_JAVA_OPTS) for binary data and dropped it, and after a NUL
