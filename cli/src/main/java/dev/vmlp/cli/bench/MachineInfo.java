@@ -17,7 +17,7 @@ import java.util.Map;
  * The machine and JVM a run measured, and how it was run: {@code machine.json} beside the JMH JSON.
  *
  * @param cpuModel the CPU's model name
- * @param logicalCores processors the JVM sees
+ * @param logicalCores processors the JVM sees, 0 when unknown (the report shows a count below 1 as unknown)
  * @param vectorIsa the widest SIMD instruction set the CPU reports (e.g. {@code avx512f}), or empty
  * @param memoryBytes physical memory, 0 when unknown
  * @param os operating system name, version and architecture

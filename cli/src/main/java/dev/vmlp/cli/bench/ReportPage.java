@@ -153,7 +153,9 @@ public final class ReportPage {
     runs.forEach(r -> header.add(runs.size() > 1 ? r.label() : "this run"));
     List<List<String>> rows = new ArrayList<>();
     row(rows, "CPU", r -> m(r, MachineInfo::cpuModel));
-    row(rows, "logical cores", r -> r.machine() == null ? "-" : Integer.toString(r.machine().logicalCores()));
+    // a count the file lacks (0) or that no machine has shows as "unknown", as a size does (Format.bytes)
+    row(rows, "logical cores", r -> r.machine() == null ? "-"
+        : r.machine().logicalCores() > 0 ? Integer.toString(r.machine().logicalCores()) : "unknown");
     row(rows, "vector instructions", r -> m(r, MachineInfo::vectorIsa));
     row(rows, "caches (per core view)", r -> r.machine() == null || r.machine().caches() == null ? "-"
         : "L1d " + Format.bytes(r.machine().caches().l1d()) + ", L2 " + Format.bytes(r.machine().caches().l2())

@@ -429,4 +429,21 @@ class ReportPageTest {
     assertTrue(page.html().contains("34 results on Test CPU, JDK "));
     assertFalse(page.html().contains("no machine.json"));
   }
+
+  @Test
+  void aCoreCountNoMachineHasIsUnknownAsASizeIs() throws IOException {
+    // logicalCores -4 showed as "-4" (a missing one as "0") beside a negative memory's "unknown"
+    Path json = Files.copy(Samples.path("quick.json"), tmp.resolve("odd.json"));
+    for (String cores : List.of("\"logicalCores\": -4, ", "\"logicalCores\": 0, ", "")) {
+      Files.writeString(tmp.resolve("odd.machine.json"), "{\"cpuModel\": \"Test CPU\", " + cores + "\"memoryBytes\": -5}");
+      ReportPage page = new ReportPage(List.of(Report.read("odd.json", json)), json.toString());
+      String md = page.markdown();
+      assertTrue(md.contains("\n| logical cores | unknown |\n") && md.contains("\n| memory | unknown |\n"), cores + md);
+      assertTrue(md.contains("\n34 results on Test CPU, JDK "), "the header leaves it out, as before");
+      assertTrue(page.html().contains("<tr><td>logical cores</td><td>unknown</td></tr>"), cores);
+    }
+    Files.writeString(tmp.resolve("odd.machine.json"), "{\"cpuModel\": \"Test CPU\", \"logicalCores\": 1}");
+    assertTrue(new ReportPage(List.of(Report.read("odd.json", json)), json.toString()).markdown()
+        .contains("\n| logical cores | 1 |\n"));
+  }
 }
