@@ -92,14 +92,21 @@ public record MachineInfo(
       started = orEmpty(started);
     }
 
+    /** The longest run a machine.json may record: a year of seconds. */
+    static final double MAX_WALL_SECONDS = 365 * 24 * 3600.0;
+
     /**
      * The field that holds a value no run can have, as {@code run.wallSeconds: -65.0 is ...}, or null: a
      * hand-edited time of -65 s showed as "-1:-5 min", the text "NaN" (which Jackson reads as a number)
-     * as "0:00 min", a count of -3 as "of -3 planned".
+     * as "0:00 min", 1e300 as "153722867280912930:07 min" (the most seconds a long holds), a count of -3
+     * as "of -3 planned".
      */
     String badValue() {
       if (!(wallSeconds >= 0 && Double.isFinite(wallSeconds))) {
         return "run.wallSeconds: " + wallSeconds + " is not a finite, non-negative number of seconds";
+      }
+      if (wallSeconds > MAX_WALL_SECONDS) {
+        return "run.wallSeconds: " + wallSeconds + " is more than a year (" + (long) MAX_WALL_SECONDS + " s)";
       }
       if (planned < 0) {
         return "run.planned: " + planned + " is negative";

@@ -71,6 +71,8 @@ class MachineInfoTest {
     for (String[] c : new String[][] {
         {"\"wallSeconds\": -65", "run.wallSeconds: -65.0 is not a finite, non-negative number of seconds"},
         {"\"wallSeconds\": \"NaN\"", "run.wallSeconds: NaN is not a finite, non-negative number of seconds"},
+        {"\"wallSeconds\": 1e300", "run.wallSeconds: 1.0E300 is more than a year (31536000 s)"},
+        {"\"wallSeconds\": 31536000.5", "run.wallSeconds: 3.15360005E7 is more than a year (31536000 s)"},
         {"\"wallSeconds\": 225.1, \"planned\": -3", "run.planned: -3 is negative"},
         {"\"planned\": 3, \"failed\": -1", "run.failed: -1 is negative"}}) {
       java.nio.file.Files.writeString(f, "{\"cpuModel\": \"x\", \"run\": {" + c[0] + "}}");
@@ -80,6 +82,8 @@ class MachineInfoTest {
     }
     java.nio.file.Files.writeString(f, "{\"run\": {\"wallSeconds\": 0, \"planned\": 0, \"failed\": 0}}");
     assertEquals("0:00 min", ReportPage.minutes(MachineInfo.read(f).run().wallSeconds()), "a run of no time is one");
+    java.nio.file.Files.writeString(f, "{\"run\": {\"wallSeconds\": 31536000}}");
+    assertEquals("525600:00 min", ReportPage.minutes(MachineInfo.read(f).run().wallSeconds()), "a year is the longest");
   }
 
   @Test
