@@ -569,12 +569,12 @@ public final class ReportPage {
   }
 
   /**
-   * A table cell's text in Markdown: a backslash, a {@code |} and a {@code <} escaped (an escaped pipe
-   * after a backslash, {@code \\|}, would end the cell, and {@code <b>} would be markup), line breaks as
-   * {@code <br>}.
+   * A table cell's text in Markdown: a backslash, a {@code |}, a {@code <} and a backtick escaped (an
+   * escaped pipe after a backslash, {@code \\|}, would end the cell, {@code <b>} would be markup, and
+   * {@code a`b`c} a code span), line breaks as {@code <br>}.
    */
   static String md(String cell) {
-    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
+    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("`", "\\`")
         .replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>");
   }
 

@@ -405,6 +405,17 @@ class ReportPageTest {
     assertTrue(md.contains("| Other.run | p=C:\\\\\\|x\\<b>y\\</b><br>z | avgt | 72.9 ns/op |"), md);
   }
 
+  @Test
+  void aBacktickInACellIsNotCode() {
+    // a JMH parameter "a`b`c" was written as it was, and the cell rendered "b" as code
+    JmhResult r = ReportModelTest.of("org.example.Other.run", "avgt", Map.of("p", "a`b`c\\`d"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
+    ReportPage page = new ReportPage(List.of(new Report("run", null, List.of(r))), null);
+    String md = page.markdown();
+    assertTrue(md.contains("| Other.run | p=a\\`b\\`c\\\\\\`d | avgt | 72.9 ns/op |"), md);
+    assertTrue(page.html().contains("<td>p=a`b`c\\`d</td>"), "the page shows the text as it is");
+  }
+
     @Test
   void specialCharactersAreEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
