@@ -487,19 +487,19 @@ public final class ReportPage {
     b.append("# ").append(title()).append("\n\n");
     for (Report r : runs) {
       MachineInfo.Run run = r.machine() != null ? r.machine().run() : null;
-      String who = runs.size() > 1 ? r.label() + ": " : "";
+      String who = runs.size() > 1 ? mdText(r.label()) + ": " : "";
       if (run != null) {
         b.append(who).append(run.command().isEmpty() ? "measured" : "measured with " + code(run.command()));
         if (run.preset().equals("quick")) {
           b.append(" (quick preset: 1 fork, short iterations, key shapes only; indicative numbers, with wide error "
               + "margins; `--full` gives the numbers to quote)");
         }
-        b.append(facts(r, true)).append(".\n\n");
+        b.append(mdText(facts(r, true))).append(".\n\n");
         if (run.interrupted()) {
           b.append(who).append("**Incomplete:** ").append(interrupted(r, run)).append(".\n\n");
         }
       } else if (r.machine() != null) { // a machine.json without the run: its facts still say where
-        b.append(who).append(results(r)).append(facts(r, true)).append(".\n\n");
+        b.append(who).append(results(r)).append(mdText(facts(r, true))).append(".\n\n");
       } else {
         b.append(who).append(results(r)).append("; no machine.json beside the JSON.\n\n");
       }
@@ -574,7 +574,16 @@ public final class ReportPage {
    * {@code a`b`c} a code span), line breaks as {@code <br>}.
    */
   static String md(String cell) {
-    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("`", "\\`")
+    return mdText(cell).replace("|", "\\|");
+  }
+
+  /**
+   * Text in a line of Markdown outside a table, such as the header's machine facts: escaped as a table
+   * cell is but for the {@code |}, which only a table reads (a CPU named {@code Test `x` <b>big</b>} was
+   * written as it was, and rendered code and markup).
+   */
+  static String mdText(String text) {
+    return text.replace("\\", "\\\\").replace("<", "\\<").replace("`", "\\`")
         .replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>");
   }
 

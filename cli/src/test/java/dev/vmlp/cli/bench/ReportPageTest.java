@@ -457,4 +457,22 @@ class ReportPageTest {
     assertTrue(new ReportPage(List.of(Report.read("odd.json", json)), json.toString()).markdown()
         .contains("\n| logical cores | 1 |\n"));
   }
+
+  @Test
+  void theHeadersMachineFactsAreEscapedAsTheTablesAre() throws IOException {
+    // "on Test `x` CPU <b>big</b>, 2 cores, ...": the header wrote the CPU as it was, and the summary
+    // rendered "x" as code and "big" in bold, while the machine table escaped it
+    Path json = Files.copy(Samples.path("quick.json"), tmp.resolve("odd.json"));
+    Files.writeString(tmp.resolve("odd.machine.json"), Files.readString(Samples.path("quick.machine.json"))
+        .replace("\"AMD EPYC (family 26, model 2)\"", "\"Test `x` CPU <b>big</b> C:\\\\|y\""));
+    ReportPage page = new ReportPage(List.of(Report.read("odd.json", json)), json.toString());
+    String md = page.markdown();
+    assertTrue(md.contains(" on Test \\`x\\` CPU \\<b>big\\</b> C:\\\\|y, 2 cores, JDK 25.0.3"), md.substring(0, 500));
+    assertTrue(md.contains("\n| CPU | Test \\`x\\` CPU \\<b>big\\</b> C:\\\\\\|y |\n"), "the table, as before");
+    assertTrue(page.html().contains(" on Test `x` CPU &lt;b&gt;big&lt;/b&gt; C:\\|y, JDK "), "the page shows the text as it is");
+    // a machine.json without the run: the same facts after the count of results
+    Files.writeString(tmp.resolve("odd.machine.json"), "{\"cpuModel\": \"Test `x` CPU <b>big</b>\", \"logicalCores\": 4}");
+    assertTrue(new ReportPage(List.of(Report.read("odd.json", json)), json.toString()).markdown()
+        .contains("\n34 results on Test \\`x\\` CPU \\<b>big\\</b>, 4 cores, JDK "));
+  }
 }
