@@ -569,21 +569,25 @@ public final class ReportPage {
   }
 
   /**
-   * A table cell's text in Markdown: a backslash, a {@code |}, a {@code <} and a backtick escaped (an
-   * escaped pipe after a backslash, {@code \\|}, would end the cell, {@code <b>} would be markup, and
-   * {@code a`b`c} a code span), line breaks as {@code <br>}.
+   * A table cell's text in Markdown: escaped as {@link #mdText} escapes text, and a {@code |} too (an
+   * escaped pipe after a backslash, {@code \\|}, would end the cell).
    */
   static String md(String cell) {
     return mdText(cell).replace("|", "\\|");
   }
 
   /**
-   * Text in a line of Markdown outside a table, such as the header's machine facts: escaped as a table
-   * cell is but for the {@code |}, which only a table reads (a CPU named {@code Test `x` <b>big</b>} was
-   * written as it was, and rendered code and markup).
+   * Text in a line of Markdown, such as the header's machine facts: a backslash, a {@code <}, a backtick,
+   * a {@code *}, a {@code ~} and a {@code [} escaped ({@code <b>} would be markup, {@code a`b`c} a code
+   * span, {@code a*b*c} emphasis, {@code ~~a~~} struck through, {@code [a](b)} a link), and a {@code _}
+   * that is not between two letters or digits (GFM makes {@code __init__} strong, never the
+   * {@code _} inside {@code OPENBLAS_NUM_THREADS}, which stays as it is); line breaks as {@code <br>}.
+   * A {@code |} is left to {@link #md}: only a table reads it.
    */
   static String mdText(String text) {
     return text.replace("\\", "\\\\").replace("<", "\\<").replace("`", "\\`")
+        .replace("*", "\\*").replace("~", "\\~").replace("[", "\\[")
+        .replaceAll("(?<![\\p{L}\\p{N}])_|_(?![\\p{L}\\p{N}])", "\\\\_")
         .replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>");
   }
 

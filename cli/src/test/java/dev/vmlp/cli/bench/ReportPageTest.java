@@ -154,7 +154,7 @@ class ReportPageTest {
     assertTrue(html.contains(">vector dense\\u0007<"), "the chart's legend");
     assertTrue(html.contains("<td>p=a\\u0009b\\u001B[2J</td>"), "a tab too, as the Markdown writes it");
     String md = page.markdown();
-    assertTrue(md.contains("| 784-256-10 | vector | dense\\u0007 |") && md.contains("| p=a\\u0009b\\u001B[2J |"), md);
+    assertTrue(md.contains("| 784-256-10 | vector | dense\\u0007 |") && md.contains("| p=a\\u0009b\\u001B\\[2J |"), md);
   }
 
   @Test
@@ -414,6 +414,33 @@ class ReportPageTest {
     String md = page.markdown();
     assertTrue(md.contains("| Other.run | p=a\\`b\\`c\\\\\\`d | avgt | 72.9 ns/op |"), md);
     assertTrue(page.html().contains("<td>p=a`b`c\\`d</td>"), "the page shows the text as it is");
+  }
+
+  @Test
+  void emphasisAndLinkCharactersInACellAreText() {
+    // a JMH parameter "a*b*c" was written as it was, and the cell rendered "b" in italics; "__init__" in
+    // bold, "~~s~~" struck through, "[x](http://e)" as a link
+    JmhResult r = ReportModelTest.of("org.example.Other.run", "avgt",
+        Map.of("p", "a*b*c", "q", "[x](http://e) ![i](j)", "r", "__init__ _em_ a_b_c a\\_b ~~s~~"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
+    ReportPage page = new ReportPage(List.of(new Report("run", null, List.of(r))), null);
+    String md = page.markdown();
+    assertTrue(md.contains("| Other.run | p=a\\*b\\*c q=\\[x](http://e) !\\[i](j) "
+        + "r=\\_\\_init\\_\\_ \\_em\\_ a_b_c a\\\\\\_b \\~\\~s\\~\\~ | avgt | 72.9 ns/op |"), md);
+    assertTrue(page.html().contains("<td>p=a*b*c q=[x](http://e) ![i](j) r=__init__ _em_ a_b_c a\\_b ~~s~~</td>"),
+        "the page shows the text as it is");
+    // an underscore inside a word is never emphasis in GFM: OPENBLAS_NUM_THREADS stays as it is
+    assertEquals("OPENBLAS_NUM_THREADS \\_x x\\_ \\_\\_", ReportPage.md("OPENBLAS_NUM_THREADS _x x_ __"));
+  }
+
+  @Test
+  void emphasisAndLinkCharactersInTheHeaderAreText() throws IOException {
+    // "on Test *x* CPU, ...": the CPU's name rendered "x" in italics, in the header and in the machine table
+    Path json = Files.copy(Samples.path("quick.json"), tmp.resolve("odd.json"));
+    Files.writeString(tmp.resolve("odd.machine.json"),
+        "{\"cpuModel\": \"Test *x* CPU_ [y](z) ~~w~~ a|b\", \"logicalCores\": 4}");
+    String md = new ReportPage(List.of(Report.read("odd.json", json)), json.toString()).markdown();
+    assertTrue(md.contains("\n34 results on Test \\*x\\* CPU\\_ \\[y](z) \\~\\~w\\~\\~ a|b, 4 cores, JDK "), md.substring(0, 300));
   }
 
     @Test
