@@ -578,15 +578,16 @@ public final class ReportPage {
 
   /**
    * Text in a line of Markdown, such as the header's machine facts: a backslash, a {@code <}, a backtick,
-   * a {@code *}, a {@code ~} and a {@code [} escaped ({@code <b>} would be markup, {@code a`b`c} a code
-   * span, {@code a*b*c} emphasis, {@code ~~a~~} struck through, {@code [a](b)} a link), and a {@code _}
-   * that is not between two letters or digits (GFM makes {@code __init__} strong, never the
-   * {@code _} inside {@code OPENBLAS_NUM_THREADS}, which stays as it is); line breaks as {@code <br>}.
+   * a {@code *}, a {@code ~}, a {@code [} and a {@code &} escaped ({@code <b>} would be markup,
+   * {@code a`b`c} a code span, {@code a*b*c} emphasis, {@code ~~a~~} struck through, {@code [a](b)} a
+   * link, {@code &lt;} a {@code <}), and a {@code _} that is not between two letters or digits (GFM
+   * makes {@code __init__} strong, never the {@code _} inside {@code OPENBLAS_NUM_THREADS}, which stays
+   * as it is); line breaks as {@code <br>}.
    * A {@code |} is left to {@link #md}: only a table reads it.
    */
   static String mdText(String text) {
     return text.replace("\\", "\\\\").replace("<", "\\<").replace("`", "\\`")
-        .replace("*", "\\*").replace("~", "\\~").replace("[", "\\[")
+        .replace("*", "\\*").replace("~", "\\~").replace("[", "\\[").replace("&", "\\&")
         .replaceAll("(?<![\\p{L}\\p{N}])_|_(?![\\p{L}\\p{N}])", "\\\\_")
         .replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>");
   }

@@ -443,6 +443,17 @@ class ReportPageTest {
     assertTrue(md.contains("\n34 results on Test \\*x\\* CPU\\_ \\[y](z) \\~\\~w\\~\\~ a|b, 4 cores, JDK "), md.substring(0, 300));
   }
 
+  @Test
+  void anEntityInACellIsText() {
+    // a JMH parameter "&lt;b&gt; R&amp;D" was written as it was, and the cell read "<b> R&D"
+    JmhResult r = ReportModelTest.of("org.example.Other.run", "avgt", Map.of("p", "&lt;b&gt; R&amp;D &#42; &"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
+    ReportPage page = new ReportPage(List.of(new Report("run", null, List.of(r))), null);
+    assertTrue(page.markdown().contains("| Other.run | p=\\&lt;b\\&gt; R\\&amp;D \\&#42; \\& | avgt | 72.9 ns/op |"),
+        page.markdown());
+    assertTrue(page.html().contains("<td>p=&amp;lt;b&amp;gt; R&amp;amp;D &amp;#42; &amp;</td>"), "the page shows the text as it is");
+  }
+
     @Test
   void specialCharactersAreEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot;", ReportPage.esc("a <b> & \"c\""));
