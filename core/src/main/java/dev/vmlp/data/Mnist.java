@@ -41,10 +41,15 @@ public final class Mnist {
    * {@link #loadPair} reports it, and both sets have that many classes. With 0 the count comes from the
    * labels, as in {@link #load(Path)}.
    *
+   * @throws IllegalArgumentException when {@code classes} is negative (before any file is read)
    * @throws DataFormatException also when a label is not below a positive {@code classes}
    */
   public static TrainTest load(Path dir, int classes) throws IOException {
     Objects.requireNonNull(dir, "dir"); // else an NPE naming Files' own parameter "path"
+    if (classes < 0) {
+      // else taken as 0: the count came from the labels, as if none had been given
+      throw new IllegalArgumentException("classes must be 0 (counted from the labels) or positive, got " + classes);
+    }
     if (!Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString(), null, "not a folder holding the MNIST files");
     }

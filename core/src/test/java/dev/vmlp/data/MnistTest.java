@@ -183,6 +183,16 @@ class MnistTest {
         "10 classes");
   }
 
+  /** A negative class count is refused as loadPair refuses one below 1, not taken as 0 (classes from the labels). */
+  @Test
+  void aNegativeClassCountIsRefusedAsItsArgument() throws IOException {
+    writeFolder();
+    // it loaded the folder as Mnist.load(dir) does, with the classes counted from the labels (10)
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mnist.load(dir, -1));
+    assertEquals("classes must be 0 (counted from the labels) or positive, got -1", e.getMessage());
+    assertEquals(10, Mnist.load(dir, 0).train().classCount());
+  }
+
   @Test
   void pathThatIsNotAFolder() throws IOException {
     Path file = write(dir, "mnist.zip", new byte[] {1, 2, 3});
