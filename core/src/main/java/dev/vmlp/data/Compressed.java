@@ -46,6 +46,7 @@ public final class Compressed {
 
   /** The file's raw bytes; a folder is refused by name (reading one would fail as "Is a directory"). */
   static InputStream openFile(Path file) throws IOException {
+    Objects.requireNonNull(file, "file"); // else an NPE naming Files' own parameter "path"
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a folder, not a file");
     }

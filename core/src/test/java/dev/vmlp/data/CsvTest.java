@@ -59,6 +59,19 @@ class CsvTest {
   }
 
   @Test
+  void aNullFileIsNamed() {
+    // NPEs naming "path", the parameter of Files.isDirectory, which the caller never wrote
+    assertEquals("file", assertThrows(NullPointerException.class, () -> Csv.read((Path) null)).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class,
+        () -> Csv.read(null, Csv.Options.defaults())).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class, () -> Csv.readRows(null, ',')).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class, () -> Idx.read(null, 1)).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class, () -> Idx.readLabels(null)).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class, () -> Idx.readImages(null)).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class, () -> Compressed.open((Path) null)).getMessage());
+  }
+
+  @Test
   void aNullConsumerOrOptionsIsNamedAndTheStreamClosed() {
     byte[] numbers = "1,2\n3,4\n".getBytes(StandardCharsets.UTF_8);
     byte[] named = "cat,1,2\ndog,3,4\n".getBytes(StandardCharsets.UTF_8);
