@@ -41,6 +41,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -466,6 +467,8 @@ public final class ModelFiles {
    * @throws IOException when the file cannot be read, or is a folder, a device, a pipe or a socket
    */
   public static Model load(Path file, LoadOptions options) throws IOException {
+    Objects.requireNonNull(file, "file"); // else an NPE naming Files' own parameter "path"
+    Objects.requireNonNull(options, "options"); // else found after the header, or a bad file blamed for it
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a folder, not a model file");
     }

@@ -476,6 +476,22 @@ class ModelFilesTest {
   }
 
   @Test
+  void aNullFileOrNullOptionsAreNamedBeforeAnythingIsRead() throws IOException {
+    // a null file was an NPE naming "path", the parameter of Files.isDirectory
+    assertEquals("file", assertThrows(NullPointerException.class, () -> ModelFiles.load(null)).getMessage());
+    assertEquals("file", assertThrows(NullPointerException.class,
+        () -> ModelFiles.load(null, LoadOptions.defaults())).getMessage());
+    // null options were found only once the header had been read and checked: a damaged file was blamed
+    // for them ("header length: the file has 3 bytes"), and a good one gave an NPE deep in the metadata's decoding
+    Path good = tmp.resolve("m.safetensors");
+    ModelFiles.save(SafetensorsBytes.small(), good);
+    Path bad = Files.write(tmp.resolve("bad.safetensors"), new byte[] {1, 2, 3});
+    for (Path file : new Path[] {good, bad}) {
+      assertEquals("options", assertThrows(NullPointerException.class, () -> ModelFiles.load(file, null)).getMessage());
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void loadingAPipeOrADeviceFailsAtOnce() throws Exception {
     // opening a pipe for reading would wait for a writer
