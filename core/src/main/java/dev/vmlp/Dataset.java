@@ -175,7 +175,12 @@ public final class Dataset {
     return labels != null ? classCount : targetCount;
   }
 
-  /** The label of row {@code i}. @throws IllegalStateException for regression data */
+  /**
+   * The label of row {@code i}.
+   *
+   * @throws IllegalStateException for regression data
+   * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
+   */
   public int label(int i) {
     if (labels == null) {
       throw new IllegalStateException("dataset '" + name + "' has targets, not labels");
@@ -184,13 +189,18 @@ public final class Dataset {
     return labels[i];
   }
 
-  /** Target {@code t} of row {@code i}. @throws IllegalStateException for classification data */
+  /**
+   * Target {@code t} of row {@code i}.
+   *
+   * @throws IllegalStateException for classification data
+   * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()} and {@code 0 <= t < targetCount()}
+   */
   public float target(int i, int t) {
     if (targets == null) {
       throw new IllegalStateException("dataset '" + name + "' has labels, not targets");
     }
-    java.util.Objects.checkIndex(i, size());
-    java.util.Objects.checkIndex(t, targetCount);
+    Objects.checkIndex(i, size());
+    Objects.checkIndex(t, targetCount);
     return targets[i * targetCount + t];
   }
 

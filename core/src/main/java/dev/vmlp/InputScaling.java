@@ -81,7 +81,11 @@ public final class InputScaling {
     return new InputScaling(Kind.SCALE, 1f / divisor, null, null);
   }
 
-  /** A uniform factor: {@code x' = x * factor}. @throws IllegalArgumentException unless finite and positive */
+  /**
+   * A uniform factor: {@code x' = x * factor}.
+   *
+   * @throws IllegalArgumentException unless {@code factor} is finite and positive
+   */
   public static InputScaling multiplyBy(float factor) {
     if (!(factor > 0f) || !Float.isFinite(factor)) {
       throw new IllegalArgumentException("scaling factor must be finite and positive, got " + factor);

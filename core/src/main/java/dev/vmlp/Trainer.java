@@ -252,8 +252,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * SGD step size η (default 0.01, or a continued model's). @throws IllegalArgumentException unless
-     * finite and positive
+     * SGD step size η (default 0.01, or a continued model's).
+     *
+     * @throws IllegalArgumentException unless {@code eta} is finite and positive
      */
     public Builder learningRate(float eta) {
       if (!(eta > 0f) || !Float.isFinite(eta)) {

@@ -528,7 +528,11 @@ public final class ModelFiles {
   interface Source {
     long size();
 
-    /** Fills {@code dst} from byte {@code pos}. @throws EOFException when the source ends first */
+    /**
+     * Fills {@code dst} from byte {@code pos}.
+     *
+     * @throws EOFException when the source ends first
+     */
     void read(long pos, ByteBuffer dst) throws IOException;
   }
 
