@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * kept lanes' indexes to the front (one {@code vpcompressd} with AVX-512, a permutation table with
  * AVX2), store the whole vector at the list's end and advance by the mask's count. The scalar loops
  * carry the count from one element to the next; the first took a quarter of a 784-256-10 prediction.
- * The last partial vector goes to those scalar loops.
+ * The last partial vector goes to those scalar loops, and the whole list does where C2 has no vector
+ * instructions for the compress and the gather ({@link VectorConstants#COMPRESS_AND_GATHER}).
  */
 final class IndexLists {
   static final VectorSpecies<Integer> IS = S.withLanes(int.class);
@@ -25,6 +26,9 @@ final class IndexLists {
   private IndexLists() {}
 
   static int nonZeros(float[] x, int off, int n, int[] nz) {
+    if (!VectorConstants.COMPRESS_AND_GATHER) {
+      return ScalarKernels.appendNonZeros(x, off, 0, n, nz, 0);
+    }
     int k = 0;
     int j = 0;
     IntVector index = IntVector.fromArray(IS, LANES, 0);
@@ -39,6 +43,9 @@ final class IndexLists {
   }
 
   static int zerosAt(int[] rows, int off, int len, float[] x, int xOff, int[] out) {
+    if (!VectorConstants.COMPRESS_AND_GATHER) {
+      return ScalarKernels.appendZerosAt(rows, off, off + len, x, xOff, out, 0);
+    }
     int n = 0;
     int k = 0;
     // as above: out[n .. n+L) lies inside [0, k+L) ⊆ [0, len) because n <= k

@@ -25,8 +25,39 @@ final class VectorConstants {
   static final ByteOrder NATIVE = ByteOrder.nativeOrder();
   /** {@code 0, 1, ..., 15} as floats: loaded, then compared, to mark one lane without a boxed mask. */
   static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  /**
+   * Whether C2 turns {@code IntVector.compress} and gathered loads into vector instructions, as the index
+   * lists ({@link IndexLists}) need: not on x86 without AVX2 ({@code -XX:UseAVX=1}, or a CPU with AVX and
+   * FMA but not AVX2), where both run as the Vector API's Java fallback and allocated 1,400-1,600 bytes
+   * per 64-input prediction. Read from HotSpot's {@code UseAVX}; assumed where it cannot be read.
+   */
+  static final boolean COMPRESS_AND_GATHER = compressAndGather();
 
   private VectorConstants() {}
+
+  private static boolean compressAndGather() {
+    try {
+      return HotSpotFlags.compressAndGather();
+    } catch (LinkageError | RuntimeException e) {
+      return true; // no java.management or jdk.management (a jlinked runtime): assume the common case
+    }
+  }
+
+  /** Kept apart so that a runtime without {@code jdk.management} fails only here, where it is caught. */
+  private static final class HotSpotFlags {
+    static boolean compressAndGather() {
+      com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (vm == null) {
+        return true;
+      }
+      try {
+        return Integer.parseInt(vm.getVMOption("UseAVX").getValue()) >= 2;
+      } catch (IllegalArgumentException e) {
+        return true; // not an x86 JVM (or not a number, which HotSpot does not give)
+      }
+    }
+  }
 
   private static int bits() {
     String forced = System.getProperty("vmlp.vectorBits", "").trim();
