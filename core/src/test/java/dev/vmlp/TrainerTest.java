@@ -41,6 +41,49 @@ class TrainerTest {
     assertEquals(r.test().confusion().correct(), Math.round(r.test().accuracy() * 359));
   }
 
+  /** README's early stopping: a listener that snapshots the best epoch and closes the trainer after 5 worse ones. */
+  static final class KeepBest implements EpochListener {
+    Trainer trainer;
+    Model best;
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int worse;
+
+    @Override
+    public void epochEnd(EpochStats s) {
+      if (s.testLoss() < bestLoss) {
+        bestLoss = s.testLoss();
+        best = trainer.snapshot();
+        worse = 0;
+      } else if (++worse == 5) {
+        trainer.close();
+      }
+    }
+  }
+
+  @Test
+  void earlyStoppingAsTheReadmeShowsKeepsTheBestModel() {
+    KeepBest keep = new KeepBest();
+    TrainingReport r;
+    try (Trainer trainer = Trainer.builder(DIGITS_256).learningRate(0.05f).scaling(digits.scaling())
+        .listener(keep).build()) {
+      keep.trainer = trainer;
+      r = trainer.fit(digits.train(), digits.test(), 500);
+    }
+    List<EpochStats> epochs = r.epochs();
+    int bestEpoch = 0;
+    for (int e = 1; e < epochs.size(); e++) {
+      if (epochs.get(e).testLoss() < epochs.get(bestEpoch).testLoss()) {
+        bestEpoch = e;
+      }
+    }
+    assertTrue(epochs.size() < 500, "stopped early: " + epochs.size() + " epochs");
+    assertEquals(bestEpoch + 1 + 5, epochs.size(), "stopped 5 epochs after the best");
+    assertEquals(epochs.get(bestEpoch).testLoss(), keep.bestLoss);
+    // the kept model is the best epoch's, not the last one's
+    assertEquals(keep.bestLoss, keep.best.evaluate(digits.test()).meanLoss());
+    assertTrue(r.model().evaluate(digits.test()).meanLoss() > keep.bestLoss);
+  }
+
   /** An empty test set is evaluated as no test set is: 0 samples, NaN accuracy and loss, training unchanged. */
   @Test
   void anEmptyTestSetGivesNaNTestFiguresAndTheSameWeights() {
