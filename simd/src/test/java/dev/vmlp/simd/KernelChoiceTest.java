@@ -89,6 +89,15 @@ class KernelChoiceTest {
     return said[0];
   }
 
+  /** {@code ReleaseProbe}'s two lines, the choice and {@link KernelProvider#vector()}, as on Java {@code release}. */
+  private static String releaseChoice(int release, String... jvmArgs) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of(jvmArgs));
+    args.add("-Dprobe.release=" + release);
+    String[] said = run(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
+        dev.vmlp.internal.kernel.ReleaseProbe.class, args.toArray(String[]::new));
+    return said[0];
+  }
+
   /** The standard output of {@code main} and its log lines that name the kernels, in the runtime at {@code javaHome}. */
   private static String[] run(Path javaHome, String classPath, Class<?> main, String... jvmArgs)
       throws IOException, InterruptedException {
@@ -267,6 +276,26 @@ class KernelChoiceTest {
         vectorChoice(VECTOR, "-Dvmlp.vectorBits=100"));
     assertEquals("none | C2 is off (-XX:TieredStopAtLevel=1); the Vector API needs the C2 compiler",
         vectorChoice(VECTOR, "-XX:TieredStopAtLevel=1"));
+  }
+
+  @Test
+  void onAnotherReleaseTheSettingTriesTheVectorKernelsForTheChoiceAndForVectorAlike() throws Exception {
+    // the release is the provider's seam's argument: the build has one JDK, and the kernels need 25
+    int bits = KernelProvider.vector().orElseThrow().vectorBits();
+    String vector = "vector-" + bits + " | jdk.incubator.vector, " + bits + "-bit FloatVector";
+    assertEquals(vector + "\n" + vector, releaseChoice(25, VECTOR));
+    String other = "the vector kernels are built for the Vector API of Java 25, this is Java 26; -Dvmlp.kernels=vector "
+        + "tries them anyway";
+    assertEquals("scalar | " + other + "\nnone | " + other, releaseChoice(26, VECTOR));
+    assertEquals("scalar | forced by -Dvmlp.kernels=scalar\nnone | " + other,
+        releaseChoice(26, VECTOR, "-Dvmlp.kernels=scalar"));
+    // forced, vector() gives the kernels that get() runs, rather than advise the setting that is already there
+    assertEquals(vector + "\n" + vector, releaseChoice(26, VECTOR, "-Dvmlp.kernels=vector"));
+    assertEquals(vector + "\n" + vector, releaseChoice(24, VECTOR, "-Dvmlp.kernels= Vector "), "read as get() reads it");
+    // the release is the one prerequisite the setting waives: the others fail both alike
+    String c1 = "C2 is off (-XX:TieredStopAtLevel=1); the Vector API needs the C2 compiler";
+    assertEquals("error | -Dvmlp.kernels=vector, but the vector kernels cannot run: " + c1 + "\nnone | " + c1,
+        releaseChoice(26, VECTOR, "-Dvmlp.kernels=vector", "-XX:TieredStopAtLevel=1"));
   }
 
   @Test

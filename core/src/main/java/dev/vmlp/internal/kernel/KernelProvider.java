@@ -66,10 +66,11 @@ public final class KernelProvider {
 
   /**
    * The vector kernels, when they can run in this JVM; empty with no log line otherwise (for tests and
-   * benchmarks that compare both).
+   * benchmarks that compare both). {@code -Dvmlp.kernels=vector} tries them on another Java release, as it
+   * does for {@link #get()}; it is no error here.
    */
   public static Optional<Kernels> vector() {
-    Choice c = lookupVector();
+    Choice c = lookupVector(Runtime.version().feature());
     return Optional.ofNullable(c.kernels);
   }
 
@@ -79,7 +80,7 @@ public final class KernelProvider {
    * {@code vmlp.kernels} made ({@code "forced by -Dvmlp.kernels=scalar"}), this is about the vector kernels alone.
    */
   public static String vectorReason() {
-    return lookupVector().reason;
+    return lookupVector(Runtime.version().feature()).reason;
   }
 
   private static final class Holder {
@@ -92,7 +93,7 @@ public final class KernelProvider {
       Choice c = null;
       RuntimeException failure = null;
       try {
-        c = choose();
+        c = choose(Runtime.version().feature());
       } catch (IllegalArgumentException | IllegalStateException e) {
         failure = e;
       }
@@ -102,16 +103,17 @@ public final class KernelProvider {
     }
   }
 
-  private record Choice(Kernels kernels, String reason) {}
+  record Choice(Kernels kernels, String reason) {}
 
-  private static Choice choose() {
+  /** The choice {@link #get()} makes on Java {@code release}: kernels and reason, or the setting's error. */
+  static Choice choose(int release) {
     String badBits = badVectorBits();
     if (badBits != null) {
       // an error whatever the mode, as for -Dvmlp.kernels: a typo must not silently pick other kernels
       throw new IllegalArgumentException(badBits);
     }
     String given = System.getProperty("vmlp.kernels", "auto");
-    String mode = given.trim().toLowerCase(Locale.ROOT);
+    String mode = mode(given);
     switch (mode) {
       case "scalar" -> {
         String why = "forced by -Dvmlp.kernels=scalar";
@@ -120,7 +122,7 @@ public final class KernelProvider {
       }
       case "auto", "vector", "" -> {
         boolean forced = mode.equals("vector");
-        Choice c = lookupVector(forced);
+        Choice c = lookupVector(release, forced);
         if (c.kernels != null) {
           LOG.log(System.Logger.Level.INFO, "vmlp kernels: {0} ({1})", c.kernels.name(), c.reason);
           return c;
@@ -138,15 +140,24 @@ public final class KernelProvider {
     }
   }
 
-  private static Choice lookupVector() {
-    return lookupVector(false);
+  /** {@code vmlp.kernels} as the choice reads it: without regard to case or surrounding blanks. */
+  private static String mode(String given) {
+    return given.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * What {@link #vector()} and {@link #vectorReason()} give on Java {@code release}: as for the choice,
+   * {@code -Dvmlp.kernels=vector} tries the kernels on a release other than the one they were built for.
+   */
+  static Choice lookupVector(int release) {
+    return lookupVector(release, mode(System.getProperty("vmlp.kernels", "auto")).equals("vector"));
   }
 
   /**
    * The vector kernels, or why they cannot run. {@code forced} ({@code -Dvmlp.kernels=vector}) tries
    * them on a Java release other than the one they were built for.
    */
-  private static Choice lookupVector(boolean forced) {
+  private static Choice lookupVector(int release, boolean forced) {
     String badBits = badVectorBits();
     if (badBits != null) {
       return new Choice(null, badBits);
@@ -163,7 +174,7 @@ public final class KernelProvider {
     if (vectorModule.isEmpty() || !KernelProvider.class.getModule().canRead(vectorModule.get())) {
       return new Choice(null, "jdk.incubator.vector is not readable; run with --add-modules jdk.incubator.vector");
     }
-    String otherRelease = otherRelease(Runtime.version().feature(), forced);
+    String otherRelease = otherRelease(release, forced);
     if (otherRelease != null) {
       return new Choice(null, otherRelease);
     }
