@@ -28,7 +28,7 @@ final class Errors {
   static int usage(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    String message = lowerFirst(stripErrorPrefix(ex.getMessage()));
+    String message = lowerFirst(stripErrorPrefix(unknownOptionFirst(ex, cl).getMessage()));
     if (ex instanceof CommandLine.MaxValuesExceededException && message.startsWith("expected only one match")) {
       // picocli lists the whole groups when a CSV pair meets another data option, or when an option of the
       // group comes twice (--data DIR --data DIR is one source, named twice); say which plainly
@@ -50,6 +50,24 @@ final class Errors {
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return Main.EXIT_USAGE;
+  }
+
+  /**
+   * {@code ex}, or, where picocli met an argument it does not know (a mistyped option) and then missed a
+   * required option, the error for that argument: {@code eval --modle m.safetensors} said only "missing
+   * required option: '--model=FILE'", never naming the option typed.
+   */
+  private static ParameterException unknownOptionFirst(ParameterException ex, CommandLine cl) {
+    java.util.List<String> unmatched = cl.getUnmatchedArguments();
+    if (ex instanceof CommandLine.MissingParameterException && unmatched.stream().anyMatch(Errors::looksLikeAnOption)) {
+      return new CommandLine.UnmatchedArgumentException(cl, unmatched);
+    }
+    return ex;
+  }
+
+  /** Whether {@code arg} reads as an option's name: a dash and a letter, not a negative number or {@code -}. */
+  private static boolean looksLikeAnOption(String arg) {
+    return arg.length() > 1 && arg.charAt(0) == '-' && !Character.isDigit(arg.charAt(1)) && arg.charAt(1) != '.';
   }
 
   /**

@@ -31,6 +31,16 @@ class ErrorsTest {
   }
 
   @Test
+  void aMistypedRequiredOptionIsNamedRatherThanMissing() {
+    // picocli checks the required options first: the error named the option not given, not the one typed
+    CliRun.of("eval", "--modle", "m.safetensors").assertError(2, "vmlp: error: unknown option");
+    String line = CliRun.of("predict", "--mdoel", "m.safetensors", "--input", "rows.csv").assertError(2, "'--mdoel'");
+    assertTrue(!line.contains("missing required"), line);
+    // a required option that is missing, with no typo to blame, is still said to be missing
+    CliRun.of("predict", "--input", "rows.csv").assertError(2, "vmlp: error: missing required option: '--model=FILE'");
+  }
+
+  @Test
   void controlCharactersOfAFileNameOrArgumentAreEscaped() {
     // a name from a folder of uploads can hold a terminal's escape sequences: shown as escapes, never sent
     String name = "x\u001b[2Jname\u202e.csv";
