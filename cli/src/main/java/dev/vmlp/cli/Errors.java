@@ -28,7 +28,11 @@ final class Errors {
   static int usage(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    String message = lowerFirst(stripErrorPrefix(unknownOptionFirst(ex, cl).getMessage()));
+    ParameterException shown = unknownOptionFirst(ex, cl);
+    String message = shown instanceof CommandLine.UnmatchedArgumentException u ? unmatchedText(u, cl) : null;
+    if (message == null) {
+      message = lowerFirst(stripErrorPrefix(shown.getMessage()));
+    }
     if (ex instanceof CommandLine.MaxValuesExceededException && message.startsWith("expected only one match")) {
       // picocli lists the whole groups when a CSV pair meets another data option, or when an option of the
       // group comes twice (--data DIR --data DIR is one source, named twice); say which plainly
@@ -63,6 +67,35 @@ final class Errors {
       return new CommandLine.UnmatchedArgumentException(cl, unmatched);
     }
     return ex;
+  }
+
+  /**
+   * Arguments that picocli could not place, said as what they are, or null for picocli's own message (an
+   * argument after a command's options, which take no others): the unknown options alone, with the option
+   * the first may be a typo of (picocli counted the value after one as another unknown option: "unknown
+   * options: '--epoch', '5'"); a word where the command goes is an unknown command, with the commands
+   * (picocli said "unmatched argument at index 0: 'help'").
+   */
+  private static String unmatchedText(CommandLine.UnmatchedArgumentException u, CommandLine cl) {
+    java.util.List<String> unmatched = u.getUnmatched();
+    if (unmatched.isEmpty()) {
+      return null;
+    }
+    java.util.List<String> suggestions = u.getSuggestions();
+    String maybe = suggestions.isEmpty() ? ""
+        : " (did you mean '" + String.join("' or '", suggestions.subList(0, Math.min(3, suggestions.size()))) + "'?)";
+    if (looksLikeAnOption(unmatched.get(0))) {
+      java.util.List<String> options = unmatched.stream().filter(Errors::looksLikeAnOption).toList();
+      return (options.size() == 1 ? "unknown option: '" : "unknown options: '") + String.join("', '", options) + "'"
+          + maybe;
+    }
+    if (cl.getParent() == null && !cl.getSubcommands().isEmpty()
+        && !cl.getSubcommands().containsKey(unmatched.get(0))) { // a command's name after "--" is not unknown
+      java.util.List<String> commands = java.util.List.copyOf(cl.getSubcommands().keySet());
+      return "unknown command: '" + unmatched.get(0) + "'" + maybe + "; the commands are "
+          + String.join(", ", commands.subList(0, commands.size() - 1)) + " and " + commands.getLast();
+    }
+    return null;
   }
 
   /** Whether {@code arg} reads as an option's name: a dash and a letter, not a negative number or {@code -}. */

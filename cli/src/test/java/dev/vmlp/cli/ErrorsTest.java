@@ -31,6 +31,33 @@ class ErrorsTest {
   }
 
   @Test
+  void anUnknownOptionIsNamedAloneWithTheOptionItMayBe() {
+    // picocli called the value after it an unknown option too: "unknown options: '--epoch', '5'"
+    assertEquals("vmlp: error: unknown option: '--epoch' (did you mean '--epochs'?)",
+        CliRun.of("train", "--epoch", "5").assertError(2, "--epoch"));
+    assertEquals("vmlp: error: unknown option: '--modle' (did you mean '--model'?)",
+        CliRun.of("eval", "--modle", "m.safetensors").assertError(2, "--modle"));
+    // without a near name, and two of them
+    assertEquals("vmlp: error: unknown options: '--frobnicate', '--zork'",
+        CliRun.of("train", "--frobnicate", "1", "--zork", "2").assertError(2, "--frobnicate"));
+  }
+
+  @Test
+  void anUnknownCommandIsSaidToBeOneAndTheCommandsNamed() {
+    // picocli said "unmatched argument at index 0: 'help'"
+    CliRun help = CliRun.of("help");
+    assertEquals("vmlp: error: unknown command: 'help'; the commands are train, eval, predict and bench",
+        help.assertError(2, "help"));
+    assertEquals("Try 'vmlp --help' for more information.", help.errLines().get(help.errLines().size() - 1));
+    assertEquals("vmlp: error: unknown command: 'trian' (did you mean 'train'?); the commands are train, eval, "
+        + "predict and bench", CliRun.of("trian", "--epochs", "1").assertError(2, "trian"));
+    // a command's name after "--" is an argument, not an unknown command
+    CliRun.of("--", "train").assertError(2, "vmlp: error: unmatched argument at index 1: 'train'");
+    // an argument after a command's options is not a command
+    CliRun.of("train", "extra").assertError(2, "vmlp: error: unmatched argument at index 1: 'extra'");
+  }
+
+  @Test
   void aMistypedRequiredOptionIsNamedRatherThanMissing() {
     // picocli checks the required options first: the error named the option not given, not the one typed
     CliRun.of("eval", "--modle", "m.safetensors").assertError(2, "vmlp: error: unknown option");
