@@ -364,6 +364,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (hidden.length == 1 && hidden[0] == 0) {
       hidden = new int[0]; // the output layer on the inputs: a linear baseline
+      if (given("--activation")) {
+        // it would be dropped unsaid: the model and the report have no activation
+        throw usage("--activation is for hidden layers, and --hidden 0 makes none");
+      }
     }
     for (int h : hidden) {
       if (h < 1 || h > Architecture.MAX_WIDTH) {

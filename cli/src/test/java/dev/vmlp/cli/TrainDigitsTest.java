@@ -146,6 +146,15 @@ class TrainDigitsTest {
   }
 
   @Test
+  void anActivationForNoHiddenLayerIsRefused() {
+    // it was dropped without a word: the run trained 64-10(softmax), as without it
+    CliRun.of("train", "--epochs", "1", "--hidden", "0", "--activation", "tanh")
+        .assertError(2, "vmlp: error: --activation is for hidden layers, and --hidden 0 makes none");
+    // the default is not an option given
+    assertEquals(0, CliRun.of("train", "--epochs", "1", "--hidden", "0", "--json").exit());
+  }
+
+  @Test
   void theFiguresAgreeAcrossTheJsonTheEpochLinesAndTheSummary() {
     // no --epochs: the default of 10
     CliRun run = CliRun.of("train", "--hidden", "8", "--threads", "1", "--json");
