@@ -212,7 +212,7 @@ final class FileMetadata {
     List<Activation> activations = activations(require(meta, ACTIVATIONS, file), hidden, file);
     if (!options.activations().isEmpty() && !expand(options.activations(), hidden, file).equals(activations)) {
       throw error(file, ACTIVATIONS, "the file's activations are " + ids(activations) + ", but "
-          + ids(options.activations()) + " were asked for");
+          + ids(options.activations()) + (options.activations().size() == 1 ? " was" : " were") + " asked for");
     }
     Head head = head(require(meta, HEAD, file), file);
     if (options.head() != null && options.head() != head) {
