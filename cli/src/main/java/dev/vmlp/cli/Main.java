@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Multilayer perceptrons on the CPU, trained by per-sample SGD.",
     subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class},
     synopsisSubcommandLabel = "COMMAND",
+    versionProvider = Main.Version.class,
     usageHelpAutoWidth = true)
 public final class Main implements Callable<Integer> {
   static final int EXIT_OK = 0;
@@ -34,6 +35,9 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
   boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the versions of vmlp and Java, and exit.")
+  boolean version;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of unexpected errors.")
   boolean verbose;
@@ -121,6 +125,28 @@ public final class Main implements Callable<Integer> {
     } finally {
       out.flush();
       err.flush();
+    }
+  }
+
+  /**
+   * What {@code --version} prints: vmlp's version, the one model files record as
+   * {@code vmlp.library_version} (the build writes it into core's {@code version.properties}), and the
+   * Java runtime's, which a report of a problem needs beside it.
+   */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/dev/vmlp/io/version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {
+        "vmlp " + p.getProperty("version", "unknown"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + ", "
+            + System.getProperty("java.home", "unknown home") + ")"
+      };
     }
   }
 

@@ -24,6 +24,24 @@ class GlobalOptionsTest {
     }
   }
 
+  /** {@code --version}: vmlp's version (the one model files record) and Java's, on stdout, status 0. */
+  @Test
+  void versionSaysVmlpsAndJavasVersions() throws Exception {
+    for (String flag : List.of("--version", "-V")) {
+      CliRun run = CliRun.of(flag);
+      assertEquals(0, run.exit(), run::toString);
+      assertEquals("", run.err(), run::toString);
+      List<String> lines = run.out().lines().toList();
+      java.util.Properties built = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/dev/vmlp/io/version.properties")) {
+        built.load(in);
+      }
+      assertFalse(built.getProperty("version", "").isEmpty());
+      assertEquals(List.of("vmlp " + built.getProperty("version"), "Java " + Runtime.version() + " ("
+          + System.getProperty("java.vendor") + ", " + System.getProperty("java.home") + ")"), lines);
+    }
+  }
+
   @Test
   void unexpectedFailuresShowTheirStackTraceOnlyWhenVerbose() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
