@@ -27,34 +27,52 @@ final class VectorConstants {
   static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
   /**
    * Whether C2 turns {@code IntVector.compress} and gathered loads into vector instructions, as the index
-   * lists ({@link IndexLists}) need: not on x86 without AVX2 ({@code -XX:UseAVX=1}, or a CPU with AVX and
-   * FMA but not AVX2), where both run as the Vector API's Java fallback and allocated 1,400-1,600 bytes
-   * per 64-input prediction. Read from HotSpot's {@code UseAVX}; assumed where it cannot be read.
+   * lists ({@link IndexLists}) need. Where it does not, both run as the Vector API's Java fallback and
+   * allocate (1,400-1,600 bytes per 64-input prediction on x86 with {@code -XX:UseAVX=1}), so the lists
+   * take their scalar loops, which give the same lists. See {@link #compressAndGather(String, int, int)}.
    */
   static final boolean COMPRESS_AND_GATHER = compressAndGather();
 
   private VectorConstants() {}
 
+  /**
+   * The rule behind {@link #COMPRESS_AND_GATHER}, for the JVM's {@code os.arch} and its HotSpot flags
+   * {@code UseAVX} and {@code UseSVE} (-1 where the flag cannot be read): x86 needs AVX2 (not a CPU with
+   * AVX and FMA but not AVX2, nor {@code -XX:UseAVX=1}); AArch64 needs SVE, as its gathers are SVE
+   * instructions (NEON alone, as on Apple silicon, has none); any other architecture takes the scalar
+   * loops. A flag that cannot be read counts as AVX2 on x86 (nearly every x86 with FMA has it) and as no
+   * SVE on AArch64 (the common case there).
+   */
+  static boolean compressAndGather(String arch, int useAvx, int useSve) {
+    return switch (arch) {
+      case "amd64", "x86_64" -> useAvx < 0 || useAvx >= 2;
+      case "aarch64" -> useSve >= 1;
+      default -> false;
+    };
+  }
+
   private static boolean compressAndGather() {
+    String arch = System.getProperty("os.arch", "");
     try {
-      return HotSpotFlags.compressAndGather();
+      return compressAndGather(arch, HotSpotFlags.value("UseAVX"), HotSpotFlags.value("UseSVE"));
     } catch (LinkageError | RuntimeException e) {
-      return true; // no java.management or jdk.management (a jlinked runtime): assume the common case
+      return compressAndGather(arch, -1, -1); // no java.management or jdk.management (a jlinked runtime)
     }
   }
 
   /** Kept apart so that a runtime without {@code jdk.management} fails only here, where it is caught. */
   private static final class HotSpotFlags {
-    static boolean compressAndGather() {
+    /** The integer flag {@code name}, or -1 where this JVM has no such flag. */
+    static int value(String name) {
       com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
           com.sun.management.HotSpotDiagnosticMXBean.class);
       if (vm == null) {
-        return true;
+        return -1;
       }
       try {
-        return Integer.parseInt(vm.getVMOption("UseAVX").getValue()) >= 2;
+        return Integer.parseInt(vm.getVMOption(name).getValue());
       } catch (IllegalArgumentException e) {
-        return true; // not an x86 JVM (or not a number, which HotSpot does not give)
+        return -1; // not a flag of this JVM's architecture (or not a number, which HotSpot does not give)
       }
     }
   }

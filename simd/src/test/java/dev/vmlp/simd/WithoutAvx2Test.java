@@ -1,6 +1,7 @@
 package dev.vmlp.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -77,6 +78,26 @@ class WithoutAvx2Test {
       }
       return least;
     }
+  }
+
+  /**
+   * Which JVMs take the vector index lists: x86 with AVX2 (or flags that cannot be read), AArch64 with SVE
+   * (NEON has no gather: Apple silicon's vectors would allocate as x86's without AVX2 did), nothing else.
+   */
+  @Test
+  void theVectorIndexListsAreTakenWhereC2CompilesTheirCompressAndGather() {
+    assumeTrue(KernelProvider.vector().isPresent(), "VectorConstants needs jdk.incubator.vector");
+    assertTrue(VectorConstants.compressAndGather("amd64", 3, -1));
+    assertTrue(VectorConstants.compressAndGather("x86_64", 2, -1));
+    assertTrue(VectorConstants.compressAndGather("amd64", -1, -1), "a flag that cannot be read: AVX2, as nearly always");
+    assertFalse(VectorConstants.compressAndGather("amd64", 1, -1));
+    assertFalse(VectorConstants.compressAndGather("amd64", 0, -1));
+    assertTrue(VectorConstants.compressAndGather("aarch64", -1, 1));
+    assertTrue(VectorConstants.compressAndGather("aarch64", -1, 2));
+    assertFalse(VectorConstants.compressAndGather("aarch64", -1, 0), "NEON alone");
+    assertFalse(VectorConstants.compressAndGather("aarch64", -1, -1), "a flag that cannot be read: no SVE");
+    assertFalse(VectorConstants.compressAndGather("riscv64", -1, -1));
+    assertFalse(VectorConstants.compressAndGather("ppc64le", -1, -1));
   }
 
   @Test
