@@ -27,6 +27,7 @@ final class Utf16Text extends Reader {
   private final ByteBuffer bytes = ByteBuffer.allocate(8192).flip();
   private long consumed; // the bytes of the input before bytes' start
   private boolean ended;
+  private int pendingLow = -1; // the low surrogate of a pair whose high one a read of 1 character took
 
   private Utf16Text(InputStream in, boolean bigEndian, long skipped) {
     this.in = in;
@@ -77,11 +78,25 @@ final class Utf16Text extends Reader {
     if (len == 0) {
       return 0;
     }
+    if (pendingLow >= 0) {
+      chars[off] = (char) pendingLow;
+      pendingLow = -1;
+      return 1;
+    }
     CharBuffer out = CharBuffer.wrap(chars, off, len);
     while (true) {
       CoderResult r = decoder.decode(bytes, out, ended);
       if (out.position() > off) {
         return out.position() - off; // a problem after these characters is met by the next read
+      }
+      if (r.isOverflow()) {
+        // room for 1 character and a surrogate pair next, which the decoder writes whole: its high
+        // surrogate now, its low one on the next read (as the JDK's InputStreamReader does)
+        CharBuffer pair = CharBuffer.allocate(2);
+        decoder.decode(bytes, pair, ended);
+        chars[off] = pair.get(0);
+        pendingLow = pair.get(1);
+        return 1;
       }
       if (r.isError()) {
         throw notUtf16();
