@@ -203,6 +203,17 @@ class VmlpScriptTest {
     assertEquals("", r.out(), "java ran");
     assertTrue(r.err().startsWith("vmlp: VMLP_JAVA_OPTS has a ' at character 8 that is not closed: -Xmx1g '-Dvmlp.note=a b\n"),
         r.err());
+    // the quote's place in characters, not bytes, in a UTF-8 locale: it was said to be at 17, the bytes of
+    // '-Dnote=日本語"' (the 11 characters up to it)
+    // (bash puts the UTF-8 bytes in the environment: Java writes them in the test's locale, which may be C)
+    String japanese = "\\346\\227\\245\\346\\234\\254\\350\\252\\236";
+    ScriptRun utf8 = ScriptRun.of(List.of("/bin/bash", "-c", "s=$'" + japanese + "'; echo ${#s}"), Map.of("LC_ALL", "C.UTF-8"));
+    assumeTrue(utf8.out().strip().equals("3"), "a C.UTF-8 locale");
+    ScriptRun wide = ScriptRun.of(List.of("/bin/bash", "-c", "VMLP_JAVA_OPTS=$'-Dnote=" + japanese + "\"x' exec /bin/bash \"$0\" train",
+        root.resolve("bin/vmlp").toString()), Map.of("JAVA_HOME", root.resolve("jdk").toString(), "LC_ALL", "C.UTF-8"));
+    assertEquals(1, wide.exit(), wide.err());
+    assertTrue(wide.err().startsWith("vmlp: VMLP_JAVA_OPTS has a \" at character 11 that is not closed: -Dnote=日本語\"x\n"),
+        wide.err());
   }
 
   @Test
