@@ -142,11 +142,12 @@ public final class Main implements Callable<Integer> {
           p.load(in);
         }
       }
-      return new String[] {
-        "vmlp " + p.getProperty("version", "unknown"),
-        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + ", "
-            + System.getProperty("java.home", "unknown home") + ")"
-      };
+      // picocli reads each line as a format string: a '%' (a JDK in /opt/100%/jdk) is written as '%%'
+      return java.util.stream.Stream.of(
+          "vmlp " + p.getProperty("version", "unknown"),
+          "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + ", "
+              + System.getProperty("java.home", "unknown home") + ")")
+          .map(line -> line.replace("%", "%%")).toArray(String[]::new);
     }
   }
 

@@ -42,6 +42,29 @@ class GlobalOptionsTest {
     }
   }
 
+  /**
+   * A '%' in Java's vendor or home (a JDK unpacked in /opt/100%d/jdk) is shown as it is: picocli reads the
+   * version lines as format strings, so such a line was printed after a '[picocli WARN] Could not format'
+   * on stderr, '%%' showed as '%' and '%n' as a line break.
+   */
+  @Test
+  void aPercentInJavasVendorOrHomeIsShownAsItIs() throws Exception {
+    String vendor = System.getProperty("java.vendor");
+    try {
+      for (String odd : List.of("Vendor 100%%", "Vendor a%nb")) {
+        System.setProperty("java.vendor", odd);
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("", run.err(), run::toString);
+        assertEquals("Java " + Runtime.version() + " (" + odd + ", " + System.getProperty("java.home") + ")",
+            run.out().lines().toList().get(1), run::toString);
+        assertEquals(2, run.out().lines().count(), run::toString);
+      }
+    } finally {
+      System.setProperty("java.vendor", vendor);
+    }
+  }
+
   @Test
   void unexpectedFailuresShowTheirStackTraceOnlyWhenVerbose() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
