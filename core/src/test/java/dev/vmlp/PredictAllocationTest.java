@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * pass. Until C2 has compiled a vector kernel, the Vector API runs it in Java and allocates: with four
  * architectures in turn at 512 bits, on two cores under a build, that lasted past five rounds.
  */
-class PredictAllocationTest {
-  static final int CALLS = 10_000;
+public class PredictAllocationTest {
+  public static final int CALLS = 10_000;
   /** Rounds of {@link #CALLS} calls at most; measuring stops at the first that allocates nothing. */
   static final int ROUNDS = 60;
   static final com.sun.management.ThreadMXBean MX =
@@ -70,8 +70,11 @@ class PredictAllocationTest {
         + CALLS + " calls (" + bytes / CALLS + " per call)");
   }
 
-  /** The fewest bytes one of {@link #ROUNDS} rounds of {@link #CALLS} calls allocated, after a warm-up. */
-  static long allocatedPerRound(IntConsumer call) {
+  /**
+   * The fewest bytes one of {@link #ROUNDS} rounds of {@link #CALLS} calls allocated, after a warm-up (public:
+   * simd's {@code WithoutAvx2Test} measures its probe JVM with it).
+   */
+  public static long allocatedPerRound(IntConsumer call) {
     for (int i = 0; i < 3 * CALLS; i++) {
       call.accept(i);
     }

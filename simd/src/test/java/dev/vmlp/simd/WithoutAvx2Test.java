@@ -1,5 +1,6 @@
 package dev.vmlp.simd;
 
+import static dev.vmlp.PredictAllocationTest.allocatedPerRound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,14 +14,12 @@ import dev.vmlp.Model;
 import dev.vmlp.Workspace;
 import dev.vmlp.internal.kernel.KernelProvider;
 import dev.vmlp.internal.kernel.Kernels;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +30,10 @@ import org.junit.jupiter.api.Test;
  * scalar loops there, and allocate nothing, as with AVX2.
  */
 class WithoutAvx2Test {
-  static final int CALLS = 10_000;
-  static final int ROUNDS = 60;
+  static final int CALLS = dev.vmlp.PredictAllocationTest.CALLS;
 
   /** Prints the kernels, then the fewest bytes a round of predictions, of nonZeros and of zerosAt calls allocated. */
   public static final class Probe {
-    static final com.sun.management.ThreadMXBean MX =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     static int sink;
 
     public static void main(String[] args) {
@@ -50,7 +46,7 @@ class WithoutAvx2Test {
         sparse[i] = i % 9 == 0 ? 1 + i % 16 : 0;
       }
       Workspace ws = model.newWorkspace();
-      long predict = leastPerRound(i -> sink += model.predict((i & 1) == 0 ? dense : sparse, 0, ws));
+      long predict = allocatedPerRound(i -> sink += model.predict((i & 1) == 0 ? dense : sparse, 0, ws));
       // the two index lists themselves: nonZeros builds each prediction's, zerosAt serves sparse training (fit)
       Kernels k = KernelProvider.get();
       int[] nz = new int[64];
@@ -59,24 +55,9 @@ class WithoutAvx2Test {
         rows[i] = 63 - i;
       }
       int[] out = new int[64];
-      long nonZeros = leastPerRound(i -> sink += k.nonZeros((i & 1) == 0 ? dense : sparse, 0, 64, nz));
-      long zerosAt = leastPerRound(i -> sink += k.zerosAt(rows, 0, 64, (i & 1) == 0 ? dense : sparse, 0, out));
+      long nonZeros = allocatedPerRound(i -> sink += k.nonZeros((i & 1) == 0 ? dense : sparse, 0, 64, nz));
+      long zerosAt = allocatedPerRound(i -> sink += k.zerosAt(rows, 0, 64, (i & 1) == 0 ? dense : sparse, 0, out));
       System.out.println(k.name() + " " + predict + " " + nonZeros + " " + zerosAt);
-    }
-
-    static long leastPerRound(IntConsumer call) {
-      for (int i = 0; i < 3 * CALLS; i++) {
-        call.accept(i);
-      }
-      long least = Long.MAX_VALUE;
-      for (int round = 0; round < ROUNDS && least > 0; round++) {
-        long before = MX.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < CALLS; i++) {
-          call.accept(i);
-        }
-        least = Math.min(least, MX.getCurrentThreadAllocatedBytes() - before);
-      }
-      return least;
     }
   }
 
