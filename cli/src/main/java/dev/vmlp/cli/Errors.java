@@ -29,7 +29,7 @@ final class Errors {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     ParameterException shown = unknownOptionFirst(ex, cl);
-    String message = shown instanceof CommandLine.UnmatchedArgumentException u ? unmatchedText(u, cl) : null;
+    String message = shown instanceof CommandLine.UnmatchedArgumentException u ? unmatchedText(u, cl, args) : null;
     if (message == null) {
       message = lowerFirst(stripErrorPrefix(shown.getMessage()));
     }
@@ -74,18 +74,33 @@ final class Errors {
    * argument after a command's options, which take no others): the unknown options alone, with the option
    * the first may be a typo of (picocli counted the value after one as another unknown option: "unknown
    * options: '--epoch', '5'"); a word where the command goes is an unknown command, with the commands
-   * (picocli said "unmatched argument at index 0: 'help'").
+   * (picocli said "unmatched argument at index 0: 'help'"). An option is named without the value that
+   * {@code --name=value} gives it. Arguments after {@code --} are arguments, whatever they look like (picocli
+   * called {@code train -- --epoch} an unknown option).
    */
-  private static String unmatchedText(CommandLine.UnmatchedArgumentException u, CommandLine cl) {
+  private static String unmatchedText(CommandLine.UnmatchedArgumentException u, CommandLine cl, String[] args) {
     java.util.List<String> unmatched = u.getUnmatched();
     if (unmatched.isEmpty()) {
       return null;
+    }
+    int end = java.util.Arrays.asList(args).indexOf("--");
+    java.util.List<String> afterEnd = end < 0 ? java.util.List.of()
+        : java.util.Arrays.asList(args).subList(end + 1, args.length);
+    if (!afterEnd.isEmpty() && unmatched.size() >= afterEnd.size()
+        && unmatched.subList(unmatched.size() - afterEnd.size(), unmatched.size()).equals(afterEnd)) {
+      if (unmatched.size() == afterEnd.size()) {
+        // as picocli says of an argument that does not look like an option
+        return (afterEnd.size() == 1 ? "unmatched argument at index " : "unmatched arguments from index ") + (end + 1)
+            + ": '" + String.join("', '", afterEnd) + "'";
+      }
+      unmatched = unmatched.subList(0, unmatched.size() - afterEnd.size()); // the unknown options come first
     }
     java.util.List<String> suggestions = u.getSuggestions();
     String maybe = suggestions.isEmpty() ? ""
         : " (did you mean '" + String.join("' or '", suggestions.subList(0, Math.min(3, suggestions.size()))) + "'?)";
     if (looksLikeAnOption(unmatched.get(0))) {
-      java.util.List<String> options = unmatched.stream().filter(Errors::looksLikeAnOption).toList();
+      java.util.List<String> options = unmatched.stream().filter(Errors::looksLikeAnOption).map(Errors::optionName)
+          .toList();
       return (options.size() == 1 ? "unknown option: '" : "unknown options: '") + String.join("', '", options) + "'"
           + maybe;
     }
@@ -96,6 +111,12 @@ final class Errors {
           + String.join(", ", commands.subList(0, commands.size() - 1)) + " and " + commands.getLast();
     }
     return null;
+  }
+
+  /** The option {@code arg} names: {@code --epoch} of {@code --epoch=5}. */
+  private static String optionName(String arg) {
+    int eq = arg.indexOf('=');
+    return eq > 1 ? arg.substring(0, eq) : arg;
   }
 
   /** Whether {@code arg} reads as an option's name: a dash and a letter, not a negative number or {@code -}. */

@@ -43,6 +43,22 @@ class ErrorsTest {
   }
 
   @Test
+  void anOptionIsNamedWithoutItsValueAndAnArgumentAfterTheEndOfOptionsIsNotAnOption() {
+    // picocli named the value with the option: "unknown option: '--epoch=5'"
+    assertEquals("vmlp: error: unknown option: '--epoch' (did you mean '--epochs'?)",
+        CliRun.of("train", "--epoch=5").assertError(2, "--epoch"));
+    // after "--" a word is an argument, whatever it looks like: said as an argument that looks like none is
+    assertEquals("vmlp: error: unmatched argument at index 2: '--epoch'",
+        CliRun.of("train", "--", "--epoch").assertError(2, "--epoch"));
+    CliRun.of("train", "--", "x").assertError(2, "vmlp: error: unmatched argument at index 2: 'x'");
+    assertEquals("vmlp: error: unmatched arguments from index 2: '--epoch', 'x'",
+        CliRun.of("train", "--", "--epoch", "x").assertError(2, "--epoch"));
+    // an unknown option before "--" is still one, named alone
+    assertEquals("vmlp: error: unknown option: '--epoch' (did you mean '--epochs'?)",
+        CliRun.of("train", "--epoch", "5", "--", "--x").assertError(2, "--epoch"));
+  }
+
+  @Test
   void anUnknownCommandIsSaidToBeOneAndTheCommandsNamed() {
     // picocli said "unmatched argument at index 0: 'help'"
     CliRun help = CliRun.of("help");
