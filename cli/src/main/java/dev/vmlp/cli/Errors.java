@@ -100,8 +100,10 @@ final class Errors {
         : " (did you mean '" + String.join("' or '", suggestions.subList(0, Math.min(3, suggestions.size()))) + "'?)";
     if (looksLikeAnOption(unmatched.get(0))) {
       java.util.List<String> options = unmatched.stream().filter(Errors::looksLikeAnOption).map(Errors::optionName)
+          .map(o -> o + "'" + ownerText(o, cl, end < 0 ? java.util.Arrays.asList(args)
+              : java.util.Arrays.asList(args).subList(0, end)))
           .toList();
-      return (options.size() == 1 ? "unknown option: '" : "unknown options: '") + String.join("', '", options) + "'"
+      return (options.size() == 1 ? "unknown option: '" : "unknown options: '") + String.join(", '", options)
           + maybe;
     }
     if (cl.getParent() == null && !cl.getSubcommands().isEmpty()
@@ -111,6 +113,33 @@ final class Errors {
           + String.join(", ", commands.subList(0, commands.size() - 1)) + " and " + commands.getLast();
     }
     return null;
+  }
+
+  /**
+   * Where {@code option}, unknown to the command {@code cl} before its command, belongs: " (an option of 'vmlp
+   * train': put it after the command)" of the command that follows in {@code args}, or else of every command
+   * that has it; "" where none does or {@code cl} is a command. {@code vmlp --json train} said only "unknown
+   * option: '--json'".
+   */
+  private static String ownerText(String option, CommandLine cl, java.util.List<String> args) {
+    if (cl.getParent() != null || cl.getSubcommands().isEmpty()) {
+      return "";
+    }
+    java.util.Map<String, CommandLine> commands = cl.getSubcommands();
+    java.util.List<String> owners = args.stream().filter(commands::containsKey).limit(1)
+        .filter(c -> commands.get(c).getCommandSpec().optionsMap().containsKey(option)).toList();
+    if (owners.isEmpty()) {
+      owners = commands.keySet().stream()
+          .filter(c -> commands.get(c).getCommandSpec().optionsMap().containsKey(option)).toList();
+    }
+    if (owners.isEmpty()) {
+      return "";
+    }
+    java.util.List<String> names = owners.stream()
+        .map(c -> "'" + commands.get(c).getCommandSpec().qualifiedName() + "'").toList();
+    return " (an option of " + (names.size() == 1 ? names.getFirst()
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.getLast())
+        + ": put it after the command)";
   }
 
   /** The option {@code arg} names: {@code --epoch} of {@code --epoch=5}. */

@@ -43,6 +43,25 @@ class ErrorsTest {
   }
 
   @Test
+  void aCommandsOptionBeforeTheCommandIsSaidToBelongAfterIt() {
+    // picocli said only "unknown option: '--json'"
+    CliRun run = CliRun.of("--json", "train");
+    assertEquals("vmlp: error: unknown option: '--json' (an option of 'vmlp train': put it after the command)",
+        run.assertError(2, "--json"));
+    assertEquals("Try 'vmlp --help' for more information.", run.errLines().get(run.errLines().size() - 1));
+    assertEquals("vmlp: error: unknown option: '--epochs' (an option of 'vmlp train': put it after the command)",
+        CliRun.of("--epochs=3", "train").assertError(2, "--epochs"));
+    // without a command, or before one that lacks it: the commands that have it
+    assertEquals("vmlp: error: unknown option: '--model' (an option of 'vmlp eval' and 'vmlp predict': put it after "
+        + "the command)", CliRun.of("--model", "m", "bench").assertError(2, "--model"));
+    assertEquals("vmlp: error: unknown options: '--json' (an option of 'vmlp train', 'vmlp eval' and 'vmlp predict': "
+        + "put it after the command), '--zork'", CliRun.of("--json", "--zork").assertError(2, "--json"));
+    // an option of no command is unknown alone, as after a command
+    CliRun.of("--zork", "train").assertError(2, "vmlp: error: unknown option: '--zork'");
+    assertEquals("vmlp: error: unknown option: '--json'", CliRun.of("bench", "--json").assertError(2, "--json"));
+  }
+
+  @Test
   void anOptionIsNamedWithoutItsValueAndAnArgumentAfterTheEndOfOptionsIsNotAnOption() {
     // picocli named the value with the option: "unknown option: '--epoch=5'"
     assertEquals("vmlp: error: unknown option: '--epoch' (did you mean '--epochs'?)",
