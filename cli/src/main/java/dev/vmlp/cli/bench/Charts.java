@@ -85,8 +85,8 @@ public final class Charts {
   static final int LABEL_MAX = 40;
 
   /**
-   * {@code s} as a chart draws it: each control character written as a Java escape (a backslash,
-   * {@code u} and four hex digits), as the page's text and the Markdown write it ({@link
+   * {@code s} as a chart draws it: each control character but the tab written as a Java escape (a
+   * backslash, {@code u} and four hex digits), as the page's text and the Markdown write it ({@link
    * ReportPage#shown}), and cut to {@code max} characters, the last an ellipsis, so that a long JMH
    * parameter (a 300-character value) does not take the chart's room from its plot; the tables give the
    * whole text. A cut never splits a character outside the BMP.

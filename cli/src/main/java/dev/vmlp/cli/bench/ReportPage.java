@@ -683,7 +683,7 @@ public final class ReportPage {
 
   /**
    * {@code s} as the page's text: markup characters as entities, and each control character but the line
-   * break written as a Java escape (a backslash, {@code u} and four hex digits), as the Markdown writes it
+   * break and the tab written as a Java escape (a backslash, {@code u} and four hex digits), as the Markdown writes it
    * ({@link Excerpt}), and so are the characters that a page, like a terminal, does not show as
    * themselves. HTML cannot carry most C0 controls (a BEL or an ESC reached the page as it was), and an
    * SVG chart with one does not load.
@@ -704,12 +704,15 @@ public final class ReportPage {
   }
 
   /**
-   * {@code s} with its control characters but the line breaks written as Java escapes, line by line
-   * ({@link Excerpt}); a CRLF is a line break like a LF (notes written on Windows ended every line in
-   * an escaped CR).
+   * {@code s} with its control characters but the line breaks and tabs written as Java escapes, line by
+   * line ({@link Excerpt}); a CRLF is a line break like a LF (notes written on Windows ended every line in
+   * an escaped CR), and a tab is whitespace, kept as it is (a tab in the notes or a label showed as
+   * {@code \u0009}).
    */
   static String shown(String s) {
-    return Arrays.stream(s.split("\r?\n", -1)).map(l -> Excerpt.of(l, Integer.MAX_VALUE))
+    return Arrays.stream(s.split("\r?\n", -1))
+        .map(l -> Arrays.stream(l.split("\t", -1)).map(t -> Excerpt.of(t, Integer.MAX_VALUE))
+            .collect(Collectors.joining("\t")))
         .collect(Collectors.joining("\n"));
   }
 

@@ -146,15 +146,33 @@ class ReportPageTest {
         new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
     ReportPage page = new ReportPage(List.of(new Report("run", machine, List.of(step, other))), null);
     String html = page.html();
-    assertFalse(html.chars().anyMatch(c -> c < 0x20 && c != '\n' || c == 0x7f), () -> "a control character in the page: "
+    assertFalse(html.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f), () -> "a control character in the page: "
         + html.lines().filter(l -> l.chars().anyMatch(c -> c < 0x20))
             .map(l -> l.substring(0, Math.min(200, l.length())).replaceAll("\\p{Cntrl}", "~")).toList());
     assertTrue(html.contains("<code>bin/vmlp bench --out '/tmp/a\\u001B[31mred'</code>"), "the command, as the Markdown has it");
     assertTrue(html.contains("<td>784-256-10</td><td>vector</td><td>dense\\u0007</td>"), "the table");
     assertTrue(html.contains(">vector dense\\u0007<"), "the chart's legend");
-    assertTrue(html.contains("<td>p=a\\u0009b\\u001B[2J</td>"), "a tab too, as the Markdown writes it");
+    assertTrue(html.contains("<td>p=a\tb\\u001B[2J</td>"), "a tab is whitespace, kept as the Markdown keeps it");
     String md = page.markdown();
-    assertTrue(md.contains("| 784-256-10 | vector | dense\\u0007 |") && md.contains("| p=a\\u0009b\\u001B\\[2J |"), md);
+    assertTrue(md.contains("| 784-256-10 | vector | dense\\u0007 |") && md.contains("| p=a\tb\\u001B\\[2J |"), md);
+  }
+
+  @Test
+  void aTabIsWhitespaceNotAnEscape() {
+    // a tab in the notes or a label showed as \u0009 on the page and in the summary; other controls stay escaped
+    JmhResult r = ReportModelTest.of("org.example.Other.run", "avgt", Map.of("p", "a\tb\u0007"),
+        new JmhResult.Metric(72.9, Double.NaN, "ns/op"), Map.of());
+    ReportPage page = new ReportPage(List.of(new Report("run\tA", null, List.of(r)), new Report("run B", null,
+        List.of(r))), null, "\n## Targets\n\nforward\tmet\u0007\n");
+    String md = page.markdown();
+    assertFalse(md.contains("\\u0009"), md);
+    assertTrue(md.endsWith("\n## Targets\n\nforward\tmet\\u0007\n"), md);
+    assertTrue(md.contains("run\tA"), md);
+    assertTrue(md.contains("p=a\tb\\u0007"), md);
+    String html = page.html();
+    assertFalse(html.contains("\\u0009"), html);
+    assertTrue(html.contains("<div class=\"notes\">## Targets\n\nforward\tmet\\u0007</div>"), html);
+    assertTrue(html.contains("<title>vmlp benchmarks: run\tA against run B</title>"), html);
   }
 
   @Test
