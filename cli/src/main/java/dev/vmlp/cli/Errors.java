@@ -29,7 +29,8 @@ final class Errors {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     ParameterException shown = unknownOptionFirst(ex, cl);
-    String message = shown instanceof CommandLine.UnmatchedArgumentException u ? unmatchedText(u, cl, args) : null;
+    String message = shown instanceof CommandLine.UnmatchedArgumentException u
+        ? unmatchedText(u, shown.getCommandLine(), args) : null;
     if (message == null) {
       message = lowerFirst(stripErrorPrefix(shown.getMessage()));
     }
@@ -51,7 +52,7 @@ final class Errors {
           ? "--train FILE --test FILE" : "--test FILE") + "; it does not apply to --data or --dataset";
     }
     err.println(PREFIX + oneLine(message));
-    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.println("Try '" + shown.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return Main.EXIT_USAGE;
   }
@@ -62,9 +63,16 @@ final class Errors {
    * required option: '--model=FILE'", never naming the option typed.
    */
   private static ParameterException unknownOptionFirst(ParameterException ex, CommandLine cl) {
-    java.util.List<String> unmatched = cl.getUnmatchedArguments();
-    if (ex instanceof CommandLine.MissingParameterException && unmatched.stream().anyMatch(Errors::looksLikeAnOption)) {
-      return new CommandLine.UnmatchedArgumentException(cl, unmatched);
+    if (!(ex instanceof CommandLine.MissingParameterException)) {
+      return ex;
+    }
+    // the command's own unknown options, or else those given before the command ('vmlp --model m eval' said
+    // "missing required option: '--model=FILE'")
+    for (CommandLine c = cl; c != null; c = c.getParent()) {
+      java.util.List<String> unmatched = c.getUnmatchedArguments();
+      if (unmatched.stream().anyMatch(Errors::looksLikeAnOption)) {
+        return new CommandLine.UnmatchedArgumentException(c, unmatched);
+      }
     }
     return ex;
   }

@@ -59,6 +59,13 @@ class ErrorsTest {
     // an option of no command is unknown alone, as after a command
     CliRun.of("--zork", "train").assertError(2, "vmlp: error: unknown option: '--zork'");
     assertEquals("vmlp: error: unknown option: '--json'", CliRun.of("bench", "--json").assertError(2, "--json"));
+    // a required option of the command, given before it: picocli's "missing required option" came first
+    CliRun model = CliRun.of("--model", "m.safetensors", "eval", "--test", "t.csv");
+    assertEquals("vmlp: error: unknown option: '--model' (an option of 'vmlp eval': put it after the command)",
+        model.assertError(2, "--model"));
+    assertEquals("Try 'vmlp --help' for more information.", model.errLines().get(model.errLines().size() - 1));
+    assertEquals("vmlp: error: unknown option: '--input' (an option of 'vmlp predict': put it after the command)",
+        CliRun.of("--input=x.csv", "predict", "--model", "m.safetensors").assertError(2, "--input"));
   }
 
   @Test
