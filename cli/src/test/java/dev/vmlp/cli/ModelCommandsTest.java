@@ -531,6 +531,17 @@ class ModelCommandsTest {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void predictAnswersARowEndedByABareCarriageReturnBeforeTheNextComes() throws Exception {
+    // old Mac line ends: the CSV parser looks past a \r for a \n, so the row was answered only when the next came
+    Path csv = digitsCsv(dir.resolve("rows-cr.csv"), false);
+    assertAnsweredWhileThePipeStaysOpen(model, Files.readAllLines(csv).get(0), "\r");
+    Path oneInput = dir.resolve("one-input-cr.safetensors");
+    ModelFiles.save(Model.initialize(Architecture.builder(1).output(3, Head.SOFTMAX_CROSS_ENTROPY), 5), oneInput);
+    assertAnsweredWhileThePipeStaysOpen(oneInput, "5", "\r");
+  }
+
+  @Test
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a stuck pipe read ignores interrupts
   void predictPrintsThePredictionsOfANamedPipeBeforeItWaitsForMoreRows() throws Exception {
     // --input FIFO (or /dev/stdin, <(...)) is a pipe as --input - is: a row sent is answered while the pipe
@@ -578,6 +589,12 @@ class ModelCommandsTest {
   }
 
   private static void assertAnsweredWhileThePipeStaysOpen(Path modelFile, String row) throws Exception {
+    assertAnsweredWhileThePipeStaysOpen(modelFile, row, "\n");
+  }
+
+  /** {@code row} ended by {@code lineEnd} is answered as the same row of a file is. */
+  private static void assertAnsweredWhileThePipeStaysOpen(Path modelFile, String row, String lineEnd)
+      throws Exception {
     Path csv = Files.writeString(dir.resolve("row.csv"), row + "\n");
     String expected = CliRun.of("predict", "--model", modelFile.toString(), "--input", csv.toString()).outLines().get(0);
     List<String> cmd = CliRun.inNewJvm(List.of(), "predict", "--model", modelFile.toString(), "--input", "-");
@@ -591,7 +608,7 @@ class ModelCommandsTest {
           throw new java.io.UncheckedIOException(e);
         }
       });
-      p.getOutputStream().write((row + "\n").getBytes(StandardCharsets.US_ASCII));
+      p.getOutputStream().write((row + lineEnd).getBytes(StandardCharsets.US_ASCII));
       p.getOutputStream().flush(); // and the pipe stays open
       try {
         assertEquals(expected, first.get(30, java.util.concurrent.TimeUnit.SECONDS));

@@ -15,14 +15,23 @@ import java.io.InputStream;
  * <p>Before the parser parses anything its encoding detection reads {@value #HEAD} bytes: a pause after
  * a shorter first row (a one-input model's {@code 5\n}) gets as many blank lines as make them up.
  *
- * <p>Only a line feed ends a line here: after a carriage return the parser looks for a line feed, which
- * an added one would complete without starting a line. One {@code available()} call per read of a block.
+ * <p>A carriage return (an old Mac line end, or the first byte of {@code \r\n}) is given as a line feed
+ * at once, and a line feed that directly follows one is not given: after a carriage return the parser
+ * looks for a line feed, so a row ended by a bare one was handed over only when the next row came. The
+ * parser counts {@code \r}, {@code \n} and {@code \r\n} as one line end each. A quoted cell's line
+ * ends are kept as they are (a cell shown in an error names its bytes): after an odd number of quotes
+ * ({@code ""} in a quoted cell is two), a carriage return is given as it is. Not in text whose first
+ * bytes are {@code \r\n} and a zero byte: given without that line feed, the parser's encoding
+ * detection would take the zero byte for UTF-16. One {@code available()} call per read of a block.
  */
 final class BlankLineWhenIdle extends FilterInputStream {
   /** The bytes the parser's encoding detection waits for before it parses any. */
   static final int HEAD = 4;
 
   private final boolean bytePerLineFeed;
+  private final boolean carriageReturnAsLineFeed;
+  private boolean afterCarriageReturn; // whether the input's last byte was a carriage return (given as a line feed)
+  private boolean quoted; // whether an odd number of quotes came so far: in a quoted cell, whose bytes are kept
   private boolean endsLine; // whether the last byte given was a line feed of the input, or one added in the head
   private long added;
   private int headGiven; // the bytes given, counted up to HEAD
@@ -33,17 +42,20 @@ final class BlankLineWhenIdle extends FilterInputStream {
    * @param in text that supports mark: its first two bytes say whether it is UTF-8 (or ASCII), the only
    *     encoding the parser detects in which a line feed is one byte. UTF-16 and UTF-32 text, which
    *     starts with a byte-order mark or has a zero byte in its first two, gets no lines added. (Two
-   *     bytes, not more: the shortest row, a digit and its line end.)
+   *     bytes, not more: the shortest row, a digit and its line end. A third is looked at only for
+   *     {@code \r\n} and a zero byte, and not waited for after a line end.)
    */
   BlankLineWhenIdle(InputStream in) throws IOException {
     super(in);
-    byte[] head = FirstBytes.peek(in, 2);
+    byte[] head = FirstBytes.peek(in, 3);
     boolean wide = head.length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff
         || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe);
-    for (byte b : head) {
-      wide |= b == 0;
+    for (int i = 0; i < Math.min(2, head.length); i++) {
+      wide |= head[i] == 0;
     }
     bytePerLineFeed = !wide;
+    carriageReturnAsLineFeed = bytePerLineFeed
+        && !(head.length == 3 && head[0] == '\r' && head[1] == '\n' && head[2] == 0);
   }
 
   /** Whether the text is UTF-8 (or ASCII), whose line feed is one byte: else it gets no lines added. */
@@ -67,6 +79,15 @@ final class BlankLineWhenIdle extends FilterInputStream {
       return '\n';
     }
     int b = in.read();
+    if (carriageReturnAsLineFeed && b >= 0) {
+      if (b == '\n' && afterCarriageReturn) {
+        afterCarriageReturn = false;
+        return read(); // the line end was given with its carriage return
+      }
+      quoted ^= b == '"';
+      afterCarriageReturn = b == '\r' && !quoted;
+      b = afterCarriageReturn ? '\n' : b;
+    }
     if (b >= 0) {
       given(b == '\n' && headGiven < HEAD ? 1 : 0, 1);
       endsLine = b == '\n';
@@ -81,6 +102,12 @@ final class BlankLineWhenIdle extends FilterInputStream {
       return 1;
     }
     int n = in.read(bytes, off, len);
+    if (n > 0 && carriageReturnAsLineFeed) {
+      n = lineFeeds(bytes, off, n);
+      if (n == 0) {
+        return read(bytes, off, len); // only the line feed of a \r\n, given with its carriage return
+      }
+    }
     if (n > 0) {
       int lineFeeds = 0;
       for (int i = off, end = off + Math.min(n, HEAD - headGiven); i < end; i++) {
@@ -90,6 +117,26 @@ final class BlankLineWhenIdle extends FilterInputStream {
       endsLine = bytes[off + n - 1] == '\n';
     }
     return n;
+  }
+
+  /**
+   * Gives the {@code n} bytes at {@code off} with each carriage return outside quotes as a line feed, less
+   * a line feed that directly follows one (in these bytes or the read before), and returns how many are
+   * left.
+   */
+  private int lineFeeds(byte[] bytes, int off, int n) {
+    int to = off;
+    for (int i = off, end = off + n; i < end; i++) {
+      byte b = bytes[i];
+      if (b == '\n' && afterCarriageReturn) {
+        afterCarriageReturn = false;
+        continue;
+      }
+      quoted ^= b == '"';
+      afterCarriageReturn = b == '\r' && !quoted;
+      bytes[to++] = afterCarriageReturn ? (byte) '\n' : b;
+    }
+    return to - off;
   }
 
   /** Counts {@code n} bytes of the input given, {@code headLineFeeds} line feeds among those in the head. */
@@ -113,7 +160,8 @@ final class BlankLineWhenIdle extends FilterInputStream {
 
   @Override
   public long skip(long n) throws IOException {
-    endsLine = false; // not used by the parser: no line is added after skipped bytes
+    endsLine = false; // not used by the parser: no line is added after skipped bytes, nor are they translated
+    afterCarriageReturn = false;
     long skipped = in.skip(n);
     headGiven = (int) Math.min(HEAD, headGiven + Math.max(0, skipped));
     return skipped;

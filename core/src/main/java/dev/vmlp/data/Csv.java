@@ -163,8 +163,8 @@ public final class Csv {
    * this closes) and hands each row to {@code consumer} as soon as it is parsed, so the memory taken
    * does not grow with the input, and input that can be read only once (a pipe) works. {@code name}
    * names the input in errors. A problem is found only when its line is reached: the rows before it
-   * have been handed over by then. A row of UTF-8 text is handed over once its line feed has come,
-   * without waiting for the next row's bytes, so a client that sends a row and waits for its answer
+   * have been handed over by then. A row of UTF-8 text is handed over once its line end (a line feed,
+   * {@code \r\n} or a bare carriage return) has come, without waiting for the next row's bytes, so a client that sends a row and waits for its answer
    * gets it, even a first row shorter than the 4 bytes that the parser's encoding detection reads.
    *
    * @throws DataFormatException as {@link #readRows(Path, char)}, or from {@code consumer}

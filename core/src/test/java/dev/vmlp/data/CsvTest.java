@@ -344,6 +344,41 @@ class CsvTest {
     assertHandedOverWhileThePipeWaits(new String[] {"5\n", "x\n"}, new String[] {"1:5.0", null}, "", "line 2");
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aRowEndedByABareCarriageReturnReachesTheConsumerWhileAPipeWaits() throws Exception {
+    // old Mac line ends: the parser looks past a carriage return for a line feed, so such a row was handed over
+    // only when the next one came; a \r\n split by a pause is still one line end
+    assertHandedOverWhileThePipeWaits(new String[] {"a,b\r", "1,2\r", "3,4\r\n", "\r5,6\r"},
+        new String[] {null, "2:1.0", "3:3.0", "5:5.0"}, "7,x\r", "line 6");
+    assertHandedOverWhileThePipeWaits(new String[] {"5\r", "6\r", "7\r"}, new String[] {"1:5.0", "2:6.0", "3:7.0"},
+        "x\r", "line 4");
+    assertHandedOverWhileThePipeWaits(new String[] {"5\r", "\n6\r", "\n\r7\r"},
+        new String[] {"1:5.0", "2:6.0", "4:7.0"}, "x\n", "line 5");
+    assertHandedOverWhileThePipeWaits(new String[] {"15\r", "6\r"}, new String[] {"1:15.0", "2:6.0"}, "x\r",
+        "line 3");
+    assertHandedOverWhileThePipeWaits(new String[] {"\r5\r", "6\r"}, new String[] {"2:5.0", "3:6.0"}, "x\r",
+        "line 4");
+    // a quoted cell's line ends are its own, and lines as before
+    assertHandedOverWhileThePipeWaits(new String[] {"\"a\"\"\r\",b\r", "\"5\r\",1\r", "\"6\r\n\",2\r"},
+        new String[] {null, "3:5.0", "5:6.0"}, "x\r", "line 7");
+  }
+
+  @Test
+  void aCarriageReturnInAQuotedCellIsKept() throws IOException {
+    // bare carriage returns outside quotes reach the parser as line feeds; a quoted cell's are its own bytes
+    Path cr = write("quoted-cr.csv", "1,2\r1,\"a\rb\"\r");
+    assertMalformed(cr, () -> Csv.read(cr), "line 2, column 2", "'a\\u000Db'");
+    Path crlf = write("quoted-crlf.csv", "1,2\r\n1,\"a\"\"\r\nb\"\r\n");
+    assertMalformed(crlf, () -> Csv.read(crlf), "line 2, column 2", "'a\"\\u000D\\u000Ab'");
+    // text whose first bytes are \r\n and a zero byte is read as before, as UTF-8 (here a header and a row):
+    // given as \n and a zero byte, the parser's encoding detection would take it for UTF-16
+    Path zero = write("crlf-zero.csv", "\r\n\0x\n5\n");
+    float[][] rows = Csv.readRows(zero, ',');
+    assertEquals(1, rows.length);
+    assertArrayEquals(new float[] {5f}, rows[0]);
+  }
+
   private static void assertHandedOverWhileThePipeWaits(String[] sent, String[] answers, String bad, String badLine)
       throws Exception {
     java.io.PipedOutputStream client = new java.io.PipedOutputStream();
@@ -734,6 +769,11 @@ class CsvTest {
     // the same with CRLF line ends, the quoted cell's included: "4\r\n" is the number 4
     Path crlf = write("lines-crlf.csv", "label,x,y\r\n1,2,3\r\n\r\n0,\"4\r\n\",5\r\n1,2,x\r\n");
     assertMalformed(crlf, () -> Csv.read(crlf), "line 6,", "column 3", "'x'");
+    // and with bare carriage returns (old Mac line ends), or all three mixed
+    Path cr = write("lines-cr.csv", "label,x,y\r1,2,3\r\r0,\"4\r\",5\r1,2,x\r");
+    assertMalformed(cr, () -> Csv.read(cr), "line 6,", "column 3", "'x'");
+    Path mixed = write("lines-mixed.csv", "label,x,y\r1,2,3\r\n\n0,\"4\r\r\n\",5\n\r1,2,x\r");
+    assertMalformed(mixed, () -> Csv.read(mixed), "line 8,", "column 3", "'x'");
   }
 
   @Test
@@ -746,6 +786,8 @@ class CsvTest {
     assertMalformed(three, () -> Csv.read(three), "line 1, column 2", "'' is not a number");
     Path crlf = write("three-bytes-crlf.csv", "5\r\n");
     assertMalformed(crlf, () -> Csv.read(crlf), "line 1 has 1 column");
+    Path cr = write("two-bytes-cr.csv", "5\r");
+    assertMalformed(cr, () -> Csv.read(cr), "line 1 has 1 column");
   }
 
   @Test

@@ -46,6 +46,19 @@ class FirstBytesTest {
 
   @Test
   @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aPipeThatPausesAfterABareCarriageReturnGivesTheLineWithoutWaiting() throws IOException {
+    PipedOutputStream client = new PipedOutputStream();
+    InputStream in = new BufferedInputStream(new PipedInputStream(client));
+    client.write(ascii("5\r"));
+    client.flush(); // an old Mac line end, and the pipe stays open
+    assertArrayEquals(ascii("5\r"), FirstBytes.peek(in, 4));
+    client.write(ascii("6\r"));
+    client.close();
+    assertArrayEquals(ascii("5\r6\r"), in.readAllBytes());
+  }
+
+  @Test
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aPipeThatPausesInsideALineIsWaitedFor() throws Exception {
     PipedOutputStream client = new PipedOutputStream();
     InputStream in = new BufferedInputStream(new PipedInputStream(client));
