@@ -12,6 +12,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +47,7 @@ final class Errors {
               + "; they are mutually exclusive";
     }
     String csvOnly = csvOnlyOption(args);
-    boolean csvFileGiven = java.util.Arrays.stream(args).anyMatch(a -> a.matches("--(train|test)(=.*)?"));
+    boolean csvFileGiven = Arrays.stream(args).anyMatch(a -> a.matches("--(train|test)(=.*)?"));
     if (message != null && message.startsWith("missing required argument(s): --t") && csvOnly != null
         && !csvFileGiven) {
       // the CSV options form a group that requires its files: picocli then asks for the files alone
@@ -69,7 +72,7 @@ final class Errors {
     // the command's own unknown options, or else those given before the command ('vmlp --model m eval' said
     // "missing required option: '--model=FILE'")
     for (CommandLine c = cl; c != null; c = c.getParent()) {
-      java.util.List<String> unmatched = c.getUnmatchedArguments();
+      List<String> unmatched = c.getUnmatchedArguments();
       if (unmatched.stream().anyMatch(Errors::looksLikeAnOption)) {
         return new CommandLine.UnmatchedArgumentException(c, unmatched);
       }
@@ -87,13 +90,14 @@ final class Errors {
    * called {@code train -- --epoch} an unknown option).
    */
   private static String unmatchedText(CommandLine.UnmatchedArgumentException u, CommandLine cl, String[] args) {
-    java.util.List<String> unmatched = u.getUnmatched();
+    List<String> unmatched = u.getUnmatched();
     if (unmatched.isEmpty()) {
       return null;
     }
-    int end = java.util.Arrays.asList(args).indexOf("--");
-    java.util.List<String> afterEnd = end < 0 ? java.util.List.of()
-        : java.util.Arrays.asList(args).subList(end + 1, args.length);
+    List<String> given = Arrays.asList(args);
+    int end = given.indexOf("--");
+    List<String> beforeEnd = end < 0 ? given : given.subList(0, end);
+    List<String> afterEnd = end < 0 ? List.of() : given.subList(end + 1, args.length);
     if (!afterEnd.isEmpty() && unmatched.size() >= afterEnd.size()
         && unmatched.subList(unmatched.size() - afterEnd.size(), unmatched.size()).equals(afterEnd)) {
       if (unmatched.size() == afterEnd.size()) {
@@ -103,22 +107,20 @@ final class Errors {
       }
       unmatched = unmatched.subList(0, unmatched.size() - afterEnd.size()); // the unknown options come first
     }
-    java.util.List<String> suggestions = u.getSuggestions();
+    List<String> suggestions = u.getSuggestions();
     String maybe = suggestions.isEmpty() ? ""
         : " (did you mean '" + String.join("' or '", suggestions.subList(0, Math.min(3, suggestions.size()))) + "'?)";
     if (looksLikeAnOption(unmatched.get(0))) {
-      java.util.List<String> options = unmatched.stream().filter(Errors::looksLikeAnOption).map(Errors::optionName)
-          .map(o -> o + "'" + ownerText(o, cl, end < 0 ? java.util.Arrays.asList(args)
-              : java.util.Arrays.asList(args).subList(0, end)))
+      List<String> options = unmatched.stream().filter(Errors::looksLikeAnOption).map(Errors::optionName)
+          .map(o -> o + "'" + ownerText(o, cl, beforeEnd))
           .toList();
       return (options.size() == 1 ? "unknown option: '" : "unknown options: '") + String.join(", '", options)
           + maybe;
     }
     if (cl.getParent() == null && !cl.getSubcommands().isEmpty()
         && !cl.getSubcommands().containsKey(unmatched.get(0))) { // a command's name after "--" is not unknown
-      java.util.List<String> commands = java.util.List.copyOf(cl.getSubcommands().keySet());
       return "unknown command: '" + unmatched.get(0) + "'" + maybe + "; the commands are "
-          + String.join(", ", commands.subList(0, commands.size() - 1)) + " and " + commands.getLast();
+          + inWords(List.copyOf(cl.getSubcommands().keySet()));
     }
     return null;
   }
@@ -129,12 +131,12 @@ final class Errors {
    * that has it; "" where none does or {@code cl} is a command. {@code vmlp --json train} said only "unknown
    * option: '--json'".
    */
-  private static String ownerText(String option, CommandLine cl, java.util.List<String> args) {
+  private static String ownerText(String option, CommandLine cl, List<String> args) {
     if (cl.getParent() != null || cl.getSubcommands().isEmpty()) {
       return "";
     }
-    java.util.Map<String, CommandLine> commands = cl.getSubcommands();
-    java.util.List<String> owners = args.stream().filter(commands::containsKey).limit(1)
+    Map<String, CommandLine> commands = cl.getSubcommands();
+    List<String> owners = args.stream().filter(commands::containsKey).limit(1)
         .filter(c -> commands.get(c).getCommandSpec().optionsMap().containsKey(option)).toList();
     if (owners.isEmpty()) {
       owners = commands.keySet().stream()
@@ -143,11 +145,15 @@ final class Errors {
     if (owners.isEmpty()) {
       return "";
     }
-    java.util.List<String> names = owners.stream()
+    List<String> names = owners.stream()
         .map(c -> "'" + commands.get(c).getCommandSpec().qualifiedName() + "'").toList();
-    return " (an option of " + (names.size() == 1 ? names.getFirst()
-        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.getLast())
-        + ": put it after the command)";
+    return " (an option of " + inWords(names) + ": put it after the command)";
+  }
+
+  /** {@code words} as a list in prose: "a", "a and b", "a, b and c". */
+  private static String inWords(List<String> words) {
+    return words.size() == 1 ? words.getFirst()
+        : String.join(", ", words.subList(0, words.size() - 1)) + " and " + words.getLast();
   }
 
   /** The option {@code arg} names: {@code --epoch} of {@code --epoch=5}. */
