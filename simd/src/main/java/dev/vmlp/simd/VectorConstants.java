@@ -1,5 +1,6 @@
 package dev.vmlp.simd;
 
+import dev.vmlp.internal.kernel.KernelProvider;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
@@ -52,28 +53,16 @@ final class VectorConstants {
   }
 
   private static boolean compressAndGather() {
-    String arch = System.getProperty("os.arch", "");
-    try {
-      return compressAndGather(arch, HotSpotFlags.value("UseAVX"), HotSpotFlags.value("UseSVE"));
-    } catch (LinkageError | RuntimeException e) {
-      return compressAndGather(arch, -1, -1); // no java.management or jdk.management (a jlinked runtime)
-    }
+    return compressAndGather(System.getProperty("os.arch", ""), intFlag("UseAVX"), intFlag("UseSVE"));
   }
 
-  /** Kept apart so that a runtime without {@code jdk.management} fails only here, where it is caught. */
-  private static final class HotSpotFlags {
-    /** The integer flag {@code name}, or -1 where this JVM has no such flag. */
-    static int value(String name) {
-      com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
-          com.sun.management.HotSpotDiagnosticMXBean.class);
-      if (vm == null) {
-        return -1;
-      }
-      try {
-        return Integer.parseInt(vm.getVMOption(name).getValue());
-      } catch (IllegalArgumentException e) {
-        return -1; // not a flag of this JVM's architecture (or not a number, which HotSpot does not give)
-      }
+  /** HotSpot's integer flag {@code name}, or -1 where it cannot be read (see {@link KernelProvider#hotSpotFlag}). */
+  private static int intFlag(String name) {
+    String value = KernelProvider.hotSpotFlag(name);
+    try {
+      return value == null ? -1 : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return -1; // not a number, which HotSpot does not give for these
     }
   }
 

@@ -255,8 +255,26 @@ public final class KernelProvider {
     }
   }
 
+  /**
+   * HotSpot's flag {@code name} as this JVM reports it, or null where it cannot be read: no such flag in
+   * this JVM (another architecture's, such as {@code UseSVE} on x86) or a runtime without
+   * {@code jdk.management}. For the vector kernels' choices of loop that depend on the CPU's features.
+   */
+  public static String hotSpotFlag(String name) {
+    try {
+      return HotSpotFlags.value(name);
+    } catch (LinkageError | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** The JIT's and the CPU features' flags as HotSpot reports them, not as the command line spelled them. */
   private static final class HotSpotFlags {
+    static String value(String name) {
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      return vm == null ? null : flag(vm, name, null);
+    }
+
     static String fmaMissing() {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (vm == null || flag(vm, "UseFMA", "true").equals("true")) {
