@@ -32,6 +32,7 @@ final class BlankLineWhenIdle extends FilterInputStream {
   private final boolean carriageReturnAsLineFeed;
   private boolean afterCarriageReturn; // whether the input's last byte was a carriage return (given as a line feed)
   private boolean quoted; // whether an odd number of quotes came so far: in a quoted cell, whose bytes are kept
+  private final byte[] oneByte = new byte[1]; // read()'s byte, translated as a block's are (lineFeeds)
   private boolean endsLine; // whether the last byte given was a line feed of the input, or one added in the head
   private long added;
   private int headGiven; // the bytes given, counted up to HEAD
@@ -80,13 +81,11 @@ final class BlankLineWhenIdle extends FilterInputStream {
     }
     int b = in.read();
     if (carriageReturnAsLineFeed && b >= 0) {
-      if (b == '\n' && afterCarriageReturn) {
-        afterCarriageReturn = false;
+      oneByte[0] = (byte) b;
+      if (lineFeeds(oneByte, 0, 1) == 0) {
         return read(); // the line end was given with its carriage return
       }
-      quoted ^= b == '"';
-      afterCarriageReturn = b == '\r' && !quoted;
-      b = afterCarriageReturn ? '\n' : b;
+      b = oneByte[0] & 0xff;
     }
     if (b >= 0) {
       given(b == '\n' && headGiven < HEAD ? 1 : 0, 1);

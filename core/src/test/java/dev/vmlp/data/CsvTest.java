@@ -364,6 +364,23 @@ class CsvTest {
         new String[] {null, "3:5.0", "5:6.0"}, "x\r", "line 7");
   }
 
+  /** Read a byte at a time, the text the parser gets is the one it gets read in blocks: line ends and quotes alike. */
+  @Test
+  void oneByteReadsGiveTheTextThatBlockReadsGive() throws IOException {
+    byte[] text = "x,y\r1,2\r\n3,\"a\rb\"\r\n\n4,5\r".getBytes(StandardCharsets.UTF_8);
+    byte[] blocks = new BlankLineWhenIdle(new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(text)))
+        .readAllBytes();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    BlankLineWhenIdle oneByOne =
+        new BlankLineWhenIdle(new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(text)));
+    for (int b = oneByOne.read(); b >= 0; b = oneByOne.read()) {
+      bytes.write(b);
+    }
+    // (the last line feed is the blank line added when the input has no more bytes ready, as a pipe's pause)
+    assertEquals("x,y\n1,2\n3,\"a\rb\"\n\n4,5\n\n", new String(blocks, StandardCharsets.UTF_8));
+    assertArrayEquals(blocks, bytes.toByteArray());
+  }
+
   @Test
   void aCarriageReturnInAQuotedCellIsKept() throws IOException {
     // bare carriage returns outside quotes reach the parser as line feeds; a quoted cell's are its own bytes
